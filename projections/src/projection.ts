@@ -1,0 +1,30 @@
+import type { DomainEvent, EventMetadata } from '@qingmiao/schema';
+
+export type SqlValue = string | number | bigint | null;
+
+/** One write a projection asks for: a named statement of its own and the named parameters to run it with. */
+export interface Operation<Name extends string = string> {
+  readonly statement: Name;
+  readonly params: Readonly<Record<string, SqlValue>>;
+}
+
+export interface EventContext {
+  readonly metadata: EventMetadata;
+  /** Global position, unique and increasing: a stable order and key for history rows. */
+  readonly position: bigint;
+}
+
+/**
+ * A read model: its tables, its statements, and a pure function from an event to the statements it needs. The
+ * runner owns the I/O; tests call `handle` without a database.
+ */
+export interface Projection<Name extends string = string> {
+  readonly name: string;
+  readonly tables: readonly string[];
+  readonly statements: Readonly<Record<Name, string>>;
+  handle(event: DomainEvent, context: EventContext): Operation<Name>[];
+}
+
+export function defineProjection<Name extends string>(projection: Projection<Name>): Projection<Name> {
+  return projection;
+}

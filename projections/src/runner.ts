@@ -1,0 +1,202 @@
+import { createHash } from 'node:crypto';
+import { rmSync } from 'node:fs';
+import {
+  comparePositions,
+  type EventStore,
+  type Position,
+  type RecordedEvent,
+  START,
+  type Subscription,
+} from '@qingmiao/event-store';
+import { readEvent } from '@qingmiao/schema';
+import Database from 'better-sqlite3';
+import type { Projection } from './projection.ts';
+
+export interface ProjectionRunnerOptions {
+  readonly store: EventStore;
+  /** The read-model database file. Disposable: it is rebuilt from the log when missing or outdated. */
+  readonly path: string;
+  readonly projections: readonly Projection[];
+  readonly onUnknownEvent?: (event: RecordedEvent) => void;
+}
+
+interface Waiter {
+  readonly position: Position;
+  readonly resolve: () => void;
+}
+
+const META = `CREATE TABLE IF NOT EXISTS projection_meta (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  version TEXT NOT NULL,
+  commit_position INTEGER NOT NULL,
+  prepare_position INTEGER NOT NULL
+)`;
+
+/** Identifies the read-model shape: any change to a table or statement triggers a rebuild from the log. */
+function versionOf(projections: readonly Projection[]): string {
+  const hash = createHash('sha256');
+  for (const projection of projections) {
+    hash.update(projection.name);
+    for (const table of projection.tables) hash.update(table);
+    for (const sql of Object.values<string>(projection.statements)) hash.update(sql);
+  }
+  return hash.digest('hex').slice(0, 16);
+}
+
+/**
+ * Feeds events from the store's global log into the read models: each delivered batch is applied in one SQLite
+ * transaction together with the checkpoint, so after a crash the models resume exactly where they stopped.
+ */
+export class ProjectionRunner {
+  readonly db: Database.Database;
+  readonly #store: EventStore;
+  readonly #projections: readonly Projection[];
+  readonly #onUnknownEvent: (event: RecordedEvent) => void;
+  readonly #apply: (events: readonly RecordedEvent[]) => void;
+  #position: Position;
+  #caughtUp = false;
+  #waiters: Waiter[] = [];
+  #subscription: Subscription | undefined;
+  #loop: Promise<void> | undefined;
+  #failure: unknown;
+
+  constructor(options: ProjectionRunnerOptions) {
+    this.#store = options.store;
+    this.#projections = options.projections;
+    this.#onUnknownEvent = options.onUnknownEvent ?? (() => {});
+    const version = versionOf(options.projections);
+    this.db = this.#open(options.path, version);
+    const checkpoint = this.db
+      .prepare<[], { commit_position: bigint; prepare_position: bigint }>(
+        'SELECT commit_position, prepare_position FROM projection_meta WHERE id = 1',
+      )
+      .safeIntegers(true)
+      .get();
+    this.#position = checkpoint ? { commit: checkpoint.commit_position, prepare: checkpoint.prepare_position } : START;
+    this.#apply = this.#prepareApply();
+  }
+
+  #open(path: string, version: string): Database.Database {
+    let db = new Database(path);
+    db.exec(META);
+    const stored = db.prepare<[], { version: string }>('SELECT version FROM projection_meta').get();
+    if (stored && stored.version !== version) {
+      db.close();
+      for (const suffix of ['', '-wal', '-shm']) rmSync(`${path}${suffix}`, { force: true });
+      db = new Database(path);
+      db.exec(META);
+    }
+    db.pragma('journal_mode = WAL');
+    // Read models are rebuilt from the log, so they need not survive a power cut: the checkpoint travels with them.
+    db.pragma('synchronous = NORMAL');
+    if (!stored || stored.version !== version) {
+      db.transaction(() => {
+        for (const projection of this.#projections) for (const table of projection.tables) db.exec(table);
+        db.prepare(
+          'INSERT INTO projection_meta (id, version, commit_position, prepare_position) VALUES (1, ?, -1, -1)',
+        ).run(version);
+      })();
+    }
+    return db;
+  }
+
+  #prepareApply(): (events: readonly RecordedEvent[]) => void {
+    const handlers = this.#projections.map((projection) => {
+      const statements = new Map(
+        Object.entries<string>(projection.statements).map(([name, sql]) => [name, this.db.prepare(sql)]),
+      );
+      return { projection, statements };
+    });
+    const saveCheckpoint = this.db.prepare(
+      'UPDATE projection_meta SET commit_position = @commit, prepare_position = @prepare WHERE id = 1',
+    );
+    return this.db.transaction((events: readonly RecordedEvent[]) => {
+      for (const recorded of events) {
+        const read = readEvent(recorded);
+        if (!read) {
+          this.#onUnknownEvent(recorded);
+          continue;
+        }
+        const context = { metadata: read.metadata, position: recorded.position.commit };
+        for (const { projection, statements } of handlers) {
+          for (const operation of projection.handle(read.event, context)) {
+            statements.get(operation.statement)?.run(operation.params);
+          }
+        }
+      }
+      const last = events.at(-1);
+      if (last) saveCheckpoint.run(last.position);
+    });
+  }
+
+  get position(): Position {
+    return this.#position;
+  }
+
+  /** True once every event that existed at start-up has been applied. */
+  get caughtUp(): boolean {
+    return this.#caughtUp;
+  }
+
+  /** Starts following the log; resolves once caught up with it. */
+  start(): Promise<void> {
+    const subscription = this.#store.subscribeAll({ after: this.#position });
+    this.#subscription = subscription;
+    return new Promise((resolve, reject) => {
+      this.#loop = (async () => {
+        try {
+          for await (const message of subscription) {
+            if (message.kind === 'caughtUp') {
+              this.#caughtUp = true;
+              resolve();
+              continue;
+            }
+            this.#apply(message.events);
+            const last = message.events.at(-1);
+            if (last) this.#advance(last.position);
+          }
+        } catch (error) {
+          this.#failure = error;
+          reject(error);
+          for (const waiter of this.#waiters) waiter.resolve();
+          this.#waiters = [];
+        }
+      })();
+    });
+  }
+
+  #advance(position: Position): void {
+    this.#position = position;
+    const ready = this.#waiters.filter((waiter) => comparePositions(waiter.position, position) <= 0);
+    if (ready.length === 0) return;
+    this.#waiters = this.#waiters.filter((waiter) => comparePositions(waiter.position, position) > 0);
+    for (const waiter of ready) waiter.resolve();
+  }
+
+  /** Resolves once the read models include the event at `position` (read-your-writes for commands). */
+  async waitFor(position: Position, timeoutMs = 10_000): Promise<void> {
+    if (this.#failure) throw this.#failure;
+    if (comparePositions(this.#position, position) >= 0) return;
+    await new Promise<void>((resolve, reject) => {
+      const waiter: Waiter = {
+        position,
+        resolve: () => {
+          clearTimeout(timer);
+          resolve();
+        },
+      };
+      const timer = setTimeout(() => {
+        this.#waiters = this.#waiters.filter((other) => other !== waiter);
+        reject(new Error(`Read models did not reach position ${position.commit} within ${timeoutMs} ms`));
+      }, timeoutMs);
+      this.#waiters.push(waiter);
+    });
+    if (this.#failure) throw this.#failure;
+  }
+
+  async stop(): Promise<void> {
+    await this.#subscription?.close();
+    await this.#loop;
+    if (this.db.open) this.db.close();
+  }
+}

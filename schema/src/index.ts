@@ -1,0 +1,6 @@
+export * from './actor.ts';
+export * from './commands/index.ts';
+export * from './events/index.ts';
+export * from './metadata.ts';
+export * from './primitives.ts';
+export * from './versioning.ts';

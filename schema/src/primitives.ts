@@ -1,0 +1,64 @@
+import { z } from 'zod';
+
+/** Ids chosen by organizers (school codes, campaign slugs) or generated: short, URL- and CSV-safe. */
+export const Id = z
+  .string()
+  .trim()
+  .regex(
+    /^[a-z0-9][a-z0-9-]{0,62}$/,
+    'must be 1–63 lowercase letters, digits or dashes, starting with a letter or digit',
+  );
+export type Id = z.infer<typeof Id>;
+
+/** Ids of things that live inside a campaign stream: `{campaignId}:{uuid}`, so a command can find its stream. */
+export const NestedId = z
+  .string()
+  .trim()
+  .regex(/^[a-z0-9][a-z0-9-]{0,62}:[0-9a-f-]{36}$/, 'is not a valid id');
+
+export const DateTime = z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time with a time zone' });
+
+export const Text = (max: number) =>
+  z.string().trim().min(1, 'must not be blank').max(max, `must be at most ${max} characters`);
+
+export const Year = z
+  .number()
+  .int('must be a whole year')
+  .min(2000, 'must be 2000 or later')
+  .max(2100, 'must be 2100 or earlier');
+
+export const SchoolKind = z.enum([
+  'KINDERGARTEN',
+  'PRIMARY',
+  'JUNIOR_HIGH',
+  'SENIOR_HIGH',
+  'NINE_YEAR',
+  'VOCATIONAL',
+  'SPECIAL',
+  'MIGRANT',
+]);
+export type SchoolKind = z.infer<typeof SchoolKind>;
+
+export const CampaignKind = z.enum(['ESSAY', 'PERFORMANCE', 'LECTURE', 'EVALUATION']);
+export type CampaignKind = z.infer<typeof CampaignKind>;
+
+export const CampaignStatus = z.enum(['DRAFT', 'OPEN', 'CLOSED', 'RESULTS_PUBLISHED', 'CANCELLED']);
+export type CampaignStatus = z.infer<typeof CampaignStatus>;
+
+export const Prize = z.enum(['FIRST', 'SECOND', 'THIRD', 'EXCELLENCE']);
+export type Prize = z.infer<typeof Prize>;
+
+export const ParticipantRole = z.enum(['STUDENT', 'TEACHER', 'RETIRED_TEACHER', 'PARENT']);
+export type ParticipantRole = z.infer<typeof ParticipantRole>;
+
+export const Role = z.enum(['organizer', 'school', 'judge', 'viewer']);
+export type Role = z.infer<typeof Role>;
+
+export const Participant = z.object({
+  name: Text(64),
+  role: ParticipantRole,
+  grade: Text(32).optional(),
+  /** The school's own key for a person (e.g. student number), so one child in two entries counts once. */
+  key: Text(64).optional(),
+});
+export type Participant = z.infer<typeof Participant>;

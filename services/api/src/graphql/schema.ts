@@ -1,0 +1,9 @@
+import { lexicographicSortSchema } from 'graphql';
+import { builder } from './builder.ts';
+import './campaigns.ts';
+import './entries.ts';
+import './participation.ts';
+import './schools.ts';
+
+/** The whole GraphQL schema, sorted so the printed SDL diffs cleanly in review. */
+export const schema = lexicographicSortSchema(builder.toSchema());

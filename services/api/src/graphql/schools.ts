@@ -1,0 +1,77 @@
+import type { EnrollmentRow, SchoolRow } from '@qingmiao/projections';
+import { builder, SchoolKindEnum } from './builder.ts';
+import { commandMeta } from './context.ts';
+import { mustExist } from './read.ts';
+
+export const School = builder.objectRef<SchoolRow>('School').implement({
+  description: 'A school taking part in the bureau campaigns.',
+  fields: (t) => ({
+    id: t.exposeID('id'),
+    name: t.exposeString('name'),
+    kind: t.field({ type: SchoolKindEnum, resolve: (school) => school.kind }),
+    town: t.exposeString('town'),
+    private: t.exposeBoolean('private'),
+    enrollments: t.field({
+      type: [Enrollment],
+      resolve: (school, _args, { read }) => read.enrollments(school.id),
+    }),
+  }),
+});
+
+export const Enrollment = builder.objectRef<EnrollmentRow>('Enrollment').implement({
+  description: 'Students enrolled at a school in a year: the denominator of the participation rate.',
+  fields: (t) => ({
+    schoolId: t.exposeID('schoolId'),
+    year: t.exposeInt('year'),
+    students: t.exposeInt('students'),
+  }),
+});
+
+builder.queryFields((t) => ({
+  schools: t.field({ type: [School], resolve: (_root, _args, { read }) => read.schools() }),
+  school: t.field({
+    type: School,
+    nullable: true,
+    args: { id: t.arg.id({ required: true }) },
+    resolve: (_root, { id }, { read }) => read.school(String(id)),
+  }),
+}));
+
+const RegisterSchoolInput = builder.inputType('RegisterSchoolInput', {
+  fields: (t) => ({
+    id: t.id({ description: 'The bureau school code; generated when omitted.' }),
+    name: t.string({ required: true }),
+    kind: t.field({ type: SchoolKindEnum, required: true }),
+    town: t.string({ required: true }),
+    private: t.boolean({ description: '民办: privately run. Default false.' }),
+  }),
+});
+
+const RecordEnrollmentInput = builder.inputType('RecordEnrollmentInput', {
+  fields: (t) => ({
+    schoolId: t.id({ required: true }),
+    year: t.int({ required: true }),
+    students: t.int({ required: true }),
+  }),
+});
+
+builder.mutationFields((t) => ({
+  registerSchool: t.field({
+    type: School,
+    args: { input: t.arg({ type: RegisterSchoolInput, required: true }) },
+    resolve: async (_root, { input }, context) => {
+      const { schoolId, position } = await context.commands.registerSchool(input, commandMeta(context));
+      await context.projections.waitFor(position);
+      return mustExist(context.read.school(schoolId), `School ${schoolId}`);
+    },
+  }),
+  recordEnrollment: t.field({
+    type: Enrollment,
+    args: { input: t.arg({ type: RecordEnrollmentInput, required: true }) },
+    resolve: async (_root, { input }, context) => {
+      const { schoolId, year, position } = await context.commands.recordEnrollment(input, commandMeta(context));
+      await context.projections.waitFor(position);
+      return mustExist(context.read.enrollment(schoolId, year), `Enrollment of ${schoolId} in ${year}`);
+    },
+  }),
+}));

@@ -1,0 +1,206 @@
+import { randomUUID } from 'node:crypto';
+import { type EventStore, type EventToAppend, type Position, START, WrongExpectedVersion } from '@qingmiao/event-store';
+import { type Actor, events as catalogue, type DomainEvent, readEvent } from '@qingmiao/schema';
+import { LRUCache } from 'lru-cache';
+import { type Decider, evolveAll } from './decider.ts';
+
+/** A decider and the name used in logs; its events must be a subset of the catalogue. */
+export interface Aggregate<State, Command, Event extends DomainEvent> {
+  readonly name: string;
+  readonly decider: Decider<State, Command, Event>;
+}
+
+export interface CommandMeta {
+  readonly actor: Actor;
+  readonly correlationId: string;
+  readonly causationId?: string;
+}
+
+export interface Loaded<State> {
+  readonly state: State;
+  /** Revision of the last event folded into `state`; -1 when the stream does not exist. */
+  readonly revision: number;
+  readonly position: Position;
+}
+
+export interface CommandOutcome {
+  /** Global position the read models must reach for this command's effect to be visible. */
+  readonly position: Position;
+  readonly appended: number;
+}
+
+interface Pending<Command> {
+  readonly command: Command;
+  readonly meta: CommandMeta;
+  readonly resolve: (outcome: CommandOutcome) => void;
+  readonly reject: (error: unknown) => void;
+}
+
+export interface CommandRunnerOptions {
+  readonly now?: () => Date;
+  /** Attempts per batch when other writers (other processes) move the stream between read and append. */
+  readonly maxAttempts?: number;
+  /** Streams whose folded state is kept in memory. */
+  readonly cachedStreams?: number;
+}
+
+/**
+ * The imperative shell around the deciders: load state, decide, append with the expected revision, retry on
+ * conflict. Commands for the same stream queue up while an append is in flight and are then decided one after the
+ * other against the evolving state and appended together, so a busy campaign costs one commit per batch instead of
+ * one conflict-and-retry per command. Folded states are cached by stream and caught up by reading only newer events.
+ */
+export class CommandRunner {
+  readonly #store: EventStore;
+  readonly #now: () => Date;
+  readonly #maxAttempts: number;
+  readonly #cache: LRUCache<string, Loaded<unknown>>;
+  readonly #queues = new Map<string, Pending<unknown>[]>();
+
+  constructor(store: EventStore, options: CommandRunnerOptions = {}) {
+    this.#store = store;
+    this.#now = options.now ?? (() => new Date());
+    this.#maxAttempts = options.maxAttempts ?? 20;
+    this.#cache = new LRUCache({ max: options.cachedStreams ?? 10_000 });
+  }
+
+  /** The current state of a stream (possibly from cache, always caught up with the store). */
+  async load<State, Command, Event extends DomainEvent>(
+    aggregate: Aggregate<State, Command, Event>,
+    stream: string,
+  ): Promise<Loaded<State>> {
+    const cached = this.#cache.get(stream) as Loaded<State> | undefined;
+    let { state, revision, position } = cached ?? {
+      state: aggregate.decider.initialState,
+      revision: -1,
+      position: START,
+    };
+    const newer = await this.#store.readStream(stream, { fromRevision: revision + 1 });
+    for (const recorded of newer) {
+      const read = readEvent(recorded);
+      // Events this version does not know cannot change what it decides.
+      if (read) state = aggregate.decider.evolve(state, read.event as Event);
+      revision = recorded.revision;
+      position = recorded.position;
+    }
+    const loaded = { state, revision, position };
+    if (newer.length > 0 || !cached) this.#cache.set(stream, loaded);
+    return loaded;
+  }
+
+  run<State, Command, Event extends DomainEvent>(
+    aggregate: Aggregate<State, Command, Event>,
+    stream: string,
+    command: Command,
+    meta: CommandMeta,
+  ): Promise<CommandOutcome> {
+    return new Promise((resolve, reject) => {
+      const queue = this.#queues.get(stream);
+      const pending: Pending<Command> = { command, meta, resolve, reject };
+      if (queue) {
+        queue.push(pending as Pending<unknown>);
+        return;
+      }
+      const fresh: Pending<unknown>[] = [pending as Pending<unknown>];
+      this.#queues.set(stream, fresh);
+      void this.#drain(aggregate, stream, fresh as Pending<Command>[]);
+    });
+  }
+
+  async #drain<State, Command, Event extends DomainEvent>(
+    aggregate: Aggregate<State, Command, Event>,
+    stream: string,
+    queue: Pending<Command>[],
+  ): Promise<void> {
+    try {
+      while (queue.length > 0) {
+        const batch = queue.splice(0, queue.length);
+        await this.#process(aggregate, stream, batch);
+      }
+    } finally {
+      this.#queues.delete(stream);
+    }
+  }
+
+  async #process<State, Command, Event extends DomainEvent>(
+    aggregate: Aggregate<State, Command, Event>,
+    stream: string,
+    batch: readonly Pending<Command>[],
+  ): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      let loaded: Loaded<State>;
+      try {
+        loaded = await this.load(aggregate, stream);
+      } catch (error) {
+        for (const pending of batch) pending.reject(error);
+        return;
+      }
+      const now = this.#now().toISOString();
+      let state = loaded.state;
+      const toAppend: EventToAppend[] = [];
+      const decided: Array<
+        { pending: Pending<Command>; appended: number } | { pending: Pending<Command>; error: unknown }
+      > = [];
+      for (const pending of batch) {
+        try {
+          const events = aggregate.decider.decide(pending.command, state, { actor: pending.meta.actor, now });
+          state = evolveAll(aggregate.decider, state, events);
+          for (const event of events) toAppend.push(encode(event, pending.meta, now));
+          decided.push({ pending, appended: events.length });
+        } catch (error) {
+          decided.push({ pending, error });
+        }
+      }
+      const settle = (position: Position) => {
+        for (const outcome of decided) {
+          if ('error' in outcome) outcome.pending.reject(outcome.error);
+          else outcome.pending.resolve({ position, appended: outcome.appended });
+        }
+      };
+      if (toAppend.length === 0) {
+        settle(loaded.position);
+        return;
+      }
+      try {
+        const result = await this.#store.append(stream, toAppend, {
+          expectedRevision: loaded.revision < 0 ? 'no_stream' : loaded.revision,
+        });
+        this.#cache.set(stream, { state, revision: result.nextExpectedRevision, position: result.position });
+        settle(result.position);
+        return;
+      } catch (error) {
+        this.#cache.delete(stream);
+        if (error instanceof WrongExpectedVersion && attempt < this.#maxAttempts) {
+          await backoff(attempt);
+          continue;
+        }
+        for (const pending of batch) pending.reject(error);
+        return;
+      }
+    }
+  }
+}
+
+function encode(event: DomainEvent, meta: CommandMeta, now: string): EventToAppend {
+  const { actor, correlationId, causationId } = meta;
+  return {
+    id: randomUUID(),
+    type: event.type,
+    data: event.data,
+    metadata: {
+      actor: actor.sub,
+      role: actor.role,
+      ...(actor.schoolId === undefined ? {} : { schoolId: actor.schoolId }),
+      correlationId,
+      ...(causationId === undefined ? {} : { causationId }),
+      recordedAt: now,
+      schemaVersion: catalogue.versionOf(event.type),
+    },
+  };
+}
+
+/** Jittered exponential backoff so competing processes do not collide again in lockstep. */
+function backoff(attempt: number): Promise<void> {
+  const ms = Math.random() * Math.min(100, 2 ** attempt);
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

@@ -1,0 +1,45 @@
+/**
+ * One error type per refusal reason. The API maps `code` to `extensions.code` in one place; messages are meant for
+ * the person who sent the command.
+ */
+export abstract class DomainError extends Error {
+  abstract readonly code: string;
+}
+
+export class InvalidInput extends DomainError {
+  readonly code = 'BAD_USER_INPUT';
+  constructor(
+    readonly field: string,
+    message: string,
+  ) {
+    super(`${field}: ${message}`);
+  }
+}
+
+export class Forbidden extends DomainError {
+  readonly code = 'FORBIDDEN';
+}
+
+export class NotFound extends DomainError {
+  readonly code = 'NOT_FOUND';
+}
+
+export class Conflict extends DomainError {
+  readonly code = 'CONFLICT';
+}
+
+export class CampaignNotOpen extends DomainError {
+  readonly code = 'CAMPAIGN_NOT_OPEN';
+}
+
+export class NotEligible extends DomainError {
+  readonly code = 'NOT_ELIGIBLE';
+}
+
+export class LimitExceeded extends DomainError {
+  readonly code = 'LIMIT_EXCEEDED';
+}
+
+export class QuotaExceeded extends DomainError {
+  readonly code = 'QUOTA_EXCEEDED';
+}

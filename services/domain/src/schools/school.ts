@@ -1,0 +1,54 @@
+import type { EventOf, RecordEnrollmentInput, RegisterSchoolInput, SchoolKind } from '@qingmiao/schema';
+import { stringify } from 'safe-stable-stringify';
+import type { Decider } from '../decider.ts';
+import { Conflict, NotFound } from '../errors.ts';
+
+export type SchoolEvent = EventOf<'SchoolRegistered'> | EventOf<'EnrollmentRecorded'>;
+
+export type SchoolCommand =
+  | { readonly type: 'RegisterSchool'; readonly input: RegisterSchoolInput & { readonly id: string } }
+  | { readonly type: 'RecordEnrollment'; readonly input: RecordEnrollmentInput };
+
+export type SchoolState =
+  | { readonly registered: false }
+  | {
+      readonly registered: true;
+      readonly registration: EventOf<'SchoolRegistered'>['data'];
+      readonly kind: SchoolKind;
+      readonly enrollment: ReadonlyMap<number, number>;
+    };
+
+export const schoolDecider: Decider<SchoolState, SchoolCommand, SchoolEvent> = {
+  initialState: { registered: false },
+
+  decide(command, state) {
+    switch (command.type) {
+      case 'RegisterSchool': {
+        const { id, name, kind, town } = command.input;
+        const data = { schoolId: id, name, kind, town, private: command.input.private ?? false };
+        if (state.registered) {
+          // A retry of the same registration succeeds without a second event; anything else reuses a taken id.
+          if (stringify(state.registration) === stringify(data)) return [];
+          throw new Conflict(`School ${id} is already registered`);
+        }
+        return [{ type: 'SchoolRegistered', data }];
+      }
+      case 'RecordEnrollment': {
+        const { schoolId, year, students } = command.input;
+        if (!state.registered) throw new NotFound(`School ${schoolId} does not exist`);
+        if (state.enrollment.get(year) === students) return [];
+        return [{ type: 'EnrollmentRecorded', data: { schoolId, year, students } }];
+      }
+    }
+  },
+
+  evolve(state, event) {
+    switch (event.type) {
+      case 'SchoolRegistered':
+        return { registered: true, registration: event.data, kind: event.data.kind, enrollment: new Map() };
+      case 'EnrollmentRecorded':
+        if (!state.registered) return state;
+        return { ...state, enrollment: new Map(state.enrollment).set(event.data.year, event.data.students) };
+    }
+  },
+};
