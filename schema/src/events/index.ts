@@ -1,12 +1,14 @@
 import { EventMetadata } from '../metadata.ts';
 import { defineEventCatalogue, type EventUnion } from '../versioning.ts';
 import { campaignEvents } from './campaign.ts';
+import { lecturerEvents } from './lecturer.ts';
 import { schoolEvents } from './school.ts';
 
 export * from './campaign.ts';
+export * from './lecturer.ts';
 export * from './school.ts';
 
-const schemas = { ...schoolEvents, ...campaignEvents };
+const schemas = { ...schoolEvents, ...lecturerEvents, ...campaignEvents };
 
 /** Every event type Qingmiao writes, all at version 1 so far. */
 export const events = defineEventCatalogue(schemas);

@@ -4,7 +4,9 @@ import {
   CampaignRefInput,
   CreateCampaignInput,
   RecordEnrollmentInput,
+  RegisterLecturerInput,
   RegisterSchoolInput,
+  RetireLecturerInput,
   type Role,
   SubmitEntryInput,
   WithdrawEntryInput,
@@ -19,11 +21,16 @@ import {
   type CommandRunnerOptions,
 } from './command-runner.ts';
 import { Forbidden } from './errors.ts';
+import { type LecturerCommand, type LecturerEvent, type LecturerState, lecturerDecider } from './lecturers/lecturer.ts';
 import { type SchoolCommand, type SchoolEvent, type SchoolState, schoolDecider } from './schools/school.ts';
 import { streams } from './streams.ts';
 import { parseInput } from './validation.ts';
 
 const schools: Aggregate<SchoolState, SchoolCommand, SchoolEvent> = { name: 'school', decider: schoolDecider };
+const lecturers: Aggregate<LecturerState, LecturerCommand, LecturerEvent> = {
+  name: 'lecturer',
+  decider: lecturerDecider,
+};
 const campaigns: Aggregate<CampaignState, CampaignCommand, CampaignEvent> = {
   name: 'campaign',
   decider: campaignDecider,
@@ -133,5 +140,26 @@ export class Commands {
     const stream = streams.campaign(campaignIdOf(input.entryId));
     const outcome = await this.#runner.run(campaigns, stream, { type: 'WithdrawEntry', input }, meta);
     return { ...outcome, entryId: input.entryId };
+  }
+
+  async registerLecturer(raw: unknown, meta: CommandMeta): Promise<CommandOutcome & { lecturerId: string }> {
+    const input = parseInput(RegisterLecturerInput, raw);
+    authorize(meta, ['organizer'], 'register lecturers');
+    const lecturerId = input.id ?? randomUUID();
+    const outcome = await this.#runner.run(
+      lecturers,
+      streams.lecturer(lecturerId),
+      { type: 'RegisterLecturer', input: { ...input, id: lecturerId } },
+      meta,
+    );
+    return { ...outcome, lecturerId };
+  }
+
+  async retireLecturer(raw: unknown, meta: CommandMeta): Promise<CommandOutcome & { lecturerId: string }> {
+    const input = parseInput(RetireLecturerInput, raw);
+    authorize(meta, ['organizer'], 'retire lecturers');
+    const stream = streams.lecturer(input.lecturerId);
+    const outcome = await this.#runner.run(lecturers, stream, { type: 'RetireLecturer', input }, meta);
+    return { ...outcome, lecturerId: input.lecturerId };
   }
 }

@@ -7,10 +7,12 @@ import { DateTimeResolver } from './date-time.ts';
 
 export const builder = new SchemaBuilder<{
   Context: Context;
+  DefaultFieldNullability: false;
   Scalars: { DateTime: { Input: string; Output: string } };
   AuthScopes: { organizer: boolean; judge: boolean; school: boolean; ownSchool: string };
 }>({
   plugins: [ScopeAuthPlugin],
+  defaultFieldNullability: false,
   scopeAuth: {
     authScopes: ({ actor }) => ({
       organizer: actor.role === 'organizer',
