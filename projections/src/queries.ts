@@ -1,4 +1,4 @@
-import type { CampaignKind, CampaignStatus, ParticipantRole, SchoolKind } from '@qingmiao/schema';
+import type { CampaignKind, CampaignStatus, Criterion, ParticipantRole, Prize, SchoolKind } from '@qingmiao/schema';
 import type Database from 'better-sqlite3';
 
 export interface SchoolRow {
@@ -27,9 +27,57 @@ export interface CampaignRow {
   readonly maxEntriesPerSchool: number | null;
   readonly targetSessions: number | null;
   readonly awardQuota: number | null;
+  readonly rubric: Criterion[];
+  readonly copiedFrom: string | null;
   readonly status: CampaignStatus;
+  readonly cancelReason: string | null;
   readonly entryCount: number;
   readonly schoolCount: number;
+  readonly awardsGranted: number;
+  readonly sessionsDelivered: number;
+  readonly audience: number;
+  readonly intergenerationalEntries: number;
+  readonly judges: string[];
+}
+
+export interface LecturerRow {
+  readonly id: string;
+  readonly name: string;
+  readonly formerSchoolId: string | null;
+  readonly topics: string[];
+  readonly retired: boolean;
+  readonly lecturesScheduled: number;
+  readonly lecturesDelivered: number;
+  readonly audience: number;
+}
+
+export interface LectureRow {
+  readonly id: string;
+  readonly campaignId: string;
+  readonly lecturerId: string;
+  readonly schoolId: string | null;
+  readonly venue: string | null;
+  readonly topic: string;
+  readonly scheduledAt: string;
+  readonly status: 'SCHEDULED' | 'DELIVERED' | 'CANCELLED';
+  readonly audience: number | null;
+  readonly durationMinutes: number | null;
+  readonly cancelReason: string | null;
+}
+
+export interface ScoreRow {
+  readonly judge: string;
+  readonly weightedScore: number;
+  readonly criteria: { criterion: string; score: number }[];
+  readonly comment: string | null;
+  readonly scoredAt: string;
+}
+
+export interface JudgingProgressRow {
+  readonly judge: string;
+  /** Live entries the judge has not recused from. */
+  readonly assigned: number;
+  readonly scored: number;
 }
 
 export interface ParticipantRow {
@@ -46,7 +94,15 @@ export interface EntryRow {
   readonly submissionId: string;
   readonly title: string;
   readonly advisor: string | null;
+  readonly genre: string | null;
+  readonly durationMinutes: number | null;
+  readonly intergenerational: boolean;
   readonly status: 'LIVE' | 'WITHDRAWN';
+  readonly prize: Prize | null;
+  readonly stars: number | null;
+  /** Mean of the judges' weighted scores (0–100); null before any score. */
+  readonly meanScore: number | null;
+  readonly scoreCount: number;
   readonly withdrawReason: string | null;
   readonly submittedAt: string;
   readonly updatedAt: string;
@@ -71,6 +127,9 @@ export interface ParticipationRow {
   readonly retiredTeachers: number;
   readonly enrolled: number | null;
   readonly participationRate: number | null;
+  readonly awards: number;
+  readonly lecturesDelivered: number;
+  readonly audience: number;
 }
 
 export interface CampaignFilter {
@@ -81,13 +140,33 @@ export interface CampaignFilter {
 
 const CAMPAIGN_COLUMNS = `c.id, c.kind, c.title, c.theme, c.year, c.opens_at AS opensAt, c.closes_at AS closesAt,
   c.eligible_school_kinds AS eligibleSchoolKinds, c.max_entries_per_school AS maxEntriesPerSchool,
-  c.target_sessions AS targetSessions, c.award_quota AS awardQuota, c.status,
+  c.target_sessions AS targetSessions, c.award_quota AS awardQuota, c.rubric, c.copied_from AS copiedFrom, c.status,
+  c.cancel_reason AS cancelReason,
   (SELECT count(*) FROM entries e WHERE e.campaign_id = c.id AND e.status = 'LIVE') AS entryCount,
-  (SELECT count(DISTINCT e.school_id) FROM entries e WHERE e.campaign_id = c.id AND e.status = 'LIVE') AS schoolCount`;
+  (SELECT count(DISTINCT e.school_id) FROM entries e WHERE e.campaign_id = c.id AND e.status = 'LIVE') AS schoolCount,
+  (SELECT count(*) FROM entries e WHERE e.campaign_id = c.id AND e.status = 'LIVE' AND e.prize IS NOT NULL)
+    AS awardsGranted,
+  (SELECT count(*) FROM lectures l WHERE l.campaign_id = c.id AND l.status = 'DELIVERED') AS sessionsDelivered,
+  (SELECT coalesce(sum(l.audience), 0) FROM lectures l WHERE l.campaign_id = c.id AND l.status = 'DELIVERED')
+    AS audience,
+  (SELECT count(*) FROM entries e WHERE e.campaign_id = c.id AND e.status = 'LIVE' AND e.intergenerational = 1)
+    AS intergenerationalEntries,
+  (SELECT json_group_array(j.judge ORDER BY j.judge) FROM judges j WHERE j.campaign_id = c.id) AS judges`;
+
+const LECTURER_COLUMNS = `r.id, r.name, r.former_school_id AS formerSchoolId, r.topics, r.retired,
+  (SELECT count(*) FROM lectures l WHERE l.lecturer_id = r.id AND l.status = 'SCHEDULED') AS lecturesScheduled,
+  (SELECT count(*) FROM lectures l WHERE l.lecturer_id = r.id AND l.status = 'DELIVERED') AS lecturesDelivered,
+  (SELECT coalesce(sum(l.audience), 0) FROM lectures l WHERE l.lecturer_id = r.id AND l.status = 'DELIVERED')
+    AS audience`;
+
+const LECTURE_COLUMNS = `id, campaign_id AS campaignId, lecturer_id AS lecturerId, school_id AS schoolId, venue, topic,
+  scheduled_at AS scheduledAt, status, audience, duration_minutes AS durationMinutes, cancel_reason AS cancelReason`;
 
 const ENTRY_COLUMNS = `e.id, e.campaign_id AS campaignId, e.school_id AS schoolId, e.submission_id AS submissionId,
-  e.title, e.advisor, e.status, e.withdraw_reason AS withdrawReason, e.submitted_at AS submittedAt,
-  e.updated_at AS updatedAt,
+  e.title, e.advisor, e.genre, e.duration_minutes AS durationMinutes, e.intergenerational, e.status, e.prize, e.stars,
+  (SELECT avg(s.weighted_score) FROM scores s WHERE s.entry_id = e.id) AS meanScore,
+  (SELECT count(*) FROM scores s WHERE s.entry_id = e.id) AS scoreCount,
+  e.withdraw_reason AS withdrawReason, e.submitted_at AS submittedAt, e.updated_at AS updatedAt,
   (SELECT json_group_array(json_object('name', p.name, 'role', p.role, 'grade', p.grade, 'key', p.key) ORDER BY p.seq)
      FROM participants p WHERE p.entry_id = e.id) AS participants`;
 
@@ -96,13 +175,29 @@ type Raw<T, JsonFields extends keyof T, BoolFields extends keyof T = never> = Om
 } & { [K in BoolFields]: number };
 
 const toSchool = (row: Raw<SchoolRow, never, 'private'>): SchoolRow => ({ ...row, private: row.private === 1 });
-const toCampaign = (row: Raw<CampaignRow, 'eligibleSchoolKinds'>): CampaignRow => ({
+type RawCampaign = Raw<CampaignRow, 'eligibleSchoolKinds' | 'rubric' | 'judges'>;
+const toCampaign = (row: RawCampaign): CampaignRow => ({
   ...row,
   eligibleSchoolKinds: JSON.parse(row.eligibleSchoolKinds) as SchoolKind[],
+  rubric: JSON.parse(row.rubric) as Criterion[],
+  judges: JSON.parse(row.judges) as string[],
 });
-const toEntry = (row: Raw<EntryRow, 'participants'>): EntryRow => ({
+type RawEntry = Raw<EntryRow, 'participants', 'intergenerational'>;
+const toEntry = (row: RawEntry): EntryRow => ({
   ...row,
+  intergenerational: row.intergenerational === 1,
   participants: JSON.parse(row.participants) as ParticipantRow[],
+});
+type RawLecturer = Raw<LecturerRow, 'topics', 'retired'>;
+const toLecturer = (row: RawLecturer): LecturerRow => ({
+  ...row,
+  topics: JSON.parse(row.topics) as string[],
+  retired: row.retired === 1,
+});
+type RawScore = Raw<ScoreRow, 'criteria'>;
+const toScore = (row: RawScore): ScoreRow => ({
+  ...row,
+  criteria: JSON.parse(row.criteria) as ScoreRow['criteria'],
 });
 
 /** Everything the API reads, as prepared statements over the read-model database. */
@@ -125,22 +220,18 @@ export class ReadModels {
       ),
       campaigns: db.prepare<
         { year: number | null; kind: string | null; status: string | null },
-        Raw<CampaignRow, 'eligibleSchoolKinds'>
+        RawCampaign
       >(`SELECT ${CAMPAIGN_COLUMNS} FROM campaigns c
           WHERE (@year IS NULL OR c.year = @year) AND (@kind IS NULL OR c.kind = @kind)
             AND (@status IS NULL OR c.status = @status)
           ORDER BY c.year DESC, c.opens_at, c.id`),
-      campaign: db.prepare<[string], Raw<CampaignRow, 'eligibleSchoolKinds'>>(
-        `SELECT ${CAMPAIGN_COLUMNS} FROM campaigns c WHERE c.id = ?`,
-      ),
-      entries: db.prepare<{ campaignId: string; schoolId: string | null }, Raw<EntryRow, 'participants'>>(
+      campaign: db.prepare<[string], RawCampaign>(`SELECT ${CAMPAIGN_COLUMNS} FROM campaigns c WHERE c.id = ?`),
+      entries: db.prepare<{ campaignId: string; schoolId: string | null }, RawEntry>(
         `SELECT ${ENTRY_COLUMNS} FROM entries e
           WHERE e.campaign_id = @campaignId AND (@schoolId IS NULL OR e.school_id = @schoolId)
           ORDER BY e.submitted_at, e.id`,
       ),
-      entry: db.prepare<[string], Raw<EntryRow, 'participants'>>(
-        `SELECT ${ENTRY_COLUMNS} FROM entries e WHERE e.id = ?`,
-      ),
+      entry: db.prepare<[string], RawEntry>(`SELECT ${ENTRY_COLUMNS} FROM entries e WHERE e.id = ?`),
       history: db.prepare<[string], HistoryRow>(
         `SELECT type, recorded_at AS recordedAt, actor, role, data FROM entry_history
           WHERE entry_id = ? ORDER BY position`,
@@ -153,6 +244,16 @@ export class ReadModels {
             WHERE c.year = @year AND e.status = 'LIVE' AND (@campaignId IS NULL OR e.campaign_id = @campaignId)
           ),
           entry_counts AS (SELECT school_id, count(*) AS entries FROM live GROUP BY school_id),
+          awards AS (
+            SELECT e.school_id, count(*) AS awards FROM entries e JOIN live ON live.id = e.id
+            WHERE e.prize IS NOT NULL GROUP BY e.school_id
+          ),
+          hosted AS (
+            SELECT l.school_id, count(*) AS lecturesDelivered, sum(l.audience) AS audience
+            FROM lectures l JOIN campaigns c ON c.id = l.campaign_id
+            WHERE c.year = @year AND l.status = 'DELIVERED' AND (@campaignId IS NULL OR l.campaign_id = @campaignId)
+            GROUP BY l.school_id
+          ),
           people AS (
             SELECT p.school_id,
               count(DISTINCT CASE WHEN p.role = 'STUDENT' THEN p.person_key END) AS students,
@@ -161,17 +262,44 @@ export class ReadModels {
             FROM participants p JOIN live ON live.id = p.entry_id GROUP BY p.school_id
           )
           SELECT s.id AS key, s.name AS label,
-            CASE WHEN ec.entries > 0 THEN 1 ELSE 0 END AS schools,
+            CASE WHEN ec.entries > 0 OR h.lecturesDelivered > 0 THEN 1 ELSE 0 END AS schools,
             coalesce(ec.entries, 0) AS entries,
             coalesce(pp.students, 0) AS students,
             coalesce(pp.participants, 0) AS participants,
             coalesce(pp.retiredTeachers, 0) AS retiredTeachers,
-            en.students AS enrolled
+            en.students AS enrolled,
+            coalesce(aw.awards, 0) AS awards,
+            coalesce(h.lecturesDelivered, 0) AS lecturesDelivered,
+            coalesce(h.audience, 0) AS audience
           FROM schools s
           LEFT JOIN entry_counts ec ON ec.school_id = s.id
           LEFT JOIN people pp ON pp.school_id = s.id
           LEFT JOIN enrollments en ON en.school_id = s.id AND en.year = @year
+          LEFT JOIN awards aw ON aw.school_id = s.id
+          LEFT JOIN hosted h ON h.school_id = s.id
           ORDER BY s.id`),
+      lecturers: db.prepare<[], RawLecturer>(`SELECT ${LECTURER_COLUMNS} FROM lecturers r ORDER BY r.id`),
+      lecturer: db.prepare<[string], RawLecturer>(`SELECT ${LECTURER_COLUMNS} FROM lecturers r WHERE r.id = ?`),
+      lectures: db.prepare<[string], LectureRow>(
+        `SELECT ${LECTURE_COLUMNS} FROM lectures WHERE campaign_id = ? ORDER BY scheduled_at, id`,
+      ),
+      lecture: db.prepare<[string], LectureRow>(`SELECT ${LECTURE_COLUMNS} FROM lectures WHERE id = ?`),
+      scores: db.prepare<[string], RawScore>(
+        `SELECT judge, weighted_score AS weightedScore, criteria, comment, scored_at AS scoredAt FROM scores
+          WHERE entry_id = ? ORDER BY judge`,
+      ),
+      leaderboard: db.prepare<[string], RawEntry>(
+        `SELECT ${ENTRY_COLUMNS} FROM entries e WHERE e.campaign_id = ? AND e.status = 'LIVE'
+          ORDER BY meanScore IS NULL, meanScore DESC, e.submitted_at, e.id`,
+      ),
+      judgingProgress: db.prepare<[string], JudgingProgressRow>(
+        `SELECT j.judge,
+            (SELECT count(*) FROM entries e WHERE e.campaign_id = j.campaign_id AND e.status = 'LIVE'
+              AND NOT EXISTS (SELECT 1 FROM recusals r WHERE r.entry_id = e.id AND r.judge = j.judge)) AS assigned,
+            (SELECT count(*) FROM scores s JOIN entries e ON e.id = s.entry_id
+              WHERE e.campaign_id = j.campaign_id AND e.status = 'LIVE' AND s.judge = j.judge) AS scored
+          FROM judges j WHERE j.campaign_id = ? ORDER BY j.judge`,
+      ),
     };
   }
 
@@ -215,6 +343,36 @@ export class ReadModels {
 
   entryHistory(entryId: string): HistoryRow[] {
     return this.#stmt.history.all(entryId);
+  }
+
+  lecturers(): LecturerRow[] {
+    return this.#stmt.lecturers.all().map(toLecturer);
+  }
+
+  lecturer(id: string): LecturerRow | undefined {
+    const row = this.#stmt.lecturer.get(id);
+    return row && toLecturer(row);
+  }
+
+  lectures(campaignId: string): LectureRow[] {
+    return this.#stmt.lectures.all(campaignId);
+  }
+
+  lecture(id: string): LectureRow | undefined {
+    return this.#stmt.lecture.get(id);
+  }
+
+  scores(entryId: string): ScoreRow[] {
+    return this.#stmt.scores.all(entryId).map(toScore);
+  }
+
+  /** Live entries by mean score, best first; unscored entries last. */
+  leaderboard(campaignId: string): EntryRow[] {
+    return this.#stmt.leaderboard.all(campaignId).map(toEntry);
+  }
+
+  judgingProgress(campaignId: string): JudgingProgressRow[] {
+    return this.#stmt.judgingProgress.all(campaignId);
   }
 
   /** Participation of every school in a year: schools without activity appear with zeros. */

@@ -62,3 +62,22 @@ export const Participant = z.object({
   key: Text(64).optional(),
 });
 export type Participant = z.infer<typeof Participant>;
+
+/** What a showcase (展演) entry performs: genre such as 合唱 or 朗诵, and its length on stage. */
+export const Performance = z.object({
+  genre: Text(50),
+  durationMinutes: z
+    .number()
+    .int('must be a whole number')
+    .min(1, 'must be at least 1')
+    .max(180, 'must be at most 180'),
+});
+export type Performance = z.infer<typeof Performance>;
+
+/** One weighted criterion of a campaign's judging rubric. */
+export const Criterion = z.object({
+  name: Text(50),
+  weight: z.number().gt(0, 'must be more than 0').max(100, 'must be at most 100'),
+  maxScore: z.number().gt(0, 'must be more than 0').max(1000, 'must be at most 1000'),
+});
+export type Criterion = z.infer<typeof Criterion>;

@@ -15,22 +15,34 @@ export const campaignsProjection = defineProjection({
       max_entries_per_school INTEGER,
       target_sessions INTEGER,
       award_quota REAL,
+      rubric TEXT NOT NULL,
+      copied_from TEXT,
       status TEXT NOT NULL,
+      cancel_reason TEXT,
       created_at TEXT NOT NULL
     )`,
     'CREATE INDEX campaigns_by_year ON campaigns (year, kind)',
+    `CREATE TABLE judges (
+      campaign_id TEXT NOT NULL,
+      judge TEXT NOT NULL,
+      assigned_at TEXT NOT NULL,
+      PRIMARY KEY (campaign_id, judge)
+    ) WITHOUT ROWID`,
   ],
   statements: {
     insertCampaign: `INSERT INTO campaigns (id, kind, title, theme, year, opens_at, closes_at, eligible_school_kinds,
-        max_entries_per_school, target_sessions, award_quota, status, created_at)
+        max_entries_per_school, target_sessions, award_quota, rubric, copied_from, status, created_at)
       VALUES (@id, @kind, @title, @theme, @year, @opensAt, @closesAt, @eligibleSchoolKinds,
-        @maxEntriesPerSchool, @targetSessions, @awardQuota, 'DRAFT', @at)`,
+        @maxEntriesPerSchool, @targetSessions, @awardQuota, @rubric, @copiedFrom, 'DRAFT', @at)`,
     setStatus: 'UPDATE campaigns SET status = @status WHERE id = @id',
+    cancel: "UPDATE campaigns SET status = 'CANCELLED', cancel_reason = @reason WHERE id = @id",
+    extendDeadline: 'UPDATE campaigns SET closes_at = @closesAt WHERE id = @id',
+    insertJudge: 'INSERT INTO judges (campaign_id, judge, assigned_at) VALUES (@campaignId, @judge, @at)',
   },
   handle(event, { metadata }) {
     switch (event.type) {
       case 'CampaignCreated': {
-        const { campaignId, eligibleSchoolKinds, ...rest } = event.data;
+        const { campaignId, eligibleSchoolKinds, rubric, ...rest } = event.data;
         return [
           {
             statement: 'insertCampaign',
@@ -38,6 +50,7 @@ export const campaignsProjection = defineProjection({
               ...rest,
               id: campaignId,
               eligibleSchoolKinds: JSON.stringify(eligibleSchoolKinds),
+              rubric: JSON.stringify(rubric),
               at: metadata.recordedAt,
             },
           },
@@ -47,6 +60,14 @@ export const campaignsProjection = defineProjection({
         return [{ statement: 'setStatus', params: { id: event.data.campaignId, status: 'OPEN' } }];
       case 'CampaignClosed':
         return [{ statement: 'setStatus', params: { id: event.data.campaignId, status: 'CLOSED' } }];
+      case 'ResultsPublished':
+        return [{ statement: 'setStatus', params: { id: event.data.campaignId, status: 'RESULTS_PUBLISHED' } }];
+      case 'CampaignCancelled':
+        return [{ statement: 'cancel', params: { id: event.data.campaignId, reason: event.data.reason } }];
+      case 'DeadlineExtended':
+        return [{ statement: 'extendDeadline', params: { id: event.data.campaignId, closesAt: event.data.closesAt } }];
+      case 'JudgeAssigned':
+        return [{ statement: 'insertJudge', params: { ...event.data, at: metadata.recordedAt } }];
       default:
         return [];
     }

@@ -1,5 +1,17 @@
 import { z } from 'zod';
-import { CampaignKind, DateTime, Id, NestedId, Participant, SchoolKind, Text, Year } from '../primitives.ts';
+import {
+  CampaignKind,
+  Criterion,
+  DateTime,
+  Id,
+  NestedId,
+  Participant,
+  Performance,
+  Prize,
+  SchoolKind,
+  Text,
+  Year,
+} from '../primitives.ts';
 
 export const CampaignCreated = z.object({
   campaignId: Id,
@@ -13,7 +25,12 @@ export const CampaignCreated = z.object({
   maxEntriesPerSchool: z.number().int().positive().nullable(),
   targetSessions: z.number().int().positive().nullable(),
   awardQuota: z.number().gt(0).max(1).nullable(),
+  rubric: z.array(Criterion).min(1),
+  copiedFrom: Id.nullable(),
 });
+
+/** The rubric of campaigns created before rubrics existed: one overall score out of 100. */
+export const DEFAULT_RUBRIC: Criterion[] = [{ name: '总分', weight: 1, maxScore: 100 }];
 
 export const CampaignOpened = z.object({ campaignId: Id });
 export const CampaignClosed = z.object({ campaignId: Id });
@@ -26,6 +43,7 @@ export const EntrySubmitted = z.object({
   title: Text(200),
   participants: z.array(Participant),
   advisor: Text(64).nullable(),
+  performance: Performance.nullable(),
 });
 
 export const EntryWithdrawn = z.object({
@@ -34,10 +52,95 @@ export const EntryWithdrawn = z.object({
   reason: Text(500),
 });
 
+export const DeadlineExtended = z.object({ campaignId: Id, closesAt: DateTime });
+export const CampaignCancelled = z.object({ campaignId: Id, reason: Text(500) });
+export const ResultsPublished = z.object({ campaignId: Id });
+
+/** A judge is identified by the subject of their token. */
+export const JudgeAssigned = z.object({ campaignId: Id, judge: z.string().min(1) });
+
+export const EntryRevised = z.object({
+  campaignId: Id,
+  entryId: NestedId,
+  title: Text(200),
+  participants: z.array(Participant),
+  advisor: Text(64).nullable(),
+  performance: Performance.nullable(),
+});
+
+export const CriterionScore = z.object({ criterion: Text(50), score: z.number() });
+
+export const EntryScored = z.object({
+  campaignId: Id,
+  entryId: NestedId,
+  judge: z.string().min(1),
+  scores: z.array(CriterionScore),
+  /** The rubric-weighted score, computed once when judged so later rubric edits cannot change history. */
+  weightedScore: z.number(),
+  comment: z.string().max(2000).nullable(),
+});
+
+export const JudgeRecused = z.object({
+  campaignId: Id,
+  entryId: NestedId,
+  judge: z.string().min(1),
+  reason: Text(500),
+});
+
+export const EntryAwarded = z.object({ campaignId: Id, entryId: NestedId, prize: Prize });
+export const AwardRevoked = z.object({ campaignId: Id, entryId: NestedId, reason: Text(500) });
+export const EntryRated = z.object({ campaignId: Id, entryId: NestedId, stars: z.number().int().min(1).max(5) });
+
+export const LectureScheduled = z.object({
+  campaignId: Id,
+  lectureId: NestedId,
+  lecturerId: Id,
+  schoolId: Id.nullable(),
+  venue: Text(100).nullable(),
+  topic: Text(200),
+  scheduledAt: DateTime,
+});
+export const LectureRescheduled = z.object({ campaignId: Id, lectureId: NestedId, scheduledAt: DateTime });
+export const LectureDelivered = z.object({
+  campaignId: Id,
+  lectureId: NestedId,
+  audience: z.number().int().nonnegative(),
+  durationMinutes: z.number().int().positive(),
+});
+export const LectureCancelled = z.object({ campaignId: Id, lectureId: NestedId, reason: Text(500) });
+
 export const campaignEvents = {
   CampaignCreated,
   CampaignOpened,
   CampaignClosed,
   EntrySubmitted,
   EntryWithdrawn,
+  DeadlineExtended,
+  CampaignCancelled,
+  ResultsPublished,
+  JudgeAssigned,
+  EntryRevised,
+  EntryScored,
+  JudgeRecused,
+  EntryAwarded,
+  AwardRevoked,
+  EntryRated,
+  LectureScheduled,
+  LectureRescheduled,
+  LectureDelivered,
+  LectureCancelled,
 } as const;
+
+/** v1 → v2 upcasters: CampaignCreated gained a rubric and its copy origin, EntrySubmitted a performance. */
+export const campaignUpcasters = [
+  {
+    type: 'CampaignCreated',
+    fromVersion: 1,
+    upcast: (data: Record<string, unknown>) => ({ ...data, rubric: DEFAULT_RUBRIC, copiedFrom: null }),
+  },
+  {
+    type: 'EntrySubmitted',
+    fromVersion: 1,
+    upcast: (data: Record<string, unknown>) => ({ ...data, performance: null }),
+  },
+] as const;

@@ -1,6 +1,6 @@
 import { EventMetadata } from '../metadata.ts';
 import { defineEventCatalogue, type EventUnion } from '../versioning.ts';
-import { campaignEvents } from './campaign.ts';
+import { campaignEvents, campaignUpcasters } from './campaign.ts';
 import { lecturerEvents } from './lecturer.ts';
 import { schoolEvents } from './school.ts';
 
@@ -10,8 +10,11 @@ export * from './school.ts';
 
 const schemas = { ...schoolEvents, ...lecturerEvents, ...campaignEvents };
 
-/** Every event type Qingmiao writes, all at version 1 so far. */
-export const events = defineEventCatalogue(schemas);
+/** Every event type Qingmiao writes, with the version it writes now; older versions are upcast when read. */
+export const events = defineEventCatalogue(schemas, {
+  versions: { CampaignCreated: 2, EntrySubmitted: 2 },
+  upcasters: campaignUpcasters,
+});
 
 export type DomainEvent = EventUnion<typeof schemas>;
 export type EventType = DomainEvent['type'];

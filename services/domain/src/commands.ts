@@ -1,18 +1,33 @@
 import { randomUUID } from 'node:crypto';
 import type { EventStore } from '@qingmiao/event-store';
 import {
+  AssignJudgeInput,
+  AwardEntryInput,
   CampaignRefInput,
+  CancelCampaignInput,
+  CancelLectureInput,
+  CopyCampaignInput,
   CreateCampaignInput,
+  ExtendDeadlineInput,
+  RateEntryInput,
   RecordEnrollmentInput,
+  RecordLectureDeliveredInput,
+  RecuseFromEntryInput,
   RegisterLecturerInput,
   RegisterSchoolInput,
+  RescheduleLectureInput,
   RetireLecturerInput,
+  ReviseEntryInput,
+  RevokeAwardInput,
   type Role,
+  ScheduleLectureInput,
+  ScoreEntryInput,
   SubmitEntryInput,
   WithdrawEntryInput,
 } from '@qingmiao/schema';
+import type { z } from 'zod';
 import { type CampaignCommand, type CampaignEvent, type CampaignState, campaignDecider } from './campaigns/campaign.ts';
-import { campaignIdOf, entryIdFor } from './campaigns/entry-id.ts';
+import { campaignIdOf, entryIdFor, lectureIdFor } from './campaigns/entry-id.ts';
 import {
   type Aggregate,
   type CommandMeta,
@@ -36,13 +51,23 @@ const campaigns: Aggregate<CampaignState, CampaignCommand, CampaignEvent> = {
   decider: campaignDecider,
 };
 
+const ORGANIZER: readonly Role[] = ['organizer'];
+const ORGANIZER_OR_SCHOOL: readonly Role[] = ['organizer', 'school'];
+const JUDGE: readonly Role[] = ['judge'];
+
 function authorize(meta: CommandMeta, allowed: readonly Role[], what: string): void {
   if (!allowed.includes(meta.actor.role)) throw new Forbidden(`Role ${meta.actor.role} may not ${what}`);
 }
 
+/** A campaign command whose input names its target directly: `{id}` of the campaign, or a nested entry/lecture id. */
+type SimpleCampaignCommand = Exclude<
+  CampaignCommand,
+  { type: 'CreateCampaign' | 'CopyCampaign' | 'SubmitEntry' | 'ScheduleLecture' }
+>;
+
 /**
  * Every command Qingmiao accepts, whoever sends it (GraphQL, CLI, demo seeding): validate the input, check the
- * role, load what the decision needs and run it. Returns the ids the caller needs to read the result back.
+ * role, load what the decision needs from other streams and run it. Returns the ids the caller reads back.
  */
 export class Commands {
   readonly #runner: CommandRunner;
@@ -53,18 +78,10 @@ export class Commands {
 
   async registerSchool(raw: unknown, meta: CommandMeta): Promise<CommandOutcome & { schoolId: string }> {
     const input = parseInput(RegisterSchoolInput, raw);
-    authorize(meta, ['organizer'], 'register schools');
+    authorize(meta, ORGANIZER, 'register schools');
     const schoolId = input.id ?? randomUUID();
-    const outcome = await this.#runner.run(
-      schools,
-      streams.school(schoolId),
-      {
-        type: 'RegisterSchool',
-        input: { ...input, id: schoolId },
-      },
-      meta,
-    );
-    return { ...outcome, schoolId };
+    const command: SchoolCommand = { type: 'RegisterSchool', input: { ...input, id: schoolId } };
+    return { ...(await this.#runner.run(schools, streams.school(schoolId), command, meta)), schoolId };
   }
 
   async recordEnrollment(
@@ -72,7 +89,7 @@ export class Commands {
     meta: CommandMeta,
   ): Promise<CommandOutcome & { schoolId: string; year: number }> {
     const input = parseInput(RecordEnrollmentInput, raw);
-    authorize(meta, ['organizer'], 'record enrollment');
+    authorize(meta, ORGANIZER, 'record enrollment');
     const outcome = await this.#runner.run(
       schools,
       streams.school(input.schoolId),
@@ -82,84 +99,153 @@ export class Commands {
     return { ...outcome, schoolId: input.schoolId, year: input.year };
   }
 
-  async createCampaign(raw: unknown, meta: CommandMeta): Promise<CommandOutcome & { campaignId: string }> {
-    const input = parseInput(CreateCampaignInput, raw);
-    authorize(meta, ['organizer'], 'create campaigns');
-    const campaignId = input.id ?? randomUUID();
-    const outcome = await this.#runner.run(
-      campaigns,
-      streams.campaign(campaignId),
-      {
-        type: 'CreateCampaign',
-        input: { ...input, id: campaignId },
-      },
-      meta,
-    );
-    return { ...outcome, campaignId };
-  }
-
-  openCampaign(raw: unknown, meta: CommandMeta) {
-    return this.#campaignStatusChange('OpenCampaign', raw, meta);
-  }
-
-  closeCampaign(raw: unknown, meta: CommandMeta) {
-    return this.#campaignStatusChange('CloseCampaign', raw, meta);
-  }
-
-  async #campaignStatusChange(
-    type: 'OpenCampaign' | 'CloseCampaign',
-    raw: unknown,
-    meta: CommandMeta,
-  ): Promise<CommandOutcome & { campaignId: string }> {
-    const input = parseInput(CampaignRefInput, raw);
-    authorize(meta, ['organizer'], 'open or close campaigns');
-    const outcome = await this.#runner.run(campaigns, streams.campaign(input.id), { type, input }, meta);
-    return { ...outcome, campaignId: input.id };
-  }
-
-  async submitEntry(raw: unknown, meta: CommandMeta): Promise<CommandOutcome & { entryId: string }> {
-    const input = parseInput(SubmitEntryInput, raw);
-    authorize(meta, ['organizer', 'school'], 'submit entries');
-    const { state: school } = await this.#runner.load(schools, streams.school(input.schoolId));
-    const outcome = await this.#runner.run(
-      campaigns,
-      streams.campaign(input.campaignId),
-      {
-        type: 'SubmitEntry',
-        input,
-        school: school.registered ? { id: input.schoolId, kind: school.kind } : undefined,
-      },
-      meta,
-    );
-    return { ...outcome, entryId: entryIdFor(input.campaignId, input.submissionId) };
-  }
-
-  async withdrawEntry(raw: unknown, meta: CommandMeta): Promise<CommandOutcome & { entryId: string }> {
-    const input = parseInput(WithdrawEntryInput, raw);
-    authorize(meta, ['organizer', 'school'], 'withdraw entries');
-    const stream = streams.campaign(campaignIdOf(input.entryId));
-    const outcome = await this.#runner.run(campaigns, stream, { type: 'WithdrawEntry', input }, meta);
-    return { ...outcome, entryId: input.entryId };
-  }
-
   async registerLecturer(raw: unknown, meta: CommandMeta): Promise<CommandOutcome & { lecturerId: string }> {
     const input = parseInput(RegisterLecturerInput, raw);
-    authorize(meta, ['organizer'], 'register lecturers');
+    authorize(meta, ORGANIZER, 'register lecturers');
     const lecturerId = input.id ?? randomUUID();
-    const outcome = await this.#runner.run(
-      lecturers,
-      streams.lecturer(lecturerId),
-      { type: 'RegisterLecturer', input: { ...input, id: lecturerId } },
-      meta,
-    );
-    return { ...outcome, lecturerId };
+    const command: LecturerCommand = { type: 'RegisterLecturer', input: { ...input, id: lecturerId } };
+    return { ...(await this.#runner.run(lecturers, streams.lecturer(lecturerId), command, meta)), lecturerId };
   }
 
   async retireLecturer(raw: unknown, meta: CommandMeta): Promise<CommandOutcome & { lecturerId: string }> {
     const input = parseInput(RetireLecturerInput, raw);
-    authorize(meta, ['organizer'], 'retire lecturers');
+    authorize(meta, ORGANIZER, 'retire lecturers');
     const stream = streams.lecturer(input.lecturerId);
-    const outcome = await this.#runner.run(lecturers, stream, { type: 'RetireLecturer', input }, meta);
-    return { ...outcome, lecturerId: input.lecturerId };
+    return { ...(await this.#runner.run(lecturers, stream, { type: 'RetireLecturer', input }, meta)), ...input };
+  }
+
+  async createCampaign(raw: unknown, meta: CommandMeta): Promise<CommandOutcome & { campaignId: string }> {
+    const input = parseInput(CreateCampaignInput, raw);
+    authorize(meta, ORGANIZER, 'create campaigns');
+    const campaignId = input.id ?? randomUUID();
+    const command: CampaignCommand = { type: 'CreateCampaign', input: { ...input, id: campaignId } };
+    return { ...(await this.#runner.run(campaigns, streams.campaign(campaignId), command, meta)), campaignId };
+  }
+
+  /** Next year's DRAFT campaign with this one's configuration; dates move by the difference in years. */
+  async copyCampaign(raw: unknown, meta: CommandMeta): Promise<CommandOutcome & { campaignId: string }> {
+    const input = parseInput(CopyCampaignInput, raw);
+    authorize(meta, ORGANIZER, 'create campaigns');
+    const campaignId = input.id ?? randomUUID();
+    const { state } = await this.#runner.load(campaigns, streams.campaign(input.sourceId));
+    const command: CampaignCommand = {
+      type: 'CopyCampaign',
+      input: { ...input, id: campaignId },
+      source: state.created ? state.definition : undefined,
+    };
+    return { ...(await this.#runner.run(campaigns, streams.campaign(campaignId), command, meta)), campaignId };
+  }
+
+  openCampaign = this.#byCampaignId('OpenCampaign', CampaignRefInput, ORGANIZER);
+  closeCampaign = this.#byCampaignId('CloseCampaign', CampaignRefInput, ORGANIZER);
+  extendDeadline = this.#byCampaignId('ExtendDeadline', ExtendDeadlineInput, ORGANIZER);
+  cancelCampaign = this.#byCampaignId('CancelCampaign', CancelCampaignInput, ORGANIZER);
+  publishResults = this.#byCampaignId('PublishResults', CampaignRefInput, ORGANIZER);
+
+  async assignJudge(raw: unknown, meta: CommandMeta): Promise<CommandOutcome & { campaignId: string }> {
+    const input = parseInput(AssignJudgeInput, raw);
+    authorize(meta, ORGANIZER, 'assign judges');
+    const stream = streams.campaign(input.campaignId);
+    return { ...(await this.#runner.run(campaigns, stream, { type: 'AssignJudge', input }, meta)), ...input };
+  }
+
+  async submitEntry(raw: unknown, meta: CommandMeta): Promise<CommandOutcome & { entryId: string }> {
+    const input = parseInput(SubmitEntryInput, raw);
+    authorize(meta, ORGANIZER_OR_SCHOOL, 'submit entries');
+    const { state: school } = await this.#runner.load(schools, streams.school(input.schoolId));
+    const command: CampaignCommand = {
+      type: 'SubmitEntry',
+      input,
+      school: school.registered ? { id: input.schoolId, kind: school.kind } : undefined,
+    };
+    const outcome = await this.#runner.run(campaigns, streams.campaign(input.campaignId), command, meta);
+    return { ...outcome, entryId: entryIdFor(input.campaignId, input.submissionId) };
+  }
+
+  reviseEntry = this.#byEntryId('ReviseEntry', ReviseEntryInput, ORGANIZER_OR_SCHOOL);
+  withdrawEntry = this.#byEntryId('WithdrawEntry', WithdrawEntryInput, ORGANIZER_OR_SCHOOL);
+  scoreEntry = this.#byEntryId('ScoreEntry', ScoreEntryInput, JUDGE);
+  recuseFromEntry = this.#byEntryId('RecuseFromEntry', RecuseFromEntryInput, JUDGE);
+  awardEntry = this.#byEntryId('AwardEntry', AwardEntryInput, ORGANIZER);
+  revokeAward = this.#byEntryId('RevokeAward', RevokeAwardInput, ORGANIZER);
+  rateEntry = this.#byEntryId('RateEntry', RateEntryInput, ORGANIZER);
+
+  async scheduleLecture(raw: unknown, meta: CommandMeta): Promise<CommandOutcome & { lectureId: string }> {
+    const input = parseInput(ScheduleLectureInput, raw);
+    authorize(meta, ORGANIZER, 'schedule lectures');
+    const lectureId = lectureIdFor(input.campaignId, input.lectureId ?? randomUUID());
+    const [{ state: lecturer }, school] = await Promise.all([
+      this.#runner.load(lecturers, streams.lecturer(input.lecturerId)),
+      input.schoolId === undefined ? undefined : this.#runner.load(schools, streams.school(input.schoolId)),
+    ]);
+    const command: CampaignCommand = {
+      type: 'ScheduleLecture',
+      input: { ...input, lectureId },
+      lecturer: { exists: lecturer.registered, retired: lecturer.registered && lecturer.retired },
+      schoolExists: school?.state.registered ?? false,
+    };
+    const outcome = await this.#runner.run(campaigns, streams.campaign(input.campaignId), command, meta);
+    return { ...outcome, lectureId };
+  }
+
+  rescheduleLecture = this.#byLectureId('RescheduleLecture', RescheduleLectureInput, ORGANIZER);
+  recordLectureDelivered = this.#byLectureId('RecordLectureDelivered', RecordLectureDeliveredInput, ORGANIZER);
+  cancelLecture = this.#byLectureId('CancelLecture', CancelLectureInput, ORGANIZER);
+
+  #byCampaignId<
+    T extends SimpleCampaignCommand['type'],
+    S extends z.ZodType<Extract<SimpleCampaignCommand, { type: T }>['input'] & { id: string }>,
+  >(type: T, schema: S, roles: readonly Role[]) {
+    return this.#simple(
+      type,
+      schema,
+      roles,
+      (input) => ({ campaignId: input.id }),
+      (ids) => ids.campaignId,
+    );
+  }
+
+  #byEntryId<
+    T extends SimpleCampaignCommand['type'],
+    S extends z.ZodType<Extract<SimpleCampaignCommand, { type: T }>['input'] & { entryId: string }>,
+  >(type: T, schema: S, roles: readonly Role[]) {
+    return this.#simple(
+      type,
+      schema,
+      roles,
+      (input) => ({ entryId: input.entryId }),
+      (ids) => campaignIdOf(ids.entryId),
+    );
+  }
+
+  #byLectureId<
+    T extends SimpleCampaignCommand['type'],
+    S extends z.ZodType<Extract<SimpleCampaignCommand, { type: T }>['input'] & { lectureId: string }>,
+  >(type: T, schema: S, roles: readonly Role[]) {
+    return this.#simple(
+      type,
+      schema,
+      roles,
+      (input) => ({ lectureId: input.lectureId }),
+      (ids) => campaignIdOf(ids.lectureId),
+    );
+  }
+
+  /** A command on one campaign stream that needs nothing from other streams. */
+  #simple<T extends SimpleCampaignCommand['type'], S extends z.ZodType, Ids extends object>(
+    type: T,
+    schema: S,
+    roles: readonly Role[],
+    idsOf: (input: z.infer<S>) => Ids,
+    campaignOf: (ids: Ids) => string,
+  ): (raw: unknown, meta: CommandMeta) => Promise<CommandOutcome & Ids> {
+    return async (raw, meta) => {
+      const input = parseInput(schema, raw);
+      authorize(meta, roles, `${type.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase()}`);
+      const ids = idsOf(input);
+      const command = { type, input } as CampaignCommand;
+      const outcome = await this.#runner.run(campaigns, streams.campaign(campaignOf(ids)), command, meta);
+      return { ...outcome, ...ids };
+    };
   }
 }

@@ -1,5 +1,12 @@
-export { type CampaignCommand, type CampaignEvent, type CampaignState, campaignDecider } from './campaigns/campaign.ts';
-export { campaignIdOf, entryIdFor } from './campaigns/entry-id.ts';
+export {
+  type CampaignCommand,
+  type CampaignEvent,
+  type CampaignState,
+  campaignDecider,
+  type SubmittingSchool,
+} from './campaigns/campaign.ts';
+export { campaignIdOf, entryIdFor, lectureIdFor } from './campaigns/entry-id.ts';
+export { weightedScore } from './campaigns/judging.ts';
 export { type CommandMeta, type CommandOutcome, CommandRunner, type CommandRunnerOptions } from './command-runner.ts';
 export { Commands } from './commands.ts';
 export type { Decider, DecisionContext } from './decider.ts';

@@ -1,4 +1,4 @@
-import SchemaBuilder from '@pothos/core';
+import SchemaBuilder, { type InputObjectRef } from '@pothos/core';
 import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
 import { CampaignKind, CampaignStatus, ParticipantRole, Prize, SchoolKind } from '@qingmiao/schema';
 import { GraphQLError } from 'graphql';
@@ -9,7 +9,7 @@ export const builder = new SchemaBuilder<{
   Context: Context;
   DefaultFieldNullability: false;
   Scalars: { DateTime: { Input: string; Output: string } };
-  AuthScopes: { organizer: boolean; judge: boolean; school: boolean; ownSchool: string };
+  AuthScopes: { organizer: boolean; judge: boolean; school: boolean; ownSchool: string; judgeOf: readonly string[] };
 }>({
   plugins: [ScopeAuthPlugin],
   defaultFieldNullability: false,
@@ -19,6 +19,7 @@ export const builder = new SchemaBuilder<{
       judge: actor.role === 'judge',
       school: actor.role === 'school',
       ownSchool: (schoolId) => actor.role === 'school' && actor.schoolId === schoolId,
+      judgeOf: (judges) => actor.role === 'judge' && judges.includes(actor.sub),
     }),
     unauthorizedError: () => new GraphQLError(`Not allowed`, { extensions: { code: 'FORBIDDEN' } }),
   },
@@ -35,3 +36,8 @@ export const ParticipantRoleEnum = builder.enumType('ParticipantRole', { values:
 
 builder.queryType({});
 builder.mutationType({});
+
+type Types = typeof builder extends PothosSchemaTypes.SchemaBuilder<infer T> ? T : never;
+
+/** Any input object type of this schema, for helpers that build several similar mutations. */
+export type InputRef = InputObjectRef<Types, unknown>;

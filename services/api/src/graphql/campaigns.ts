@@ -1,9 +1,17 @@
 import type { CampaignRow } from '@qingmiao/projections';
-import { CampaignKind, CampaignStatus } from '@qingmiao/schema';
-import { builder, CampaignKindEnum, CampaignStatusEnum, SchoolKindEnum } from './builder.ts';
-import { commandMeta } from './context.ts';
+import { CampaignKind, CampaignStatus, type Criterion } from '@qingmiao/schema';
+import { builder, CampaignKindEnum, CampaignStatusEnum, type InputRef, SchoolKindEnum } from './builder.ts';
+import { mutate } from './context.ts';
 import { Entry } from './entries.ts';
-import { mustExist } from './read.ts';
+
+const CriterionType = builder.objectRef<Criterion>('Criterion').implement({
+  description: 'One weighted criterion of the judging rubric.',
+  fields: (t) => ({
+    name: t.exposeString('name'),
+    weight: t.exposeFloat('weight'),
+    maxScore: t.exposeFloat('maxScore'),
+  }),
+});
 
 export const Campaign = builder.objectRef<CampaignRow>('Campaign').implement({
   description: 'A campaign of the year: an essay contest, a showcase, a lecture series or an evaluation.',
@@ -14,18 +22,46 @@ export const Campaign = builder.objectRef<CampaignRow>('Campaign').implement({
     theme: t.exposeString('theme'),
     year: t.exposeInt('year'),
     opensAt: t.field({ type: 'DateTime', resolve: (campaign) => campaign.opensAt }),
-    closesAt: t.field({ type: 'DateTime', resolve: (campaign) => campaign.closesAt }),
+    closesAt: t.field({
+      type: 'DateTime',
+      description: 'The deadline in force, as extended.',
+      resolve: (c) => c.closesAt,
+    }),
     eligibleSchoolKinds: t.field({ type: [SchoolKindEnum], resolve: (campaign) => campaign.eligibleSchoolKinds }),
     maxEntriesPerSchool: t.exposeInt('maxEntriesPerSchool', { nullable: true }),
     targetSessions: t.exposeInt('targetSessions', { nullable: true }),
     awardQuota: t.exposeFloat('awardQuota', { nullable: true }),
+    rubric: t.field({ type: [CriterionType], resolve: (campaign) => campaign.rubric }),
+    copiedFrom: t.exposeID('copiedFrom', { nullable: true, description: 'The campaign this one was copied from.' }),
     status: t.field({ type: CampaignStatusEnum, resolve: (campaign) => campaign.status }),
+    cancelReason: t.exposeString('cancelReason', { nullable: true }),
     entryCount: t.exposeInt('entryCount', { description: 'Live (not withdrawn) entries.' }),
     schoolCount: t.exposeInt('schoolCount', { description: 'Schools with at least one live entry.' }),
+    awardsGranted: t.exposeInt('awardsGranted', { description: 'Live entries holding an award.' }),
+    awardCap: t.int({
+      nullable: true,
+      description: 'floor(awardQuota × live entries): most awards the quota allows now; null without a quota.',
+      resolve: (c) => (c.awardQuota === null ? null : Math.floor(c.awardQuota * c.entryCount + 1e-9)),
+    }),
+    intergenerationalEntries: t.exposeInt('intergenerationalEntries', {
+      description: '老少同台: live entries with retired teachers and students together.',
+    }),
+    sessionsDelivered: t.exposeInt('sessionsDelivered', { description: 'Lectures delivered.' }),
+    audience: t.exposeInt('audience', { description: 'People reached by delivered lectures.' }),
+    progress: t.float({
+      nullable: true,
+      description: 'Share of targetSessions delivered (1.0 = target reached); null without a target.',
+      resolve: (c) => (c.targetSessions ? c.sessionsDelivered / c.targetSessions : null),
+    }),
+    judges: t.stringList({
+      description: 'Token subjects of the assigned judges.',
+      authScopes: { organizer: true, judge: true },
+      resolve: (campaign) => campaign.judges,
+    }),
     entries: t.field({
       type: [Entry],
-      description: 'Entries, live and withdrawn. A school sees only its own; viewers see none.',
-      authScopes: { organizer: true, judge: true, school: true },
+      description: 'Entries, live and withdrawn. A school sees only its own; judges those of campaigns they judge.',
+      authScopes: (campaign) => ({ organizer: true, school: true, judgeOf: campaign.judges }),
       resolve: (campaign, _args, { read, actor }) =>
         read.entries(campaign.id, actor.role === 'school' ? actor.schoolId : undefined),
     }),
@@ -55,6 +91,14 @@ builder.queryFields((t) => ({
   }),
 }));
 
+const CriterionInput = builder.inputType('CriterionInput', {
+  fields: (t) => ({
+    name: t.string({ required: true }),
+    weight: t.float({ required: true }),
+    maxScore: t.float({ required: true }),
+  }),
+});
+
 const CreateCampaignInput = builder.inputType('CreateCampaignInput', {
   fields: (t) => ({
     id: t.id({ description: 'A short slug such as `essay-2022`; generated when omitted.' }),
@@ -65,44 +109,73 @@ const CreateCampaignInput = builder.inputType('CreateCampaignInput', {
     opensAt: t.field({ type: 'DateTime', required: true }),
     closesAt: t.field({ type: 'DateTime', required: true }),
     eligibleSchoolKinds: t.field({ type: [SchoolKindEnum], description: 'Default: every kind.' }),
-    maxEntriesPerSchool: t.int({ description: 'Most live entries one school may have; unlimited when omitted.' }),
+    maxEntriesPerSchool: t.int({
+      description: 'Most live entries one school may have; unlimited when omitted; always 1 for EVALUATION.',
+    }),
     targetSessions: t.int({ description: 'LECTURE campaigns: sessions to deliver, e.g. 1000.' }),
     awardQuota: t.float({ description: 'Share of live entries that may win an award, e.g. 0.15.' }),
+    rubric: t.field({ type: [CriterionInput], description: 'Judging criteria; default one overall score of 100.' }),
   }),
 });
 
 const CampaignRefInput = (name: string) =>
   builder.inputType(name, { fields: (t) => ({ id: t.id({ required: true }) }) });
 
-const OpenCampaignInput = CampaignRefInput('OpenCampaignInput');
-const CloseCampaignInput = CampaignRefInput('CloseCampaignInput');
+const ExtendDeadlineInput = builder.inputType('ExtendDeadlineInput', {
+  fields: (t) => ({ id: t.id({ required: true }), closesAt: t.field({ type: 'DateTime', required: true }) }),
+});
 
-builder.mutationFields((t) => ({
-  createCampaign: t.field({
-    type: Campaign,
-    args: { input: t.arg({ type: CreateCampaignInput, required: true }) },
-    resolve: async (_root, { input }, context) => {
-      const { campaignId, position } = await context.commands.createCampaign(input, commandMeta(context));
-      await context.projections.waitFor(position);
-      return mustExist(context.read.campaign(campaignId), `Campaign ${campaignId}`);
-    },
+const CancelCampaignInput = builder.inputType('CancelCampaignInput', {
+  fields: (t) => ({ id: t.id({ required: true }), reason: t.string({ required: true }) }),
+});
+
+const AssignJudgeInput = builder.inputType('AssignJudgeInput', {
+  fields: (t) => ({
+    campaignId: t.id({ required: true }),
+    judge: t.string({ required: true, description: "The judge's token subject (`sub`)." }),
   }),
-  openCampaign: t.field({
-    type: Campaign,
-    args: { input: t.arg({ type: OpenCampaignInput, required: true }) },
-    resolve: async (_root, { input }, context) => {
-      const { campaignId, position } = await context.commands.openCampaign(input, commandMeta(context));
-      await context.projections.waitFor(position);
-      return mustExist(context.read.campaign(campaignId), `Campaign ${campaignId}`);
-    },
+});
+
+const CopyCampaignInput = builder.inputType('CopyCampaignInput', {
+  fields: (t) => ({
+    sourceId: t.id({ required: true }),
+    id: t.id({ description: 'Id of the new campaign; generated when omitted.' }),
+    year: t.int({ required: true }),
+    opensAt: t.field({ type: 'DateTime', description: "Default: the source's, moved to the new year." }),
+    closesAt: t.field({ type: 'DateTime', description: "Default: the source's, moved to the new year." }),
   }),
-  closeCampaign: t.field({
-    type: Campaign,
-    args: { input: t.arg({ type: CloseCampaignInput, required: true }) },
-    resolve: async (_root, { input }, context) => {
-      const { campaignId, position } = await context.commands.closeCampaign(input, commandMeta(context));
-      await context.projections.waitFor(position);
-      return mustExist(context.read.campaign(campaignId), `Campaign ${campaignId}`);
-    },
-  }),
-}));
+});
+
+const campaignMutation = (
+  input: InputRef,
+  run:
+    | 'createCampaign'
+    | 'copyCampaign'
+    | 'openCampaign'
+    | 'closeCampaign'
+    | 'extendDeadline'
+    | 'cancelCampaign'
+    | 'publishResults'
+    | 'assignJudge',
+) =>
+  builder.mutationField(run, (t) =>
+    t.field({
+      type: Campaign,
+      args: { input: t.arg({ type: input, required: true }) },
+      resolve: (_root, args, context) =>
+        mutate(
+          context,
+          (commands, meta) => commands[run](args.input, meta),
+          ({ campaignId }, read) => read.campaign(campaignId),
+        ),
+    }),
+  );
+
+campaignMutation(CreateCampaignInput, 'createCampaign');
+campaignMutation(CopyCampaignInput, 'copyCampaign');
+campaignMutation(CampaignRefInput('OpenCampaignInput'), 'openCampaign');
+campaignMutation(CampaignRefInput('CloseCampaignInput'), 'closeCampaign');
+campaignMutation(ExtendDeadlineInput, 'extendDeadline');
+campaignMutation(CancelCampaignInput, 'cancelCampaign');
+campaignMutation(CampaignRefInput('PublishResultsInput'), 'publishResults');
+campaignMutation(AssignJudgeInput, 'assignJudge');

@@ -1,4 +1,4 @@
-import type { CommandMeta, Commands } from '@qingmiao/domain';
+import type { CommandMeta, CommandOutcome, Commands } from '@qingmiao/domain';
 import type { ProjectionRunner, ReadModels } from '@qingmiao/projections';
 import type { Actor } from '@qingmiao/schema';
 
@@ -13,4 +13,20 @@ export interface Context {
 
 export function commandMeta(context: Context): CommandMeta {
   return { actor: context.actor, correlationId: context.correlationId };
+}
+
+/**
+ * Runs a command and returns what it changed as the read models show it once they include the command's events:
+ * a mutation's result is already visible to any query sent after it returns.
+ */
+export async function mutate<Outcome extends CommandOutcome, Row>(
+  context: Context,
+  run: (commands: Commands, meta: CommandMeta) => Promise<Outcome>,
+  readBack: (outcome: Outcome, read: ReadModels) => Row | undefined,
+): Promise<Row> {
+  const outcome = await run(context.commands, commandMeta(context));
+  await context.projections.waitFor(outcome.position);
+  const row = readBack(outcome, context.read);
+  if (row === undefined) throw new Error('A successful command left nothing to read back');
+  return row;
 }

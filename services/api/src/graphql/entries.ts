@@ -1,7 +1,6 @@
 import type { EntryRow, HistoryRow, ParticipantRow } from '@qingmiao/projections';
-import { builder, ParticipantRoleEnum } from './builder.ts';
-import { commandMeta } from './context.ts';
-import { mustExist } from './read.ts';
+import { builder, type InputRef, ParticipantRoleEnum, PrizeEnum } from './builder.ts';
+import { mutate } from './context.ts';
 
 const Participant = builder.objectRef<ParticipantRow>('Participant').implement({
   fields: (t) => ({
@@ -9,6 +8,14 @@ const Participant = builder.objectRef<ParticipantRow>('Participant').implement({
     role: t.field({ type: ParticipantRoleEnum, resolve: (participant) => participant.role }),
     grade: t.exposeString('grade', { nullable: true }),
     key: t.exposeString('key', { nullable: true }),
+  }),
+});
+
+const Performance = builder.objectRef<{ genre: string; durationMinutes: number }>('Performance').implement({
+  description: 'What a showcase (展演) entry performs.',
+  fields: (t) => ({
+    genre: t.exposeString('genre'),
+    durationMinutes: t.exposeInt('durationMinutes'),
   }),
 });
 
@@ -23,8 +30,25 @@ export const Entry = builder.objectRef<EntryRow>('Entry').implement({
     schoolId: t.exposeID('schoolId'),
     title: t.exposeString('title'),
     advisor: t.exposeString('advisor', { nullable: true }),
+    performance: t.field({
+      type: Performance,
+      nullable: true,
+      resolve: ({ genre, durationMinutes }) =>
+        genre !== null && durationMinutes !== null ? { genre, durationMinutes } : null,
+    }),
+    intergenerational: t.exposeBoolean('intergenerational', {
+      description: '老少同台: retired teachers and students in one entry.',
+    }),
     status: t.field({ type: EntryStatus, resolve: (entry) => entry.status }),
     withdrawReason: t.exposeString('withdrawReason', { nullable: true }),
+    prize: t.field({ type: PrizeEnum, nullable: true, resolve: (entry) => entry.prize }),
+    stars: t.exposeInt('stars', { nullable: true, description: 'EVALUATION result: a star rating 1–5.' }),
+    meanScore: t.exposeFloat('meanScore', {
+      nullable: true,
+      description: "Mean of the judges' rubric-weighted scores (0–100); null before any score.",
+      authScopes: { organizer: true, judge: true },
+    }),
+    scoreCount: t.exposeInt('scoreCount'),
     submittedAt: t.field({ type: 'DateTime', resolve: (entry) => entry.submittedAt }),
     updatedAt: t.field({ type: 'DateTime', resolve: (entry) => entry.updatedAt }),
     participants: t.field({
@@ -80,6 +104,13 @@ const ParticipantInput = builder.inputType('ParticipantInput', {
   }),
 });
 
+const PerformanceInput = builder.inputType('PerformanceInput', {
+  fields: (t) => ({
+    genre: t.string({ required: true, description: 'e.g. 合唱, 朗诵, 舞蹈' }),
+    durationMinutes: t.int({ required: true }),
+  }),
+});
+
 const SubmitEntryInput = builder.inputType('SubmitEntryInput', {
   fields: (t) => ({
     submissionId: t.id({
@@ -91,33 +122,91 @@ const SubmitEntryInput = builder.inputType('SubmitEntryInput', {
     title: t.string({ required: true }),
     participants: t.field({ type: [ParticipantInput], required: true }),
     advisor: t.string(),
+    performance: t.field({ type: PerformanceInput, description: 'Required for PERFORMANCE campaigns.' }),
   }),
 });
 
-const WithdrawEntryInput = builder.inputType('WithdrawEntryInput', {
+const ReviseEntryInput = builder.inputType('ReviseEntryInput', {
+  description: 'Only the fields given change.',
   fields: (t) => ({
     entryId: t.id({ required: true }),
-    reason: t.string({ required: true }),
+    title: t.string(),
+    participants: t.field({ type: [ParticipantInput] }),
+    advisor: t.string(),
+    performance: t.field({ type: PerformanceInput }),
   }),
 });
 
-builder.mutationFields((t) => ({
-  submitEntry: t.field({
-    type: Entry,
-    args: { input: t.arg({ type: SubmitEntryInput, required: true }) },
-    resolve: async (_root, { input }, context) => {
-      const { entryId, position } = await context.commands.submitEntry(input, commandMeta(context));
-      await context.projections.waitFor(position);
-      return mustExist(context.read.entry(entryId), `Entry ${entryId}`);
-    },
+const reasonInput = (name: string) =>
+  builder.inputType(name, {
+    fields: (t) => ({ entryId: t.id({ required: true }), reason: t.string({ required: true }) }),
+  });
+
+const CriterionScoreInput = builder.inputType('CriterionScoreInput', {
+  fields: (t) => ({ criterion: t.string({ required: true }), score: t.float({ required: true }) }),
+});
+
+const ScoreEntryInput = builder.inputType('ScoreEntryInput', {
+  fields: (t) => ({
+    entryId: t.id({ required: true }),
+    score: t.float({ description: 'The score, when the rubric has a single criterion.' }),
+    criteria: t.field({ type: [CriterionScoreInput], description: 'One score per rubric criterion.' }),
+    comment: t.string(),
   }),
-  withdrawEntry: t.field({
-    type: Entry,
-    args: { input: t.arg({ type: WithdrawEntryInput, required: true }) },
-    resolve: async (_root, { input }, context) => {
-      const { entryId, position } = await context.commands.withdrawEntry(input, commandMeta(context));
-      await context.projections.waitFor(position);
-      return mustExist(context.read.entry(entryId), `Entry ${entryId}`);
-    },
-  }),
-}));
+});
+
+const AwardEntryInput = builder.inputType('AwardEntryInput', {
+  fields: (t) => ({ entryId: t.id({ required: true }), prize: t.field({ type: PrizeEnum, required: true }) }),
+});
+
+const RateEntryInput = builder.inputType('RateEntryInput', {
+  fields: (t) => ({ entryId: t.id({ required: true }), stars: t.int({ required: true }) }),
+});
+
+const entryMutation = (
+  name:
+    | 'reviseEntry'
+    | 'withdrawEntry'
+    | 'scoreEntry'
+    | 'recuseFromEntry'
+    | 'awardEntry'
+    | 'revokeAward'
+    | 'rateEntry'
+    | 'submitEntry',
+  input: InputRef,
+  description: string,
+) =>
+  builder.mutationField(name, (t) =>
+    t.field({
+      type: Entry,
+      description,
+      args: { input: t.arg({ type: input, required: true }) },
+      resolve: (_root, args, context) =>
+        mutate(
+          context,
+          (commands, meta) => commands[name](args.input, meta),
+          ({ entryId }, read) => read.entry(entryId),
+        ),
+    }),
+  );
+
+entryMutation(
+  'submitEntry',
+  SubmitEntryInput,
+  'A school (or an organizer for it) submits an entry; idempotent by submissionId.',
+);
+entryMutation('reviseEntry', ReviseEntryInput, 'Change an entry while the campaign is open.');
+entryMutation('withdrawEntry', reasonInput('WithdrawEntryInput'), 'Withdraw an entry with a reason; frees its slot.');
+entryMutation(
+  'scoreEntry',
+  ScoreEntryInput,
+  'An assigned judge scores an entry on the rubric; scoring again replaces it.',
+);
+entryMutation(
+  'recuseFromEntry',
+  reasonInput('RecuseFromEntryInput'),
+  'A judge steps aside from an entry (e.g. conflict of interest).',
+);
+entryMutation('awardEntry', AwardEntryInput, 'Grant a prize after the campaign closed, within the award quota.');
+entryMutation('revokeAward', reasonInput('RevokeAwardInput'), 'Take back a prize before results are published.');
+entryMutation('rateEntry', RateEntryInput, 'EVALUATION campaigns: rate an application 1–5 stars after closing.');

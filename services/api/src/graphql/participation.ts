@@ -22,6 +22,11 @@ const Participation = builder.objectRef<ParticipationRow>('ParticipationRow').im
       nullable: true,
       description: 'students / enrolled; null without enrollment figures.',
     }),
+    awards: t.exposeInt('awards', { description: 'Live entries holding a prize.' }),
+    lecturesDelivered: t.exposeInt('lecturesDelivered', {
+      description: 'Lectures delivered at (hosted by) the group.',
+    }),
+    audience: t.exposeInt('audience', { description: 'People reached by those lectures.' }),
   }),
 });
 

@@ -2,6 +2,9 @@ import { lexicographicSortSchema } from 'graphql';
 import { builder } from './builder.ts';
 import './campaigns.ts';
 import './entries.ts';
+import './judging.ts';
+import './lecturers.ts';
+import './lectures.ts';
 import './participation.ts';
 import './schools.ts';
 

@@ -1,7 +1,6 @@
 import type { EnrollmentRow, SchoolRow } from '@qingmiao/projections';
 import { builder, SchoolKindEnum } from './builder.ts';
-import { commandMeta } from './context.ts';
-import { mustExist } from './read.ts';
+import { mutate } from './context.ts';
 
 export const School = builder.objectRef<SchoolRow>('School').implement({
   description: 'A school taking part in the bureau campaigns.',
@@ -59,19 +58,21 @@ builder.mutationFields((t) => ({
   registerSchool: t.field({
     type: School,
     args: { input: t.arg({ type: RegisterSchoolInput, required: true }) },
-    resolve: async (_root, { input }, context) => {
-      const { schoolId, position } = await context.commands.registerSchool(input, commandMeta(context));
-      await context.projections.waitFor(position);
-      return mustExist(context.read.school(schoolId), `School ${schoolId}`);
-    },
+    resolve: (_root, { input }, context) =>
+      mutate(
+        context,
+        (commands, meta) => commands.registerSchool(input, meta),
+        ({ schoolId }, read) => read.school(schoolId),
+      ),
   }),
   recordEnrollment: t.field({
     type: Enrollment,
     args: { input: t.arg({ type: RecordEnrollmentInput, required: true }) },
-    resolve: async (_root, { input }, context) => {
-      const { schoolId, year, position } = await context.commands.recordEnrollment(input, commandMeta(context));
-      await context.projections.waitFor(position);
-      return mustExist(context.read.enrollment(schoolId, year), `Enrollment of ${schoolId} in ${year}`);
-    },
+    resolve: (_root, { input }, context) =>
+      mutate(
+        context,
+        (commands, meta) => commands.recordEnrollment(input, meta),
+        ({ schoolId, year }, read) => read.enrollment(schoolId, year),
+      ),
   }),
 }));

@@ -1,0 +1,62 @@
+import { z } from 'zod';
+import { CampaignKind, Criterion, DateTime, Id, SchoolKind, Text, Year } from '../primitives.ts';
+import { optional } from './optional.ts';
+
+export const CreateCampaignInput = z
+  .object({
+    id: optional(Id),
+    kind: CampaignKind,
+    title: Text(200),
+    theme: optional(z.string().trim().max(500, 'must be at most 500 characters')),
+    year: Year,
+    opensAt: DateTime,
+    closesAt: DateTime,
+    eligibleSchoolKinds: optional(z.array(SchoolKind).min(1, 'must name at least one school kind')),
+    maxEntriesPerSchool: optional(z.number().int('must be a whole number').min(1, 'must be at least 1')),
+    targetSessions: optional(z.number().int('must be a whole number').min(1, 'must be at least 1')),
+    awardQuota: optional(z.number().gt(0, 'must be more than 0').max(1, 'must be at most 1')),
+    rubric: optional(
+      z
+        .array(Criterion)
+        .min(1, 'must have at least one criterion')
+        .max(20, 'must have at most 20 criteria')
+        .refine(
+          (criteria) => new Set(criteria.map((c) => c.name)).size === criteria.length,
+          'criterion names must differ',
+        ),
+    ),
+  })
+  .refine((input) => Date.parse(input.closesAt) > Date.parse(input.opensAt), {
+    path: ['closesAt'],
+    message: 'must be after opensAt',
+  });
+export type CreateCampaignInput = z.infer<typeof CreateCampaignInput>;
+
+export const CampaignRefInput = z.object({ id: Id });
+export type CampaignRefInput = z.infer<typeof CampaignRefInput>;
+
+export const ExtendDeadlineInput = z.object({ id: Id, closesAt: DateTime });
+export type ExtendDeadlineInput = z.infer<typeof ExtendDeadlineInput>;
+
+export const CancelCampaignInput = z.object({ id: Id, reason: Text(500) });
+export type CancelCampaignInput = z.infer<typeof CancelCampaignInput>;
+
+export const AssignJudgeInput = z.object({
+  campaignId: Id,
+  judge: z.string().trim().min(1, 'must not be blank').max(100, 'must be at most 100 characters'),
+});
+export type AssignJudgeInput = z.infer<typeof AssignJudgeInput>;
+
+export const CopyCampaignInput = z
+  .object({
+    sourceId: Id,
+    id: optional(Id),
+    year: Year,
+    opensAt: optional(DateTime),
+    closesAt: optional(DateTime),
+  })
+  .refine((input) => !input.opensAt || !input.closesAt || Date.parse(input.closesAt) > Date.parse(input.opensAt), {
+    path: ['closesAt'],
+    message: 'must be after opensAt',
+  });
+export type CopyCampaignInput = z.infer<typeof CopyCampaignInput>;

@@ -1,0 +1,65 @@
+import { z } from 'zod';
+import { Id, NestedId, Participant, Performance, Prize, Text } from '../primitives.ts';
+import { optional } from './optional.ts';
+
+const Participants = z
+  .array(Participant)
+  .min(1, 'must name at least one participant')
+  .max(500, 'must list at most 500');
+
+export const SubmitEntryInput = z.object({
+  submissionId: z.string().trim().min(1, 'must not be blank').max(100, 'must be at most 100 characters'),
+  campaignId: Id,
+  schoolId: Id,
+  title: Text(200),
+  participants: Participants,
+  advisor: optional(Text(64)),
+  performance: optional(Performance),
+});
+export type SubmitEntryInput = z.infer<typeof SubmitEntryInput>;
+
+export const WithdrawEntryInput = z.object({
+  entryId: NestedId,
+  reason: Text(500),
+});
+export type WithdrawEntryInput = z.infer<typeof WithdrawEntryInput>;
+
+/** Only the fields given change; the rest stay as submitted. */
+export const ReviseEntryInput = z.object({
+  entryId: NestedId,
+  title: optional(Text(200)),
+  participants: optional(Participants),
+  advisor: optional(Text(64)),
+  performance: optional(Performance),
+});
+export type ReviseEntryInput = z.infer<typeof ReviseEntryInput>;
+
+export const ScoreEntryInput = z
+  .object({
+    entryId: NestedId,
+    score: optional(z.number().min(0, 'must not be negative')),
+    criteria: optional(
+      z.array(z.object({ criterion: Text(50), score: z.number().min(0, 'must not be negative') })).min(1),
+    ),
+    comment: optional(z.string().trim().max(2000, 'must be at most 2000 characters')),
+  })
+  .refine((input) => (input.score === undefined) !== (input.criteria === undefined), {
+    path: ['score'],
+    message: 'give either score (single-criterion rubric) or criteria, not both',
+  });
+export type ScoreEntryInput = z.infer<typeof ScoreEntryInput>;
+
+export const RecuseFromEntryInput = z.object({ entryId: NestedId, reason: Text(500) });
+export type RecuseFromEntryInput = z.infer<typeof RecuseFromEntryInput>;
+
+export const AwardEntryInput = z.object({ entryId: NestedId, prize: Prize });
+export type AwardEntryInput = z.infer<typeof AwardEntryInput>;
+
+export const RevokeAwardInput = z.object({ entryId: NestedId, reason: Text(500) });
+export type RevokeAwardInput = z.infer<typeof RevokeAwardInput>;
+
+export const RateEntryInput = z.object({
+  entryId: NestedId,
+  stars: z.number().int('must be a whole number').min(1, 'must be 1 to 5').max(5, 'must be 1 to 5'),
+});
+export type RateEntryInput = z.infer<typeof RateEntryInput>;

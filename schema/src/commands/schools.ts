@@ -1,0 +1,23 @@
+import { z } from 'zod';
+import { Id, SchoolKind, Text, Year } from '../primitives.ts';
+import { optional } from './optional.ts';
+
+export const RegisterSchoolInput = z.object({
+  id: optional(Id),
+  name: Text(100),
+  kind: SchoolKind,
+  town: Text(50),
+  private: optional(z.boolean()),
+});
+export type RegisterSchoolInput = z.infer<typeof RegisterSchoolInput>;
+
+export const RecordEnrollmentInput = z.object({
+  schoolId: Id,
+  year: Year,
+  students: z
+    .number()
+    .int('must be a whole number')
+    .min(0, 'must not be negative')
+    .max(100_000, 'is implausibly large'),
+});
+export type RecordEnrollmentInput = z.infer<typeof RecordEnrollmentInput>;

@@ -1,0 +1,56 @@
+import type { AwardEntryInput, RateEntryInput, RevokeAwardInput } from '@qingmiao/schema';
+import { Conflict, InvalidInput, QuotaExceeded } from '../errors.ts';
+import {
+  awardCap,
+  awardedLiveEntries,
+  type Campaign,
+  type CampaignEvent,
+  type CampaignState,
+  existingEntry,
+} from './state.ts';
+
+export type AwardCommand =
+  | { readonly type: 'AwardEntry'; readonly input: AwardEntryInput }
+  | { readonly type: 'RevokeAward'; readonly input: RevokeAwardInput }
+  | { readonly type: 'RateEntry'; readonly input: RateEntryInput };
+
+/** Results are decided after the campaign closes and frozen once published. */
+function decidingResults(campaign: Campaign): void {
+  const { status, definition } = campaign;
+  if (status === 'RESULTS_PUBLISHED') throw new Conflict(`Campaign ${definition.campaignId} has published its results`);
+  if (status !== 'CLOSED')
+    throw new Conflict(`Campaign ${definition.campaignId} is ${status}; results come after it is CLOSED`);
+}
+
+export function decideAward(command: AwardCommand, state: CampaignState): CampaignEvent[] {
+  const { entryId } = command.input;
+  const { campaign, entry } = existingEntry(state, entryId);
+  const campaignId = campaign.definition.campaignId;
+  switch (command.type) {
+    case 'AwardEntry': {
+      const { prize } = command.input;
+      if (entry.prize === prize) return [];
+      decidingResults(campaign);
+      if (!entry.live) throw new Conflict(`Entry ${entryId} was withdrawn`);
+      // Changing an awarded entry's prize does not take another place under the quota.
+      const cap = awardCap(campaign);
+      if (!entry.prize && awardedLiveEntries(campaign) >= cap) {
+        throw new QuotaExceeded(`Campaign ${campaignId} has granted all ${cap} awards its quota allows`);
+      }
+      return [{ type: 'EntryAwarded', data: { campaignId, entryId, prize } }];
+    }
+    case 'RevokeAward': {
+      if (!entry.prize) return [];
+      decidingResults(campaign);
+      return [{ type: 'AwardRevoked', data: { campaignId, entryId, reason: command.input.reason } }];
+    }
+    case 'RateEntry': {
+      if (campaign.definition.kind !== 'EVALUATION') {
+        throw new InvalidInput('entryId', 'star ratings are given in EVALUATION campaigns only');
+      }
+      decidingResults(campaign);
+      if (!entry.live) throw new Conflict(`Entry ${entryId} was withdrawn`);
+      return [{ type: 'EntryRated', data: { campaignId, entryId, stars: command.input.stars } }];
+    }
+  }
+}

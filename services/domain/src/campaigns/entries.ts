@@ -1,0 +1,149 @@
+import type { Actor, ReviseEntryInput, SchoolKind, SubmitEntryInput, WithdrawEntryInput } from '@qingmiao/schema';
+import type { DecisionContext } from '../decider.ts';
+import {
+  CampaignNotOpen,
+  Conflict,
+  Forbidden,
+  InvalidInput,
+  LimitExceeded,
+  NotEligible,
+  NotFound,
+  QuotaExceeded,
+} from '../errors.ts';
+import { entryIdFor } from './entry-id.ts';
+import {
+  awardCap,
+  awardedLiveEntries,
+  type Campaign,
+  type CampaignEvent,
+  type CampaignState,
+  type EntryContent,
+  entryFingerprint,
+  existingCampaign,
+  existingEntry,
+  liveEntries,
+} from './state.ts';
+
+/** What a submission needs to know of the submitting school, loaded by the shell from the school's stream. */
+export interface SubmittingSchool {
+  readonly id: string;
+  readonly kind: SchoolKind;
+}
+
+export type EntryCommand =
+  | { readonly type: 'SubmitEntry'; readonly input: SubmitEntryInput; readonly school: SubmittingSchool | undefined }
+  | { readonly type: 'ReviseEntry'; readonly input: ReviseEntryInput }
+  | { readonly type: 'WithdrawEntry'; readonly input: WithdrawEntryInput };
+
+function actingFor(actor: Actor, schoolId: string, what: string): void {
+  if (actor.role === 'school' && actor.schoolId !== schoolId) throw new Forbidden(what);
+}
+
+/** Rule 1: entries only while the campaign is OPEN and before its deadline (as extended). */
+function acceptingEntries(campaign: Campaign, now: string): void {
+  const id = campaign.definition.campaignId;
+  if (campaign.status !== 'OPEN') throw new CampaignNotOpen(`Campaign ${id} is ${campaign.status}, not OPEN`);
+  if (Date.parse(now) >= Date.parse(campaign.closesAt)) {
+    throw new CampaignNotOpen(`Campaign ${id} closed for entries at ${campaign.closesAt}`);
+  }
+}
+
+/** Showcase entries say what is performed; other kinds have no performance. */
+function checkContent(campaign: Campaign, content: EntryContent): void {
+  if (campaign.definition.kind === 'PERFORMANCE' && !content.performance) {
+    throw new InvalidInput('performance', 'is required for PERFORMANCE campaigns (genre and durationMinutes)');
+  }
+  if (campaign.definition.kind !== 'PERFORMANCE' && content.performance) {
+    throw new InvalidInput('performance', 'is only for PERFORMANCE campaigns');
+  }
+}
+
+export function decideEntry(
+  command: EntryCommand,
+  state: CampaignState,
+  { actor, now }: DecisionContext,
+): CampaignEvent[] {
+  switch (command.type) {
+    case 'SubmitEntry': {
+      const { input, school } = command;
+      actingFor(actor, input.schoolId, `A school submits only for itself, not for ${input.schoolId}`);
+      const campaign = existingCampaign(state, input.campaignId);
+      const entryId = entryIdFor(input.campaignId, input.submissionId);
+      const content: EntryContent = {
+        schoolId: input.schoolId,
+        title: input.title,
+        participants: input.participants,
+        advisor: input.advisor ?? null,
+        performance: input.performance ?? null,
+      };
+      const earlier = campaign.entries.get(entryId);
+      if (earlier) {
+        // Rule 4: a retry returns the same entry and appends nothing, whatever happened since.
+        if (earlier.fingerprint === entryFingerprint(content)) return [];
+        throw new Conflict(`submissionId ${input.submissionId} was already used for a different entry`);
+      }
+      if (campaign.definition.kind === 'LECTURE') {
+        throw new InvalidInput('campaignId', 'is a LECTURE campaign: it records lectures, not entries');
+      }
+      acceptingEntries(campaign, now);
+      checkContent(campaign, content);
+      if (!school) throw new NotFound(`School ${input.schoolId} does not exist`);
+      if (!campaign.definition.eligibleSchoolKinds.includes(school.kind)) {
+        throw new NotEligible(`Campaign ${input.campaignId} is not open to ${school.kind} schools`);
+      }
+      const limit = campaign.definition.maxEntriesPerSchool;
+      if (limit !== null && (campaign.liveEntriesBySchool.get(input.schoolId) ?? 0) >= limit) {
+        throw new LimitExceeded(`School ${input.schoolId} already has ${limit} live entries in ${input.campaignId}`);
+      }
+      return [
+        {
+          type: 'EntrySubmitted',
+          data: { campaignId: input.campaignId, entryId, submissionId: input.submissionId, ...content },
+        },
+      ];
+    }
+
+    case 'ReviseEntry': {
+      const { input } = command;
+      const { campaign, entry } = existingEntry(state, input.entryId);
+      actingFor(actor, entry.schoolId, `Entry ${input.entryId} belongs to another school`);
+      if (!entry.live) throw new Conflict(`Entry ${input.entryId} was withdrawn`);
+      acceptingEntries(campaign, now);
+      const revised: EntryContent = {
+        ...entry.content,
+        ...(input.title === undefined ? {} : { title: input.title }),
+        ...(input.participants === undefined ? {} : { participants: input.participants }),
+        ...(input.advisor === undefined ? {} : { advisor: input.advisor }),
+        ...(input.performance === undefined ? {} : { performance: input.performance }),
+      };
+      checkContent(campaign, revised);
+      if (entryFingerprint(revised) === entryFingerprint(entry.content)) return [];
+      const { schoolId: _, ...changed } = revised;
+      return [
+        {
+          type: 'EntryRevised',
+          data: { campaignId: campaign.definition.campaignId, entryId: input.entryId, ...changed },
+        },
+      ];
+    }
+
+    case 'WithdrawEntry': {
+      const { entryId, reason } = command.input;
+      const { campaign, entry } = existingEntry(state, entryId);
+      actingFor(actor, entry.schoolId, `Entry ${entryId} belongs to another school`);
+      if (!entry.live) return [];
+      const id = campaign.definition.campaignId;
+      // Schools withdraw while the campaign runs; organizers may also disqualify after closing, before results.
+      const open = campaign.status === 'OPEN' || (actor.role === 'organizer' && campaign.status === 'CLOSED');
+      if (!open) throw new CampaignNotOpen(`Campaign ${id} is ${campaign.status}; entries can no longer be withdrawn`);
+      // Rule 3 holds both ways: one entry fewer must not leave more awards than the quota allows.
+      const awardedAfter = awardedLiveEntries(campaign) - (entry.prize ? 1 : 0);
+      if (awardedAfter > awardCap(campaign, liveEntries(campaign) - 1)) {
+        throw new QuotaExceeded(
+          `Withdrawing ${entryId} would leave more awards than the quota allows; revoke one first`,
+        );
+      }
+      return [{ type: 'EntryWithdrawn', data: { campaignId: id, entryId, reason } }];
+    }
+  }
+}

@@ -1,0 +1,156 @@
+import {
+  type AssignJudgeInput,
+  type CampaignRefInput,
+  type CancelCampaignInput,
+  type CopyCampaignInput,
+  type CreateCampaignInput,
+  DEFAULT_RUBRIC,
+  type EventOf,
+  type ExtendDeadlineInput,
+  SchoolKind,
+} from '@qingmiao/schema';
+import { Conflict, InvalidInput } from '../errors.ts';
+import { type CampaignEvent, type CampaignState, existingCampaign, fingerprint } from './state.ts';
+
+export type LifecycleCommand =
+  | { readonly type: 'CreateCampaign'; readonly input: CreateCampaignInput & { readonly id: string } }
+  | {
+      readonly type: 'CopyCampaign';
+      readonly input: CopyCampaignInput & { readonly id: string };
+      /** The campaign copied from, loaded by the shell; undefined when it does not exist. */
+      readonly source: EventOf<'CampaignCreated'>['data'] | undefined;
+    }
+  | { readonly type: 'OpenCampaign'; readonly input: CampaignRefInput }
+  | { readonly type: 'CloseCampaign'; readonly input: CampaignRefInput }
+  | { readonly type: 'ExtendDeadline'; readonly input: ExtendDeadlineInput }
+  | { readonly type: 'CancelCampaign'; readonly input: CancelCampaignInput }
+  | { readonly type: 'PublishResults'; readonly input: CampaignRefInput }
+  | { readonly type: 'AssignJudge'; readonly input: AssignJudgeInput };
+
+type Definition = EventOf<'CampaignCreated'>['data'];
+
+/** Kind-specific rules of a campaign definition, each refusal naming the field. */
+function checkDefinition(definition: Definition): Definition {
+  if (definition.targetSessions !== null && definition.kind !== 'LECTURE') {
+    throw new InvalidInput('targetSessions', 'is only for LECTURE campaigns');
+  }
+  if (definition.kind === 'EVALUATION') {
+    if (definition.maxEntriesPerSchool !== null && definition.maxEntriesPerSchool !== 1) {
+      throw new InvalidInput('maxEntriesPerSchool', 'must be 1: each school applies once to an EVALUATION');
+    }
+    return { ...definition, maxEntriesPerSchool: 1 };
+  }
+  return definition;
+}
+
+function create(state: CampaignState, data: Definition): CampaignEvent[] {
+  if (state.created) {
+    // A retry of the same creation succeeds without a second event; anything else reuses a taken id.
+    if (fingerprint(state.definition) === fingerprint(data)) return [];
+    throw new Conflict(`Campaign ${data.campaignId} already exists`);
+  }
+  return [{ type: 'CampaignCreated', data }];
+}
+
+/** Shifts an ISO date-time by whole years, keeping its offset (2022-03-01T08:00+08:00 → 2023-03-01T08:00+08:00). */
+function shiftYears(dateTime: string, years: number): string {
+  return dateTime.replace(/^(\d{4})/, (year) => String(Number(year) + years).padStart(4, '0'));
+}
+
+export function decideLifecycle(command: LifecycleCommand, state: CampaignState): CampaignEvent[] {
+  switch (command.type) {
+    case 'CreateCampaign': {
+      const { input } = command;
+      return create(
+        state,
+        checkDefinition({
+          campaignId: input.id,
+          kind: input.kind,
+          title: input.title,
+          theme: input.theme ?? '',
+          year: input.year,
+          opensAt: input.opensAt,
+          closesAt: input.closesAt,
+          eligibleSchoolKinds: input.eligibleSchoolKinds ?? [...SchoolKind.options],
+          maxEntriesPerSchool: input.maxEntriesPerSchool ?? null,
+          targetSessions: input.targetSessions ?? null,
+          awardQuota: input.awardQuota ?? null,
+          rubric: input.rubric ?? DEFAULT_RUBRIC,
+          copiedFrom: null,
+        }),
+      );
+    }
+
+    case 'CopyCampaign': {
+      const { input, source } = command;
+      if (!source) throw new InvalidInput('sourceId', `campaign ${input.sourceId} does not exist`);
+      const years = input.year - source.year;
+      const opensAt = input.opensAt ?? shiftYears(source.opensAt, years);
+      const closesAt = input.closesAt ?? shiftYears(source.closesAt, years);
+      if (Date.parse(closesAt) <= Date.parse(opensAt)) throw new InvalidInput('closesAt', 'must be after opensAt');
+      return create(state, {
+        ...source,
+        campaignId: input.id,
+        year: input.year,
+        opensAt,
+        closesAt,
+        copiedFrom: source.campaignId,
+      });
+    }
+
+    case 'OpenCampaign': {
+      const campaign = existingCampaign(state, command.input.id);
+      if (campaign.status === 'OPEN') return [];
+      if (campaign.status !== 'DRAFT')
+        throw new Conflict(`Campaign ${command.input.id} is ${campaign.status}, not DRAFT`);
+      return [{ type: 'CampaignOpened', data: { campaignId: command.input.id } }];
+    }
+
+    case 'CloseCampaign': {
+      const campaign = existingCampaign(state, command.input.id);
+      if (campaign.status === 'CLOSED') return [];
+      if (campaign.status !== 'OPEN')
+        throw new Conflict(`Campaign ${command.input.id} is ${campaign.status}, not OPEN`);
+      return [{ type: 'CampaignClosed', data: { campaignId: command.input.id } }];
+    }
+
+    case 'ExtendDeadline': {
+      const { id, closesAt } = command.input;
+      const campaign = existingCampaign(state, id);
+      if (campaign.status !== 'OPEN' && campaign.status !== 'DRAFT') {
+        throw new Conflict(`Campaign ${id} is ${campaign.status}; only a DRAFT or OPEN campaign's deadline can move`);
+      }
+      if (Date.parse(closesAt) === Date.parse(campaign.closesAt)) return [];
+      if (Date.parse(closesAt) < Date.parse(campaign.closesAt)) {
+        throw new InvalidInput('closesAt', `must be later than the current deadline ${campaign.closesAt}`);
+      }
+      return [{ type: 'DeadlineExtended', data: { campaignId: id, closesAt } }];
+    }
+
+    case 'CancelCampaign': {
+      const { id, reason } = command.input;
+      const campaign = existingCampaign(state, id);
+      if (campaign.status === 'CANCELLED') return [];
+      if (campaign.status === 'RESULTS_PUBLISHED') throw new Conflict(`Campaign ${id} has published its results`);
+      return [{ type: 'CampaignCancelled', data: { campaignId: id, reason } }];
+    }
+
+    case 'PublishResults': {
+      const { id } = command.input;
+      const campaign = existingCampaign(state, id);
+      if (campaign.status === 'RESULTS_PUBLISHED') return [];
+      if (campaign.status !== 'CLOSED') throw new Conflict(`Campaign ${id} is ${campaign.status}; close it first`);
+      return [{ type: 'ResultsPublished', data: { campaignId: id } }];
+    }
+
+    case 'AssignJudge': {
+      const { campaignId, judge } = command.input;
+      const campaign = existingCampaign(state, campaignId);
+      if (campaign.judges.has(judge)) return [];
+      if (campaign.status === 'CANCELLED' || campaign.status === 'RESULTS_PUBLISHED') {
+        throw new Conflict(`Campaign ${campaignId} is ${campaign.status}`);
+      }
+      return [{ type: 'JudgeAssigned', data: { campaignId, judge } }];
+    }
+  }
+}

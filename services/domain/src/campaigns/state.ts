@@ -1,0 +1,201 @@
+import type { CampaignStatus, EventOf, Prize } from '@qingmiao/schema';
+import { stringify } from 'safe-stable-stringify';
+import { NotFound } from '../errors.ts';
+import { campaignIdOf } from './entry-id.ts';
+
+export type CampaignEvent =
+  | EventOf<'CampaignCreated'>
+  | EventOf<'CampaignOpened'>
+  | EventOf<'CampaignClosed'>
+  | EventOf<'DeadlineExtended'>
+  | EventOf<'CampaignCancelled'>
+  | EventOf<'ResultsPublished'>
+  | EventOf<'JudgeAssigned'>
+  | EventOf<'EntrySubmitted'>
+  | EventOf<'EntryRevised'>
+  | EventOf<'EntryWithdrawn'>
+  | EventOf<'EntryScored'>
+  | EventOf<'JudgeRecused'>
+  | EventOf<'EntryAwarded'>
+  | EventOf<'AwardRevoked'>
+  | EventOf<'EntryRated'>
+  | EventOf<'LectureScheduled'>
+  | EventOf<'LectureRescheduled'>
+  | EventOf<'LectureDelivered'>
+  | EventOf<'LectureCancelled'>;
+
+export type EntryContent = Pick<
+  EventOf<'EntrySubmitted'>['data'],
+  'schoolId' | 'title' | 'participants' | 'advisor' | 'performance'
+>;
+
+export interface EntryState {
+  readonly schoolId: string;
+  readonly live: boolean;
+  /** The original submission, canonical, to tell a retry from a different submission under the same id. */
+  readonly fingerprint: string;
+  readonly content: EntryContent;
+  readonly prize: Prize | null;
+  readonly recusedJudges: ReadonlySet<string>;
+}
+
+export interface LectureState {
+  readonly status: 'SCHEDULED' | 'DELIVERED' | 'CANCELLED';
+  readonly fingerprint: string;
+}
+
+export interface Campaign {
+  readonly created: true;
+  readonly definition: EventOf<'CampaignCreated'>['data'];
+  readonly status: CampaignStatus;
+  /** The deadline in force: `closesAt` unless extended. */
+  readonly closesAt: string;
+  readonly judges: ReadonlySet<string>;
+  readonly entries: ReadonlyMap<string, EntryState>;
+  readonly liveEntriesBySchool: ReadonlyMap<string, number>;
+  readonly lectures: ReadonlyMap<string, LectureState>;
+}
+
+export type CampaignState = { readonly created: false } | Campaign;
+
+export function fingerprint(value: unknown): string {
+  return stringify(value) ?? '';
+}
+
+export function entryFingerprint(content: EntryContent): string {
+  const { schoolId, title, participants, advisor, performance } = content;
+  return fingerprint({ schoolId, title, participants, advisor, performance });
+}
+
+export function existingCampaign(state: CampaignState, campaignId: string): Campaign {
+  if (!state.created) throw new NotFound(`Campaign ${campaignId} does not exist`);
+  return state;
+}
+
+export function existingEntry(state: CampaignState, entryId: string): { campaign: Campaign; entry: EntryState } {
+  const campaign = existingCampaign(state, campaignIdOf(entryId));
+  const entry = campaign.entries.get(entryId);
+  if (!entry) throw new NotFound(`Entry ${entryId} does not exist`);
+  return { campaign, entry };
+}
+
+/** Live entries that hold an award: what the award quota caps. */
+export function awardedLiveEntries(campaign: Campaign): number {
+  let awarded = 0;
+  for (const entry of campaign.entries.values()) if (entry.live && entry.prize) awarded++;
+  return awarded;
+}
+
+export function liveEntries(campaign: Campaign): number {
+  let live = 0;
+  for (const count of campaign.liveEntriesBySchool.values()) live += count;
+  return live;
+}
+
+/** floor(awardQuota × live entries), or unlimited without a quota. */
+export function awardCap(campaign: Campaign, live = liveEntries(campaign)): number {
+  const quota = campaign.definition.awardQuota;
+  return quota === null ? Number.POSITIVE_INFINITY : Math.floor(quota * live + 1e-9);
+}
+
+function withEntry(campaign: Campaign, entryId: string, change: (entry: EntryState) => EntryState): Campaign {
+  const entry = campaign.entries.get(entryId);
+  if (!entry) return campaign;
+  return { ...campaign, entries: new Map(campaign.entries).set(entryId, change(entry)) };
+}
+
+function withLecture(campaign: Campaign, lectureId: string, status: LectureState['status']): Campaign {
+  const lecture = campaign.lectures.get(lectureId);
+  if (!lecture) return campaign;
+  return { ...campaign, lectures: new Map(campaign.lectures).set(lectureId, { ...lecture, status }) };
+}
+
+function countLive(campaign: Campaign, schoolId: string, delta: number): ReadonlyMap<string, number> {
+  return new Map(campaign.liveEntriesBySchool).set(schoolId, (campaign.liveEntriesBySchool.get(schoolId) ?? 0) + delta);
+}
+
+export function evolve(state: CampaignState, event: CampaignEvent): CampaignState {
+  if (event.type === 'CampaignCreated') {
+    return {
+      created: true,
+      definition: event.data,
+      status: 'DRAFT',
+      closesAt: event.data.closesAt,
+      judges: new Set(),
+      entries: new Map(),
+      liveEntriesBySchool: new Map(),
+      lectures: new Map(),
+    };
+  }
+  if (!state.created) return state;
+  switch (event.type) {
+    case 'CampaignOpened':
+      return { ...state, status: 'OPEN' };
+    case 'CampaignClosed':
+      return { ...state, status: 'CLOSED' };
+    case 'CampaignCancelled':
+      return { ...state, status: 'CANCELLED' };
+    case 'ResultsPublished':
+      return { ...state, status: 'RESULTS_PUBLISHED' };
+    case 'DeadlineExtended':
+      return { ...state, closesAt: event.data.closesAt };
+    case 'JudgeAssigned':
+      return { ...state, judges: new Set(state.judges).add(event.data.judge) };
+    case 'EntrySubmitted': {
+      const { entryId, schoolId, title, participants, advisor, performance } = event.data;
+      const content = { schoolId, title, participants, advisor, performance };
+      const entry: EntryState = {
+        schoolId,
+        live: true,
+        fingerprint: entryFingerprint(content),
+        content,
+        prize: null,
+        recusedJudges: new Set(),
+      };
+      return {
+        ...state,
+        entries: new Map(state.entries).set(entryId, entry),
+        liveEntriesBySchool: countLive(state, schoolId, 1),
+      };
+    }
+    case 'EntryRevised': {
+      const { title, participants, advisor, performance } = event.data;
+      return withEntry(state, event.data.entryId, (entry) => ({
+        ...entry,
+        content: { ...entry.content, title, participants, advisor, performance },
+      }));
+    }
+    case 'EntryWithdrawn': {
+      const entry = state.entries.get(event.data.entryId);
+      if (!entry?.live) return state;
+      const withdrawn = withEntry(state, event.data.entryId, (e) => ({ ...e, live: false }));
+      return { ...withdrawn, liveEntriesBySchool: countLive(state, entry.schoolId, -1) };
+    }
+    case 'JudgeRecused':
+      return withEntry(state, event.data.entryId, (entry) => ({
+        ...entry,
+        recusedJudges: new Set(entry.recusedJudges).add(event.data.judge),
+      }));
+    case 'EntryAwarded':
+      return withEntry(state, event.data.entryId, (entry) => ({ ...entry, prize: event.data.prize }));
+    case 'AwardRevoked':
+      return withEntry(state, event.data.entryId, (entry) => ({ ...entry, prize: null }));
+    case 'LectureScheduled': {
+      const { lectureId, lecturerId, schoolId, venue, topic, scheduledAt } = event.data;
+      const lecture: LectureState = {
+        status: 'SCHEDULED',
+        fingerprint: fingerprint({ lecturerId, schoolId, venue, topic, scheduledAt }),
+      };
+      return { ...state, lectures: new Map(state.lectures).set(lectureId, lecture) };
+    }
+    case 'LectureDelivered':
+      return withLecture(state, event.data.lectureId, 'DELIVERED');
+    case 'LectureCancelled':
+      return withLecture(state, event.data.lectureId, 'CANCELLED');
+    case 'EntryScored':
+    case 'EntryRated':
+    case 'LectureRescheduled':
+      // Scores, ratings and new dates matter to read models, not to any later decision.
+      return state;
+  }
+}
