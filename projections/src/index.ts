@@ -1,5 +1,9 @@
+export { createApplier, createTables } from './apply.ts';
+export { AsOfReplayer } from './as-of.ts';
+export { type ParticipationRow, participationQuery } from './participation.ts';
 export { defineProjection, type EventContext, type Operation, type Projection, type SqlValue } from './projection.ts';
 export * from './queries.ts';
 export { personKey } from './read-models/entries.ts';
 export { projections } from './read-models/index.ts';
-export { ProjectionRunner, type ProjectionRunnerOptions } from './runner.ts';
+export { ReadSide, type ReadSideOptions, type RebuildReport } from './read-side.ts';
+export { type AdvanceListener, ProjectionRunner, type ProjectionRunnerOptions } from './runner.ts';

@@ -1,5 +1,14 @@
-import type { CampaignKind, CampaignStatus, Criterion, ParticipantRole, Prize, SchoolKind } from '@qingmiao/schema';
+import type {
+  CampaignKind,
+  CampaignStatus,
+  Criterion,
+  ParticipantRole,
+  ParticipationGrouping,
+  Prize,
+  SchoolKind,
+} from '@qingmiao/schema';
 import type Database from 'better-sqlite3';
+import { type ParticipationQuery, type ParticipationRow, participationQuery } from './participation.ts';
 
 export interface SchoolRow {
   readonly id: string;
@@ -117,21 +126,6 @@ export interface HistoryRow {
   readonly data: string;
 }
 
-export interface ParticipationRow {
-  readonly key: string;
-  readonly label: string;
-  readonly schools: number;
-  readonly entries: number;
-  readonly students: number;
-  readonly participants: number;
-  readonly retiredTeachers: number;
-  readonly enrolled: number | null;
-  readonly participationRate: number | null;
-  readonly awards: number;
-  readonly lecturesDelivered: number;
-  readonly audience: number;
-}
-
 export interface CampaignFilter {
   readonly year?: number | undefined;
   readonly kind?: CampaignKind | undefined;
@@ -203,8 +197,13 @@ const toScore = (row: RawScore): ScoreRow => ({
 /** Everything the API reads, as prepared statements over the read-model database. */
 export class ReadModels {
   readonly #stmt;
+  readonly #participation: ParticipationQuery;
+
+  readonly #db: Database.Database;
 
   constructor(db: Database.Database) {
+    this.#db = db;
+    this.#participation = participationQuery(db);
     this.#stmt = {
       schools: db.prepare<[], Raw<SchoolRow, never, 'private'>>(
         'SELECT id, name, kind, town, private FROM schools ORDER BY id',
@@ -236,48 +235,6 @@ export class ReadModels {
         `SELECT type, recorded_at AS recordedAt, actor, role, data FROM entry_history
           WHERE entry_id = ? ORDER BY position`,
       ),
-      participationBySchool: db.prepare<
-        { year: number; campaignId: string | null },
-        Omit<ParticipationRow, 'participationRate'>
-      >(`WITH live AS (
-            SELECT e.id, e.school_id FROM entries e JOIN campaigns c ON c.id = e.campaign_id
-            WHERE c.year = @year AND e.status = 'LIVE' AND (@campaignId IS NULL OR e.campaign_id = @campaignId)
-          ),
-          entry_counts AS (SELECT school_id, count(*) AS entries FROM live GROUP BY school_id),
-          awards AS (
-            SELECT e.school_id, count(*) AS awards FROM entries e JOIN live ON live.id = e.id
-            WHERE e.prize IS NOT NULL GROUP BY e.school_id
-          ),
-          hosted AS (
-            SELECT l.school_id, count(*) AS lecturesDelivered, sum(l.audience) AS audience
-            FROM lectures l JOIN campaigns c ON c.id = l.campaign_id
-            WHERE c.year = @year AND l.status = 'DELIVERED' AND (@campaignId IS NULL OR l.campaign_id = @campaignId)
-            GROUP BY l.school_id
-          ),
-          people AS (
-            SELECT p.school_id,
-              count(DISTINCT CASE WHEN p.role = 'STUDENT' THEN p.person_key END) AS students,
-              count(DISTINCT p.person_key) AS participants,
-              count(DISTINCT CASE WHEN p.role = 'RETIRED_TEACHER' THEN p.person_key END) AS retiredTeachers
-            FROM participants p JOIN live ON live.id = p.entry_id GROUP BY p.school_id
-          )
-          SELECT s.id AS key, s.name AS label,
-            CASE WHEN ec.entries > 0 OR h.lecturesDelivered > 0 THEN 1 ELSE 0 END AS schools,
-            coalesce(ec.entries, 0) AS entries,
-            coalesce(pp.students, 0) AS students,
-            coalesce(pp.participants, 0) AS participants,
-            coalesce(pp.retiredTeachers, 0) AS retiredTeachers,
-            en.students AS enrolled,
-            coalesce(aw.awards, 0) AS awards,
-            coalesce(h.lecturesDelivered, 0) AS lecturesDelivered,
-            coalesce(h.audience, 0) AS audience
-          FROM schools s
-          LEFT JOIN entry_counts ec ON ec.school_id = s.id
-          LEFT JOIN people pp ON pp.school_id = s.id
-          LEFT JOIN enrollments en ON en.school_id = s.id AND en.year = @year
-          LEFT JOIN awards aw ON aw.school_id = s.id
-          LEFT JOIN hosted h ON h.school_id = s.id
-          ORDER BY s.id`),
       lecturers: db.prepare<[], RawLecturer>(`SELECT ${LECTURER_COLUMNS} FROM lecturers r ORDER BY r.id`),
       lecturer: db.prepare<[string], RawLecturer>(`SELECT ${LECTURER_COLUMNS} FROM lecturers r WHERE r.id = ?`),
       lectures: db.prepare<[string], LectureRow>(
@@ -375,11 +332,13 @@ export class ReadModels {
     return this.#stmt.judgingProgress.all(campaignId);
   }
 
-  /** Participation of every school in a year: schools without activity appear with zeros. */
-  participationBySchool(year: number, campaignId?: string): ParticipationRow[] {
-    return this.#stmt.participationBySchool.all({ year, campaignId: campaignId ?? null }).map((row) => ({
-      ...row,
-      participationRate: row.enrolled ? row.students / row.enrolled : null,
-    }));
+  /** Participation figures of a year per group; groups without activity appear with zeros. */
+  participation(year: number, groupBy: ParticipationGrouping, campaignId?: string): ParticipationRow[] {
+    return this.#participation(year, groupBy, campaignId);
+  }
+
+  /** Closes the database these read models were given (used for as-of copies, never for the live models). */
+  close(): void {
+    this.#db.close();
   }
 }

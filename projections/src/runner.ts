@@ -10,6 +10,7 @@ import {
 } from '@qingmiao/event-store';
 import { readEvent } from '@qingmiao/schema';
 import Database from 'better-sqlite3';
+import { createApplier, createTables } from './apply.ts';
 import type { Projection } from './projection.ts';
 
 export interface ProjectionRunnerOptions {
@@ -19,6 +20,12 @@ export interface ProjectionRunnerOptions {
   readonly projections: readonly Projection[];
   readonly onUnknownEvent?: (event: RecordedEvent) => void;
 }
+
+/**
+ * Told after each applied batch which campaigns it touched (`null`: something every campaign's figures depend on,
+ * such as a school or an enrollment) and the position reached.
+ */
+export type AdvanceListener = (campaigns: ReadonlySet<string | null>, position: Position) => void;
 
 interface Waiter {
   readonly position: Position;
@@ -52,7 +59,8 @@ export class ProjectionRunner {
   readonly #store: EventStore;
   readonly #projections: readonly Projection[];
   readonly #onUnknownEvent: (event: RecordedEvent) => void;
-  readonly #apply: (events: readonly RecordedEvent[]) => void;
+  readonly #apply: (events: readonly RecordedEvent[]) => ReadonlySet<string | null>;
+  readonly #listeners = new Set<AdvanceListener>();
   #position: Position;
   #caughtUp = false;
   #waiters: Waiter[] = [];
@@ -91,7 +99,7 @@ export class ProjectionRunner {
     db.pragma('synchronous = NORMAL');
     if (!stored || stored.version !== version) {
       db.transaction(() => {
-        for (const projection of this.#projections) for (const table of projection.tables) db.exec(table);
+        createTables(db, this.#projections);
         db.prepare(
           'INSERT INTO projection_meta (id, version, commit_position, prepare_position) VALUES (1, ?, -1, -1)',
         ).run(version);
@@ -100,32 +108,25 @@ export class ProjectionRunner {
     return db;
   }
 
-  #prepareApply(): (events: readonly RecordedEvent[]) => void {
-    const handlers = this.#projections.map((projection) => {
-      const statements = new Map(
-        Object.entries<string>(projection.statements).map(([name, sql]) => [name, this.db.prepare(sql)]),
-      );
-      return { projection, statements };
-    });
+  #prepareApply(): (events: readonly RecordedEvent[]) => ReadonlySet<string | null> {
+    const applier = createApplier(this.db, this.#projections);
     const saveCheckpoint = this.db.prepare(
       'UPDATE projection_meta SET commit_position = @commit, prepare_position = @prepare WHERE id = 1',
     );
     return this.db.transaction((events: readonly RecordedEvent[]) => {
+      const campaigns = new Set<string | null>();
       for (const recorded of events) {
         const read = readEvent(recorded);
         if (!read) {
           this.#onUnknownEvent(recorded);
           continue;
         }
-        const context = { metadata: read.metadata, position: recorded.position.commit };
-        for (const { projection, statements } of handlers) {
-          for (const operation of projection.handle(read.event, context)) {
-            statements.get(operation.statement)?.run(operation.params);
-          }
-        }
+        applier.apply(read.event, read.metadata, recorded.position.commit);
+        campaigns.add('campaignId' in read.event.data ? read.event.data.campaignId : null);
       }
       const last = events.at(-1);
       if (last) saveCheckpoint.run(last.position);
+      return campaigns;
     });
   }
 
@@ -151,9 +152,10 @@ export class ProjectionRunner {
               resolve();
               continue;
             }
-            this.#apply(message.events);
+            const campaigns = this.#apply(message.events);
             const last = message.events.at(-1);
             if (last) this.#advance(last.position);
+            if (last && this.#caughtUp) for (const listener of this.#listeners) listener(campaigns, last.position);
           }
         } catch (error) {
           this.#failure = error;
@@ -171,6 +173,11 @@ export class ProjectionRunner {
     if (ready.length === 0) return;
     this.#waiters = this.#waiters.filter((waiter) => comparePositions(waiter.position, position) > 0);
     for (const waiter of ready) waiter.resolve();
+  }
+
+  onAdvance(listener: AdvanceListener): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
   }
 
   /** Resolves once the read models include the event at `position` (read-your-writes for commands). */
@@ -194,9 +201,13 @@ export class ProjectionRunner {
     if (this.#failure) throw this.#failure;
   }
 
-  async stop(): Promise<void> {
+  /** Stops following the log and releases anyone waiting; `keepOpenMs` leaves in-flight queries time to finish. */
+  async stop(keepOpenMs = 0): Promise<void> {
     await this.#subscription?.close();
     await this.#loop;
-    if (this.db.open) this.db.close();
+    for (const waiter of this.#waiters) waiter.resolve();
+    this.#waiters = [];
+    if (keepOpenMs > 0) setTimeout(() => this.db.close(), keepOpenMs).unref();
+    else if (this.db.open) this.db.close();
   }
 }

@@ -51,6 +51,9 @@ export type Prize = z.infer<typeof Prize>;
 export const ParticipantRole = z.enum(['STUDENT', 'TEACHER', 'RETIRED_TEACHER', 'PARENT']);
 export type ParticipantRole = z.infer<typeof ParticipantRole>;
 
+export const ParticipationGrouping = z.enum(['SCHOOL', 'TOWN', 'SCHOOL_KIND', 'CAMPAIGN', 'MONTH']);
+export type ParticipationGrouping = z.infer<typeof ParticipationGrouping>;
+
 export const Role = z.enum(['organizer', 'school', 'judge', 'viewer']);
 export type Role = z.infer<typeof Role>;
 

@@ -2,6 +2,7 @@ import { Role } from '@qingmiao/schema';
 import { Command, Option } from 'commander';
 import { mintToken, resolveAuthSecret } from './auth.ts';
 import { loadConfig } from './config.ts';
+import { rebuildReadModels } from './rebuild.ts';
 import { startServer } from './server.ts';
 
 const program = new Command('qingmiao').description('Qingmiao 青苗: campaign tracker of the education bureau');
@@ -34,6 +35,15 @@ program
       options.expires,
     );
     process.stdout.write(`${token}\n`);
+  });
+
+program
+  .command('rebuild')
+  .description('Rebuild the read models from the log (blue-green when the server is running)')
+  .option('--url <url>', 'the running server', '')
+  .action(async (options: { url: string }) => {
+    const report = await rebuildReadModels(loadConfig(), options.url || undefined);
+    process.stdout.write(`${JSON.stringify(report)}\n`);
   });
 
 await program.parseAsync();

@@ -3,6 +3,7 @@ import { type EventStore, type EventToAppend, type Position, START, WrongExpecte
 import { type Actor, events as catalogue, type DomainEvent, readEvent } from '@qingmiao/schema';
 import { LRUCache } from 'lru-cache';
 import { type Decider, evolveAll } from './decider.ts';
+import { DomainError } from './errors.ts';
 
 /** A decider and the name used in logs; its events must be a subset of the catalogue. */
 export interface Aggregate<State, Command, Event extends DomainEvent> {
@@ -42,6 +43,17 @@ export interface CommandRunnerOptions {
   readonly maxAttempts?: number;
   /** Streams whose folded state is kept in memory. */
   readonly cachedStreams?: number;
+  /** Told when each command settles, for metrics. */
+  readonly onSettled?: (settled: SettledCommand) => void;
+}
+
+export interface SettledCommand {
+  readonly aggregate: string;
+  /** The command's `type`, e.g. SubmitEntry. */
+  readonly type: string;
+  readonly outcome: 'accepted' | 'refused' | 'failed';
+  readonly appended: number;
+  readonly durationMs: number;
 }
 
 /**
@@ -56,12 +68,14 @@ export class CommandRunner {
   readonly #maxAttempts: number;
   readonly #cache: LRUCache<string, Loaded<unknown>>;
   readonly #queues = new Map<string, Pending<unknown>[]>();
+  readonly #onSettled: CommandRunnerOptions['onSettled'];
 
   constructor(store: EventStore, options: CommandRunnerOptions = {}) {
     this.#store = store;
     this.#now = options.now ?? (() => new Date());
     this.#maxAttempts = options.maxAttempts ?? 20;
     this.#cache = new LRUCache({ max: options.cachedStreams ?? 10_000 });
+    this.#onSettled = options.onSettled;
   }
 
   /** The current state of a stream (possibly from cache, always caught up with the store). */
@@ -88,7 +102,7 @@ export class CommandRunner {
     return loaded;
   }
 
-  run<State, Command, Event extends DomainEvent>(
+  run<State, Command extends { readonly type: string }, Event extends DomainEvent>(
     aggregate: Aggregate<State, Command, Event>,
     stream: string,
     command: Command,
@@ -96,7 +110,27 @@ export class CommandRunner {
   ): Promise<CommandOutcome> {
     return new Promise((resolve, reject) => {
       const queue = this.#queues.get(stream);
-      const pending: Pending<Command> = { command, meta, resolve, reject };
+      const received = performance.now();
+      const settled = (outcome: SettledCommand['outcome'], appended: number) =>
+        this.#onSettled?.({
+          aggregate: aggregate.name,
+          type: command.type,
+          outcome,
+          appended,
+          durationMs: performance.now() - received,
+        });
+      const pending: Pending<Command> = {
+        command,
+        meta,
+        resolve: (result) => {
+          settled('accepted', result.appended);
+          resolve(result);
+        },
+        reject: (error) => {
+          settled(error instanceof DomainError ? 'refused' : 'failed', 0);
+          reject(error);
+        },
+      };
       if (queue) {
         queue.push(pending as Pending<unknown>);
         return;

@@ -7,7 +7,13 @@ export {
 } from './campaigns/campaign.ts';
 export { campaignIdOf, entryIdFor, lectureIdFor } from './campaigns/entry-id.ts';
 export { weightedScore } from './campaigns/judging.ts';
-export { type CommandMeta, type CommandOutcome, CommandRunner, type CommandRunnerOptions } from './command-runner.ts';
+export {
+  type CommandMeta,
+  type CommandOutcome,
+  CommandRunner,
+  type CommandRunnerOptions,
+  type SettledCommand,
+} from './command-runner.ts';
 export { Commands } from './commands.ts';
 export type { Decider, DecisionContext } from './decider.ts';
 export * from './errors.ts';

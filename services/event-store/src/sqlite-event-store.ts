@@ -292,6 +292,8 @@ export class SqliteEventStore implements EventStore {
         if (last) {
           after = last.position;
           yield { kind: 'events', events };
+          // Let the process serve other work between pages of a long catch-up.
+          await new Promise<void>((resolve) => setImmediate(resolve));
           continue;
         }
         if (!caughtUp) {

@@ -1,5 +1,5 @@
 import type { CommandMeta, CommandOutcome, Commands } from '@qingmiao/domain';
-import type { ProjectionRunner, ReadModels } from '@qingmiao/projections';
+import type { AsOfReplayer, ReadModels, ReadSide } from '@qingmiao/projections';
 import type { Actor } from '@qingmiao/schema';
 
 /** What every resolver gets: the authenticated actor and the application's services. */
@@ -7,8 +7,12 @@ export interface Context {
   readonly actor: Actor;
   readonly correlationId: string;
   readonly commands: Commands;
+  /** The read models serving this request. */
   readonly read: ReadModels;
-  readonly projections: ProjectionRunner;
+  /** The read side across rebuilds: waits for positions, serves the newest generation. */
+  readonly readSide: ReadSide;
+  /** The read models at past moments (`asOf`). */
+  readonly history: AsOfReplayer;
 }
 
 export function commandMeta(context: Context): CommandMeta {
@@ -25,8 +29,8 @@ export async function mutate<Outcome extends CommandOutcome, Row>(
   readBack: (outcome: Outcome, read: ReadModels) => Row | undefined,
 ): Promise<Row> {
   const outcome = await run(context.commands, commandMeta(context));
-  await context.projections.waitFor(outcome.position);
-  const row = readBack(outcome, context.read);
+  await context.readSide.waitFor(outcome.position);
+  const row = readBack(outcome, context.readSide.read);
   if (row === undefined) throw new Error('A successful command left nothing to read back');
   return row;
 }

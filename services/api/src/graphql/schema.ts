@@ -5,6 +5,8 @@ import './entries.ts';
 import './judging.ts';
 import './lecturers.ts';
 import './lectures.ts';
+import './live.ts';
+import './maintenance.ts';
 import './participation.ts';
 import './schools.ts';
 

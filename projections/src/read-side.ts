@@ -1,0 +1,153 @@
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { EventStore, Position, RecordedEvent } from '@qingmiao/event-store';
+import type { Projection } from './projection.ts';
+import { ReadModels } from './queries.ts';
+import { type AdvanceListener, ProjectionRunner } from './runner.ts';
+
+export interface ReadSideOptions {
+  readonly store: EventStore;
+  /** Folder of the read-model generations and the CURRENT pointer. */
+  readonly dir: string;
+  readonly projections: readonly Projection[];
+  readonly onUnknownEvent?: (event: RecordedEvent) => void;
+}
+
+export interface RebuildReport {
+  readonly generation: string;
+  readonly position: Position;
+  readonly durationMs: number;
+}
+
+const CURRENT = 'CURRENT';
+/** How long a replaced generation stays open for queries that started before the switch. */
+const RETIRE_AFTER_MS = 5000;
+
+/**
+ * The read models a process serves, and their blue-green rebuild: a new generation is built from the log in its
+ * own file while the current one keeps serving; once it has caught up, the CURRENT pointer is switched atomically
+ * (write and rename), queries move to it, and the old generation is removed.
+ */
+export class ReadSide {
+  readonly #options: ReadSideOptions;
+  #runner: ProjectionRunner;
+  #read: ReadModels;
+  #generation: string;
+  #rebuilding: Promise<RebuildReport> | undefined;
+  readonly #retired = new Set<string>();
+  readonly #listeners = new Set<AdvanceListener>();
+
+  constructor(options: ReadSideOptions) {
+    this.#options = options;
+    mkdirSync(options.dir, { recursive: true });
+    const pointer = join(options.dir, CURRENT);
+    this.#generation = existsSync(pointer) ? readFileSync(pointer, 'utf8').trim() : this.#newGeneration();
+    if (!existsSync(pointer)) this.#point(this.#generation);
+    this.#runner = this.#runnerFor(this.#generation);
+    this.#read = new ReadModels(this.#runner.db);
+  }
+
+  get runner(): ProjectionRunner {
+    return this.#runner;
+  }
+
+  get read(): ReadModels {
+    return this.#read;
+  }
+
+  get generation(): string {
+    return this.#generation;
+  }
+
+  /** Resolves once the serving read models include `position`, across a switch of generations. */
+  async waitFor(position: Position): Promise<void> {
+    for (;;) {
+      const runner = this.#runner;
+      await runner.waitFor(position);
+      if (runner === this.#runner) return;
+    }
+  }
+
+  /** Follows the log; resolves once the current generation has caught up. */
+  start(): Promise<void> {
+    return this.#runner.start();
+  }
+
+  /** Builds a new generation from the whole log and switches to it; concurrent calls share one rebuild. */
+  rebuild(): Promise<RebuildReport> {
+    this.#rebuilding ??= this.#rebuild().finally(() => {
+      this.#rebuilding = undefined;
+    });
+    return this.#rebuilding;
+  }
+
+  async #rebuild(): Promise<RebuildReport> {
+    const started = performance.now();
+    const generation = this.#newGeneration();
+    const next = this.#runnerFor(generation);
+    try {
+      await next.start();
+      // Catch up with whatever the current generation has seen, so no query goes back in time after the switch.
+      await next.waitFor(this.#runner.position);
+    } catch (error) {
+      await next.stop();
+      this.#remove(generation);
+      throw error;
+    }
+    const previous = { runner: this.#runner, generation: this.#generation };
+    this.#point(generation);
+    this.#runner = next;
+    this.#read = new ReadModels(next.db);
+    this.#generation = generation;
+    await previous.runner.stop(RETIRE_AFTER_MS);
+    this.#retired.add(previous.generation);
+    setTimeout(() => this.#remove(previous.generation), RETIRE_AFTER_MS + 1000).unref();
+    return { generation, position: next.position, durationMs: performance.now() - started };
+  }
+
+  /** Listens to whichever generation is serving. */
+  onAdvance(listener: AdvanceListener): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  #runnerFor(generation: string): ProjectionRunner {
+    const { store, projections, onUnknownEvent } = this.#options;
+    const runner = new ProjectionRunner({
+      store,
+      projections,
+      path: join(this.#options.dir, generation),
+      ...(onUnknownEvent ? { onUnknownEvent } : {}),
+    });
+    runner.onAdvance((campaigns, position) => {
+      if (runner !== this.#runner) return;
+      for (const listener of this.#listeners) listener(campaigns, position);
+    });
+    return runner;
+  }
+
+  #newGeneration(): string {
+    const taken = new Set(readdirSync(this.#options.dir));
+    let stamp = Date.now();
+    while (taken.has(`${stamp}.db`)) stamp++;
+    return `${stamp}.db`;
+  }
+
+  #point(generation: string): void {
+    const pointer = join(this.#options.dir, CURRENT);
+    writeFileSync(`${pointer}.tmp`, generation);
+    renameSync(`${pointer}.tmp`, pointer);
+  }
+
+  #remove(generation: string): void {
+    this.#retired.delete(generation);
+    for (const suffix of ['', '-wal', '-shm'])
+      rmSync(join(this.#options.dir, `${generation}${suffix}`), { force: true });
+  }
+
+  async close(): Promise<void> {
+    await this.#rebuilding?.catch(() => undefined);
+    await this.#runner.stop();
+    for (const generation of this.#retired) this.#remove(generation);
+  }
+}

@@ -1,0 +1,81 @@
+import { randomUUID } from 'node:crypto';
+import type { SettledCommand } from '@qingmiao/domain';
+import type { EventStore } from '@qingmiao/event-store';
+import type { ReadSide } from '@qingmiao/projections';
+import type { RequestHandler } from 'express';
+import type { Logger } from 'pino';
+import { pinoHttp } from 'pino-http';
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+
+export interface Metrics {
+  readonly registry: Registry;
+  readonly onCommandSettled: (settled: SettledCommand) => void;
+}
+
+/** Prometheus metrics of the process, its commands and its projections (GraphQL ones come from Yoga's plugin). */
+export function createMetrics(store: EventStore, readSide: () => ReadSide): Metrics {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'qingmiao_process_' });
+  const appended = new Counter({
+    name: 'qingmiao_events_appended_total',
+    help: 'Events appended by commands of this process',
+    labelNames: ['aggregate', 'type'] as const,
+    registers: [registry],
+  });
+  const commands = new Histogram({
+    name: 'qingmiao_command_duration_seconds',
+    help: 'Time from receiving a command to its outcome (validation, load, decide, append)',
+    labelNames: ['type', 'outcome'] as const,
+    buckets: [0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    registers: [registry],
+  });
+  new Gauge({
+    name: 'qingmiao_projection_lag_events',
+    help: 'Events in the log not yet applied to the serving read models',
+    registers: [registry],
+    async collect() {
+      const head = await store.headPosition();
+      const lag = head.commit - readSide().runner.position.commit;
+      this.set(Number(lag > 0n ? lag : 0n));
+    },
+  });
+  new Gauge({
+    name: 'qingmiao_projection_position',
+    help: 'Global log position the serving read models have reached',
+    registers: [registry],
+    collect() {
+      this.set(Number(readSide().runner.position.commit));
+    },
+  });
+  return {
+    registry,
+    onCommandSettled({ aggregate, type, outcome, appended: count, durationMs }) {
+      if (count > 0) appended.inc({ aggregate, type }, count);
+      commands.observe({ type, outcome }, durationMs / 1000);
+    },
+  };
+}
+
+const CORRELATION_HEADER = 'x-correlation-id';
+
+/**
+ * Structured request logs with a correlation id: taken from `X-Correlation-Id` or made up, echoed in the response,
+ * and left on the request so GraphQL stores it in the metadata of every event the request causes.
+ */
+export function requestLogging(logger: Logger): RequestHandler[] {
+  const correlate: RequestHandler = (req, res, next) => {
+    const given = req.get(CORRELATION_HEADER);
+    const id = given && /^[\w.:-]{1,100}$/.test(given) ? given : randomUUID();
+    req.headers[CORRELATION_HEADER] = id;
+    res.set('X-Correlation-Id', id);
+    next();
+  };
+  const log = pinoHttp({
+    logger,
+    genReqId: (req) => String(req.headers[CORRELATION_HEADER]),
+    customLogLevel: (_req, res, error) =>
+      error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
+    autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/metrics' },
+  });
+  return [correlate, log];
+}

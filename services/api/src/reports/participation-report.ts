@@ -1,0 +1,78 @@
+import type { ParticipationRow } from '@qingmiao/projections';
+import type { ParticipationGrouping } from '@qingmiao/schema';
+import { stringify } from 'csv-stringify/sync';
+import ExcelJS from 'exceljs';
+
+/** Sheet names and the key column's header per grouping, as the bureau writes them. */
+export const GROUPING_TITLES: Record<ParticipationGrouping, { sheet: string; key: string }> = {
+  SCHOOL: { sheet: '按学校', key: '学校代码' },
+  TOWN: { sheet: '按镇区', key: '镇/区' },
+  SCHOOL_KIND: { sheet: '按学校类型', key: '学校类型' },
+  CAMPAIGN: { sheet: '按活动', key: '活动编号' },
+  MONTH: { sheet: '按月份', key: '月份' },
+};
+
+interface Column {
+  readonly header: string;
+  readonly value: (row: ParticipationRow) => string | number | null;
+  readonly width: number;
+  readonly format?: string;
+}
+
+function columns(grouping: ParticipationGrouping): Column[] {
+  const count = (header: string, value: (row: ParticipationRow) => number | null): Column => ({
+    header,
+    value,
+    width: 12,
+    format: '#,##0',
+  });
+  return [
+    { header: GROUPING_TITLES[grouping].key, value: (r) => r.key, width: 24 },
+    { header: '名称', value: (r) => r.label, width: 32 },
+    count('参与学校数', (r) => r.schools),
+    count('作品数', (r) => r.entries),
+    count('参与学生数', (r) => r.students),
+    count('参与人数', (r) => r.participants),
+    count('退休教师数', (r) => r.retiredTeachers),
+    count('在校学生数', (r) => r.enrolled),
+    { header: '参与率', value: (r) => r.participationRate, width: 10, format: '0.0%' },
+    count('获奖数', (r) => r.awards),
+    count('一等奖', (r) => r.awardsByPrize.FIRST),
+    count('二等奖', (r) => r.awardsByPrize.SECOND),
+    count('三等奖', (r) => r.awardsByPrize.THIRD),
+    count('优秀奖', (r) => r.awardsByPrize.EXCELLENCE),
+    count('讲座场次', (r) => r.lecturesDelivered),
+    count('受众人数', (r) => r.audience),
+  ];
+}
+
+/** The year-end workbook: one sheet per grouping, Chinese headers, number formats, frozen header row. */
+export async function participationWorkbook(
+  title: string,
+  sheets: ReadonlyArray<{ grouping: ParticipationGrouping; rows: readonly ParticipationRow[] }>,
+): Promise<Buffer> {
+  const workbook = new ExcelJS.Workbook();
+  workbook.creator = 'Qingmiao 青苗';
+  workbook.title = title;
+  for (const { grouping, rows } of sheets) {
+    const sheet = workbook.addWorksheet(GROUPING_TITLES[grouping].sheet, { views: [{ state: 'frozen', ySplit: 1 }] });
+    const cols = columns(grouping);
+    sheet.columns = cols.map((column) => ({
+      header: column.header,
+      width: column.width,
+      ...(column.format ? { style: { numFmt: column.format } } : {}),
+    }));
+    sheet.getRow(1).font = { bold: true };
+    for (const row of rows) sheet.addRow(cols.map((column) => column.value(row)));
+  }
+  return Buffer.from(await workbook.xlsx.writeBuffer());
+}
+
+/** CSV for Excel: UTF-8 with a byte order mark, or Excel shows the Chinese headers as mojibake. */
+export function participationCsv(grouping: ParticipationGrouping, rows: readonly ParticipationRow[]): string {
+  const cols = columns(grouping);
+  return stringify(
+    rows.map((row) => cols.map((column) => column.value(row))),
+    { header: true, columns: cols.map((column) => column.header), bom: true },
+  );
+}

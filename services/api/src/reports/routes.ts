@@ -1,0 +1,71 @@
+import type { AsOfReplayer, ReadModels, ReadSide } from '@qingmiao/projections';
+import { DateTime, Id, ParticipationGrouping, Year } from '@qingmiao/schema';
+import express from 'express';
+import { z } from 'zod';
+import { authenticate, Unauthenticated } from '../auth.ts';
+import { participationCsv, participationWorkbook } from './participation-report.ts';
+
+const ReportQuery = z.object({
+  year: z.coerce.number().pipe(Year),
+  groupBy: ParticipationGrouping.default('SCHOOL'),
+  campaignId: Id.optional(),
+  asOf: DateTime.optional(),
+});
+
+/** `/reports/participation.{xlsx,csv}`: the same figures as GraphQL `participation`, with the same bearer token. */
+export function reportRoutes(secret: Uint8Array, readSide: ReadSide, history: AsOfReplayer): express.Router {
+  const router = express.Router();
+
+  router.use(async (req, res, next) => {
+    try {
+      await authenticate(req.get('authorization'), secret);
+      next();
+    } catch (error) {
+      if (!(error instanceof Unauthenticated)) return next(error);
+      res
+        .status(401)
+        .set('WWW-Authenticate', 'Bearer')
+        .json({ error: { code: 'UNAUTHENTICATED', message: error.message } });
+    }
+  });
+
+  const parse = (req: express.Request, res: express.Response) => {
+    const query = ReportQuery.safeParse(req.query);
+    if (query.success) return query.data;
+    const issue = query.error.issues[0];
+    const field = issue?.path.join('.') || 'query';
+    res.status(400).json({ error: { code: 'BAD_USER_INPUT', field, message: `${field}: ${issue?.message}` } });
+    return undefined;
+  };
+
+  const figures = async <T>(asOf: string | undefined, read: (models: ReadModels) => T): Promise<T> =>
+    asOf ? history.query(new Date(asOf), read) : read(readSide.read);
+
+  router.get('/participation.csv', async (req, res) => {
+    const query = parse(req, res);
+    if (!query) return;
+    const rows = await figures(query.asOf, (m) => m.participation(query.year, query.groupBy, query.campaignId));
+    res
+      .type('text/csv; charset=utf-8')
+      .attachment(`participation-${query.year}-${query.groupBy.toLowerCase()}.csv`)
+      .send(participationCsv(query.groupBy, rows));
+  });
+
+  router.get('/participation.xlsx', async (req, res) => {
+    const query = parse(req, res);
+    if (!query) return;
+    const sheets = await figures(query.asOf, (m) =>
+      ParticipationGrouping.options.map((grouping) => ({
+        grouping,
+        rows: m.participation(query.year, grouping, query.campaignId),
+      })),
+    );
+    const title = `${query.year}年关工委活动参与情况统计${query.asOf ? `(截至${query.asOf})` : ''}`;
+    res
+      .type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+      .attachment(`participation-${query.year}.xlsx`)
+      .send(await participationWorkbook(title, sheets));
+  });
+
+  return router;
+}
