@@ -788,7 +788,8 @@ function makeLecturers(rng: Random, scale: number, schools: readonly PlanSchool[
   const names = new Set<string>();
   const lecturers: PlanLecturer[] = [];
   const subjects = Object.keys(LECTURE_TOPICS);
-  const homes = schools.filter((s) => s.kind !== 'KINDERGARTEN');
+  // Retired from public schools: the 老园丁讲师团 are the bureau's own former teachers.
+  const homes = schools.filter((s) => !s.private && s.kind !== 'KINDERGARTEN' && s.kind !== 'MIGRANT');
   while (lecturers.length < count) {
     const [family, familyPinyin] = surname(rng);
     const [given, givenPinyin] = rng.pick(ELDER_GIVEN_NAMES);
@@ -1160,7 +1161,7 @@ export function generateTaicang2022(options: PlanOptions = {}): DemoPlan {
 
   const lectures = makeLectures(rng.fork('lectures'), scale, schools, enrollment, lecturers);
 
-  return {
+  const plan: DemoPlan = {
     seed,
     scale,
     year: 2022,
@@ -1174,4 +1175,99 @@ export function generateTaicang2022(options: PlanOptions = {}): DemoPlan {
     entries,
     lectures,
   };
+  checkPlan(plan);
+  return plan;
+}
+
+/**
+ * Checks that the plan can be replayed through the domain in time order: every command comes after what it depends
+ * on and, for submissions and revisions, before the deadline in force. Throws naming every violation.
+ */
+export function checkPlan(plan: DemoPlan): void {
+  const problems: string[] = [];
+  const t = (value: Iso) => Date.parse(value);
+  const asOf = t(plan.asOf);
+  const expect = (ok: boolean, what: string) => {
+    if (!ok) problems.push(what);
+  };
+  const campaigns = new Map(plan.campaigns.map((c) => [c.definition.id, c]));
+  for (const c of plan.campaigns) {
+    const id = c.definition.id;
+    expect(t(c.createdAt) < t(c.openedAt), `${id}: opened before created`);
+    if (c.closedAt) expect(t(c.closedAt) > t(c.extended?.closesAt ?? c.definition.closesAt), `${id}: closed early`);
+    if (c.publishedAt) expect(!!c.closedAt && t(c.publishedAt) > t(c.closedAt), `${id}: published before closed`);
+    for (const time of [c.createdAt, c.openedAt, c.closedAt, c.publishedAt, c.extended?.at]) {
+      if (time) expect(t(time) <= asOf, `${id}: ${time} after asOf`);
+    }
+  }
+  const live = new Map<string, number>();
+  const awards = new Map<string, number>();
+  for (const e of plan.entries) {
+    const c = campaigns.get(e.campaignId);
+    if (!c) {
+      problems.push(`${e.submissionId}: unknown campaign`);
+      continue;
+    }
+    const what = `${e.submissionId}`;
+    const original = t(c.definition.closesAt);
+    const deadline = (at: number) =>
+      at < original || (c.extended !== undefined && at > t(c.extended.at) && at < t(c.extended.closesAt));
+    const submitted = t(e.submittedAt);
+    expect(submitted > t(c.openedAt) && deadline(submitted), `${what}: submitted outside the campaign's window`);
+    if (e.revision) {
+      const at = t(e.revision.at);
+      expect(at > submitted && deadline(at), `${what}: revised outside the window`);
+    }
+    if (e.withdrawal) {
+      const at = t(e.withdrawal.at);
+      expect(at > submitted, `${what}: withdrawn before submitted`);
+      if (e.withdrawal.by === 'school') expect(deadline(at), `${what}: withdrawn by the school after the deadline`);
+      else expect(!!c.closedAt && at > t(c.closedAt), `${what}: disqualified before closing`);
+      expect(e.scores.length === 0 && !e.award && !e.rating, `${what}: withdrawn entry judged`);
+    } else {
+      live.set(e.campaignId, (live.get(e.campaignId) ?? 0) + 1);
+    }
+    const assigned = new Map(c.judges.map((j) => [j.judge, t(j.at)]));
+    for (const s of [...e.scores, ...e.recusals]) {
+      const at = t(s.at);
+      expect((assigned.get(s.judge) ?? Number.POSITIVE_INFINITY) < at, `${what}: ${s.judge} acts before assignment`);
+      expect(at <= asOf && (!c.publishedAt || at < t(c.publishedAt)), `${what}: judged after results`);
+    }
+    for (const result of [e.award, e.rating]) {
+      if (!result) continue;
+      const at = t(result.at);
+      expect(!!c.closedAt && at > t(c.closedAt), `${what}: result before closing`);
+      expect(at <= asOf && (!c.publishedAt || at < t(c.publishedAt)), `${what}: result after publication`);
+      expect(e.scores.every((s) => t(s.at) < at), `${what}: scored after its result`);
+    }
+    if (e.award) awards.set(e.campaignId, (awards.get(e.campaignId) ?? 0) + 1);
+  }
+  for (const c of plan.campaigns) {
+    const quota = c.definition.awardQuota;
+    const granted = awards.get(c.definition.id) ?? 0;
+    if (quota !== undefined) {
+      const cap = Math.floor(quota * (live.get(c.definition.id) ?? 0) + 1e-9);
+      expect(granted <= cap, `${c.definition.id}: ${granted} awards exceed the cap ${cap}`);
+    } else {
+      expect(granted === 0, `${c.definition.id}: awards without a quota`);
+    }
+  }
+  for (const l of plan.lectures) {
+    const c = campaigns.get(l.campaignId);
+    const at = t(l.at);
+    expect(!!c && at > t(c.openedAt), `${l.key}: scheduled before the campaign opened`);
+    const held = t(l.rescheduled?.scheduledAt ?? l.scheduledAt);
+    if (l.rescheduled) expect(t(l.rescheduled.at) > at, `${l.key}: rescheduled before scheduled`);
+    if (l.delivered) {
+      const recorded = t(l.delivered.at);
+      expect(recorded > held && recorded > at && recorded <= asOf, `${l.key}: delivery recorded out of order`);
+      expect(!l.rescheduled || recorded > t(l.rescheduled.at), `${l.key}: delivered before rescheduled`);
+    }
+    if (l.cancelled) expect(t(l.cancelled.at) > at && t(l.cancelled.at) <= asOf, `${l.key}: cancelled out of order`);
+    expect(!(l.delivered && l.cancelled), `${l.key}: both delivered and cancelled`);
+    expect(at <= asOf, `${l.key}: scheduled after asOf`);
+  }
+  if (problems.length > 0) {
+    throw new Error(`The demo plan is inconsistent:\n  ${problems.slice(0, 20).join('\n  ')}`);
+  }
 }

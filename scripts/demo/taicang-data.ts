@@ -484,7 +484,7 @@ export const EVALUATION_COMMENTS: readonly string[] = [
 
 /** Lecture topics of the 老园丁讲师团 by subject (a lecturer's `topics`). */
 export const LECTURE_TOPICS: Readonly<Record<string, readonly string[]>> = {
-  党史: ['百年党史中的太仓故事', '从一大到二十大:中国共产党的光辉历程', '红船精神代代传', '党史中的少年英雄'],
+  党史: ['百年党史中的太仓故事', '中国共产党百年奋斗的光辉历程', '红船精神代代传', '党史中的少年英雄'],
   红色太仓: ['太仓的红色足迹', '家乡先烈的故事', '寻访太仓红色地标'],
   家风家训: ['好家风代代传', '红色家书里的初心', '从家训看家国情怀'],
   科学家精神: ['学习吴健雄科学精神', '从“两弹一星”看民族脊梁', '中国航天的追梦人'],

@@ -1,0 +1,334 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type RecordedEvent, SqliteEventStore } from '@qingmiao/event-store';
+import { type Actor, EventMetadata, events as catalogue } from '@qingmiao/schema';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { entryIdFor } from '../src/campaigns/entry-id.ts';
+import type { CommandMeta } from '../src/command-runner.ts';
+import { Commands } from '../src/commands.ts';
+import { CampaignNotOpen, Conflict, Forbidden, InvalidInput, LimitExceeded } from '../src/errors.ts';
+import { streams } from '../src/streams.ts';
+
+const NOW = new Date('2022-06-01T00:00:00.000Z');
+const CAMPAIGN = 'medal-essay-2022';
+const SCHOOL = 'xinhua-primary';
+
+const organizer: Actor = { sub: 'organizer-1', role: 'organizer' };
+const schoolContact: Actor = { sub: 'contact-xinhua', role: 'school', schoolId: SCHOOL };
+const meta = (actor: Actor, correlationId = 'test-correlation'): CommandMeta => ({ actor, correlationId });
+const asOrganizer = meta(organizer);
+const asSchool = meta(schoolContact);
+
+const campaignInput = (overrides: Record<string, unknown> = {}) => ({
+  id: CAMPAIGN,
+  kind: 'ESSAY',
+  title: '《勋章》读书征文',
+  theme: null,
+  year: 2022,
+  opensAt: '2022-03-01T00:00:00+08:00',
+  closesAt: '2022-06-30T23:59:59+08:00',
+  eligibleSchoolKinds: null,
+  maxEntriesPerSchool: null,
+  ...overrides,
+});
+
+const entryInput = (submissionId: string, overrides: Record<string, unknown> = {}) => ({
+  submissionId,
+  campaignId: CAMPAIGN,
+  schoolId: SCHOOL,
+  title: `作品 ${submissionId}`,
+  participants: [{ name: '张小明', role: 'STUDENT', grade: '五年级' }],
+  advisor: null,
+  ...overrides,
+});
+
+/** The rejection of a promise, failing the test if it resolved. */
+async function refusal(promise: Promise<unknown>): Promise<unknown> {
+  let value: unknown;
+  try {
+    value = await promise;
+  } catch (error) {
+    return error;
+  }
+  return expect.fail(`expected a refusal, got ${JSON.stringify(value, (_, v) => (typeof v === 'bigint' ? `${v}` : v))}`);
+}
+
+const ofType = (recorded: readonly RecordedEvent[], type: string) => recorded.filter((event) => event.type === type);
+
+let dir: string;
+let storePath: string;
+const stores: SqliteEventStore[] = [];
+
+function openStore(): SqliteEventStore {
+  const store = new SqliteEventStore({ path: storePath, pollIntervalMs: 10 });
+  stores.push(store);
+  return store;
+}
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'qingmiao-commands-'));
+  storePath = join(dir, 'events.db');
+});
+
+afterEach(async () => {
+  for (const store of stores.splice(0)) await store.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** A registered school and an OPEN campaign, ready for entries. */
+async function setUp(commands: Commands, campaign: Record<string, unknown> = {}): Promise<void> {
+  await commands.registerSchool({ id: SCHOOL, name: '新华小学', kind: 'PRIMARY', town: '城关镇' }, asOrganizer);
+  await commands.createCampaign(campaignInput(campaign), asOrganizer);
+  await commands.openCampaign({ id: CAMPAIGN }, asOrganizer);
+}
+
+describe('Commands: validation (rule 6)', () => {
+  it.each([
+    ['title', () => campaignInput({ title: '   ' })],
+    ['year', () => campaignInput({ year: 1999 })],
+    ['closesAt', () => campaignInput({ opensAt: '2022-07-01T00:00:00+08:00', closesAt: '2022-06-30T00:00:00+08:00' })],
+    ['opensAt', () => campaignInput({ opensAt: '2022-03-01 08:00' })],
+    ['eligibleSchoolKinds.0', () => campaignInput({ eligibleSchoolKinds: ['UNIVERSITY'] })],
+  ])('refuses a campaign with a bad %s, naming the field, and writes nothing', async (field, input) => {
+    const store = openStore();
+    const commands = new Commands(store, { now: () => NOW });
+    const error = await refusal(commands.createCampaign(input(), asOrganizer));
+    expect(error).toBeInstanceOf(InvalidInput);
+    expect((error as InvalidInput).field).toBe(field);
+    expect((error as InvalidInput).message).toMatch(new RegExp(`^${field.replace('.', '\\.')}: `));
+    expect(await store.readAll()).toEqual([]);
+  });
+
+  it('names the nested field of a bad participant', async () => {
+    const store = openStore();
+    const commands = new Commands(store, { now: () => NOW });
+    await setUp(commands);
+    const before = await store.readAll();
+    const error = await refusal(
+      commands.submitEntry(
+        entryInput('bad', {
+          participants: [
+            { name: '张小明', role: 'STUDENT' },
+            { name: '', role: 'STUDENT' },
+          ],
+        }),
+        asSchool,
+      ),
+    );
+    expect(error).toBeInstanceOf(InvalidInput);
+    expect((error as InvalidInput).field).toBe('participants.1.name');
+    const first = await refusal(
+      commands.submitEntry(entryInput('bad', { participants: [{ name: ' ', role: 'STUDENT' }] }), asSchool),
+    );
+    expect((first as InvalidInput).field).toBe('participants.0.name');
+    const role = await refusal(
+      commands.submitEntry(entryInput('bad', { participants: [{ name: '王', role: 'PRINCIPAL' }] }), asSchool),
+    );
+    expect((role as InvalidInput).field).toBe('participants.0.role');
+    expect(await store.readAll()).toEqual(before);
+  });
+
+  it('refuses closesAt before opensAt comparing instants, not strings', async () => {
+    const store = openStore();
+    const commands = new Commands(store, { now: () => NOW });
+    // 07:00 in Beijing on 1 March is 23:00 UTC on 28 February: before opensAt.
+    const error = await refusal(
+      commands.createCampaign(
+        campaignInput({ opensAt: '2022-03-01T00:00:00Z', closesAt: '2022-03-01T07:00:00+08:00' }),
+        asOrganizer,
+      ),
+    );
+    expect(error).toBeInstanceOf(InvalidInput);
+    expect((error as InvalidInput).field).toBe('closesAt');
+  });
+});
+
+describe('Commands: roles', () => {
+  it.each([
+    ['viewer', { sub: 'leader', role: 'viewer' }],
+    ['judge', { sub: 'judge-1', role: 'judge' }],
+    ['school', schoolContact],
+  ] as const)('refuses a %s creating a campaign', async (_, actor) => {
+    const store = openStore();
+    const commands = new Commands(store, { now: () => NOW });
+    expect(await refusal(commands.createCampaign(campaignInput(), meta(actor)))).toBeInstanceOf(Forbidden);
+    expect(await store.readAll()).toEqual([]);
+  });
+
+  it('refuses viewers and judges submitting entries, and a school submitting for another', async () => {
+    const store = openStore();
+    const commands = new Commands(store, { now: () => NOW });
+    await setUp(commands);
+    const before = await store.readAll();
+    for (const actor of [
+      { sub: 'leader', role: 'viewer' },
+      { sub: 'judge-1', role: 'judge' },
+      { sub: 'contact-yucai', role: 'school', schoolId: 'yucai-junior' },
+    ] as const) {
+      expect(await refusal(commands.submitEntry(entryInput('x'), meta(actor)))).toBeInstanceOf(Forbidden);
+    }
+    expect(await store.readAll()).toEqual(before);
+  });
+
+  it('refuses a school registering schools or opening campaigns', async () => {
+    const store = openStore();
+    const commands = new Commands(store, { now: () => NOW });
+    await commands.createCampaign(campaignInput(), asOrganizer);
+    expect(
+      await refusal(commands.registerSchool({ name: '新华小学', kind: 'PRIMARY', town: '城关镇' }, asSchool)),
+    ).toBeInstanceOf(Forbidden);
+    expect(await refusal(commands.openCampaign({ id: CAMPAIGN }, asSchool))).toBeInstanceOf(Forbidden);
+  });
+});
+
+describe('Commands: end to end on SQLite', () => {
+  it('submits, withdraws and closes through the facade', async () => {
+    const store = openStore();
+    const commands = new Commands(store, { now: () => NOW });
+    await setUp(commands);
+    const { entryId, appended } = await commands.submitEntry(entryInput('a'), asSchool);
+    expect(entryId).toBe(entryIdFor(CAMPAIGN, 'a'));
+    expect(appended).toBe(1);
+    await commands.withdrawEntry({ entryId, reason: '重新提交' }, asSchool);
+    await commands.closeCampaign({ id: CAMPAIGN }, asOrganizer);
+    expect(await refusal(commands.submitEntry(entryInput('b'), asSchool))).toBeInstanceOf(CampaignNotOpen);
+    const types = (await store.readStream(streams.campaign(CAMPAIGN))).map((event) => event.type);
+    expect(types).toEqual(['CampaignCreated', 'CampaignOpened', 'EntrySubmitted', 'EntryWithdrawn', 'CampaignClosed']);
+  });
+
+  it('refuses entries after closesAt by the runner clock', async () => {
+    const store = openStore();
+    const commands = new Commands(store, { now: () => new Date('2022-06-30T16:00:00.000Z') });
+    await setUp(commands);
+    expect(await refusal(commands.submitEntry(entryInput('late'), asSchool))).toBeInstanceOf(CampaignNotOpen);
+  });
+
+  it('lets exactly maxEntriesPerSchool of 10 concurrent submissions from one school through', async () => {
+    const store = openStore();
+    const commands = new Commands(store, { now: () => NOW });
+    await setUp(commands, { maxEntriesPerSchool: 3 });
+    const results = await Promise.allSettled(
+      Array.from({ length: 10 }, (_, i) => commands.submitEntry(entryInput(`concurrent-${i}`), asSchool)),
+    );
+    const accepted = results.filter((result) => result.status === 'fulfilled');
+    const refused = results.filter((result) => result.status === 'rejected');
+    expect(accepted).toHaveLength(3);
+    expect(refused).toHaveLength(7);
+    for (const result of refused) expect(result.reason).toBeInstanceOf(LimitExceeded);
+    const submitted = ofType(await store.readStream(streams.campaign(CAMPAIGN)), 'EntrySubmitted');
+    expect(submitted).toHaveLength(3);
+    const acceptedIds = accepted.map((result) => result.value.entryId).sort();
+    expect(submitted.map((event) => event.data.entryId).sort()).toEqual(acceptedIds);
+  });
+
+  it('holds the limit when two processes (two stores on one file) race submissions', async () => {
+    const limit = 3;
+    const first = new Commands(openStore(), { now: () => NOW });
+    const second = new Commands(openStore(), { now: () => NOW });
+    await setUp(first, { maxEntriesPerSchool: limit });
+    // Warm the second process's cache with the campaign before racing, as a running server would have it.
+    await second.submitEntry(entryInput('warm-up'), asSchool);
+    const results = await Promise.allSettled(
+      Array.from({ length: 16 }, (_, i) =>
+        (i % 2 === 0 ? first : second).submitEntry(entryInput(`race-${i}`), asSchool),
+      ),
+    );
+    const accepted = results.filter((result) => result.status === 'fulfilled');
+    const refused = results.filter((result) => result.status === 'rejected');
+    expect(accepted).toHaveLength(limit - 1);
+    for (const result of refused) expect(result.reason).toBeInstanceOf(LimitExceeded);
+    const reader = openStore();
+    const submitted = ofType(await reader.readStream(streams.campaign(CAMPAIGN)), 'EntrySubmitted');
+    expect(submitted).toHaveLength(limit);
+  });
+
+  it('holds the limit when two processes start cold and race', async () => {
+    const limit = 2;
+    const setup = new Commands(openStore(), { now: () => NOW });
+    await setUp(setup, { maxEntriesPerSchool: limit });
+    const processes = [new Commands(openStore(), { now: () => NOW }), new Commands(openStore(), { now: () => NOW })];
+    const results = await Promise.allSettled(
+      Array.from({ length: 12 }, (_, i) =>
+        processes[i % 2]?.submitEntry(entryInput(`cold-${i}`), asSchool) ?? Promise.reject(new Error('no process')),
+      ),
+    );
+    expect(results.filter((result) => result.status === 'fulfilled')).toHaveLength(limit);
+    for (const result of results) if (result.status === 'rejected') expect(result.reason).toBeInstanceOf(LimitExceeded);
+    const submitted = ofType(await openStore().readStream(streams.campaign(CAMPAIGN)), 'EntrySubmitted');
+    expect(submitted).toHaveLength(limit);
+  });
+
+  it('appends nothing for a retry with the same submissionId, before and after closing', async () => {
+    const store = openStore();
+    const commands = new Commands(store, { now: () => NOW });
+    await setUp(commands, { maxEntriesPerSchool: 1 });
+    const first = await commands.submitEntry(entryInput('once'), asSchool);
+    const length = (await store.readAll()).length;
+    const retry = await commands.submitEntry(entryInput('once'), asSchool);
+    expect(retry.appended).toBe(0);
+    expect(retry.entryId).toBe(first.entryId);
+    expect(retry.position).toEqual(first.position);
+    // A retry from a fresh process (no cache) behaves the same.
+    const other = new Commands(openStore(), { now: () => NOW });
+    expect((await other.submitEntry(entryInput('once'), asSchool)).appended).toBe(0);
+    expect((await store.readAll()).length).toBe(length);
+    await commands.closeCampaign({ id: CAMPAIGN }, asOrganizer);
+    const afterClose = await commands.submitEntry(entryInput('once'), asSchool);
+    expect(afterClose).toMatchObject({ appended: 0, entryId: first.entryId });
+    expect(await refusal(commands.submitEntry(entryInput('once', { title: '另一篇' }), asSchool))).toBeInstanceOf(
+      Conflict,
+    );
+    expect(ofType(await store.readAll(), 'EntrySubmitted')).toHaveLength(1);
+  });
+
+  it('appends one entry for concurrent retries of one submission', async () => {
+    const store = openStore();
+    const commands = new Commands(store, { now: () => NOW });
+    await setUp(commands);
+    const results = await Promise.all(
+      Array.from({ length: 5 }, () => commands.submitEntry(entryInput('double-click'), asSchool)),
+    );
+    expect(new Set(results.map((result) => result.entryId)).size).toBe(1);
+    expect(results.map((result) => result.appended).sort()).toEqual([0, 0, 0, 0, 1]);
+    expect(ofType(await store.readAll(), 'EntrySubmitted')).toHaveLength(1);
+  });
+
+  it('keeps who did it, for whom, why and when on every appended event (rule 5)', async () => {
+    const store = openStore();
+    const commands = new Commands(store, { now: () => NOW });
+    await setUp(commands);
+    await commands.submitEntry(entryInput('traced'), {
+      actor: schoolContact,
+      correlationId: 'req-42',
+      causationId: 'cmd-7',
+    });
+    const recorded = await store.readAll();
+    for (const event of recorded) {
+      expect(EventMetadata.safeParse(event.metadata).success).toBe(true);
+      expect(event.metadata).toMatchObject({
+        recordedAt: NOW.toISOString(),
+        schemaVersion: catalogue.versionOf(event.type as (typeof catalogue.types)[number]),
+      });
+    }
+    const registered = recorded.find((event) => event.type === 'SchoolRegistered');
+    expect(registered?.metadata).toEqual({
+      actor: 'organizer-1',
+      role: 'organizer',
+      correlationId: 'test-correlation',
+      recordedAt: NOW.toISOString(),
+      schemaVersion: 1,
+    });
+    const entry = recorded.find((event) => event.type === 'EntrySubmitted');
+    expect(entry?.metadata).toEqual({
+      actor: 'contact-xinhua',
+      role: 'school',
+      schoolId: SCHOOL,
+      correlationId: 'req-42',
+      causationId: 'cmd-7',
+      recordedAt: NOW.toISOString(),
+      schemaVersion: 2,
+    });
+    expect(new Set(recorded.map((event) => event.id)).size).toBe(recorded.length);
+  });
+});

@@ -1,0 +1,46 @@
+import type { Actor } from '@qingmiao/schema';
+import { expect } from 'vitest';
+import type { Decider, DecisionContext } from '../src/decider.ts';
+
+/** The moment decisions are taken at unless a test says otherwise (2022-06-01 08:00 in Beijing). */
+export const NOW = '2022-06-01T00:00:00.000Z';
+export const ORGANIZER: Actor = { sub: 'organizer-1', role: 'organizer' };
+export const schoolActor = (schoolId: string): Actor => ({ sub: `contact-${schoolId}`, role: 'school', schoolId });
+
+export const defaultContext: DecisionContext = { actor: ORGANIZER, now: NOW };
+
+type ErrorClass = abstract new (...args: never[]) => Error;
+
+/**
+ * Decider tests in the Emmett style: `given(decider, events).when(command, context?).then(events)` or
+ * `.thenThrows(ErrorClass, messagePart?)`. The given events are folded with `evolve` from the initial state; the
+ * context defaults to an organizer acting at NOW.
+ */
+export function given<State, Command, Event>(decider: Decider<State, Command, Event>, events: readonly Event[] = []) {
+  const state = events.reduce((current, event) => decider.evolve(current, event), decider.initialState);
+  return {
+    when(command: Command, context: Partial<DecisionContext> = {}) {
+      const decide = () => decider.decide(command, state, { ...defaultContext, ...context });
+      return {
+        // biome-ignore lint/suspicious/noThenProperty: the given/when/then vocabulary; this object is never awaited.
+        then(expected: readonly Event[]): void {
+          expect(decide()).toEqual(expected);
+        },
+        thenThrows(type: ErrorClass, messagePart?: string): void {
+          let outcome: { events: readonly Event[] } | { error: unknown };
+          try {
+            outcome = { events: decide() };
+          } catch (error) {
+            outcome = { error };
+          }
+          if (!('error' in outcome)) {
+            expect.fail(`expected ${type.name}, but the decider returned ${JSON.stringify(outcome.events)}`);
+          }
+          const thrown = outcome.error;
+          expect(thrown).toBeInstanceOf(type);
+          if (messagePart !== undefined) expect((thrown as Error).message).toContain(messagePart);
+        },
+      };
+    },
+  };
+}
