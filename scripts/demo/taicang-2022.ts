@@ -314,8 +314,10 @@ class SchoolPeople {
     }
   }
 
-  advisor(): string {
-    return this.#rng.pick(this.advisors);
+  /** One of the school's teachers, other than `not` when there is another. */
+  advisor(not?: string): string {
+    const others = this.advisors.filter((a) => a !== not);
+    return this.#rng.pick(others.length > 0 ? others : this.advisors);
   }
 }
 
@@ -448,7 +450,8 @@ function essayRevision(title: (rng: Random) => string, grades: (kind: SchoolKind
       const coAuthor = people.student(grades(school.kind), taken);
       return { at: '', participants: [...entry.participants, asParticipant(coAuthor)] };
     }
-    return { at: '', advisor: people.advisor() };
+    const advisor = people.advisor(entry.advisor);
+    return advisor === entry.advisor ? { at: '', title: `${entry.title}(修改稿)` } : { at: '', advisor };
   };
 }
 
@@ -497,7 +500,8 @@ function showRevision(entry: EntryDraft, _school: PlanSchool, people: SchoolPeop
   const more = people.elders.filter((e) => !elders.includes(e.key));
   const extra = more.length > 0 ? rng.pick(more) : undefined;
   if (extra) return { at: '', participants: [...entry.participants, extra] };
-  return { at: '', advisor: people.advisor() };
+  const advisor = people.advisor(entry.advisor);
+  return advisor === entry.advisor ? { at: '', title: `${entry.title}(修改版)` } : { at: '', advisor };
 }
 
 function specs(enrollment: ReadonlyMap<string, number>): CampaignSpec[] {
