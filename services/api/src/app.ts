@@ -1,19 +1,15 @@
-import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { usePrometheus } from '@graphql-yoga/plugin-prometheus';
 import { Commands } from '@qingmiao/domain';
 import { type EventStore, SqliteEventStore } from '@qingmiao/event-store';
 import { AsOfReplayer, projections, ReadSide } from '@qingmiao/projections';
 import express from 'express';
-import { GraphQLError } from 'graphql';
-import { createYoga } from 'graphql-yoga';
 import type { Logger } from 'pino';
-import { authenticate, resolveAuthSecret, Unauthenticated } from './auth.ts';
+import { resolveAuthSecret } from './auth.ts';
 import type { QingmiaoConfig } from './config.ts';
-import type { Context } from './graphql/context.ts';
-import { maskError } from './graphql/errors.ts';
-import { schema } from './graphql/schema.ts';
+import { dashboardRoutes } from './dashboard/routes.ts';
+import { createGraphQL } from './graphql/yoga.ts';
+import { bodyErrors, jsonBody, rateLimitPerToken } from './http-limits.ts';
 import { createMetrics, requestLogging } from './observability.ts';
 import { reportRoutes } from './reports/routes.ts';
 
@@ -38,48 +34,22 @@ export function createQingmiao(config: QingmiaoConfig, logger: Logger): Qingmiao
   mkdirSync(config.dataDir, { recursive: true });
   const secret = resolveAuthSecret(config);
   const store = openEventStore(config);
+  const metrics = createMetrics(store, () => readSide);
   const readSide = new ReadSide({
     store,
     dir: join(config.dataDir, 'read-models'),
     projections,
-    onUnknownEvent: (event) =>
-      logger.warn({ type: event.type, position: String(event.position.commit) }, 'skipped an event of unknown type'),
+    onUnknownEvent: (event) => {
+      metrics.onUnknownEvent(event.type);
+      logger.warn({ type: event.type, position: String(event.position.commit) }, 'skipped an event of unknown type');
+    },
   });
-  const metrics = createMetrics(store, () => readSide);
   const commands = new Commands(store, { onSettled: metrics.onCommandSettled });
   const history = new AsOfReplayer(store, projections);
   const ready = readSide.start();
   ready.catch((error: unknown) => logger.fatal({ err: error }, 'projections stopped'));
 
-  const yoga = createYoga<Record<string, unknown>, Context>({
-    schema,
-    graphiql: { title: 'Qingmiao 青苗', headers: JSON.stringify({ Authorization: 'Bearer <token>' }) },
-    maskedErrors: { maskError, isDev: !config.production },
-    logging: logger,
-    plugins: [
-      usePrometheus({
-        registry: metrics.registry,
-        endpoint: false,
-        metrics: {
-          graphql_yoga_http_duration: true,
-          graphql_envelop_request_duration: true,
-          graphql_envelop_error_result: true,
-        },
-      }),
-    ],
-    context: async ({ request }) => {
-      try {
-        const actor = await authenticate(request.headers.get('authorization'), secret);
-        const correlationId = request.headers.get('x-correlation-id') ?? randomUUID();
-        return { actor, correlationId, commands, read: readSide.read, readSide, history };
-      } catch (error) {
-        if (!(error instanceof Unauthenticated)) throw error;
-        throw new GraphQLError(error.message, {
-          extensions: { code: 'UNAUTHENTICATED', http: { status: 401, headers: { 'WWW-Authenticate': 'Bearer' } } },
-        });
-      }
-    },
-  });
+  const graphql = createGraphQL(config, { commands, readSide, history }, secret, logger, metrics.registry);
 
   const app = express();
   app.disable('x-powered-by');
@@ -95,7 +65,8 @@ export function createQingmiao(config: QingmiaoConfig, logger: Logger): Qingmiao
     res.status(caughtUp ? 200 : 503).json({ ready: caughtUp, position: String(position.commit) });
   });
   app.use('/reports', reportRoutes(secret, readSide, history));
-  app.use(yoga.graphqlEndpoint, yoga.requestListener);
+  app.use(dashboardRoutes());
+  app.use(graphql.graphqlEndpoint, rateLimitPerToken(config), jsonBody(config), bodyErrors, graphql.requestListener);
 
   return {
     app,

@@ -7,6 +7,12 @@ const Config = z.object({
   QINGMIAO_DATA_DIR: z.string().min(1).default('./data'),
   QINGMIAO_EVENT_STORE: z.string().default('sqlite'),
   QINGMIAO_AUTH_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  QINGMIAO_GRAPHIQL: z.enum(['true', 'false']).optional(),
+  QINGMIAO_RATE_LIMIT: z.coerce.number().int().positive().default(1200),
+  QINGMIAO_BODY_LIMIT: z
+    .string()
+    .regex(/^\d+(b|kb|mb)$/i, 'must look like 100kb')
+    .default('256kb'),
   QINGMIAO_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -18,6 +24,11 @@ export interface QingmiaoConfig {
   readonly authSecret: string | undefined;
   readonly production: boolean;
   readonly logLevel: z.infer<typeof Config>['QINGMIAO_LOG_LEVEL'];
+  /** GraphiQL and introspection: on in development, off in production unless QINGMIAO_GRAPHIQL=true. */
+  readonly graphiql: boolean;
+  /** Requests per minute per bearer token. */
+  readonly rateLimitPerMinute: number;
+  readonly bodyLimit: string;
 }
 
 /** Reads the configuration from the environment, refusing bad values with the variable's name. */
@@ -28,13 +39,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): QingmiaoConfig
     throw new Error(`Configuration: ${issue?.path.join('.')} ${issue?.message}`);
   }
   const c = parsed.data;
+  const production = c.NODE_ENV === 'production';
   return {
     port: c.QINGMIAO_PORT,
     host: c.QINGMIAO_HOST,
     dataDir: c.QINGMIAO_DATA_DIR,
     eventStore: c.QINGMIAO_EVENT_STORE,
     authSecret: c.QINGMIAO_AUTH_SECRET,
-    production: c.NODE_ENV === 'production',
+    production,
     logLevel: c.QINGMIAO_LOG_LEVEL,
+    graphiql: c.QINGMIAO_GRAPHIQL === undefined ? !production : c.QINGMIAO_GRAPHIQL === 'true',
+    rateLimitPerMinute: c.QINGMIAO_RATE_LIMIT,
+    bodyLimit: c.QINGMIAO_BODY_LIMIT,
   };
 }

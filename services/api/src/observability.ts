@@ -10,6 +10,7 @@ import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom
 export interface Metrics {
   readonly registry: Registry;
   readonly onCommandSettled: (settled: SettledCommand) => void;
+  readonly onUnknownEvent: (type: string) => void;
 }
 
 /** Prometheus metrics of the process, its commands and its projections (GraphQL ones come from Yoga's plugin). */
@@ -47,8 +48,15 @@ export function createMetrics(store: EventStore, readSide: () => ReadSide): Metr
       this.set(Number(readSide().runner.position.commit));
     },
   });
+  const unknownEvents = new Counter({
+    name: 'qingmiao_unknown_events_total',
+    help: 'Events of types this version does not know (written by a newer one), skipped by the projections',
+    labelNames: ['type'] as const,
+    registers: [registry],
+  });
   return {
     registry,
+    onUnknownEvent: (type) => unknownEvents.inc({ type }),
     onCommandSettled({ aggregate, type, outcome, appended: count, durationMs }) {
       if (count > 0) appended.inc({ aggregate, type }, count);
       commands.observe({ type, outcome }, durationMs / 1000);

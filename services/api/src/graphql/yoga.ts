@@ -1,0 +1,70 @@
+import { randomUUID } from 'node:crypto';
+import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
+import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection';
+import { usePrometheus } from '@graphql-yoga/plugin-prometheus';
+import { GraphQLError } from 'graphql';
+import { createYoga, type YogaServerInstance } from 'graphql-yoga';
+import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
+import { authenticate, Unauthenticated } from '../auth.ts';
+import type { QingmiaoConfig } from '../config.ts';
+import type { Context } from './context.ts';
+import { maskError } from './errors.ts';
+import { schema } from './schema.ts';
+
+type Services = Omit<Context, 'actor' | 'correlationId' | 'read'>;
+
+/**
+ * The GraphQL endpoint: every operation authenticated, refusals mapped to codes, hostile documents stopped before
+ * execution (depth, cost, aliases, tokens; no field suggestions in production), introspection and GraphiQL off in
+ * production unless QINGMIAO_GRAPHIQL enables them.
+ */
+export function createGraphQL(
+  config: QingmiaoConfig,
+  services: Services,
+  secret: Uint8Array,
+  logger: Logger,
+  registry: Registry,
+): YogaServerInstance<Record<string, unknown>, Context> {
+  return createYoga<Record<string, unknown>, Context>({
+    schema,
+    graphiql: config.graphiql && {
+      title: 'Qingmiao 青苗',
+      headers: JSON.stringify({ Authorization: 'Bearer <token>' }),
+    },
+    maskedErrors: { maskError, isDev: !config.production },
+    logging: logger,
+    plugins: [
+      EnvelopArmorPlugin({
+        maxDepth: { n: 12 },
+        costLimit: { maxCost: 10_000 },
+        maxAliases: { n: 30 },
+        maxTokens: { n: 4_000 },
+        maxDirectives: { n: 20 },
+        blockFieldSuggestion: { enabled: config.production },
+      }),
+      ...(config.graphiql ? [] : [useDisableIntrospection()]),
+      usePrometheus({
+        registry,
+        endpoint: false,
+        metrics: {
+          graphql_yoga_http_duration: true,
+          graphql_envelop_request_duration: true,
+          graphql_envelop_error_result: true,
+        },
+      }),
+    ],
+    context: async ({ request }) => {
+      try {
+        const actor = await authenticate(request.headers.get('authorization'), secret);
+        const correlationId = request.headers.get('x-correlation-id') ?? randomUUID();
+        return { ...services, actor, correlationId, read: services.readSide.read };
+      } catch (error) {
+        if (!(error instanceof Unauthenticated)) throw error;
+        throw new GraphQLError(error.message, {
+          extensions: { code: 'UNAUTHENTICATED', http: { status: 401, headers: { 'WWW-Authenticate': 'Bearer' } } },
+        });
+      }
+    },
+  });
+}
