@@ -29,7 +29,7 @@ export interface TestServer {
  * The real server (express, Yoga, projections, SQLite files in a temp dir) started in this process on a free port,
  * spoken to over real HTTP. Process-level behaviour (restarts, kill -9) is tested with a separate process.
  */
-export async function startTestServer(): Promise<TestServer> {
+export async function startTestServer(env: Readonly<Record<string, string>> = {}): Promise<TestServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'qingmiao-test-'));
   const config = loadConfig({
     QINGMIAO_PORT: '0',
@@ -37,6 +37,7 @@ export async function startTestServer(): Promise<TestServer> {
     QINGMIAO_DATA_DIR: dataDir,
     QINGMIAO_AUTH_SECRET: SECRET,
     QINGMIAO_LOG_LEVEL: 'silent',
+    ...env,
   });
   const server = await startServer(config);
   await server.qingmiao.ready;
