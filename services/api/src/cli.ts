@@ -1,3 +1,6 @@
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { backupSqliteStore, restoreSqliteStore } from '@qingmiao/event-store';
 import { Role } from '@qingmiao/schema';
 import { Command, Option } from 'commander';
 import { mintToken, resolveAuthSecret } from './auth.ts';
@@ -44,6 +47,27 @@ program
   .action(async (options: { url: string }) => {
     const report = await rebuildReadModels(loadConfig(), options.url || undefined);
     process.stdout.write(`${JSON.stringify(report)}\n`);
+  });
+
+program
+  .command('backup')
+  .description('Copy the event store consistently while the server keeps running (SQLite online backup)')
+  .requiredOption('--to <file>', 'the backup file to create')
+  .action(async (options: { to: string }) => {
+    const config = loadConfig();
+    const { events } = await backupSqliteStore(join(config.dataDir, 'events.db'), options.to);
+    process.stdout.write(`backed up ${events} events to ${options.to}\n`);
+  });
+
+program
+  .command('restore')
+  .description('Replace the event store with a backup (server stopped); read models are rebuilt at the next start')
+  .requiredOption('--from <file>', 'a file made by `qingmiao backup`')
+  .action(async (options: { from: string }) => {
+    const config = loadConfig();
+    const { events } = await restoreSqliteStore(options.from, join(config.dataDir, 'events.db'));
+    rmSync(join(config.dataDir, 'read-models'), { recursive: true, force: true });
+    process.stdout.write(`restored ${events} events from ${options.from}; read models will be rebuilt at start\n`);
   });
 
 await program.parseAsync();

@@ -14,4 +14,5 @@ export {
   type Subscription,
   type SubscriptionMessage,
 } from './port.ts';
+export { backupSqliteStore, restoreSqliteStore } from './sqlite-backup.ts';
 export { SqliteEventStore, type SqliteEventStoreOptions } from './sqlite-event-store.ts';
