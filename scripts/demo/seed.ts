@@ -112,7 +112,8 @@ export function planCommands(plan: DemoPlan): PlannedCommand[] {
     const campaign = `campaign:${id}`;
     add(c.createdAt, 'createCampaign', { ...c.definition }, organizer, [], [campaign]);
     add(c.openedAt, 'openCampaign', { id }, organizer, [], [campaign]);
-    if (c.extended) add(c.extended.at, 'extendDeadline', { id, closesAt: c.extended.closesAt }, organizer, [], [campaign]);
+    if (c.extended)
+      add(c.extended.at, 'extendDeadline', { id, closesAt: c.extended.closesAt }, organizer, [], [campaign]);
     if (c.closedAt) add(c.closedAt, 'closeCampaign', { id }, organizer, [], [campaign]);
     for (const j of c.judges) {
       add(j.at, 'assignJudge', { campaignId: id, judge: j.judge }, organizer, [campaign], [`judge:${id}:${j.judge}`]);
@@ -185,7 +186,10 @@ export function planCommands(plan: DemoPlan): PlannedCommand[] {
     }
   }
 
-  return planned.map((c, i) => ({ c, i })).sort((a, b) => a.c.at - b.c.at || a.i - b.i).map(({ c }) => c);
+  return planned
+    .map((c, i) => ({ c, i }))
+    .sort((a, b) => a.c.at - b.c.at || a.i - b.i)
+    .map(({ c }) => c);
 }
 
 const DAY = 24 * 60 * 60 * 1000;

@@ -379,6 +379,9 @@ interface Judging {
   readonly awards?: { readonly at: number; readonly prizes: 'tiers' | 'single' };
 }
 
+/** A revision as drafted, before it gets its moment. */
+type RevisionDraft = Omit<NonNullable<PlanEntry['revision']>, 'at'>;
+
 interface EntryDraft {
   readonly title: string;
   readonly advisor?: string;
@@ -404,7 +407,7 @@ interface CampaignSpec {
   readonly entriesOf: (school: PlanSchool, rng: Random) => number;
   readonly draft: (school: PlanSchool, people: SchoolPeople, rng: Random) => EntryDraft;
   /** A revision of a draft, or undefined when this kind of entry is not revised. */
-  readonly revise?: (entry: EntryDraft, school: PlanSchool, people: SchoolPeople, rng: Random) => PlanEntry['revision'];
+  readonly revise?: (entry: EntryDraft, school: PlanSchool, people: SchoolPeople, rng: Random) => RevisionDraft;
   readonly submissions: readonly [number, number];
   readonly skew: number;
 }
@@ -426,7 +429,11 @@ function essayDraft(title: (rng: Random) => string, grades: (kind: SchoolKind) =
       // 亲子共创: a child of the top class with a parent.
       const child = people.student([3], new Set(), 0.1);
       const parent: PlanParticipant = { name: child.name.slice(0, 1) + rng.pick(ADULT_GIVEN_NAMES), role: 'PARENT' };
-      return { title: rng.pick(KINDERGARTEN_TITLES), advisor: people.advisor(), participants: [asParticipant(child), parent] };
+      return {
+        title: rng.pick(KINDERGARTEN_TITLES),
+        advisor: people.advisor(),
+        participants: [asParticipant(child), parent],
+      };
     }
     const allowed = grades(school.kind);
     const first = people.student(allowed, new Set());
@@ -437,21 +444,21 @@ function essayDraft(title: (rng: Random) => string, grades: (kind: SchoolKind) =
 }
 
 function essayRevision(title: (rng: Random) => string, grades: (kind: SchoolKind) => number[]) {
-  return (entry: EntryDraft, school: PlanSchool, people: SchoolPeople, rng: Random): PlanEntry['revision'] => {
+  return (entry: EntryDraft, school: PlanSchool, people: SchoolPeople, rng: Random): RevisionDraft => {
     const r = rng.next();
     if (r < 0.5 || school.kind === 'KINDERGARTEN') {
       let next = title(rng);
       if (next === entry.title) next = `${next}(修改稿)`;
-      return { at: '', title: next };
+      return { title: next };
     }
     if (r < 0.8 && entry.participants.length === 1) {
       // A co-author added to the lead author.
       const taken = new Set(entry.participants.flatMap((p) => (p.key ? [p.key] : [])));
       const coAuthor = people.student(grades(school.kind), taken);
-      return { at: '', participants: [...entry.participants, asParticipant(coAuthor)] };
+      return { participants: [...entry.participants, asParticipant(coAuthor)] };
     }
     const advisor = people.advisor(entry.advisor);
-    return advisor === entry.advisor ? { at: '', title: `${entry.title}(修改稿)` } : { at: '', advisor };
+    return advisor === entry.advisor ? { title: `${entry.title}(修改稿)` } : { advisor };
   };
 }
 
@@ -485,7 +492,8 @@ function showDraft(school: PlanSchool, people: SchoolPeople, rng: Random): Entry
     performers.push(asParticipant(student));
   }
   // 老少同台: most programmes put the school's retired teachers on stage with the children.
-  if (rng.chance(0.85)) performers.push(...rng.shuffle(people.elders).slice(0, rng.int(1, Math.min(3, people.elders.length))));
+  if (rng.chance(0.85))
+    performers.push(...rng.shuffle(people.elders).slice(0, rng.int(1, Math.min(3, people.elders.length))));
   if (rng.chance(0.4)) performers.push({ name: people.advisor(), role: 'TEACHER' });
   return {
     title: rng.pick(programme.titles),
@@ -495,13 +503,13 @@ function showDraft(school: PlanSchool, people: SchoolPeople, rng: Random): Entry
   };
 }
 
-function showRevision(entry: EntryDraft, _school: PlanSchool, people: SchoolPeople, rng: Random): PlanEntry['revision'] {
+function showRevision(entry: EntryDraft, _school: PlanSchool, people: SchoolPeople, rng: Random): RevisionDraft {
   const elders = entry.participants.filter((p) => p.role === 'RETIRED_TEACHER').map((p) => p.key);
   const more = people.elders.filter((e) => !elders.includes(e.key));
   const extra = more.length > 0 ? rng.pick(more) : undefined;
-  if (extra) return { at: '', participants: [...entry.participants, extra] };
+  if (extra) return { participants: [...entry.participants, extra] };
   const advisor = people.advisor(entry.advisor);
-  return advisor === entry.advisor ? { at: '', title: `${entry.title}(修改版)` } : { at: '', advisor };
+  return advisor === entry.advisor ? { title: `${entry.title}(修改版)` } : { advisor };
 }
 
 function specs(enrollment: ReadonlyMap<string, number>): CampaignSpec[] {
@@ -615,7 +623,9 @@ function specs(enrollment: ReadonlyMap<string, number>): CampaignSpec[] {
       },
       disqualify: true,
       entriesOf: (school, rng) =>
-        school.kind === 'SPECIAL' ? rng.int(1, 3) : byEnrollment(school.kind === 'KINDERGARTEN' ? 150 : 180, 10, enrollment)(school, rng),
+        school.kind === 'SPECIAL'
+          ? rng.int(1, 3)
+          : byEnrollment(school.kind === 'KINDERGARTEN' ? 150 : 180, 10, enrollment)(school, rng),
       draft: essayDraft(childlikeTitle, childGrades),
       revise: essayRevision(childlikeTitle, childGrades),
       submissions: [cst(4, 2, 8), cst(7, 15, 21)],
@@ -757,7 +767,8 @@ function specs(enrollment: ReadonlyMap<string, number>): CampaignSpec[] {
       judging: { judges: 3, assignedAt: cst(12, 15, 10), comments: EVALUATION_COMMENTS },
       entriesOf: (school, rng) => (rng.chance(school.kind === 'KINDERGARTEN' ? 0.12 : 0.3) ? 1 : 0),
       draft: (school, people, rng) => ({
-        title: school.kind === 'MIGRANT' && rng.chance(0.6) ? '“同一片蓝天下”关爱随迁子女' : rng.pick(INNOVATION_PROJECTS),
+        title:
+          school.kind === 'MIGRANT' && rng.chance(0.6) ? '“同一片蓝天下”关爱随迁子女' : rng.pick(INNOVATION_PROJECTS),
         participants: [people.elders[0] ?? people.contact, people.contact],
       }),
       submissions: [cst(11, 2, 8), cst(12, 19, 20)],
@@ -855,7 +866,7 @@ function makeEntries(
       } else if (r < 0.05 && spec.revise) {
         const at = dayOf(submitted) + rng.int(1, 12) * DAY + rng.int(9, 20) * HOUR;
         const revision = spec.revise(draft, school, staff, rng);
-        if (revision && at < latest) entry.revision = { ...revision, at: iso(at) };
+        if (at < latest) entry.revision = { ...revision, at: iso(at) };
       }
       entries.push(entry);
     }
@@ -899,9 +910,13 @@ function judge(
   if (judging?.scoring) {
     const [from, to] = judging.scoring;
     const bias = new Map(judges.map((j) => [j.sub, rng.normal(0, 0.03)]));
-    for (const entry of live) {
+    // About 1.2% of the entries (at least one) lose one judge to a conflict of interest; two judges always remain.
+    let recusals = judges.length >= 3 ? Math.max(1, Math.round(live.length * 0.012)) : 0;
+    live.forEach((entry, i) => {
       const quality = Math.min(0.97, Math.max(0.45, rng.normal(0.76, 0.09)));
-      const recusing = judges.length >= 3 && rng.chance(0.012) ? rng.pick(judges).sub : undefined;
+      const recuses = recusals > 0 && rng.chance(recusals / (live.length - i));
+      if (recuses) recusals--;
+      const recusing = recuses ? rng.pick(judges).sub : undefined;
       const scores: PlanScore[] = [];
       for (const { sub } of judges) {
         if (sub === recusing) {
@@ -921,7 +936,7 @@ function judge(
         });
       }
       entry.scores = scores;
-    }
+    });
   }
 
   const quota = spec.definition.awardQuota;
@@ -1021,9 +1036,7 @@ function makeLectures(
     return `${town}${rng.pick(COMMUNITIES[town])}`;
   };
   const timeOf = (type: VenueType) =>
-    type === 'school'
-      ? rng.pick([9 * 60, 10 * 60, 14 * 60, 15 * 60])
-      : rng.pick([9 * 60 + 30, 14 * 60 + 30, 19 * 60]);
+    type === 'school' ? rng.pick([9 * 60, 10 * 60, 14 * 60, 15 * 60]) : rng.pick([9 * 60 + 30, 14 * 60 + 30, 19 * 60]);
   const audienceAt = (school: PlanSchool | undefined): number => {
     if (!school) return rng.int(15, 80);
     const students = enrollment.get(school.id) ?? 200;
@@ -1054,8 +1067,13 @@ function makeLectures(
   };
   /** Put on the schedule one to three weeks ahead, never before the campaign opened. */
   const scheduledOn = (scheduledAt: number, latest: number) =>
-    Math.min(latest, Math.max(opened + rng.int(0, 120) * MINUTE, dayOf(scheduledAt) - rng.int(7, 20) * DAY + 11 * HOUR));
+    Math.min(
+      latest,
+      Math.max(opened + rng.int(0, 120) * MINUTE, dayOf(scheduledAt) - rng.int(7, 20) * DAY + 11 * HOUR),
+    );
 
+  // About 3% of the lectures given (at least one) were moved to a later date first.
+  let toMove = Math.max(1, Math.round(delivered * 0.03));
   for (let i = 0; i < delivered; i++) {
     const type: VenueType = rng.chance(0.2) ? 'community' : 'school';
     const day = rng.weighted(pastDays, (d) => dayWeight(d, type));
@@ -1063,13 +1081,14 @@ function makeLectures(
     const at = scheduledOn(draft.scheduledAt, draft.scheduledAt - 4 * HOUR);
     let held = draft.scheduledAt;
     let rescheduled: Draft['rescheduled'];
-    if (rng.chance(0.03)) {
+    if (toMove > 0 && rng.chance(toMove / (delivered - i))) {
       // Moved one to two weeks later, a day or two before the first date.
       const later = pastDays.filter((d) => d >= day + 7 * DAY && d <= day + 14 * DAY && dayWeight(d, type) > 0);
       const movedAt = day - rng.int(1, 2) * DAY + 11 * HOUR;
       if (later.length > 0 && movedAt > at + HOUR) {
         held = rng.pick(later) + timeOf(type) * MINUTE;
         rescheduled = { at: movedAt, scheduledAt: held };
+        toMove--;
       }
     }
     // Recorded the same evening or up to two days later.
@@ -1116,7 +1135,9 @@ function makeLectures(
     topic: d.topic,
     scheduledAt: iso(d.scheduledAt),
     at: iso(d.at),
-    ...(d.rescheduled ? { rescheduled: { at: iso(d.rescheduled.at), scheduledAt: iso(d.rescheduled.scheduledAt) } } : {}),
+    ...(d.rescheduled
+      ? { rescheduled: { at: iso(d.rescheduled.at), scheduledAt: iso(d.rescheduled.scheduledAt) } }
+      : {}),
     ...(d.delivered ? { delivered: { ...d.delivered, at: iso(d.delivered.at) } } : {}),
     ...(d.cancelled ? { cancelled: { at: iso(d.cancelled.at), reason: d.cancelled.reason } } : {}),
   }));
@@ -1242,7 +1263,10 @@ export function checkPlan(plan: DemoPlan): void {
       const at = t(result.at);
       expect(!!c.closedAt && at > t(c.closedAt), `${what}: result before closing`);
       expect(at <= asOf && (!c.publishedAt || at < t(c.publishedAt)), `${what}: result after publication`);
-      expect(e.scores.every((s) => t(s.at) < at), `${what}: scored after its result`);
+      expect(
+        e.scores.every((s) => t(s.at) < at),
+        `${what}: scored after its result`,
+      );
     }
     if (e.award) awards.set(e.campaignId, (awards.get(e.campaignId) ?? 0) + 1);
   }

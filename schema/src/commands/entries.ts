@@ -2,8 +2,18 @@ import { z } from 'zod';
 import { Id, NestedId, Participant, Performance, Prize, Text } from '../primitives.ts';
 import { optional } from './optional.ts';
 
+/**
+ * A participant as callers send it. `grade` and `key` are nullable in GraphQL, so null means not given; it must
+ * become absent, not a value (a null key would otherwise make every keyless participant one person).
+ */
+const absentIfNull = (value: unknown) => value ?? undefined;
+const ParticipantInput = Participant.extend({
+  grade: z.preprocess(absentIfNull, Participant.shape.grade),
+  key: z.preprocess(absentIfNull, Participant.shape.key),
+});
+
 const Participants = z
-  .array(Participant)
+  .array(ParticipantInput)
   .min(1, 'must name at least one participant')
   .max(500, 'must list at most 500');
 

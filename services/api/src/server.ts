@@ -13,7 +13,12 @@ export interface RunningServer {
 
 /** Starts the HTTP server; stops cleanly (in-flight requests finish, projections and store close) on stop(). */
 export async function startServer(config: QingmiaoConfig): Promise<RunningServer> {
-  const logger = pino({ level: config.logLevel, base: { service: 'qingmiao' } });
+  const logger = pino({
+    level: config.logLevel,
+    base: { service: 'qingmiao' },
+    // Request logs carry the request headers: bearer tokens (valid for days) must not end up in log storage.
+    redact: { paths: ['req.headers.authorization', 'req.headers.cookie'], censor: '[redacted]' },
+  });
   const qingmiao = createQingmiao(config, logger);
   const server = createServer(qingmiao.app);
   await new Promise<void>((resolve, reject) => {
