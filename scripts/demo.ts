@@ -15,9 +15,8 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { createQingmiao, loadConfig, mintToken, resolveAuthSecret } from '@qingmiao/api';
+import { createLogger, createQingmiao, loadConfig, mintToken, resolveAuthSecret } from '@qingmiao/api';
 import { comparePositions, START } from '@qingmiao/event-store';
-import { pino } from 'pino';
 import { createDemoCommands, type SeedCounts, seedDemoYear } from './demo/seed.ts';
 import { type DemoPlan, generateTaicang2022 } from './demo/taicang-2022.ts';
 
@@ -89,7 +88,7 @@ const config = (() => {
 const dataDir = resolve(config.dataDir);
 if (args.reset) resetDataDir(dataDir);
 
-const logger = pino({ level: config.logLevel, base: { service: 'qingmiao-demo' } });
+const logger = createLogger(config.logLevel, 'qingmiao-demo');
 const qingmiao = createQingmiao(config, logger);
 await qingmiao.ready;
 if (comparePositions(await qingmiao.store.headPosition(), START) > 0) {

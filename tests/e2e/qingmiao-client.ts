@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { dataOf, type GraphQLResult, type ServerProcess } from './server-process.ts';
+import { dataOf, type ServerProcess } from './server-process.ts';
 
 /** Ids the product accepts (lowercase letters, digits, dashes), fresh per call. */
 export const uid = (prefix: string) => `${prefix}-${randomUUID().slice(0, 8)}`;
@@ -101,16 +101,27 @@ export class Organizer {
 
   async registerSchool(input: { id?: string; name?: string; kind?: string; town?: string } = {}) {
     const id = input.id ?? uid('school');
-    const result = await this.server.graphql<{ registerSchool: { id: string; name: string; kind: string; town: string } }>(
+    const result = await this.server.graphql<{
+      registerSchool: { id: string; name: string; kind: string; town: string };
+    }>(
       `mutation Register($input: RegisterSchoolInput!) { registerSchool(input: $input) { id name kind town private } }`,
-      { input: { id, name: input.name ?? `城厢镇第${id}小学`, kind: input.kind ?? 'PRIMARY', town: input.town ?? '城厢镇' } },
+      {
+        input: {
+          id,
+          name: input.name ?? `城厢镇第${id}小学`,
+          kind: input.kind ?? 'PRIMARY',
+          town: input.town ?? '城厢镇',
+        },
+      },
       this.token,
     );
     return dataOf(result).registerSchool;
   }
 
   async recordEnrollment(schoolId: string, year: number, students: number) {
-    const result = await this.server.graphql<{ recordEnrollment: { schoolId: string; year: number; students: number } }>(
+    const result = await this.server.graphql<{
+      recordEnrollment: { schoolId: string; year: number; students: number };
+    }>(
       `mutation Enrol($input: RecordEnrollmentInput!) { recordEnrollment(input: $input) { schoolId year students } }`,
       { input: { schoolId, year, students } },
       this.token,
@@ -230,5 +241,3 @@ export function rowOf(rows: readonly ParticipationView[], key: string): Particip
   if (!row) throw new Error(`no participation row ${key} among ${rows.map((r) => r.key).join(', ')}`);
   return row;
 }
-
-export type { GraphQLResult };

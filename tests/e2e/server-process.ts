@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -72,18 +72,23 @@ export interface ServerProcess {
   kill(): Promise<void>;
 }
 
-const running = new Set<number>();
-
-// A crashed test run must not leave servers behind holding ports and data files.
-process.once('exit', () => {
-  for (const pgid of running) {
-    try {
-      process.kill(-pgid, 'SIGKILL');
-    } catch {
-      // already gone
+/** Process groups started and not yet exited, shared by every copy of this module in the worker process. */
+const REGISTRY = Symbol.for('qingmiao.e2e.serverProcesses');
+const registry = globalThis as typeof globalThis & { [REGISTRY]?: Set<number> };
+const running: Set<number> = registry[REGISTRY] ?? new Set<number>();
+if (!registry[REGISTRY]) {
+  registry[REGISTRY] = running;
+  // A crashed test run must not leave servers behind holding ports and data files.
+  process.once('exit', () => {
+    for (const pgid of running) {
+      try {
+        process.kill(-pgid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
     }
-  }
-});
+  });
+}
 
 export function makeDataDir(): string {
   return mkdtempSync(join(tmpdir(), 'qingmiao-e2e-'));
@@ -95,12 +100,46 @@ export function removeDataDir(dir: string): void {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/**
+ * Whether a process of the group still runs. Dead members may linger as zombies until init reaps them (the server
+ * and tsx's esbuild service are reparented when tsx goes); a zombie holds no files or ports, so it does not count.
+ */
 function groupAlive(pgid: number): boolean {
-  try {
-    process.kill(-pgid, 0);
-    return true;
-  } catch {
-    return false;
+  if (!existsSync('/proc/self/stat')) {
+    try {
+      process.kill(-pgid, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+    } catch {
+      continue;
+    }
+    // pid (comm) state ppid pgrp …; comm may contain spaces and parentheses.
+    const [state, , pgrp] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    if (Number(pgrp) === pgid && state !== 'Z' && state !== 'X') return true;
+  }
+  return false;
+}
+
+/** Waits for every process of the group to end, SIGKILLing stragglers after a grace period. */
+async function groupGone(pgid: number, graceMs: number): Promise<void> {
+  const deadline = Date.now() + graceMs;
+  while (groupAlive(pgid)) {
+    if (Date.now() > deadline) {
+      try {
+        process.kill(-pgid, 'SIGKILL');
+      } catch {
+        return;
+      }
+    }
+    await sleep(20);
   }
 }
 
@@ -163,7 +202,7 @@ export async function startServerProcess(options: StartOptions = {}): Promise<Se
   try {
     url = await listening;
   } catch (error) {
-    if (groupAlive(pid)) process.kill(-pid, 'SIGKILL');
+    await groupGone(pid, 0);
     throw error;
   }
 
@@ -182,7 +221,10 @@ export async function startServerProcess(options: StartOptions = {}): Promise<Se
   if (options.waitReady ?? true) {
     const deadline = Date.now() + 30_000;
     while ((await get('/readyz')).status !== 200) {
-      if (Date.now() > deadline) throw new Error('server listening but never ready');
+      if (Date.now() > deadline) {
+        await groupGone(pid, 0);
+        throw new Error(`server listening but not ready after 30 s:\n${stderr}`);
+      }
       await sleep(50);
     }
   }
@@ -219,17 +261,19 @@ export async function startServerProcess(options: StartOptions = {}): Promise<Se
     get,
     async stop() {
       if (running.has(pid)) child.kill('SIGTERM');
+      // tsx relays the signal and exits with the server's code once the server has exited.
       const code = await exited;
-      // tsx waits for the server it runs; make sure nothing of the group is left either way.
-      const deadline = Date.now() + 10_000;
-      while (groupAlive(pid) && Date.now() < deadline) await sleep(20);
+      await groupGone(pid, 5_000);
       return code;
     },
     async kill() {
-      if (groupAlive(pid)) process.kill(-pid, 'SIGKILL');
+      try {
+        process.kill(-pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
       await exited;
-      const deadline = Date.now() + 10_000;
-      while (groupAlive(pid) && Date.now() < deadline) await sleep(20);
+      await groupGone(pid, 5_000);
     },
   };
 }

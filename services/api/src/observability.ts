@@ -3,7 +3,7 @@ import type { SettledCommand } from '@qingmiao/domain';
 import type { EventStore } from '@qingmiao/event-store';
 import type { ReadSide } from '@qingmiao/projections';
 import type { RequestHandler } from 'express';
-import type { Logger } from 'pino';
+import { type Logger, pino } from 'pino';
 import { pinoHttp } from 'pino-http';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 
@@ -62,6 +62,16 @@ export function createMetrics(store: EventStore, readSide: () => ReadSide): Metr
       commands.observe({ type, outcome }, durationMs / 1000);
     },
   };
+}
+
+/** The process logger: JSON lines at the configured level, with credentials redacted. */
+export function createLogger(level: string, service = 'qingmiao'): Logger {
+  return pino({
+    level,
+    base: { service },
+    // Request logs carry the request headers: bearer tokens (valid for days) must not end up in log storage.
+    redact: { paths: ['req.headers.authorization', 'req.headers.cookie'], censor: '[redacted]' },
+  });
 }
 
 const CORRELATION_HEADER = 'x-correlation-id';

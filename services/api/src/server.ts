@@ -1,8 +1,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { pino } from 'pino';
 import { createQingmiao, type Qingmiao } from './app.ts';
 import type { QingmiaoConfig } from './config.ts';
+import { createLogger } from './observability.ts';
 
 export interface RunningServer {
   readonly qingmiao: Qingmiao;
@@ -13,12 +13,7 @@ export interface RunningServer {
 
 /** Starts the HTTP server; stops cleanly (in-flight requests finish, projections and store close) on stop(). */
 export async function startServer(config: QingmiaoConfig): Promise<RunningServer> {
-  const logger = pino({
-    level: config.logLevel,
-    base: { service: 'qingmiao' },
-    // Request logs carry the request headers: bearer tokens (valid for days) must not end up in log storage.
-    redact: { paths: ['req.headers.authorization', 'req.headers.cookie'], censor: '[redacted]' },
-  });
+  const logger = createLogger(config.logLevel);
   const qingmiao = createQingmiao(config, logger);
   const server = createServer(qingmiao.app);
   await new Promise<void>((resolve, reject) => {

@@ -73,7 +73,13 @@ function loadClientScript(): Promise<Buffer> {
 export function dashboardRoutes(): express.Router {
   const router = express.Router();
   const htmlPath = assetPath('index.html');
-  if (!htmlPath) throw new Error('The dashboard page (index.html) is missing');
+  if (!htmlPath) {
+    // A server bundle deployed without dist/dashboard/: the API works, the page says what is missing.
+    router.get(['/', '/dashboard/client.js'], (_req, res) => {
+      res.status(404).type('text/plain; charset=utf-8').send('The dashboard is not built: dist/dashboard/ is missing');
+    });
+    return router;
+  }
   const html = readFileSync(htmlPath);
   const script = loadClientScript();
   // Bundling starts now; a failure is reported to the requests for the script, not as an unhandled rejection.

@@ -1,0 +1,979 @@
+/// <reference lib="dom" />
+/// <reference lib="dom.iterable" />
+/**
+ * The statistics dashboard (browser code, bundled by esbuild): participation per school, towns compared, the
+ * monthly trend and lecture targets, for a year and optionally one campaign. Figures come from GraphQL with the
+ * viewer's bearer token; `participationChanged` (GraphQL over SSE) triggers a debounced refetch.
+ *
+ * Every chart's figures are also written into a visually hidden table (`table[data-chart=…]`) for screen readers
+ * and for tests that cannot read canvas pixels.
+ */
+import { BarChart, type BarSeriesOption, LineChart, type LineSeriesOption } from 'echarts/charts';
+import {
+  DataZoomComponent,
+  type DataZoomComponentOption,
+  GridComponent,
+  type GridComponentOption,
+  LegendComponent,
+  type LegendComponentOption,
+  MarkLineComponent,
+  type MarkLineComponentOption,
+  TooltipComponent,
+  type TooltipComponentOption,
+} from 'echarts/components';
+import { type ComposeOption, type ECharts, init, use } from 'echarts/core';
+import { CanvasRenderer } from 'echarts/renderers';
+import { type Client, createClient } from 'graphql-sse';
+
+use([
+  BarChart,
+  LineChart,
+  GridComponent,
+  TooltipComponent,
+  LegendComponent,
+  DataZoomComponent,
+  MarkLineComponent,
+  CanvasRenderer,
+]);
+
+type ChartOption = ComposeOption<
+  | BarSeriesOption
+  | LineSeriesOption
+  | GridComponentOption
+  | TooltipComponentOption
+  | LegendComponentOption
+  | DataZoomComponentOption
+  | MarkLineComponentOption
+>;
+
+const TOKEN_KEY = 'qingmiao.token';
+/** Schools visible at once in the rate chart; the rest scroll (dataZoom). */
+const SCHOOLS_VISIBLE = 12;
+const REFRESH_DEBOUNCE_MS = 300;
+const RESUBSCRIBE_MS = 5_000;
+const FONT =
+  "'PingFang SC', 'Hiragino Sans GB', 'Microsoft YaHei', 'Noto Sans CJK SC', 'Source Han Sans SC', 'WenQuanYi Micro Hei', sans-serif";
+const COLORS = { rate: '#2f7d4f', students: '#3b7dd8', entries: '#f0a030', lectures: '#8e5bd0', target: '#c0392b' };
+
+const KIND_LABELS: Record<string, string> = { ESSAY: '征文', PERFORMANCE: '展演', LECTURE: '讲座', EVALUATION: '评比' };
+
+// ---------------------------------------------------------------------------------------------------------------
+// Data
+
+interface ParticipationRow {
+  readonly key: string;
+  readonly label: string;
+  readonly rank: number | null;
+  readonly schools: number;
+  readonly entries: number;
+  readonly students: number;
+  readonly enrolled: number | null;
+  readonly participationRate: number | null;
+  readonly lecturesDelivered: number;
+  readonly audience: number;
+}
+
+interface CampaignInfo {
+  readonly id: string;
+  readonly title: string;
+  readonly kind: string;
+  readonly status: string;
+  readonly targetSessions: number | null;
+  readonly sessionsDelivered: number;
+  readonly progress: number | null;
+}
+
+interface DashboardData {
+  readonly years: ReadonlyArray<{ readonly year: number }>;
+  readonly campaigns: readonly CampaignInfo[];
+  readonly schools: readonly ParticipationRow[];
+  readonly towns: readonly ParticipationRow[];
+  readonly months: readonly ParticipationRow[];
+}
+
+interface ResponseError {
+  readonly message: string;
+  readonly extensions?: Readonly<Record<string, unknown>>;
+}
+
+interface GraphQLResponse<T> {
+  readonly data?: T | null;
+  readonly errors?: readonly ResponseError[];
+}
+
+const ROW_FIELDS = 'key label rank schools entries students enrolled participationRate lecturesDelivered audience';
+
+const YEARS_QUERY = 'query DashboardYears { campaigns { year } }';
+
+const DASHBOARD_QUERY = `query Dashboard($year: Int!, $campaignId: ID) {
+  years: campaigns { year }
+  campaigns(year: $year) { id title kind status targetSessions sessionsDelivered progress }
+  schools: participation(year: $year, groupBy: SCHOOL, campaignId: $campaignId, rankBy: participationRate) { ...Figures }
+  towns: participation(year: $year, groupBy: TOWN, campaignId: $campaignId) { ...Figures }
+  months: participation(year: $year, groupBy: MONTH, campaignId: $campaignId) { ...Figures }
+}
+fragment Figures on ParticipationRow { ${ROW_FIELDS} }`;
+
+const CHANGES_SUBSCRIPTION = `subscription DashboardChanges($campaignId: ID) {
+  participationChanged(campaignId: $campaignId) { campaignId position at }
+}`;
+
+/** The token was refused (missing, invalid or expired): ask for another. */
+class AuthError extends Error {
+  override readonly name = 'AuthError';
+}
+
+const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
+
+function failure(errors: readonly ResponseError[]): Error {
+  if (errors.some((error) => error.extensions?.code === 'UNAUTHENTICATED')) return new AuthError(errors[0]?.message);
+  return new Error(errors.map((error) => error.message).join('; '));
+}
+
+async function graphql<T>(token: string, query: string, variables: Record<string, unknown> = {}): Promise<T> {
+  const response = await fetch('/graphql', {
+    method: 'POST',
+    headers: {
+      ...bearer(token),
+      'Content-Type': 'application/json',
+      Accept: 'application/graphql-response+json, application/json',
+    },
+    body: JSON.stringify({ query, variables }),
+  });
+  if (response.status === 401) throw new AuthError('令牌无效或已过期');
+  const body = (await response.json()) as GraphQLResponse<T>;
+  if (body.errors?.length) throw failure(body.errors);
+  if (!body.data) throw new Error(`服务器没有返回数据(HTTP ${response.status})`);
+  return body.data;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Formatting
+
+const integer = new Intl.NumberFormat('zh-CN');
+const count = (value: number | null) => (value === null ? '—' : integer.format(value));
+const percent = (share: number | null) => (share === null ? '—' : `${(share * 100).toFixed(1)}%`);
+const asNumber = (value: unknown): number | null =>
+  typeof value === 'number' && Number.isFinite(value) ? value : null;
+
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+/** `2022-03` → `3月` within the selected year, `2023年1月` outside it. */
+function monthLabel(key: string, year: number): string {
+  const match = /^(\d{4})-(\d{2})$/.exec(key);
+  if (!match) return key;
+  const month = `${Number(match[2])}月`;
+  return Number(match[1]) === year ? month : `${match[1]}年${month}`;
+}
+
+function chinaYear(): number {
+  return new Date(Date.now() + 8 * 3_600_000).getUTCFullYear();
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// What each chart shows, as a table: the chart options and the accessible tables are built from the same figures.
+
+interface Cell {
+  readonly field: string;
+  readonly value: number | string | null;
+  readonly text: string;
+}
+
+interface Figures {
+  readonly caption: string;
+  readonly columns: ReadonlyArray<{ readonly field: string; readonly header: string }>;
+  readonly rows: ReadonlyArray<{ readonly key: string; readonly cells: readonly Cell[] }>;
+}
+
+function renderTable(table: HTMLTableElement, figures: Figures): void {
+  const caption = document.createElement('caption');
+  caption.textContent = figures.caption;
+  const head = document.createElement('thead');
+  const headRow = head.insertRow();
+  for (const column of figures.columns) {
+    const th = document.createElement('th');
+    th.scope = 'col';
+    th.textContent = column.header;
+    th.dataset.field = column.field;
+    headRow.append(th);
+  }
+  const body = document.createElement('tbody');
+  for (const row of figures.rows) {
+    const tr = body.insertRow();
+    tr.dataset.key = row.key;
+    row.cells.forEach((cell, index) => {
+      const element = document.createElement(index === 0 ? 'th' : 'td');
+      if (element instanceof HTMLTableCellElement && index === 0) element.scope = 'row';
+      element.dataset.field = cell.field;
+      if (cell.value !== null) element.dataset.value = String(cell.value);
+      element.textContent = cell.text;
+      tr.append(element);
+    });
+  }
+  table.replaceChildren(caption, head, body);
+}
+
+/** Axis labels stay inside the grid's box instead of being cut off at the container's edge. */
+const CONTAIN = { outerBoundsMode: 'same', outerBoundsContain: 'axisLabel' } as const;
+
+const BASE: ChartOption = {
+  textStyle: { fontFamily: FONT },
+  animationDuration: 300,
+  animationDurationUpdate: 300,
+};
+
+/** (a) Participation rate per school, highest first; schools without enrollment have no rate to show. */
+function schoolRate(rows: readonly ParticipationRow[]): { figures: Figures; option: ChartOption; note: string } {
+  const rated = rows.filter((row) => row.participationRate !== null);
+  const unrated = rows.length - rated.length;
+  const figures: Figures = {
+    caption: '各校参与率(参与学生 / 在校学生),从高到低',
+    columns: [
+      { field: 'label', header: '学校' },
+      { field: 'rank', header: '名次' },
+      { field: 'participationRate', header: '参与率' },
+      { field: 'students', header: '参与学生' },
+      { field: 'enrolled', header: '在校学生' },
+      { field: 'entries', header: '作品数' },
+    ],
+    rows: rated.map((row) => ({
+      key: row.key,
+      cells: [
+        { field: 'label', value: row.label, text: row.label },
+        { field: 'rank', value: row.rank, text: count(row.rank) },
+        { field: 'participationRate', value: row.participationRate, text: percent(row.participationRate) },
+        { field: 'students', value: row.students, text: count(row.students) },
+        { field: 'enrolled', value: row.enrolled, text: count(row.enrolled) },
+        { field: 'entries', value: row.entries, text: count(row.entries) },
+      ],
+    })),
+  };
+  const scroll = rated.length > SCHOOLS_VISIBLE;
+  const option: ChartOption = {
+    ...BASE,
+    grid: { ...CONTAIN, left: 8, right: scroll ? 72 : 56, top: 8, bottom: 8 },
+    tooltip: {
+      trigger: 'axis',
+      axisPointer: { type: 'shadow' },
+      formatter: (params) => {
+        const first = Array.isArray(params) ? params[0] : params;
+        const row = first ? rated[first.dataIndex] : undefined;
+        if (!row) return '';
+        return `${escapeHtml(row.label)}<br/>参与率 <b>${percent(row.participationRate)}</b><br/>参与学生 ${count(
+          row.students,
+        )} / 在校学生 ${count(row.enrolled)}<br/>作品 ${count(row.entries)} 件`;
+      },
+    },
+    xAxis: {
+      type: 'value',
+      min: 0,
+      axisLabel: { formatter: (value: number) => `${Math.round(value * 100)}%` },
+    },
+    yAxis: {
+      type: 'category',
+      inverse: true,
+      data: rated.map((row) => row.label),
+      axisLabel: { width: 150, overflow: 'truncate' },
+    },
+    dataZoom: scroll
+      ? [
+          {
+            type: 'slider',
+            yAxisIndex: 0,
+            startValue: 0,
+            endValue: SCHOOLS_VISIBLE - 1,
+            right: 8,
+            width: 16,
+            zoomLock: true,
+            brushSelect: false,
+            showDetail: false,
+          },
+          { type: 'inside', yAxisIndex: 0, zoomOnMouseWheel: false, moveOnMouseWheel: true, moveOnMouseMove: true },
+        ]
+      : [],
+    series: [
+      {
+        type: 'bar',
+        name: '参与率',
+        data: rated.map((row) => row.participationRate),
+        itemStyle: { color: COLORS.rate, borderRadius: [0, 3, 3, 0] },
+        barMaxWidth: 22,
+        label: { show: true, position: 'right', formatter: (p) => percent(asNumber(p.value)) },
+      },
+    ],
+  };
+  const note = [
+    rated.length ? `共 ${rated.length} 所学校${scroll ? ',滚动查看更多' : ''}` : '',
+    unrated ? `另有 ${unrated} 所学校未录入在校学生数` : '',
+  ]
+    .filter(Boolean)
+    .join(';');
+  return { figures, option, note };
+}
+
+/** (b) Towns compared: students and entries as grouped bars, the participation rate as a line. */
+function towns(rows: readonly ParticipationRow[]): { figures: Figures; option: ChartOption } {
+  const figures: Figures = {
+    caption: '各镇区参与学生、作品数与参与率',
+    columns: [
+      { field: 'label', header: '镇/区' },
+      { field: 'schools', header: '参与学校' },
+      { field: 'entries', header: '作品数' },
+      { field: 'students', header: '参与学生' },
+      { field: 'enrolled', header: '在校学生' },
+      { field: 'participationRate', header: '参与率' },
+    ],
+    rows: rows.map((row) => ({
+      key: row.key,
+      cells: [
+        { field: 'label', value: row.label, text: row.label },
+        { field: 'schools', value: row.schools, text: count(row.schools) },
+        { field: 'entries', value: row.entries, text: count(row.entries) },
+        { field: 'students', value: row.students, text: count(row.students) },
+        { field: 'enrolled', value: row.enrolled, text: count(row.enrolled) },
+        { field: 'participationRate', value: row.participationRate, text: percent(row.participationRate) },
+      ],
+    })),
+  };
+  const option: ChartOption = {
+    ...BASE,
+    grid: { ...CONTAIN, left: 8, right: 8, top: 48, bottom: 8 },
+    legend: { top: 0 },
+    tooltip: {
+      trigger: 'axis',
+      axisPointer: { type: 'shadow' },
+      formatter: (params) => {
+        const first = Array.isArray(params) ? params[0] : params;
+        const row = first ? rows[first.dataIndex] : undefined;
+        if (!row) return '';
+        return `${escapeHtml(row.label)}<br/>参与学生 ${count(row.students)} / 在校学生 ${count(row.enrolled)}<br/>作品 ${count(
+          row.entries,
+        )} 件 · 参与学校 ${count(row.schools)} 所<br/>参与率 <b>${percent(row.participationRate)}</b>`;
+      },
+    },
+    xAxis: {
+      type: 'category',
+      data: rows.map((row) => row.label),
+      axisLabel: { interval: 0, rotate: rows.length > 8 ? 30 : 0 },
+    },
+    yAxis: [
+      { type: 'value', name: '人数 / 件数', minInterval: 1 },
+      {
+        type: 'value',
+        name: '参与率',
+        min: 0,
+        splitLine: { show: false },
+        axisLabel: { formatter: (value: number) => `${Math.round(value * 100)}%` },
+      },
+    ],
+    series: [
+      {
+        type: 'bar',
+        name: '参与学生',
+        data: rows.map((row) => row.students),
+        itemStyle: { color: COLORS.students },
+        barMaxWidth: 28,
+        label: { show: true, position: 'top' },
+      },
+      {
+        type: 'bar',
+        name: '作品数',
+        data: rows.map((row) => row.entries),
+        itemStyle: { color: COLORS.entries },
+        barMaxWidth: 28,
+        label: { show: true, position: 'top' },
+      },
+      {
+        type: 'line',
+        name: '参与率',
+        yAxisIndex: 1,
+        data: rows.map((row) => row.participationRate),
+        itemStyle: { color: COLORS.rate },
+        symbolSize: 8,
+        z: 3,
+        label: {
+          show: true,
+          position: 'top',
+          distance: 8,
+          backgroundColor: 'rgba(255, 255, 255, 0.85)',
+          padding: [1, 3],
+          color: COLORS.rate,
+          formatter: (p) => percent(asNumber(p.value)),
+        },
+      },
+    ],
+  };
+  return { figures, option };
+}
+
+/** (c) The monthly trend: entries submitted and lectures delivered per (China) month. */
+function monthly(rows: readonly ParticipationRow[], year: number): { figures: Figures; option: ChartOption } {
+  const figures: Figures = {
+    caption: '每月作品数与讲座场次',
+    columns: [
+      { field: 'label', header: '月份' },
+      { field: 'entries', header: '作品数' },
+      { field: 'lecturesDelivered', header: '讲座场次' },
+      { field: 'audience', header: '受众人数' },
+    ],
+    rows: rows.map((row) => ({
+      key: row.key,
+      cells: [
+        { field: 'label', value: row.key, text: monthLabel(row.key, year) },
+        { field: 'entries', value: row.entries, text: count(row.entries) },
+        { field: 'lecturesDelivered', value: row.lecturesDelivered, text: count(row.lecturesDelivered) },
+        { field: 'audience', value: row.audience, text: count(row.audience) },
+      ],
+    })),
+  };
+  const option: ChartOption = {
+    ...BASE,
+    grid: { ...CONTAIN, left: 8, right: 16, top: 40, bottom: 8 },
+    legend: { top: 0 },
+    tooltip: {
+      trigger: 'axis',
+      formatter: (params) => {
+        const first = Array.isArray(params) ? params[0] : params;
+        const row = first ? rows[first.dataIndex] : undefined;
+        if (!row) return '';
+        return `${escapeHtml(monthLabel(row.key, year))}<br/>作品 ${count(row.entries)} 件<br/>讲座 ${count(
+          row.lecturesDelivered,
+        )} 场 · 受众 ${count(row.audience)} 人`;
+      },
+    },
+    xAxis: { type: 'category', boundaryGap: false, data: rows.map((row) => monthLabel(row.key, year)) },
+    yAxis: { type: 'value', minInterval: 1 },
+    series: [
+      {
+        type: 'line',
+        name: '作品数',
+        data: rows.map((row) => row.entries),
+        itemStyle: { color: COLORS.entries },
+        symbolSize: 7,
+        label: { show: true, position: 'top', formatter: (p) => (asNumber(p.value) ? String(p.value) : '') },
+      },
+      {
+        type: 'line',
+        name: '讲座场次',
+        data: rows.map((row) => row.lecturesDelivered),
+        itemStyle: { color: COLORS.lectures },
+        symbolSize: 7,
+        label: { show: true, position: 'bottom', formatter: (p) => (asNumber(p.value) ? String(p.value) : '') },
+      },
+    ],
+  };
+  return { figures, option };
+}
+
+/** (d) Lecture campaigns toward their target sessions (sessionsDelivered / targetSessions). */
+function lectureProgress(campaigns: readonly CampaignInfo[]): { figures: Figures; option: ChartOption; note: string } {
+  const lectures = campaigns.filter((campaign) => campaign.kind === 'LECTURE');
+  const targeted = lectures.filter((campaign) => campaign.targetSessions);
+  const figures: Figures = {
+    caption: '讲座活动完成场次与目标场次',
+    columns: [
+      { field: 'label', header: '活动' },
+      { field: 'sessionsDelivered', header: '已完成场次' },
+      { field: 'targetSessions', header: '目标场次' },
+      { field: 'progress', header: '完成率' },
+    ],
+    rows: targeted.map((campaign) => ({
+      key: campaign.id,
+      cells: [
+        { field: 'label', value: campaign.title, text: campaign.title },
+        { field: 'sessionsDelivered', value: campaign.sessionsDelivered, text: count(campaign.sessionsDelivered) },
+        { field: 'targetSessions', value: campaign.targetSessions, text: count(campaign.targetSessions) },
+        { field: 'progress', value: campaign.progress, text: percent(campaign.progress) },
+      ],
+    })),
+  };
+  const most = Math.max(1, ...targeted.map((campaign) => campaign.progress ?? 0));
+  const option: ChartOption = {
+    ...BASE,
+    grid: { ...CONTAIN, left: 8, right: 150, top: 24, bottom: 8 },
+    tooltip: {
+      trigger: 'axis',
+      axisPointer: { type: 'shadow' },
+      formatter: (params) => {
+        const first = Array.isArray(params) ? params[0] : params;
+        const campaign = first ? targeted[first.dataIndex] : undefined;
+        if (!campaign) return '';
+        return `${escapeHtml(campaign.title)}<br/>已完成 ${count(campaign.sessionsDelivered)} / 目标 ${count(
+          campaign.targetSessions,
+        )} 场<br/>完成率 <b>${percent(campaign.progress)}</b>`;
+      },
+    },
+    xAxis: {
+      type: 'value',
+      min: 0,
+      max: Math.ceil(most * 10) / 10,
+      axisLabel: { formatter: (value: number) => `${Math.round(value * 100)}%` },
+    },
+    yAxis: {
+      type: 'category',
+      inverse: true,
+      data: targeted.map((campaign) => campaign.title),
+      axisLabel: { width: 150, overflow: 'truncate' },
+    },
+    series: [
+      {
+        type: 'bar',
+        name: '完成率',
+        data: targeted.map((campaign) => campaign.progress),
+        itemStyle: { color: COLORS.lectures, borderRadius: [0, 3, 3, 0] },
+        barMaxWidth: 28,
+        label: {
+          show: true,
+          position: 'right',
+          formatter: (p) => {
+            const campaign = targeted[p.dataIndex];
+            return campaign
+              ? `${count(campaign.sessionsDelivered)} / ${count(campaign.targetSessions)} 场 · ${percent(campaign.progress)}`
+              : '';
+          },
+        },
+        markLine: {
+          silent: true,
+          symbol: 'none',
+          lineStyle: { color: COLORS.target, type: 'dashed' },
+          label: { formatter: '目标', position: 'start' },
+          data: [{ xAxis: 1 }],
+        },
+      },
+    ],
+  };
+  const untargeted = lectures.length - targeted.length;
+  const note = untargeted ? `另有 ${untargeted} 个讲座活动未设场次目标` : '';
+  return { figures, option, note };
+}
+
+interface Totals {
+  readonly schools: number;
+  readonly entries: number;
+  readonly students: number;
+  readonly participationRate: number | null;
+  readonly lecturesDelivered: number;
+  readonly audience: number;
+}
+
+/** Every school belongs to one town, so towns add up to the whole; lectures at community venues only show by month. */
+function totals(data: DashboardData): Totals {
+  const sum = (rows: readonly ParticipationRow[], pick: (row: ParticipationRow) => number | null) =>
+    rows.reduce((total, row) => total + (pick(row) ?? 0), 0);
+  const enrolled = sum(data.towns, (row) => row.enrolled);
+  const students = sum(data.towns, (row) => row.students);
+  return {
+    schools: sum(data.towns, (row) => row.schools),
+    entries: sum(data.towns, (row) => row.entries),
+    students,
+    participationRate: enrolled ? students / enrolled : null,
+    lecturesDelivered: sum(data.months, (row) => row.lecturesDelivered),
+    audience: sum(data.months, (row) => row.audience),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The page
+
+const CHART_NAMES = ['school-rate', 'towns', 'monthly', 'lecture-progress'] as const;
+type ChartName = (typeof CHART_NAMES)[number];
+
+interface QingmiaoHook {
+  readonly charts: Readonly<Record<ChartName, ECharts>>;
+}
+
+declare global {
+  interface Window {
+    /** The chart instances, for inspection (figures are also in `table[data-chart]`). */
+    __qingmiao?: QingmiaoHook;
+  }
+}
+
+function element<T extends HTMLElement>(id: string, type: new () => T): T {
+  const found = document.getElementById(id);
+  if (!(found instanceof type)) throw new Error(`#${id} is missing from the page`);
+  return found;
+}
+
+const page = {
+  filters: element('filters', HTMLFormElement),
+  year: element('year', HTMLSelectElement),
+  campaign: element('campaign', HTMLSelectElement),
+  live: element('live', HTMLSpanElement),
+  download: element('download', HTMLAnchorElement),
+  logout: element('logout', HTMLButtonElement),
+  login: element('login', HTMLElement),
+  tokenForm: element('token-form', HTMLFormElement),
+  tokenInput: element('token-input', HTMLTextAreaElement),
+  loginError: element('login-error', HTMLParagraphElement),
+  dashboard: element('dashboard', HTMLElement),
+  message: element('message', HTMLParagraphElement),
+  updated: element('updated', HTMLTimeElement),
+};
+
+function chartParts(name: ChartName) {
+  const table = document.querySelector(`table[data-chart="${name}"]`);
+  if (!(table instanceof HTMLTableElement)) throw new Error(`table[data-chart=${name}] is missing from the page`);
+  return {
+    container: element(`chart-${name}`, HTMLDivElement),
+    empty: element(`empty-${name}`, HTMLParagraphElement),
+    note: element(`note-${name}`, HTMLParagraphElement),
+    table,
+  };
+}
+
+let charts: Record<ChartName, ECharts> | undefined;
+
+/** The ECharts instances, created once and resized with their containers. */
+function ensureCharts(): Record<ChartName, ECharts> {
+  if (charts) return charts;
+  const created = {} as Record<ChartName, ECharts>;
+  for (const name of CHART_NAMES) {
+    const { container } = chartParts(name);
+    const chart = init(container, undefined, { renderer: 'canvas', locale: 'ZH' });
+    new ResizeObserver(() => chart.resize()).observe(container);
+    created[name] = chart;
+  }
+  charts = created;
+  window.__qingmiao = { charts: created };
+  return created;
+}
+
+type LiveState = 'connecting' | 'live' | 'offline';
+const LIVE_TEXT: Record<LiveState, string> = { connecting: '连接中…', live: '实时', offline: '已断开,正在重连' };
+
+function setLive(state: LiveState): void {
+  page.live.dataset.state = state;
+  page.live.textContent = LIVE_TEXT[state];
+  page.live.title = state === 'live' ? '数据变化时自动刷新' : '';
+}
+
+function showMessage(text: string | null): void {
+  page.message.hidden = text === null;
+  page.message.textContent = text ?? '';
+}
+
+function readToken(): string | null {
+  const fragment = new URLSearchParams(location.hash.slice(1));
+  const fromUrl = fragment.get('token');
+  if (fromUrl) {
+    sessionStorage.setItem(TOKEN_KEY, fromUrl);
+    // Keep the token out of the address bar and the history.
+    fragment.delete('token');
+    const rest = fragment.toString();
+    history.replaceState(history.state, '', `${location.pathname}${location.search}${rest ? `#${rest}` : ''}`);
+    return fromUrl;
+  }
+  return sessionStorage.getItem(TOKEN_KEY);
+}
+
+/** One signed-in session of the dashboard: filters, figures, the live subscription. */
+class Dashboard {
+  readonly #token: string;
+  readonly #sse: Client;
+  readonly #charts: Record<ChartName, ECharts>;
+  readonly #cleanup: Array<() => void> = [];
+  readonly #onAuthFailure: (message: string) => void;
+  #year = chinaYear();
+  #campaignId = '';
+  #generation = 0;
+  #renders = 0;
+  #stopped = false;
+  #refreshTimer: ReturnType<typeof setTimeout> | undefined;
+  #resubscribeTimer: ReturnType<typeof setTimeout> | undefined;
+  #unsubscribe: (() => void) | undefined;
+
+  constructor(token: string, onAuthFailure: (message: string) => void) {
+    this.#token = token;
+    this.#onAuthFailure = onAuthFailure;
+    this.#charts = ensureCharts();
+    this.#sse = createClient({
+      url: '/graphql',
+      headers: () => bearer(this.#token),
+      retryAttempts: Number.POSITIVE_INFINITY,
+      retry: (retries) => new Promise((resolve) => setTimeout(resolve, Math.min(30_000, 1_000 * 2 ** retries))),
+    });
+  }
+
+  async start(): Promise<void> {
+    page.dashboard.hidden = false;
+    page.filters.hidden = false;
+    page.live.hidden = false;
+    page.download.hidden = false;
+    page.logout.hidden = false;
+    document.body.dataset.state = 'loading';
+    this.#listen(page.year, 'change', () => {
+      const hadCampaign = this.#campaignId !== '';
+      this.#year = Number(page.year.value);
+      // Campaigns belong to a year.
+      this.#campaignId = '';
+      this.#filtersChanged();
+      if (hadCampaign) this.#subscribe();
+    });
+    this.#listen(page.campaign, 'change', () => {
+      this.#campaignId = page.campaign.value;
+      this.#filtersChanged();
+      this.#subscribe();
+    });
+    this.#listen(page.download, 'click', (event) => {
+      event.preventDefault();
+      void this.#download();
+    });
+
+    try {
+      const params = new URLSearchParams(location.search);
+      const { campaigns } = await graphql<{ campaigns: Array<{ year: number }> }>(this.#token, YEARS_QUERY);
+      const years = [...new Set(campaigns.map((campaign) => campaign.year))].sort((a, b) => b - a);
+      const requested = Number(params.get('year'));
+      const current = chinaYear();
+      // The latest year with campaigns that has begun (next year's copied drafts wait), else the current year.
+      this.#year =
+        Number.isInteger(requested) && requested >= 2000
+          ? requested
+          : (years.find((y) => y <= current) ?? years.at(-1) ?? current);
+      this.#campaignId = params.get('campaign') ?? '';
+    } catch (error) {
+      this.#failed(error);
+      if (this.#stopped) return;
+    }
+    await this.#refresh();
+    this.#subscribe();
+  }
+
+  stop(): void {
+    this.#stopped = true;
+    clearTimeout(this.#refreshTimer);
+    clearTimeout(this.#resubscribeTimer);
+    this.#unsubscribe?.();
+    this.#sse.dispose();
+    for (const undo of this.#cleanup) undo();
+    for (const chart of Object.values(this.#charts)) chart.clear();
+    page.dashboard.hidden = true;
+    page.filters.hidden = true;
+    page.live.hidden = true;
+    page.download.hidden = true;
+    page.logout.hidden = true;
+  }
+
+  #listen<K extends keyof HTMLElementEventMap>(
+    target: HTMLElement,
+    type: K,
+    listener: (event: HTMLElementEventMap[K]) => void,
+  ): void {
+    target.addEventListener(type, listener);
+    this.#cleanup.push(() => target.removeEventListener(type, listener));
+  }
+
+  #filtersChanged(): void {
+    const search = new URLSearchParams({ year: String(this.#year) });
+    if (this.#campaignId) search.set('campaign', this.#campaignId);
+    history.replaceState(history.state, '', `${location.pathname}?${search}${location.hash}`);
+    clearTimeout(this.#refreshTimer);
+    void this.#refresh();
+  }
+
+  /** Refetch soon; a burst of notices becomes one request. */
+  #requestRefresh(delay = REFRESH_DEBOUNCE_MS): void {
+    clearTimeout(this.#refreshTimer);
+    this.#refreshTimer = setTimeout(() => void this.#refresh(), delay);
+  }
+
+  async #refresh(): Promise<void> {
+    const generation = ++this.#generation;
+    const year = this.#year;
+    try {
+      const data = await graphql<DashboardData>(this.#token, DASHBOARD_QUERY, {
+        year,
+        campaignId: this.#campaignId || null,
+      });
+      // A newer request (other filters, a later change) has been sent meanwhile: its answer wins.
+      if (this.#stopped || generation !== this.#generation) return;
+      this.#render(data, year);
+      showMessage(null);
+    } catch (error) {
+      if (generation === this.#generation) this.#failed(error);
+    }
+  }
+
+  #failed(error: unknown): void {
+    if (this.#stopped) return;
+    if (error instanceof AuthError) {
+      this.#onAuthFailure('令牌无效或已过期,请重新输入。');
+      return;
+    }
+    showMessage(`数据加载失败:${error instanceof Error ? error.message : String(error)}`);
+  }
+
+  #render(data: DashboardData, year: number): void {
+    this.#renderFilters(data, year);
+
+    const school = schoolRate(data.schools);
+    this.#renderChart('school-rate', school.figures, school.option, school.note);
+    const town = towns(data.towns);
+    this.#renderChart('towns', town.figures, town.option, '');
+    const month = monthly(data.months, year);
+    this.#renderChart('monthly', month.figures, month.option, '按提交/讲座月份(北京时间)统计');
+    const selected = this.#campaignId
+      ? data.campaigns.filter((campaign) => campaign.id === this.#campaignId)
+      : data.campaigns;
+    const lecture = lectureProgress(selected);
+    this.#renderChart('lecture-progress', lecture.figures, lecture.option, lecture.note);
+
+    const total = totals(data);
+    for (const [field, text] of [
+      ['schools', count(total.schools)],
+      ['entries', count(total.entries)],
+      ['students', count(total.students)],
+      ['participationRate', percent(total.participationRate)],
+      ['lecturesDelivered', count(total.lecturesDelivered)],
+      ['audience', count(total.audience)],
+    ] as const) {
+      const dd = document.querySelector(`[data-kpi="${field}"]`);
+      if (dd instanceof HTMLElement) {
+        dd.textContent = text;
+        const value = total[field];
+        if (value === null) delete dd.dataset.value;
+        else dd.dataset.value = String(value);
+      }
+    }
+
+    const now = new Date();
+    page.updated.dateTime = now.toISOString();
+    page.updated.textContent = now.toLocaleString('zh-CN', { hour12: false });
+    this.#renders += 1;
+    page.dashboard.dataset.renders = String(this.#renders);
+    page.dashboard.dataset.year = String(year);
+    page.dashboard.dataset.campaign = this.#campaignId;
+    document.body.dataset.state = 'ready';
+  }
+
+  #renderFilters(data: DashboardData, year: number): void {
+    const years = new Set(data.years.map((entry) => entry.year));
+    years.add(year);
+    page.year.replaceChildren(
+      ...[...years].sort((a, b) => b - a).map((y) => new Option(`${y}年`, String(y), y === year, y === year)),
+    );
+    const options = [new Option('全部', '', !this.#campaignId, !this.#campaignId)];
+    for (const campaign of data.campaigns) {
+      const chosen = campaign.id === this.#campaignId;
+      const kind = KIND_LABELS[campaign.kind] ?? campaign.kind;
+      options.push(new Option(`${campaign.title}(${kind})`, campaign.id, chosen, chosen));
+    }
+    page.campaign.replaceChildren(...options);
+    const search = new URLSearchParams({ year: String(year) });
+    if (this.#campaignId) search.set('campaignId', this.#campaignId);
+    page.download.href = `/reports/participation.xlsx?${search}`;
+  }
+
+  #renderChart(name: ChartName, figures: Figures, option: ChartOption, note: string): void {
+    const parts = chartParts(name);
+    const chart = this.#charts[name];
+    chart.setOption(option, { notMerge: true });
+    parts.empty.hidden = figures.rows.length > 0;
+    parts.note.textContent = note;
+    renderTable(parts.table, figures);
+  }
+
+  #subscribe(): void {
+    if (this.#stopped) return;
+    clearTimeout(this.#resubscribeTimer);
+    this.#unsubscribe?.();
+    setLive('connecting');
+    const retry = () => {
+      setLive('offline');
+      this.#resubscribeTimer = setTimeout(() => this.#subscribe(), RESUBSCRIBE_MS);
+    };
+    this.#unsubscribe = this.#sse.subscribe<{ participationChanged: { campaignId: string | null } }>(
+      { query: CHANGES_SUBSCRIPTION, variables: { campaignId: this.#campaignId || null } },
+      {
+        next: (result) => {
+          if (result.errors?.length) {
+            this.#failed(failure(result.errors));
+            return;
+          }
+          this.#requestRefresh();
+        },
+        error: (error) => {
+          if (this.#stopped) return;
+          this.#failed(error);
+          retry();
+        },
+        complete: () => {
+          if (!this.#stopped) retry();
+        },
+      },
+      {
+        connecting: () => setLive('connecting'),
+        // Changes between the last fetch and this moment sent no notice to us: fetch once more.
+        connected: () => {
+          setLive('live');
+          this.#requestRefresh(0);
+        },
+      },
+    );
+  }
+
+  async #download(): Promise<void> {
+    try {
+      const response = await fetch(page.download.href, { headers: bearer(this.#token) });
+      if (response.status === 401) throw new AuthError('令牌无效或已过期');
+      if (!response.ok) throw new Error(`报表下载失败(HTTP ${response.status})`);
+      const url = URL.createObjectURL(await response.blob());
+      const link = document.createElement('a');
+      link.href = url;
+      link.download = `关工委活动参与情况-${this.#year}.xlsx`;
+      document.body.append(link);
+      link.click();
+      link.remove();
+      setTimeout(() => URL.revokeObjectURL(url), 60_000);
+    } catch (error) {
+      this.#failed(error);
+    }
+  }
+}
+
+let current: Dashboard | undefined;
+
+function showLogin(error = ''): void {
+  current?.stop();
+  current = undefined;
+  sessionStorage.removeItem(TOKEN_KEY);
+  page.login.hidden = false;
+  page.loginError.textContent = error;
+  document.body.dataset.state = 'login';
+  page.tokenInput.focus();
+}
+
+function open(token: string): void {
+  current?.stop();
+  page.login.hidden = true;
+  page.loginError.textContent = '';
+  current = new Dashboard(token, showLogin);
+  void current.start();
+}
+
+page.tokenForm.addEventListener('submit', (event) => {
+  event.preventDefault();
+  const token = page.tokenInput.value.trim().replace(/^Bearer\s+/i, '');
+  if (!token) {
+    page.loginError.textContent = '请粘贴令牌。';
+    return;
+  }
+  page.tokenInput.value = '';
+  sessionStorage.setItem(TOKEN_KEY, token);
+  open(token);
+});
+
+page.logout.addEventListener('click', () => showLogin());
+
+window.addEventListener('hashchange', () => {
+  if (!new URLSearchParams(location.hash.slice(1)).has('token')) return;
+  const token = readToken();
+  if (token) open(token);
+});
+
+const token = readToken();
+if (token) open(token);
+else showLogin();
