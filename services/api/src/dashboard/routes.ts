@@ -18,7 +18,7 @@ export const DASHBOARD_CSP = [
   "frame-ancestors 'none'",
 ].join('; ');
 
-/** How the browser code is bundled, at server start from sources and by `build.ts` for the production bundle. */
+/** How the browser code is bundled: on first request when running from sources, by `build.ts` for production. */
 export function dashboardClientBuildOptions(entryPoint: string): BuildOptions {
   return {
     entryPoints: [entryPoint],
@@ -81,9 +81,6 @@ export function dashboardRoutes(): express.Router {
     return router;
   }
   const html = readFileSync(htmlPath);
-  const script = loadClientScript();
-  // Bundling starts now; a failure is reported to the requests for the script, not as an unhandled rejection.
-  script.catch(() => {});
 
   const secure = (res: express.Response) =>
     res.set({
@@ -99,7 +96,8 @@ export function dashboardRoutes(): express.Router {
 
   router.get('/dashboard/client.js', async (_req, res, next) => {
     try {
-      const body = await script;
+      // Bundled on first use, so processes that never serve the page (tests, tools) pay nothing.
+      const body = await loadClientScript();
       secure(res).type('text/javascript; charset=utf-8').send(body);
     } catch (error) {
       next(error);
