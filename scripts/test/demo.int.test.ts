@@ -5,10 +5,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createQingmiao, loadConfig, type Qingmiao } from '@qingmiao/api';
+import { createLogger, createQingmiao, loadConfig, type Qingmiao } from '@qingmiao/api';
 import { entryIdFor, lectureIdFor } from '@qingmiao/domain';
 import { comparePositions, type Position } from '@qingmiao/event-store';
-import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { batches, createDemoCommands, planCommands, type SeedCounts, seedDemoYear } from '../demo/seed.ts';
 import {
@@ -33,7 +32,7 @@ let counts: SeedCounts;
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'qingmiao-demo-'));
   const config = loadConfig({ QINGMIAO_DATA_DIR: dir, QINGMIAO_LOG_LEVEL: 'silent' });
-  qingmiao = createQingmiao(config, pino({ level: 'silent' }));
+  qingmiao = createQingmiao(config, createLogger('silent'));
   await qingmiao.ready;
   plan = generateTaicang2022({ seed: SEED, scale: SCALE });
   const { commands, clock } = createDemoCommands(qingmiao.store, plan);
