@@ -20,6 +20,8 @@ export interface EventContext {
  */
 export interface Projection<Name extends string = string> {
   readonly name: string;
+  /** Bump when `handle` changes what it writes without a change to the SQL: the read models are then rebuilt. */
+  readonly version: number;
   readonly tables: readonly string[];
   readonly statements: Readonly<Record<Name, string>>;
   handle(event: DomainEvent, context: EventContext): Operation<Name>[];

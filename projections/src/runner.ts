@@ -39,11 +39,11 @@ const META = `CREATE TABLE IF NOT EXISTS projection_meta (
   prepare_position INTEGER NOT NULL
 )`;
 
-/** Identifies the read-model shape: any change to a table or statement triggers a rebuild from the log. */
+/** Identifies the read models: a new version, table or statement of any projection triggers a rebuild from the log. */
 function versionOf(projections: readonly Projection[]): string {
   const hash = createHash('sha256');
   for (const projection of projections) {
-    hash.update(projection.name);
+    hash.update(`${projection.name}@${projection.version}`);
     for (const table of projection.tables) hash.update(table);
     for (const sql of Object.values<string>(projection.statements)) hash.update(sql);
   }

@@ -2,6 +2,7 @@ import { defineProjection } from '../projection.ts';
 
 export const campaignsProjection = defineProjection({
   name: 'campaigns',
+  version: 1,
   tables: [
     `CREATE TABLE campaigns (
       id TEXT PRIMARY KEY,

@@ -24,6 +24,7 @@ type EntryContent = Pick<
 
 export const entriesProjection = defineProjection({
   name: 'entries',
+  version: 1,
   tables: [
     `CREATE TABLE entries (
       id TEXT PRIMARY KEY,

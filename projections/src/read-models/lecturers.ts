@@ -2,6 +2,7 @@ import { defineProjection } from '../projection.ts';
 
 export const lecturersProjection = defineProjection({
   name: 'lecturers',
+  version: 1,
   tables: [
     `CREATE TABLE lecturers (
       id TEXT PRIMARY KEY,

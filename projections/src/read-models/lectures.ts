@@ -2,6 +2,7 @@ import { defineProjection } from '../projection.ts';
 
 export const lecturesProjection = defineProjection({
   name: 'lectures',
+  version: 1,
   tables: [
     `CREATE TABLE lectures (
       id TEXT PRIMARY KEY,

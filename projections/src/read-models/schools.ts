@@ -2,6 +2,7 @@ import { defineProjection } from '../projection.ts';
 
 export const schoolsProjection = defineProjection({
   name: 'schools',
+  version: 1,
   tables: [
     `CREATE TABLE schools (
       id TEXT PRIMARY KEY,

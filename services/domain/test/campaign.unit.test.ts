@@ -2,7 +2,15 @@ import { DEFAULT_RUBRIC, type EventOf, NestedId, SchoolKind, type SubmitEntryInp
 import { describe, expect, it } from 'vitest';
 import { type CampaignCommand, type CampaignEvent, campaignDecider } from '../src/campaigns/campaign.ts';
 import { campaignIdOf, entryIdFor } from '../src/campaigns/entry-id.ts';
-import { CampaignNotOpen, Conflict, Forbidden, InvalidInput, LimitExceeded, NotEligible, NotFound } from '../src/errors.ts';
+import {
+  CampaignNotOpen,
+  Conflict,
+  Forbidden,
+  InvalidInput,
+  LimitExceeded,
+  NotEligible,
+  NotFound,
+} from '../src/errors.ts';
 import { given, NOW, schoolActor } from './given-when-then.ts';
 
 const CAMPAIGN = 'medal-essay-2022';
@@ -164,39 +172,27 @@ describe('CreateCampaign', () => {
 
 describe('OpenCampaign and CloseCampaign', () => {
   it('opens a DRAFT campaign', () => {
-    given(campaignDecider, [created()])
-      .when(open)
-      .then([opened]);
+    given(campaignDecider, [created()]).when(open).then([opened]);
   });
 
   it('opening an OPEN campaign again changes nothing', () => {
-    given(campaignDecider, [created(), opened])
-      .when(open)
-      .then([]);
+    given(campaignDecider, [created(), opened]).when(open).then([]);
   });
 
   it('never reopens a CLOSED campaign', () => {
-    given(campaignDecider, [created(), opened, closed])
-      .when(open)
-      .thenThrows(Conflict, 'CLOSED');
+    given(campaignDecider, [created(), opened, closed]).when(open).thenThrows(Conflict, 'CLOSED');
   });
 
   it('closes an OPEN campaign', () => {
-    given(campaignDecider, [created(), opened])
-      .when(close)
-      .then([closed]);
+    given(campaignDecider, [created(), opened]).when(close).then([closed]);
   });
 
   it('closing a CLOSED campaign again changes nothing', () => {
-    given(campaignDecider, [created(), opened, closed])
-      .when(close)
-      .then([]);
+    given(campaignDecider, [created(), opened, closed]).when(close).then([]);
   });
 
   it('refuses to close a campaign that never opened', () => {
-    given(campaignDecider, [created()])
-      .when(close)
-      .thenThrows(Conflict, 'DRAFT');
+    given(campaignDecider, [created()]).when(close).thenThrows(Conflict, 'DRAFT');
   });
 
   it('refuses to close a CANCELLED campaign', () => {
@@ -269,9 +265,7 @@ describe('SubmitEntry', () => {
   });
 
   it('refuses an entry from a school that is not registered', () => {
-    given(campaignDecider, running)
-      .when(submit({}, null), asXinhua)
-      .thenThrows(NotFound, XINHUA.id);
+    given(campaignDecider, running).when(submit({}, null), asXinhua).thenThrows(NotFound, XINHUA.id);
   });
 
   it('refuses a school whose kind the campaign is not open to', () => {
@@ -321,7 +315,9 @@ describe('SubmitEntry', () => {
 
   describe('resubmission (rule 4)', () => {
     it('appends nothing for the same submissionId with the same content', () => {
-      given(campaignDecider, [...running, submitted()]).when(submit(), asXinhua).then([]);
+      given(campaignDecider, [...running, submitted()])
+        .when(submit(), asXinhua)
+        .then([]);
     });
 
     it('appends nothing for a retry even after the campaign closed', () => {
@@ -437,11 +433,7 @@ describe('WithdrawEntry', () => {
   });
 
   it('refuses even an organizer once results are published', () => {
-    given(campaignDecider, [
-      ...withEntry,
-      closed,
-      { type: 'ResultsPublished', data: { campaignId: CAMPAIGN } },
-    ])
+    given(campaignDecider, [...withEntry, closed, { type: 'ResultsPublished', data: { campaignId: CAMPAIGN } }])
       .when(withdraw('sub-1', '抄袭'))
       .thenThrows(CampaignNotOpen, 'RESULTS_PUBLISHED');
   });

@@ -1,8 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type RecordedEvent, SqliteEventStore } from '@qingmiao/event-store';
-import { type Actor, EventMetadata, events as catalogue } from '@qingmiao/schema';
+import { type EventStore, type RecordedEvent, SqliteEventStore, WrongExpectedVersion } from '@qingmiao/event-store';
+import { type Actor, events as catalogue, EventMetadata } from '@qingmiao/schema';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { entryIdFor } from '../src/campaigns/entry-id.ts';
 import type { CommandMeta } from '../src/command-runner.ts';
@@ -51,7 +51,9 @@ async function refusal(promise: Promise<unknown>): Promise<unknown> {
   } catch (error) {
     return error;
   }
-  return expect.fail(`expected a refusal, got ${JSON.stringify(value, (_, v) => (typeof v === 'bigint' ? `${v}` : v))}`);
+  return expect.fail(
+    `expected a refusal, got ${JSON.stringify(value, (_, v) => (typeof v === 'bigint' ? `${v}` : v))}`,
+  );
 }
 
 const ofType = (recorded: readonly RecordedEvent[], type: string) => recorded.filter((event) => event.type === type);
@@ -59,6 +61,27 @@ const ofType = (recorded: readonly RecordedEvent[], type: string) => recorded.fi
 let dir: string;
 let storePath: string;
 const stores: SqliteEventStore[] = [];
+
+/** Counts the appends another writer made stale: proof that two processes really raced. */
+function countingConflicts(store: EventStore): { store: EventStore; conflicts: () => number } {
+  let conflicts = 0;
+  const counted: EventStore = {
+    append: async (stream, events, options) => {
+      try {
+        return await store.append(stream, events, options);
+      } catch (error) {
+        if (error instanceof WrongExpectedVersion) conflicts++;
+        throw error;
+      }
+    },
+    readStream: (stream, options) => store.readStream(stream, options),
+    readAll: (options) => store.readAll(options),
+    headPosition: () => store.headPosition(),
+    subscribeAll: (options) => store.subscribeAll(options),
+    close: () => store.close(),
+  };
+  return { store: counted, conflicts: () => conflicts };
+}
 
 function openStore(): SqliteEventStore {
   const store = new SqliteEventStore({ path: storePath, pollIntervalMs: 10 });
@@ -127,6 +150,27 @@ describe('Commands: validation (rule 6)', () => {
     );
     expect((role as InvalidInput).field).toBe('participants.0.role');
     expect(await store.readAll()).toEqual(before);
+  });
+
+  it('takes null for the nullable participant fields grade and key as not given', async () => {
+    const store = openStore();
+    const commands = new Commands(store, { now: () => NOW });
+    await setUp(commands);
+    const participants = [
+      { name: '张小明', role: 'STUDENT', grade: null, key: null },
+      { name: '王老师', role: 'RETIRED_TEACHER', grade: null, key: null },
+    ];
+    const { appended } = await commands.submitEntry(entryInput('nulls', { participants }), asSchool);
+    expect(appended).toBe(1);
+    const [entry] = ofType(await store.readAll(), 'EntrySubmitted');
+    expect(entry?.data.participants).toEqual([
+      { name: '张小明', role: 'STUDENT' },
+      { name: '王老师', role: 'RETIRED_TEACHER' },
+    ]);
+    // Omitting them is the same submission: a retry.
+    const omitted = participants.map(({ name, role }) => ({ name, role }));
+    const retry = await commands.submitEntry(entryInput('nulls', { participants: omitted }), asSchool);
+    expect(retry.appended).toBe(0);
   });
 
   it('refuses closesAt before opensAt comparing instants, not strings', async () => {
@@ -224,8 +268,10 @@ describe('Commands: end to end on SQLite', () => {
 
   it('holds the limit when two processes (two stores on one file) race submissions', async () => {
     const limit = 3;
-    const first = new Commands(openStore(), { now: () => NOW });
-    const second = new Commands(openStore(), { now: () => NOW });
+    const a = countingConflicts(openStore());
+    const b = countingConflicts(openStore());
+    const first = new Commands(a.store, { now: () => NOW });
+    const second = new Commands(b.store, { now: () => NOW });
     await setUp(first, { maxEntriesPerSchool: limit });
     // Warm the second process's cache with the campaign before racing, as a running server would have it.
     await second.submitEntry(entryInput('warm-up'), asSchool);
@@ -241,22 +287,28 @@ describe('Commands: end to end on SQLite', () => {
     const reader = openStore();
     const submitted = ofType(await reader.readStream(streams.campaign(CAMPAIGN)), 'EntrySubmitted');
     expect(submitted).toHaveLength(limit);
+    // The second process decided against a stale revision at least once and had to reload and decide again.
+    expect(a.conflicts() + b.conflicts()).toBeGreaterThan(0);
   });
 
   it('holds the limit when two processes start cold and race', async () => {
     const limit = 2;
     const setup = new Commands(openStore(), { now: () => NOW });
     await setUp(setup, { maxEntriesPerSchool: limit });
-    const processes = [new Commands(openStore(), { now: () => NOW }), new Commands(openStore(), { now: () => NOW })];
+    const racers = [countingConflicts(openStore()), countingConflicts(openStore())];
+    const processes = racers.map(({ store }) => new Commands(store, { now: () => NOW }));
     const results = await Promise.allSettled(
-      Array.from({ length: 12 }, (_, i) =>
-        processes[i % 2]?.submitEntry(entryInput(`cold-${i}`), asSchool) ?? Promise.reject(new Error('no process')),
+      Array.from(
+        { length: 12 },
+        (_, i) =>
+          processes[i % 2]?.submitEntry(entryInput(`cold-${i}`), asSchool) ?? Promise.reject(new Error('no process')),
       ),
     );
     expect(results.filter((result) => result.status === 'fulfilled')).toHaveLength(limit);
     for (const result of results) if (result.status === 'rejected') expect(result.reason).toBeInstanceOf(LimitExceeded);
     const submitted = ofType(await openStore().readStream(streams.campaign(CAMPAIGN)), 'EntrySubmitted');
     expect(submitted).toHaveLength(limit);
+    expect(racers.reduce((sum, { conflicts }) => sum + conflicts(), 0)).toBeGreaterThan(0);
   });
 
   it('appends nothing for a retry with the same submissionId, before and after closing', async () => {

@@ -1,4 +1,4 @@
-import type { Actor } from '@qingmiao/schema';
+import { type Actor, events as catalogue, type DomainEvent } from '@qingmiao/schema';
 import { expect } from 'vitest';
 import type { Decider, DecisionContext } from '../src/decider.ts';
 
@@ -14,9 +14,12 @@ type ErrorClass = abstract new (...args: never[]) => Error;
 /**
  * Decider tests in the Emmett style: `given(decider, events).when(command, context?).then(events)` or
  * `.thenThrows(ErrorClass, messagePart?)`. The given events are folded with `evolve` from the initial state; the
- * context defaults to an organizer acting at NOW.
+ * context defaults to an organizer acting at NOW. Expected events are also checked against the event catalogue.
  */
-export function given<State, Command, Event>(decider: Decider<State, Command, Event>, events: readonly Event[] = []) {
+export function given<State, Command, Event extends DomainEvent>(
+  decider: Decider<State, Command, Event>,
+  events: readonly Event[] = [],
+) {
   const state = events.reduce((current, event) => decider.evolve(current, event), decider.initialState);
   return {
     when(command: Command, context: Partial<DecisionContext> = {}) {
@@ -24,7 +27,13 @@ export function given<State, Command, Event>(decider: Decider<State, Command, Ev
       return {
         // biome-ignore lint/suspicious/noThenProperty: the given/when/then vocabulary; this object is never awaited.
         then(expected: readonly Event[]): void {
-          expect(decide()).toEqual(expected);
+          const decided = decide();
+          expect(decided).toEqual(expected);
+          // What a decider emits is a valid event of the contract, and reads back as it was written.
+          for (const event of decided) {
+            const stored = { type: event.type, data: JSON.parse(JSON.stringify(event.data)) };
+            expect(catalogue.decode({ ...stored, schemaVersion: catalogue.versionOf(event.type) })).toEqual(event);
+          }
         },
         thenThrows(type: ErrorClass, messagePart?: string): void {
           let outcome: { events: readonly Event[] } | { error: unknown };

@@ -16,7 +16,14 @@ const registered: SchoolEvent = { type: 'SchoolRegistered', data: registration }
 const register = (overrides: Partial<Extract<SchoolCommand, { type: 'RegisterSchool' }>['input']> = {}) =>
   ({
     type: 'RegisterSchool',
-    input: { id: 'xinhua-primary', name: '新华小学', kind: 'PRIMARY', town: '城关镇', private: undefined, ...overrides },
+    input: {
+      id: 'xinhua-primary',
+      name: '新华小学',
+      kind: 'PRIMARY',
+      town: '城关镇',
+      private: undefined,
+      ...overrides,
+    },
   }) satisfies SchoolCommand;
 
 const enroll = (year: number, students: number, schoolId = 'xinhua-primary') =>
@@ -33,7 +40,13 @@ describe('RegisterSchool', () => {
       .then([
         {
           type: 'SchoolRegistered',
-          data: { schoolId: 'guangming-migrant', name: '光明民工子弟学校', kind: 'MIGRANT', town: '城关镇', private: true },
+          data: {
+            schoolId: 'guangming-migrant',
+            name: '光明民工子弟学校',
+            kind: 'MIGRANT',
+            town: '城关镇',
+            private: true,
+          },
         },
       ]);
   });
@@ -43,7 +56,9 @@ describe('RegisterSchool', () => {
   });
 
   it('treats an explicit private: false like the default on retry', () => {
-    given(schoolDecider, [registered]).when(register({ private: false })).then([]);
+    given(schoolDecider, [registered])
+      .when(register({ private: false }))
+      .then([]);
   });
 
   it.each([

@@ -1,0 +1,445 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type AppendResult, type JsonObject, type RecordedEvent, SqliteEventStore, START } from '@qingmiao/event-store';
+import { events as catalogue, DEFAULT_RUBRIC, type DomainEvent } from '@qingmiao/schema';
+import type Database from 'better-sqlite3';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { defineProjection } from '../src/projection.ts';
+import { ReadModels } from '../src/queries.ts';
+import { projections } from '../src/read-models/index.ts';
+import { ProjectionRunner } from '../src/runner.ts';
+
+const CAMPAIGN = 'essay-2022';
+/** Entry ids as the domain makes them: `{campaignId}:{uuid}`. */
+const entryId = (n: number) => `${CAMPAIGN}:00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
+
+interface Who {
+  readonly actor: string;
+  readonly role: 'organizer' | 'school';
+  readonly schoolId?: string;
+}
+const ORGANIZER: Who = { actor: 'organizer-1', role: 'organizer' };
+const contact = (schoolId: string): Who => ({ actor: `contact-${schoolId}`, role: 'school', schoolId });
+
+let dir: string;
+let store: SqliteEventStore;
+let readModelPath: string;
+const runners: ProjectionRunner[] = [];
+/** Each appended event is recorded one minute after the previous one, so timestamps are deterministic. */
+let clock: number;
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'qingmiao-projections-'));
+  store = new SqliteEventStore({ path: join(dir, 'events.db'), pollIntervalMs: 10 });
+  readModelPath = join(dir, 'read-models.db');
+  clock = Date.parse('2022-04-01T00:00:00.000Z');
+});
+
+afterEach(async () => {
+  for (const runner of runners.splice(0)) await runner.stop();
+  await store.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function runner(
+  options: { path?: string; projections?: typeof projections; onUnknownEvent?: (e: RecordedEvent) => void } = {},
+) {
+  const created = new ProjectionRunner({
+    store,
+    path: options.path ?? readModelPath,
+    projections: options.projections ?? projections,
+    ...(options.onUnknownEvent ? { onUnknownEvent: options.onUnknownEvent } : {}),
+  });
+  runners.push(created);
+  return created;
+}
+
+async function stop(stopped: ProjectionRunner): Promise<void> {
+  runners.splice(runners.indexOf(stopped), 1);
+  await stopped.stop();
+}
+
+function append(stream: string, events: readonly DomainEvent[], who: Who = ORGANIZER): Promise<AppendResult> {
+  return store.append(
+    stream,
+    events.map((event) => {
+      clock += 60_000;
+      return {
+        id: randomUUID(),
+        type: event.type,
+        data: JSON.parse(JSON.stringify(event.data)) as JsonObject,
+        metadata: {
+          actor: who.actor,
+          role: who.role,
+          ...(who.schoolId ? { schoolId: who.schoolId } : {}),
+          correlationId: randomUUID(),
+          recordedAt: new Date(clock).toISOString(),
+          schemaVersion: catalogue.versionOf(event.type),
+        },
+      };
+    }),
+    { expectedRevision: 'any' },
+  );
+}
+
+type Participant = {
+  name: string;
+  role: 'STUDENT' | 'TEACHER' | 'RETIRED_TEACHER' | 'PARENT';
+  grade?: string;
+  key?: string;
+};
+
+function submit(n: number, schoolId: string, participants: Participant[]): Promise<AppendResult> {
+  return append(
+    `campaign-${CAMPAIGN}`,
+    [
+      {
+        type: 'EntrySubmitted',
+        data: {
+          campaignId: CAMPAIGN,
+          entryId: entryId(n),
+          submissionId: `sub-${n}`,
+          schoolId,
+          title: `作品 ${n}`,
+          participants,
+          advisor: null,
+          performance: null,
+        },
+      },
+    ],
+    contact(schoolId),
+  );
+}
+
+function withdraw(n: number, schoolId: string, reason = '重复提交'): Promise<AppendResult> {
+  return append(
+    `campaign-${CAMPAIGN}`,
+    [{ type: 'EntryWithdrawn', data: { campaignId: CAMPAIGN, entryId: entryId(n), reason } }],
+    contact(schoolId),
+  );
+}
+
+async function school(schoolId: string, name: string, kind: 'PRIMARY' | 'JUNIOR_HIGH', town: string, students: number) {
+  await append(`school-${schoolId}`, [
+    { type: 'SchoolRegistered', data: { schoolId, name, kind, town, private: false } },
+    { type: 'EnrollmentRecorded', data: { schoolId, year: 2022, students } },
+  ]);
+}
+
+/**
+ * Three schools, one campaign. 新华小学 sends two entries naming some children twice (once by key under another
+ * spelling, once by name and grade); 育才中学 sends one entry it later withdraws and one that stays; 光明小学 sends
+ * nothing.
+ */
+async function smallCampaign(): Promise<void> {
+  await school('a-primary', '新华小学', 'PRIMARY', '城关镇', 100);
+  await school('b-junior', '育才中学', 'JUNIOR_HIGH', '城关镇', 50);
+  await school('c-primary', '光明小学', 'PRIMARY', '城南镇', 80);
+  await append(`campaign-${CAMPAIGN}`, [
+    {
+      type: 'CampaignCreated',
+      data: {
+        campaignId: CAMPAIGN,
+        kind: 'ESSAY',
+        title: '《勋章》读书征文',
+        theme: '',
+        year: 2022,
+        opensAt: '2022-03-01T00:00:00+08:00',
+        closesAt: '2022-06-30T23:59:59+08:00',
+        eligibleSchoolKinds: ['PRIMARY', 'JUNIOR_HIGH'],
+        maxEntriesPerSchool: null,
+        targetSessions: null,
+        awardQuota: null,
+        rubric: DEFAULT_RUBRIC,
+        copiedFrom: null,
+      },
+    },
+    { type: 'CampaignOpened', data: { campaignId: CAMPAIGN } },
+  ]);
+  await submit(1, 'a-primary', [
+    { name: '张三', role: 'STUDENT', grade: '三年级' },
+    { name: '李四', role: 'STUDENT', grade: '三年级', key: 'A-002' },
+    { name: '王老师', role: 'RETIRED_TEACHER' },
+  ]);
+  await submit(2, 'a-primary', [
+    { name: '张三', role: 'STUDENT', grade: '三年级' }, // the same child: same name and grade
+    { name: 'Li Si', role: 'STUDENT', grade: '三年级', key: 'A-002' }, // the same child: same key
+    { name: '张三', role: 'STUDENT', grade: '四年级' }, // another child of the same name
+    { name: '张爸爸', role: 'PARENT' },
+  ]);
+  await submit(3, 'b-junior', [
+    { name: '钱六', role: 'STUDENT', grade: '初一' },
+    { name: '赵八', role: 'STUDENT', grade: '初一' },
+  ]);
+  await withdraw(3, 'b-junior');
+  await submit(4, 'b-junior', [
+    { name: '孙七', role: 'STUDENT', grade: '初一' },
+    { name: '张三', role: 'STUDENT', grade: '三年级' }, // same name and grade as at 新华小学: another child
+  ]);
+}
+
+const NO_AWARDS = { FIRST: 0, SECOND: 0, THIRD: 0, EXCELLENCE: 0 };
+const activity = { awards: 0, awardsByPrize: NO_AWARDS, lecturesDelivered: 0, audience: 0 };
+
+/** Every read-model table (the checkpoint aside) in a stable order, for byte-for-byte comparisons. */
+function dump(db: Database.Database, only?: readonly string[]): Record<string, unknown[]> {
+  const tables = db
+    .prepare<[], { name: string }>(
+      "SELECT name FROM sqlite_master WHERE type = 'table' AND name <> 'projection_meta' ORDER BY name",
+    )
+    .all()
+    .map((row) => row.name)
+    .filter((name) => !only || only.includes(name));
+  return Object.fromEntries(tables.map((table) => [table, db.prepare(`SELECT * FROM ${table} ORDER BY 1, 2`).all()]));
+}
+
+describe('ProjectionRunner on SQLite', () => {
+  it('projects a small campaign into the read models', async () => {
+    await smallCampaign();
+    const projecting = runner();
+    await projecting.start();
+    expect(projecting.caughtUp).toBe(true);
+    expect(projecting.position).toEqual(await store.headPosition());
+    const read = new ReadModels(projecting.db);
+
+    expect(read.schools().map((s) => s.id)).toEqual(['a-primary', 'b-junior', 'c-primary']);
+    expect(read.enrollment('a-primary', 2022)).toEqual({ schoolId: 'a-primary', year: 2022, students: 100 });
+    expect(read.campaign(CAMPAIGN)).toMatchObject({
+      status: 'OPEN',
+      eligibleSchoolKinds: ['PRIMARY', 'JUNIOR_HIGH'],
+      entryCount: 3,
+      schoolCount: 2,
+    });
+    expect(read.entries(CAMPAIGN).map((e) => [e.id, e.schoolId, e.status])).toEqual([
+      [entryId(1), 'a-primary', 'LIVE'],
+      [entryId(2), 'a-primary', 'LIVE'],
+      [entryId(3), 'b-junior', 'WITHDRAWN'],
+      [entryId(4), 'b-junior', 'LIVE'],
+    ]);
+    expect(read.entry(entryId(1))?.intergenerational).toBe(true);
+    expect(read.entry(entryId(2))?.participants).toEqual([
+      { name: '张三', role: 'STUDENT', grade: '三年级', key: null },
+      { name: 'Li Si', role: 'STUDENT', grade: '三年级', key: 'A-002' },
+      { name: '张三', role: 'STUDENT', grade: '四年级', key: null },
+      { name: '张爸爸', role: 'PARENT', grade: null, key: null },
+    ]);
+
+    expect(read.participation(2022, 'SCHOOL')).toEqual([
+      {
+        key: 'a-primary',
+        label: '新华小学',
+        enrolled: 100,
+        schools: 1,
+        entries: 2,
+        // 张三 (三年级) and 李四 (key A-002) once each, plus the other 张三 (四年级).
+        students: 3,
+        participants: 5,
+        retiredTeachers: 1,
+        participationRate: 0.03,
+        ...activity,
+      },
+      {
+        key: 'b-junior',
+        label: '育才中学',
+        enrolled: 50,
+        schools: 1,
+        // The withdrawn entry and its two children do not count.
+        entries: 1,
+        students: 2,
+        participants: 2,
+        retiredTeachers: 0,
+        participationRate: 0.04,
+        ...activity,
+      },
+      {
+        key: 'c-primary',
+        label: '光明小学',
+        enrolled: 80,
+        schools: 0,
+        entries: 0,
+        students: 0,
+        participants: 0,
+        retiredTeachers: 0,
+        participationRate: 0,
+        ...activity,
+      },
+    ]);
+    expect(read.participation(2022, 'TOWN')).toEqual([
+      expect.objectContaining({ key: '城关镇', schools: 2, entries: 3, students: 5, enrolled: 150 }),
+      expect.objectContaining({ key: '城南镇', schools: 0, entries: 0, students: 0, enrolled: 80 }),
+    ]);
+    expect(read.participation(2022, 'TOWN')[0]?.participationRate).toBeCloseTo(5 / 150);
+    expect(read.participation(2021, 'SCHOOL').map((row) => [row.key, row.enrolled, row.participationRate])).toEqual([
+      ['a-primary', null, null],
+      ['b-junior', null, null],
+      ['c-primary', null, null],
+    ]);
+
+    const history = read.entryHistory(entryId(3));
+    expect(history.map(({ type, actor, role }) => ({ type, actor, role }))).toEqual([
+      { type: 'EntrySubmitted', actor: 'contact-b-junior', role: 'school' },
+      { type: 'EntryWithdrawn', actor: 'contact-b-junior', role: 'school' },
+    ]);
+    expect(history[0]?.recordedAt).toBeDefined();
+    expect(Date.parse(history[1]?.recordedAt ?? '')).toBeGreaterThan(Date.parse(history[0]?.recordedAt ?? ''));
+    expect(JSON.parse(history[1]?.data ?? '{}')).toEqual({
+      campaignId: CAMPAIGN,
+      entryId: entryId(3),
+      reason: '重复提交',
+    });
+    expect(read.entryHistory(entryId(99))).toEqual([]);
+  });
+
+  it('resumes from its checkpoint after a restart and catches up', async () => {
+    await smallCampaign();
+    const first = runner();
+    await first.start();
+    const checkpoint = first.position;
+    await stop(first);
+
+    await submit(5, 'c-primary', [{ name: '周九', role: 'STUDENT', grade: '六年级' }]);
+    await withdraw(1, 'a-primary');
+    await append('school-a-primary', [
+      { type: 'EnrollmentRecorded', data: { schoolId: 'a-primary', year: 2022, students: 120 } },
+    ]);
+
+    const resumed = runner();
+    expect(resumed.position).toEqual(checkpoint);
+    // Had it replayed from the start, inserting the first school again would have failed on its primary key.
+    await resumed.start();
+    expect(resumed.position).toEqual(await store.headPosition());
+    const read = new ReadModels(resumed.db);
+    expect(read.schools()).toHaveLength(3);
+    expect(read.entries(CAMPAIGN).map((e) => [e.id, e.status])).toEqual([
+      [entryId(1), 'WITHDRAWN'],
+      [entryId(2), 'LIVE'],
+      [entryId(3), 'WITHDRAWN'],
+      [entryId(4), 'LIVE'],
+      [entryId(5), 'LIVE'],
+    ]);
+    expect(read.entryHistory(entryId(1)).map((row) => row.type)).toEqual(['EntrySubmitted', 'EntryWithdrawn']);
+    const rows = read.participation(2022, 'SCHOOL');
+    expect(rows.map((row) => [row.key, row.entries, row.students, row.enrolled])).toEqual([
+      // Entry 1 withdrawn: 张三 (三年级) still takes part through entry 2; 李四 too, under his key.
+      ['a-primary', 1, 3, 120],
+      ['b-junior', 1, 2, 50],
+      ['c-primary', 1, 1, 80],
+    ]);
+    expect(rows[0]?.participationRate).toBeCloseTo(3 / 120);
+  });
+
+  it('follows live appends; waitFor resolves once an event is projected', async () => {
+    await smallCampaign();
+    const live = runner();
+    await live.start();
+    const read = new ReadModels(live.db);
+
+    await expect(live.waitFor(live.position)).resolves.toBeUndefined();
+    await expect(live.waitFor(START)).resolves.toBeUndefined();
+
+    const advanced: Array<ReadonlySet<string | null>> = [];
+    live.onAdvance((campaigns) => advanced.push(campaigns));
+    const { position } = await submit(5, 'c-primary', [{ name: '周九', role: 'STUDENT', grade: '六年级' }]);
+    await live.waitFor(position);
+    expect(read.entry(entryId(5))?.status).toBe('LIVE');
+    expect(read.campaign(CAMPAIGN)?.entryCount).toBe(4);
+    expect(advanced.at(-1)).toEqual(new Set([CAMPAIGN]));
+
+    const enrollment = await append('school-c-primary', [
+      { type: 'EnrollmentRecorded', data: { schoolId: 'c-primary', year: 2022, students: 90 } },
+    ]);
+    await live.waitFor(enrollment.position);
+    expect(read.enrollment('c-primary', 2022)?.students).toBe(90);
+    expect(advanced.at(-1)).toEqual(new Set([null]));
+
+    const beyond = { commit: position.commit + 1000n, prepare: position.prepare + 1000n };
+    await expect(live.waitFor(beyond, 50)).rejects.toThrow(/did not reach position/);
+  });
+
+  it('skips event types it does not know, and still moves its checkpoint past them', async () => {
+    await smallCampaign();
+    const { position } = await store.append(
+      'campaign-future',
+      [
+        {
+          id: randomUUID(),
+          type: 'SomethingFromANewerVersion',
+          data: { campaignId: 'future' },
+          metadata: {
+            actor: 'organizer-1',
+            role: 'organizer',
+            correlationId: 'c',
+            recordedAt: '2022-06-01T00:00:00.000Z',
+            schemaVersion: 1,
+          },
+        },
+      ],
+      { expectedRevision: 'any' },
+    );
+    const unknown: string[] = [];
+    const skipping = runner({ onUnknownEvent: (event) => unknown.push(event.type) });
+    await skipping.start();
+    expect(unknown).toEqual(['SomethingFromANewerVersion']);
+    expect(skipping.position).toEqual(position);
+  });
+
+  it('rebuilds from the log when the projections change, giving the rows of the incremental build', async () => {
+    // Incremental: two runs with a restart in between, on the current projections.
+    await smallCampaign();
+    const incremental = runner();
+    await incremental.start();
+    await stop(incremental);
+    await submit(5, 'c-primary', [{ name: '周九', role: 'STUDENT', grade: '六年级' }]);
+    await withdraw(2, 'a-primary', '作者转学');
+    const continued = runner();
+    await continued.start();
+    const head = await store.headPosition();
+    await continued.waitFor(head);
+    const before = dump(continued.db);
+    const tables = Object.keys(before);
+    expect(tables).toEqual(
+      expect.arrayContaining(['schools', 'enrollments', 'campaigns', 'entries', 'participants', 'entry_history']),
+    );
+    const version = continued.db.prepare<[], { version: string }>('SELECT version FROM projection_meta').get();
+    await stop(continued);
+
+    // A new read model (one more table) changes the version: the same file is rebuilt from the start of the log.
+    const audit = defineProjection({
+      name: 'audit',
+      version: 1,
+      tables: ['CREATE TABLE audit (position INTEGER PRIMARY KEY, type TEXT NOT NULL, actor TEXT NOT NULL)'],
+      statements: { insert: 'INSERT INTO audit (position, type, actor) VALUES (@position, @type, @actor)' },
+      handle: (event, { position, metadata }) => [
+        { statement: 'insert', params: { position, type: event.type, actor: metadata.actor } },
+      ],
+    });
+    const rebuilt = runner({ projections: [...projections, audit] });
+    expect(rebuilt.position).toEqual(START);
+    await rebuilt.start();
+    expect(rebuilt.position).toEqual(head);
+    expect(rebuilt.db.prepare<[], { version: string }>('SELECT version FROM projection_meta').get()?.version).not.toBe(
+      version?.version,
+    );
+    expect(dump(rebuilt.db, tables)).toEqual(before);
+    const { length } = await store.readAll({ limit: 10_000 });
+    expect(rebuilt.db.prepare<[], { n: number }>('SELECT count(*) AS n FROM audit').get()?.n).toBe(length);
+
+    // And a build in one go into a fresh file gives the same rows again.
+    const fresh = runner({ path: join(dir, 'fresh.db') });
+    await fresh.start();
+    expect(dump(fresh.db)).toEqual(before);
+  });
+
+  it('keeps the read models when the projections are unchanged', async () => {
+    await smallCampaign();
+    const first = runner();
+    await first.start();
+    const position = first.position;
+    await stop(first);
+    const second = runner();
+    expect(second.position).toEqual(position);
+    expect(new ReadModels(second.db).schools()).toHaveLength(3);
+  });
+});
