@@ -27,25 +27,32 @@ export class AsOfReplayer {
   readonly #store: EventStore;
   readonly #projections: readonly Projection[];
   readonly #snapshots: LRUCache<string, Snapshot>;
-  readonly #answers: LRUCache<number, ReadModels>;
+  readonly #answers: LRUCache<number, { readonly models: ReadModels; readonly bytes: number }>;
 
-  constructor(store: EventStore, projections: readonly Projection[], options: { readonly cached?: number } = {}) {
+  /** `cacheBytes` bounds the memory of snapshots and of cached answers (each): a year of data is a few MB. */
+  constructor(store: EventStore, projections: readonly Projection[], options: { readonly cacheBytes?: number } = {}) {
     this.#store = store;
     this.#projections = projections;
-    this.#snapshots = new LRUCache({ max: options.cached ?? 16 });
-    this.#answers = new LRUCache({ max: options.cached ?? 16, dispose: (models) => models.close() });
+    const maxSize = options.cacheBytes ?? 64 * 1024 * 1024;
+    this.#snapshots = new LRUCache({ maxSize, sizeCalculation: (snapshot) => Math.max(1, snapshot.image.length) });
+    this.#answers = new LRUCache({
+      maxSize,
+      sizeCalculation: (answer) => Math.max(1, answer.bytes),
+      dispose: (answer) => answer.models.close(),
+    });
   }
 
   /** Runs `read` against the read models as they were at `moment`. */
   async query<T>(moment: Date, read: (models: ReadModels) => T): Promise<T> {
     const cut = moment.getTime();
     const answered = this.#answers.get(cut);
-    if (answered) return read(answered);
-    const { models, final } = await this.#replay(cut);
+    if (answered) return read(answered.models);
+    const { models, bytes, final } = await this.#replay(cut);
     // Only a moment the log has already moved past is final; "as of now" must see later events next time.
     if (final) {
-      this.#answers.set(cut, models);
-      return read(models);
+      const result = read(models);
+      this.#answers.set(cut, { models, bytes });
+      return result;
     }
     try {
       return read(models);
@@ -54,7 +61,7 @@ export class AsOfReplayer {
     }
   }
 
-  async #replay(cut: number): Promise<{ models: ReadModels; final: boolean }> {
+  async #replay(cut: number): Promise<{ models: ReadModels; bytes: number; final: boolean }> {
     const start = this.#latestSnapshotBefore(cut);
     const db = start ? new Database(start.image) : new Database(':memory:');
     if (!start) createTables(db, this.#projections);
@@ -77,10 +84,11 @@ export class AsOfReplayer {
       })();
       if (page.length < PAGE) break;
     }
+    const image = db.serialize();
     if (last && (!start || comparePositions(last.position, start.position) > 0)) {
-      this.#snapshots.set(String(last.position.commit), { ...last, image: db.serialize() });
+      this.#snapshots.set(String(last.position.commit), { ...last, image });
     }
-    return { models: new ReadModels(db), final: passedMoment };
+    return { models: new ReadModels(db), bytes: image.length, final: passedMoment };
   }
 
   #latestSnapshotBefore(cut: number): Snapshot | undefined {
