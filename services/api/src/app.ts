@@ -1,7 +1,13 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Commands } from '@qingmiao/domain';
-import { type EventStore, SqliteEventStore } from '@qingmiao/event-store';
+import {
+  type EventStore,
+  isKurrentDbConnectionString,
+  KurrentDbEventStore,
+  SqliteEventStore,
+  withoutCredentials,
+} from '@qingmiao/event-store';
 import { AsOfReplayer, projections, ReadSide } from '@qingmiao/projections';
 import express from 'express';
 import type { Logger } from 'pino';
@@ -23,10 +29,28 @@ export interface Qingmiao {
   close(): Promise<void>;
 }
 
-/** The event store QINGMIAO_EVENT_STORE names. */
+/**
+ * The embedded store's file when QINGMIAO_EVENT_STORE names one: `sqlite` is `{dataDir}/events.db`, `sqlite:PATH`
+ * a file elsewhere (e.g. one store shared by several processes, each with its own data dir for read models).
+ */
+export function sqliteStorePath(config: QingmiaoConfig): string | undefined {
+  if (config.eventStore === 'sqlite') return join(config.dataDir, 'events.db');
+  if (!config.eventStore.startsWith('sqlite:')) return undefined;
+  const path = config.eventStore.slice('sqlite:'.length);
+  if (path === '') throw new Error('QINGMIAO_EVENT_STORE=sqlite: needs the path of the events.db file');
+  return path;
+}
+
+/** The event store QINGMIAO_EVENT_STORE names: the embedded SQLite file, or a KurrentDB node or cluster. */
 export function openEventStore(config: QingmiaoConfig): EventStore {
-  if (config.eventStore === 'sqlite') return new SqliteEventStore({ path: join(config.dataDir, 'events.db') });
-  throw new Error(`QINGMIAO_EVENT_STORE=${config.eventStore} is not supported; use sqlite`);
+  const sqlitePath = sqliteStorePath(config);
+  if (sqlitePath !== undefined) return new SqliteEventStore({ path: sqlitePath });
+  if (isKurrentDbConnectionString(config.eventStore)) {
+    return new KurrentDbEventStore({ connectionString: config.eventStore });
+  }
+  throw new Error(
+    `QINGMIAO_EVENT_STORE must be sqlite, sqlite:PATH or an esdb:// or kurrentdb:// connection string, not ${withoutCredentials(config.eventStore)}`,
+  );
 }
 
 /** Wires the event store, command handlers, projections and the HTTP API together. */

@@ -1,12 +1,22 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { backupSqliteStore, restoreSqliteStore } from '@qingmiao/event-store';
+import { backupSqliteStore, type CopyReport, restoreSqliteStore } from '@qingmiao/event-store';
 import { Role } from '@qingmiao/schema';
 import { Command, Option } from 'commander';
+import { sqliteStorePath } from './app.ts';
 import { mintToken, resolveAuthSecret } from './auth.ts';
-import { loadConfig } from './config.ts';
+import { loadConfig, type QingmiaoConfig } from './config.ts';
+import { configuredStore, exportLog, importLog, migrate } from './migrate.ts';
 import { rebuildReadModels } from './rebuild.ts';
 import { startServer } from './server.ts';
+
+/** The configured embedded store's file (`sqlite` or `sqlite:PATH`); backup and restore work on it only. */
+function embeddedStorePath(config: QingmiaoConfig = loadConfig()): string {
+  const path = sqliteStorePath(config);
+  if (path === undefined)
+    throw new Error('backup and restore work on the embedded store (QINGMIAO_EVENT_STORE=sqlite)');
+  return path;
+}
 
 const program = new Command('qingmiao').description('Qingmiao 青苗: campaign tracker of the education bureau');
 
@@ -54,8 +64,7 @@ program
   .description('Copy the event store consistently while the server keeps running (SQLite online backup)')
   .requiredOption('--to <file>', 'the backup file to create')
   .action(async (options: { to: string }) => {
-    const config = loadConfig();
-    const { events } = await backupSqliteStore(join(config.dataDir, 'events.db'), options.to);
+    const { events } = await backupSqliteStore(embeddedStorePath(), options.to);
     process.stdout.write(`backed up ${events} events to ${options.to}\n`);
   });
 
@@ -65,9 +74,52 @@ program
   .requiredOption('--from <file>', 'a file made by `qingmiao backup`')
   .action(async (options: { from: string }) => {
     const config = loadConfig();
-    const { events } = await restoreSqliteStore(options.from, join(config.dataDir, 'events.db'));
+    const { events } = await restoreSqliteStore(options.from, embeddedStorePath(config));
     rmSync(join(config.dataDir, 'read-models'), { recursive: true, force: true });
     process.stdout.write(`restored ${events} events from ${options.from}; read models will be rebuilt at start\n`);
+  });
+
+function progress(report: CopyReport): void {
+  process.stderr.write(`\rchecked ${report.skipped}, copied ${report.copied} events`);
+}
+
+program
+  .command('migrate')
+  .description('Copy the whole log to another store (same ids, order, metadata), resumable, verified at the end')
+  .requiredOption('--from <store>', 'sqlite:PATH, esdb://… or kurrentdb://…')
+  .requiredOption('--to <store>', 'sqlite:PATH, esdb://… or kurrentdb://… (empty, or holding an interrupted copy)')
+  .action(async (options: { from: string; to: string }) => {
+    const { skipped, copied, digest } = await migrate(options.from, options.to, progress);
+    process.stdout.write(
+      `\nmigrated ${digest.events} events (${skipped} already there, ${copied} copied), sha256 ${digest.sha256}\n` +
+        'instances on the new store start with fresh read models (remove their read-models folder)\n',
+    );
+  });
+
+program
+  .command('export')
+  .description('Write the log as JSON Lines, one event per line in log order (backups, audits)')
+  .requiredOption('--to <file>', 'the .jsonl file to create')
+  .option('--from <store>', 'sqlite:PATH, esdb://… or kurrentdb://… (default: the configured store)')
+  .action(async (options: { to: string; from?: string }) => {
+    const digest = await exportLog(options.from ?? configuredStore(loadConfig()), options.to);
+    process.stdout.write(`exported ${digest.events} events to ${options.to}, sha256 ${digest.sha256}\n`);
+  });
+
+program
+  .command('import')
+  .description('Append a JSON Lines export to a store (empty, or holding an interrupted import), verified at the end')
+  .requiredOption('--from <file>', 'a file made by `qingmiao export`')
+  .option('--to <store>', 'sqlite:PATH, esdb://… or kurrentdb://… (default: the configured store)')
+  .action(async (options: { from: string; to?: string }) => {
+    const { skipped, copied, digest } = await importLog(
+      options.from,
+      options.to ?? configuredStore(loadConfig()),
+      progress,
+    );
+    process.stdout.write(
+      `\nimported ${digest.events} events (${skipped} already there, ${copied} copied), sha256 ${digest.sha256}\n`,
+    );
   });
 
 await program.parseAsync();

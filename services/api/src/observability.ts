@@ -31,8 +31,8 @@ export function createMetrics(store: EventStore, readSide: () => ReadSide): Metr
     registers: [registry],
   });
   new Gauge({
-    name: 'qingmiao_projection_lag_events',
-    help: 'Events in the log not yet applied to the serving read models',
+    name: 'qingmiao_projection_lag',
+    help: 'Log positions not yet applied to the serving read models (events on the embedded store, bytes on KurrentDB)',
     registers: [registry],
     async collect() {
       const head = await store.headPosition();

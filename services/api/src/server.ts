@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { withoutCredentials } from '@qingmiao/event-store';
 import { createQingmiao, type Qingmiao } from './app.ts';
 import type { QingmiaoConfig } from './config.ts';
 import { createLogger } from './observability.ts';
@@ -22,7 +23,10 @@ export async function startServer(config: QingmiaoConfig): Promise<RunningServer
   });
   const { port } = server.address() as AddressInfo;
   const url = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}`;
-  logger.info({ url, dataDir: config.dataDir, eventStore: config.eventStore }, `Qingmiao listening on ${url}/graphql`);
+  logger.info(
+    { url, dataDir: config.dataDir, eventStore: withoutCredentials(config.eventStore) },
+    `Qingmiao listening on ${url}/graphql`,
+  );
   return {
     qingmiao,
     server,

@@ -1,5 +1,22 @@
 export { DuplicateEventIds, WrongExpectedVersion } from './errors.ts';
 export {
+  isKurrentDbConnectionString,
+  KurrentDbEventStore,
+  type KurrentDbEventStoreOptions,
+  toClientConnectionString,
+  withoutCredentials,
+} from './kurrentdb-event-store.ts';
+export {
+  type CopyReport,
+  copyLog,
+  digestLog,
+  type LogDigest,
+  type LogEntry,
+  readJsonLines,
+  readLog,
+  writeJsonLines,
+} from './log-transfer.ts';
+export {
   type AppendResult,
   comparePositions,
   type EventStore,
