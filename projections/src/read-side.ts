@@ -20,6 +20,7 @@ export interface RebuildReport {
 }
 
 const CURRENT = 'CURRENT';
+const MEMO_ENTRIES = 256;
 /** How long a replaced generation stays open for queries that started before the switch. */
 const RETIRE_AFTER_MS = 5000;
 
@@ -36,6 +37,8 @@ export class ReadSide {
   #rebuilding: Promise<RebuildReport> | undefined;
   readonly #retired = new Set<string>();
   readonly #listeners = new Set<AdvanceListener>();
+  /** Answers computed at the current position: valid until the projections apply another batch. */
+  readonly #memo = new Map<string, unknown>();
 
   constructor(options: ReadSideOptions) {
     this.#options = options;
@@ -98,11 +101,24 @@ export class ReadSide {
     this.#point(generation);
     this.#runner = next;
     this.#read = new ReadModels(next.db);
+    this.#memo.clear();
     this.#generation = generation;
     await previous.runner.stop(RETIRE_AFTER_MS);
     this.#retired.add(previous.generation);
     setTimeout(() => this.#remove(previous.generation), RETIRE_AFTER_MS + 1000).unref();
     return { generation, position: next.position, durationMs: performance.now() - started };
+  }
+
+  /**
+   * The answer to an expensive query (participation figures) at the current log position: computed once, served
+   * from memory until the read models change. Dashboards polling the same figures then cost nothing.
+   */
+  memo<T>(key: string, compute: (read: ReadModels) => T): T {
+    if (this.#memo.has(key)) return this.#memo.get(key) as T;
+    const value = compute(this.#read);
+    if (this.#memo.size >= MEMO_ENTRIES) this.#memo.clear();
+    this.#memo.set(key, value);
+    return value;
   }
 
   /** Listens to whichever generation is serving. */
@@ -121,6 +137,7 @@ export class ReadSide {
     });
     runner.onAdvance((campaigns, position) => {
       if (runner !== this.#runner) return;
+      this.#memo.clear();
       for (const listener of this.#listeners) listener(campaigns, position);
     });
     return runner;

@@ -155,7 +155,7 @@ export class ProjectionRunner {
             const campaigns = this.#apply(message.events);
             const last = message.events.at(-1);
             if (last) this.#advance(last.position);
-            if (last && this.#caughtUp) for (const listener of this.#listeners) listener(campaigns, last.position);
+            if (last) for (const listener of this.#listeners) listener(campaigns, last.position);
           }
         } catch (error) {
           this.#failure = error;

@@ -216,6 +216,8 @@ export class CommandRunner {
 }
 
 function encode(event: DomainEvent, meta: CommandMeta, now: string): EventToAppend {
+  // A decider bug must fail the command, never store an event its own readers would refuse.
+  catalogue.decode({ type: event.type, data: event.data, schemaVersion: catalogue.versionOf(event.type) });
   const { actor, correlationId, causationId } = meta;
   return {
     id: randomUUID(),

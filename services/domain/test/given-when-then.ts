@@ -13,8 +13,9 @@ type ErrorClass = abstract new (...args: never[]) => Error;
 
 /**
  * Decider tests in the Emmett style: `given(decider, events).when(command, context?).then(events)` or
- * `.thenThrows(ErrorClass, messagePart?)`. The given events are folded with `evolve` from the initial state; the
- * context defaults to an organizer acting at NOW. Expected events are also checked against the event catalogue.
+ * `.thenThrows(ErrorClass, messagePart?)`, where a RegExp part must match the message (see `onField`). The given
+ * events are folded with `evolve` from the initial state; the context defaults to an organizer acting at NOW.
+ * Expected events are also checked against the event catalogue.
  */
 export function given<State, Command, Event extends DomainEvent>(
   decider: Decider<State, Command, Event>,
@@ -35,7 +36,7 @@ export function given<State, Command, Event extends DomainEvent>(
             expect(catalogue.decode({ ...stored, schemaVersion: catalogue.versionOf(event.type) })).toEqual(event);
           }
         },
-        thenThrows(type: ErrorClass, messagePart?: string): void {
+        thenThrows(type: ErrorClass, messagePart?: string | RegExp): void {
           let outcome: { events: readonly Event[] } | { error: unknown };
           try {
             outcome = { events: decide() };
@@ -47,9 +48,16 @@ export function given<State, Command, Event extends DomainEvent>(
           }
           const thrown = outcome.error;
           expect(thrown).toBeInstanceOf(type);
-          if (messagePart !== undefined) expect((thrown as Error).message).toContain(messagePart);
+          const message = (thrown as Error).message;
+          if (typeof messagePart === 'string') expect(message).toContain(messagePart);
+          else if (messagePart) expect(message).toMatch(messagePart);
         },
       };
     },
   };
+}
+
+/** Matches an InvalidInput refusing exactly `field` (its message is `${field}: …`), not merely one containing it. */
+export function onField(field: string): RegExp {
+  return new RegExp(`^${field.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: `);
 }

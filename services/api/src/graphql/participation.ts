@@ -1,5 +1,5 @@
 import { InvalidInput } from '@qingmiao/domain';
-import type { ParticipationRow } from '@qingmiao/projections';
+import type { ParticipationRow, ReadModels } from '@qingmiao/projections';
 import { ParticipationGrouping, type Prize, Year } from '@qingmiao/schema';
 import { builder, PrizeEnum } from './builder.ts';
 
@@ -81,12 +81,14 @@ builder.queryFields((t) => ({
       asOf: t.arg({ type: 'DateTime', description: 'The figures as they were at that moment (replaying the log).' }),
       rankBy: t.arg({ type: ParticipationMetric, description: 'Sort by this figure, highest first, with ranks.' }),
     },
-    resolve: async (_root, args, { read, history }) => {
+    resolve: async (_root, args, { readSide, history }) => {
       const year = Year.safeParse(args.year);
       if (!year.success) throw new InvalidInput('year', year.error.issues[0]?.message ?? 'is invalid');
       const campaignId = args.campaignId ? String(args.campaignId) : undefined;
-      const query = (models: typeof read) => models.participation(year.data, args.groupBy, campaignId);
-      const rows = args.asOf ? await history.query(new Date(args.asOf), query) : query(read);
+      const query = (models: ReadModels) => models.participation(year.data, args.groupBy, campaignId);
+      const rows = args.asOf
+        ? await history.query(new Date(args.asOf), query)
+        : readSide.memo(`participation:${year.data}:${args.groupBy}:${campaignId ?? ''}`, query);
       return rank(rows, args.rankBy);
     },
   }),

@@ -38,13 +38,15 @@ export function reportRoutes(secret: Uint8Array, readSide: ReadSide, history: As
     return undefined;
   };
 
-  const figures = async <T>(asOf: string | undefined, read: (models: ReadModels) => T): Promise<T> =>
-    asOf ? history.query(new Date(asOf), read) : read(readSide.read);
+  const figures = async <T>(key: string, asOf: string | undefined, read: (models: ReadModels) => T): Promise<T> =>
+    asOf ? history.query(new Date(asOf), read) : readSide.memo(key, read);
 
   router.get('/participation.csv', async (req, res) => {
     const query = parse(req, res);
     if (!query) return;
-    const rows = await figures(query.asOf, (m) => m.participation(query.year, query.groupBy, query.campaignId));
+    const rows = await figures(`csv:${JSON.stringify(query)}`, query.asOf, (m) =>
+      m.participation(query.year, query.groupBy, query.campaignId),
+    );
     res
       .type('text/csv; charset=utf-8')
       .attachment(`participation-${query.year}-${query.groupBy.toLowerCase()}.csv`)
@@ -54,7 +56,7 @@ export function reportRoutes(secret: Uint8Array, readSide: ReadSide, history: As
   router.get('/participation.xlsx', async (req, res) => {
     const query = parse(req, res);
     if (!query) return;
-    const sheets = await figures(query.asOf, (m) =>
+    const sheets = await figures(`xlsx:${JSON.stringify(query)}`, query.asOf, (m) =>
       ParticipationGrouping.options.map((grouping) => ({
         grouping,
         rows: m.participation(query.year, grouping, query.campaignId),

@@ -52,9 +52,15 @@ function create(state: CampaignState, data: Definition): CampaignEvent[] {
   return [{ type: 'CampaignCreated', data }];
 }
 
-/** Shifts an ISO date-time by whole years, keeping its offset (2022-03-01T08:00+08:00 → 2023-03-01T08:00+08:00). */
+/**
+ * Shifts an ISO date-time by whole years, keeping its offset (2022-03-01T08:00+08:00 → 2023-03-01T08:00+08:00).
+ * 29 February becomes the 28th in a common year: `2023-02-29` is no date, and an event carrying it is unreadable.
+ */
 function shiftYears(dateTime: string, years: number): string {
-  return dateTime.replace(/^(\d{4})/, (year) => String(Number(year) + years).padStart(4, '0'));
+  const year = Number(dateTime.slice(0, 4)) + years;
+  const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+  const rest = !leap && dateTime.startsWith('-02-29', 4) ? `-02-28${dateTime.slice(10)}` : dateTime.slice(4);
+  return `${String(year).padStart(4, '0')}${rest}`;
 }
 
 export function decideLifecycle(command: LifecycleCommand, state: CampaignState): CampaignEvent[] {
