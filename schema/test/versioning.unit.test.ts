@@ -188,6 +188,13 @@ describe("Qingmiao's event catalogue", () => {
     expect(readEvent({ type: 'SomethingNew', data: {}, metadata: { ...METADATA, schemaVersion: 1 } })).toBeUndefined();
     expect(() => readEvent({ type: 'CampaignOpened', data: { campaignId: 'x' }, metadata: METADATA })).toThrow();
   });
+
+  it('reads an unknown type as undefined also when a newer version wrote metadata this one cannot read', () => {
+    const newer = { ...METADATA, role: 'auditor', schemaVersion: 7 };
+    expect(readEvent({ type: 'AuditNoteAdded', data: {}, metadata: newer })).toBeUndefined();
+    expect(readEvent({ type: 'AuditNoteAdded', data: {}, metadata: 'not even an object' })).toBeUndefined();
+    expect(() => readEvent({ type: 'CampaignOpened', data: { campaignId: 'x' }, metadata: newer })).toThrow();
+  });
 });
 
 describe('command input schemas', () => {

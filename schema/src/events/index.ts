@@ -20,12 +20,17 @@ export type DomainEvent = EventUnion<typeof schemas>;
 export type EventType = DomainEvent['type'];
 export type EventOf<T extends EventType> = Extract<DomainEvent, { type: T }>;
 
-/** A stored event read back in its current shape with its metadata; `undefined` for an unknown type. */
+/**
+ * A stored event read back in its current shape with its metadata; `undefined` for an unknown type. The type is
+ * checked first: an event a newer version wrote may also carry metadata this version cannot read (a new role, say),
+ * and must still be skipped rather than stop whoever reads the log.
+ */
 export function readEvent(stored: {
   readonly type: string;
   readonly data: unknown;
   readonly metadata: unknown;
 }): { readonly event: DomainEvent; readonly metadata: EventMetadata } | undefined {
+  if (!events.has(stored.type)) return undefined;
   const metadata = EventMetadata.parse(stored.metadata);
   const event = events.decode({ type: stored.type, data: stored.data, schemaVersion: metadata.schemaVersion });
   return event && { event, metadata };

@@ -1,0 +1,73 @@
+/**
+ * The bare Node `http` baselines of the HTTP benchmarks, run as a child process like the Qingmiao server:
+ *
+ * - `static <file>`: answers every request, after reading its body, with the bytes of `file` as JSON (the
+ *   precomputed answer of a GraphQL query).
+ * - `insert <db>`: parses the JSON body and stores it durably as one row of an `events`-shaped table (WAL,
+ *   synchronous=FULL, one transaction per request), then answers with a small JSON document.
+ *
+ * Prints `{"url": …}` once listening on 127.0.0.1 (a port of the OS's choosing).
+ */
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { createServer, type IncomingMessage } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import Database from 'better-sqlite3';
+
+const [mode, argument] = process.argv.slice(2);
+if ((mode !== 'static' && mode !== 'insert') || !argument) {
+  process.stderr.write('usage: bare-server.ts static <file> | insert <db>\n');
+  process.exit(2);
+}
+
+function body(request: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => resolve(Buffer.concat(chunks)));
+    request.on('error', reject);
+  });
+}
+
+let handle: (input: Buffer) => Buffer;
+if (mode === 'static') {
+  const answer = readFileSync(argument);
+  handle = () => answer;
+} else {
+  const db = new Database(argument);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = FULL');
+  db.exec(`CREATE TABLE IF NOT EXISTS events (
+    position INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, stream TEXT NOT NULL, revision INTEGER NOT NULL,
+    type TEXT NOT NULL, data TEXT NOT NULL, metadata TEXT NOT NULL, created TEXT NOT NULL, UNIQUE (stream, revision))`);
+  const insert = db.prepare(
+    'INSERT INTO events (id, stream, revision, type, data, metadata, created) VALUES (?, ?, ?, ?, ?, ?, ?)',
+  );
+  let revision = 0;
+  const store = db.transaction((data: string, metadata: string) => {
+    const id = randomUUID();
+    insert.run(id, 'bare', revision++, 'EntrySubmitted', data, metadata, new Date().toISOString());
+    return id;
+  });
+  handle = (input) => {
+    const parsed = JSON.parse(input.toString('utf8')) as { variables?: { input?: unknown } };
+    const id = store.immediate(JSON.stringify(parsed.variables?.input ?? {}), JSON.stringify({ at: Date.now() }));
+    return Buffer.from(JSON.stringify({ data: { submitEntry: { id } } }));
+  };
+}
+
+const server = createServer(async (request, response) => {
+  try {
+    const answer = handle(await body(request));
+    response.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': answer.length });
+    response.end(answer);
+  } catch (error) {
+    response.writeHead(500, { 'content-type': 'text/plain' });
+    response.end(String(error));
+  }
+});
+server.listen(0, '127.0.0.1', () => {
+  const { port } = server.address() as AddressInfo;
+  process.stdout.write(`${JSON.stringify({ url: `http://127.0.0.1:${port}` })}\n`);
+});
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => server.close(() => process.exit(0)));

@@ -1,0 +1,163 @@
+/**
+ * Benchmark 6: what a growing log costs a running server. For each size the log is copied into a fresh data
+ * directory, the server (child process) starts and catches up, and then: `participation` latency, `participation
+ * (asOf:)` latency on its first call (a replay of the log up to that moment) and once cached, the server's RSS,
+ * and the files' sizes. The smallest log is the baseline of the ratios.
+ */
+import { mkdirSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { mintToken } from '@qingmiao/api';
+import { bytes, type Context, formatNumber, median, ms, percentile, ratio, type Section, table } from './harness.ts';
+import { secret } from './http-submit.ts';
+import { graphql } from './load.ts';
+import type { LogCache } from './log.ts';
+import { PARTICIPATION } from './participation-http.ts';
+import { type QingmiaoProcess, startQingmiao } from './processes.ts';
+
+const AS_OF = `query($year: Int!, $asOf: DateTime!) { participation(year: $year, groupBy: SCHOOL, asOf: $asOf) {
+  key label schools entries students participants retiredTeachers enrolled participationRate awards
+  awardsByPrize { prize count } lecturesDelivered audience } }`;
+
+interface Point {
+  readonly events: number;
+  readonly year: number;
+  readonly asOf: string;
+  readonly readySeconds: number;
+  readonly queryP50: number;
+  readonly queryP95: number;
+  readonly asOfFirst: number;
+  readonly asOfCached: number;
+  readonly asOfRepeats: number;
+  readonly rssReady: number;
+  readonly rssAfter: number;
+  readonly eventsFile: number;
+  readonly readModels: number;
+}
+
+function sizeOf(path: string): number {
+  const stat = statSync(path);
+  if (!stat.isDirectory()) return stat.size;
+  return readdirSync(path).reduce((total, name) => total + sizeOf(join(path, name)), 0);
+}
+
+async function timed(url: string, token: string, query: string, variables: Record<string, unknown>): Promise<number> {
+  const start = performance.now();
+  const answer = await graphql<{ participation: unknown[] }>(url, token, query, variables);
+  const elapsed = performance.now() - start;
+  if (answer.status !== 200 || answer.errors || answer.data?.participation.length !== 100) {
+    throw new Error(`query failed (${answer.status}): ${answer.raw.slice(0, 300)}`);
+  }
+  return elapsed;
+}
+
+async function measure(ctx: Context, logs: LogCache, events: number): Promise<Point> {
+  const dataDir = join(ctx.work, `growth-${events}`);
+  mkdirSync(dataDir, { recursive: true });
+  const log = await logs.copyTo(events, join(dataDir, 'events.db'));
+  const moment = new Date(log.at95);
+  const year = moment.getUTCFullYear();
+  const asOf = moment.toISOString();
+  let server: QingmiaoProcess | undefined;
+  try {
+    server = await startQingmiao(dataDir);
+    const rssReady = await server.rss();
+    const viewer = await mintToken(secret, { sub: 'bureau-leader', role: 'viewer' }, '4h');
+    for (let i = 0; i < 3; i++) await timed(server.url, viewer, PARTICIPATION, { year });
+    const samples: number[] = [];
+    for (let i = 0; i < 30; i++) samples.push(await timed(server.url, viewer, PARTICIPATION, { year }));
+    const asOfFirst = await timed(server.url, viewer, AS_OF, { year, asOf });
+    // Repeated calls should be answered from the as-of cache; when they are not (each one replays the log
+    // again), stop after 15 s so a large log does not take minutes per call.
+    const cached: number[] = [];
+    const repeatStart = performance.now();
+    while (cached.length < 10 && (cached.length === 0 || performance.now() - repeatStart < 15_000)) {
+      cached.push(await timed(server.url, viewer, AS_OF, { year, asOf }));
+    }
+    const rssAfter = await server.rss();
+    const eventsFile = sizeOf(join(dataDir, 'events.db')) + sizeOfMaybe(join(dataDir, 'events.db-wal'));
+    const readModels = sizeOf(join(dataDir, 'read-models'));
+    const point: Point = {
+      events,
+      year,
+      asOf,
+      readySeconds: server.readyMs / 1000,
+      queryP50: median(samples),
+      queryP95: percentile(samples, 95),
+      asOfFirst,
+      asOfCached: median(cached),
+      asOfRepeats: cached.length,
+      rssReady,
+      rssAfter,
+      eventsFile,
+      readModels,
+    };
+    ctx.log(
+      `growth ${formatNumber(events)}: ready in ${point.readySeconds.toFixed(1)} s, participation p50 ${ms(point.queryP50)}, as-of first ${ms(asOfFirst)}, cached ${ms(point.asOfCached)}, RSS ${bytes(rssAfter)}`,
+    );
+    return point;
+  } finally {
+    await server?.stop();
+  }
+}
+
+function sizeOfMaybe(path: string): number {
+  try {
+    return statSync(path).size;
+  } catch {
+    return 0;
+  }
+}
+
+export async function growthBenchmark(ctx: Context, logs: LogCache): Promise<Section> {
+  const points: Point[] = [];
+  for (const events of ctx.mode.growthSizes) points.push(await measure(ctx, logs, events));
+  const base = points[0] as Point;
+  const cell = (value: number, baseline: number, format: (v: number) => string) =>
+    `${format(value)} (${ratio(value, baseline)})`;
+  const rows = points.map((p) => [
+    formatNumber(p.events),
+    `${p.year} / ${p.asOf.slice(0, 16)}Z`,
+    cell(p.readySeconds, base.readySeconds, (v) => `${formatNumber(v, 1)} s`),
+    cell(p.queryP50, base.queryP50, ms),
+    ms(p.queryP95),
+    cell(p.asOfFirst, base.asOfFirst, ms),
+    `${cell(p.asOfCached, base.asOfCached, ms)}, ${p.asOfRepeats} call${p.asOfRepeats === 1 ? '' : 's'}`,
+    cell(p.rssReady, base.rssReady, bytes),
+    cell(p.rssAfter, base.rssAfter, bytes),
+    cell(p.eventsFile, base.eventsFile, bytes),
+    cell(p.readModels, base.readModels, bytes),
+  ]);
+  const markdown = [
+    `One server per size (child process, fresh data directory with a copy of the log). The queried year and the as-of moment are those of the event at 95 % of the log (the recent past), so the as-of replay covers 95 % of the log. \`participation(year, groupBy: SCHOOL)\`: 3 warm-up then 30 sequential requests; \`participation(asOf:)\`: the first call, then the median of up to 10 repeated calls of the same moment (which the as-of cache should answer; fewer when each takes long, as a repeated call that replays again does). RSS from the server's own \`qingmiao_process_process_resident_memory_bytes\` on /metrics, after catch-up and after the as-of queries. Ratios against the ${formatNumber(base.events)}-event log.`,
+    '',
+    table(
+      [
+        'events',
+        'year / as of',
+        'start → ready',
+        'participation p50',
+        'p95',
+        'as-of first call',
+        'as-of repeated',
+        'RSS ready',
+        'RSS after as-of',
+        'events.db',
+        'read models',
+      ],
+      rows,
+    ),
+  ].join('\n');
+  const last = points.at(-1) as Point;
+  return {
+    title: '6. Cost as the log grows',
+    markdown,
+    headlines: [
+      {
+        benchmark: `6. growth to ${formatNumber(last.events)} events`,
+        figure: `participation p50 ${ms(last.queryP50)} (${ratio(last.queryP50, base.queryP50)} the ${formatNumber(base.events)} log), as-of first ${ms(last.asOfFirst)} / repeated ${ms(last.asOfCached)}, RSS ${bytes(last.rssAfter)}, start → ready ${formatNumber(last.readySeconds, 1)} s`,
+        goal: '(no goal: reported)',
+        met: undefined,
+      },
+    ],
+  };
+}

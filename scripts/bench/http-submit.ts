@@ -1,0 +1,228 @@
+/**
+ * Benchmark 3: `submitEntry` end to end over HTTP — GraphQL parsing and validation, authentication, the command
+ * (zod input, school lookup, decider, durable append with group commit) and read-your-writes (the answer waits
+ * for the projection) — with 50 concurrent clients against a server in a child process.
+ *
+ * Baseline: a bare Node `http` server (child process) that parses the same JSON body and stores it durably as one
+ * row (WAL, synchronous=FULL, one transaction per request): the cost of "a durable write over HTTP" without any of
+ * Qingmiao's machinery and without group commit.
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { mintToken } from '@qingmiao/api';
+import { SCHOOLS } from '../demo/taicang-data.ts';
+import { type Context, formatNumber, median, ms, rate, ratio, runsOf, type Section, table, yesNo } from './harness.ts';
+import { type LoadResult, load, mustGraphql } from './load.ts';
+import { AUTH_SECRET, type Child, RATE_LIMIT, startBare, startQingmiao } from './processes.ts';
+
+const CONNECTIONS = 50;
+const CAMPAIGNS_PER_ROUND = 10;
+
+const SUBMIT = 'mutation($input: SubmitEntryInput!) { submitEntry(input: $input) { id status } }';
+
+export const secret = new TextEncoder().encode(AUTH_SECRET);
+
+export function organizerToken(): Promise<string> {
+  return mintToken(secret, { sub: 'bench-organizer', role: 'organizer' }, '4h');
+}
+
+async function registerSchools(url: string, token: string): Promise<void> {
+  for (let i = 0; i < SCHOOLS.length; i += 20) {
+    await Promise.all(
+      SCHOOLS.slice(i, i + 20).map((school) =>
+        mustGraphql(url, token, 'mutation($input: RegisterSchoolInput!) { registerSchool(input: $input) { id } }', {
+          input: { id: school.id, name: school.name, kind: school.kind, town: school.town },
+        }),
+      ),
+    );
+  }
+}
+
+async function openCampaigns(url: string, token: string, prefix: string): Promise<string[]> {
+  const ids = Array.from({ length: CAMPAIGNS_PER_ROUND }, (_, k) => `${prefix}-${k + 1}`);
+  const year = new Date().getFullYear();
+  for (const id of ids) {
+    await mustGraphql(url, token, 'mutation($input: CreateCampaignInput!) { createCampaign(input: $input) { id } }', {
+      input: {
+        id,
+        kind: 'ESSAY',
+        title: `基准测试征文 ${id}`,
+        year,
+        opensAt: new Date(Date.now() - 86_400_000).toISOString(),
+        closesAt: '2099-12-31T23:59:59+08:00',
+      },
+    });
+    await mustGraphql(url, token, 'mutation($id: ID!) { openCampaign(input: {id: $id}) { status } }', { id });
+  }
+  return ids;
+}
+
+/** Bodies for one load run: round-robin over the run's campaigns, the schools spread, every submissionId new. */
+function submissions(campaigns: readonly string[], tokens: ReadonlyMap<string, string>, tag: string) {
+  let n = 0;
+  return () => {
+    const i = n++;
+    const school = SCHOOLS[(i * 37) % SCHOOLS.length] as (typeof SCHOOLS)[number];
+    const body = JSON.stringify({
+      query: SUBMIT,
+      variables: {
+        input: {
+          submissionId: `${tag}-${i}`,
+          campaignId: campaigns[i % campaigns.length],
+          schoolId: school.id,
+          title: '爷爷的勋章',
+          advisor: '王老师',
+          participants: [{ name: '李小明', role: 'STUDENT', grade: '五年级', key: `${tag}-${i}` }],
+        },
+      },
+    });
+    return { body, headers: { authorization: `Bearer ${tokens.get(school.id)}` } };
+  };
+}
+
+async function entriesIn(url: string, token: string, campaigns: readonly string[]): Promise<number> {
+  let total = 0;
+  for (const id of campaigns) {
+    const data = await mustGraphql<{ campaign: { entryCount: number } }>(
+      url,
+      token,
+      'query($id: ID!) { campaign(id: $id) { entryCount } }',
+      { id },
+    );
+    total += data.campaign.entryCount;
+  }
+  return total;
+}
+
+export async function submitBenchmark(ctx: Context): Promise<Section> {
+  const { mode, work } = ctx;
+  const dataDir = join(work, 'submit-data');
+  mkdirSync(dataDir, { recursive: true });
+  const children: Child[] = [];
+  try {
+    const server = await startQingmiao(dataDir);
+    children.push(server);
+    const bare = await startBare('insert', join(work, 'bare-insert.db'));
+    children.push(bare);
+    const organizer = await organizerToken();
+    await registerSchools(server.url, organizer);
+    const tokens = new Map<string, string>();
+    for (const school of SCHOOLS) {
+      tokens.set(
+        school.id,
+        await mintToken(secret, { sub: `teacher-${school.id}`, role: 'school', schoolId: school.id }, '4h'),
+      );
+    }
+
+    const target = (url: string) => `${url}/graphql`;
+    // Warm-up (not recorded).
+    const warm = await openCampaigns(server.url, organizer, 'bench-warm');
+    await load({
+      url: target(server.url),
+      connections: CONNECTIONS,
+      seconds: 2,
+      next: submissions(warm, tokens, 'warm'),
+    });
+    await load({
+      url: target(bare.url),
+      connections: CONNECTIONS,
+      seconds: 2,
+      next: submissions(warm, tokens, 'warm'),
+    });
+
+    const qingmiao: LoadResult[] = [];
+    const baseline: LoadResult[] = [];
+    const committed: number[] = [];
+    for (let round = 0; round < mode.runs; round++) {
+      const campaigns = await openCampaigns(server.url, organizer, `bench-r${round + 1}`);
+      const runQ = async () => {
+        qingmiao.push(
+          await load({
+            url: target(server.url),
+            connections: CONNECTIONS,
+            seconds: mode.loadSeconds,
+            next: submissions(campaigns, tokens, `r${round + 1}`),
+          }),
+        );
+        committed.push(await entriesIn(server.url, organizer, campaigns));
+      };
+      const runB = async () => {
+        baseline.push(
+          await load({
+            url: target(bare.url),
+            connections: CONNECTIONS,
+            seconds: mode.loadSeconds,
+            next: submissions(campaigns, tokens, `b${round + 1}`),
+          }),
+        );
+      };
+      if (round % 2 === 0) {
+        await runQ();
+        await runB();
+      } else {
+        await runB();
+        await runQ();
+      }
+      const q = qingmiao.at(-1) as LoadResult;
+      const b = baseline.at(-1) as LoadResult;
+      ctx.log(
+        `submitEntry round ${round + 1}/${mode.runs}: qingmiao ${rate(q.perSecond)} req/s p99 ${ms(q.p99)} (${q.ok} ok, ${committed.at(-1)} entries), bare ${rate(b.perSecond)} req/s p99 ${ms(b.p99)}`,
+      );
+    }
+
+    const med = (results: LoadResult[], pick: (r: LoadResult) => number) => median(results.map(pick));
+    const qRate = med(qingmiao, (r) => r.perSecond);
+    const bRate = med(baseline, (r) => r.perSecond);
+    const qP99 = med(qingmiao, (r) => r.p99);
+    const failed = qingmiao.reduce((n, r) => n + r.non2xx + r.errors + r.timeouts, 0);
+    const ok = qingmiao.reduce((n, r) => n + r.ok, 0);
+    const entries = committed.reduce((n, c) => n + c, 0);
+    const statuses = qingmiao.flatMap((r) => Object.entries(r.statuses).map(([code, n]) => `${code}×${n}`));
+    const row = (name: string, results: LoadResult[], versus: string): string[] => [
+      name,
+      rate(med(results, (r) => r.perSecond)),
+      runsOf(results.map((r) => r.perSecond)),
+      ms(med(results, (r) => r.p50)),
+      ms(med(results, (r) => r.p95)),
+      ms(med(results, (r) => r.p99)),
+      runsOf(
+        results.map((r) => r.p99),
+        (v) => formatNumber(v, 1),
+      ),
+      formatNumber(results.reduce((n, r) => n + r.non2xx + r.errors + r.timeouts, 0)),
+      versus,
+    ];
+    const markdown = [
+      `${CONNECTIONS} concurrent clients (autocannon connections, one request in flight each) for ${mode.loadSeconds} s per run, ${mode.runs} runs, Qingmiao and baseline alternating. Each request submits a new entry (new \`submissionId\`) as one of the 100 schools (its own school token) to one of ${CAMPAIGNS_PER_ROUND} open ESSAY campaigns without an entry limit (fresh campaigns per run); the mutation answers \`{ id status }\` once the entry is visible to queries. Server: \`npx tsx services/api/src/cli.ts serve\` with NODE_ENV=production, QINGMIAO_LOG_LEVEL=warn and QINGMIAO_RATE_LIMIT=${formatNumber(RATE_LIMIT)} (the per-token limiter still runs; its default of 1,200/min would refuse a load test). Latency is measured by the load generator in the same 2-core machine, so client and server share the CPUs.`,
+      '',
+      table(
+        ['server', 'req/s (median)', 'runs', 'p50', 'p95', 'p99', 'p99 runs (ms)', 'failed', 'vs bare'],
+        [
+          row('Qingmiao `submitEntry`', qingmiao, ratio(qRate, bRate)),
+          row('bare `http` + 1 durable row per request (synchronous=FULL)', baseline, '1.00×'),
+        ],
+      ),
+      '',
+      `Check: ${formatNumber(ok)} 2xx answers from Qingmiao, ${formatNumber(entries)} entries in its read models afterwards${entries < ok ? ` — **${formatNumber(ok - entries)} answers carried GraphQL errors**` : ' (every 2xx answer was an accepted entry; a few more may have been committed by requests still in flight when a run stopped)'}${statuses.length ? `; non-2xx: ${statuses.join(', ')}` : ''}.`,
+      '',
+      table(
+        ['goal', 'figure', 'result'],
+        [['p99 ≤ 25 ms at 50 clients', ms(qP99), yesNo(qP99 <= 25 && failed === 0 && entries >= ok)]],
+      ),
+    ].join('\n');
+    return {
+      title: '3. `submitEntry` over HTTP, 50 clients',
+      markdown,
+      headlines: [
+        {
+          benchmark: '3. submitEntry over HTTP, 50 clients',
+          figure: `${rate(qRate)} req/s, p50 ${ms(med(qingmiao, (r) => r.p50))}, p95 ${ms(med(qingmiao, (r) => r.p95))}, p99 ${ms(qP99)} (${ratio(qRate, bRate)} the bare durable server's req/s)`,
+          goal: 'p99 ≤ 25 ms',
+          met: qP99 <= 25 && failed === 0 && entries >= ok,
+        },
+      ],
+    };
+  } finally {
+    for (const child of children) await child.stop();
+  }
+}

@@ -1,0 +1,198 @@
+/**
+ * Child processes of the HTTP benchmarks: the Qingmiao server (`npx tsx services/api/src/cli.ts serve`) and the
+ * bare Node `http` baselines (`bare-server.ts`), each in its own process group on 127.0.0.1, stopped by group id.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { ROOT, sleep } from './harness.ts';
+
+export const AUTH_SECRET = 'qingmiao-benchmark-secret-0123456789abcdef';
+export const RATE_LIMIT = 100_000_000;
+
+/** Process groups started by this run; killed if the run dies. */
+const groups = new Set<number>();
+process.once('exit', () => {
+  for (const pgid of groups) {
+    try {
+      process.kill(-pgid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+});
+
+export interface Child {
+  readonly url: string;
+  readonly pid: number;
+  stderr(): string;
+  stop(): Promise<void>;
+}
+
+/** A port the OS has just handed out and released: QINGMIAO_PORT=0 works, but at log level warn nothing prints it. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+      );
+    });
+  });
+}
+
+function startGroup(
+  command: string,
+  args: readonly string[],
+  env: NodeJS.ProcessEnv,
+): { child: ChildProcess; stderr: () => string; exited: Promise<number | null> } {
+  const child = spawn(command, args, { cwd: ROOT, detached: true, stdio: ['ignore', 'pipe', 'pipe'], env });
+  if (child.pid === undefined) throw new Error(`${command} did not start`);
+  const pid = child.pid;
+  groups.add(pid);
+  let stderr = '';
+  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
+    stderr = (stderr + chunk).slice(-20_000);
+  });
+  const exited = new Promise<number | null>((resolve) =>
+    child.once('exit', (code) => {
+      resolve(code);
+    }),
+  );
+  return { child, stderr: () => stderr, exited };
+}
+
+async function stopGroup(pid: number, exited: Promise<number | null>): Promise<void> {
+  try {
+    process.kill(-pid, 'SIGTERM');
+  } catch {
+    groups.delete(pid);
+    return;
+  }
+  const done = await Promise.race([exited.then(() => true), sleep(15_000).then(() => false)]);
+  // The tsx wrapper forwards SIGTERM; give the server its clean shutdown, then make sure the whole group is gone.
+  await sleep(done ? 200 : 0);
+  try {
+    process.kill(-pid, 'SIGKILL');
+  } catch {
+    // gone
+  }
+  groups.delete(pid);
+}
+
+async function waitFor(
+  url: string,
+  deadlineMs: number,
+  what: string,
+  exited: Promise<number | null>,
+  stderr: () => string,
+): Promise<void> {
+  let gone = false;
+  void exited.then(() => {
+    gone = true;
+  });
+  const deadline = Date.now() + deadlineMs;
+  for (;;) {
+    if (gone) throw new Error(`${what}: the process exited\n${stderr()}`);
+    try {
+      const response = await fetch(url);
+      await response.arrayBuffer();
+      if (response.ok) return;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) throw new Error(`${what}: not ready after ${deadlineMs} ms\n${stderr()}`);
+    await sleep(50);
+  }
+}
+
+export interface QingmiaoProcess extends Child {
+  /** Milliseconds from spawn until /healthz answered and until /readyz said the read models caught up. */
+  readonly listeningMs: number;
+  readonly readyMs: number;
+  /** Resident set size of the server process as it reports it on /metrics. */
+  rss(): Promise<number>;
+}
+
+/** Starts `npx tsx services/api/src/cli.ts serve` on `dataDir` and waits until it is ready (caught up). */
+export async function startQingmiao(dataDir: string, readyTimeoutMs = 20 * 60_000): Promise<QingmiaoProcess> {
+  const port = await freePort();
+  // `--profile DIR` on the bench command line: the server runs as `node --cpu-prof --import tsx …` (the flag is not
+  // allowed in NODE_OPTIONS) and writes a V8 CPU profile into DIR when it stops.
+  const profileDir = process.env.QINGMIAO_BENCH_PROFILE_DIR;
+  const cli = join('services', 'api', 'src', 'cli.ts');
+  const [command, args] = profileDir
+    ? [process.execPath, ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, '--import', 'tsx', cli, 'serve']]
+    : ['npx', ['tsx', cli, 'serve']];
+  const started = performance.now();
+  const { child, stderr, exited } = startGroup(command, args, {
+    ...process.env,
+    NODE_ENV: 'production',
+    QINGMIAO_PORT: String(port),
+    QINGMIAO_HOST: '127.0.0.1',
+    QINGMIAO_DATA_DIR: dataDir,
+    QINGMIAO_AUTH_SECRET: AUTH_SECRET,
+    QINGMIAO_LOG_LEVEL: 'warn',
+    // The per-token limit (default 1200/min) would answer a load test with 429s: raised, still in the request path.
+    QINGMIAO_RATE_LIMIT: String(RATE_LIMIT),
+  });
+  const pid = child.pid as number;
+  const url = `http://127.0.0.1:${port}`;
+  try {
+    await waitFor(`${url}/healthz`, 120_000, 'qingmiao /healthz', exited, stderr);
+    const listeningMs = performance.now() - started;
+    await waitFor(`${url}/readyz`, readyTimeoutMs, 'qingmiao /readyz', exited, stderr);
+    const readyMs = performance.now() - started;
+    return {
+      url,
+      pid,
+      listeningMs,
+      readyMs,
+      stderr,
+      stop: () => stopGroup(pid, exited),
+      async rss() {
+        const text = await (await fetch(`${url}/metrics`)).text();
+        const line = text.split('\n').find((l) => /^qingmiao_\w*resident_memory_bytes /.test(l));
+        return line ? Number(line.split(' ')[1]) : Number.NaN;
+      },
+    };
+  } catch (error) {
+    await stopGroup(pid, exited);
+    throw error;
+  }
+}
+
+/** Starts `bare-server.ts` in one of its modes; it prints `{"url": …}` once listening. */
+export async function startBare(mode: 'static' | 'insert', argument: string): Promise<Child> {
+  const { child, stderr, exited } = startGroup(
+    'npx',
+    ['tsx', join('scripts', 'bench', 'bare-server.ts'), mode, argument],
+    {
+      ...process.env,
+      NODE_ENV: 'production',
+    },
+  );
+  const pid = child.pid as number;
+  try {
+    const url = await new Promise<string>((resolve, reject) => {
+      const lines = createInterface({ input: child.stdout as NodeJS.ReadableStream });
+      lines.on('line', (line) => {
+        try {
+          const parsed = JSON.parse(line) as { url?: unknown };
+          if (typeof parsed.url === 'string') resolve(parsed.url);
+        } catch {
+          // not ours
+        }
+      });
+      void exited.then((code) => reject(new Error(`bare server exited (${code})\n${stderr()}`)));
+      setTimeout(() => reject(new Error(`bare server not listening\n${stderr()}`)), 60_000).unref();
+    });
+    return { url, pid, stderr, stop: () => stopGroup(pid, exited) };
+  } catch (error) {
+    await stopGroup(pid, exited);
+    throw error;
+  }
+}
