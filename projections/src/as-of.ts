@@ -52,6 +52,8 @@ export class AsOfReplayer {
     if (final) {
       const result = read(models);
       this.#answers.set(cut, { models, bytes });
+      // An answer larger than the cache is not kept (nor disposed by it): close it here.
+      if (!this.#answers.has(cut)) models.close();
       return result;
     }
     try {
