@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { type EventToAppend, type JsonObject, SqliteEventStore } from '@qingmiao/event-store';
 import { type CampaignKind, events as catalogue, type DomainEvent, type Role, type SchoolKind } from '@qingmiao/schema';
 import Database from 'better-sqlite3';
+import { mulberry32 } from '../demo/random.ts';
 import { SCHOOLS } from '../demo/taicang-data.ts';
 
 export interface LogOptions {
@@ -42,18 +43,6 @@ interface Planned {
   readonly stream: string;
   readonly event: DomainEvent;
   readonly actor: { readonly sub: string; readonly role: Role; readonly schoolId?: string };
-}
-
-/** mulberry32: small, fast, good enough for plausible data. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const ORGANIZER = { sub: 'ggw-office', role: 'organizer' as const };
@@ -96,7 +85,7 @@ class Timeline {
 }
 
 function* years(options: LogOptions): Generator<Array<{ planned: Planned; at: number }>> {
-  const random = prng(options.seed ?? 2022);
+  const random = mulberry32(options.seed ?? 2022);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
   const int = (min: number, max: number) => min + Math.floor(random() * (max - min + 1));
   const hex = (n: number) => {

@@ -2,7 +2,7 @@
  * A small seeded PRNG (mulberry32) with the helpers the demo generator needs. Deterministic: the same seed gives the
  * same sequence on every platform. Not for anything secret.
  */
-function mulberry32(seed: number): () => number {
+export function mulberry32(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
