@@ -12,7 +12,7 @@ import { randomUUID } from 'node:crypto';
 import { copyFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { type EventToAppend, type JsonObject, SqliteEventStore } from '@qingmiao/event-store';
-import { type CampaignKind, events as catalogue, type DomainEvent, type Role, type SchoolKind } from '@qingmiao/schema';
+import { type CampaignKind, events as catalogue, type DomainEvent, type Role, SchoolKind } from '@qingmiao/schema';
 import Database from 'better-sqlite3';
 import { mulberry32 } from '../demo/random.ts';
 import { SCHOOLS } from '../demo/taicang-data.ts';
@@ -55,16 +55,7 @@ const SHOW_GENRES = ['合唱', '朗诵', '舞蹈', '情景剧', '器乐', '书�
 const TOPICS = ['百年党史中的太仓故事', '家风家训', '抗战中的江南', '新时代好少年', '红色诗词赏析', '劳动最光荣'];
 const VENUES = ['城厢镇东门社区', '沙溪镇老街社区', '浏河镇新闸村', '璜泾镇文化中心', '双凤镇新湖社区'];
 const ESSAY_KINDS: SchoolKind[] = ['PRIMARY', 'JUNIOR_HIGH', 'SENIOR_HIGH', 'NINE_YEAR', 'MIGRANT', 'SPECIAL'];
-const ALL_KINDS: SchoolKind[] = [
-  'KINDERGARTEN',
-  'PRIMARY',
-  'JUNIOR_HIGH',
-  'SENIOR_HIGH',
-  'NINE_YEAR',
-  'VOCATIONAL',
-  'SPECIAL',
-  'MIGRANT',
-];
+const ALL_KINDS: SchoolKind[] = [...SchoolKind.options];
 const KIND_CYCLE: CampaignKind[] = ['ESSAY', 'PERFORMANCE', 'ESSAY', 'LECTURE', 'ESSAY', 'EVALUATION', 'PERFORMANCE'];
 const PRIZES = ['FIRST', 'SECOND', 'THIRD', 'EXCELLENCE'] as const;
 const DAY = 86_400_000;

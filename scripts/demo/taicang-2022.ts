@@ -9,7 +9,7 @@
  * other campaigns have published their results.
  */
 import { weightedScore } from '@qingmiao/domain';
-import type { CampaignKind, Criterion, ParticipantRole, Prize, SchoolKind } from '@qingmiao/schema';
+import { type CampaignKind, type Criterion, type ParticipantRole, type Prize, SchoolKind } from '@qingmiao/schema';
 import { Random } from './random.ts';
 import {
   ADULT_GIVEN_NAMES,
@@ -513,16 +513,7 @@ function showRevision(entry: EntryDraft, _school: PlanSchool, people: SchoolPeop
 }
 
 function specs(enrollment: ReadonlyMap<string, number>): CampaignSpec[] {
-  const all: SchoolKind[] = [
-    'KINDERGARTEN',
-    'PRIMARY',
-    'JUNIOR_HIGH',
-    'SENIOR_HIGH',
-    'NINE_YEAR',
-    'VOCATIONAL',
-    'SPECIAL',
-    'MIGRANT',
-  ];
+  const all: SchoolKind[] = [...SchoolKind.options];
   return [
     {
       short: 'xunzhang',
