@@ -14,7 +14,15 @@ import {
   type SubmittedEntry,
 } from './client.ts';
 import { checkLog } from './log-file.ts';
-import { LONG, makeDataDir, removeDataDir, type ServerProcess, sleep, startServerProcess } from './server-process.ts';
+import {
+  killAll,
+  LONG,
+  makeDataDir,
+  removeDataDir,
+  type ServerProcess,
+  sleep,
+  startServerProcess,
+} from './server-process.ts';
 
 /**
  * Item 2 of issue 7: the server process killed with SIGKILL at a random moment of a submission burst, and started
@@ -59,7 +67,7 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  await server?.kill();
+  await killAll();
   removeDataDir(dataDir);
 });
 

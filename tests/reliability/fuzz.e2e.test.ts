@@ -322,6 +322,7 @@ const hostileString: Gen = fc.oneof(
     '<script>alert(1)</script>',
     '__proto__',
     'constructor',
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a template-injection probe, on purpose
     '${7*7}',
     '\n\t\r',
     'null',

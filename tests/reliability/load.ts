@@ -463,6 +463,16 @@ export async function followSubscription(
 
 const fixed = (ms: number) => (Number.isFinite(ms) ? ms.toFixed(1) : '–');
 
+/** A Markdown table laid out as the formatter (Biome) would: first column left, the others right-aligned. */
+function table(rows: readonly (readonly string[])[]): string[] {
+  const widths = (rows[0] ?? []).map((_, c) => Math.max(3, ...rows.map((row) => (row[c] ?? '').length)));
+  const line = (cells: readonly string[]) =>
+    `| ${cells.map((cell, c) => (c === 0 ? cell.padEnd(widths[c] ?? 0) : cell.padStart(widths[c] ?? 0))).join(' | ')} |`;
+  const rule = `| ${widths.map((width, c) => (c === 0 ? '-'.repeat(width) : `${'-'.repeat(width - 1)}:`)).join(' | ')} |`;
+  const [header, ...body] = rows;
+  return [line(header ?? []), rule, ...body.map(line)];
+}
+
 /** The figures of a run as printed and as written into BENCHMARKS.md. */
 export function describeLoad(report: LoadReport, setup: LoadSetup): string {
   const seconds = report.durationMs / 1000;
@@ -470,19 +480,36 @@ export function describeLoad(report: LoadReport, setup: LoadSetup): string {
   const q = report.queryLatencyMs;
   const statuses = [...report.statuses].map(([status, count]) => `${status}×${count}`).join(', ');
   const events = report.subscriptionEvents;
+  const rows = [
+    ['', 'count', 'per second', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms'],
+    ...(
+      [
+        ['submitEntry (school clients)', s],
+        ['participation (dashboards)', q],
+      ] as const
+    ).map(([name, p]) => [
+      name,
+      String(p.count),
+      (p.count / seconds).toFixed(0),
+      fixed(p.p50),
+      fixed(p.p95),
+      fixed(p.p99),
+      fixed(p.max),
+    ]),
+  ];
   return [
-    `| | count | per second | p50 ms | p95 ms | p99 ms | max ms |`,
-    `| --- | ---: | ---: | ---: | ---: | ---: | ---: |`,
-    `| submitEntry (school clients) | ${s.count} | ${(s.count / seconds).toFixed(0)} | ${fixed(s.p50)} | ${fixed(s.p95)} | ${fixed(s.p99)} | ${fixed(s.max)} |`,
-    `| participation (dashboards) | ${q.count} | ${(q.count / seconds).toFixed(0)} | ${fixed(q.p50)} | ${fixed(q.p95)} | ${fixed(q.p99)} | ${fixed(q.max)} |`,
+    ...table(rows),
     '',
-    `${setup.schools.length} school clients, ${setup.dashboardTokens.length} dashboards, ${setup.campaigns.length} campaigns, ` +
-      `${seconds.toFixed(1)} s. Acknowledged entries: ${report.acknowledged.size} (each found exactly once in the log); ` +
-      `retries with the same submissionId: ${report.retries}, of which ${report.cutOffs} after a first attempt cut off ` +
-      `on purpose within 100 ms and the rest after ${report.timeouts} timeouts and ${report.networkErrors} network ` +
-      `errors; acknowledged submissions sent again as if the answer had been lost: ${report.resends}, each answered ` +
-      `with the same entry. HTTP statuses: ${statuses}. ` +
-      `participationChanged notices per dashboard: min ${Math.min(...events)}, max ${Math.max(...events)}.`,
+    `- ${setup.schools.length} school clients, ${setup.dashboardTokens.length} dashboards, ` +
+      `${setup.campaigns.length} campaigns, ${seconds.toFixed(1)} s.`,
+    `- Acknowledged entries: ${report.acknowledged.size}, each found exactly once in the log (EntrySubmitted events ` +
+      'counted in events.db after the stop) and in the read models.',
+    `- Retries with the same submissionId: ${report.retries}, of which ${report.cutOffs} after a first attempt cut ` +
+      `off on purpose within 100 ms, the rest after ${report.timeouts} timeouts and ${report.networkErrors} network ` +
+      `errors. Acknowledged submissions sent again as if the answer had been lost: ${report.resends}, each answered ` +
+      'with the same entry.',
+    `- HTTP statuses: ${statuses}.`,
+    `- participationChanged notices per dashboard: min ${Math.min(...events)}, max ${Math.max(...events)}.`,
   ].join('\n');
 }
 

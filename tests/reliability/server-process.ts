@@ -1,11 +1,11 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { createHmac } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { mintToken } from '@qingmiao/api';
 import type { Role } from '@qingmiao/schema';
 
 /**
@@ -66,6 +66,33 @@ if (!holder[REGISTRY]) {
       }
     }
   });
+}
+
+/**
+ * A bearer token as the server expects it (JWT, HS256, `sub`, `role`, `schoolId` for schools, `exp`), made here with
+ * node:crypto rather than the server's own code, so that these tests need not load the API in their process.
+ */
+export function signToken(claims: { sub: string; role: Role; schoolId?: string | undefined }, ttlSeconds = 7_200) {
+  const part = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
+  const now = Math.floor(Date.now() / 1000);
+  const payload = { ...claims, iat: now, exp: now + ttlSeconds };
+  const unsigned = `${part({ alg: 'HS256', typ: 'JWT' })}.${part(payload)}`;
+  return `${unsigned}.${createHmac('sha256', RELIABILITY_SECRET).update(unsigned).digest('base64url')}`;
+}
+
+/**
+ * SIGKILLs every server process this test file started and has not seen exit, e.g. one whose start a timed-out
+ * test left behind (a worker ended by a signal runs no exit handler). For afterAll.
+ */
+export async function killAll(): Promise<void> {
+  for (const pgid of running) {
+    try {
+      process.kill(-pgid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+  await Promise.all([...running].map((pgid) => groupGone(pgid, 5_000)));
 }
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -215,15 +242,14 @@ async function startOnce(options: ProcessOptions, port: number): Promise<ServerP
     await sleep(50);
   }
 
-  const secret = new TextEncoder().encode(RELIABILITY_SECRET);
   return {
     url: loggedUrl ?? url,
     pid,
     dataDir: options.dataDir,
     logs,
     stderr: () => stderr,
-    token: (role, claims = {}) =>
-      mintToken(secret, { sub: claims.sub ?? `${role}-reliability`, role, schoolId: claims.schoolId }, '2h'),
+    token: async (role, claims = {}) =>
+      signToken({ sub: claims.sub ?? `${role}-reliability`, role, schoolId: claims.schoolId }),
     async stop() {
       if (exitCode === undefined) child.kill('SIGTERM');
       const code = await exited;

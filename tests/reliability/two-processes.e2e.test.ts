@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -14,7 +15,15 @@ import {
   type SubmittedEntry,
 } from './client.ts';
 import { checkLog } from './log-file.ts';
-import { LONG, makeDataDir, removeDataDir, type ServerProcess, sleep, startServerProcess } from './server-process.ts';
+import {
+  killAll,
+  LONG,
+  makeDataDir,
+  removeDataDir,
+  type ServerProcess,
+  sleep,
+  startServerProcess,
+} from './server-process.ts';
 
 /**
  * Item 3 of issue 7: two API processes on one SQLite event store file (QINGMIAO_EVENT_STORE=sqlite:PATH), each
@@ -40,7 +49,7 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  await Promise.all(servers.map((server) => server.kill()));
+  await killAll();
   for (const dir of [storeDir, ...dirs]) removeDataDir(dir);
 });
 
@@ -59,8 +68,7 @@ function codes(results: readonly GraphQLResult<unknown>[]): Record<string, numbe
 }
 
 describe('two API processes on one SQLite event store', () => {
-  it('keep data dirs apart: each has its own read models, neither has an events.db of its own', async () => {
-    const { existsSync } = await import('node:fs');
+  it('keep data dirs apart: each has its own read models, neither has an events.db of its own', () => {
     for (const dir of dirs) {
       expect(existsSync(join(dir, 'read-models', 'CURRENT'))).toBe(true);
       expect(existsSync(join(dir, 'events.db'))).toBe(false);

@@ -4,7 +4,14 @@ import { type EventToAppend, SqliteEventStore } from '@qingmiao/event-store';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { codeOf, dataOf, entryInput, graphql, Organizer, SUBMIT, type SubmittedEntry } from './client.ts';
 import { checkLog } from './log-file.ts';
-import { makeDataDir, removeDataDir, type ServerProcess, sleep, startServerProcess } from './server-process.ts';
+import {
+  killAll,
+  makeDataDir,
+  removeDataDir,
+  type ServerProcess,
+  sleep,
+  startServerProcess,
+} from './server-process.ts';
 
 /**
  * Item 7 of issue 7, its second half: events of types this version does not know (written by a newer version, here
@@ -21,7 +28,7 @@ beforeAll(async () => {
 }, 90_000);
 
 afterAll(async () => {
-  await server?.kill();
+  await killAll();
   removeDataDir(dataDir);
 });
 

@@ -1,5 +1,5 @@
 import { createServer, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { withoutCredentials } from '@qingmiao/event-store';
 import { createQingmiao, type Qingmiao } from './app.ts';
 import type { QingmiaoConfig } from './config.ts';
@@ -20,13 +20,7 @@ export async function startServer(config: QingmiaoConfig): Promise<RunningServer
   const logger = createLogger(config.logLevel);
   const qingmiao = createQingmiao(config, logger);
   const server = createServer(qingmiao.app);
-  // Subscription streams (SSE) never end by themselves; stop() closes them instead of waiting for their clients.
-  const streams = new Set<ServerResponse>();
-  server.on('request', (req, res) => {
-    if (!req.headers.accept?.includes('text/event-stream')) return;
-    streams.add(res);
-    res.once('close', () => streams.delete(res));
-  });
+  const connections = trackConnections(server);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, config.host, resolve);
@@ -44,11 +38,45 @@ export async function startServer(config: QingmiaoConfig): Promise<RunningServer
     async stop() {
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
-        server.closeIdleConnections();
-        // Clients of a subscription reconnect (to another instance, or to this one once it is back).
-        for (const stream of streams) stream.destroy();
+        connections.closeForStop();
       });
       await qingmiao.close();
+    },
+  };
+}
+
+/**
+ * What a stop must close for `server.close()` to finish: connections with no request in flight (Node's
+ * closeIdleConnections misses some, e.g. a keep-alive connection whose streamed response the client aborted, which
+ * then lingers until the client drops it), connections once their request in flight is answered, and subscription
+ * streams (SSE), which never end by themselves.
+ */
+function trackConnections(server: Server): { closeForStop(): void } {
+  const inFlight = new Map<Socket, number>();
+  const streams = new Set<ServerResponse>();
+  let stopping = false;
+  server.prependListener('connection', (socket: Socket) => {
+    inFlight.set(socket, 0);
+    socket.once('close', () => inFlight.delete(socket));
+  });
+  // Before the app's own listener, so that even a response ended at once is counted.
+  server.prependListener('request', (req, res: ServerResponse) => {
+    const socket = req.socket;
+    inFlight.set(socket, (inFlight.get(socket) ?? 0) + 1);
+    if (req.headers.accept?.includes('text/event-stream')) streams.add(res);
+    res.once('close', () => {
+      streams.delete(res);
+      const left = (inFlight.get(socket) ?? 1) - 1;
+      inFlight.set(socket, left);
+      if (stopping && left === 0) socket.end();
+    });
+  });
+  return {
+    closeForStop() {
+      stopping = true;
+      for (const [socket, requests] of inFlight) if (requests === 0) socket.destroy();
+      // Subscribers reconnect (to another instance, or to this one once it is back).
+      for (const stream of streams) stream.destroy();
     },
   };
 }
