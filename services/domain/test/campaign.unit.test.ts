@@ -1,4 +1,4 @@
-import { DEFAULT_RUBRIC, type EventOf, NestedId, SchoolKind, type SubmitEntryInput } from '@qingmiao/schema';
+import { NestedId, type SchoolKind, type SubmitEntryInput } from '@qingmiao/schema';
 import { describe, expect, it } from 'vitest';
 import { type CampaignCommand, type CampaignEvent, campaignDecider } from '../src/campaigns/campaign.ts';
 import { campaignIdOf, entryIdFor } from '../src/campaigns/entry-id.ts';
@@ -11,36 +11,13 @@ import {
   NotEligible,
   NotFound,
 } from '../src/errors.ts';
+import { CAMPAIGN, closed as closedIn, created, opened as openedIn } from './campaign-fixtures.ts';
 import { given, NOW, schoolActor } from './given-when-then.ts';
 
-const CAMPAIGN = 'medal-essay-2022';
-
-type Definition = EventOf<'CampaignCreated'>['data'];
 type CreateInput = Extract<CampaignCommand, { type: 'CreateCampaign' }>['input'];
 
-const definition = (overrides: Partial<Definition> = {}): Definition => ({
-  campaignId: CAMPAIGN,
-  kind: 'ESSAY',
-  title: '《勋章》读书征文',
-  theme: '',
-  year: 2022,
-  opensAt: '2022-03-01T00:00:00+08:00',
-  closesAt: '2022-06-30T23:59:59+08:00',
-  eligibleSchoolKinds: [...SchoolKind.options],
-  maxEntriesPerSchool: null,
-  targetSessions: null,
-  awardQuota: null,
-  rubric: DEFAULT_RUBRIC,
-  copiedFrom: null,
-  ...overrides,
-});
-
-const created = (overrides: Partial<Definition> = {}): CampaignEvent => ({
-  type: 'CampaignCreated',
-  data: definition(overrides),
-});
-const opened: CampaignEvent = { type: 'CampaignOpened', data: { campaignId: CAMPAIGN } };
-const closed: CampaignEvent = { type: 'CampaignClosed', data: { campaignId: CAMPAIGN } };
+const opened = openedIn();
+const closed = closedIn();
 
 const createCommand = (overrides: Partial<CreateInput> = {}): CampaignCommand => ({
   type: 'CreateCampaign',
