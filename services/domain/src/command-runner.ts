@@ -60,7 +60,9 @@ export interface SettledCommand {
  * The imperative shell around the deciders: load state, decide, append with the expected revision, retry on
  * conflict. Commands for the same stream queue up while an append is in flight and are then decided one after the
  * other against the evolving state and appended together, so a busy campaign costs one commit per batch instead of
- * one conflict-and-retry per command. Folded states are cached by stream and caught up by reading only newer events.
+ * one conflict-and-retry per command. Folded states are cached by stream; a command is decided on the cached state
+ * and the append's expected revision tells whether another writer moved the stream meanwhile, in which case only the
+ * newer events are read.
  */
 export class CommandRunner {
   readonly #store: EventStore;
@@ -78,13 +80,28 @@ export class CommandRunner {
     this.#onSettled = options.onSettled;
   }
 
-  /** The current state of a stream (possibly from cache, always caught up with the store). */
+  /**
+   * The current state of a stream (possibly from cache, caught up with the store). `settled` says when the facts
+   * the caller reads from a state can no longer change (e.g. a school's registration): a cached state it accepts is
+   * returned without asking the store.
+   */
   async load<State, Command, Event extends DomainEvent>(
     aggregate: Aggregate<State, Command, Event>,
     stream: string,
+    options: { readonly settled?: (state: State) => boolean } = {},
   ): Promise<Loaded<State>> {
     const cached = this.#cache.get(stream) as Loaded<State> | undefined;
-    let { state, revision, position } = cached ?? {
+    if (cached && options.settled?.(cached.state)) return cached;
+    return this.#catchUp(aggregate, stream, cached);
+  }
+
+  /** Folds the events newer than `known` (a state this runner folded or appended earlier) and caches the result. */
+  async #catchUp<State, Command, Event extends DomainEvent>(
+    aggregate: Aggregate<State, Command, Event>,
+    stream: string,
+    known: Loaded<State> | undefined,
+  ): Promise<Loaded<State>> {
+    let { state, revision, position } = known ?? {
       state: aggregate.decider.initialState,
       revision: -1,
       position: START,
@@ -98,7 +115,7 @@ export class CommandRunner {
       position = recorded.position;
     }
     const loaded = { state, revision, position };
-    if (newer.length > 0 || !cached) this.#cache.set(stream, loaded);
+    if (newer.length > 0 || !known) this.#cache.set(stream, loaded);
     return loaded;
   }
 
@@ -156,62 +173,81 @@ export class CommandRunner {
     }
   }
 
+  /**
+   * Decides first on the cached state without reading the stream: the append checks the expected revision, so a
+   * cache that another process made stale costs one conflict and a catch-up, never a wrong decision. A batch that
+   * appends nothing (refusals, repeats) has no such check, so its cached state is caught up before it is answered.
+   */
   async #process<State, Command, Event extends DomainEvent>(
     aggregate: Aggregate<State, Command, Event>,
     stream: string,
     batch: readonly Pending<Command>[],
   ): Promise<void> {
-    for (let attempt = 1; ; attempt++) {
-      let loaded: Loaded<State>;
-      try {
-        loaded = await this.load(aggregate, stream);
-      } catch (error) {
-        for (const pending of batch) pending.reject(error);
-        return;
-      }
-      const now = this.#now().toISOString();
-      let state = loaded.state;
-      const toAppend: EventToAppend[] = [];
-      const decided: Array<
-        { pending: Pending<Command>; appended: number } | { pending: Pending<Command>; error: unknown }
-      > = [];
-      for (const pending of batch) {
+    let loaded = this.#cache.get(stream) as Loaded<State> | undefined;
+    // Whether `loaded` was caught up with the store while this batch was being processed.
+    let current = false;
+    const catchUp = async (): Promise<Loaded<State>> => {
+      loaded = await this.#catchUp(aggregate, stream, loaded);
+      current = true;
+      return loaded;
+    };
+    try {
+      for (let attempt = 1; ; attempt++) {
+        const base = loaded ?? (await catchUp());
+        const { state, toAppend, settle } = this.#decide(aggregate, batch, base.state);
+        if (toAppend.length === 0) {
+          if (!current && (await catchUp()).revision !== base.revision) continue;
+          settle(base.position);
+          return;
+        }
         try {
-          const events = aggregate.decider.decide(pending.command, state, { actor: pending.meta.actor, now });
-          state = evolveAll(aggregate.decider, state, events);
-          for (const event of events) toAppend.push(encode(event, pending.meta, now));
-          decided.push({ pending, appended: events.length });
+          const result = await this.#store.append(stream, toAppend, {
+            expectedRevision: base.revision < 0 ? 'no_stream' : base.revision,
+          });
+          this.#cache.set(stream, { state, revision: result.nextExpectedRevision, position: result.position });
+          settle(result.position);
+          return;
         } catch (error) {
-          decided.push({ pending, error });
+          if (!(error instanceof WrongExpectedVersion) || attempt >= this.#maxAttempts) throw error;
         }
+        // A state caught up just before the append lost a race with another writer: back off before the next try.
+        if (current) await backoff(attempt);
+        await catchUp();
       }
-      const settle = (position: Position) => {
-        for (const outcome of decided) {
-          if ('error' in outcome) outcome.pending.reject(outcome.error);
-          else outcome.pending.resolve({ position, appended: outcome.appended });
-        }
-      };
-      if (toAppend.length === 0) {
-        settle(loaded.position);
-        return;
-      }
+    } catch (error) {
+      for (const pending of batch) pending.reject(error);
+    }
+  }
+
+  /** Decides the batch's commands one after the other against the evolving state. */
+  #decide<State, Command, Event extends DomainEvent>(
+    aggregate: Aggregate<State, Command, Event>,
+    batch: readonly Pending<Command>[],
+    initial: State,
+  ): { state: State; toAppend: EventToAppend[]; settle: (position: Position) => void } {
+    const now = this.#now().toISOString();
+    let state = initial;
+    const toAppend: EventToAppend[] = [];
+    const decided: Array<
+      { pending: Pending<Command>; appended: number } | { pending: Pending<Command>; error: unknown }
+    > = [];
+    for (const pending of batch) {
       try {
-        const result = await this.#store.append(stream, toAppend, {
-          expectedRevision: loaded.revision < 0 ? 'no_stream' : loaded.revision,
-        });
-        this.#cache.set(stream, { state, revision: result.nextExpectedRevision, position: result.position });
-        settle(result.position);
-        return;
+        const events = aggregate.decider.decide(pending.command, state, { actor: pending.meta.actor, now });
+        state = evolveAll(aggregate.decider, state, events);
+        for (const event of events) toAppend.push(encode(event, pending.meta, now));
+        decided.push({ pending, appended: events.length });
       } catch (error) {
-        this.#cache.delete(stream);
-        if (error instanceof WrongExpectedVersion && attempt < this.#maxAttempts) {
-          await backoff(attempt);
-          continue;
-        }
-        for (const pending of batch) pending.reject(error);
-        return;
+        decided.push({ pending, error });
       }
     }
+    const settle = (position: Position) => {
+      for (const outcome of decided) {
+        if ('error' in outcome) outcome.pending.reject(outcome.error);
+        else outcome.pending.resolve({ position, appended: outcome.appended });
+      }
+    };
+    return { state, toAppend, settle };
   }
 }
 

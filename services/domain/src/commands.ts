@@ -51,6 +51,9 @@ const campaigns: Aggregate<CampaignState, CampaignCommand, CampaignEvent> = {
   decider: campaignDecider,
 };
 
+/** Registration (and with it the kind) is never undone: a school cached as registered needs no catching up. */
+const registered = { settled: (school: SchoolState) => school.registered };
+
 const ORGANIZER: readonly Role[] = ['organizer'];
 const ORGANIZER_OR_SCHOOL: readonly Role[] = ['organizer', 'school'];
 const JUDGE: readonly Role[] = ['judge'];
@@ -152,7 +155,7 @@ export class Commands {
   async submitEntry(raw: unknown, meta: CommandMeta): Promise<CommandOutcome & { entryId: string }> {
     const input = parseInput(SubmitEntryInput, raw);
     authorize(meta, ORGANIZER_OR_SCHOOL, 'submit entries');
-    const { state: school } = await this.#runner.load(schools, streams.school(input.schoolId));
+    const { state: school } = await this.#runner.load(schools, streams.school(input.schoolId), registered);
     const command: CampaignCommand = {
       type: 'SubmitEntry',
       input,
@@ -176,7 +179,7 @@ export class Commands {
     const lectureId = lectureIdFor(input.campaignId, input.lectureId ?? randomUUID());
     const [{ state: lecturer }, school] = await Promise.all([
       this.#runner.load(lecturers, streams.lecturer(input.lecturerId)),
-      input.schoolId === undefined ? undefined : this.#runner.load(schools, streams.school(input.schoolId)),
+      input.schoolId === undefined ? undefined : this.#runner.load(schools, streams.school(input.schoolId), registered),
     ]);
     const command: CampaignCommand = {
       type: 'ScheduleLecture',

@@ -384,3 +384,81 @@ describe('Commands: end to end on SQLite', () => {
     expect(new Set(recorded.map((event) => event.id)).size).toBe(recorded.length);
   });
 });
+
+/** Counts the reads of each stream: what deciding on a cached state saves. */
+function countingReads(store: EventStore): { store: EventStore; reads: (stream: string) => number } {
+  const reads = new Map<string, number>();
+  const counted: EventStore = {
+    append: (stream, events, options) => store.append(stream, events, options),
+    readStream: (stream, options) => {
+      reads.set(stream, (reads.get(stream) ?? 0) + 1);
+      return store.readStream(stream, options);
+    },
+    readAll: (options) => store.readAll(options),
+    headPosition: () => store.headPosition(),
+    subscribeAll: (options) => store.subscribeAll(options),
+    close: () => store.close(),
+  };
+  return { store: counted, reads: (stream) => reads.get(stream) ?? 0 };
+}
+
+describe('Commands: cached states and another process on the same store', () => {
+  it('decides accepted submissions on the cached states without reading the school or campaign stream', async () => {
+    const { store, reads } = countingReads(openStore());
+    const commands = new Commands(store, { now: () => NOW });
+    await setUp(commands);
+    await commands.submitEntry(entryInput('first'), asSchool);
+    const before = [reads(streams.school(SCHOOL)), reads(streams.campaign(CAMPAIGN))];
+    await commands.submitEntry(entryInput('second'), asSchool);
+    await commands.submitEntry(entryInput('third'), asSchool);
+    expect([reads(streams.school(SCHOOL)), reads(streams.campaign(CAMPAIGN))]).toEqual(before);
+    expect(ofType(await store.readStream(streams.campaign(CAMPAIGN)), 'EntrySubmitted')).toHaveLength(3);
+  });
+
+  it('refuses an entry after another process closed the campaign it has cached as open', async () => {
+    const first = new Commands(openStore(), { now: () => NOW });
+    const second = new Commands(openStore(), { now: () => NOW });
+    await setUp(first);
+    await first.submitEntry(entryInput('before-close'), asSchool);
+    await second.closeCampaign({ id: CAMPAIGN }, asOrganizer);
+    expect(await refusal(first.submitEntry(entryInput('after-close'), asSchool))).toBeInstanceOf(CampaignNotOpen);
+    const submitted = ofType(await openStore().readStream(streams.campaign(CAMPAIGN)), 'EntrySubmitted');
+    expect(submitted.map((event) => event.data.submissionId)).toEqual(['before-close']);
+  });
+
+  it('accepts an entry its cached state would refuse once another process withdrew one', async () => {
+    const first = new Commands(openStore(), { now: () => NOW });
+    const second = new Commands(openStore(), { now: () => NOW });
+    await setUp(first, { maxEntriesPerSchool: 1 });
+    const { entryId } = await first.submitEntry(entryInput('one'), asSchool);
+    expect(await refusal(first.submitEntry(entryInput('two'), asSchool))).toBeInstanceOf(LimitExceeded);
+    await second.withdrawEntry({ entryId, reason: '换一篇' }, asSchool);
+    const accepted = await first.submitEntry(entryInput('two'), asSchool);
+    expect(accepted.appended).toBe(1);
+    // The cache now holds both processes' events: the limit counts the new entry.
+    expect(await refusal(first.submitEntry(entryInput('three'), asSchool))).toBeInstanceOf(LimitExceeded);
+  });
+
+  it('answers a repeated submission with the entry another process appended since', async () => {
+    const first = new Commands(openStore(), { now: () => NOW });
+    const second = new Commands(openStore(), { now: () => NOW });
+    await setUp(first);
+    await first.submitEntry(entryInput('mine'), asSchool);
+    const theirs = await second.submitEntry(entryInput('theirs'), asSchool);
+    const repeated = await first.submitEntry(entryInput('theirs'), asSchool);
+    expect(repeated).toEqual({ ...theirs, appended: 0 });
+    expect(await refusal(first.submitEntry(entryInput('theirs', { title: '不同的作品' }), asSchool))).toBeInstanceOf(
+      Conflict,
+    );
+  });
+
+  it('finds a school that another process registered after this one found it missing', async () => {
+    const first = new Commands(openStore(), { now: () => NOW });
+    const second = new Commands(openStore(), { now: () => NOW });
+    await first.createCampaign(campaignInput(), asOrganizer);
+    await first.openCampaign({ id: CAMPAIGN }, asOrganizer);
+    await refusal(first.submitEntry(entryInput('early'), asSchool));
+    await second.registerSchool({ id: SCHOOL, name: '新华小学', kind: 'PRIMARY', town: '城关镇' }, asOrganizer);
+    expect((await first.submitEntry(entryInput('early'), asSchool)).appended).toBe(1);
+  });
+});
