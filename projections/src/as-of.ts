@@ -1,104 +1,136 @@
-import { comparePositions, type EventStore, type Position, START } from '@qingmiao/event-store';
-import { readEvent } from '@qingmiao/schema';
+import { streams } from '@qingmiao/domain';
+import { comparePositions, type EventStore, type Position, type RecordedEvent } from '@qingmiao/event-store';
+import { type DomainEvent, type ParticipationGrouping, readEvent } from '@qingmiao/schema';
 import Database from 'better-sqlite3';
 import { LRUCache } from 'lru-cache';
 import { createApplier, createTables } from './apply.ts';
+import { PARTICIPATION_TABLES, type ParticipationRow, participationQuery } from './participation.ts';
 import type { Projection } from './projection.ts';
-import { ReadModels } from './queries.ts';
+import type { ReadModels } from './queries.ts';
 
-const PAGE = 2000;
-
-interface Snapshot {
-  /** Position of the last event included. */
-  readonly position: Position;
-  /** recordedAt of that event: any later moment includes at least this prefix of the log. */
-  readonly recordedAt: number;
-  readonly image: Buffer;
+/** What the replayer asks of the live read side (a `ReadSide`): which schools and campaigns exist. */
+export interface Catalogue {
+  waitFor(position: Position): Promise<void>;
+  readonly read: ReadModels;
 }
 
+/** Participation figures of one year at one moment, per grouping and optionally of one campaign. */
+export type YearParticipation = (groupBy: ParticipationGrouping, campaignId?: string) => ParticipationRow[];
+
+export interface AsOfReplayerOptions {
+  readonly store: EventStore;
+  readonly catalogue: Catalogue;
+  readonly projections: readonly Projection[];
+  /** Bounds the memory of cached years (in-memory databases), in bytes. */
+  readonly cacheBytes?: number;
+}
+
+interface YearModels {
+  readonly db: Database.Database;
+  readonly participation: YearParticipation;
+  readonly bytes: number;
+}
+
+/** The table a statement writes; undefined when its SQL does not start with a plain INSERT, UPDATE or DELETE. */
+const WRITTEN_TABLE =
+  /^\s*(?:INSERT(?:\s+OR\s+\w+)?\s+INTO|REPLACE\s+INTO|UPDATE(?:\s+OR\s+\w+)?|DELETE\s+FROM)\s+(\w+)/i;
+
 /**
- * The read models as they were at a past moment, rebuilt by replaying the log up to it into an in-memory database,
- * so a report can be reproduced after late corrections. The log is cut before the first event recorded after the
- * moment: the result is always a consistent prefix. Built states are kept as serialized snapshots and a new moment
- * starts from the latest snapshot before it, so stepping through a year replays each event about once; answers for
- * moments already past every recorded event are cached as they are.
+ * The projections reduced to the writes of `tables`: an as-of replay skips the history, scores and other tables
+ * the figures do not read. A statement whose target cannot be told is kept.
+ */
+export function narrowProjections(projections: readonly Projection[], tables: ReadonlySet<string>): Projection[] {
+  return projections.flatMap((projection) => {
+    const kept = new Set(
+      Object.entries<string>(projection.statements)
+        .filter(([, sql]) => {
+          const table = WRITTEN_TABLE.exec(sql)?.[1];
+          return table === undefined || tables.has(table);
+        })
+        .map(([name]) => name),
+    );
+    if (kept.size === 0) return [];
+    return [
+      {
+        ...projection,
+        handle: (event, context) => projection.handle(event, context).filter((op) => kept.has(op.statement)),
+      },
+    ];
+  });
+}
+
+/** School streams also hold every other year's enrollment, which the year's figures do not read. */
+const concernsYear = (event: DomainEvent, year: number) =>
+  event.type !== 'EnrollmentRecorded' || event.data.year === year;
+
+/**
+ * Participation figures of a year as they were at a past moment, so a report can be reproduced after late
+ * corrections. A year's figures depend only on the school streams (schools, enrollments) and the streams of that
+ * year's campaigns (entries, participants, lectures; a campaign's year never changes), so only those are replayed,
+ * merged in log order and cut before the first event recorded after the moment, into an in-memory database of the
+ * tables the figures read. Cost and memory follow the size of the year, not of the log. Years at moments the log
+ * has already moved past are cached; "as of" a moment not yet passed must see later events next time.
  */
 export class AsOfReplayer {
   readonly #store: EventStore;
+  readonly #catalogue: Catalogue;
   readonly #projections: readonly Projection[];
-  readonly #snapshots: LRUCache<string, Snapshot>;
-  readonly #answers: LRUCache<number, { readonly models: ReadModels; readonly bytes: number }>;
+  readonly #years: LRUCache<string, YearModels>;
 
-  /** `cacheBytes` bounds the memory of snapshots and of cached answers (each): a year of data is a few MB. */
-  constructor(store: EventStore, projections: readonly Projection[], options: { readonly cacheBytes?: number } = {}) {
-    this.#store = store;
-    this.#projections = projections;
-    const maxSize = options.cacheBytes ?? 64 * 1024 * 1024;
-    this.#snapshots = new LRUCache({ maxSize, sizeCalculation: (snapshot) => Math.max(1, snapshot.image.length) });
-    this.#answers = new LRUCache({
-      maxSize,
-      sizeCalculation: (answer) => Math.max(1, answer.bytes),
-      dispose: (answer) => answer.models.close(),
+  constructor(options: AsOfReplayerOptions) {
+    this.#store = options.store;
+    this.#catalogue = options.catalogue;
+    this.#projections = narrowProjections(options.projections, PARTICIPATION_TABLES);
+    this.#years = new LRUCache({
+      maxSize: options.cacheBytes ?? 64 * 1024 * 1024,
+      sizeCalculation: (models) => Math.max(1, models.bytes),
+      dispose: (models) => models.db.close(),
     });
   }
 
-  /** Runs `read` against the read models as they were at `moment`. */
-  async query<T>(moment: Date, read: (models: ReadModels) => T): Promise<T> {
-    const cut = moment.getTime();
-    const answered = this.#answers.get(cut);
-    if (answered) return read(answered.models);
-    const { models, bytes, final } = await this.#replay(cut);
-    // Only a moment the log has already moved past is final; "as of now" must see later events next time.
-    if (final) {
-      const result = read(models);
-      this.#answers.set(cut, { models, bytes });
-      // An answer larger than the cache is not kept (nor disposed by it): close it here.
-      if (!this.#answers.has(cut)) models.close();
-      return result;
-    }
+  /** Runs `read` against the participation figures of `year` as they were at `moment`. */
+  async query<T>(year: number, moment: Date, read: (participation: YearParticipation) => T): Promise<T> {
+    const key = `${year}@${moment.getTime()}`;
+    const cached = this.#years.get(key);
+    if (cached) return read(cached.participation);
+    const { models, final } = await this.#replay(year, moment.getTime());
     try {
-      return read(models);
+      return read(models.participation);
     } finally {
-      models.close();
+      if (final) this.#years.set(key, models);
+      // Not final, or larger than the whole cache (which then neither keeps nor disposes it): close it here.
+      if (this.#years.peek(key) !== models) models.db.close();
     }
   }
 
-  async #replay(cut: number): Promise<{ models: ReadModels; bytes: number; final: boolean }> {
-    const start = this.#latestSnapshotBefore(cut);
-    const db = start ? new Database(start.image) : new Database(':memory:');
-    if (!start) createTables(db, this.#projections);
+  async #replay(year: number, cut: number): Promise<{ models: YearModels; final: boolean }> {
+    // Once the read side has seen the head, it knows every school and campaign of the prefix replayed below.
+    const head = await this.#store.headPosition();
+    await this.#catalogue.waitFor(head);
+    const { read } = this.#catalogue;
+    const names = [
+      ...read.schools().map((school) => streams.school(school.id)),
+      ...read.campaigns({ year }).map((campaign) => streams.campaign(campaign.id)),
+    ];
+    const recorded = (await Promise.all(names.map((name) => this.#store.readStream(name))))
+      .flat()
+      .filter((event) => comparePositions(event.position, head) <= 0)
+      .sort((a, b) => comparePositions(a.position, b.position));
+    const db = new Database(':memory:');
+    createTables(db, this.#projections);
     const applier = createApplier(db, this.#projections);
-    let last: Omit<Snapshot, 'image'> | undefined = start;
-    let passedMoment = false;
-    while (!passedMoment) {
-      const page = await this.#store.readAll({ after: last?.position ?? START, limit: PAGE });
-      db.transaction(() => {
-        for (const recorded of page) {
-          const read = readEvent(recorded);
-          const recordedAt = Date.parse(read?.metadata.recordedAt ?? recorded.created);
-          if (recordedAt > cut) {
-            passedMoment = true;
-            return;
-          }
-          if (read) applier.apply(read.event, read.metadata, recorded.position.commit);
-          last = { position: recorded.position, recordedAt };
+    const final = db.transaction((events: readonly RecordedEvent[]) => {
+      for (const event of events) {
+        const parsed = readEvent(event);
+        if (Date.parse(parsed?.metadata.recordedAt ?? event.created) > cut) return true;
+        if (parsed && concernsYear(parsed.event, year)) {
+          applier.apply(parsed.event, parsed.metadata, event.position.commit);
         }
-      })();
-      if (page.length < PAGE) break;
-    }
-    const image = db.serialize();
-    if (last && (!start || comparePositions(last.position, start.position) > 0)) {
-      this.#snapshots.set(String(last.position.commit), { ...last, image });
-    }
-    return { models: new ReadModels(db), bytes: image.length, final: passedMoment };
-  }
-
-  #latestSnapshotBefore(cut: number): Snapshot | undefined {
-    let best: Snapshot | undefined;
-    for (const snapshot of this.#snapshots.values()) {
-      if (snapshot.recordedAt > cut) continue;
-      if (!best || comparePositions(snapshot.position, best.position) > 0) best = snapshot;
-    }
-    return best;
+      }
+      return false;
+    })(recorded);
+    const query = participationQuery(db);
+    const bytes = Number(db.pragma('page_count', { simple: true })) * Number(db.pragma('page_size', { simple: true }));
+    return { models: { db, bytes, participation: (groupBy, campaignId) => query(year, groupBy, campaignId) }, final };
   }
 }

@@ -18,6 +18,16 @@ export interface ParticipationRow {
   readonly audience: number;
 }
 
+/** The tables the participation figures read; an as-of replay fills only these. */
+export const PARTICIPATION_TABLES: ReadonlySet<string> = new Set([
+  'schools',
+  'enrollments',
+  'campaigns',
+  'entries',
+  'participants',
+  'lectures',
+]);
+
 type Raw = Omit<ParticipationRow, 'participationRate' | 'awardsByPrize'> & Record<Prize, number>;
 
 const SCHOOL_KIND_LABELS = `CASE s.kind WHEN 'KINDERGARTEN' THEN '幼儿园' WHEN 'PRIMARY' THEN '小学' WHEN 'JUNIOR_HIGH' THEN '初中'

@@ -69,7 +69,7 @@ export function createQingmiao(config: QingmiaoConfig, logger: Logger): Qingmiao
     },
   });
   const commands = new Commands(store, { onSettled: metrics.onCommandSettled });
-  const history = new AsOfReplayer(store, projections);
+  const history = new AsOfReplayer({ store, catalogue: readSide, projections });
   const ready = readSide.start();
   ready.catch((error: unknown) => logger.fatal({ err: error }, 'projections stopped'));
 

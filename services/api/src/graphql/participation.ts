@@ -1,5 +1,5 @@
 import { InvalidInput } from '@qingmiao/domain';
-import type { ParticipationRow, ReadModels } from '@qingmiao/projections';
+import type { ParticipationRow } from '@qingmiao/projections';
 import { ParticipationGrouping, type Prize, Year } from '@qingmiao/schema';
 import { builder, PrizeEnum } from './builder.ts';
 
@@ -85,10 +85,13 @@ builder.queryFields((t) => ({
       const year = Year.safeParse(args.year);
       if (!year.success) throw new InvalidInput('year', year.error.issues[0]?.message ?? 'is invalid');
       const campaignId = args.campaignId ? String(args.campaignId) : undefined;
-      const query = (models: ReadModels) => models.participation(year.data, args.groupBy, campaignId);
       const rows = args.asOf
-        ? await history.query(new Date(args.asOf), query)
-        : readSide.memo(`participation:${year.data}:${args.groupBy}:${campaignId ?? ''}`, query);
+        ? await history.query(year.data, new Date(args.asOf), (participation) =>
+            participation(args.groupBy, campaignId),
+          )
+        : readSide.memo(`participation:${year.data}:${args.groupBy}:${campaignId ?? ''}`, (models) =>
+            models.participation(year.data, args.groupBy, campaignId),
+          );
       return rank(rows, args.rankBy);
     },
   }),

@@ -1,4 +1,4 @@
-import type { AsOfReplayer, ReadModels, ReadSide } from '@qingmiao/projections';
+import type { AsOfReplayer, ReadSide, YearParticipation } from '@qingmiao/projections';
 import { DateTime, Id, ParticipationGrouping, Year } from '@qingmiao/schema';
 import express from 'express';
 import { z } from 'zod';
@@ -38,14 +38,21 @@ export function reportRoutes(secret: Uint8Array, readSide: ReadSide, history: As
     return undefined;
   };
 
-  const figures = async <T>(key: string, asOf: string | undefined, read: (models: ReadModels) => T): Promise<T> =>
-    asOf ? history.query(new Date(asOf), read) : readSide.memo(key, read);
+  /** The figures of the queried year, as of `asOf` when given. */
+  const figures = async <T>(
+    key: string,
+    { year, asOf }: z.infer<typeof ReportQuery>,
+    read: (participation: YearParticipation) => T,
+  ): Promise<T> =>
+    asOf
+      ? history.query(year, new Date(asOf), read)
+      : readSide.memo(key, (models) => read((groupBy, campaignId) => models.participation(year, groupBy, campaignId)));
 
   router.get('/participation.csv', async (req, res) => {
     const query = parse(req, res);
     if (!query) return;
-    const rows = await figures(`csv:${JSON.stringify(query)}`, query.asOf, (m) =>
-      m.participation(query.year, query.groupBy, query.campaignId),
+    const rows = await figures(`csv:${JSON.stringify(query)}`, query, (participation) =>
+      participation(query.groupBy, query.campaignId),
     );
     res
       .type('text/csv; charset=utf-8')
@@ -56,11 +63,8 @@ export function reportRoutes(secret: Uint8Array, readSide: ReadSide, history: As
   router.get('/participation.xlsx', async (req, res) => {
     const query = parse(req, res);
     if (!query) return;
-    const sheets = await figures(`xlsx:${JSON.stringify(query)}`, query.asOf, (m) =>
-      ParticipationGrouping.options.map((grouping) => ({
-        grouping,
-        rows: m.participation(query.year, grouping, query.campaignId),
-      })),
+    const sheets = await figures(`xlsx:${JSON.stringify(query)}`, query, (participation) =>
+      ParticipationGrouping.options.map((grouping) => ({ grouping, rows: participation(grouping, query.campaignId) })),
     );
     const title = `${query.year}年关工委活动参与情况统计${query.asOf ? `(截至${query.asOf})` : ''}`;
     res
