@@ -52,6 +52,8 @@ interface EventRow {
   created: string;
 }
 
+type Outcome = { readonly ok: true; readonly value: AppendResult } | { readonly ok: false; readonly error: unknown };
+
 interface PendingAppend {
   readonly stream: string;
   readonly events: readonly EventToAppend[];
@@ -110,13 +112,19 @@ export class SqliteEventStore implements EventStore {
 
   readonly #stmt: {
     byId: Database.Statement<[string], { stream: string; revision: bigint; position: bigint }>;
-    revision: Database.Statement<[string], { revision: bigint }>;
+    revision: Database.Statement<[string], { revision: number }>;
     insert: Database.Statement<[string, string, number, string, string, string, string]>;
     readStream: Database.Statement<[string, number, number], EventRow>;
     readAll: Database.Statement<[bigint, number], EventRow>;
     head: Database.Statement<[], { position: bigint | null }>;
     dataVersion: Database.Statement<[], { data_version: number }>;
   };
+
+  /** Transaction control, prepared once: `db.exec` would compile the SQL on every call. */
+  readonly #tx: Record<
+    'begin' | 'commit' | 'rollback' | 'savepoint' | 'release' | 'rollbackTo',
+    Database.Statement<[]>
+  >;
 
   constructor(options: SqliteEventStoreOptions) {
     this.#pollIntervalMs = options.pollIntervalMs ?? 50;
@@ -129,7 +137,8 @@ export class SqliteEventStore implements EventStore {
     const safe = <T extends Database.Statement>(statement: T): T => statement.safeIntegers(true) as T;
     this.#stmt = {
       byId: safe(this.#db.prepare('SELECT stream, revision, position FROM events WHERE id = ?')),
-      revision: safe(this.#db.prepare('SELECT revision FROM events WHERE stream = ? ORDER BY revision DESC LIMIT 1')),
+      // Revisions within one stream stay far below 2^53: plain numbers.
+      revision: this.#db.prepare('SELECT revision FROM events WHERE stream = ? ORDER BY revision DESC LIMIT 1'),
       insert: this.#db.prepare(
         'INSERT INTO events (id, stream, revision, type, data, metadata, created) VALUES (?, ?, ?, ?, ?, ?, ?)',
       ),
@@ -139,6 +148,14 @@ export class SqliteEventStore implements EventStore {
       readAll: safe(this.#db.prepare('SELECT * FROM events WHERE position > ? ORDER BY position LIMIT ?')),
       head: safe(this.#db.prepare('SELECT max(position) AS position FROM events')),
       dataVersion: this.#db.prepare('PRAGMA data_version'),
+    };
+    this.#tx = {
+      begin: this.#db.prepare('BEGIN IMMEDIATE'),
+      commit: this.#db.prepare('COMMIT'),
+      rollback: this.#db.prepare('ROLLBACK'),
+      savepoint: this.#db.prepare('SAVEPOINT append'),
+      release: this.#db.prepare('RELEASE append'),
+      rollbackTo: this.#db.prepare('ROLLBACK TO append'),
     };
     this.#dataVersion = this.#readDataVersion();
   }
@@ -162,26 +179,9 @@ export class SqliteEventStore implements EventStore {
     this.#flushScheduled = false;
     while (this.#pending.length > 0) {
       const batch = this.#pending.splice(0, this.#maxBatch);
-      const outcomes: Array<{ ok: true; value: AppendResult } | { ok: false; error: unknown }> = [];
+      let outcomes: Outcome[];
       try {
-        this.#db.exec('BEGIN IMMEDIATE');
-        try {
-          for (const append of batch) {
-            this.#db.exec('SAVEPOINT append');
-            try {
-              outcomes.push({ ok: true, value: this.#appendOne(append) });
-              this.#db.exec('RELEASE append');
-            } catch (error) {
-              this.#db.exec('ROLLBACK TO append');
-              this.#db.exec('RELEASE append');
-              outcomes.push({ ok: false, error });
-            }
-          }
-          this.#db.exec('COMMIT');
-        } catch (error) {
-          if (this.#db.inTransaction) this.#db.exec('ROLLBACK');
-          throw error;
-        }
+        outcomes = this.#commit(batch);
       } catch (error) {
         for (const append of batch) append.reject(error);
         continue;
@@ -195,24 +195,59 @@ export class SqliteEventStore implements EventStore {
     }
   }
 
+  /** One transaction for the batch: one fsync however many appends share it. */
+  #commit(batch: readonly PendingAppend[]): Outcome[] {
+    const { begin, commit, rollback, savepoint, release, rollbackTo } = this.#tx;
+    begin.run();
+    try {
+      const [only] = batch;
+      if (only && batch.length === 1) {
+        // Alone in its transaction, a failed append is undone by rolling the transaction back: no savepoint needed.
+        const outcome = this.#attempt(only);
+        (outcome.ok ? commit : rollback).run();
+        return [outcome];
+      }
+      const outcomes = batch.map((append) => {
+        savepoint.run();
+        const outcome = this.#attempt(append);
+        if (!outcome.ok) rollbackTo.run();
+        release.run();
+        return outcome;
+      });
+      commit.run();
+      return outcomes;
+    } catch (error) {
+      if (this.#db.inTransaction) rollback.run();
+      throw error;
+    }
+  }
+
+  #attempt(append: PendingAppend): Outcome {
+    try {
+      return { ok: true, value: this.#appendOne(append) };
+    } catch (error) {
+      return { ok: false, error };
+    }
+  }
+
   #appendOne({ stream, events, expectedRevision }: PendingAppend): AppendResult {
     const first = events[0];
     if (first) {
       const existing = this.#stmt.byId.get(first.id);
       if (existing) return this.#replayedWrite(stream, events, existing);
     }
-    const actual = Number(this.#stmt.revision.get(stream)?.revision ?? -1n);
+    const actual = this.#stmt.revision.get(stream)?.revision ?? -1;
     if (!expectationHolds(expectedRevision, actual)) {
       throw new WrongExpectedVersion(stream, expectedRevision, actual);
     }
     if (!first) return { nextExpectedRevision: actual, position: this.#headSync() };
     const created = new Date().toISOString();
     let revision = actual;
-    let position = 0n;
+    let rowid: number | bigint = 0;
     try {
       for (const event of events) {
         revision += 1;
-        const info = this.#stmt.insert.run(
+        rowid = this.#stmt.insert.run(
           event.id,
           stream,
           revision,
@@ -220,8 +255,7 @@ export class SqliteEventStore implements EventStore {
           JSON.stringify(event.data),
           JSON.stringify(event.metadata),
           created,
-        );
-        position = BigInt(info.lastInsertRowid);
+        ).lastInsertRowid;
       }
     } catch (error) {
       if (isUniqueViolation(error))
@@ -231,6 +265,7 @@ export class SqliteEventStore implements EventStore {
         );
       throw error;
     }
+    const position = BigInt(rowid);
     return { nextExpectedRevision: revision, position: { commit: position, prepare: position } };
   }
 

@@ -1,0 +1,70 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { DuplicateEventIds, WrongExpectedVersion } from '../src/errors.ts';
+import type { EventToAppend } from '../src/port.ts';
+import { SqliteEventStore } from '../src/sqlite-event-store.ts';
+
+const event = (): EventToAppend => ({ id: randomUUID(), type: 'Noted', data: { n: 1 }, metadata: {} });
+const ids = (events: readonly { id: string }[]) => events.map((e) => e.id);
+
+let dir: string;
+let stores: SqliteEventStore[];
+
+function openStore(): SqliteEventStore {
+  const store = new SqliteEventStore({ path: join(dir, 'events.db') });
+  stores.push(store);
+  return store;
+}
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'qingmiao-write-path-'));
+  stores = [];
+});
+
+afterEach(async () => {
+  for (const store of stores) await store.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('SqliteEventStore write path', () => {
+  it('undoes a refused append that was alone in its transaction and releases the write lock', async () => {
+    const [first, other] = [openStore(), openStore()];
+    const earlier = [event()];
+    await first.append('s', earlier, { expectedRevision: 'no_stream' });
+    // The first event is inserted before the duplicate is found: the rollback must take it back.
+    await expect(first.append('s', [event(), ...earlier], { expectedRevision: 0 })).rejects.toBeInstanceOf(
+      DuplicateEventIds,
+    );
+    await expect(first.append('s', [event()], { expectedRevision: 5 })).rejects.toBeInstanceOf(WrongExpectedVersion);
+    const later = [event()];
+    expect(await other.append('s', later, { expectedRevision: 0 })).toMatchObject({ nextExpectedRevision: 1 });
+    expect(ids(await first.readStream('s'))).toEqual(ids([...earlier, ...later]));
+  });
+
+  it('checks each of the appends sharing a transaction against the ones before it', async () => {
+    const store = openStore();
+    const chained = [[event()], [event(), event()], [event()]];
+    const outcomes = await Promise.allSettled([
+      store.append('s', chained[0] ?? [], { expectedRevision: 'no_stream' }),
+      store.append('s', chained[1] ?? [], { expectedRevision: 0 }),
+      store.append('s', [event()], { expectedRevision: 0 }),
+      store.append('s', [event(), ...(chained[0] ?? [])], { expectedRevision: 'any' }),
+      store.append('s', chained[2] ?? [], { expectedRevision: 2 }),
+    ]);
+    expect(outcomes.map((outcome) => outcome.status)).toEqual([
+      'fulfilled',
+      'fulfilled',
+      'rejected',
+      'rejected',
+      'fulfilled',
+    ]);
+    const results = outcomes.flatMap((outcome) => (outcome.status === 'fulfilled' ? [outcome.value] : []));
+    expect(results.map((result) => result.nextExpectedRevision)).toEqual([0, 2, 3]);
+    const stored = await store.readStream('s');
+    expect(ids(stored)).toEqual(ids(chained.flat()));
+    expect(results.map((result) => result.position)).toEqual([0, 2, 3].map((i) => stored[i]?.position));
+  });
+});
