@@ -11,7 +11,7 @@ import {
 import { AsOfReplayer, projections, ReadSide } from '@qingmiao/projections';
 import express from 'express';
 import type { Logger } from 'pino';
-import { resolveAuthSecret } from './auth.ts';
+import { Authenticator, resolveAuthSecret } from './auth.ts';
 import type { QingmiaoConfig } from './config.ts';
 import { dashboardRoutes } from './dashboard/routes.ts';
 import { createGraphQL } from './graphql/yoga.ts';
@@ -56,7 +56,7 @@ export function openEventStore(config: QingmiaoConfig): EventStore {
 /** Wires the event store, command handlers, projections and the HTTP API together. */
 export function createQingmiao(config: QingmiaoConfig, logger: Logger): Qingmiao {
   mkdirSync(config.dataDir, { recursive: true });
-  const secret = resolveAuthSecret(config);
+  const authenticator = new Authenticator(resolveAuthSecret(config));
   const store = openEventStore(config);
   const metrics = createMetrics(store, () => readSide);
   const readSide = new ReadSide({
@@ -73,11 +73,13 @@ export function createQingmiao(config: QingmiaoConfig, logger: Logger): Qingmiao
   const ready = readSide.start();
   ready.catch((error: unknown) => logger.fatal({ err: error }, 'projections stopped'));
 
-  const graphql = createGraphQL(config, { commands, readSide, history }, secret, logger, metrics.registry);
+  const graphql = createGraphQL(config, { commands, readSide, history }, authenticator, logger, metrics.registry);
 
   const app = express();
   app.disable('x-powered-by');
   app.use(requestLogging(logger));
+  // First after logging: the hot path should not walk the other routes' matchers.
+  app.use(graphql.graphqlEndpoint, rateLimitPerToken(config), jsonBody(config), bodyErrors, graphql.requestListener);
   app.get('/metrics', async (_req, res) => {
     res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
   });
@@ -88,9 +90,8 @@ export function createQingmiao(config: QingmiaoConfig, logger: Logger): Qingmiao
     const { caughtUp, position } = readSide.runner;
     res.status(caughtUp ? 200 : 503).json({ ready: caughtUp, position: String(position.commit) });
   });
-  app.use('/reports', reportRoutes(secret, readSide, history));
+  app.use('/reports', reportRoutes(authenticator, readSide, history));
   app.use(dashboardRoutes());
-  app.use(graphql.graphqlEndpoint, rateLimitPerToken(config), jsonBody(config), bodyErrors, graphql.requestListener);
 
   return {
     app,

@@ -1,5 +1,5 @@
 export { createQingmiao, type Qingmiao } from './app.ts';
-export { authenticate, mintToken, resolveAuthSecret } from './auth.ts';
+export { Authenticator, mintToken, resolveAuthSecret } from './auth.ts';
 export { loadConfig, type QingmiaoConfig } from './config.ts';
 export { schema } from './graphql/schema.ts';
 export { createLogger } from './observability.ts';

@@ -6,10 +6,11 @@ import { GraphQLError } from 'graphql';
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
-import { authenticate, Unauthenticated } from '../auth.ts';
+import { type Authenticator, Unauthenticated } from '../auth.ts';
 import type { QingmiaoConfig } from '../config.ts';
 import type { Context } from './context.ts';
 import { maskError } from './errors.ts';
+import { useReadModelResponseCache } from './response-cache.ts';
 import { schema } from './schema.ts';
 
 type Services = Omit<Context, 'actor' | 'correlationId' | 'read'>;
@@ -22,7 +23,7 @@ type Services = Omit<Context, 'actor' | 'correlationId' | 'read'>;
 export function createGraphQL(
   config: QingmiaoConfig,
   services: Services,
-  secret: Uint8Array,
+  authenticator: Authenticator,
   logger: Logger,
   registry: Registry,
 ): YogaServerInstance<Record<string, unknown>, Context> {
@@ -44,6 +45,7 @@ export function createGraphQL(
         blockFieldSuggestion: { enabled: config.production },
       }),
       ...(config.graphiql ? [] : [useDisableIntrospection()]),
+      useReadModelResponseCache(services.readSide, authenticator),
       usePrometheus({
         registry,
         endpoint: false,
@@ -56,7 +58,7 @@ export function createGraphQL(
     ],
     context: async ({ request }) => {
       try {
-        const actor = await authenticate(request.headers.get('authorization'), secret);
+        const actor = await authenticator.authenticate(request.headers.get('authorization'));
         const correlationId = request.headers.get('x-correlation-id') ?? randomUUID();
         return { ...services, actor, correlationId, read: services.readSide.read };
       } catch (error) {

@@ -2,7 +2,7 @@ import type { AsOfReplayer, ReadSide, YearParticipation } from '@qingmiao/projec
 import { DateTime, Id, ParticipationGrouping, Year } from '@qingmiao/schema';
 import express from 'express';
 import { z } from 'zod';
-import { authenticate, Unauthenticated } from '../auth.ts';
+import { type Authenticator, Unauthenticated } from '../auth.ts';
 import { participationCsv, participationWorkbook } from './participation-report.ts';
 
 const ReportQuery = z.object({
@@ -13,12 +13,12 @@ const ReportQuery = z.object({
 });
 
 /** `/reports/participation.{xlsx,csv}`: the same figures as GraphQL `participation`, with the same bearer token. */
-export function reportRoutes(secret: Uint8Array, readSide: ReadSide, history: AsOfReplayer): express.Router {
+export function reportRoutes(authenticator: Authenticator, readSide: ReadSide, history: AsOfReplayer): express.Router {
   const router = express.Router();
 
   router.use(async (req, res, next) => {
     try {
-      await authenticate(req.get('authorization'), secret);
+      await authenticator.authenticate(req.get('authorization'));
       next();
     } catch (error) {
       if (!(error instanceof Unauthenticated)) return next(error);

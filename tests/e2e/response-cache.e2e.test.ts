@@ -1,0 +1,110 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { entryInput, Organizer, PARTICIPATION, submit } from './qingmiao-client.ts';
+import { dataOf, removeDataDir, type ServerProcess, startServerProcess } from './server-process.ts';
+
+/**
+ * Query answers are cached per actor until the read models move: what must never happen is an answer that is stale,
+ * another actor's, or given to a refused token.
+ */
+let server: ServerProcess;
+let organizer: Organizer;
+
+beforeAll(async () => {
+  server = await startServerProcess();
+  organizer = new Organizer(server, await server.token('organizer', { sub: 'cache-organizer' }));
+});
+
+afterAll(async () => {
+  if (!server) return;
+  await server.stop();
+  removeDataDir(server.dataDir);
+});
+
+async function school() {
+  const { id } = await organizer.registerSchool();
+  return { id, token: await server.token('school', { sub: `contact-${id}`, schoolId: id }) };
+}
+
+/** POST /graphql as fetch sees it, for the headers. */
+function post(token: string, query: string, variables: Record<string, unknown>, headers: Record<string, string> = {}) {
+  return fetch(`${server.url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, ...headers },
+    body: JSON.stringify({ query, variables }),
+  });
+}
+
+const ENTRIES = `query Entries($id: ID!) { campaign(id: $id) { entries { id schoolId title } } }`;
+
+describe('cached query answers', () => {
+  it('answer a repeated query with the same ETag, 304 for it, and change once a mutation has returned', async () => {
+    const campaign = { id: await organizer.openedCampaign() };
+    const { id: schoolId, token: schoolToken } = await school();
+    const viewer = await server.token('viewer', { sub: 'cache-viewer' });
+    const variables = { year: 2022, campaignId: campaign.id };
+    const entriesOf = async (response: Response) => {
+      const body = (await response.json()) as { data: { participation: { key: string; entries: number }[] } };
+      return body.data.participation.find((row) => row.key === schoolId)?.entries;
+    };
+
+    const first = await post(viewer, PARTICIPATION, variables);
+    const second = await post(viewer, PARTICIPATION, variables);
+    const etag = first.headers.get('etag');
+    expect(etag).toBeTruthy();
+    expect(second.headers.get('etag')).toBe(etag);
+    expect(await entriesOf(first)).toBe(0);
+    expect(await entriesOf(second)).toBe(0);
+    expect((await post(viewer, PARTICIPATION, variables, { 'if-none-match': String(etag) })).status).toBe(304);
+
+    dataOf(await submit(server, schoolToken, entryInput(campaign.id, schoolId)));
+
+    const after = await post(viewer, PARTICIPATION, variables, { 'if-none-match': String(etag) });
+    expect(after.status).toBe(200);
+    expect(after.headers.get('etag')).not.toBe(etag);
+    expect(await entriesOf(after)).toBe(1);
+  });
+
+  it('never hands one actor the answer cached for another', async () => {
+    const campaign = { id: await organizer.openedCampaign() };
+    const a = await school();
+    const b = await school();
+    dataOf(await submit(server, a.token, entryInput(campaign.id, a.id, { title: 'A 校的作品' })));
+    dataOf(await submit(server, b.token, entryInput(campaign.id, b.id, { title: 'B 校的作品' })));
+
+    const seen = async (token: string) => {
+      const result = await server.graphql<{ campaign: { entries: { schoolId: string }[] } }>(
+        ENTRIES,
+        { id: campaign.id },
+        token,
+      );
+      return dataOf(result).campaign.entries.map((entry) => entry.schoolId);
+    };
+    // Twice each, interleaved: the second of each pair is a cache hit.
+    for (let round = 0; round < 2; round++) {
+      expect(await seen(a.token)).toEqual([a.id]);
+      expect(await seen(b.token)).toEqual([b.id]);
+    }
+    expect((await seen(organizer.token)).sort()).toEqual([a.id, b.id].sort());
+  });
+
+  it('refuse an expired or forged token even for a query whose answer is cached', async () => {
+    const viewer = await server.token('viewer', { sub: 'cache-viewer-2' });
+    const variables = { year: 2022 };
+    const cached = await post(viewer, PARTICIPATION, variables);
+    expect(cached.status).toBe(200);
+    const etag = String(cached.headers.get('etag'));
+
+    const expired = await server.token('viewer', { sub: 'cache-viewer-2' }, '-1s');
+    const [header, payload] = viewer.split('.');
+    const forged = `${header}.${payload}.${'A'.repeat(43)}`;
+    for (const token of [expired, forged]) {
+      const refused = await post(token, PARTICIPATION, variables);
+      expect(refused.status).toBe(401);
+      const body = (await refused.json()) as { data?: unknown; errors: { extensions: { code: string } }[] };
+      expect(body.data ?? null).toBeNull();
+      expect(body.errors[0]?.extensions.code).toBe('UNAUTHENTICATED');
+    }
+    // A refused token cannot even learn that the answer is unchanged.
+    expect((await post(forged, PARTICIPATION, variables, { 'if-none-match': etag })).status).toBe(401);
+  });
+});
