@@ -23,6 +23,11 @@ export interface Projection<Name extends string = string> {
   /** Bump when `handle` changes what it writes without a change to the SQL: the read models are then rebuilt. */
   readonly version: number;
   readonly tables: readonly string[];
+  /**
+   * Secondary indexes that only queries use (no statement of `handle` needs them): a fresh build creates them once
+   * after loading the whole log, which is cheaper than keeping them up to date row by row.
+   */
+  readonly indexes?: readonly string[];
   readonly statements: Readonly<Record<Name, string>>;
   handle(event: DomainEvent, context: EventContext): Operation<Name>[];
 }

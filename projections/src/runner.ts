@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { rmSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, openSync, rmSync } from 'node:fs';
 import {
   comparePositions,
   type EventStore,
@@ -10,7 +10,7 @@ import {
 } from '@qingmiao/event-store';
 import { readEvent } from '@qingmiao/schema';
 import Database from 'better-sqlite3';
-import { createApplier, createTables } from './apply.ts';
+import { createApplier, createIndexes, createTables } from './apply.ts';
 import type { Projection } from './projection.ts';
 
 export interface ProjectionRunnerOptions {
@@ -39,12 +39,25 @@ const META = `CREATE TABLE IF NOT EXISTS projection_meta (
   prepare_position INTEGER NOT NULL
 )`;
 
+/** The version stored while a fresh file is bulk-loaded: never a real version, so a half-built file is discarded. */
+const BUILDING = 'building';
+
+/**
+ * A fresh file is disposable until it has caught up (it is rebuilt from the log when found half-built), so it is
+ * loaded without durability: no journal fsyncs, a large page cache, and query indexes built once at the end.
+ * The journal stays in memory (not OFF) so that a failed batch still rolls back.
+ */
+const BULK_PRAGMAS = ['journal_mode = MEMORY', 'synchronous = OFF', 'cache_size = -262144', 'temp_store = MEMORY'];
+/** Read models are rebuilt from the log, so they need not survive a power cut: the checkpoint travels with them. */
+const DURABLE_PRAGMAS = ['journal_mode = WAL', 'synchronous = NORMAL', 'cache_size = -2000', 'temp_store = DEFAULT'];
+
 /** Identifies the read models: a new version, table or statement of any projection triggers a rebuild from the log. */
 function versionOf(projections: readonly Projection[]): string {
   const hash = createHash('sha256');
   for (const projection of projections) {
     hash.update(`${projection.name}@${projection.version}`);
     for (const table of projection.tables) hash.update(table);
+    for (const index of projection.indexes ?? []) hash.update(index);
     for (const sql of Object.values<string>(projection.statements)) hash.update(sql);
   }
   return hash.digest('hex').slice(0, 16);
@@ -61,6 +74,10 @@ export class ProjectionRunner {
   readonly #onUnknownEvent: (event: RecordedEvent) => void;
   readonly #apply: (events: readonly RecordedEvent[]) => ReadonlySet<string | null>;
   readonly #listeners = new Set<AdvanceListener>();
+  readonly #path: string;
+  readonly #version: string;
+  /** True while a fresh file is loaded in bulk mode, until the first catch-up. */
+  #building = false;
   #position: Position;
   #caughtUp = false;
   #waiters: Waiter[] = [];
@@ -72,8 +89,9 @@ export class ProjectionRunner {
     this.#store = options.store;
     this.#projections = options.projections;
     this.#onUnknownEvent = options.onUnknownEvent ?? (() => {});
-    const version = versionOf(options.projections);
-    this.db = this.#open(options.path, version);
+    this.#path = options.path;
+    this.#version = versionOf(options.projections);
+    this.db = this.#openComplete() ?? this.#create();
     const checkpoint = this.db
       .prepare<[], { commit_position: bigint; prepare_position: bigint }>(
         'SELECT commit_position, prepare_position FROM projection_meta WHERE id = 1',
@@ -84,28 +102,52 @@ export class ProjectionRunner {
     this.#apply = this.#prepareApply();
   }
 
-  #open(path: string, version: string): Database.Database {
-    let db = new Database(path);
-    db.exec(META);
-    const stored = db.prepare<[], { version: string }>('SELECT version FROM projection_meta').get();
-    if (stored && stored.version !== version) {
-      db.close();
-      for (const suffix of ['', '-wal', '-shm']) rmSync(`${path}${suffix}`, { force: true });
-      db = new Database(path);
+  /** The existing file when it holds complete read models of this version; anything else is removed. */
+  #openComplete(): Database.Database | undefined {
+    if (!existsSync(this.#path)) return undefined;
+    let db: Database.Database | undefined;
+    try {
+      db = new Database(this.#path);
+      const stored = db.prepare<[], { version: string }>('SELECT version FROM projection_meta').get();
+      if (stored?.version === this.#version) {
+        for (const pragma of DURABLE_PRAGMAS) db.pragma(pragma);
+        return db;
+      }
+    } catch {
+      // Unreadable: a bulk load was cut short (its file is not crash-safe); rebuilt below like an outdated one.
+    }
+    db?.close();
+    for (const suffix of ['', '-wal', '-shm']) rmSync(`${this.#path}${suffix}`, { force: true });
+    return undefined;
+  }
+
+  #create(): Database.Database {
+    const db = new Database(this.#path);
+    for (const pragma of BULK_PRAGMAS) db.pragma(pragma);
+    db.transaction(() => {
       db.exec(META);
-    }
-    db.pragma('journal_mode = WAL');
-    // Read models are rebuilt from the log, so they need not survive a power cut: the checkpoint travels with them.
-    db.pragma('synchronous = NORMAL');
-    if (!stored || stored.version !== version) {
-      db.transaction(() => {
-        createTables(db, this.#projections);
-        db.prepare(
-          'INSERT INTO projection_meta (id, version, commit_position, prepare_position) VALUES (1, ?, -1, -1)',
-        ).run(version);
-      })();
-    }
+      createTables(db, this.#projections, { indexes: false });
+      db.prepare(
+        'INSERT INTO projection_meta (id, version, commit_position, prepare_position) VALUES (1, ?, -1, -1)',
+      ).run(BUILDING);
+    })();
+    this.#building = true;
     return db;
+  }
+
+  /** Ends the bulk load: builds the query indexes, makes the file durable, and only then marks it complete. */
+  #finishBuilding(): void {
+    createIndexes(this.db, this.#projections);
+    // With synchronous=OFF nothing was flushed: flush it before the version may claim a complete file.
+    const file = openSync(this.#path, 'r+');
+    try {
+      fsyncSync(file);
+    } finally {
+      closeSync(file);
+    }
+    for (const pragma of DURABLE_PRAGMAS) this.db.pragma(pragma);
+    this.db.prepare('UPDATE projection_meta SET version = ? WHERE id = 1').run(this.#version);
+    this.#building = false;
   }
 
   #prepareApply(): (events: readonly RecordedEvent[]) => ReadonlySet<string | null> {
@@ -148,6 +190,7 @@ export class ProjectionRunner {
         try {
           for await (const message of subscription) {
             if (message.kind === 'caughtUp') {
+              if (this.#building) this.#finishBuilding();
               this.#caughtUp = true;
               resolve();
               continue;

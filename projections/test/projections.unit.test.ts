@@ -321,7 +321,8 @@ describe('entries projection', () => {
           role: 'STUDENT',
           grade: '五年级',
           key: null,
-          personKey: '|n|张小明|五年级',
+          schoolId: 'xinhua-primary',
+          personKey: 'xinhua-primary|n|张小明|五年级',
         },
       },
       {
@@ -333,7 +334,8 @@ describe('entries projection', () => {
           role: 'RETIRED_TEACHER',
           grade: null,
           key: 'T-7',
-          personKey: '|k|T-7',
+          schoolId: 'xinhua-primary',
+          personKey: 'xinhua-primary|k|T-7',
         },
       },
       history(submitted),
@@ -389,7 +391,8 @@ describe('entries projection', () => {
       },
       { statement: 'deleteParticipants', params: { id: ENTRY } },
       {
-        statement: 'insertParticipant',
+        // The revision does not name the school: the statement takes it, and the key's prefix, from the entry row.
+        statement: 'reviseParticipant',
         params: {
           entryId: ENTRY,
           seq: 0,

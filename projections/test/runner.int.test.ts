@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type AppendResult, type JsonObject, type RecordedEvent, SqliteEventStore, START } from '@qingmiao/event-store';
@@ -430,6 +430,48 @@ describe('ProjectionRunner on SQLite', () => {
     const fresh = runner({ path: join(dir, 'fresh.db') });
     await fresh.start();
     expect(dump(fresh.db)).toEqual(before);
+  });
+
+  it('loads a fresh file in bulk and switches it to WAL with its query indexes once caught up', async () => {
+    await smallCampaign();
+    const fresh = runner();
+    await fresh.start();
+    expect(fresh.db.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(fresh.db.pragma('synchronous', { simple: true })).toBe(1);
+    const indexes = fresh.db
+      .prepare<[], { name: string }>("SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL")
+      .all()
+      .map((row) => row.name);
+    expect(indexes).toEqual(expect.arrayContaining(['entries_by_campaign', 'entry_history_by_entry']));
+  });
+
+  it('discards a bulk load cut short before it caught up, and builds the file again', async () => {
+    await smallCampaign();
+    const complete = runner({ path: join(dir, 'complete.db') });
+    await complete.start();
+    const expected = dump(complete.db);
+
+    const cut = runner();
+    const stopped = new Promise<void>((resolve) => {
+      cut.onAdvance(() => resolve(stop(cut)));
+    });
+    void cut.start();
+    await stopped;
+    expect(cut.caughtUp).toBe(false);
+
+    const again = runner();
+    expect(again.position).toEqual(START);
+    await again.start();
+    expect(dump(again.db)).toEqual(expected);
+  });
+
+  it('rebuilds a read-model file it cannot read', async () => {
+    await smallCampaign();
+    writeFileSync(readModelPath, 'not a database, e.g. a bulk load torn by a crash '.repeat(200));
+    const rebuilt = runner();
+    expect(rebuilt.position).toEqual(START);
+    await rebuilt.start();
+    expect(new ReadModels(rebuilt.db).schools()).toHaveLength(3);
   });
 
   it('keeps the read models when the projections are unchanged', async () => {

@@ -2,7 +2,7 @@ import { defineProjection } from '../projection.ts';
 
 export const campaignsProjection = defineProjection({
   name: 'campaigns',
-  version: 1,
+  version: 2,
   tables: [
     `CREATE TABLE campaigns (
       id TEXT PRIMARY KEY,
@@ -22,7 +22,6 @@ export const campaignsProjection = defineProjection({
       cancel_reason TEXT,
       created_at TEXT NOT NULL
     )`,
-    'CREATE INDEX campaigns_by_year ON campaigns (year, kind)',
     `CREATE TABLE judges (
       campaign_id TEXT NOT NULL,
       judge TEXT NOT NULL,
@@ -30,6 +29,7 @@ export const campaignsProjection = defineProjection({
       PRIMARY KEY (campaign_id, judge)
     ) WITHOUT ROWID`,
   ],
+  indexes: ['CREATE INDEX campaigns_by_year ON campaigns (year, kind)'],
   statements: {
     insertCampaign: `INSERT INTO campaigns (id, kind, title, theme, year, opens_at, closes_at, eligible_school_kinds,
         max_entries_per_school, target_sessions, award_quota, rubric, copied_from, status, created_at)

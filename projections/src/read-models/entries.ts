@@ -1,4 +1,4 @@
-import type { EventOf, Participant } from '@qingmiao/schema';
+import type { DomainEvent, EventMetadata, EventOf, Participant } from '@qingmiao/schema';
 import { defineProjection, type Operation } from '../projection.ts';
 
 /**
@@ -13,8 +13,13 @@ export function personKey(schoolId: string, participant: Participant): string {
 
 /** 老少同台: retired teachers and students in one entry. */
 function intergenerational(participants: readonly Participant[]): number {
-  const roles = new Set(participants.map((p) => p.role));
-  return roles.has('RETIRED_TEACHER') && roles.has('STUDENT') ? 1 : 0;
+  let retired = false;
+  let student = false;
+  for (const { role } of participants) {
+    if (role === 'RETIRED_TEACHER') retired = true;
+    else if (role === 'STUDENT') student = true;
+  }
+  return retired && student ? 1 : 0;
 }
 
 type EntryContent = Pick<
@@ -22,9 +27,41 @@ type EntryContent = Pick<
   'entryId' | 'title' | 'participants' | 'advisor' | 'performance'
 >;
 
+// The helpers of `handle` live out here: closures made per event cost more than the rows they describe.
+
+const content = ({ entryId, title, advisor, performance, participants }: EntryContent, at: string) => ({
+  id: entryId,
+  title,
+  advisor,
+  genre: performance?.genre ?? null,
+  durationMinutes: performance?.durationMinutes ?? null,
+  intergenerational: intergenerational(participants),
+  at,
+});
+
+const participant = (entryId: string, seq: number, { name, role, grade, key }: Participant) => ({
+  entryId,
+  seq,
+  name,
+  role,
+  grade: grade ?? null,
+  key: key ?? null,
+});
+
+/** Every event about an entry is kept in its history, with the data in its current shape. */
+const historyRow = (
+  event: DomainEvent,
+  { actor, role, recordedAt }: EventMetadata,
+  position: bigint,
+  entryId: string,
+): Operation<'insertHistory'> => ({
+  statement: 'insertHistory',
+  params: { entryId, position, type: event.type, at: recordedAt, actor, role, data: JSON.stringify(event.data) },
+});
+
 export const entriesProjection = defineProjection({
   name: 'entries',
-  version: 1,
+  version: 2,
   tables: [
     `CREATE TABLE entries (
       id TEXT PRIMARY KEY,
@@ -43,8 +80,6 @@ export const entriesProjection = defineProjection({
       submitted_at TEXT NOT NULL,
       updated_at TEXT NOT NULL
     )`,
-    'CREATE INDEX entries_by_campaign ON entries (campaign_id, school_id)',
-    'CREATE INDEX entries_by_school ON entries (school_id, campaign_id)',
     `CREATE TABLE participants (
       entry_id TEXT NOT NULL,
       seq INTEGER NOT NULL,
@@ -71,16 +106,22 @@ export const entriesProjection = defineProjection({
       reason TEXT NOT NULL,
       PRIMARY KEY (entry_id, judge)
     ) WITHOUT ROWID`,
+    // Keyed by log position: rows are appended in order instead of landing in random pages of an entry-keyed tree.
     `CREATE TABLE entry_history (
+      position INTEGER PRIMARY KEY,
       entry_id TEXT NOT NULL,
-      position INTEGER NOT NULL,
       type TEXT NOT NULL,
       recorded_at TEXT NOT NULL,
       actor TEXT NOT NULL,
       role TEXT NOT NULL,
-      data TEXT NOT NULL,
-      PRIMARY KEY (entry_id, position)
-    ) WITHOUT ROWID`,
+      data TEXT NOT NULL
+    )`,
+  ],
+  indexes: [
+    'CREATE INDEX entries_by_campaign ON entries (campaign_id, school_id)',
+    'CREATE INDEX entries_by_school ON entries (school_id, campaign_id)',
+    // Ends in the rowid, the position: an entry's history comes out in log order without sorting.
+    'CREATE INDEX entry_history_by_entry ON entry_history (entry_id)',
   ],
   statements: {
     insertEntry: `INSERT INTO entries (id, campaign_id, school_id, submission_id, title, advisor, genre, duration_minutes,
@@ -92,8 +133,11 @@ export const entriesProjection = defineProjection({
       WHERE id = @id`,
     deleteParticipants: 'DELETE FROM participants WHERE entry_id = @id',
     insertParticipant: `INSERT INTO participants (entry_id, seq, school_id, name, role, grade, key, person_key)
-      VALUES (@entryId, @seq, (SELECT school_id FROM entries WHERE id = @entryId), @name, @role, @grade, @key,
-        (SELECT school_id FROM entries WHERE id = @entryId) || @personKey)`,
+      VALUES (@entryId, @seq, @schoolId, @name, @role, @grade, @key, @personKey)`,
+    // A revision does not name the school: it is the entry's, taken from its row.
+    reviseParticipant: `INSERT INTO participants (entry_id, seq, school_id, name, role, grade, key, person_key)
+      SELECT @entryId, @seq, school_id, @name, @role, @grade, @key, school_id || @personKey FROM entries
+      WHERE id = @entryId`,
     withdrawEntry: `UPDATE entries SET status = 'WITHDRAWN', withdraw_reason = @reason, updated_at = @at
       WHERE id = @id`,
     upsertScore: `INSERT INTO scores (entry_id, judge, weighted_score, criteria, comment, scored_at)
@@ -109,60 +153,39 @@ export const entriesProjection = defineProjection({
   },
   handle(event, { metadata, position }) {
     const at = metadata.recordedAt;
-    const history = (entryId: string): Operation<'insertHistory'> => ({
-      statement: 'insertHistory',
-      params: {
-        entryId,
-        position,
-        type: event.type,
-        at,
-        actor: metadata.actor,
-        role: metadata.role,
-        data: JSON.stringify(event.data),
-      },
-    });
-    const content = ({ entryId, title, advisor, performance, participants }: EntryContent) => ({
-      id: entryId,
-      title,
-      advisor,
-      genre: performance?.genre ?? null,
-      durationMinutes: performance?.durationMinutes ?? null,
-      intergenerational: intergenerational(participants),
-      at,
-    });
-    const participantRows = ({ entryId, participants }: EntryContent): Operation<'insertParticipant'>[] =>
-      participants.map((participant, seq) => ({
-        statement: 'insertParticipant',
-        params: {
-          entryId,
-          seq,
-          name: participant.name,
-          role: participant.role,
-          grade: participant.grade ?? null,
-          key: participant.key ?? null,
-          // The school part is added in SQL from the entry row, so a revision keeps the entry's school.
-          personKey: personKey('', participant),
-        },
-      }));
     switch (event.type) {
       case 'EntrySubmitted': {
         const { campaignId, schoolId, submissionId } = event.data;
         return [
-          { statement: 'insertEntry', params: { ...content(event.data), campaignId, schoolId, submissionId } },
-          ...participantRows(event.data),
-          history(event.data.entryId),
+          { statement: 'insertEntry', params: { ...content(event.data, at), campaignId, schoolId, submissionId } },
+          ...event.data.participants.map(
+            (p, seq): Operation<'insertParticipant'> => ({
+              statement: 'insertParticipant',
+              params: { ...participant(event.data.entryId, seq, p), schoolId, personKey: personKey(schoolId, p) },
+            }),
+          ),
+          historyRow(event, metadata, position, event.data.entryId),
         ];
       }
       case 'EntryRevised':
         return [
-          { statement: 'reviseEntry', params: content(event.data) },
+          { statement: 'reviseEntry', params: content(event.data, at) },
           { statement: 'deleteParticipants', params: { id: event.data.entryId } },
-          ...participantRows(event.data),
-          history(event.data.entryId),
+          ...event.data.participants.map(
+            (p, seq): Operation<'reviseParticipant'> => ({
+              statement: 'reviseParticipant',
+              // The school part of the key is added in SQL from the entry row.
+              params: { ...participant(event.data.entryId, seq, p), personKey: personKey('', p) },
+            }),
+          ),
+          historyRow(event, metadata, position, event.data.entryId),
         ];
       case 'EntryWithdrawn': {
         const { entryId, reason } = event.data;
-        return [{ statement: 'withdrawEntry', params: { id: entryId, reason, at } }, history(entryId)];
+        return [
+          { statement: 'withdrawEntry', params: { id: entryId, reason, at } },
+          historyRow(event, metadata, position, entryId),
+        ];
       }
       case 'EntryScored': {
         const { entryId, judge, weightedScore, scores, comment } = event.data;
@@ -171,7 +194,7 @@ export const entriesProjection = defineProjection({
             statement: 'upsertScore',
             params: { entryId, judge, weightedScore, criteria: JSON.stringify(scores), comment, at },
           },
-          history(entryId),
+          historyRow(event, metadata, position, event.data.entryId),
         ];
       }
       case 'JudgeRecused': {
@@ -179,24 +202,24 @@ export const entriesProjection = defineProjection({
         const operations: Operation<'recuse' | 'dropScore' | 'insertHistory'>[] = [
           { statement: 'recuse', params: { entryId, judge, reason } },
           { statement: 'dropScore', params: { entryId, judge } },
-          history(entryId),
+          historyRow(event, metadata, position, event.data.entryId),
         ];
         return operations;
       }
       case 'EntryAwarded':
         return [
           { statement: 'setPrize', params: { entryId: event.data.entryId, prize: event.data.prize, at } },
-          history(event.data.entryId),
+          historyRow(event, metadata, position, event.data.entryId),
         ];
       case 'AwardRevoked':
         return [
           { statement: 'setPrize', params: { entryId: event.data.entryId, prize: null, at } },
-          history(event.data.entryId),
+          historyRow(event, metadata, position, event.data.entryId),
         ];
       case 'EntryRated':
         return [
           { statement: 'setStars', params: { entryId: event.data.entryId, stars: event.data.stars, at } },
-          history(event.data.entryId),
+          historyRow(event, metadata, position, event.data.entryId),
         ];
       default:
         return [];

@@ -2,7 +2,7 @@ import { defineProjection } from '../projection.ts';
 
 export const lecturesProjection = defineProjection({
   name: 'lectures',
-  version: 1,
+  version: 2,
   tables: [
     `CREATE TABLE lectures (
       id TEXT PRIMARY KEY,
@@ -18,6 +18,8 @@ export const lecturesProjection = defineProjection({
       delivered_at TEXT,
       cancel_reason TEXT
     )`,
+  ],
+  indexes: [
     'CREATE INDEX lectures_by_campaign ON lectures (campaign_id, status)',
     'CREATE INDEX lectures_by_lecturer ON lectures (lecturer_id, status)',
     'CREATE INDEX lectures_by_school ON lectures (school_id, status)',
