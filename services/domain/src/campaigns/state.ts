@@ -1,4 +1,5 @@
 import type { CampaignStatus, EventOf, Prize } from '@qingmiao/schema';
+import { Map as PersistentMap } from 'immutable';
 import { stringify } from 'safe-stable-stringify';
 import { NotFound } from '../errors.ts';
 import { campaignIdOf } from './entry-id.ts';
@@ -51,9 +52,11 @@ export interface Campaign {
   /** The deadline in force: `closesAt` unless extended. */
   readonly closesAt: string;
   readonly judges: ReadonlySet<string>;
-  readonly entries: ReadonlyMap<string, EntryState>;
-  readonly liveEntriesBySchool: ReadonlyMap<string, number>;
-  readonly lectures: ReadonlyMap<string, LectureState>;
+  // Persistent maps: each event makes a new state sharing all but one path with the last, where copying a Map
+  // would cost every submission O(entries in the campaign).
+  readonly entries: PersistentMap<string, EntryState>;
+  readonly liveEntriesBySchool: PersistentMap<string, number>;
+  readonly lectures: PersistentMap<string, LectureState>;
 }
 
 export type CampaignState = { readonly created: false } | Campaign;
@@ -101,17 +104,17 @@ export function awardCap(campaign: Campaign, live = liveEntries(campaign)): numb
 function withEntry(campaign: Campaign, entryId: string, change: (entry: EntryState) => EntryState): Campaign {
   const entry = campaign.entries.get(entryId);
   if (!entry) return campaign;
-  return { ...campaign, entries: new Map(campaign.entries).set(entryId, change(entry)) };
+  return { ...campaign, entries: campaign.entries.set(entryId, change(entry)) };
 }
 
 function withLecture(campaign: Campaign, lectureId: string, status: LectureState['status']): Campaign {
   const lecture = campaign.lectures.get(lectureId);
   if (!lecture) return campaign;
-  return { ...campaign, lectures: new Map(campaign.lectures).set(lectureId, { ...lecture, status }) };
+  return { ...campaign, lectures: campaign.lectures.set(lectureId, { ...lecture, status }) };
 }
 
-function countLive(campaign: Campaign, schoolId: string, delta: number): ReadonlyMap<string, number> {
-  return new Map(campaign.liveEntriesBySchool).set(schoolId, (campaign.liveEntriesBySchool.get(schoolId) ?? 0) + delta);
+function countLive(campaign: Campaign, schoolId: string, delta: number): PersistentMap<string, number> {
+  return campaign.liveEntriesBySchool.update(schoolId, 0, (live) => live + delta);
 }
 
 export function evolve(state: CampaignState, event: CampaignEvent): CampaignState {
@@ -122,9 +125,9 @@ export function evolve(state: CampaignState, event: CampaignEvent): CampaignStat
       status: 'DRAFT',
       closesAt: event.data.closesAt,
       judges: new Set(),
-      entries: new Map(),
-      liveEntriesBySchool: new Map(),
-      lectures: new Map(),
+      entries: PersistentMap(),
+      liveEntriesBySchool: PersistentMap(),
+      lectures: PersistentMap(),
     };
   }
   if (!state.created) return state;
@@ -154,7 +157,7 @@ export function evolve(state: CampaignState, event: CampaignEvent): CampaignStat
       };
       return {
         ...state,
-        entries: new Map(state.entries).set(entryId, entry),
+        entries: state.entries.set(entryId, entry),
         liveEntriesBySchool: countLive(state, schoolId, 1),
       };
     }
@@ -186,7 +189,7 @@ export function evolve(state: CampaignState, event: CampaignEvent): CampaignStat
         status: 'SCHEDULED',
         fingerprint: fingerprint({ lecturerId, schoolId, venue, topic, scheduledAt }),
       };
-      return { ...state, lectures: new Map(state.lectures).set(lectureId, lecture) };
+      return { ...state, lectures: state.lectures.set(lectureId, lecture) };
     }
     case 'LectureDelivered':
       return withLecture(state, event.data.lectureId, 'DELIVERED');
