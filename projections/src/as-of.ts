@@ -1,9 +1,9 @@
 import { streams } from '@qingmiao/domain';
-import { comparePositions, type EventStore, type Position, type RecordedEvent } from '@qingmiao/event-store';
+import { comparePositions, type EventStore, type Position } from '@qingmiao/event-store';
 import { type DomainEvent, type ParticipationGrouping, readEvent } from '@qingmiao/schema';
 import Database from 'better-sqlite3';
 import { LRUCache } from 'lru-cache';
-import { createApplier, createTables } from './apply.ts';
+import { createApplier, createIndexes, createTables } from './apply.ts';
 import { PARTICIPATION_TABLES, type ParticipationRow, participationQuery } from './participation.ts';
 import type { Projection } from './projection.ts';
 import type { ReadModels } from './queries.ts';
@@ -21,9 +21,28 @@ export interface AsOfReplayerOptions {
   readonly store: EventStore;
   readonly catalogue: Catalogue;
   readonly projections: readonly Projection[];
-  /** Bounds the memory of cached years (in-memory databases), in bytes. */
+  /** Bounds the memory of each cache (years' in-memory databases; streams' events already read), in bytes. */
   readonly cacheBytes?: number;
 }
+
+const PAGE = 1000;
+
+/** An event as a replay needs it, parsed once. */
+interface Replayable {
+  readonly position: Position;
+  readonly recordedAt: number;
+  /** Undefined for a type this version does not know: it is not applied, but its time still cuts the log. */
+  readonly parsed: ReturnType<typeof readEvent>;
+}
+
+/** The events of a stream read so far (a stream only grows, so a prefix stays valid). */
+interface StreamPrefix {
+  readonly events: readonly Replayable[];
+  readonly next: number;
+  readonly bytes: number;
+}
+
+const EMPTY: StreamPrefix = { events: [], next: 0, bytes: 0 };
 
 interface YearModels {
   readonly db: Database.Database;
@@ -76,16 +95,19 @@ export class AsOfReplayer {
   readonly #catalogue: Catalogue;
   readonly #projections: readonly Projection[];
   readonly #years: LRUCache<string, YearModels>;
+  readonly #streams: LRUCache<string, StreamPrefix>;
 
   constructor(options: AsOfReplayerOptions) {
     this.#store = options.store;
     this.#catalogue = options.catalogue;
     this.#projections = narrowProjections(options.projections, PARTICIPATION_TABLES);
+    const maxSize = options.cacheBytes ?? 32 * 1024 * 1024;
     this.#years = new LRUCache({
-      maxSize: options.cacheBytes ?? 64 * 1024 * 1024,
+      maxSize,
       sizeCalculation: (models) => Math.max(1, models.bytes),
       dispose: (models) => models.db.close(),
     });
+    this.#streams = new LRUCache({ maxSize, sizeCalculation: (prefix) => Math.max(1, prefix.bytes) });
   }
 
   /** Runs `read` against the participation figures of `year` as they were at `moment`. */
@@ -112,25 +134,54 @@ export class AsOfReplayer {
       ...read.schools().map((school) => streams.school(school.id)),
       ...read.campaigns({ year }).map((campaign) => streams.campaign(campaign.id)),
     ];
-    const recorded = (await Promise.all(names.map((name) => this.#store.readStream(name))))
+    const events = (await Promise.all(names.map((name) => this.#readUpTo(name, cut))))
       .flat()
       .filter((event) => comparePositions(event.position, head) <= 0)
       .sort((a, b) => comparePositions(a.position, b.position));
     const db = new Database(':memory:');
-    createTables(db, this.#projections);
+    createTables(db, this.#projections, { indexes: false });
     const applier = createApplier(db, this.#projections);
-    const final = db.transaction((events: readonly RecordedEvent[]) => {
-      for (const event of events) {
-        const parsed = readEvent(event);
-        if (Date.parse(parsed?.metadata.recordedAt ?? event.created) > cut) return true;
-        if (parsed && concernsYear(parsed.event, year)) {
-          applier.apply(parsed.event, parsed.metadata, event.position.commit);
-        }
+    const final = db.transaction(() => {
+      for (const { position, recordedAt, parsed } of events) {
+        if (recordedAt > cut) return true;
+        if (parsed && concernsYear(parsed.event, year)) applier.apply(parsed.event, parsed.metadata, position.commit);
       }
       return false;
-    })(recorded);
+    })();
+    createIndexes(db, this.#projections);
     const query = participationQuery(db);
     const bytes = Number(db.pragma('page_count', { simple: true })) * Number(db.pragma('page_size', { simple: true }));
     return { models: { db, bytes, participation: (groupBy, campaignId) => query(year, groupBy, campaignId) }, final };
+  }
+
+  /**
+   * The events of a stream up to and including its first one recorded after `cut` (or its end): the replay stops
+   * there anyway, as everything later in the stream is later in the log. Read once and kept, then extended.
+   */
+  async #readUpTo(stream: string, cut: number): Promise<readonly Replayable[]> {
+    const known = this.#streams.get(stream) ?? EMPTY;
+    let { events, next, bytes } = known;
+    while (!((events.at(-1)?.recordedAt ?? Number.NEGATIVE_INFINITY) > cut)) {
+      const page = await this.#store.readStream(stream, { fromRevision: next, limit: PAGE });
+      events = [
+        ...events,
+        ...page.map((recorded) => {
+          const parsed = readEvent(recorded);
+          return {
+            position: recorded.position,
+            recordedAt: Date.parse(parsed?.metadata.recordedAt ?? recorded.created),
+            parsed,
+          };
+        }),
+      ];
+      // Parsed objects take about twice their JSON in memory.
+      for (const recorded of page)
+        bytes += 2 * (JSON.stringify(recorded.data).length + JSON.stringify(recorded.metadata).length);
+      next += page.length;
+      if (page.length < PAGE) break;
+    }
+    // Another call may have read further meanwhile: keep the longer prefix.
+    if (next > (this.#streams.peek(stream)?.next ?? 0)) this.#streams.set(stream, { events, next, bytes });
+    return events;
   }
 }

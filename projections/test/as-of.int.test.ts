@@ -274,6 +274,14 @@ describe('AsOfReplayer', () => {
     }
   });
 
+  it('answers alike when moments come in reverse order and at the same time (streams read once, then extended)', async () => {
+    await twoYears();
+    const history = new AsOfReplayer({ store, catalogue: readSide, projections });
+    const moments = [...at.values()].flatMap((moment) => [moment, moment - 1]).reverse();
+    await Promise.all(moments.map((moment) => expectSameAsFullReplay(history, moment)));
+    await Promise.all(moments.reverse().map((moment) => expectSameAsFullReplay(history, moment)));
+  });
+
   it('shows withdrawals, awards, lectures and enrollment changes only after they happened', async () => {
     await twoYears();
     const history = new AsOfReplayer({ store, catalogue: readSide, projections });
