@@ -42,6 +42,9 @@ interface StreamPrefix {
   readonly bytes: number;
 }
 
+/** Memory of a parsed event besides twice the JSON of its data: metadata, position and object headers. */
+const PARSED_OVERHEAD = 1024;
+
 const EMPTY: StreamPrefix = { events: [], next: 0, bytes: 0 };
 
 interface YearModels {
@@ -174,9 +177,7 @@ export class AsOfReplayer {
           };
         }),
       ];
-      // Parsed objects take about twice their JSON in memory.
-      for (const recorded of page)
-        bytes += 2 * (JSON.stringify(recorded.data).length + JSON.stringify(recorded.metadata).length);
+      for (const recorded of page) bytes += PARSED_OVERHEAD + 2 * JSON.stringify(recorded.data).length;
       next += page.length;
       if (page.length < PAGE) break;
     }

@@ -31,6 +31,8 @@ interface Point {
   readonly asOfFirst: number;
   readonly asOfCached: number;
   readonly asOfRepeats: number;
+  /** A first call for another moment of the same year (a day earlier): the year's streams have been read. */
+  readonly asOfOther: number;
   readonly rssReady: number;
   readonly rssAfter: number;
   readonly eventsFile: number;
@@ -99,6 +101,10 @@ async function measure(ctx: Context, logs: LogCache, events: number): Promise<Po
     while (cached.length < 10 && (cached.length === 0 || performance.now() - repeatStart < 15_000)) {
       cached.push(await timed(server.url, viewer, AS_OF, { year, asOf }));
     }
+    const asOfOther = await timed(server.url, viewer, AS_OF, {
+      year,
+      asOf: new Date(moment.getTime() - 86_400_000).toISOString(),
+    });
     const rssAfter = await server.rss();
     const eventsFile = sizeOf(join(dataDir, 'events.db')) + sizeOfMaybe(join(dataDir, 'events.db-wal'));
     const readModels = sizeOf(join(dataDir, 'read-models'));
@@ -113,6 +119,7 @@ async function measure(ctx: Context, logs: LogCache, events: number): Promise<Po
       asOfFirst,
       asOfCached: median(cached),
       asOfRepeats: cached.length,
+      asOfOther,
       rssReady,
       rssAfter,
       eventsFile,
@@ -150,13 +157,14 @@ export async function growthBenchmark(ctx: Context, logs: LogCache): Promise<Sec
     ms(p.queryP95),
     cell(p.asOfFirst, base.asOfFirst, ms),
     `${cell(p.asOfCached, base.asOfCached, ms)}, ${p.asOfRepeats} call${p.asOfRepeats === 1 ? '' : 's'}`,
+    cell(p.asOfOther, base.asOfOther, ms),
     cell(p.rssReady, base.rssReady, bytes),
     cell(p.rssAfter, base.rssAfter, bytes),
     cell(p.eventsFile, base.eventsFile, bytes),
     cell(p.readModels, base.readModels, bytes),
   ]);
   const markdown = [
-    `One server per size (child process, fresh data directory with a copy of the log). The queried year and the as-of moment are those of the event at 95 % of the log (the recent past); the as-of replay reads only that year's streams (every school stream and the streams of the year's campaigns) up to the moment, counted in "as-of reads". \`participation(year, groupBy: SCHOOL)\`: 3 warm-up then 30 sequential requests; \`participation(asOf:)\`: the first call, then the median of up to 10 repeated calls of the same moment (which the as-of cache should answer; fewer when each takes long, as a repeated call that replays again does). RSS from the server's own \`qingmiao_process_process_resident_memory_bytes\` on /metrics, after catch-up and after the as-of queries. Ratios against the ${formatNumber(base.events)}-event log.`,
+    `One server per size (child process, fresh data directory with a copy of the log). The queried year and the as-of moment are those of the event at 95 % of the log (the recent past); the as-of replay reads only that year's streams (every school stream and the streams of the year's campaigns) up to the moment, counted in "as-of reads". \`participation(year, groupBy: SCHOOL)\`: 3 warm-up then 30 sequential requests; \`participation(asOf:)\`: the first call, then the median of up to 10 repeated calls of the same moment (which the as-of cache should answer; fewer when each takes long, as a repeated call that replays again does), then once a day earlier (a new moment of a year whose streams were read). RSS from the server's own \`qingmiao_process_process_resident_memory_bytes\` on /metrics, after catch-up and after the as-of queries. Ratios against the ${formatNumber(base.events)}-event log.`,
     '',
     table(
       [
@@ -168,6 +176,7 @@ export async function growthBenchmark(ctx: Context, logs: LogCache): Promise<Sec
         'p95',
         'as-of first call',
         'as-of repeated',
+        'as-of a day earlier',
         'RSS ready',
         'RSS after as-of',
         'events.db',
