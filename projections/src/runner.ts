@@ -113,8 +113,13 @@ export class ProjectionRunner {
         for (const pragma of DURABLE_PRAGMAS) db.pragma(pragma);
         return db;
       }
-    } catch {
-      // Unreadable: a bulk load was cut short (its file is not crash-safe); rebuilt below like an outdated one.
+    } catch (error) {
+      // Unreadable (a bulk load cut short by a crash is not crash-safe): rebuilt below like an outdated file.
+      // Busy or locked is not unreadable.
+      if (!(error instanceof Database.SqliteError) || /^SQLITE_(BUSY|LOCKED)/.test(error.code)) {
+        db?.close();
+        throw error;
+      }
     }
     db?.close();
     for (const suffix of ['', '-wal', '-shm']) rmSync(`${this.#path}${suffix}`, { force: true });
