@@ -1,37 +1,31 @@
 import { mintToken } from '@qingmiao/api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { codeOf, dataOf, type ServerProcess } from '../support/server-process.ts';
 import {
   countsOf,
   ENTRY_FIELDS,
   type EntryView,
   entryInput,
-  Organizer,
+  type Organizer,
   participationOf,
   rowOf,
+  startWithOrganizer,
+  stopAndRemove,
   submit,
   uid,
 } from './qingmiao-client.ts';
-import { codeOf, dataOf, removeDataDir, type ServerProcess, startServerProcess } from './server-process.ts';
 
 /** Who may do and see what, checked over real HTTP against a separately started server process. */
 let server: ServerProcess;
 let organizer: Organizer;
 
 beforeAll(async () => {
-  server = await startServerProcess();
-  organizer = new Organizer(server, await server.token('organizer', { sub: 'guangongwei-office' }));
+  ({ server, organizer } = await startWithOrganizer());
 });
 
-afterAll(async () => {
-  if (!server) return;
-  await server.stop();
-  removeDataDir(server.dataDir);
-});
+afterAll(() => stopAndRemove(server));
 
-async function school(kind = 'PRIMARY') {
-  const { id } = await organizer.registerSchool({ kind });
-  return { id, token: await server.token('school', { sub: `contact-${id}`, schoolId: id }) };
-}
+const school = (kind?: string) => organizer.schoolWithToken(kind);
 
 describe('health endpoints', () => {
   it('answers /healthz and /readyz with 200, ready true', async () => {

@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dataOf, removeDataDir, type ServerProcess, startServerProcess } from './server-process.ts';
+import { dataOf, removeDataDir, type ServerProcess, startServerProcess } from '../support/server-process.ts';
 
 /**
  * The dashboard at `/` in headless Chromium against a started server: the figures every chart shows (read from the

@@ -1,20 +1,22 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { codeOf, dataOf, type ServerProcess } from '../support/server-process.ts';
 import {
   campaignOf,
   countsOf,
   entryInput,
   historyOf,
-  Organizer,
+  type Organizer,
   type ParticipantInput,
   type ParticipationView,
   participationOf,
   rowOf,
   type SubmitEntryInput,
+  startWithOrganizer,
+  stopAndRemove,
   submit,
   uid,
   WITHDRAW,
 } from './qingmiao-client.ts';
-import { codeOf, dataOf, removeDataDir, type ServerProcess, startServerProcess } from './server-process.ts';
 
 /**
  * A campaign's entries over real HTTP against a separately started server process: the whole flow from registering
@@ -24,21 +26,12 @@ let server: ServerProcess;
 let organizer: Organizer;
 
 beforeAll(async () => {
-  server = await startServerProcess();
-  organizer = new Organizer(server, await server.token('organizer', { sub: 'guangongwei-office' }));
+  ({ server, organizer } = await startWithOrganizer());
 });
 
-afterAll(async () => {
-  if (!server) return;
-  await server.stop();
-  removeDataDir(server.dataDir);
-});
+afterAll(() => stopAndRemove(server));
 
-/** A registered school and a token acting for it. */
-async function school(kind = 'PRIMARY') {
-  const { id } = await organizer.registerSchool({ kind });
-  return { id, token: await server.token('school', { sub: `contact-${id}`, schoolId: id }) };
-}
+const school = (kind?: string) => organizer.schoolWithToken(kind);
 
 /**
  * What the participation row of one school must say for these live entries, computed independently of the product:

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { dataOf, type ServerProcess } from './server-process.ts';
+import { dataOf, removeDataDir, type ServerProcess, startServerProcess } from '../support/server-process.ts';
 
 /** Ids the product accepts (lowercase letters, digits, dashes), fresh per call. */
 export const uid = (prefix: string) => `${prefix}-${randomUUID().slice(0, 8)}`;
@@ -175,12 +175,31 @@ export class Organizer {
     return dataOf(result).closeCampaign;
   }
 
+  /** A registered school and a token acting for it. */
+  async schoolWithToken(kind = 'PRIMARY') {
+    const { id } = await this.registerSchool({ kind });
+    return { id, token: await this.server.token('school', { sub: `contact-${id}`, schoolId: id }) };
+  }
+
   /** A created and opened campaign (ESSAY, year 2022, at most 3 entries per school unless overridden). */
   async openedCampaign(input: Record<string, unknown> = {}) {
     const created = await this.createCampaign(input);
     await this.openCampaign(created.id);
     return created.id;
   }
+}
+
+/** A server process of a test file's own, with the organizer's office acting on it; end it with stopAndRemove. */
+export async function startWithOrganizer(sub = 'guangongwei-office') {
+  const server = await startServerProcess();
+  return { server, organizer: new Organizer(server, await server.token('organizer', { sub })) };
+}
+
+/** Stops a server process started by startWithOrganizer (if it started) and removes its data directory. */
+export async function stopAndRemove(server: ServerProcess | undefined): Promise<void> {
+  if (!server) return;
+  await server.stop();
+  removeDataDir(server.dataDir);
 }
 
 export function entryInput(

@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { removeDataDir, type ServerProcess, startServerProcess, TEST_SECRET } from './server-process.ts';
+import { removeDataDir, type ServerProcess, startServerProcess, TEST_SECRET } from '../support/server-process.ts';
 
 const ROOT = new URL('../../', import.meta.url);
 const run = promisify(execFile);

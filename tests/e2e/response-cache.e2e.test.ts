@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dataOf, removeDataDir, type ServerProcess, startServerProcess } from '../support/server-process.ts';
 import { entryInput, Organizer, PARTICIPATION, submit } from './qingmiao-client.ts';
-import { dataOf, removeDataDir, type ServerProcess, startServerProcess } from './server-process.ts';
 
 /**
  * Query answers are cached per actor until the read models move: what must never happen is an answer that is stale,

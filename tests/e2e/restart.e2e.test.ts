@@ -1,5 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  codeOf,
+  dataOf,
+  type GraphQLResult,
+  makeDataDir,
+  removeDataDir,
+  type ServerProcess,
+  startServerProcess,
+} from '../support/server-process.ts';
+import {
   type CampaignView,
   campaignOf,
   countsOf,
@@ -13,15 +22,6 @@ import {
   type SubmitEntryInput,
   submit,
 } from './qingmiao-client.ts';
-import {
-  codeOf,
-  dataOf,
-  type GraphQLResult,
-  makeDataDir,
-  removeDataDir,
-  type ServerProcess,
-  startServerProcess,
-} from './server-process.ts';
 
 /**
  * The server process stopped (SIGTERM) or killed (SIGKILL) and started again on the same data directory: what was

@@ -1,11 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { type GraphQLBody, type GraphQLErrorBody, postGraphQL } from '../support/graphql-http.ts';
 
 /** A small GraphQL-over-HTTP client for the reliability tests: every request bounded by a timeout. */
-
-export interface GraphQLErrorBody {
-  readonly message: string;
-  readonly extensions?: { readonly code?: string; readonly field?: string; readonly [key: string]: unknown };
-}
 
 export interface GraphQLResult<T> {
   readonly status: number;
@@ -28,20 +24,12 @@ export async function graphql<T = Record<string, unknown>>(
   options: RequestOptions = {},
 ): Promise<GraphQLResult<T>> {
   const timeout = AbortSignal.timeout(options.timeoutMs ?? 30_000);
-  const response = await fetch(`${url}/graphql`, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      accept: 'application/graphql-response+json, application/json',
-      ...(token === undefined ? {} : { authorization: `Bearer ${token}` }),
-    },
-    body: JSON.stringify({ query, variables }),
-    signal: options.signal ? AbortSignal.any([timeout, options.signal]) : timeout,
-  });
+  const signal = options.signal ? AbortSignal.any([timeout, options.signal]) : timeout;
+  const response = await postGraphQL(url, token, query, variables, signal);
   const text = await response.text();
-  let body: { data?: T | null; errors?: GraphQLErrorBody[] };
+  let body: GraphQLBody<T>;
   try {
-    body = JSON.parse(text) as typeof body;
+    body = JSON.parse(text) as GraphQLBody<T>;
   } catch {
     body = { errors: [{ message: `non-JSON answer: ${text.slice(0, 300)}` }] };
   }

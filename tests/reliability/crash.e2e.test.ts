@@ -2,6 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  killAll,
+  makeDataDir,
+  removeDataDir,
+  type ServerProcess,
+  sleep,
+  startServerProcess,
+} from '../support/server-process.ts';
+import {
   codeOf,
   dataOf,
   entryInput,
@@ -14,15 +22,7 @@ import {
   type SubmittedEntry,
 } from './client.ts';
 import { checkLog } from './log-file.ts';
-import {
-  killAll,
-  LONG,
-  makeDataDir,
-  removeDataDir,
-  type ServerProcess,
-  sleep,
-  startServerProcess,
-} from './server-process.ts';
+import { LONG, RELIABILITY_ENV } from './settings.ts';
 
 /**
  * Item 2 of issue 7: the server process killed with SIGKILL at a random moment of a submission burst, and started
@@ -47,7 +47,7 @@ const acknowledged = new Map<string, { entry: SubmittedEntry; input: Record<stri
 const withdrawals = new Set<string>();
 
 async function start(): Promise<ServerProcess> {
-  server = await startServerProcess({ dataDir });
+  server = await startServerProcess({ dataDir, env: RELIABILITY_ENV });
   return server;
 }
 

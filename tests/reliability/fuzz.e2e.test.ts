@@ -3,7 +3,7 @@ import { schema } from '@qingmiao/api';
 import * as fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type GraphQLResponse, startTestServer, type TestServer } from '../support/in-process-server.ts';
-import { LONG } from './server-process.ts';
+import { LONG } from './settings.ts';
 
 /**
  * Item 4 of issue 7: property-based fuzzing of every mutation the API serves. Inputs start from a valid example

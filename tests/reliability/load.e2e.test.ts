@@ -2,6 +2,14 @@ import { availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  killAll,
+  makeDataDir,
+  ROOT,
+  removeDataDir,
+  type ServerProcess,
+  startServerProcess,
+} from '../support/server-process.ts';
 import { dataOf, graphql } from './client.ts';
 import {
   describeLoad,
@@ -12,15 +20,7 @@ import {
   seedLoad,
   writeBenchmarkSection,
 } from './load.ts';
-import {
-  killAll,
-  LONG,
-  makeDataDir,
-  ROOT,
-  removeDataDir,
-  type ServerProcess,
-  startServerProcess,
-} from './server-process.ts';
+import { LONG, RELIABILITY_ENV } from './settings.ts';
 
 /**
  * Item 1 of issue 7: 100 school clients submitting (retrying timeouts with the same submissionIds) while 20
@@ -41,7 +41,7 @@ function phase(name: string): void {
 }
 
 beforeAll(async () => {
-  server = await startServerProcess({ dataDir });
+  server = await startServerProcess({ dataDir, env: RELIABILITY_ENV });
   phase('start');
 }, 90_000);
 

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
+import type { GraphQLBody } from '../support/graphql-http.ts';
 import {
   codeOf,
   entryInput,
   GROUPINGS,
-  type GraphQLErrorBody,
   type GraphQLResult,
   isTransient,
   Organizer,
@@ -191,9 +191,9 @@ class Connection {
           res.on('error', reject);
           res.on('end', () => {
             const text = Buffer.concat(chunks).toString('utf8');
-            let parsed: { data?: T | null; errors?: GraphQLErrorBody[] };
+            let parsed: GraphQLBody<T>;
             try {
-              parsed = JSON.parse(text) as typeof parsed;
+              parsed = JSON.parse(text) as GraphQLBody<T>;
             } catch {
               parsed = { errors: [{ message: `non-JSON answer: ${text.slice(0, 300)}` }] };
             }

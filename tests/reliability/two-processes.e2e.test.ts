@@ -3,6 +3,14 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  killAll,
+  makeDataDir,
+  removeDataDir,
+  type ServerProcess,
+  sleep,
+  startServerProcess,
+} from '../support/server-process.ts';
+import {
   codeOf,
   dataOf,
   entryInput,
@@ -15,15 +23,7 @@ import {
   type SubmittedEntry,
 } from './client.ts';
 import { checkLog } from './log-file.ts';
-import {
-  killAll,
-  LONG,
-  makeDataDir,
-  removeDataDir,
-  type ServerProcess,
-  sleep,
-  startServerProcess,
-} from './server-process.ts';
+import { LONG, RELIABILITY_ENV } from './settings.ts';
 
 /**
  * Item 3 of issue 7: two API processes on one SQLite event store file (QINGMIAO_EVENT_STORE=sqlite:PATH), each
@@ -41,7 +41,9 @@ const RACES = LONG ? 10 : 2;
 beforeAll(async () => {
   // Started together on a store that does not exist yet: both create it.
   servers = await Promise.all(
-    dirs.map((dataDir) => startServerProcess({ dataDir, env: { QINGMIAO_EVENT_STORE: `sqlite:${storePath}` } })),
+    dirs.map((dataDir) =>
+      startServerProcess({ dataDir, env: { ...RELIABILITY_ENV, QINGMIAO_EVENT_STORE: `sqlite:${storePath}` } }),
+    ),
   );
   organizers = await Promise.all(
     servers.map(async (server) => new Organizer(server.url, await server.token('organizer', { sub: 'office' }))),

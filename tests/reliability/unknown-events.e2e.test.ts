@@ -2,8 +2,6 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { type EventToAppend, SqliteEventStore } from '@qingmiao/event-store';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { codeOf, dataOf, entryInput, graphql, Organizer, SUBMIT, type SubmittedEntry } from './client.ts';
-import { checkLog } from './log-file.ts';
 import {
   killAll,
   makeDataDir,
@@ -11,7 +9,10 @@ import {
   type ServerProcess,
   sleep,
   startServerProcess,
-} from './server-process.ts';
+} from '../support/server-process.ts';
+import { codeOf, dataOf, entryInput, graphql, Organizer, SUBMIT, type SubmittedEntry } from './client.ts';
+import { checkLog } from './log-file.ts';
+import { RELIABILITY_ENV } from './settings.ts';
 
 /**
  * Item 7 of issue 7, its second half: events of types this version does not know (written by a newer version, here
@@ -23,7 +24,7 @@ let server: ServerProcess;
 let organizer: Organizer;
 
 beforeAll(async () => {
-  server = await startServerProcess({ dataDir });
+  server = await startServerProcess({ dataDir, env: RELIABILITY_ENV });
   organizer = new Organizer(server.url, await server.token('organizer', { sub: 'office' }));
 }, 90_000);
 
@@ -145,7 +146,7 @@ describe('events of unknown types', () => {
   it('do not keep a restarted server from starting and catching up', async () => {
     await server.stop();
     await appendFromOutside('future-thing-3', [futureEvent('FutureThingHappened')]);
-    server = await startServerProcess({ dataDir });
+    server = await startServerProcess({ dataDir, env: RELIABILITY_ENV });
     organizer = new Organizer(server.url, organizer.token);
     // Caught up (readyz) past the unknown event written while it was down, counted once by this process.
     expect(await unknownCount('FutureThingHappened')).toBe(1);

@@ -1,5 +1,4 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createHmac } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -7,22 +6,28 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import type { Role } from '@qingmiao/schema';
+import { SignJWT } from 'jose';
+import { type GraphQLBody, postGraphQL } from './graphql-http.ts';
 
 /**
- * The API server as a separate process for the reliability tests (load, kill -9, two processes on one store):
- * `node --import tsx services/api/src/cli.ts serve` from the repository root, which is `npx tsx …` without its
- * wrapper process (a second faster to start, and SIGKILL hits the server itself). 127.0.0.1 only, in a process group
- * of its own, and every group still running is killed when the test worker exits.
+ * The API server as a separate process, for the end-to-end and reliability tests (restarts, kill -9, two processes
+ * on one store): `node --import tsx services/api/src/cli.ts serve` from the repository root, which is `npx tsx …`
+ * without its wrapper process (a second faster to start, and SIGKILL hits the server itself). 127.0.0.1 only, in a
+ * process group of its own, and every group still running is killed when the test worker exits.
  */
 
+/** The repository root, where the server is started from. */
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const CLI = join('services', 'api', 'src', 'cli.ts');
 
-export const RELIABILITY_SECRET = 'reliability-secret-0123456789abcdefghijklmnop';
+export const TEST_SECRET = 'e2e-process-secret-0123456789abcdefghij';
 
-/** Whether the long versions run (60 s of load, ten crash rounds, more fuzzing): `QINGMIAO_LONG=1`. */
-export const LONG = process.env.QINGMIAO_LONG === '1';
+export interface GraphQLResult<T> {
+  readonly status: number;
+  readonly body: GraphQLBody<T>;
+}
 
+/** One pino line of the server's stdout. */
 export interface LogLine {
   readonly level?: number;
   readonly msg?: string;
@@ -30,33 +35,47 @@ export interface LogLine {
   readonly [key: string]: unknown;
 }
 
-export interface ProcessOptions {
-  /** Data directory: the event store (unless QINGMIAO_EVENT_STORE says otherwise) and the read models. */
-  readonly dataDir: string;
-  /** Extra environment, e.g. QINGMIAO_EVENT_STORE or QINGMIAO_RATE_LIMIT. */
+export interface StartOptions {
+  /** Data directory: the event store (unless QINGMIAO_EVENT_STORE says otherwise) and the read models. Reuse one
+   * for a restart; a fresh temp dir otherwise. */
+  readonly dataDir?: string;
+  /** Extra environment, e.g. QINGMIAO_EVENT_STORE, QINGMIAO_RATE_LIMIT or QINGMIAO_LOG_LEVEL (info by default). */
   readonly env?: Readonly<Record<string, string>>;
   readonly startTimeoutMs?: number;
 }
 
 export interface ServerProcess {
   readonly url: string;
-  readonly pid: number;
   readonly dataDir: string;
-  /** Lines the server logged (warn and above at the default level here). */
+  readonly secret: string;
+  readonly pid: number;
+  /** Parsed stdout lines so far (the first 10,000). */
   readonly logs: readonly LogLine[];
+  /** The last 20,000 characters the process wrote to stderr. */
   stderr(): string;
-  token(role: Role, claims?: { sub?: string; schoolId?: string }): Promise<string>;
-  /** SIGTERM, wait for the exit; resolves to the exit code. */
+  /** A token signed with this server's secret; `expiresIn` as jose takes it ('1h', '-10m'). */
+  token(role: Role, claims?: { sub?: string; schoolId?: string }, expiresIn?: string): Promise<string>;
+  /** POST /graphql with a JSON body; `token` goes into `Authorization: Bearer`. */
+  graphql<T = Record<string, unknown>>(
+    query: string,
+    variables?: Record<string, unknown>,
+    token?: string,
+  ): Promise<GraphQLResult<T>>;
+  /** GET a path (e.g. /healthz) and parse the JSON answer. */
+  get(path: string): Promise<{ status: number; body: unknown }>;
+  /** SIGTERM, then wait for the exit; resolves to the exit code. */
   stop(): Promise<number | null>;
   /** SIGKILL to the whole process group, then wait until none of it runs. */
   kill(): Promise<void>;
 }
 
-const REGISTRY = Symbol.for('qingmiao.reliability.serverProcesses');
+/** Process groups started and not yet gone, shared by every copy of this module in the worker process. */
+const REGISTRY = Symbol.for('qingmiao.test.serverProcesses');
 const holder = globalThis as typeof globalThis & { [REGISTRY]?: Set<number> };
 const running: Set<number> = holder[REGISTRY] ?? new Set<number>();
 if (!holder[REGISTRY]) {
   holder[REGISTRY] = running;
+  // A crashed test run must not leave servers behind holding ports and data files.
   process.once('exit', () => {
     for (const pgid of running) {
       try {
@@ -66,18 +85,6 @@ if (!holder[REGISTRY]) {
       }
     }
   });
-}
-
-/**
- * A bearer token as the server expects it (JWT, HS256, `sub`, `role`, `schoolId` for schools, `exp`), made here with
- * node:crypto rather than the server's own code, so that these tests need not load the API in their process.
- */
-export function signToken(claims: { sub: string; role: Role; schoolId?: string | undefined }, ttlSeconds = 7_200) {
-  const part = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
-  const now = Math.floor(Date.now() / 1000);
-  const payload = { ...claims, iat: now, exp: now + ttlSeconds };
-  const unsigned = `${part({ alg: 'HS256', typ: 'JWT' })}.${part(payload)}`;
-  return `${unsigned}.${createHmac('sha256', RELIABILITY_SECRET).update(unsigned).digest('base64url')}`;
 }
 
 /**
@@ -97,7 +104,7 @@ export async function killAll(): Promise<void> {
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-export function makeDataDir(prefix = 'qingmiao-reliability-'): string {
+export function makeDataDir(prefix = 'qingmiao-e2e-'): string {
   return mkdtempSync(join(tmpdir(), prefix));
 }
 
@@ -126,12 +133,14 @@ function groupAlive(pgid: number): boolean {
     } catch {
       continue;
     }
+    // pid (comm) state ppid pgrp …; comm may contain spaces and parentheses.
     const [state, , pgrp] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     if (Number(pgrp) === pgid && state !== 'Z' && state !== 'X') return true;
   }
   return false;
 }
 
+/** Waits for every process of the group to end, SIGKILLing stragglers after a grace period. */
 async function groupGone(pgid: number, graceMs: number): Promise<void> {
   const deadline = Date.now() + graceMs;
   while (groupAlive(pgid)) {
@@ -139,7 +148,7 @@ async function groupGone(pgid: number, graceMs: number): Promise<void> {
       try {
         process.kill(-pgid, 'SIGKILL');
       } catch {
-        return;
+        break;
       }
     }
     await sleep(20);
@@ -162,13 +171,15 @@ async function freePort(): Promise<number> {
 
 /**
  * Starts a server process and waits until it answers /readyz (projections caught up). The server logs its address
- * only at level info; at the quieter levels used here the port is chosen beforehand (a free one, retried if another
- * process takes it first), and a "listening" line with `url`, when logged, is used as well.
+ * only at level info; for the quieter levels the port is chosen beforehand (a free one, retried if another process
+ * takes it first), and a "listening" line with `url`, when logged, is used as well. The data directory is kept
+ * after stop/kill so a restart on it is possible; remove it with removeDataDir.
  */
-export async function startServerProcess(options: ProcessOptions): Promise<ServerProcess> {
+export async function startServerProcess(options: StartOptions = {}): Promise<ServerProcess> {
+  const dataDir = options.dataDir ?? makeDataDir();
   for (let attempt = 1; ; attempt++) {
     try {
-      return await startOnce(options, await freePort());
+      return await startOnce(options, dataDir, await freePort());
     } catch (error) {
       if (!(error instanceof PortTaken) || attempt >= 5) throw error;
     }
@@ -177,7 +188,7 @@ export async function startServerProcess(options: ProcessOptions): Promise<Serve
 
 class PortTaken extends Error {}
 
-async function startOnce(options: ProcessOptions, port: number): Promise<ServerProcess> {
+async function startOnce(options: StartOptions, dataDir: string, port: number): Promise<ServerProcess> {
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', CLI, 'serve'], {
     cwd: ROOT,
     detached: true,
@@ -187,10 +198,9 @@ async function startOnce(options: ProcessOptions, port: number): Promise<ServerP
       NODE_ENV: 'test',
       QINGMIAO_PORT: String(port),
       QINGMIAO_HOST: '127.0.0.1',
-      QINGMIAO_DATA_DIR: options.dataDir,
-      QINGMIAO_AUTH_SECRET: RELIABILITY_SECRET,
-      QINGMIAO_LOG_LEVEL: 'warn',
-      QINGMIAO_RATE_LIMIT: '1000000',
+      QINGMIAO_DATA_DIR: dataDir,
+      QINGMIAO_AUTH_SECRET: TEST_SECRET,
+      QINGMIAO_LOG_LEVEL: 'info',
       ...options.env,
     },
   });
@@ -222,34 +232,67 @@ async function startOnce(options: ProcessOptions, port: number): Promise<ServerP
     if (typeof parsed.url === 'string') loggedUrl = parsed.url;
   });
 
-  const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + (options.startTimeoutMs ?? 60_000);
+  const startTimeoutMs = options.startTimeoutMs ?? 60_000;
+  const deadline = Date.now() + startTimeoutMs;
   for (;;) {
     if (exitCode !== undefined) {
       await groupGone(pid, 0);
       if (/EADDRINUSE/.test(stderr)) throw new PortTaken(stderr);
       throw new Error(`server exited (${exitCode}) before it was ready:\n${stderr}`);
     }
-    const ready = await fetch(`${loggedUrl ?? url}/readyz`, { signal: AbortSignal.timeout(2_000) }).then(
+    const ready = await fetch(`${loggedUrl ?? `http://127.0.0.1:${port}`}/readyz`, {
+      signal: AbortSignal.timeout(2_000),
+    }).then(
       (response) => response.status === 200,
       () => false,
     );
     if (ready) break;
     if (Date.now() > deadline) {
       await groupGone(pid, 0);
-      throw new Error(`server not ready after ${options.startTimeoutMs ?? 60_000} ms:\n${stderr}`);
+      throw new Error(`server not ready after ${startTimeoutMs} ms:\n${stderr}`);
     }
     await sleep(50);
   }
+  const url = loggedUrl ?? `http://127.0.0.1:${port}`;
+  const encodedSecret = new TextEncoder().encode(TEST_SECRET);
 
   return {
-    url: loggedUrl ?? url,
+    url,
+    dataDir,
+    secret: TEST_SECRET,
     pid,
-    dataDir: options.dataDir,
     logs,
     stderr: () => stderr,
-    token: async (role, claims = {}) =>
-      signToken({ sub: claims.sub ?? `${role}-reliability`, role, schoolId: claims.schoolId }),
+    // Signed here with jose rather than the server's own code, so that these tests need not load the API.
+    token: (role, claims = {}, expiresIn = '2h') =>
+      new SignJWT({ role, ...(claims.schoolId ? { schoolId: claims.schoolId } : {}) })
+        .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+        .setSubject(claims.sub ?? `${role}-test`)
+        .setIssuedAt()
+        .setExpirationTime(expiresIn)
+        .sign(encodedSecret),
+    async graphql<T>(query: string, variables?: Record<string, unknown>, token?: string) {
+      const response = await postGraphQL(url, token, query, variables);
+      const text = await response.text();
+      let body: GraphQLBody<T>;
+      try {
+        body = JSON.parse(text) as GraphQLBody<T>;
+      } catch {
+        throw new Error(`non-JSON answer (HTTP ${response.status}): ${text.slice(0, 500)}`);
+      }
+      return { status: response.status, body };
+    },
+    async get(path: string) {
+      const response = await fetch(`${url}${path}`);
+      const text = await response.text();
+      let body: unknown = text;
+      try {
+        body = JSON.parse(text);
+      } catch {
+        // not JSON: keep the text
+      }
+      return { status: response.status, body };
+    },
     async stop() {
       if (exitCode === undefined) child.kill('SIGTERM');
       const code = await exited;
@@ -266,4 +309,17 @@ async function startOnce(options: ProcessOptions, port: number): Promise<ServerP
       await groupGone(pid, 5_000);
     },
   };
+}
+
+/** The `extensions.code` of a result's first error, or 'OK' without errors. */
+export function codeOf(result: GraphQLResult<unknown>): string {
+  return result.body.errors?.[0]?.extensions?.code ?? 'OK';
+}
+
+/** The data of a result that must have succeeded; fails with the errors otherwise. */
+export function dataOf<T>(result: GraphQLResult<T>): T {
+  if (result.body.errors?.length || result.status !== 200 || !result.body.data) {
+    throw new Error(`expected success, got HTTP ${result.status}: ${JSON.stringify(result.body)}`);
+  }
+  return result.body.data;
 }
