@@ -27,12 +27,14 @@ export interface AsOfReplayerOptions {
 
 const PAGE = 1000;
 
+type Parsed = NonNullable<ReturnType<typeof readEvent>>;
+
 /** An event as a replay needs it, parsed once. */
 interface Replayable {
   readonly position: Position;
   readonly recordedAt: number;
-  /** Undefined for a type this version does not know: it is not applied, but its time still cuts the log. */
-  readonly parsed: ReturnType<typeof readEvent>;
+  /** Undefined when there is nothing to apply (an unknown type, or nothing the figures read): its time still cuts the log. */
+  readonly parsed: Parsed | undefined;
 }
 
 /** The events of a stream read so far (a stream only grows, so a prefix stays valid). */
@@ -44,6 +46,8 @@ interface StreamPrefix {
 
 /** Memory of a parsed event besides twice the JSON of its data: metadata, position and object headers. */
 const PARSED_OVERHEAD = 1024;
+/** Memory of an event kept for its time only: position and object headers. */
+const TIME_ONLY = 128;
 
 const EMPTY: StreamPrefix = { events: [], next: 0, bytes: 0 };
 
@@ -61,7 +65,7 @@ const WRITTEN_TABLE =
  * The projections reduced to the writes of `tables`: an as-of replay skips the history, scores and other tables
  * the figures do not read. A statement whose target cannot be told is kept.
  */
-export function narrowProjections(projections: readonly Projection[], tables: ReadonlySet<string>): Projection[] {
+function narrowProjections(projections: readonly Projection[], tables: ReadonlySet<string>): Projection[] {
   return projections.flatMap((projection) => {
     const kept = new Set(
       Object.entries<string>(projection.statements)
@@ -90,8 +94,9 @@ const concernsYear = (event: DomainEvent, year: number) =>
  * corrections. A year's figures depend only on the school streams (schools, enrollments) and the streams of that
  * year's campaigns (entries, participants, lectures; a campaign's year never changes), so only those are replayed,
  * merged in log order and cut before the first event recorded after the moment, into an in-memory database of the
- * tables the figures read. Cost and memory follow the size of the year, not of the log. Years at moments the log
- * has already moved past are cached; "as of" a moment not yet passed must see later events next time.
+ * tables the figures read. Cost and memory follow the size of the year, not of the log. The events read are kept,
+ * so another moment of the same year only reads what is new; years at moments the log has already moved past are
+ * cached, while "as of" a moment not yet passed must see later events next time.
  */
 export class AsOfReplayer {
   readonly #store: EventStore;
@@ -166,23 +171,25 @@ export class AsOfReplayer {
     let { events, next, bytes } = known;
     while (!((events.at(-1)?.recordedAt ?? Number.NEGATIVE_INFINITY) > cut)) {
       const page = await this.#store.readStream(stream, { fromRevision: next, limit: PAGE });
-      events = [
-        ...events,
-        ...page.map((recorded) => {
-          const parsed = readEvent(recorded);
-          return {
-            position: recorded.position,
-            recordedAt: Date.parse(parsed?.metadata.recordedAt ?? recorded.created),
-            parsed,
-          };
-        }),
-      ];
-      for (const recorded of page) bytes += PARSED_OVERHEAD + 2 * JSON.stringify(recorded.data).length;
+      const read = page.map((recorded): Replayable => {
+        const parsed = readEvent(recorded);
+        const kept = parsed && this.#changesFigures(parsed, recorded.position) ? parsed : undefined;
+        bytes += kept ? PARSED_OVERHEAD + 2 * JSON.stringify(recorded.data).length : TIME_ONLY;
+        const recordedAt = Date.parse(parsed?.metadata.recordedAt ?? recorded.created);
+        return { position: recorded.position, recordedAt, parsed: kept };
+      });
+      events = [...events, ...read];
       next += page.length;
       if (page.length < PAGE) break;
     }
     // Another call may have read further meanwhile: keep the longer prefix.
     if (next > (this.#streams.peek(stream)?.next ?? 0)) this.#streams.set(stream, { events, next, bytes });
     return events;
+  }
+
+  /** Most events (scores, ratings, judges) change nothing the figures read: of those only the time is kept. */
+  #changesFigures({ event, metadata }: Parsed, position: Position): boolean {
+    const context = { metadata, position: position.commit };
+    return this.#projections.some((projection) => projection.handle(event, context).length > 0);
   }
 }
