@@ -79,7 +79,7 @@ export function decideEntry(
       const earlier = campaign.entries.get(entryId);
       if (earlier) {
         // Rule 4: a retry returns the same entry and appends nothing, whatever happened since.
-        if (earlier.fingerprint === entryFingerprint(content)) return [];
+        if (entryFingerprint(earlier.submitted) === entryFingerprint(content)) return [];
         throw new Conflict(`submissionId ${input.submissionId} was already used for a different entry`);
       }
       if (campaign.definition.kind === 'LECTURE') {

@@ -33,8 +33,8 @@ export type EntryContent = Pick<
 export interface EntryState {
   readonly schoolId: string;
   readonly live: boolean;
-  /** The original submission, canonical, to tell a retry from a different submission under the same id. */
-  readonly fingerprint: string;
+  /** The original submission, to tell a retry from a different submission under the same id (by fingerprint). */
+  readonly submitted: EntryContent;
   readonly content: EntryContent;
   readonly prize: Prize | null;
   readonly recusedJudges: ReadonlySet<string>;
@@ -150,7 +150,7 @@ export function evolve(state: CampaignState, event: CampaignEvent): CampaignStat
       const entry: EntryState = {
         schoolId,
         live: true,
-        fingerprint: entryFingerprint(content),
+        submitted: content,
         content,
         prize: null,
         recusedJudges: new Set(),
