@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig, mintToken, type RunningServer, startServer } from '@qingmiao/api';
 import type { Role } from '@qingmiao/schema';
+import { postGraphQL } from './graphql-http.ts';
 
 const SECRET = 'in-process-test-secret-0123456789abcdef';
 
@@ -49,15 +50,8 @@ export async function startTestServer(env: Readonly<Record<string, string>> = {}
     token: (role, options = {}) =>
       mintToken(secret, { sub: options.sub ?? `${role}-test`, role, schoolId: options.schoolId }, '1h'),
     async graphql(token, query, variables) {
-      const response = await fetch(`${server.url}/graphql`, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          accept: 'application/graphql-response+json, application/json',
-          ...(token ? { authorization: `Bearer ${token}` } : {}),
-        },
-        body: JSON.stringify({ query, variables }),
-      });
+      // An empty token sends no Authorization header at all.
+      const response = await postGraphQL(server.url, token || undefined, query, variables);
       const body = (await response.json()) as Omit<GraphQLResponse, 'status'>;
       return { status: response.status, data: body.data as never, errors: body.errors };
     },
