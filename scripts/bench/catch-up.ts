@@ -53,7 +53,7 @@ function participationDigest(db: Database.Database, year: number): string {
   return JSON.stringify(participationQuery(db)(year, 'SCHOOL'));
 }
 
-export async function runnerCatchUp(
+async function runnerCatchUp(
   logPath: string,
   modelPath: string,
 ): Promise<{ seconds: number; counts: Record<string, number>; digest: string; size: number }> {
@@ -83,7 +83,7 @@ interface Row {
 type Json = any;
 
 /** The baseline: read every event with better-sqlite3 and run the projections' SQL for it directly. */
-export function rawCatchUp(
+function rawCatchUp(
   logPath: string,
   modelPath: string,
 ): { seconds: number; counts: Record<string, number>; digest: string } {

@@ -27,7 +27,7 @@ type EntryContent = Pick<
   'entryId' | 'title' | 'participants' | 'advisor' | 'performance'
 >;
 
-// The helpers of `handle` live out here: closures made per event cost more than the rows they describe.
+// The helpers of `handle` live out here, so that replaying a long log does not make closures for every event.
 
 const content = ({ entryId, title, advisor, performance, participants }: EntryContent, at: string) => ({
   id: entryId,
@@ -194,7 +194,7 @@ export const entriesProjection = defineProjection({
             statement: 'upsertScore',
             params: { entryId, judge, weightedScore, criteria: JSON.stringify(scores), comment, at },
           },
-          historyRow(event, metadata, position, event.data.entryId),
+          historyRow(event, metadata, position, entryId),
         ];
       }
       case 'JudgeRecused': {
@@ -202,7 +202,7 @@ export const entriesProjection = defineProjection({
         const operations: Operation<'recuse' | 'dropScore' | 'insertHistory'>[] = [
           { statement: 'recuse', params: { entryId, judge, reason } },
           { statement: 'dropScore', params: { entryId, judge } },
-          historyRow(event, metadata, position, event.data.entryId),
+          historyRow(event, metadata, position, entryId),
         ];
         return operations;
       }
