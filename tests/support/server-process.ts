@@ -36,8 +36,7 @@ export interface LogLine {
 }
 
 export interface StartOptions {
-  /** Data directory: the event store (unless QINGMIAO_EVENT_STORE says otherwise) and the read models. Reuse one
-   * for a restart; a fresh temp dir otherwise. */
+  /** Event store (unless QINGMIAO_EVENT_STORE says otherwise) and read models; reuse one to restart on it. */
   readonly dataDir?: string;
   /** Extra environment, e.g. QINGMIAO_EVENT_STORE, QINGMIAO_RATE_LIMIT or QINGMIAO_LOG_LEVEL (info by default). */
   readonly env?: Readonly<Record<string, string>>;
@@ -47,8 +46,6 @@ export interface StartOptions {
 export interface ServerProcess {
   readonly url: string;
   readonly dataDir: string;
-  readonly secret: string;
-  readonly pid: number;
   /** Parsed stdout lines so far (the first 10,000). */
   readonly logs: readonly LogLine[];
   /** The last 20,000 characters the process wrote to stderr. */
@@ -259,8 +256,6 @@ async function startOnce(options: StartOptions, dataDir: string, port: number): 
   return {
     url,
     dataDir,
-    secret: TEST_SECRET,
-    pid,
     logs,
     stderr: () => stderr,
     // Signed here with jose rather than the server's own code, so that these tests need not load the API.
