@@ -1,6 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dataOf, removeDataDir, type ServerProcess, startServerProcess } from '../support/server-process.ts';
-import { entryInput, Organizer, PARTICIPATION, submit } from './qingmiao-client.ts';
+import { dataOf, type ServerProcess } from '../support/server-process.ts';
+import {
+  entryInput,
+  type Organizer,
+  PARTICIPATION,
+  startWithOrganizer,
+  stopAndRemove,
+  submit,
+} from './qingmiao-client.ts';
 
 /**
  * Query answers are cached per actor until the read models move: what must never happen is an answer that is stale,
@@ -10,20 +17,12 @@ let server: ServerProcess;
 let organizer: Organizer;
 
 beforeAll(async () => {
-  server = await startServerProcess();
-  organizer = new Organizer(server, await server.token('organizer', { sub: 'cache-organizer' }));
+  ({ server, organizer } = await startWithOrganizer('cache-organizer'));
 });
 
-afterAll(async () => {
-  if (!server) return;
-  await server.stop();
-  removeDataDir(server.dataDir);
-});
+afterAll(() => stopAndRemove(server));
 
-async function school() {
-  const { id } = await organizer.registerSchool();
-  return { id, token: await server.token('school', { sub: `contact-${id}`, schoolId: id }) };
-}
+const school = () => organizer.schoolWithToken();
 
 /** POST /graphql as fetch sees it, for the headers. */
 function post(token: string, query: string, variables: Record<string, unknown>, headers: Record<string, string> = {}) {
