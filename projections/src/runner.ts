@@ -8,7 +8,7 @@ import {
   START,
   type Subscription,
 } from '@qingmiao/event-store';
-import { readEvent } from '@qingmiao/schema';
+import { readTrustedEvent } from '@qingmiao/schema';
 import Database from 'better-sqlite3';
 import { createApplier, createIndexes, createTables } from './apply.ts';
 import type { Projection } from './projection.ts';
@@ -163,7 +163,7 @@ export class ProjectionRunner {
     return this.db.transaction((events: readonly RecordedEvent[]) => {
       const campaigns = new Set<string | null>();
       for (const recorded of events) {
-        const read = readEvent(recorded);
+        const read = readTrustedEvent(recorded);
         if (!read) {
           this.#onUnknownEvent(recorded);
           continue;

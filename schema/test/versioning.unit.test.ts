@@ -8,6 +8,7 @@ import {
   RegisterSchoolInput,
   ReviseEntryInput,
   readEvent,
+  readTrustedEvent,
   SubmitEntryInput,
   UnreadableEvent,
   type Upcaster,
@@ -194,6 +195,23 @@ describe("Qingmiao's event catalogue", () => {
     expect(readEvent({ type: 'AuditNoteAdded', data: {}, metadata: newer })).toBeUndefined();
     expect(readEvent({ type: 'AuditNoteAdded', data: {}, metadata: 'not even an object' })).toBeUndefined();
     expect(() => readEvent({ type: 'CampaignOpened', data: { campaignId: 'x' }, metadata: newer })).toThrow();
+  });
+
+  it('replays events of the current version as stored, and parses the others (readTrustedEvent)', () => {
+    const opened = { campaignId: ' not parsed again ' };
+    const current = { ...METADATA, schemaVersion: 1 };
+    expect(readTrustedEvent({ type: 'CampaignOpened', data: opened, metadata: current })).toEqual({
+      event: { type: 'CampaignOpened', data: opened },
+      metadata: current,
+    });
+    const upcast = readTrustedEvent({ type: 'CampaignCreated', data: created, metadata: current });
+    expect(upcast?.event.data).toMatchObject({ rubric: DEFAULT_RUBRIC, copiedFrom: null });
+    expect(readTrustedEvent({ type: 'SomethingNew', data: {}, metadata: current })).toBeUndefined();
+    expect(() =>
+      readTrustedEvent({ type: 'CampaignOpened', data: opened, metadata: { ...METADATA, schemaVersion: 7 } }),
+    ).toThrow(UnreadableEvent);
+    expect(() => readTrustedEvent({ type: 'CampaignOpened', data: opened, metadata: 'not an object' })).toThrow();
+    expect(() => readTrustedEvent({ type: 'CampaignOpened', data: 'not an object', metadata: current })).toThrow();
   });
 });
 

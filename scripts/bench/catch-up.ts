@@ -6,8 +6,9 @@
  * written into the same tables with the projections' own SQL statements, prepared once, one transaction per 1000
  * events (as the runner's pages), with the same pragmas (the runner's bulk mode for a fresh file: journal in
  * memory, synchronous=OFF, a 256 MiB cache; query indexes built after the load, the file fsynced, then WAL with
- * synchronous=NORMAL) and a checkpoint row per transaction — but without validation, upcasting or the generic
- * operation dispatch. Both results are compared table by table, so the baseline is known to do the same work.
+ * synchronous=NORMAL) and a checkpoint row per transaction — but without the store port's event objects, the
+ * catalogue (upcasting and validating older versions) or the generic operation dispatch. Both results are compared
+ * table by table, so the baseline is known to do the same work.
  */
 import { closeSync, fsyncSync, openSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';

@@ -2,9 +2,10 @@
  * Realistic event logs of any size for the benchmarks: the 100 demo schools of Taicang, their yearly enrollment,
  * a lecturer corps, and year after year of campaigns (essays, showcases, lectures, evaluations) run through their
  * whole life — entries with participants, revisions, withdrawals, judges' scores, recusals, awards, ratings and
- * lectures. Every event is valid per `schema/src/events` and its metadata per `schema/src/metadata.ts` (checked
- * by `readEvent` when projected). The log is in time order (`recordedAt` never goes back) and deterministic for a
- * given size, except the event ids and correlation ids, which are random UUIDs as in production.
+ * lectures. Every event is valid per `schema/src/events` and its metadata per `schema/src/metadata.ts`, as the
+ * command runner ensures before it appends (the projections take events of the current version as stored). The
+ * log is in time order (`recordedAt` never goes back) and deterministic for a given size, except the event ids and
+ * correlation ids, which are random UUIDs as in production.
  *
  * Written straight through the event store port (`SqliteEventStore.append`) in big batches.
  */

@@ -35,3 +35,24 @@ export function readEvent(stored: {
   const event = events.decode({ type: stored.type, data: stored.data, schemaVersion: metadata.schemaVersion });
   return event && { event, metadata };
 }
+
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/**
+ * `readEvent` for replaying the log into read models: an event stored at the current version of its type is taken
+ * as stored, not parsed again. Such events were validated before they were appended (the command runner checks every
+ * event it writes), and parsing them again on every replay took about a quarter of a rebuild's CPU. Older versions
+ * are upcast and parsed, and anything that does not even look like an event goes through `readEvent`.
+ */
+export function readTrustedEvent(stored: {
+  readonly type: string;
+  readonly data: unknown;
+  readonly metadata: unknown;
+}): { readonly event: DomainEvent; readonly metadata: EventMetadata } | undefined {
+  const { type, data, metadata } = stored;
+  if (events.has(type) && isObject(data) && isObject(metadata) && metadata.schemaVersion === events.versionOf(type)) {
+    return { event: { type, data } as DomainEvent, metadata: metadata as EventMetadata };
+  }
+  return readEvent(stored);
+}
