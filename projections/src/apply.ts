@@ -32,7 +32,7 @@ interface Positional {
  * better-sqlite3 binds named parameters by looking each name up from C++ on every run (about half a microsecond
  * per parameter, more than a small insert itself): the names are resolved here in JS and bound by position.
  */
-export function preparePositional(db: Database.Database, sql: string): Positional {
+function preparePositional(db: Database.Database, sql: string): Positional {
   const names: string[] = [];
   const statement = db.prepare(
     sql.replace(/@(\w+)/g, (_, name: string) => {
@@ -44,7 +44,7 @@ export function preparePositional(db: Database.Database, sql: string): Positiona
 }
 
 /** Runs a positional statement with named parameters; a missing one is an error, as with named binding. */
-export function runPositional({ statement, names }: Positional, params: Readonly<Record<string, unknown>>): void {
+function runPositional({ statement, names }: Positional, params: Readonly<Record<string, unknown>>): void {
   const values = new Array<unknown>(names.length);
   for (let i = 0; i < names.length; i++) {
     const value = params[names[i] as string];
