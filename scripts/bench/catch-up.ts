@@ -389,7 +389,7 @@ export async function catchUpBenchmark(ctx: Context, logs: LogCache): Promise<Se
           ratio(subject, baseline, 'percent'),
         ],
         [
-          'raw: better-sqlite3 read + the projections’ SQL, prepared, 1 transaction / 1000 events',
+          'raw: better-sqlite3 read + the projections’ SQL, prepared, bound by position, same pragmas, 1 transaction / 1000 events',
           rate(baseline),
           runsOf(raw),
           '100 %',
