@@ -6,4 +6,10 @@ export * from './queries.ts';
 export { personKey } from './read-models/entries.ts';
 export { projections } from './read-models/index.ts';
 export { ReadSide, type ReadSideOptions, type RebuildReport } from './read-side.ts';
-export { type AdvanceListener, ProjectionRunner, type ProjectionRunnerOptions } from './runner.ts';
+export {
+  type AdvanceListener,
+  BULK_PRAGMAS,
+  DURABLE_PRAGMAS,
+  ProjectionRunner,
+  type ProjectionRunnerOptions,
+} from './runner.ts';

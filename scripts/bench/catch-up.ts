@@ -13,7 +13,14 @@
 import { closeSync, fsyncSync, openSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { SqliteEventStore } from '@qingmiao/event-store';
-import { createTables, ProjectionRunner, participationQuery, projections } from '@qingmiao/projections';
+import {
+  BULK_PRAGMAS,
+  createTables,
+  DURABLE_PRAGMAS,
+  ProjectionRunner,
+  participationQuery,
+  projections,
+} from '@qingmiao/projections';
 import Database from 'better-sqlite3';
 import {
   bytes,
@@ -28,10 +35,6 @@ import {
   yesNo,
 } from './harness.ts';
 import type { LogCache, LogInfo } from './log.ts';
-
-/** The pragmas of `ProjectionRunner` while it loads a fresh file, and once it has caught up. */
-const BULK_PRAGMAS = ['journal_mode = MEMORY', 'synchronous = OFF', 'cache_size = -262144', 'temp_store = MEMORY'];
-const DURABLE_PRAGMAS = ['journal_mode = WAL', 'synchronous = NORMAL', 'cache_size = -2000', 'temp_store = DEFAULT'];
 
 function removeDb(path: string): void {
   for (const suffix of ['', '-wal', '-shm']) rmSync(`${path}${suffix}`, { force: true });
@@ -307,6 +310,7 @@ function rawCatchUp(
   fsyncSync(file);
   closeSync(file);
   for (const pragma of DURABLE_PRAGMAS) db.pragma(pragma);
+  db.pragma('shrink_memory');
   const seconds = (performance.now() - start) / 1000;
   log.close();
   db.exec('DROP TABLE checkpoint');
