@@ -95,7 +95,7 @@ export async function participationBenchmark(ctx: Context, logs: LogCache): Prom
     const header = ['server', 'req/s (median)', 'runs', 'p50', 'p99', 'p99 runs (ms)', 'failed', 'vs bare'];
     const entries = rows.reduce((n, row) => n + row.entries, 0);
     const markdown = [
-      `\`participation(year: ${year}, groupBy: SCHOOL)\` with every figure of the row (${formatNumber(answer.raw.length)} bytes of JSON, 100 rows, ${formatNumber(entries)} live entries that year) as a viewer, on a log of ${formatNumber(LOG_EVENTS)} events (years ${years[0]}–${years.at(-1)}). Baseline: a bare Node \`http\` server that reads the request body and answers with those bytes. Both in child processes; load from the benchmark process with autocannon, ${CONNECTIONS} connections, ${mode.loadSeconds} s per run, ${mode.runs} runs, alternating.`,
+      `\`participation(year: ${year}, groupBy: SCHOOL)\` with every figure of the row (${formatNumber(answer.raw.length)} bytes of JSON, 100 rows, ${formatNumber(entries)} live entries that year) as a viewer, on a log of ${formatNumber(LOG_EVENTS)} events (years ${years[0]}–${years.at(-1)}). Baseline: a bare Node \`http\` server that reads the request body and answers with those bytes. Both in child processes (Qingmiao: the production bundle, \`node services/api/dist/qingmiao.mjs serve\`); load from the benchmark process with autocannon, ${CONNECTIONS} connections, ${mode.loadSeconds} s per run, ${mode.runs} runs, alternating.`,
       '',
       'Maximum throughput:',
       '',

@@ -1,8 +1,9 @@
 /**
- * Child processes of the HTTP benchmarks: the Qingmiao server (`npx tsx services/api/src/cli.ts serve`) and the
+ * Child processes of the HTTP benchmarks: the Qingmiao server (the production bundle, as `npm run start:prod` runs
+ * it: `node services/api/dist/qingmiao.mjs serve`) and the
  * bare Node `http` baselines (`bare-server.ts`), each in its own process group on 127.0.0.1, stopped by group id.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -73,7 +74,7 @@ async function stopGroup(pid: number, exited: Promise<number | null>): Promise<v
     return;
   }
   const done = await Promise.race([exited.then(() => true), sleep(15_000).then(() => false)]);
-  // The tsx wrapper forwards SIGTERM; give the server its clean shutdown, then make sure the whole group is gone.
+  // SIGTERM (forwarded by the tsx wrapper of the bare servers) gives a server its clean shutdown, then make sure the whole group is gone.
   await sleep(done ? 200 : 0);
   try {
     process.kill(-pid, 'SIGKILL');
@@ -117,16 +118,25 @@ export interface QingmiaoProcess extends Child {
   rss(): Promise<number>;
 }
 
-/** Starts `npx tsx services/api/src/cli.ts serve` on `dataDir` and waits until it is ready (caught up). */
+let bundle: string | undefined;
+
+/** Builds the production bundle once per run (a few seconds), so every server runs the current sources. */
+function serverBundle(): string {
+  if (!bundle) {
+    execFileSync('npm', ['run', '--silent', 'build', '--workspace', '@qingmiao/api'], { cwd: ROOT, stdio: 'ignore' });
+    bundle = join('services', 'api', 'dist', 'qingmiao.mjs');
+  }
+  return bundle;
+}
+
+/** Starts the production server (`node services/api/dist/qingmiao.mjs serve`) on `dataDir`, waits until caught up. */
 export async function startQingmiao(dataDir: string, readyTimeoutMs = 20 * 60_000): Promise<QingmiaoProcess> {
   const port = await freePort();
-  // `--profile DIR` on the bench command line: the server runs as `node --cpu-prof --import tsx …` (the flag is not
-  // allowed in NODE_OPTIONS) and writes a V8 CPU profile into DIR when it stops.
+  // `--profile DIR` on the bench command line: the server runs under `node --cpu-prof` and writes a V8 CPU profile
+  // into DIR when it stops.
   const profileDir = process.env.QINGMIAO_BENCH_PROFILE_DIR;
-  const cli = join('services', 'api', 'src', 'cli.ts');
-  const [command, args] = profileDir
-    ? [process.execPath, ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, '--import', 'tsx', cli, 'serve']]
-    : ['npx', ['tsx', cli, 'serve']];
+  const command = process.execPath;
+  const args = [...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []), serverBundle(), 'serve'];
   const started = performance.now();
   const { child, stderr, exited } = startGroup(command, args, {
     ...process.env,
