@@ -72,6 +72,20 @@ function versionOf(pkg: string, from = ROOT): string {
   }
 }
 
+/** A `## ` section of an existing file, heading included, up to the next `## ` heading. */
+function keptSection(path: string, heading: string): string | undefined {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch {
+    return undefined;
+  }
+  const start = text.indexOf(`${heading}\n`);
+  if (start < 0) return undefined;
+  const next = text.slice(start + heading.length).search(/\n## /);
+  return text.slice(start, next < 0 ? undefined : start + heading.length + next).trim();
+}
+
 function machine(): string[][] {
   const memory = new Database(':memory:');
   const sqlite = (memory.prepare('SELECT sqlite_version() AS v').get() as { v: string }).v;
@@ -141,6 +155,8 @@ async function main(): Promise<void> {
   );
   const headlines = sections.flatMap((s) => s.headlines);
   const analysis = readFileSync(new URL('./analysis.md', import.meta.url), 'utf8').trim();
+  // The long reliability load test writes its own section into the same file: carry it over.
+  const kept = keptSection(out, '## Load (reliability)');
   const markdown = [
     '# Benchmarks',
     '',
@@ -178,6 +194,7 @@ async function main(): Promise<void> {
     ...sections.flatMap((s) => [`## ${s.title}`, '', s.markdown, '']),
     analysis,
     '',
+    ...(kept ? [kept, ''] : []),
   ].join('\n');
   writeFileSync(out, markdown);
   // The repository lints markdown too (`biome ci .`): write the file as the formatter would.
