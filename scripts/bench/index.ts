@@ -2,7 +2,7 @@
  * `npm run bench` — the benchmark suite. Every figure is measured beside its baseline in the same run and given
  * as a ratio; figures are medians of several runs. Writes BENCHMARKS.md at the repository root.
  *
- *   npm run bench                 full sizes (5 runs; catch-up and growth to 1M events; ~20 min on 2 cores)
+ *   npm run bench                 full sizes (5 runs; catch-up and growth to 1M events; ~10 min on 2 cores)
  *   npm run bench -- --quick      CI smoke sizes (3 runs; 20k / 50k events; under 3 min). Asserts nothing.
  *   --only 1,3,6                  a subset (1 = appends incl. 1b and 2, 3 = submitEntry, 4 = catch-up,
  *                                 5 = participation, 6 = growth)
