@@ -1,10 +1,8 @@
-import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type JsonObject, SqliteEventStore } from '@qingmiao/event-store';
+import { SqliteEventStore } from '@qingmiao/event-store';
 import {
-  events as catalogue,
   DEFAULT_RUBRIC,
   type DomainEvent,
   type EventOf,
@@ -19,6 +17,7 @@ import { AsOfReplayer } from '../src/as-of.ts';
 import { participationQuery } from '../src/participation.ts';
 import { projections } from '../src/read-models/index.ts';
 import { ReadSide } from '../src/read-side.ts';
+import { ORGANIZER, toAppend } from './to-append.ts';
 
 let dir: string;
 let store: SqliteEventStore;
@@ -46,18 +45,7 @@ afterEach(async () => {
 async function append(stream: string, events: readonly DomainEvent[], step?: string): Promise<void> {
   const batch = events.map((event) => {
     clock += 3_600_000;
-    return {
-      id: randomUUID(),
-      type: event.type,
-      data: JSON.parse(JSON.stringify(event.data)) as JsonObject,
-      metadata: {
-        actor: 'organizer-1',
-        role: 'organizer',
-        correlationId: randomUUID(),
-        recordedAt: new Date(clock).toISOString(),
-        schemaVersion: catalogue.versionOf(event.type),
-      },
-    };
+    return toAppend(event, ORGANIZER, clock);
   });
   if (step) at.set(step, clock);
   await store.append(stream, batch, { expectedRevision: 'any' });

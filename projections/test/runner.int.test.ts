@@ -2,25 +2,20 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type AppendResult, type JsonObject, type RecordedEvent, SqliteEventStore, START } from '@qingmiao/event-store';
-import { events as catalogue, DEFAULT_RUBRIC, type DomainEvent } from '@qingmiao/schema';
+import { type AppendResult, type RecordedEvent, SqliteEventStore, START } from '@qingmiao/event-store';
+import { DEFAULT_RUBRIC, type DomainEvent } from '@qingmiao/schema';
 import type Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { defineProjection } from '../src/projection.ts';
 import { ReadModels } from '../src/queries.ts';
 import { projections } from '../src/read-models/index.ts';
 import { ProjectionRunner } from '../src/runner.ts';
+import { ORGANIZER, toAppend, type Who } from './to-append.ts';
 
 const CAMPAIGN = 'essay-2022';
 /** Entry ids as the domain makes them: `{campaignId}:{uuid}`. */
 const entryId = (n: number) => `${CAMPAIGN}:00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
 
-interface Who {
-  readonly actor: string;
-  readonly role: 'organizer' | 'school';
-  readonly schoolId?: string;
-}
-const ORGANIZER: Who = { actor: 'organizer-1', role: 'organizer' };
 const contact = (schoolId: string): Who => ({ actor: `contact-${schoolId}`, role: 'school', schoolId });
 
 let dir: string;
@@ -66,19 +61,7 @@ function append(stream: string, events: readonly DomainEvent[], who: Who = ORGAN
     stream,
     events.map((event) => {
       clock += 60_000;
-      return {
-        id: randomUUID(),
-        type: event.type,
-        data: JSON.parse(JSON.stringify(event.data)) as JsonObject,
-        metadata: {
-          actor: who.actor,
-          role: who.role,
-          ...(who.schoolId ? { schoolId: who.schoolId } : {}),
-          correlationId: randomUUID(),
-          recordedAt: new Date(clock).toISOString(),
-          schemaVersion: catalogue.versionOf(event.type),
-        },
-      };
+      return toAppend(event, who, clock);
     }),
     { expectedRevision: 'any' },
   );
