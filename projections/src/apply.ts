@@ -23,7 +23,7 @@ export function createIndexes(db: Database.Database, projections: readonly Proje
 }
 
 /** A statement whose `@name` parameters are bound by position, in the order of `names`. */
-interface Positional {
+export interface Positional {
   readonly statement: Database.Statement;
   readonly names: readonly string[];
 }
@@ -32,7 +32,7 @@ interface Positional {
  * better-sqlite3 binds named parameters by looking each name up from C++ on every run (about half a microsecond
  * per parameter, more than a small insert itself): the names are resolved here in JS and bound by position.
  */
-function preparePositional(db: Database.Database, sql: string): Positional {
+export function preparePositional(db: Database.Database, sql: string): Positional {
   const names: string[] = [];
   const statement = db.prepare(
     sql.replace(/@(\w+)/g, (_, name: string) => {
@@ -44,7 +44,7 @@ function preparePositional(db: Database.Database, sql: string): Positional {
 }
 
 /** Runs a positional statement with named parameters; a missing one is an error, as with named binding. */
-function runPositional({ statement, names }: Positional, params: Readonly<Record<string, unknown>>): void {
+export function runPositional({ statement, names }: Positional, params: Readonly<Record<string, unknown>>): void {
   const values = new Array<unknown>(names.length);
   for (let i = 0; i < names.length; i++) {
     const value = params[names[i] as string];

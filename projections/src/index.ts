@@ -1,4 +1,11 @@
-export { createApplier, createTables } from './apply.ts';
+export {
+  createApplier,
+  createIndexes,
+  createTables,
+  type Positional,
+  preparePositional,
+  runPositional,
+} from './apply.ts';
 export { AsOfReplayer, type AsOfReplayerOptions, type Catalogue, type YearParticipation } from './as-of.ts';
 export { type ParticipationRow, participationQuery } from './participation.ts';
 export { defineProjection, type EventContext, type Operation, type Projection, type SqlValue } from './projection.ts';

@@ -12,23 +12,9 @@ import { randomUUID } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { SqliteEventStore } from '@qingmiao/event-store';
+import { EVENTS_TABLE, SqliteEventStore } from '@qingmiao/event-store';
 import Database from 'better-sqlite3';
 import { type Context, median, rate, ratio, runsOf, type Section, table, yesNo } from './harness.ts';
-
-/** The store's own `events` table, copied verbatim from services/event-store/src/sqlite-event-store.ts. */
-export const EVENTS_SCHEMA = `
-CREATE TABLE IF NOT EXISTS events (
-  position INTEGER PRIMARY KEY,
-  id TEXT NOT NULL UNIQUE,
-  stream TEXT NOT NULL,
-  revision INTEGER NOT NULL,
-  type TEXT NOT NULL,
-  data TEXT NOT NULL,
-  metadata TEXT NOT NULL,
-  created TEXT NOT NULL,
-  UNIQUE (stream, revision)
-);`;
 
 /** A typical event: an essay submission with one participant (data ≈ 300 B, metadata ≈ 200 B of JSON). */
 const DATA = {
@@ -111,7 +97,7 @@ export function rawContender(path: string): Contender & { synchronous: number; j
   const db = new Database(path);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = FULL');
-  db.exec(EVENTS_SCHEMA);
+  db.exec(EVENTS_TABLE);
   const insert = db.prepare(
     'INSERT INTO events (id, stream, revision, type, data, metadata, created) VALUES (?, ?, ?, ?, ?, ?, ?)',
   );

@@ -15,11 +15,14 @@ import { join } from 'node:path';
 import { SqliteEventStore } from '@qingmiao/event-store';
 import {
   BULK_PRAGMAS,
+  createIndexes,
   createTables,
   DURABLE_PRAGMAS,
   ProjectionRunner,
   participationQuery,
+  preparePositional,
   projections,
+  runPositional,
 } from '@qingmiao/projections';
 import Database from 'better-sqlite3';
 import {
@@ -95,16 +98,6 @@ function rawCatchUp(
   const start = performance.now();
   const log = new Database(logPath, { readonly: true });
   const db = new Database(modelPath);
-  const prepareRaw = (text: string) => {
-    const names: string[] = [];
-    const statement = db.prepare(
-      text.replace(/@(\w+)/g, (_, n: string) => {
-        names.push(n);
-        return '?';
-      }),
-    );
-    return Object.assign(statement, { names });
-  };
   for (const pragma of BULK_PRAGMAS) db.pragma(pragma);
   createTables(db, projections, { indexes: false });
   db.exec('CREATE TABLE checkpoint (id INTEGER PRIMARY KEY, position INTEGER NOT NULL)');
@@ -114,14 +107,14 @@ function rawCatchUp(
     projections.flatMap((projection) =>
       Object.entries<string>(projection.statements).map(([name, text]) => [
         `${projection.name}.${name}`,
-        prepareRaw(text),
+        preparePositional(db, text),
       ]),
     ),
   );
   const run = (name: string, params: Record<string, unknown>) => {
     const statement = sql[name];
     if (!statement) throw new Error(`no statement ${name}`);
-    statement.run(statement.names.map((n) => params[n]));
+    runPositional(statement, params);
   };
   const saveCheckpoint = db.prepare('UPDATE checkpoint SET position = ? WHERE id = 1');
   const page = log.prepare<[number], Row>(
@@ -305,7 +298,7 @@ function rawCatchUp(
     after = (rows.at(-1) as Row).position;
   }
   // Caught up: as the runner does, build the query indexes, flush the file and switch to the durable mode.
-  for (const projection of projections) for (const index of projection.indexes ?? []) db.exec(index);
+  createIndexes(db, projections);
   const file = openSync(modelPath, 'r+');
   fsyncSync(file);
   closeSync(file);

@@ -32,4 +32,4 @@ export {
   type SubscriptionMessage,
 } from './port.ts';
 export { backupSqliteStore, restoreSqliteStore } from './sqlite-backup.ts';
-export { SqliteEventStore, type SqliteEventStoreOptions } from './sqlite-event-store.ts';
+export { EVENTS_TABLE, SqliteEventStore, type SqliteEventStoreOptions } from './sqlite-event-store.ts';

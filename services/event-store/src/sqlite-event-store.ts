@@ -28,7 +28,8 @@ export interface SqliteEventStoreOptions {
 
 const PAGE = 1000;
 
-const SCHEMA = `
+/** The log's one table; benchmarks build their raw baselines on it too. */
+export const EVENTS_TABLE = `
 CREATE TABLE IF NOT EXISTS events (
   position INTEGER PRIMARY KEY,
   id TEXT NOT NULL UNIQUE,
@@ -133,7 +134,7 @@ export class SqliteEventStore implements EventStore {
     this.#db.pragma('journal_mode = WAL');
     this.#db.pragma('synchronous = FULL');
     this.#db.pragma('busy_timeout = 10000');
-    this.#db.exec(SCHEMA);
+    this.#db.exec(EVENTS_TABLE);
     const safe = <T extends Database.Statement>(statement: T): T => statement.safeIntegers(true) as T;
     this.#stmt = {
       byId: safe(this.#db.prepare('SELECT stream, revision, position FROM events WHERE id = ?')),
