@@ -1,6 +1,7 @@
 import { InvalidInput } from '@qingmiao/domain';
 import type { ParticipationRow } from '@qingmiao/projections';
 import { ParticipationGrouping, type Prize, Year } from '@qingmiao/schema';
+import { yearFigures } from '../year-figures.ts';
 import { builder, PrizeEnum } from './builder.ts';
 
 const ParticipationGroupingEnum = builder.enumType('ParticipationGrouping', { values: ParticipationGrouping.options });
@@ -85,13 +86,15 @@ builder.queryFields((t) => ({
       const year = Year.safeParse(args.year);
       if (!year.success) throw new InvalidInput('year', year.error.issues[0]?.message ?? 'is invalid');
       const campaignId = args.campaignId ? String(args.campaignId) : undefined;
-      const rows = args.asOf
-        ? await history.query(year.data, new Date(args.asOf), (participation) =>
-            participation(args.groupBy, campaignId),
-          )
-        : readSide.memo(`participation:${year.data}:${args.groupBy}:${campaignId ?? ''}`, (models) =>
-            models.participation(year.data, args.groupBy, campaignId),
-          );
+      const rows = await yearFigures(
+        { readSide, history },
+        {
+          year: year.data,
+          asOf: args.asOf ? new Date(args.asOf) : undefined,
+          memoKey: `participation:${year.data}:${args.groupBy}:${campaignId ?? ''}`,
+        },
+        (participation) => participation(args.groupBy, campaignId),
+      );
       return rank(rows, args.rankBy);
     },
   }),

@@ -3,6 +3,7 @@ import { DateTime, Id, ParticipationGrouping, Year } from '@qingmiao/schema';
 import express from 'express';
 import { z } from 'zod';
 import { type Authenticator, Unauthenticated } from '../auth.ts';
+import { yearFigures } from '../year-figures.ts';
 import { participationCsv, participationWorkbook } from './participation-report.ts';
 
 const ReportQuery = z.object({
@@ -38,15 +39,11 @@ export function reportRoutes(authenticator: Authenticator, readSide: ReadSide, h
     return undefined;
   };
 
-  /** The figures of the queried year, as of `asOf` when given. */
-  const figures = async <T>(
-    key: string,
+  const figures = <T>(
+    memoKey: string,
     { year, asOf }: z.infer<typeof ReportQuery>,
-    read: (participation: YearParticipation) => T,
-  ): Promise<T> =>
-    asOf
-      ? history.query(year, new Date(asOf), read)
-      : readSide.memo(key, (models) => read((groupBy, campaignId) => models.participation(year, groupBy, campaignId)));
+    read: (p: YearParticipation) => T,
+  ) => yearFigures({ readSide, history }, { year, asOf: asOf ? new Date(asOf) : undefined, memoKey }, read);
 
   router.get('/participation.csv', async (req, res) => {
     const query = parse(req, res);
