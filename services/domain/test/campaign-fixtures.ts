@@ -1,5 +1,5 @@
 import { type Actor, DEFAULT_RUBRIC, type EventOf, SchoolKind, type SubmitEntryInput } from '@qingmiao/schema';
-import type { CampaignEvent } from '../src/campaigns/campaign.ts';
+import type { CampaignCommand, CampaignEvent } from '../src/campaigns/campaign.ts';
 import { entryIdFor } from '../src/campaigns/entry-id.ts';
 import { schoolActor } from './given-when-then.ts';
 
@@ -23,6 +23,28 @@ export const definition = (overrides: Partial<Definition> = {}): Definition => (
   rubric: DEFAULT_RUBRIC,
   copiedFrom: null,
   ...overrides,
+});
+
+type CreateInput = Extract<CampaignCommand, { type: 'CreateCampaign' }>['input'];
+
+/** The command creating the campaign that `created()` describes, with the optional fields left out. */
+export const createCommand = (overrides: Partial<CreateInput> = {}): CampaignCommand => ({
+  type: 'CreateCampaign',
+  input: {
+    id: CAMPAIGN,
+    kind: 'ESSAY',
+    title: '《勋章》读书征文',
+    theme: undefined,
+    year: 2022,
+    opensAt: '2022-03-01T00:00:00+08:00',
+    closesAt: '2022-06-30T23:59:59+08:00',
+    eligibleSchoolKinds: undefined,
+    maxEntriesPerSchool: undefined,
+    targetSessions: undefined,
+    awardQuota: undefined,
+    rubric: undefined,
+    ...overrides,
+  },
 });
 
 export const created = (overrides: Partial<Definition> = {}): CampaignEvent => ({

@@ -1,6 +1,6 @@
 import { NestedId, type SchoolKind, type SubmitEntryInput } from '@qingmiao/schema';
 import { describe, expect, it } from 'vitest';
-import { type CampaignCommand, type CampaignEvent, campaignDecider } from '../src/campaigns/campaign.ts';
+import { type CampaignCommand, campaignDecider } from '../src/campaigns/campaign.ts';
 import { campaignIdOf, entryIdFor } from '../src/campaigns/entry-id.ts';
 import {
   CampaignNotOpen,
@@ -11,49 +11,27 @@ import {
   NotEligible,
   NotFound,
 } from '../src/errors.ts';
-import { CAMPAIGN, closed as closedIn, created, opened as openedIn } from './campaign-fixtures.ts';
+import {
+  asXinhua,
+  asYucai,
+  CAMPAIGN,
+  closed as closedIn,
+  createCommand,
+  created,
+  opened as openedIn,
+  submission,
+  submitted,
+  withdrawn,
+  XINHUA,
+  YUCAI,
+} from './campaign-fixtures.ts';
 import { given, NOW, schoolActor } from './given-when-then.ts';
-
-type CreateInput = Extract<CampaignCommand, { type: 'CreateCampaign' }>['input'];
 
 const opened = openedIn();
 const closed = closedIn();
 
-const createCommand = (overrides: Partial<CreateInput> = {}): CampaignCommand => ({
-  type: 'CreateCampaign',
-  input: {
-    id: CAMPAIGN,
-    kind: 'ESSAY',
-    title: '《勋章》读书征文',
-    theme: undefined,
-    year: 2022,
-    opensAt: '2022-03-01T00:00:00+08:00',
-    closesAt: '2022-06-30T23:59:59+08:00',
-    eligibleSchoolKinds: undefined,
-    maxEntriesPerSchool: undefined,
-    targetSessions: undefined,
-    awardQuota: undefined,
-    rubric: undefined,
-    ...overrides,
-  },
-});
-
 const open: CampaignCommand = { type: 'OpenCampaign', input: { id: CAMPAIGN } };
 const close: CampaignCommand = { type: 'CloseCampaign', input: { id: CAMPAIGN } };
-
-const XINHUA = { id: 'xinhua-primary', kind: 'PRIMARY' } as const;
-const YUCAI = { id: 'yucai-junior', kind: 'JUNIOR_HIGH' } as const;
-
-const submission = (overrides: Partial<SubmitEntryInput> = {}): SubmitEntryInput => ({
-  submissionId: 'sub-1',
-  campaignId: CAMPAIGN,
-  schoolId: XINHUA.id,
-  title: '我读《勋章》',
-  participants: [{ name: '张小明', role: 'STUDENT', grade: '五年级' }],
-  advisor: '李老师',
-  performance: undefined,
-  ...overrides,
-});
 
 const submit = (
   overrides: Partial<SubmitEntryInput> = {},
@@ -61,36 +39,10 @@ const submit = (
   school: { id: string; kind: SchoolKind } | null = XINHUA,
 ): CampaignCommand => ({ type: 'SubmitEntry', input: submission(overrides), school: school ?? undefined });
 
-/** The event a successful submission of `submission(overrides)` appends. */
-const submitted = (overrides: Partial<SubmitEntryInput> = {}): CampaignEvent => {
-  const input = submission(overrides);
-  return {
-    type: 'EntrySubmitted',
-    data: {
-      campaignId: input.campaignId,
-      entryId: entryIdFor(input.campaignId, input.submissionId),
-      submissionId: input.submissionId,
-      schoolId: input.schoolId,
-      title: input.title,
-      participants: input.participants,
-      advisor: input.advisor ?? null,
-      performance: input.performance ?? null,
-    },
-  };
-};
-
-const withdrawn = (submissionId: string, reason = '重复提交'): CampaignEvent => ({
-  type: 'EntryWithdrawn',
-  data: { campaignId: CAMPAIGN, entryId: entryIdFor(CAMPAIGN, submissionId), reason },
-});
-
 const withdraw = (submissionId: string, reason = '重复提交'): CampaignCommand => ({
   type: 'WithdrawEntry',
   input: { entryId: entryIdFor(CAMPAIGN, submissionId), reason },
 });
-
-const asXinhua = { actor: schoolActor(XINHUA.id) };
-const asYucai = { actor: schoolActor(YUCAI.id) };
 
 describe('CreateCampaign', () => {
   it('creates a DRAFT definition with defaults: every school kind, empty theme, no limits', () => {

@@ -6,6 +6,7 @@ import {
   CAMPAIGN,
   cancelled,
   closed,
+  createCommand,
   created,
   type Definition,
   definition,
@@ -15,27 +16,7 @@ import {
 } from './campaign-fixtures.ts';
 import { given, onField } from './given-when-then.ts';
 
-type CreateInput = Extract<CampaignCommand, { type: 'CreateCampaign' }>['input'];
 type CopyInput = Extract<CampaignCommand, { type: 'CopyCampaign' }>['input'];
-
-const createCommand = (overrides: Partial<CreateInput> = {}): CampaignCommand => ({
-  type: 'CreateCampaign',
-  input: {
-    id: CAMPAIGN,
-    kind: 'ESSAY',
-    title: '《勋章》读书征文',
-    theme: undefined,
-    year: 2022,
-    opensAt: '2022-03-01T00:00:00+08:00',
-    closesAt: '2022-06-30T23:59:59+08:00',
-    eligibleSchoolKinds: undefined,
-    maxEntriesPerSchool: undefined,
-    targetSessions: undefined,
-    awardQuota: undefined,
-    rubric: undefined,
-    ...overrides,
-  },
-});
 
 const extend = (closesAt: string): CampaignCommand => ({ type: 'ExtendDeadline', input: { id: CAMPAIGN, closesAt } });
 const extended = (closesAt: string): CampaignEvent => ({
