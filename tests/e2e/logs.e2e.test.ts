@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { GraphQLBody } from '../support/graphql-http.ts';
 import {
   codeOf,
   dataOf,
@@ -75,7 +76,7 @@ describe('refusals', () => {
       },
       body: JSON.stringify({ query, variables }),
     });
-    const body = (await response.json()) as { errors?: { extensions?: { code?: string } }[] };
+    const body = (await response.json()) as GraphQLBody<unknown>;
     const code = codeOf({ status: response.status, body });
     return { code, lines: await linesUntilRequestLogged(from, correlationId) };
   }

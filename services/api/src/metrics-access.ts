@@ -29,7 +29,9 @@ export function metricsAccess(config: QingmiaoConfig): RequestHandler {
       res
         .status(401)
         .set('WWW-Authenticate', 'Bearer')
-        .json({ error: { code: 'UNAUTHENTICATED', message: 'Send the metrics token as Authorization: Bearer <token>' } });
+        .json({
+          error: { code: 'UNAUTHENTICATED', message: 'Send the metrics token as Authorization: Bearer <token>' },
+        });
     };
   }
   if (!production) return (_req, _res, next) => next();
@@ -41,7 +43,8 @@ export function metricsAccess(config: QingmiaoConfig): RequestHandler {
     res.status(403).json({
       error: {
         code: 'FORBIDDEN',
-        message: 'Metrics are served to callers on this host only; set QINGMIAO_METRICS_TOKEN to read them from elsewhere',
+        message:
+          'Metrics are served to callers on this host only; set QINGMIAO_METRICS_TOKEN to read them from elsewhere',
       },
     });
   };

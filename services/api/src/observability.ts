@@ -116,7 +116,8 @@ export function requestLogging(logger: Logger): RequestHandler[] {
     serializers: { req: requestForLog },
     customLogLevel: (_req, res, error) =>
       error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
-    autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/metrics' },
+    // Probes and scrapes come every few seconds; a not-ready store says so once, not with a 503 line per probe.
+    autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' || req.url === '/metrics' },
   });
   return [correlate, log];
 }

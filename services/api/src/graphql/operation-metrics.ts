@@ -87,7 +87,11 @@ export function useOperationMetrics(schema: GraphQLSchema, registry: Registry): 
     registry,
     endpoint: false,
     metrics: {
-      graphql_yoga_http_duration: createHistogram<'request', keyof OperationLabels | 'method' | 'statusCode', HttpParams>({
+      graphql_yoga_http_duration: createHistogram<
+        'request',
+        keyof OperationLabels | 'method' | 'statusCode',
+        HttpParams
+      >({
         registry,
         histogram: {
           name: 'graphql_yoga_http_duration',
