@@ -69,6 +69,8 @@ describe('metric labels come from a bounded set', () => {
   }, 180_000);
 
   it('labels by the root field of the schema, never by the URL or the caller’s operation name', async () => {
+    await send(10_002, organizer);
+    await send(10_003, undefined);
     const { text } = await scrape(server.url);
     expect(text).toMatch(/graphql_yoga_http_duration_count\{[^}]*operation="schools"[^}]*statusCode="200"/);
     expect(text).toMatch(/graphql_yoga_http_duration_count\{[^}]*operation="schools"[^}]*statusCode="401"/);

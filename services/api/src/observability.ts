@@ -80,7 +80,7 @@ const CORRELATION_HEADER = 'x-correlation-id';
  * A URL fit for logs: query strings are the caller's (a refused `GET /graphql?query=mutation{…}` carries children's
  * names, report URLs their parameters), so only whether there was one is kept.
  */
-export function withoutQuery(url: string): string {
+function withoutQuery(url: string): string {
   const query = url.indexOf('?');
   return query < 0 ? url : `${url.slice(0, query)}?[redacted]`;
 }
