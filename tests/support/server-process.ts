@@ -41,6 +41,8 @@ export interface StartOptions {
   /** Extra environment, e.g. QINGMIAO_EVENT_STORE, QINGMIAO_RATE_LIMIT or QINGMIAO_LOG_LEVEL (info by default). */
   readonly env?: Readonly<Record<string, string>>;
   readonly startTimeoutMs?: number;
+  /** What must answer 200 for the server to count as started: /readyz (caught up; the default) or /healthz. */
+  readonly startedWhen?: '/readyz' | '/healthz';
 }
 
 export interface ServerProcess {
@@ -167,7 +169,7 @@ async function freePort(): Promise<number> {
 }
 
 /**
- * Starts a server process and waits until it answers /readyz (projections caught up). The server logs its address
+ * Starts a server process and waits until it answers /readyz (projections caught up), or /healthz if so asked. The server logs its address
  * only at level info; for the quieter levels the port is chosen beforehand (a free one, retried if another process
  * takes it first), and a "listening" line with `url`, when logged, is used as well. The data directory is kept
  * after stop/kill so a restart on it is possible; remove it with removeDataDir.
@@ -237,7 +239,7 @@ async function startOnce(options: StartOptions, dataDir: string, port: number): 
       if (/EADDRINUSE/.test(stderr)) throw new PortTaken(stderr);
       throw new Error(`server exited (${exitCode}) before it was ready:\n${stderr}`);
     }
-    const ready = await fetch(`${loggedUrl ?? `http://127.0.0.1:${port}`}/readyz`, {
+    const ready = await fetch(`${loggedUrl ?? `http://127.0.0.1:${port}`}${options.startedWhen ?? '/readyz'}`, {
       signal: AbortSignal.timeout(2_000),
     }).then(
       (response) => response.status === 200,

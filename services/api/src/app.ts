@@ -16,6 +16,7 @@ import type { QingmiaoConfig } from './config.ts';
 import { dashboardRoutes } from './dashboard/routes.ts';
 import { createGraphQL } from './graphql/yoga.ts';
 import { bodyErrors, jsonBody, rateLimitPerToken } from './http-limits.ts';
+import { metricsAccess } from './metrics-access.ts';
 import { createMetrics, requestLogging } from './observability.ts';
 import { reportRoutes } from './reports/routes.ts';
 
@@ -53,6 +54,8 @@ export function openEventStore(config: QingmiaoConfig): EventStore {
   );
 }
 
+const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
 /** Wires the event store, command handlers, projections and the HTTP API together. */
 export function createQingmiao(config: QingmiaoConfig, logger: Logger): Qingmiao {
   mkdirSync(config.dataDir, { recursive: true });
@@ -71,7 +74,20 @@ export function createQingmiao(config: QingmiaoConfig, logger: Logger): Qingmiao
   const commands = new Commands(store, { onSettled: metrics.onCommandSettled });
   const history = new AsOfReplayer({ store, catalogue: readSide, projections });
   const ready = readSide.start();
-  ready.catch((error: unknown) => logger.fatal({ err: error }, 'projections stopped'));
+  // Why /readyz says "not ready" beyond catching up: the store's answer at start, or the projections' failure.
+  let notReadyBecause: string | undefined;
+  ready.catch((error: unknown) => {
+    notReadyBecause = `projections stopped: ${messageOf(error)}`;
+    logger.fatal({ err: error }, 'projections stopped');
+  });
+  // The projections' subscription retries an unreachable store quietly and for ever: one read says why at once.
+  store.headPosition().catch((error: unknown) => {
+    notReadyBecause ??= `event store unreachable: ${messageOf(error)}`;
+    logger.error(
+      { eventStore: withoutCredentials(config.eventStore), reason: messageOf(error) },
+      'cannot reach the event store; projections keep retrying',
+    );
+  });
 
   const graphql = createGraphQL(config, { commands, readSide, history }, authenticator, logger, metrics.registry);
 
@@ -80,7 +96,7 @@ export function createQingmiao(config: QingmiaoConfig, logger: Logger): Qingmiao
   app.use(requestLogging(logger));
   // First after logging: the hot path should not walk the other routes' matchers.
   app.use(graphql.graphqlEndpoint, rateLimitPerToken(config), jsonBody(config), bodyErrors, graphql.requestListener);
-  app.get('/metrics', async (_req, res) => {
+  app.get('/metrics', metricsAccess(config), async (_req, res) => {
     res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
   });
   app.get('/healthz', (_req, res) => {
@@ -88,7 +104,11 @@ export function createQingmiao(config: QingmiaoConfig, logger: Logger): Qingmiao
   });
   app.get('/readyz', (_req, res) => {
     const { caughtUp, position } = readSide.runner;
-    res.status(caughtUp ? 200 : 503).json({ ready: caughtUp, position: String(position.commit) });
+    res.status(caughtUp ? 200 : 503).json({
+      ready: caughtUp,
+      position: String(position.commit),
+      ...(caughtUp ? {} : { reason: notReadyBecause ?? 'catching up with the event log' }),
+    });
   });
   app.use('/reports', reportRoutes(authenticator, readSide, history));
   app.use(dashboardRoutes());

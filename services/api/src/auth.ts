@@ -33,7 +33,8 @@ export function resolveAuthSecret(config: QingmiaoConfig): Uint8Array {
   }
 }
 
-const tokenOf = (header: string | null | undefined) => header?.match(/^Bearer\s+(\S+)$/i)?.[1];
+/** The token of an `Authorization: Bearer <token>` header (the scheme in any case). */
+export const tokenOf = (header: string | null | undefined) => header?.match(/^Bearer\s+(\S+)$/i)?.[1];
 
 /** How many verified tokens are remembered: more than the distinct tokens of a busy day. */
 const VERIFIED_TOKENS = 10_000;

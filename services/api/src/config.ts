@@ -14,6 +14,7 @@ const Config = z.object({
     .regex(/^\d+(b|kb|mb)$/i, 'must look like 100kb')
     .default('256kb'),
   QINGMIAO_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  QINGMIAO_METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
 });
 
 export interface QingmiaoConfig {
@@ -29,6 +30,11 @@ export interface QingmiaoConfig {
   /** Requests per minute per bearer token. */
   readonly rateLimitPerMinute: number;
   readonly bodyLimit: string;
+  /**
+   * Bearer token `/metrics` demands when set; unset, `/metrics` is open in development and served only to local
+   * callers in production.
+   */
+  readonly metricsToken: string | undefined;
 }
 
 /** Reads the configuration from the environment, refusing bad values with the variable's name. */
@@ -51,5 +57,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): QingmiaoConfig
     graphiql: c.QINGMIAO_GRAPHIQL === undefined ? !production : c.QINGMIAO_GRAPHIQL === 'true',
     rateLimitPerMinute: c.QINGMIAO_RATE_LIMIT,
     bodyLimit: c.QINGMIAO_BODY_LIMIT,
+    metricsToken: c.QINGMIAO_METRICS_TOKEN,
   };
 }

@@ -3,7 +3,7 @@ import type { SettledCommand } from '@qingmiao/domain';
 import type { EventStore } from '@qingmiao/event-store';
 import type { ReadSide } from '@qingmiao/projections';
 import type { RequestHandler } from 'express';
-import { type Logger, pino } from 'pino';
+import { type Logger, pino, type SerializedRequest } from 'pino';
 import { pinoHttp } from 'pino-http';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 
@@ -77,6 +77,28 @@ export function createLogger(level: string, service = 'qingmiao'): Logger {
 const CORRELATION_HEADER = 'x-correlation-id';
 
 /**
+ * A URL fit for logs: query strings are the caller's (a refused `GET /graphql?query=mutation{…}` carries children's
+ * names, report URLs their parameters), so only whether there was one is kept.
+ */
+function withoutQuery(url: string): string {
+  const query = url.indexOf('?');
+  return query < 0 ? url : `${url.slice(0, query)}?[redacted]`;
+}
+
+/** The request as logged: method, path, headers (minus credentials, see createLogger), peer; no query. */
+function requestForLog({ id, method, url, headers, remoteAddress, remotePort }: SerializedRequest) {
+  const { referer } = headers;
+  return {
+    id,
+    method,
+    url: withoutQuery(url),
+    headers: referer === undefined ? headers : { ...headers, referer: withoutQuery(referer) },
+    remoteAddress,
+    remotePort,
+  };
+}
+
+/**
  * Structured request logs with a correlation id: taken from `X-Correlation-Id` or made up, echoed in the response,
  * and left on the request so GraphQL stores it in the metadata of every event the request causes.
  */
@@ -91,9 +113,11 @@ export function requestLogging(logger: Logger): RequestHandler[] {
   const log = pinoHttp({
     logger,
     genReqId: (req) => String(req.headers[CORRELATION_HEADER]),
+    serializers: { req: requestForLog },
     customLogLevel: (_req, res, error) =>
       error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
-    autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/metrics' },
+    // Probes and scrapes come every few seconds; a not-ready store says so once, not with a 503 line per probe.
+    autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' || req.url === '/metrics' },
   });
   return [correlate, log];
 }

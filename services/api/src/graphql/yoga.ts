@@ -1,19 +1,40 @@
 import { randomUUID } from 'node:crypto';
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection';
-import { usePrometheus } from '@graphql-yoga/plugin-prometheus';
 import { GraphQLError } from 'graphql';
-import { createYoga, type YogaServerInstance } from 'graphql-yoga';
+import { createYoga, type YogaServerInstance, type YogaServerOptions } from 'graphql-yoga';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import { type Authenticator, Unauthenticated } from '../auth.ts';
 import type { QingmiaoConfig } from '../config.ts';
 import type { Context } from './context.ts';
-import { maskError } from './errors.ts';
+import { maskError, refusalOf } from './errors.ts';
+import { useOperationMetrics } from './operation-metrics.ts';
 import { useReadModelResponseCache } from './response-cache.ts';
 import { schema } from './schema.ts';
 
 type Services = Omit<Context, 'actor' | 'correlationId' | 'read'>;
+
+type YogaLogger = Exclude<YogaServerOptions<object, object>['logging'], boolean | string | undefined>;
+
+/**
+ * Yoga's logging on the process logger. Yoga logs every error it masks at error level, and every refusal is masked
+ * (into its code): refusals are the API working as meant, so they go to info as one line without a stack; error
+ * level stays for the unexpected.
+ */
+function yogaLogger(logger: Logger): YogaLogger {
+  return {
+    debug: logger.debug.bind(logger),
+    info: logger.info.bind(logger),
+    warn: logger.warn.bind(logger),
+    // Yoga passes the error alone.
+    error: (error: unknown) => {
+      const refusal = refusalOf(error);
+      if (refusal) logger.info({ code: refusal.code }, refusal.message);
+      else logger.error(error);
+    },
+  };
+}
 
 /**
  * The GraphQL endpoint: every operation authenticated, refusals mapped to codes, hostile documents stopped before
@@ -34,7 +55,7 @@ export function createGraphQL(
       headers: JSON.stringify({ Authorization: 'Bearer <token>' }),
     },
     maskedErrors: { maskError, isDev: !config.production },
-    logging: logger,
+    logging: yogaLogger(logger),
     plugins: [
       EnvelopArmorPlugin({
         maxDepth: { n: 12 },
@@ -46,15 +67,7 @@ export function createGraphQL(
       }),
       ...(config.graphiql ? [] : [useDisableIntrospection()]),
       useReadModelResponseCache(services.readSide, authenticator),
-      usePrometheus({
-        registry,
-        endpoint: false,
-        metrics: {
-          graphql_yoga_http_duration: true,
-          graphql_envelop_request_duration: true,
-          graphql_envelop_error_result: true,
-        },
-      }),
+      useOperationMetrics(schema, registry),
     ],
     context: async ({ request }) => {
       try {
