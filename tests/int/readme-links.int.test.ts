@@ -16,36 +16,54 @@ const DOCUMENTS = [
     .map((name) => `docs/${name}`),
 ];
 
+const read = (document: string) => marked.lexer(readFileSync(join(ROOT, document), 'utf8'));
+
 /** Targets of the links and images of a Markdown document, in order. */
-function linkTargets(markdown: string): string[] {
+function linkTargets(document: string): string[] {
   const targets: string[] = [];
-  marked.walkTokens(marked.lexer(markdown), (token) => {
+  marked.walkTokens(read(document), (token) => {
     if (token.type === 'link' || token.type === 'image') targets.push((token as Tokens.Link | Tokens.Image).href);
   });
   return targets;
 }
 
-/** Links to another site (`https:`, `mailto:` …) or to a place in the same page are not files. */
-const isRelativeFile = (href: string) => !/^([a-z][a-z0-9+.-]*:|\/\/|#)/i.test(href);
+/** The anchors GitHub gives a document's headings: lower case, punctuation dropped, spaces as dashes. */
+function anchors(document: string): Set<string> {
+  const slugs = new Set<string>();
+  marked.walkTokens(read(document), (token) => {
+    if (token.type !== 'heading') return;
+    const slug = (token as Tokens.Heading).text
+      .toLowerCase()
+      .replace(/[^\p{L}\p{M}\p{N}\p{Pc}\- ]/gu, '')
+      .replaceAll(' ', '-');
+    let unique = slug;
+    for (let n = 1; slugs.has(unique); n++) unique = `${slug}-${n}`;
+    slugs.add(unique);
+  });
+  return slugs;
+}
 
-const targetsOf = (document: string) => linkTargets(readFileSync(join(ROOT, document), 'utf8')).filter(isRelativeFile);
+/** Links to another site (`https:`, `mailto:`, `//host` …) are not the repository's to check. */
+const isRelative = (href: string) => !/^([a-z][a-z0-9+.-]*:|\/\/)/i.test(href);
 
 it('README links to the design inside the repository', () => {
-  expect(targetsOf('README.md')).toContain('docs/DESIGN.md');
+  expect(linkTargets('README.md')).toContain('docs/DESIGN.md');
 });
 
 describe.each(DOCUMENTS)('%s', (document) => {
-  const targets = targetsOf(document);
-
-  it('links only to files that exist in the repository', () => {
-    for (const href of targets) {
-      const path = resolve(dirname(join(ROOT, document)), decodeURIComponent(href.replace(/[#?].*$/, '')));
+  it('links only to files that exist in the repository, and to headings they have', () => {
+    for (const href of linkTargets(document).filter(isRelative)) {
+      const [file = '', fragment] = href.split('#');
+      const path = file ? resolve(dirname(join(ROOT, document)), decodeURIComponent(file)) : join(ROOT, document);
       const inside = relative(ROOT, path);
       expect(
         inside.startsWith('..') || inside.split(sep).includes('node_modules'),
         `${href} leaves the repository`,
       ).toBe(false);
       expect(existsSync(path), `${href} does not exist`).toBe(true);
+      if (fragment !== undefined && path.endsWith('.md')) {
+        expect([...anchors(inside)], `${href}: no such heading`).toContain(decodeURIComponent(fragment));
+      }
     }
   });
 });
