@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Role } from '@qingmiao/schema';
+import { Role } from '@qingmiao/schema';
 import { Kind, parse } from 'graphql';
 import { marked, type Token, type Tokens } from 'marked';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -61,14 +61,9 @@ function codeBlocks(markdown: string): Block[] {
 function tokenHolder(block: string): { role: Role; sub?: string; schoolId?: string } {
   const match = /^# as (organizer|viewer|school|judge)(?: (\S+))?\s*$/.exec(block.split('\n')[0] ?? '');
   if (!match) throw new Error(`a GraphQL block must say whose token it takes on its first line:\n${block}`);
-  const role = match[1] as Role;
+  const role = Role.parse(match[1]);
   if (role === 'school') return { role, ...(match[2] ? { schoolId: match[2] } : {}) };
   return { role, ...(match[2] ? { sub: match[2] } : {}) };
-}
-
-interface ShellRun {
-  readonly stdout: string;
-  readonly stderr: string;
 }
 
 /**
@@ -106,7 +101,8 @@ class Shell {
     this.#child.stdin.write('set -euo pipefail\n');
   }
 
-  async run(script: string, timeoutMs: number): Promise<ShellRun> {
+  /** Runs a block and gives what it printed on stdout. */
+  async run(script: string, timeoutMs: number): Promise<string> {
     const file = join(this.#dir, `${randomUUID()}.sh`);
     writeFileSync(file, script);
     const marker = `README-BLOCK-DONE-${randomUUID()}`;
@@ -125,7 +121,7 @@ class Shell {
         setTimeout(resolve, 200);
       });
     }
-    return { stdout: this.#stdout.slice(0, this.#stdout.indexOf(`\n${marker}\n`)), stderr: this.#stderr };
+    return this.#stdout.slice(0, this.#stdout.indexOf(`\n${marker}\n`));
   }
 
   close(): void {
@@ -177,7 +173,7 @@ describe('README', () => {
     let answers = 0;
     for (const block of blocks) {
       if (block.lang === 'bash') {
-        const { stdout } = await shell.run(block.text.replaceAll('http://localhost:4000', server.url), 120_000);
+        const stdout = await shell.run(block.text.replaceAll('http://localhost:4000', server.url), 120_000);
         const printed = answersIn(stdout);
         // Every `gql` whose answer is not kept in a variable prints exactly one answer.
         expect(printed.length, `answers of:\n${block.text}\n---\n${stdout}`).toBe(
