@@ -307,7 +307,11 @@ describe('command input schemas', () => {
         }),
       ),
     ).toEqual([['participants', 1, 'name']]);
-    expect(pathsOf(SubmitEntryInput.safeParse({ ...entry, participants: [] }))).toEqual([['participants']]);
+    // How many participants a campaign's kind needs is the decider's rule (an EVALUATION may name nobody).
+    expect(SubmitEntryInput.parse({ ...entry, participants: [] }).participants).toEqual([]);
+    expect(SubmitEntryInput.parse({ ...entry, participants: null }).participants).toEqual([]);
+    const { participants: _, ...withoutParticipants } = entry;
+    expect(SubmitEntryInput.parse(withoutParticipants).participants).toEqual([]);
     expect(pathsOf(SubmitEntryInput.safeParse({ ...entry, schoolId: 'Xinhua Primary' }))).toEqual([['schoolId']]);
   });
 

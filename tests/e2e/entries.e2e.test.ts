@@ -3,6 +3,7 @@ import { codeOf, dataOf, type ServerProcess } from '../support/server-process.ts
 import {
   campaignOf,
   countsOf,
+  type EntryView,
   entryInput,
   historyOf,
   type Organizer,
@@ -10,6 +11,7 @@ import {
   type ParticipationView,
   participationOf,
   rowOf,
+  SUBMIT,
   type SubmitEntryInput,
   startWithOrganizer,
   stopAndRemove,
@@ -261,6 +263,23 @@ describe('submission rules', () => {
     expect(nobody.body.errors?.[0]?.extensions?.field).toBe('participants');
 
     expect(await countsOf(server, organizer.token, campaignId)).toMatchObject({ entryCount: 0, schoolCount: 0 });
+  });
+
+  it('accepts an EVALUATION application that names nobody and counts the school, not people', async () => {
+    const { id: schoolId, token } = await school();
+    const campaignId = await organizer.openedCampaign({ kind: 'EVALUATION', maxEntriesPerSchool: undefined });
+    const { participants: _, ...application } = entryInput(campaignId, schoolId, { title: '关工委工作申报' });
+
+    const entry = dataOf(await server.graphql<{ submitEntry: EntryView }>(SUBMIT, { input: application }, token));
+    expect(entry.submitEntry).toMatchObject({ campaignId, schoolId, status: 'LIVE', participants: [] });
+    const row = rowOf(await participationOf(server, organizer.token, 2022, campaignId), schoolId);
+    expect(row).toMatchObject({ schools: 1, entries: 1, students: 0, participants: 0 });
+
+    const essay = await organizer.openedCampaign();
+    const { participants: __, ...nobody } = entryInput(essay, schoolId);
+    const refused = await server.graphql(SUBMIT, { input: nobody }, token);
+    expect(codeOf(refused)).toBe('BAD_USER_INPUT');
+    expect(refused.body.errors?.[0]?.extensions?.field).toBe('participants');
   });
 
   it('refuses entries unless the campaign is OPEN, yet a retry of an accepted one still returns it', async () => {

@@ -12,17 +12,15 @@ const ParticipantInput = Participant.extend({
   key: z.preprocess(absentIfNull, Participant.shape.key),
 });
 
-const Participants = z
-  .array(ParticipantInput)
-  .min(1, 'must name at least one participant')
-  .max(500, 'must list at most 500');
+/** How many a campaign's kind requires (at least one, none for an EVALUATION) is the decider's rule. */
+const Participants = z.array(ParticipantInput).max(500, 'must list at most 500');
 
 export const SubmitEntryInput = z.object({
   submissionId: z.string().trim().min(1, 'must not be blank').max(100, 'must be at most 100 characters'),
   campaignId: Id,
   schoolId: Id,
   title: Text(200),
-  participants: Participants,
+  participants: Participants.nullish().transform((value) => value ?? []),
   advisor: optional(Text(64)),
   performance: optional(Performance),
 });

@@ -25,7 +25,7 @@ import {
   XINHUA,
   YUCAI,
 } from './campaign-fixtures.ts';
-import { given, NOW, schoolActor } from './given-when-then.ts';
+import { given, NOW, onField, schoolActor } from './given-when-then.ts';
 
 const opened = openedIn();
 const closed = closedIn();
@@ -316,6 +316,21 @@ describe('SubmitEntry', () => {
       given(campaignDecider, running)
         .when(submit({ performance: { genre: '合唱', durationMinutes: 5 } }), asXinhua)
         .thenThrows(InvalidInput, 'performance');
+    });
+
+    it('accepts an EVALUATION application that names nobody: the school itself applies', () => {
+      given(campaignDecider, [created({ kind: 'EVALUATION', maxEntriesPerSchool: 1 }), opened])
+        .when(submit({ participants: [] }), asXinhua)
+        .then([submitted({ participants: [] })]);
+    });
+
+    it.each([
+      ['ESSAY', undefined],
+      ['PERFORMANCE', { genre: '合唱', durationMinutes: 5 }],
+    ] as const)('refuses a %s entry that names nobody, naming participants', (kind, performance) => {
+      given(campaignDecider, [created({ kind }), opened])
+        .when(submit({ participants: [], performance }), asXinhua)
+        .thenThrows(InvalidInput, onField('participants'));
     });
   });
 });

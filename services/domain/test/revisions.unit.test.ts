@@ -195,4 +195,18 @@ describe('ReviseEntry', () => {
         .thenThrows(InvalidInput, onField('performance'));
     });
   });
+
+  describe('participants by campaign kind', () => {
+    it('refuses a revision that leaves an essay with nobody, naming participants', () => {
+      given(campaignDecider, running)
+        .when(revise({ participants: [] }), asXinhua)
+        .thenThrows(InvalidInput, onField('participants'));
+    });
+
+    it('lets an EVALUATION application drop the people it named', () => {
+      given(campaignDecider, [created({ kind: 'EVALUATION', maxEntriesPerSchool: 1 }), opened(), submitted()])
+        .when(revise({ participants: [] }), asXinhua)
+        .then([revised({ participants: [] })]);
+    });
+  });
 });

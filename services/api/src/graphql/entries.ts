@@ -120,7 +120,10 @@ const SubmitEntryInput = builder.inputType('SubmitEntryInput', {
     campaignId: t.id({ required: true }),
     schoolId: t.id({ required: true }),
     title: t.string({ required: true }),
-    participants: t.field({ type: [ParticipantInput], required: true }),
+    participants: t.field({
+      type: [ParticipantInput],
+      description: 'At least one, except in an EVALUATION campaign, where the school applies and may name nobody.',
+    }),
     advisor: t.string(),
     performance: t.field({ type: PerformanceInput, description: 'Required for PERFORMANCE campaigns.' }),
   }),

@@ -48,12 +48,19 @@ function acceptingEntries(campaign: Campaign, now: string): void {
   }
 }
 
-/** Showcase entries say what is performed; other kinds have no performance. */
+/**
+ * Showcase entries say what is performed; other kinds have no performance. An EVALUATION application is the
+ * school's own and may name nobody; essays and performances are someone's work and name at least one person.
+ */
 function checkContent(campaign: Campaign, content: EntryContent): void {
-  if (campaign.definition.kind === 'PERFORMANCE' && !content.performance) {
+  const { kind } = campaign.definition;
+  if (kind !== 'EVALUATION' && content.participants.length === 0) {
+    throw new InvalidInput('participants', `must name at least one participant in a ${kind} campaign`);
+  }
+  if (kind === 'PERFORMANCE' && !content.performance) {
     throw new InvalidInput('performance', 'is required for PERFORMANCE campaigns (genre and durationMinutes)');
   }
-  if (campaign.definition.kind !== 'PERFORMANCE' && content.performance) {
+  if (kind !== 'PERFORMANCE' && content.performance) {
     throw new InvalidInput('performance', 'is only for PERFORMANCE campaigns');
   }
 }
