@@ -1,9 +1,15 @@
+import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { loadConfig, mintToken, resolveAuthSecret } from '@qingmiao/api';
 import { serverAudits } from 'graphql-http';
-import { SignJWT } from 'jose';
+import { decodeJwt, type JWTPayload, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { codeOf, startTestServer, type TestServer } from '../support/in-process-server.ts';
+import { ROOT, TEST_SECRET } from '../support/server-process.ts';
+
+const CLI = join('services', 'api', 'src', 'cli.ts');
 
 const SECRET = new TextEncoder().encode('in-process-test-secret-0123456789abcdef');
 
@@ -78,6 +84,61 @@ describe('authentication', () => {
     expect(response.status).toBe(401);
     expect(codeOf(response)).toBe('UNAUTHENTICATED');
     expect(response.errors?.[0]?.message.toLowerCase()).toContain(message.toLowerCase());
+  });
+
+  const now = () => Math.floor(Date.now() / 1000);
+  const signClaims = (claims: JWTPayload) =>
+    new SignJWT({ sub: 'a', role: 'organizer', ...claims }).setProtectedHeader({ alg: 'HS256' }).sign(SECRET);
+
+  it.each([
+    ['a token issued a day ahead', () => ({ iat: now() + 86_400, exp: now() + 86_400 + 600 }), 'issued in the future'],
+    ['a token valid only in an hour', () => ({ iat: now(), nbf: now() + 3600, exp: now() + 7200 }), 'not valid yet'],
+    ['a token expiring in 9999', () => ({ iat: now(), exp: 253_402_300_799 }), 'lifetime'],
+    ['a token living 31 days (over the 30 d cap)', () => ({ iat: now(), exp: now() + 31 * 86_400 }), 'lifetime'],
+    ['a token without iat', () => ({ exp: now() + 600 }), 'no "iat" claim'],
+  ])('refuses %s', async (_name, claims, message) => {
+    const response = await server.graphql(await signClaims(claims()), '{ schools { id } }');
+    expect(response.status).toBe(401);
+    expect(codeOf(response)).toBe('UNAUTHENTICATED');
+    expect(response.errors?.[0]?.message).toContain(message);
+  });
+
+  it('accepts iat and nbf within 60 s of clock skew, and a lifetime of exactly the cap', async () => {
+    const skewed = await signClaims({ iat: now() + 45, nbf: now() + 45, exp: now() + 600 });
+    expect(codeOf(await server.graphql(skewed, '{ schools { id } }'))).toBe('OK');
+    const longest = await signClaims({ iat: now(), exp: now() + 30 * 86_400 });
+    expect(codeOf(await server.graphql(longest, '{ schools { id } }'))).toBe('OK');
+  });
+
+  it('caps lifetimes at QINGMIAO_MAX_TOKEN_LIFETIME, in the server and the CLI', async () => {
+    expect(() => loadConfig({ QINGMIAO_MAX_TOKEN_LIFETIME: '8' })).toThrow(
+      'QINGMIAO_MAX_TOKEN_LIFETIME must be a duration like 8h or 30d',
+    );
+    const capped = await startTestServer({ QINGMIAO_MAX_TOKEN_LIFETIME: '8h' });
+    try {
+      const ninehours = await signClaims({ iat: now(), exp: now() + 9 * 3600 });
+      const refused = await capped.graphql(ninehours, '{ schools { id } }');
+      expect(refused.status).toBe(401);
+      expect(refused.errors?.[0]?.message).toContain('exceeds the maximum of 8h (QINGMIAO_MAX_TOKEN_LIFETIME)');
+    } finally {
+      await capped.stop();
+    }
+    const cli = (expires: string) =>
+      promisify(execFile)(
+        process.execPath,
+        ['--import', 'tsx', CLI, 'token', '--role', 'viewer', '--expires', expires],
+        {
+          cwd: ROOT,
+          env: { ...process.env, QINGMIAO_AUTH_SECRET: TEST_SECRET, QINGMIAO_MAX_TOKEN_LIFETIME: '8h' },
+        },
+      );
+    const refused = await cli('9h').catch((error: { code: number; stderr: string }) => error);
+    expect(refused).toMatchObject({
+      code: 1,
+      stderr: '--expires 9h is longer than QINGMIAO_MAX_TOKEN_LIFETIME (8h): the server would refuse the token\n',
+    });
+    const { exp = 0, iat = 0 } = decodeJwt((await cli('8h')).stdout.trim());
+    expect(exp - iat).toBe(8 * 3600);
   });
 
   it('refuses to start in production without QINGMIAO_AUTH_SECRET', () => {

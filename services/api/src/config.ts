@@ -1,4 +1,14 @@
+import ms from 'ms';
 import { z } from 'zod';
+
+const DURATION = 'must be a duration like 8h or 30d';
+
+/** A lifetime such as `8h`, `30d` or `2 weeks` (a unit is required: a bare number would be milliseconds), in seconds. */
+export const Duration = z
+  .string()
+  .regex(/^\d+(\.\d+)? *[a-z]+$/i, DURATION)
+  .refine((text) => ms(text as ms.StringValue) >= 1000, DURATION)
+  .transform((text) => Math.floor(ms(text as ms.StringValue) / 1000));
 
 const Config = z.object({
   NODE_ENV: z.string().optional(),
@@ -13,6 +23,7 @@ const Config = z.object({
     .string()
     .regex(/^\d+(b|kb|mb)$/i, 'must look like 100kb')
     .default('256kb'),
+  QINGMIAO_MAX_TOKEN_LIFETIME: Duration.prefault('30d'),
   QINGMIAO_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -29,6 +40,8 @@ export interface QingmiaoConfig {
   /** Requests per minute per bearer token. */
   readonly rateLimitPerMinute: number;
   readonly bodyLimit: string;
+  /** Longest accepted token lifetime (exp − iat), in seconds. */
+  readonly maxTokenLifetime: number;
 }
 
 /** Reads the configuration from the environment, refusing bad values with the variable's name. */
@@ -51,5 +64,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): QingmiaoConfig
     graphiql: c.QINGMIAO_GRAPHIQL === undefined ? !production : c.QINGMIAO_GRAPHIQL === 'true',
     rateLimitPerMinute: c.QINGMIAO_RATE_LIMIT,
     bodyLimit: c.QINGMIAO_BODY_LIMIT,
+    maxTokenLifetime: c.QINGMIAO_MAX_TOKEN_LIFETIME,
   };
 }
