@@ -236,6 +236,33 @@ describe('hostile requests', () => {
     expect(tokens.errors?.[0]?.message).toMatch(/token/i);
   });
 
+  it('refuses variables nested 50,000 deep with 400 before anything recursive runs, and keeps serving', async () => {
+    const deep = (levels: number) => `${'['.repeat(levels)}${']'.repeat(levels)}`;
+    for (const query of ['{ schools { id } }', 'query ($x: [[String]]) { schools { id } }']) {
+      const response = await post(`{"query":${JSON.stringify(query)},"variables":{"x":${deep(50_000)}}}`);
+      expect(response.status).toBe(400);
+      expect(await response.json()).toEqual({
+        errors: [
+          {
+            message: '"variables" is nested too deeply (more than 64 levels)',
+            extensions: { code: 'BAD_REQUEST', field: 'variables' },
+          },
+        ],
+      });
+    }
+    const viaGet = await fetch(
+      `${server.url}/graphql?query=${encodeURIComponent('{ schools { id } }')}&variables={"x":${deep(5_000)}}`,
+      { headers: { authorization: `Bearer ${organizer}` } },
+    );
+    expect(viaGet.status).toBe(400);
+    expect(await viaGet.json()).toMatchObject({
+      errors: [{ extensions: { code: 'BAD_REQUEST', field: 'variables' } }],
+    });
+    const shallow = await post(JSON.stringify({ query: '{ schools { id } }', variables: { x: JSON.parse(deep(60)) } }));
+    expect(shallow.status).toBe(200);
+    expect(codeOf(await server.graphql(organizer, '{ schools { id } }'))).toBe('OK');
+  });
+
   it('rate-limits each token', async () => {
     const limited = await startTestServer({ QINGMIAO_RATE_LIMIT: '5' });
     try {
