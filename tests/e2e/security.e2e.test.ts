@@ -263,6 +263,34 @@ describe('hostile requests', () => {
     expect(codeOf(await server.graphql(organizer, '{ schools { id } }'))).toBe('OK');
   });
 
+  it('refuses names and titles made of invisible or direction-overriding characters, naming the field', async () => {
+    const register = (name: string) =>
+      server.graphql(organizer, 'mutation ($input: RegisterSchoolInput!) { registerSchool(input: $input) { name } }', {
+        input: { name, kind: 'PRIMARY', town: '城厢镇' },
+      });
+    const zeroWidth = await register('\u200B\u200C\u200B');
+    expect(zeroWidth.errors?.[0]?.extensions).toEqual({ code: 'BAD_USER_INPUT', field: 'name' });
+    expect(zeroWidth.errors?.[0]?.message).toMatch(/^name: .*control or format characters/);
+    expect((await register('太仓市实验小学（东校区）')).data).toEqual({
+      registerSchool: { name: '太仓市实验小学（东校区）' },
+    });
+
+    const campaign = await server.graphql(
+      organizer,
+      'mutation ($input: CreateCampaignInput!) { createCampaign(input: $input) { id } }',
+      {
+        input: {
+          kind: 'ESSAY',
+          title: '征文\u202Egnp.exe',
+          year: 2026,
+          opensAt: '2026-01-01T00:00:00Z',
+          closesAt: '2026-12-31T00:00:00Z',
+        },
+      },
+    );
+    expect(campaign.errors?.[0]?.extensions).toEqual({ code: 'BAD_USER_INPUT', field: 'title' });
+  });
+
   it('rate-limits each token', async () => {
     const limited = await startTestServer({ QINGMIAO_RATE_LIMIT: '5' });
     try {
