@@ -4,8 +4,7 @@ import { join } from 'node:path';
 import { Actor, type Role } from '@qingmiao/schema';
 import { errors, type JWTPayload, jwtVerify, SignJWT } from 'jose';
 import { LRUCache } from 'lru-cache';
-import ms from 'ms';
-import type { QingmiaoConfig } from './config.ts';
+import { durationText, type QingmiaoConfig } from './config.ts';
 
 export class Unauthenticated extends Error {
   override readonly name = 'Unauthenticated';
@@ -96,7 +95,7 @@ export class Authenticator {
     if (exp <= Math.floor(Date.now() / 1000)) throw new Unauthenticated('Token has expired');
     if (exp - (payload.iat ?? 0) > this.#maxLifetime) {
       throw new Unauthenticated(
-        `Token lifetime (exp − iat) exceeds the maximum of ${ms(this.#maxLifetime * 1000)} (QINGMIAO_MAX_TOKEN_LIFETIME)`,
+        `Token lifetime (exp − iat) exceeds the maximum of ${durationText(this.#maxLifetime)} (QINGMIAO_MAX_TOKEN_LIFETIME)`,
       );
     }
     const actor = Actor.safeParse({ sub: payload.sub, role: payload.role, schoolId: payload.schoolId });

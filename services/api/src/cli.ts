@@ -3,10 +3,9 @@ import { join } from 'node:path';
 import { backupSqliteStore, type CopyReport, restoreSqliteStore } from '@qingmiao/event-store';
 import { Role } from '@qingmiao/schema';
 import { Command, Option } from 'commander';
-import ms from 'ms';
 import { sqliteStorePath } from './app.ts';
 import { mintToken, resolveAuthSecret } from './auth.ts';
-import { Duration, loadConfig, type QingmiaoConfig } from './config.ts';
+import { Duration, durationText, loadConfig, type QingmiaoConfig } from './config.ts';
 import { configuredStore, exportLog, importLog, migrate } from './migrate.ts';
 import { rebuildReadModels } from './rebuild.ts';
 import { startServer } from './server.ts';
@@ -47,7 +46,7 @@ program
     if (lifetime === undefined) return program.error(`--expires ${options.expires}: must be a duration like 8h or 30d`);
     if (lifetime > config.maxTokenLifetime) {
       program.error(
-        `--expires ${options.expires} is longer than QINGMIAO_MAX_TOKEN_LIFETIME (${ms(config.maxTokenLifetime * 1000)}): the server would refuse the token`,
+        `--expires ${options.expires} is longer than QINGMIAO_MAX_TOKEN_LIFETIME (${durationText(config.maxTokenLifetime)}): the server would refuse the token`,
       );
     }
     const token = await mintToken(

@@ -4,11 +4,27 @@ import { z } from 'zod';
 const DURATION = 'must be a duration like 8h or 30d';
 
 /** A lifetime such as `8h`, `30d` or `2 weeks` (a unit is required: a bare number would be milliseconds), in seconds. */
-export const Duration = z
-  .string()
-  .regex(/^\d+(\.\d+)? *[a-z]+$/i, DURATION)
-  .refine((text) => ms(text as ms.StringValue) >= 1000, DURATION)
-  .transform((text) => Math.floor(ms(text as ms.StringValue) / 1000));
+export const Duration = z.string().transform((text, context) => {
+  // ms returns undefined for an unknown unit and throws for an empty string.
+  const millis: number | undefined = /^\d+(\.\d+)? *[a-z]+$/i.test(text) ? ms(text as ms.StringValue) : undefined;
+  if (millis === undefined || !(millis >= 1000)) {
+    context.issues.push({ code: 'custom', message: DURATION, input: text });
+    return z.NEVER;
+  }
+  return Math.floor(millis / 1000);
+});
+
+/** Seconds as the largest whole unit (`30d`, `36h`, `90s`): exact, unlike ms's rounded format. */
+export function durationText(seconds: number): string {
+  for (const [unit, size] of [
+    ['d', 86_400],
+    ['h', 3600],
+    ['m', 60],
+  ] as const) {
+    if (seconds % size === 0) return `${seconds / size}${unit}`;
+  }
+  return `${seconds}s`;
+}
 
 const Config = z.object({
   NODE_ENV: z.string().optional(),

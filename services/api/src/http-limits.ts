@@ -61,6 +61,7 @@ function jsonParameters(query: express.Request['query']): Record<string, unknown
 
 /** Refuses requests nested too deeply for the recursive code behind them (response cache keys, Yoga, graphql-js). */
 const boundedNesting: RequestHandler = (req, res, next) => {
+  // A POST body may be a batch: an array of requests.
   const requests: unknown[] = req.method === 'GET' ? [jsonParameters(req.query)] : [req.body].flat();
   for (const request of requests) {
     if (typeof request !== 'object' || request === null) continue;
