@@ -225,6 +225,26 @@ describe('hostile requests', () => {
     const huge = await post(JSON.stringify({ query: '{ schools { id } }', variables: { pad: 'x'.repeat(400_000) } }));
     expect(huge.status).toBe(413);
     expect(await huge.json()).toMatchObject({ errors: [{ message: 'Request body is too large' }] });
+
+    // Bodies Yoga would read itself, past the limits: the other JSON type is parsed and limited, the rest refused.
+    const hugeGraphqlJson = await post(
+      JSON.stringify({ query: '{ schools { id } }', variables: { pad: 'x'.repeat(400_000) } }),
+      {
+        'content-type': 'application/graphql+json',
+      },
+    );
+    expect(hugeGraphqlJson.status).toBe(413);
+    const graphqlJson = await post(JSON.stringify({ query: '{ schools { id } }' }), {
+      'content-type': 'application/graphql+json',
+    });
+    expect(graphqlJson.status).toBe(200);
+    const form = await post(`query=${encodeURIComponent('{ schools { id } }')}&pad=${'x'.repeat(400_000)}`, {
+      'content-type': 'application/x-www-form-urlencoded',
+    });
+    expect(form.status).toBe(415);
+    expect(await form.json()).toMatchObject({
+      errors: [{ message: 'Request body must be application/json', extensions: { code: 'BAD_REQUEST' } }],
+    });
   });
 
   it('stops deep, wide and alias-flooded documents before they run', async () => {
@@ -238,8 +258,14 @@ describe('hostile requests', () => {
 
   it('refuses variables nested 50,000 deep with 400 before anything recursive runs, and keeps serving', async () => {
     const deep = (levels: number) => `${'['.repeat(levels)}${']'.repeat(levels)}`;
-    for (const query of ['{ schools { id } }', 'query ($x: [[String]]) { schools { id } }']) {
-      const response = await post(`{"query":${JSON.stringify(query)},"variables":{"x":${deep(50_000)}}}`);
+    for (const [query, type] of [
+      ['{ schools { id } }', 'application/json'],
+      ['query ($x: [[String]]) { schools { id } }', 'application/json'],
+      ['{ schools { id } }', 'application/graphql+json'],
+    ]) {
+      const response = await post(`{"query":${JSON.stringify(query)},"variables":{"x":${deep(50_000)}}}`, {
+        'content-type': type ?? '',
+      });
       expect(response.status).toBe(400);
       expect(await response.json()).toEqual({
         errors: [

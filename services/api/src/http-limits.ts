@@ -80,9 +80,23 @@ const boundedNesting: RequestHandler = (req, res, next) => {
   next();
 };
 
-/** JSON bodies up to the configured size and nesting; GraphQL reads the parsed body. */
+/** The body types GraphQL is sent here: the JSON ones, which pass through the size and nesting limits. */
+const JSON_TYPES = ['application/json', 'application/graphql+json'];
+
+/**
+ * Refuses any other body (form-encoded, `application/graphql`, multipart): Yoga would read it itself, past the size
+ * and nesting limits. A request without a body goes on (a GET, or a POST Yoga answers with 400).
+ */
+const jsonOnly: RequestHandler = (req, res, next) => {
+  if (req.is(JSON_TYPES) !== false) return next();
+  res.status(415).json({
+    errors: [{ message: 'Request body must be application/json', extensions: { code: 'BAD_REQUEST' } }],
+  });
+};
+
+/** JSON bodies only, up to the configured size and nesting; GraphQL reads the parsed body. */
 export function jsonBody(config: QingmiaoConfig): RequestHandler[] {
-  return [express.json({ limit: config.bodyLimit }), boundedNesting];
+  return [jsonOnly, express.json({ limit: config.bodyLimit, type: JSON_TYPES }), boundedNesting];
 }
 
 /** Malformed or oversized bodies get a clear 4xx answer in GraphQL's error shape instead of an HTML page. */
