@@ -9,6 +9,8 @@ describe('spreadsheetText', () => {
     ['@SUM(1+1)', "'@SUM(1+1)"],
     ['\t=1+1', "'\t=1+1"],
     ['\r=1+1', "'\r=1+1"],
+    ['\n=1+1', "'\n=1+1"],
+    ['\u0000=1+1', "'\u0000=1+1"],
   ])('prefixes %j with a single quote', (text, neutralised) => {
     expect(spreadsheetText(text)).toBe(neutralised);
   });
