@@ -39,7 +39,7 @@ const tokenOf = (header: string | null | undefined) => header?.match(/^Bearer\s+
 const VERIFIED_TOKENS = 10_000;
 
 /** How far ahead of this server's clock a token's `iat` or `nbf` may be: the issuer's clock may run a little fast. */
-export const CLOCK_SKEW_SECONDS = 60;
+const CLOCK_SKEW_SECONDS = 60;
 
 /** Why jose refused a token, in the caller's terms. */
 function refusal(error: unknown): Unauthenticated {
