@@ -18,8 +18,42 @@ export const NestedId = z
 
 export const DateTime = z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time with a time zone' });
 
+/**
+ * Text as events store it. What callers send is checked by SingleLineText or MultiLineText instead: events written
+ * before those checks existed must stay readable.
+ */
 export const Text = (max: number) =>
   z.string().trim().min(1, 'must not be blank').max(max, `must be at most ${max} characters`);
+
+/**
+ * Characters that make a text show something other than what it holds: controls, format characters (zero-width
+ * spaces and joiners, bidi overrides and isolates, soft hyphens), unpaired surrogates, line and paragraph separators.
+ * Refusing the zero-width joiner refuses emoji sequences such as 👨‍👩‍👧 too; plain emoji and every Chinese name pass.
+ */
+const ONE_LINE = /^[^\p{Cc}\p{Cf}\p{Cs}\p{Zl}\p{Zp}]*$/u;
+/** The same, except for `\n` between lines. */
+const LINES = /^(?:\n|[^\p{Cc}\p{Cf}\p{Cs}\p{Zl}\p{Zp}])*$/u;
+
+const INVISIBLE = 'control or format characters (such as zero-width spaces or direction overrides)';
+
+/** NFC-normalised and trimmed, so that one name is one string and blank means blank. */
+const typed = (max: number) => z.string().normalize('NFC').trim().max(max, `must be at most ${max} characters`);
+
+/** A human-visible name or title as a caller sends it: one line, not blank, nothing invisible. */
+export const SingleLineText = (max: number) =>
+  typed(max).min(1, 'must not be blank').regex(ONE_LINE, `must be one line without ${INVISIBLE}`);
+
+/**
+ * A comment or theme as a caller sends it: may be empty and span lines (Windows line ends become `\n`), nothing
+ * invisible.
+ */
+export const MultiLineText = (max: number) =>
+  typed(max)
+    .overwrite((text) => text.replaceAll('\r\n', '\n'))
+    .regex(LINES, `must not contain ${INVISIBLE} other than line breaks`);
+
+/** Why something is cancelled, withdrawn, revoked or recused from: required, may span lines. */
+export const Reason = MultiLineText(500).min(1, 'must not be blank');
 
 export const Year = z
   .number()

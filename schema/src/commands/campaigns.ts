@@ -1,13 +1,23 @@
 import { z } from 'zod';
-import { CampaignKind, Criterion, DateTime, Id, SchoolKind, Text, Year } from '../primitives.ts';
+import {
+  CampaignKind,
+  Criterion,
+  DateTime,
+  Id,
+  MultiLineText,
+  Reason,
+  SchoolKind,
+  SingleLineText,
+  Year,
+} from '../primitives.ts';
 import { optional } from './optional.ts';
 
 export const CreateCampaignInput = z
   .object({
     id: optional(Id),
     kind: CampaignKind,
-    title: Text(200),
-    theme: optional(z.string().trim().max(500, 'must be at most 500 characters')),
+    title: SingleLineText(200),
+    theme: optional(MultiLineText(500)),
     year: Year,
     opensAt: DateTime,
     closesAt: DateTime,
@@ -17,7 +27,7 @@ export const CreateCampaignInput = z
     awardQuota: optional(z.number().gt(0, 'must be more than 0').max(1, 'must be at most 1')),
     rubric: optional(
       z
-        .array(Criterion)
+        .array(Criterion.extend({ name: SingleLineText(50) }))
         .min(1, 'must have at least one criterion')
         .max(20, 'must have at most 20 criteria')
         .refine(
@@ -38,12 +48,12 @@ export type CampaignRefInput = z.infer<typeof CampaignRefInput>;
 export const ExtendDeadlineInput = z.object({ id: Id, closesAt: DateTime });
 export type ExtendDeadlineInput = z.infer<typeof ExtendDeadlineInput>;
 
-export const CancelCampaignInput = z.object({ id: Id, reason: Text(500) });
+export const CancelCampaignInput = z.object({ id: Id, reason: Reason });
 export type CancelCampaignInput = z.infer<typeof CancelCampaignInput>;
 
 export const AssignJudgeInput = z.object({
   campaignId: Id,
-  judge: z.string().trim().min(1, 'must not be blank').max(100, 'must be at most 100 characters'),
+  judge: SingleLineText(100),
 });
 export type AssignJudgeInput = z.infer<typeof AssignJudgeInput>;
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Id, NestedId, Participant, Performance, Prize, Text } from '../primitives.ts';
+import { Id, MultiLineText, NestedId, Participant, Performance, Prize, Reason, SingleLineText } from '../primitives.ts';
 import { optional } from './optional.ts';
 
 /**
@@ -8,9 +8,12 @@ import { optional } from './optional.ts';
  */
 const absentIfNull = (value: unknown) => value ?? undefined;
 const ParticipantInput = Participant.extend({
-  grade: z.preprocess(absentIfNull, Participant.shape.grade),
-  key: z.preprocess(absentIfNull, Participant.shape.key),
+  name: SingleLineText(64),
+  grade: z.preprocess(absentIfNull, SingleLineText(32).optional()),
+  key: z.preprocess(absentIfNull, SingleLineText(64).optional()),
 });
+
+const PerformanceInput = Performance.extend({ genre: SingleLineText(50) });
 
 /** How many a campaign's kind requires (at least one, none for an EVALUATION) is the decider's rule. */
 const Participants = z.array(ParticipantInput).max(500, 'must list at most 500');
@@ -19,26 +22,26 @@ export const SubmitEntryInput = z.object({
   submissionId: z.string().trim().min(1, 'must not be blank').max(100, 'must be at most 100 characters'),
   campaignId: Id,
   schoolId: Id,
-  title: Text(200),
+  title: SingleLineText(200),
   participants: Participants.nullish().transform((value) => value ?? []),
-  advisor: optional(Text(64)),
-  performance: optional(Performance),
+  advisor: optional(SingleLineText(64)),
+  performance: optional(PerformanceInput),
 });
 export type SubmitEntryInput = z.infer<typeof SubmitEntryInput>;
 
 export const WithdrawEntryInput = z.object({
   entryId: NestedId,
-  reason: Text(500),
+  reason: Reason,
 });
 export type WithdrawEntryInput = z.infer<typeof WithdrawEntryInput>;
 
 /** Only the fields given change; the rest stay as submitted. */
 export const ReviseEntryInput = z.object({
   entryId: NestedId,
-  title: optional(Text(200)),
+  title: optional(SingleLineText(200)),
   participants: optional(Participants),
-  advisor: optional(Text(64)),
-  performance: optional(Performance),
+  advisor: optional(SingleLineText(64)),
+  performance: optional(PerformanceInput),
 });
 export type ReviseEntryInput = z.infer<typeof ReviseEntryInput>;
 
@@ -47,9 +50,9 @@ export const ScoreEntryInput = z
     entryId: NestedId,
     score: optional(z.number().min(0, 'must not be negative')),
     criteria: optional(
-      z.array(z.object({ criterion: Text(50), score: z.number().min(0, 'must not be negative') })).min(1),
+      z.array(z.object({ criterion: SingleLineText(50), score: z.number().min(0, 'must not be negative') })).min(1),
     ),
-    comment: optional(z.string().trim().max(2000, 'must be at most 2000 characters')),
+    comment: optional(MultiLineText(2000)),
   })
   .refine((input) => (input.score === undefined) !== (input.criteria === undefined), {
     path: ['score'],
@@ -57,13 +60,13 @@ export const ScoreEntryInput = z
   });
 export type ScoreEntryInput = z.infer<typeof ScoreEntryInput>;
 
-export const RecuseFromEntryInput = z.object({ entryId: NestedId, reason: Text(500) });
+export const RecuseFromEntryInput = z.object({ entryId: NestedId, reason: Reason });
 export type RecuseFromEntryInput = z.infer<typeof RecuseFromEntryInput>;
 
 export const AwardEntryInput = z.object({ entryId: NestedId, prize: Prize });
 export type AwardEntryInput = z.infer<typeof AwardEntryInput>;
 
-export const RevokeAwardInput = z.object({ entryId: NestedId, reason: Text(500) });
+export const RevokeAwardInput = z.object({ entryId: NestedId, reason: Reason });
 export type RevokeAwardInput = z.infer<typeof RevokeAwardInput>;
 
 export const RateEntryInput = z.object({

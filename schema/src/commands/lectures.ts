@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DateTime, Id, NestedId, Text } from '../primitives.ts';
+import { DateTime, Id, NestedId, Reason, SingleLineText } from '../primitives.ts';
 import { optional } from './optional.ts';
 
 export const ScheduleLectureInput = z
@@ -9,8 +9,8 @@ export const ScheduleLectureInput = z
     campaignId: Id,
     lecturerId: Id,
     schoolId: optional(Id),
-    venue: optional(Text(100)),
-    topic: Text(200),
+    venue: optional(SingleLineText(100)),
+    topic: SingleLineText(200),
     scheduledAt: DateTime,
   })
   .refine((input) => input.schoolId !== undefined || input.venue !== undefined, {
@@ -37,5 +37,8 @@ export const RecordLectureDeliveredInput = z.object({
 });
 export type RecordLectureDeliveredInput = z.infer<typeof RecordLectureDeliveredInput>;
 
-export const CancelLectureInput = z.object({ lectureId: NestedId, reason: Text(500) });
+export const CancelLectureInput = z.object({
+  lectureId: NestedId,
+  reason: Reason,
+});
 export type CancelLectureInput = z.infer<typeof CancelLectureInput>;

@@ -1,12 +1,12 @@
 import { z } from 'zod';
-import { Id, SchoolKind, Text, Year } from '../primitives.ts';
+import { Id, SchoolKind, SingleLineText, Year } from '../primitives.ts';
 import { optional } from './optional.ts';
 
 export const RegisterSchoolInput = z.object({
   id: optional(Id),
-  name: Text(100),
+  name: SingleLineText(100),
   kind: SchoolKind,
-  town: Text(50),
+  town: SingleLineText(50),
   private: optional(z.boolean()),
 });
 export type RegisterSchoolInput = z.infer<typeof RegisterSchoolInput>;

@@ -59,7 +59,7 @@ const messageOf = (error: unknown) => (error instanceof Error ? error.message : 
 /** Wires the event store, command handlers, projections and the HTTP API together. */
 export function createQingmiao(config: QingmiaoConfig, logger: Logger): Qingmiao {
   mkdirSync(config.dataDir, { recursive: true });
-  const authenticator = new Authenticator(resolveAuthSecret(config));
+  const authenticator = new Authenticator(resolveAuthSecret(config), config.maxTokenLifetime);
   const store = openEventStore(config);
   const metrics = createMetrics(store, () => readSide);
   const readSide = new ReadSide({

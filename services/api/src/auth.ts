@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Actor, type Role } from '@qingmiao/schema';
 import { errors, type JWTPayload, jwtVerify, SignJWT } from 'jose';
 import { LRUCache } from 'lru-cache';
-import type { QingmiaoConfig } from './config.ts';
+import { durationText, type QingmiaoConfig } from './config.ts';
 
 export class Unauthenticated extends Error {
   override readonly name = 'Unauthenticated';
@@ -39,17 +39,38 @@ export const tokenOf = (header: string | null | undefined) => header?.match(/^Be
 /** How many verified tokens are remembered: more than the distinct tokens of a busy day. */
 const VERIFIED_TOKENS = 10_000;
 
+/** How far ahead of this server's clock a token's `iat` or `nbf` may be: the issuer's clock may run a little fast. */
+const CLOCK_SKEW_SECONDS = 60;
+
+/** Why jose refused a token, in the caller's terms. */
+function refusal(error: unknown): Unauthenticated {
+  if (error instanceof errors.JWTExpired) return new Unauthenticated('Token has expired');
+  if (error instanceof errors.JWTClaimValidationFailed) {
+    if (error.reason === 'missing') return new Unauthenticated(`Token is invalid: it has no "${error.claim}" claim`);
+    const ahead = `more than ${CLOCK_SKEW_SECONDS} s ahead of the server's clock`;
+    if (error.claim === 'iat') return new Unauthenticated(`Token is invalid: issued in the future ("iat" ${ahead})`);
+    if (error.claim === 'nbf') return new Unauthenticated(`Token is not valid yet ("nbf" ${ahead})`);
+  }
+  return new Unauthenticated('Token is invalid');
+}
+
 /**
  * Authenticates `Authorization: Bearer <JWT>` headers. A token that verified once is remembered (until it expires)
  * with its actor: HMAC verification and claim parsing cost more than the rest of a cached query, and a token's
  * verdict cannot change while the process's secret does not. Refusals are not remembered.
+ *
+ * A token must say when it was issued (`iat`), not claim to be issued or valid from more than CLOCK_SKEW_SECONDS in
+ * the future, and live (exp − iat) no longer than `maxLifetime` seconds: a leaked token with `exp` in 9999 would
+ * otherwise never stop working. Expiry itself gets no tolerance.
  */
 export class Authenticator {
   readonly #key: KeyObject;
+  readonly #maxLifetime: number;
   readonly #verified = new LRUCache<string, Actor>({ max: VERIFIED_TOKENS });
 
-  constructor(secret: Uint8Array) {
+  constructor(secret: Uint8Array, maxLifetime: number) {
     this.#key = createSecretKey(secret);
+    this.#maxLifetime = maxLifetime;
   }
 
   /** The actor behind the header, or Unauthenticated saying why not. */
@@ -60,15 +81,28 @@ export class Authenticator {
     if (known) return known;
     let payload: JWTPayload;
     try {
-      ({ payload } = await jwtVerify(token, this.#key, { algorithms: ['HS256'], requiredClaims: ['sub', 'exp'] }));
+      ({ payload } = await jwtVerify(token, this.#key, {
+        algorithms: ['HS256'],
+        requiredClaims: ['sub', 'exp'],
+        // maxTokenAge requires `iat` and refuses one more than the tolerance in the future.
+        maxTokenAge: this.#maxLifetime,
+        clockTolerance: CLOCK_SKEW_SECONDS,
+      }));
     } catch (error) {
-      if (error instanceof errors.JWTExpired) throw new Unauthenticated('Token has expired');
-      throw new Unauthenticated('Token is invalid');
+      throw refusal(error);
+    }
+    // jose checked exp with the tolerance meant for iat and nbf: an expired token gets none.
+    const exp = payload.exp ?? 0;
+    if (exp <= Math.floor(Date.now() / 1000)) throw new Unauthenticated('Token has expired');
+    if (exp - (payload.iat ?? 0) > this.#maxLifetime) {
+      throw new Unauthenticated(
+        `Token lifetime (exp − iat) exceeds the maximum of ${durationText(this.#maxLifetime)} (QINGMIAO_MAX_TOKEN_LIFETIME)`,
+      );
     }
     const actor = Actor.safeParse({ sub: payload.sub, role: payload.role, schoolId: payload.schoolId });
     if (!actor.success) throw new Unauthenticated('Token lacks a valid role or schoolId claim');
-    // requiredClaims guarantees exp; the cache forgets the token the moment it expires.
-    const ttl = (payload.exp ?? 0) * 1000 - Date.now();
+    // The cache forgets the token the moment it expires.
+    const ttl = exp * 1000 - Date.now();
     if (ttl > 0) this.#verified.set(token, actor.data, { ttl });
     return actor.data;
   }

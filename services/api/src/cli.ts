@@ -5,7 +5,7 @@ import { Role } from '@qingmiao/schema';
 import { Command, Option } from 'commander';
 import { sqliteStorePath } from './app.ts';
 import { mintToken, resolveAuthSecret } from './auth.ts';
-import { loadConfig, type QingmiaoConfig } from './config.ts';
+import { Duration, durationText, loadConfig, type QingmiaoConfig } from './config.ts';
 import { configuredStore, exportLog, importLog, migrate } from './migrate.ts';
 import { rebuildReadModels } from './rebuild.ts';
 import { startServer } from './server.ts';
@@ -38,14 +38,21 @@ program
   .addOption(new Option('--role <role>', 'who the token is for').choices(Role.options).makeOptionMandatory())
   .option('--school <schoolId>', 'the school acted for (role school)')
   .option('--sub <subject>', 'the person or system the token names', 'cli')
-  .option('--expires <duration>', 'lifetime, e.g. 8h or 30d', '30d')
-  .action(async (options: { role: Role; school?: string; sub: string; expires: string }) => {
+  .option('--expires <duration>', 'lifetime, e.g. 8h or 30d (default: QINGMIAO_MAX_TOKEN_LIFETIME, 30d)')
+  .action(async (options: { role: Role; school?: string; sub: string; expires?: string }) => {
     if (options.role === 'school' && !options.school) program.error('--school is required for role school');
-    const secret = resolveAuthSecret(loadConfig());
+    const config = loadConfig();
+    const lifetime = options.expires === undefined ? config.maxTokenLifetime : Duration.safeParse(options.expires).data;
+    if (lifetime === undefined) return program.error(`--expires ${options.expires}: must be a duration like 8h or 30d`);
+    if (lifetime > config.maxTokenLifetime) {
+      program.error(
+        `--expires ${options.expires} is longer than QINGMIAO_MAX_TOKEN_LIFETIME (${durationText(config.maxTokenLifetime)}): the server would refuse the token`,
+      );
+    }
     const token = await mintToken(
-      secret,
+      resolveAuthSecret(config),
       { sub: options.sub, role: options.role, schoolId: options.school },
-      options.expires,
+      `${lifetime}s`,
     );
     process.stdout.write(`${token}\n`);
   });

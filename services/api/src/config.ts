@@ -1,4 +1,30 @@
+import ms from 'ms';
 import { z } from 'zod';
+
+const DURATION = 'must be a duration like 8h or 30d';
+
+/** A lifetime such as `8h`, `30d` or `2 weeks` (a unit is required: a bare number would be milliseconds), in seconds. */
+export const Duration = z.string().transform((text, context) => {
+  // ms returns undefined for an unknown unit and throws for an empty string.
+  const millis: number | undefined = /^\d+(\.\d+)? *[a-z]+$/i.test(text) ? ms(text as ms.StringValue) : undefined;
+  if (millis === undefined || !(millis >= 1000)) {
+    context.issues.push({ code: 'custom', message: DURATION, input: text });
+    return z.NEVER;
+  }
+  return Math.floor(millis / 1000);
+});
+
+/** Seconds as the largest whole unit (`30d`, `36h`, `90s`): exact, unlike ms's rounded format. */
+export function durationText(seconds: number): string {
+  for (const [unit, size] of [
+    ['d', 86_400],
+    ['h', 3600],
+    ['m', 60],
+  ] as const) {
+    if (seconds % size === 0) return `${seconds / size}${unit}`;
+  }
+  return `${seconds}s`;
+}
 
 const Config = z.object({
   NODE_ENV: z.string().optional(),
@@ -13,6 +39,7 @@ const Config = z.object({
     .string()
     .regex(/^\d+(b|kb|mb)$/i, 'must look like 100kb')
     .default('256kb'),
+  QINGMIAO_MAX_TOKEN_LIFETIME: Duration.prefault('30d'),
   QINGMIAO_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   QINGMIAO_METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
 });
@@ -35,6 +62,8 @@ export interface QingmiaoConfig {
    * callers in production.
    */
   readonly metricsToken: string | undefined;
+  /** Longest accepted token lifetime (exp − iat), in seconds. */
+  readonly maxTokenLifetime: number;
 }
 
 /** Reads the configuration from the environment, refusing bad values with the variable's name. */
@@ -58,5 +87,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): QingmiaoConfig
     rateLimitPerMinute: c.QINGMIAO_RATE_LIMIT,
     bodyLimit: c.QINGMIAO_BODY_LIMIT,
     metricsToken: c.QINGMIAO_METRICS_TOKEN,
+    maxTokenLifetime: c.QINGMIAO_MAX_TOKEN_LIFETIME,
   };
 }

@@ -25,9 +25,78 @@ export function rateLimitPerToken(config: QingmiaoConfig): RequestHandler {
   });
 }
 
-/** JSON bodies up to the configured size; GraphQL reads the parsed body. */
-export function jsonBody(config: QingmiaoConfig): RequestHandler {
-  return express.json({ limit: config.bodyLimit });
+/** How deep a request's variables or extensions may nest: far beyond any input type of the schema. */
+export const MAX_NESTING = 64;
+
+/**
+ * The first member of a GraphQL request (`variables`, `extensions`, …) whose value nests deeper than `limit` levels.
+ * Walked with a stack of its own, not recursion: 50,000 levels would overflow JSON.stringify or any recursive walk.
+ */
+export function tooDeeplyNested(request: object, limit = MAX_NESTING): string | undefined {
+  for (const [member, value] of Object.entries(request)) {
+    const pending: Array<{ node: unknown; depth: number }> = [{ node: value, depth: 1 }];
+    for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
+      if (typeof next.node !== 'object' || next.node === null) continue;
+      if (next.depth > limit) return member;
+      for (const child of Object.values(next.node)) pending.push({ node: child, depth: next.depth + 1 });
+    }
+  }
+  return undefined;
+}
+
+/** A GET request's JSON parameters as Yoga will read them; V8's JSON.parse itself does not recurse. */
+function jsonParameters(query: express.Request['query']): Record<string, unknown> {
+  const parameters: Record<string, unknown> = {};
+  for (const name of ['variables', 'extensions']) {
+    const text = query[name];
+    if (typeof text !== 'string') continue;
+    try {
+      parameters[name] = JSON.parse(text);
+    } catch {
+      // Malformed JSON is Yoga's to refuse.
+    }
+  }
+  return parameters;
+}
+
+/** Refuses requests nested too deeply for the recursive code behind them (response cache keys, Yoga, graphql-js). */
+const boundedNesting: RequestHandler = (req, res, next) => {
+  // A POST body may be a batch: an array of requests.
+  const requests: unknown[] = req.method === 'GET' ? [jsonParameters(req.query)] : [req.body].flat();
+  for (const request of requests) {
+    if (typeof request !== 'object' || request === null) continue;
+    const field = tooDeeplyNested(request);
+    if (field === undefined) continue;
+    res.status(400).json({
+      errors: [
+        {
+          message: `"${field}" is nested too deeply (more than ${MAX_NESTING} levels)`,
+          extensions: { code: 'BAD_REQUEST', field },
+        },
+      ],
+    });
+    return;
+  }
+  next();
+};
+
+/** The body types GraphQL is sent here: the JSON ones, which pass through the size and nesting limits. */
+const JSON_TYPES = ['application/json', 'application/graphql+json'];
+
+/**
+ * Refuses any other body (form-encoded, `application/graphql`, multipart): Yoga would read it itself, past the size
+ * and nesting limits. A request without a body goes on (a GET, or a POST Yoga answers with 400).
+ */
+const jsonOnly: RequestHandler = (req, res, next) => {
+  if (req.is(JSON_TYPES) !== false) return next();
+  res.status(415).json({
+    errors: [{ message: 'Request body must be application/json', extensions: { code: 'BAD_REQUEST' } }],
+  });
+};
+
+/** JSON bodies only, up to the configured size and nesting; GraphQL reads the parsed body. */
+export function jsonBody(config: QingmiaoConfig): RequestHandler[] {
+  return [jsonOnly, express.json({ limit: config.bodyLimit, type: JSON_TYPES }), boundedNesting];
 }
 
 /** Malformed or oversized bodies get a clear 4xx answer in GraphQL's error shape instead of an HTML page. */

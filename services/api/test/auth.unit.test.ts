@@ -6,7 +6,7 @@ const secret = new TextEncoder().encode('auth-unit-test-secret-0123456789abcdef'
 
 describe('Authenticator', () => {
   it('remembers a verified token only until it expires', async () => {
-    const authenticator = new Authenticator(secret);
+    const authenticator = new Authenticator(secret, 3600);
     // exp is in whole seconds: '2s' leaves at least one second to look it up before it expires.
     const token = await mintToken(secret, { sub: 'viewer-1', role: 'viewer' }, '2s');
     const header = `Bearer ${token}`;
@@ -20,7 +20,7 @@ describe('Authenticator', () => {
   });
 
   it('does not remember refusals, nor tokens signed with another secret', async () => {
-    const authenticator = new Authenticator(secret);
+    const authenticator = new Authenticator(secret, 3600);
     const other = await mintToken(new TextEncoder().encode('another-secret-0123456789abcdefghij'), {
       sub: 'x',
       role: 'organizer',

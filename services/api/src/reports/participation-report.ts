@@ -2,6 +2,7 @@ import type { ParticipationRow } from '@qingmiao/projections';
 import type { ParticipationGrouping } from '@qingmiao/schema';
 import { stringify } from 'csv-stringify/sync';
 import ExcelJS from 'exceljs';
+import { spreadsheetText } from './spreadsheet-text.ts';
 
 /** Sheet names and the key column's header per grouping, as the bureau writes them. */
 export const GROUPING_TITLES: Record<ParticipationGrouping, { sheet: string; key: string }> = {
@@ -18,6 +19,13 @@ interface Column {
   readonly width: number;
   readonly format?: string;
 }
+
+/** A row's cells as both writers put them: names and towns typed by schools are neutralised, figures kept as numbers. */
+const cells = (cols: readonly Column[], row: ParticipationRow) =>
+  cols.map((column) => {
+    const value = column.value(row);
+    return typeof value === 'string' ? spreadsheetText(value) : value;
+  });
 
 function columns(grouping: ParticipationGrouping): Column[] {
   const count = (header: string, value: (row: ParticipationRow) => number | null): Column => ({
@@ -63,7 +71,7 @@ export async function participationWorkbook(
       ...(column.format ? { style: { numFmt: column.format } } : {}),
     }));
     sheet.getRow(1).font = { bold: true };
-    for (const row of rows) sheet.addRow(cols.map((column) => column.value(row)));
+    for (const row of rows) sheet.addRow(cells(cols, row));
   }
   return Buffer.from(await workbook.xlsx.writeBuffer());
 }
@@ -72,7 +80,7 @@ export async function participationWorkbook(
 export function participationCsv(grouping: ParticipationGrouping, rows: readonly ParticipationRow[]): string {
   const cols = columns(grouping);
   return stringify(
-    rows.map((row) => cols.map((column) => column.value(row))),
+    rows.map((row) => cells(cols, row)),
     { header: true, columns: cols.map((column) => column.header), bom: true },
   );
 }
