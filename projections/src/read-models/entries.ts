@@ -146,6 +146,8 @@ export const entriesProjection = defineProjection({
         criteria = excluded.criteria, comment = excluded.comment, scored_at = excluded.scored_at`,
     recuse: `INSERT INTO recusals (entry_id, judge, reason) VALUES (@entryId, @judge, @reason)`,
     dropScore: 'DELETE FROM scores WHERE entry_id = @entryId AND judge = @judge',
+    dropJudgeScores: `DELETE FROM scores WHERE judge = @judge
+      AND entry_id IN (SELECT id FROM entries WHERE campaign_id = @campaignId)`,
     setPrize: 'UPDATE entries SET prize = @prize, updated_at = @at WHERE id = @entryId',
     setStars: 'UPDATE entries SET stars = @stars, updated_at = @at WHERE id = @entryId',
     insertHistory: `INSERT INTO entry_history (entry_id, position, type, recorded_at, actor, role, data)
@@ -206,6 +208,10 @@ export const entriesProjection = defineProjection({
         ];
         return operations;
       }
+      // An unassigned judge's scores stay in the log and the entries' history but no longer count; scoring again
+      // after a new assignment starts afresh.
+      case 'JudgeUnassigned':
+        return [{ statement: 'dropJudgeScores', params: event.data }];
       case 'EntryAwarded':
         return [
           { statement: 'setPrize', params: { entryId: event.data.entryId, prize: event.data.prize, at } },
