@@ -91,6 +91,7 @@ const everyEvent: DomainEvent[] = [
   { type: 'CampaignCancelled', data: { campaignId: CAMPAIGN, reason: '疫情' } },
   { type: 'ResultsPublished', data: { campaignId: CAMPAIGN } },
   { type: 'JudgeAssigned', data: { campaignId: CAMPAIGN, judge: 'judge-1' } },
+  { type: 'JudgeUnassigned', data: { campaignId: CAMPAIGN, judge: 'judge-1' } },
   submitted,
   {
     type: 'EntryRevised',
@@ -287,6 +288,12 @@ describe('campaigns projection', () => {
     expect(
       campaignsProjection.handle({ type: 'JudgeAssigned', data: { campaignId: CAMPAIGN, judge: 'judge-1' } }, context),
     ).toEqual([{ statement: 'insertJudge', params: { campaignId: CAMPAIGN, judge: 'judge-1', at: RECORDED_AT } }]);
+    expect(
+      campaignsProjection.handle(
+        { type: 'JudgeUnassigned', data: { campaignId: CAMPAIGN, judge: 'judge-1' } },
+        context,
+      ),
+    ).toEqual([{ statement: 'deleteJudge', params: { campaignId: CAMPAIGN, judge: 'judge-1' } }]);
   });
 
   it('ignores entry events', () => {
@@ -474,6 +481,12 @@ describe('entries projection', () => {
       { statement: 'setStars', params: { entryId: ENTRY, stars: 5, at: RECORDED_AT } },
       history(rated),
     ]);
+  });
+
+  it("drops an unassigned judge's scores in that campaign, leaving the entries' history as it was", () => {
+    expect(
+      entriesProjection.handle({ type: 'JudgeUnassigned', data: { campaignId: CAMPAIGN, judge: 'judge-1' } }, context),
+    ).toEqual([{ statement: 'dropJudgeScores', params: { campaignId: CAMPAIGN, judge: 'judge-1' } }]);
   });
 
   it('ignores campaign lifecycle events', () => {
