@@ -319,7 +319,9 @@ describe('UnassignJudge', () => {
     ['OPEN', judged],
     ['CLOSED', [...judged, closed()]],
   ])('takes a judge off the panel of a %s campaign', (_, history) => {
-    given(campaignDecider, history).when(unassign(ZHAO)).then([judgeUnassigned(ZHAO)]);
+    given(campaignDecider, history)
+      .when(unassign(ZHAO))
+      .then([judgeUnassigned(ZHAO)]);
   });
 
   it('takes a judge off who has scored already: the scores stay in the log (the read models stop counting them)', () => {

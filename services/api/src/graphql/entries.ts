@@ -25,7 +25,7 @@ const EntryStatus = builder.enumType('EntryStatus', { values: ['LIVE', 'WITHDRAW
 
 /** `row` as `actor` may see it; undefined when it does not exist or is not theirs to read. */
 export function visibleEntry(actor: Actor, read: ReadModels, row: EntryRow | undefined): VisibleEntry | undefined {
-  const campaign = row && read.campaign(row.campaignId);
+  const campaign = row && read.panel(row.campaignId);
   return campaign && visibleEntries(actor, campaign, [row])[0];
 }
 

@@ -1,4 +1,4 @@
-import type { CampaignRow, EntryRow, HistoryRow } from '@qingmiao/projections';
+import type { CampaignPanel, EntryRow, HistoryRow } from '@qingmiao/projections';
 import type { Actor, EventType } from '@qingmiao/schema';
 
 /**
@@ -24,8 +24,6 @@ export interface EntryAccess {
 /** An entry together with what its reader may see of it: what the GraphQL `Entry` type resolves from. */
 export type VisibleEntry = EntryRow & { readonly access: EntryAccess };
 
-type Panel = Pick<CampaignRow, 'status' | 'judges'>;
-
 /** Events that are the entry itself, whoever sees the entry sees them (subject to the participants rule). */
 const CONTENT: ReadonlySet<string> = new Set<EventType>(['EntrySubmitted', 'EntryRevised', 'EntryWithdrawn']);
 /** The organizers' results, revealed to the school by publication. */
@@ -35,10 +33,11 @@ const JUDGING: ReadonlySet<string> = new Set<EventType>(['EntryScored', 'JudgeRe
 
 const everything: EntryAccess = { participants: true, scores: 'all', results: true, sees: () => true };
 
-const onPanel = (actor: Actor, campaign: Panel) => actor.role === 'judge' && campaign.judges.includes(actor.sub);
+const onPanel = (actor: Actor, campaign: CampaignPanel) =>
+  actor.role === 'judge' && campaign.judges.includes(actor.sub);
 
 /** Whose entries of a campaign a reader may list: `{}` for all, one school's, or undefined for none. */
-export function entryScope(actor: Actor, campaign: Panel): { readonly schoolId?: string } | undefined {
+export function entryScope(actor: Actor, campaign: CampaignPanel): { readonly schoolId?: string } | undefined {
   switch (actor.role) {
     case 'organizer':
       return {};
@@ -52,7 +51,11 @@ export function entryScope(actor: Actor, campaign: Panel): { readonly schoolId?:
 }
 
 /** What `actor` may see of `entry` of `campaign`; undefined when the entry is not theirs to read at all. */
-export function entryAccess(actor: Actor, entry: Pick<EntryRow, 'schoolId'>, campaign: Panel): EntryAccess | undefined {
+export function entryAccess(
+  actor: Actor,
+  entry: Pick<EntryRow, 'schoolId'>,
+  campaign: CampaignPanel,
+): EntryAccess | undefined {
   const published = campaign.status === 'RESULTS_PUBLISHED';
   switch (actor.role) {
     case 'organizer':
@@ -80,7 +83,7 @@ export function entryAccess(actor: Actor, entry: Pick<EntryRow, 'schoolId'>, cam
 }
 
 /** The entries among `rows` that `actor` may read, each with what they may see of it. */
-export function visibleEntries(actor: Actor, campaign: Panel, rows: readonly EntryRow[]): VisibleEntry[] {
+export function visibleEntries(actor: Actor, campaign: CampaignPanel, rows: readonly EntryRow[]): VisibleEntry[] {
   return rows.flatMap((row) => {
     const access = entryAccess(actor, row, campaign);
     return access ? [{ ...row, access }] : [];
