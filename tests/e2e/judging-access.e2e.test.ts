@@ -116,6 +116,16 @@ describe('a school before results are published', () => {
     const all = await historyOf(organizer.token, entryA);
     expect(all.map((event) => event.type)).toEqual(['EntrySubmitted', 'EntryScored', 'EntryScored']);
     expect(JSON.stringify(all)).toContain(COMMENT);
+
+    // An award before publication shows nowhere, not even as a newer updatedAt.
+    const UPDATED = `query($id: ID!) { entry(id: $id) { prize updatedAt } }`;
+    const before = await ok(as<{ entry: { updatedAt: string } }>(a.token, UPDATED, { id: entryA }));
+    await organizer.closeCampaign(campaignId);
+    await ok(as(organizer.token, `mutation { awardEntry(input: {entryId: "${entryA}", prize: FIRST}) { id } }`));
+    expect(await ok(as(a.token, UPDATED, { id: entryA }))).toEqual({
+      entry: { prize: null, updatedAt: before.entry.updatedAt },
+    });
+    expect((await historyOf(a.token, entryA)).map((event) => event.type)).toEqual(['EntrySubmitted']);
   });
 });
 

@@ -148,8 +148,10 @@ export const entriesProjection = defineProjection({
     dropScore: 'DELETE FROM scores WHERE entry_id = @entryId AND judge = @judge',
     dropJudgeScores: `DELETE FROM scores WHERE judge = @judge
       AND entry_id IN (SELECT id FROM entries WHERE campaign_id = @campaignId)`,
-    setPrize: 'UPDATE entries SET prize = @prize, updated_at = @at WHERE id = @entryId',
-    setStars: 'UPDATE entries SET stars = @stars, updated_at = @at WHERE id = @entryId',
+    // A prize or rating is the organizers' verdict, not a change of the entry: updated_at stays, so that it tells a
+    // school nothing before results are published.
+    setPrize: 'UPDATE entries SET prize = @prize WHERE id = @entryId',
+    setStars: 'UPDATE entries SET stars = @stars WHERE id = @entryId',
     insertHistory: `INSERT INTO entry_history (entry_id, position, type, recorded_at, actor, role, data)
       VALUES (@entryId, @position, @type, @at, @actor, @role, @data)`,
   },
@@ -214,17 +216,17 @@ export const entriesProjection = defineProjection({
         return [{ statement: 'dropJudgeScores', params: event.data }];
       case 'EntryAwarded':
         return [
-          { statement: 'setPrize', params: { entryId: event.data.entryId, prize: event.data.prize, at } },
+          { statement: 'setPrize', params: { entryId: event.data.entryId, prize: event.data.prize } },
           historyRow(event, metadata, position, event.data.entryId),
         ];
       case 'AwardRevoked':
         return [
-          { statement: 'setPrize', params: { entryId: event.data.entryId, prize: null, at } },
+          { statement: 'setPrize', params: { entryId: event.data.entryId, prize: null } },
           historyRow(event, metadata, position, event.data.entryId),
         ];
       case 'EntryRated':
         return [
-          { statement: 'setStars', params: { entryId: event.data.entryId, stars: event.data.stars, at } },
+          { statement: 'setStars', params: { entryId: event.data.entryId, stars: event.data.stars } },
           historyRow(event, metadata, position, event.data.entryId),
         ];
       default:
