@@ -75,7 +75,10 @@ export function weightedScore(
   return Math.round((total / weights) * 100 * 100) / 100;
 }
 
-/** The panel may change until results are published: after that the scores behind them are frozen. */
+/**
+ * The panel may change until results are published or the campaign is cancelled: published results rest on the
+ * scores of the panel as it was then.
+ */
 function decidePanel(command: PanelCommand, state: CampaignState): CampaignEvent[] {
   const { campaignId, judge } = command.input;
   const campaign = existingCampaign(state, campaignId);
