@@ -31,7 +31,9 @@ const JudgingProgress = builder.objectRef<JudgingProgressRow>('JudgingProgress')
 builder.objectFields(Entry, (t) => ({
   scores: t.field({
     type: [Score],
-    description: 'Organizers see every score, a judge only their own; schools see meanScore once published.',
+    description:
+      'Organizers see every score, a judge of the campaign only their own; FORBIDDEN to schools, who see meanScore ' +
+      'once results are published.',
     authScopes: (entry) => entry.access.scores !== 'none',
     resolve: (entry, _args, { read, actor }) =>
       read.scores(entry.id).filter((score) => entry.access.scores === 'all' || score.judge === actor.sub),
