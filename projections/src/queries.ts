@@ -49,6 +49,9 @@ export interface CampaignRow {
   readonly judges: string[];
 }
 
+/** What decides who may see a campaign's entries and their judging. */
+export type CampaignPanel = Pick<CampaignRow, 'status' | 'judges'>;
+
 export interface LecturerRow {
   readonly id: string;
   readonly name: string;
@@ -225,6 +228,10 @@ export class ReadModels {
             AND (@status IS NULL OR c.status = @status)
           ORDER BY c.year DESC, c.opens_at, c.id`),
       campaign: db.prepare<[string], RawCampaign>(`SELECT ${CAMPAIGN_COLUMNS} FROM campaigns c WHERE c.id = ?`),
+      panel: db.prepare<[string], Raw<CampaignPanel, 'judges'>>(
+        `SELECT c.status, (SELECT json_group_array(j.judge ORDER BY j.judge) FROM judges j WHERE j.campaign_id = c.id)
+          AS judges FROM campaigns c WHERE c.id = ?`,
+      ),
       entries: db.prepare<{ campaignId: string; schoolId: string | null }, RawEntry>(
         `SELECT ${ENTRY_COLUMNS} FROM entries e
           WHERE e.campaign_id = @campaignId AND (@schoolId IS NULL OR e.school_id = @schoolId)
@@ -286,6 +293,12 @@ export class ReadModels {
   campaign(id: string): CampaignRow | undefined {
     const row = this.#stmt.campaign.get(id);
     return row && toCampaign(row);
+  }
+
+  /** A campaign's status and judges only, without the counts of `campaign`. */
+  panel(campaignId: string): CampaignPanel | undefined {
+    const row = this.#stmt.panel.get(campaignId);
+    return row && { ...row, judges: JSON.parse(row.judges) as string[] };
   }
 
   /** Entries of a campaign, live and withdrawn, optionally of one school only. */

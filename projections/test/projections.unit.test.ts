@@ -91,6 +91,7 @@ const everyEvent: DomainEvent[] = [
   { type: 'CampaignCancelled', data: { campaignId: CAMPAIGN, reason: '疫情' } },
   { type: 'ResultsPublished', data: { campaignId: CAMPAIGN } },
   { type: 'JudgeAssigned', data: { campaignId: CAMPAIGN, judge: 'judge-1' } },
+  { type: 'JudgeUnassigned', data: { campaignId: CAMPAIGN, judge: 'judge-1' } },
   submitted,
   {
     type: 'EntryRevised',
@@ -287,6 +288,12 @@ describe('campaigns projection', () => {
     expect(
       campaignsProjection.handle({ type: 'JudgeAssigned', data: { campaignId: CAMPAIGN, judge: 'judge-1' } }, context),
     ).toEqual([{ statement: 'insertJudge', params: { campaignId: CAMPAIGN, judge: 'judge-1', at: RECORDED_AT } }]);
+    expect(
+      campaignsProjection.handle(
+        { type: 'JudgeUnassigned', data: { campaignId: CAMPAIGN, judge: 'judge-1' } },
+        context,
+      ),
+    ).toEqual([{ statement: 'deleteJudge', params: { campaignId: CAMPAIGN, judge: 'judge-1' } }]);
   });
 
   it('ignores entry events', () => {
@@ -458,7 +465,7 @@ describe('entries projection', () => {
       data: { campaignId: CAMPAIGN, entryId: ENTRY, prize: 'SECOND' },
     };
     expect(entriesProjection.handle(awarded, context)).toEqual([
-      { statement: 'setPrize', params: { entryId: ENTRY, prize: 'SECOND', at: RECORDED_AT } },
+      { statement: 'setPrize', params: { entryId: ENTRY, prize: 'SECOND' } },
       history(awarded),
     ]);
     const revoked: DomainEvent = {
@@ -466,14 +473,20 @@ describe('entries projection', () => {
       data: { campaignId: CAMPAIGN, entryId: ENTRY, reason: '复核' },
     };
     expect(entriesProjection.handle(revoked, context)).toEqual([
-      { statement: 'setPrize', params: { entryId: ENTRY, prize: null, at: RECORDED_AT } },
+      { statement: 'setPrize', params: { entryId: ENTRY, prize: null } },
       history(revoked),
     ]);
     const rated: DomainEvent = { type: 'EntryRated', data: { campaignId: CAMPAIGN, entryId: ENTRY, stars: 5 } };
     expect(entriesProjection.handle(rated, context)).toEqual([
-      { statement: 'setStars', params: { entryId: ENTRY, stars: 5, at: RECORDED_AT } },
+      { statement: 'setStars', params: { entryId: ENTRY, stars: 5 } },
       history(rated),
     ]);
+  });
+
+  it("drops an unassigned judge's scores in that campaign, leaving the entries' history as it was", () => {
+    expect(
+      entriesProjection.handle({ type: 'JudgeUnassigned', data: { campaignId: CAMPAIGN, judge: 'judge-1' } }, context),
+    ).toEqual([{ statement: 'dropJudgeScores', params: { campaignId: CAMPAIGN, judge: 'judge-1' } }]);
   });
 
   it('ignores campaign lifecycle events', () => {

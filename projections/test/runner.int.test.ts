@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type AppendResult, type RecordedEvent, SqliteEventStore, START } from '@qingmiao/event-store';
-import { DEFAULT_RUBRIC, type DomainEvent } from '@qingmiao/schema';
+import { DEFAULT_RUBRIC, type DomainEvent, type EventOf } from '@qingmiao/schema';
 import type Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { defineProjection } from '../src/projection.ts';
@@ -74,24 +74,37 @@ type Participant = {
   key?: string;
 };
 
+const campaignDefinition: EventOf<'CampaignCreated'>['data'] = {
+  campaignId: CAMPAIGN,
+  kind: 'ESSAY',
+  title: '《勋章》读书征文',
+  theme: '',
+  year: 2022,
+  opensAt: '2022-03-01T00:00:00+08:00',
+  closesAt: '2022-06-30T23:59:59+08:00',
+  eligibleSchoolKinds: ['PRIMARY', 'JUNIOR_HIGH'],
+  maxEntriesPerSchool: null,
+  targetSessions: null,
+  awardQuota: null,
+  rubric: DEFAULT_RUBRIC,
+  copiedFrom: null,
+};
+
+const entryData = (n: number, schoolId: string, participants: Participant[] = []) => ({
+  campaignId: CAMPAIGN,
+  entryId: entryId(n),
+  submissionId: `sub-${n}`,
+  schoolId,
+  title: `作品 ${n}`,
+  participants,
+  advisor: null,
+  performance: null,
+});
+
 function submit(n: number, schoolId: string, participants: Participant[]): Promise<AppendResult> {
   return append(
     `campaign-${CAMPAIGN}`,
-    [
-      {
-        type: 'EntrySubmitted',
-        data: {
-          campaignId: CAMPAIGN,
-          entryId: entryId(n),
-          submissionId: `sub-${n}`,
-          schoolId,
-          title: `作品 ${n}`,
-          participants,
-          advisor: null,
-          performance: null,
-        },
-      },
-    ],
+    [{ type: 'EntrySubmitted', data: entryData(n, schoolId, participants) }],
     contact(schoolId),
   );
 }
@@ -121,24 +134,7 @@ async function smallCampaign(): Promise<void> {
   await school('b-junior', '育才中学', 'JUNIOR_HIGH', '城关镇', 50);
   await school('c-primary', '光明小学', 'PRIMARY', '城南镇', 80);
   await append(`campaign-${CAMPAIGN}`, [
-    {
-      type: 'CampaignCreated',
-      data: {
-        campaignId: CAMPAIGN,
-        kind: 'ESSAY',
-        title: '《勋章》读书征文',
-        theme: '',
-        year: 2022,
-        opensAt: '2022-03-01T00:00:00+08:00',
-        closesAt: '2022-06-30T23:59:59+08:00',
-        eligibleSchoolKinds: ['PRIMARY', 'JUNIOR_HIGH'],
-        maxEntriesPerSchool: null,
-        targetSessions: null,
-        awardQuota: null,
-        rubric: DEFAULT_RUBRIC,
-        copiedFrom: null,
-      },
-    },
+    { type: 'CampaignCreated', data: campaignDefinition },
     { type: 'CampaignOpened', data: { campaignId: CAMPAIGN } },
   ]);
   await submit(1, 'a-primary', [
@@ -273,6 +269,63 @@ describe('ProjectionRunner on SQLite', () => {
       reason: '重复提交',
     });
     expect(read.entryHistory(entryId(99))).toEqual([]);
+  });
+
+  it("stops counting an unassigned judge's scores in that campaign only, keeping them in the history", async () => {
+    await smallCampaign();
+    const other = entryId(9).replace(CAMPAIGN, 'other-2022');
+    await append('campaign-other-2022', [
+      { type: 'CampaignCreated', data: { ...campaignDefinition, campaignId: 'other-2022' } },
+      { type: 'CampaignOpened', data: { campaignId: 'other-2022' } },
+      {
+        type: 'EntrySubmitted',
+        data: { ...entryData(9, 'a-primary'), campaignId: 'other-2022', entryId: other },
+      },
+    ]);
+    const assigned = (campaignId: string, judge: string): DomainEvent => ({
+      type: 'JudgeAssigned',
+      data: { campaignId, judge },
+    });
+    const scored = (campaignId: string, entry: string, judge: string, weightedScore: number): DomainEvent => ({
+      type: 'EntryScored',
+      data: {
+        campaignId,
+        entryId: entry,
+        judge,
+        scores: [{ criterion: '总分', score: weightedScore }],
+        weightedScore,
+        comment: null,
+      },
+    });
+    await append(`campaign-${CAMPAIGN}`, [
+      assigned(CAMPAIGN, 'judge-zhao'),
+      assigned(CAMPAIGN, 'judge-qian'),
+      scored(CAMPAIGN, entryId(1), 'judge-zhao', 90),
+      scored(CAMPAIGN, entryId(1), 'judge-qian', 70),
+      scored(CAMPAIGN, entryId(2), 'judge-zhao', 60),
+    ]);
+    await append('campaign-other-2022', [
+      assigned('other-2022', 'judge-zhao'),
+      scored('other-2022', other, 'judge-zhao', 80),
+    ]);
+    await append(`campaign-${CAMPAIGN}`, [
+      { type: 'JudgeUnassigned', data: { campaignId: CAMPAIGN, judge: 'judge-zhao' } },
+    ]);
+
+    const projecting = runner();
+    await projecting.start();
+    const read = new ReadModels(projecting.db);
+    expect(read.campaign(CAMPAIGN)?.judges).toEqual(['judge-qian']);
+    expect(read.entry(entryId(1))).toMatchObject({ meanScore: 70, scoreCount: 1 });
+    expect(read.entry(entryId(2))).toMatchObject({ meanScore: null, scoreCount: 0 });
+    expect(read.scores(entryId(1)).map((score) => score.judge)).toEqual(['judge-qian']);
+    expect(read.judgingProgress(CAMPAIGN)).toEqual([{ judge: 'judge-qian', assigned: 3, scored: 1 }]);
+    expect(read.leaderboard(CAMPAIGN).map((entry) => entry.id)).toEqual([entryId(1), entryId(2), entryId(4)]);
+    // The log keeps what the judge did; the history shows it.
+    expect(read.entryHistory(entryId(1)).filter((row) => row.type === 'EntryScored')).toHaveLength(2);
+    // Another campaign the judge still sits on keeps their scores.
+    expect(read.campaign('other-2022')?.judges).toEqual(['judge-zhao']);
+    expect(read.entry(other)).toMatchObject({ meanScore: 80, scoreCount: 1 });
   });
 
   it('resumes from its checkpoint after a restart and catches up', async () => {

@@ -263,11 +263,11 @@ function rawCatchUp(
         history(row, d, m);
         return;
       case 'EntryAwarded':
-        run('entries.setPrize', { entryId: d.entryId, prize: d.prize, at });
+        run('entries.setPrize', { entryId: d.entryId, prize: d.prize });
         history(row, d, m);
         return;
       case 'EntryRated':
-        run('entries.setStars', { entryId: d.entryId, stars: d.stars, at });
+        run('entries.setStars', { entryId: d.entryId, stars: d.stars });
         history(row, d, m);
         return;
       case 'LectureScheduled':

@@ -229,7 +229,13 @@ describe('who sees which participants', () => {
   });
 
   it('returns participants null with a FORBIDDEN error to a reader allowed the entry but not its names', async () => {
-    // A judge may read entries but not the children's names: the field-level refusal.
+    // A judge of the campaign may read its entries but not the children's names: the field-level refusal.
+    const assigned = await server.graphql(
+      `mutation($i: AssignJudgeInput!) { assignJudge(input: $i) { id } }`,
+      { i: { campaignId, judge: 'judge-wang' } },
+      organizer.token,
+    );
+    expect(codeOf(assigned)).toBe('OK');
     const judge = await server.token('judge', { sub: 'judge-wang' });
     const result = await server.graphql<{ entry: EntryView | null }>(ENTRY, { id: entryB.id }, judge);
     expect(result.status).toBe(200);

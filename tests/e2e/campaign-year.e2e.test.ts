@@ -349,7 +349,7 @@ describe('judging', () => {
     { name: '文采', weight: 1, maxScore: 30 },
   ];
   const score = (token: string, entryId: string, criteria: { criterion: string; score: number }[]) =>
-    server.graphql<{ scoreEntry: { meanScore: number; scoreCount: number } }>(
+    server.graphql<{ scoreEntry: { meanScore: number | null; scoreCount: number | null } }>(
       token,
       `mutation($i: ScoreEntryInput!) { scoreEntry(input: $i) { meanScore scoreCount } }`,
       { i: { entryId, criteria } },
@@ -389,7 +389,14 @@ describe('judging', () => {
       { criterion: '立意', score: 40 },
       { criterion: '文采', score: 30 },
     ]);
-    expect(both.data?.scoreEntry.meanScore).toBeCloseTo((66.67 + 100) / 2, 2);
+    // A judge does not see the other judges' scores before results are published; the organizer does.
+    expect(both.data?.scoreEntry).toEqual({ meanScore: null, scoreCount: null });
+    const mean = await ok<{ entry: { meanScore: number; scoreCount: number } }>(
+      organizer,
+      `{ entry(id: "${first.id}") { meanScore scoreCount } }`,
+    );
+    expect(mean.entry.meanScore).toBeCloseTo((66.67 + 100) / 2, 2);
+    expect(mean.entry.scoreCount).toBe(2);
 
     await ok(
       otherJudge,

@@ -265,6 +265,7 @@ function validCall(name: string, w: World): { token: string; input: Record<strin
       },
     ],
     scoreEntry: [judge, { entryId: w.closedEntry, score: 88, comment: '立意深刻' }],
+    unassignJudge: [org, { campaignId: w.essay, judge: 'judge-fuzz' }],
     submitEntry: [
       w.schoolToken,
       {

@@ -39,6 +39,7 @@ export const campaignsProjection = defineProjection({
     cancel: "UPDATE campaigns SET status = 'CANCELLED', cancel_reason = @reason WHERE id = @id",
     extendDeadline: 'UPDATE campaigns SET closes_at = @closesAt WHERE id = @id',
     insertJudge: 'INSERT INTO judges (campaign_id, judge, assigned_at) VALUES (@campaignId, @judge, @at)',
+    deleteJudge: 'DELETE FROM judges WHERE campaign_id = @campaignId AND judge = @judge',
   },
   handle(event, { metadata }) {
     switch (event.type) {
@@ -69,6 +70,8 @@ export const campaignsProjection = defineProjection({
         return [{ statement: 'extendDeadline', params: { id: event.data.campaignId, closesAt: event.data.closesAt } }];
       case 'JudgeAssigned':
         return [{ statement: 'insertJudge', params: { ...event.data, at: metadata.recordedAt } }];
+      case 'JudgeUnassigned':
+        return [{ statement: 'deleteJudge', params: event.data }];
       default:
         return [];
     }

@@ -146,8 +146,12 @@ export const entriesProjection = defineProjection({
         criteria = excluded.criteria, comment = excluded.comment, scored_at = excluded.scored_at`,
     recuse: `INSERT INTO recusals (entry_id, judge, reason) VALUES (@entryId, @judge, @reason)`,
     dropScore: 'DELETE FROM scores WHERE entry_id = @entryId AND judge = @judge',
-    setPrize: 'UPDATE entries SET prize = @prize, updated_at = @at WHERE id = @entryId',
-    setStars: 'UPDATE entries SET stars = @stars, updated_at = @at WHERE id = @entryId',
+    dropJudgeScores: `DELETE FROM scores WHERE judge = @judge
+      AND entry_id IN (SELECT id FROM entries WHERE campaign_id = @campaignId)`,
+    // A prize or rating is the organizers' verdict, not a change of the entry: updated_at stays, so that it tells a
+    // school nothing before results are published.
+    setPrize: 'UPDATE entries SET prize = @prize WHERE id = @entryId',
+    setStars: 'UPDATE entries SET stars = @stars WHERE id = @entryId',
     insertHistory: `INSERT INTO entry_history (entry_id, position, type, recorded_at, actor, role, data)
       VALUES (@entryId, @position, @type, @at, @actor, @role, @data)`,
   },
@@ -206,19 +210,23 @@ export const entriesProjection = defineProjection({
         ];
         return operations;
       }
+      // An unassigned judge's scores stay in the log and the entries' history but no longer count; scoring again
+      // after a new assignment starts afresh.
+      case 'JudgeUnassigned':
+        return [{ statement: 'dropJudgeScores', params: event.data }];
       case 'EntryAwarded':
         return [
-          { statement: 'setPrize', params: { entryId: event.data.entryId, prize: event.data.prize, at } },
+          { statement: 'setPrize', params: { entryId: event.data.entryId, prize: event.data.prize } },
           historyRow(event, metadata, position, event.data.entryId),
         ];
       case 'AwardRevoked':
         return [
-          { statement: 'setPrize', params: { entryId: event.data.entryId, prize: null, at } },
+          { statement: 'setPrize', params: { entryId: event.data.entryId, prize: null } },
           historyRow(event, metadata, position, event.data.entryId),
         ];
       case 'EntryRated':
         return [
-          { statement: 'setStars', params: { entryId: event.data.entryId, stars: event.data.stars, at } },
+          { statement: 'setStars', params: { entryId: event.data.entryId, stars: event.data.stars } },
           historyRow(event, metadata, position, event.data.entryId),
         ];
       default:

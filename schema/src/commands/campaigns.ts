@@ -57,6 +57,10 @@ export const AssignJudgeInput = z.object({
 });
 export type AssignJudgeInput = z.infer<typeof AssignJudgeInput>;
 
+/** The same fields as an assignment: the campaign and the judge's token subject. */
+export const UnassignJudgeInput = AssignJudgeInput;
+export type UnassignJudgeInput = AssignJudgeInput;
+
 export const CopyCampaignInput = z
   .object({
     sourceId: Id,

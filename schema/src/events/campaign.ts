@@ -58,6 +58,8 @@ export const ResultsPublished = z.object({ campaignId: Id });
 
 /** A judge is identified by the subject of their token. */
 export const JudgeAssigned = z.object({ campaignId: Id, judge: z.string().min(1) });
+/** The judge leaves the campaign's panel: their scores stay in the log but no longer count. */
+export const JudgeUnassigned = z.object({ campaignId: Id, judge: z.string().min(1) });
 
 export const EntryRevised = z.object({
   campaignId: Id,
@@ -119,6 +121,7 @@ export const campaignEvents = {
   CampaignCancelled,
   ResultsPublished,
   JudgeAssigned,
+  JudgeUnassigned,
   EntryRevised,
   EntryScored,
   JudgeRecused,

@@ -23,6 +23,7 @@ import {
   ScheduleLectureInput,
   ScoreEntryInput,
   SubmitEntryInput,
+  UnassignJudgeInput,
   WithdrawEntryInput,
 } from '@qingmiao/schema';
 import type { z } from 'zod';
@@ -145,12 +146,8 @@ export class Commands {
   cancelCampaign = this.#byCampaignId('CancelCampaign', CancelCampaignInput, ORGANIZER);
   publishResults = this.#byCampaignId('PublishResults', CampaignRefInput, ORGANIZER);
 
-  async assignJudge(raw: unknown, meta: CommandMeta): Promise<CommandOutcome & { campaignId: string }> {
-    const input = parseInput(AssignJudgeInput, raw);
-    authorize(meta, ORGANIZER, 'assign judges');
-    const stream = streams.campaign(input.campaignId);
-    return { ...(await this.#runner.run(campaigns, stream, { type: 'AssignJudge', input }, meta)), ...input };
-  }
+  assignJudge = this.#panel('AssignJudge', AssignJudgeInput, 'assign judges');
+  unassignJudge = this.#panel('UnassignJudge', UnassignJudgeInput, 'unassign judges');
 
   async submitEntry(raw: unknown, meta: CommandMeta): Promise<CommandOutcome & { entryId: string }> {
     const input = parseInput(SubmitEntryInput, raw);
@@ -194,6 +191,16 @@ export class Commands {
   rescheduleLecture = this.#byLectureId('RescheduleLecture', RescheduleLectureInput, ORGANIZER);
   recordLectureDelivered = this.#byLectureId('RecordLectureDelivered', RecordLectureDeliveredInput, ORGANIZER);
   cancelLecture = this.#byLectureId('CancelLecture', CancelLectureInput, ORGANIZER);
+
+  /** An organizer changes a campaign's panel of judges. */
+  #panel(type: 'AssignJudge' | 'UnassignJudge', schema: typeof AssignJudgeInput, what: string) {
+    return async (raw: unknown, meta: CommandMeta): Promise<CommandOutcome & { campaignId: string }> => {
+      const input = parseInput(schema, raw);
+      authorize(meta, ORGANIZER, what);
+      const stream = streams.campaign(input.campaignId);
+      return { ...(await this.#runner.run(campaigns, stream, { type, input }, meta)), ...input };
+    };
+  }
 
   #byCampaignId<
     T extends SimpleCampaignCommand['type'],

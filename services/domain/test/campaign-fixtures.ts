@@ -65,6 +65,10 @@ export const judgeAssigned = (judge: string, campaignId = CAMPAIGN): CampaignEve
   type: 'JudgeAssigned',
   data: { campaignId, judge },
 });
+export const judgeUnassigned = (judge: string, campaignId = CAMPAIGN): CampaignEvent => ({
+  type: 'JudgeUnassigned',
+  data: { campaignId, judge },
+});
 
 export const XINHUA = { id: 'xinhua-primary', kind: 'PRIMARY' } as const;
 export const YUCAI = { id: 'yucai-junior', kind: 'JUNIOR_HIGH' } as const;

@@ -11,6 +11,7 @@ import {
   entryId,
   judgeActor,
   judgeAssigned,
+  judgeUnassigned,
   opened,
   published,
   submitted,
@@ -304,6 +305,71 @@ describe('RecuseFromEntry', () => {
     given(campaignDecider, [...judged, ...since])
       .when(recuse(), asZhao)
       .thenThrows(Conflict, status);
+  });
+});
+
+describe('UnassignJudge', () => {
+  const unassign = (judge: string, campaignId = CAMPAIGN): CampaignCommand => ({
+    type: 'UnassignJudge',
+    input: { campaignId, judge },
+  });
+
+  it.each([
+    ['DRAFT', [created({ rubric: RUBRIC }), judgeAssigned(ZHAO)]],
+    ['OPEN', judged],
+    ['CLOSED', [...judged, closed()]],
+  ])('takes a judge off the panel of a %s campaign', (_, history) => {
+    given(campaignDecider, history)
+      .when(unassign(ZHAO))
+      .then([judgeUnassigned(ZHAO)]);
+  });
+
+  it('takes a judge off who has scored already: the scores stay in the log (the read models stop counting them)', () => {
+    given(campaignDecider, [...judged, scored(ZHAO, CONTENT_30_EXPRESSION_15, 66.67)])
+      .when(unassign(ZHAO))
+      .then([judgeUnassigned(ZHAO)]);
+  });
+
+  it('refuses someone who is not on the panel, naming judge', () => {
+    given(campaignDecider, judged).when(unassign('judge-sun')).thenThrows(InvalidInput, onField('judge'));
+  });
+
+  it('refuses a judge unassigned already: unassigning twice is a mistake to report, not a retry to absorb', () => {
+    given(campaignDecider, [...judged, judgeUnassigned(ZHAO)])
+      .when(unassign(ZHAO))
+      .thenThrows(InvalidInput, onField('judge'));
+  });
+
+  it.each([
+    ['RESULTS_PUBLISHED', [closed(), published()]],
+    ['CANCELLED', [cancelled()]],
+  ])('refuses while the campaign is %s: the published results rest on the panel as it was', (status, since) => {
+    given(campaignDecider, [...judged, ...since])
+      .when(unassign(ZHAO))
+      .thenThrows(Conflict, status);
+  });
+
+  it('refuses a campaign that does not exist', () => {
+    given(campaignDecider).when(unassign(ZHAO)).thenThrows(NotFound, CAMPAIGN);
+  });
+
+  it('stops the judge scoring and recusing, and leaves the other judges as they were', () => {
+    const after = [...judged, judgeUnassigned(ZHAO)];
+    given(campaignDecider, after).when(score(), asZhao).thenThrows(Forbidden, ZHAO);
+    given(campaignDecider, after).when(recuse(), asZhao).thenThrows(Forbidden, ZHAO);
+    given(campaignDecider, after)
+      .when(score(), asQian)
+      .then([scored(QIAN, CONTENT_30_EXPRESSION_15, 66.67)]);
+  });
+
+  it('lets the judge be assigned again, and score again', () => {
+    const after = [...judged, judgeUnassigned(ZHAO)];
+    given(campaignDecider, after)
+      .when({ type: 'AssignJudge', input: { campaignId: CAMPAIGN, judge: ZHAO } })
+      .then([judgeAssigned(ZHAO)]);
+    given(campaignDecider, [...after, judgeAssigned(ZHAO)])
+      .when(score(), asZhao)
+      .then([scored(ZHAO, CONTENT_30_EXPRESSION_15, 66.67)]);
   });
 });
 

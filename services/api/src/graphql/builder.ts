@@ -9,7 +9,7 @@ export const builder = new SchemaBuilder<{
   Context: Context;
   DefaultFieldNullability: false;
   Scalars: { DateTime: { Input: string; Output: string } };
-  AuthScopes: { organizer: boolean; judge: boolean; school: boolean; ownSchool: string; judgeOf: readonly string[] };
+  AuthScopes: { organizer: boolean; judge: boolean; school: boolean };
 }>({
   plugins: [ScopeAuthPlugin],
   defaultFieldNullability: false,
@@ -18,8 +18,6 @@ export const builder = new SchemaBuilder<{
       organizer: actor.role === 'organizer',
       judge: actor.role === 'judge',
       school: actor.role === 'school',
-      ownSchool: (schoolId) => actor.role === 'school' && actor.schoolId === schoolId,
-      judgeOf: (judges) => actor.role === 'judge' && judges.includes(actor.sub),
     }),
     unauthorizedError: () => new GraphQLError(`Not allowed`, { extensions: { code: 'FORBIDDEN' } }),
   },

@@ -3,6 +3,7 @@ import { CampaignKind, CampaignStatus, type Criterion } from '@qingmiao/schema';
 import { builder, CampaignKindEnum, CampaignStatusEnum, type InputRef, SchoolKindEnum } from './builder.ts';
 import { mutate } from './context.ts';
 import { Entry } from './entries.ts';
+import { entryScope, visibleEntries } from './entry-access.ts';
 
 const CriterionType = builder.objectRef<Criterion>('Criterion').implement({
   description: 'One weighted criterion of the judging rubric.',
@@ -54,16 +55,20 @@ export const Campaign = builder.objectRef<CampaignRow>('Campaign').implement({
       resolve: (c) => (c.targetSessions ? c.sessionsDelivered / c.targetSessions : null),
     }),
     judges: t.stringList({
-      description: 'Token subjects of the assigned judges.',
-      authScopes: { organizer: true, judge: true },
+      description: 'Token subjects of the assigned judges (organizers only).',
+      authScopes: { organizer: true },
       resolve: (campaign) => campaign.judges,
+    }),
+    assignedToMe: t.boolean({
+      description: 'Whether the reader is one of the judges assigned to this campaign.',
+      resolve: (campaign, _args, { actor }) => actor.role === 'judge' && campaign.judges.includes(actor.sub),
     }),
     entries: t.field({
       type: [Entry],
       description: 'Entries, live and withdrawn. A school sees only its own; judges those of campaigns they judge.',
-      authScopes: (campaign) => ({ organizer: true, school: true, judgeOf: campaign.judges }),
+      authScopes: (campaign, _args, { actor }) => entryScope(actor, campaign) !== undefined,
       resolve: (campaign, _args, { read, actor }) =>
-        read.entries(campaign.id, actor.role === 'school' ? actor.schoolId : undefined),
+        visibleEntries(actor, campaign, read.entries(campaign.id, entryScope(actor, campaign)?.schoolId)),
     }),
   }),
 });
@@ -129,13 +134,6 @@ const CancelCampaignInput = builder.inputType('CancelCampaignInput', {
   fields: (t) => ({ id: t.id({ required: true }), reason: t.string({ required: true }) }),
 });
 
-const AssignJudgeInput = builder.inputType('AssignJudgeInput', {
-  fields: (t) => ({
-    campaignId: t.id({ required: true }),
-    judge: t.string({ required: true, description: "The judge's token subject (`sub`)." }),
-  }),
-});
-
 const CopyCampaignInput = builder.inputType('CopyCampaignInput', {
   fields: (t) => ({
     sourceId: t.id({ required: true }),
@@ -146,7 +144,8 @@ const CopyCampaignInput = builder.inputType('CopyCampaignInput', {
   }),
 });
 
-const campaignMutation = (
+/** A mutation of one campaign that returns it as changed. */
+export const campaignMutation = (
   input: InputRef,
   run:
     | 'createCampaign'
@@ -156,11 +155,14 @@ const campaignMutation = (
     | 'extendDeadline'
     | 'cancelCampaign'
     | 'publishResults'
-    | 'assignJudge',
+    | 'assignJudge'
+    | 'unassignJudge',
+  description?: string,
 ) =>
   builder.mutationField(run, (t) =>
     t.field({
       type: Campaign,
+      description,
       args: { input: t.arg({ type: input, required: true }) },
       resolve: (_root, args, context) =>
         mutate(
@@ -178,4 +180,3 @@ campaignMutation(CampaignRefInput('CloseCampaignInput'), 'closeCampaign');
 campaignMutation(ExtendDeadlineInput, 'extendDeadline');
 campaignMutation(CancelCampaignInput, 'cancelCampaign');
 campaignMutation(CampaignRefInput('PublishResultsInput'), 'publishResults');
-campaignMutation(AssignJudgeInput, 'assignJudge');

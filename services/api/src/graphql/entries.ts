@@ -1,6 +1,8 @@
-import type { EntryRow, HistoryRow, ParticipantRow } from '@qingmiao/projections';
+import type { EntryRow, HistoryRow, ParticipantRow, ReadModels } from '@qingmiao/projections';
+import type { Actor } from '@qingmiao/schema';
 import { builder, type InputRef, ParticipantRoleEnum, PrizeEnum } from './builder.ts';
 import { mutate } from './context.ts';
+import { type VisibleEntry, visibleEntries } from './entry-access.ts';
 
 const Participant = builder.objectRef<ParticipantRow>('Participant').implement({
   fields: (t) => ({
@@ -21,7 +23,17 @@ const Performance = builder.objectRef<{ genre: string; durationMinutes: number }
 
 const EntryStatus = builder.enumType('EntryStatus', { values: ['LIVE', 'WITHDRAWN'] as const });
 
-export const Entry = builder.objectRef<EntryRow>('Entry').implement({
+/** `row` as `actor` may see it; undefined when it does not exist or is not theirs to read. */
+export function visibleEntry(actor: Actor, read: ReadModels, row: EntryRow | undefined): VisibleEntry | undefined {
+  const campaign = row && read.panel(row.campaignId);
+  return campaign && visibleEntries(actor, campaign, [row])[0];
+}
+
+/** A result of judging, shown to schools and judges only once results are published. */
+const result = <K extends 'prize' | 'stars' | 'meanScore' | 'scoreCount'>(entry: VisibleEntry, key: K) =>
+  entry.access.results ? entry[key] : null;
+
+export const Entry = builder.objectRef<VisibleEntry>('Entry').implement({
   description: 'What a school submitted to a campaign.',
   fields: (t) => ({
     id: t.exposeID('id'),
@@ -41,21 +53,36 @@ export const Entry = builder.objectRef<EntryRow>('Entry').implement({
     }),
     status: t.field({ type: EntryStatus, resolve: (entry) => entry.status }),
     withdrawReason: t.exposeString('withdrawReason', { nullable: true }),
-    prize: t.field({ type: PrizeEnum, nullable: true, resolve: (entry) => entry.prize }),
-    stars: t.exposeInt('stars', { nullable: true, description: 'EVALUATION result: a star rating 1–5.' }),
-    meanScore: t.exposeFloat('meanScore', {
+    prize: t.field({
+      type: PrizeEnum,
       nullable: true,
-      description: "Mean of the judges' rubric-weighted scores (0–100); null before any score.",
-      authScopes: { organizer: true, judge: true },
+      description: 'Null without a prize, and to schools and judges until results are published.',
+      resolve: (entry) => result(entry, 'prize'),
     }),
-    scoreCount: t.exposeInt('scoreCount'),
+    stars: t.int({
+      nullable: true,
+      description: 'EVALUATION result: a star rating 1–5; to schools and judges only once results are published.',
+      resolve: (entry) => result(entry, 'stars'),
+    }),
+    meanScore: t.float({
+      nullable: true,
+      description:
+        "Mean of the judges' rubric-weighted scores (0–100); null before any score, and to schools and judges " +
+        'until results are published.',
+      resolve: (entry) => result(entry, 'meanScore'),
+    }),
+    scoreCount: t.int({
+      nullable: true,
+      description: 'Scores counted in meanScore; null to schools and judges until results are published.',
+      resolve: (entry) => result(entry, 'scoreCount'),
+    }),
     submittedAt: t.field({ type: 'DateTime', resolve: (entry) => entry.submittedAt }),
     updatedAt: t.field({ type: 'DateTime', resolve: (entry) => entry.updatedAt }),
     participants: t.field({
       type: [Participant],
       nullable: true,
       description: "Names of children and teachers: visible to organizers and to the entry's own school only.",
-      authScopes: (entry) => ({ organizer: true, ownSchool: entry.schoolId }),
+      authScopes: (entry) => entry.access.participants,
       resolve: (entry) => entry.participants,
     }),
   }),
@@ -77,20 +104,20 @@ builder.queryFields((t) => ({
     type: Entry,
     nullable: true,
     args: { id: t.arg.id({ required: true }) },
+    description: 'Null when the entry does not exist or is not the reader’s to read.',
     authScopes: { organizer: true, judge: true, school: true },
-    resolve: (_root, { id }, { read, actor }) => {
-      const entry = read.entry(String(id));
-      return actor.role === 'school' && entry?.schoolId !== actor.schoolId ? undefined : entry;
-    },
+    resolve: (_root, { id }, { read, actor }) => visibleEntry(actor, read, read.entry(String(id))),
   }),
   entryHistory: t.field({
     type: [EntryEvent],
+    description:
+      'The events of an entry the reader may see: organizers all; a school its own entry without judging (awards ' +
+      'and ratings once results are published); a judge of the campaign only their own scores and recusals.',
     args: { entryId: t.arg.id({ required: true }) },
-    authScopes: { organizer: true, school: true },
+    authScopes: { organizer: true, school: true, judge: true },
     resolve: (_root, { entryId }, { read, actor }) => {
-      const entry = read.entry(String(entryId));
-      if (!entry || (actor.role === 'school' && entry.schoolId !== actor.schoolId)) return [];
-      return read.entryHistory(entry.id);
+      const entry = visibleEntry(actor, read, read.entry(String(entryId)));
+      return entry ? read.entryHistory(entry.id).filter(entry.access.sees) : [];
     },
   }),
 }));
@@ -188,7 +215,7 @@ const entryMutation = (
         mutate(
           context,
           (commands, meta) => commands[name](args.input, meta),
-          ({ entryId }, read) => read.entry(entryId),
+          ({ entryId }, read) => visibleEntry(context.actor, read, read.entry(entryId)),
         ),
     }),
   );

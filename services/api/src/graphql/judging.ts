@@ -1,7 +1,8 @@
 import type { JudgingProgressRow, ScoreRow } from '@qingmiao/projections';
 import { builder } from './builder.ts';
-import { Campaign } from './campaigns.ts';
+import { Campaign, campaignMutation } from './campaigns.ts';
 import { Entry } from './entries.ts';
+import { visibleEntries } from './entry-access.ts';
 
 const CriterionScore = builder.objectRef<ScoreRow['criteria'][number]>('CriterionScore').implement({
   fields: (t) => ({ criterion: t.exposeString('criterion'), score: t.exposeFloat('score') }),
@@ -30,10 +31,12 @@ const JudgingProgress = builder.objectRef<JudgingProgressRow>('JudgingProgress')
 builder.objectFields(Entry, (t) => ({
   scores: t.field({
     type: [Score],
-    description: 'Organizers see every score, a judge only their own.',
-    authScopes: { organizer: true, judge: true },
+    description:
+      'Organizers see every score, a judge of the campaign only their own; FORBIDDEN to schools, who see meanScore ' +
+      'once results are published.',
+    authScopes: (entry) => entry.access.scores !== 'none',
     resolve: (entry, _args, { read, actor }) =>
-      read.scores(entry.id).filter((score) => actor.role === 'organizer' || score.judge === actor.sub),
+      read.scores(entry.id).filter((score) => entry.access.scores === 'all' || score.judge === actor.sub),
   }),
 }));
 
@@ -42,7 +45,7 @@ builder.objectFields(Campaign, (t) => ({
     type: [Entry],
     description: 'Live entries by mean score, best first; unscored entries last.',
     authScopes: { organizer: true },
-    resolve: (campaign, _args, { read }) => read.leaderboard(campaign.id),
+    resolve: (campaign, _args, { read, actor }) => visibleEntries(actor, campaign, read.leaderboard(campaign.id)),
   }),
   judgingProgress: t.field({
     type: [JudgingProgress],
@@ -50,3 +53,23 @@ builder.objectFields(Campaign, (t) => ({
     resolve: (campaign, _args, { read }) => read.judgingProgress(campaign.id),
   }),
 }));
+
+const judgeInput = (name: string) =>
+  builder.inputType(name, {
+    fields: (t) => ({
+      campaignId: t.id({ required: true }),
+      judge: t.string({ required: true, description: "The judge's token subject (`sub`)." }),
+    }),
+  });
+
+campaignMutation(
+  judgeInput('AssignJudgeInput'),
+  'assignJudge',
+  'Put a judge on the campaign’s panel: they may read and score its entries.',
+);
+campaignMutation(
+  judgeInput('UnassignJudgeInput'),
+  'unassignJudge',
+  'Take a judge off the panel until results are published: their scores stay in the log but stop counting, and ' +
+    'they can no longer read or score the campaign’s entries.',
+);

@@ -26,12 +26,13 @@ export const campaignDecider: Decider<CampaignState, CampaignCommand, CampaignEv
       case 'ExtendDeadline':
       case 'CancelCampaign':
       case 'PublishResults':
-      case 'AssignJudge':
         return decideLifecycle(command, state);
       case 'SubmitEntry':
       case 'ReviseEntry':
       case 'WithdrawEntry':
         return decideEntry(command, state, context);
+      case 'AssignJudge':
+      case 'UnassignJudge':
       case 'ScoreEntry':
       case 'RecuseFromEntry':
         return decideJudging(command, state, context);

@@ -1,11 +1,23 @@
-import type { Criterion, RecuseFromEntryInput, ScoreEntryInput } from '@qingmiao/schema';
+import type {
+  AssignJudgeInput,
+  Criterion,
+  RecuseFromEntryInput,
+  ScoreEntryInput,
+  UnassignJudgeInput,
+} from '@qingmiao/schema';
 import type { DecisionContext } from '../decider.ts';
 import { Conflict, Forbidden, InvalidInput } from '../errors.ts';
-import { type Campaign, type CampaignEvent, type CampaignState, existingEntry } from './state.ts';
+import { type Campaign, type CampaignEvent, type CampaignState, existingCampaign, existingEntry } from './state.ts';
 
+/** The judging of a campaign: who is on its panel, and what they score. */
 export type JudgingCommand =
+  | { readonly type: 'AssignJudge'; readonly input: AssignJudgeInput }
+  | { readonly type: 'UnassignJudge'; readonly input: UnassignJudgeInput }
   | { readonly type: 'ScoreEntry'; readonly input: ScoreEntryInput }
   | { readonly type: 'RecuseFromEntry'; readonly input: RecuseFromEntryInput };
+
+type PanelCommand = Extract<JudgingCommand, { type: 'AssignJudge' | 'UnassignJudge' }>;
+type EntryJudgingCommand = Extract<JudgingCommand, { type: 'ScoreEntry' | 'RecuseFromEntry' }>;
 
 function assignedJudge(campaign: Campaign, judge: string): void {
   if (!campaign.judges.has(judge)) {
@@ -63,8 +75,41 @@ export function weightedScore(
   return Math.round((total / weights) * 100 * 100) / 100;
 }
 
+/**
+ * The panel may change until results are published or the campaign is cancelled: published results rest on the
+ * scores of the panel as it was then.
+ */
+function decidePanel(command: PanelCommand, state: CampaignState): CampaignEvent[] {
+  const { campaignId, judge } = command.input;
+  const campaign = existingCampaign(state, campaignId);
+  const assigned = campaign.judges.has(judge);
+  if (command.type === 'AssignJudge' && assigned) return [];
+  if (command.type === 'UnassignJudge' && !assigned) {
+    throw new InvalidInput('judge', `${judge} is not a judge of campaign ${campaignId}`);
+  }
+  if (campaign.status === 'CANCELLED' || campaign.status === 'RESULTS_PUBLISHED') {
+    throw new Conflict(`Campaign ${campaignId} is ${campaign.status}`);
+  }
+  return [{ type: command.type === 'AssignJudge' ? 'JudgeAssigned' : 'JudgeUnassigned', data: { campaignId, judge } }];
+}
+
 export function decideJudging(
   command: JudgingCommand,
+  state: CampaignState,
+  context: DecisionContext,
+): CampaignEvent[] {
+  switch (command.type) {
+    case 'AssignJudge':
+    case 'UnassignJudge':
+      return decidePanel(command, state);
+    case 'ScoreEntry':
+    case 'RecuseFromEntry':
+      return decideOnEntry(command, state, context);
+  }
+}
+
+function decideOnEntry(
+  command: EntryJudgingCommand,
   state: CampaignState,
   { actor }: DecisionContext,
 ): CampaignEvent[] {

@@ -1,5 +1,4 @@
 import {
-  type AssignJudgeInput,
   type CampaignRefInput,
   type CancelCampaignInput,
   type CopyCampaignInput,
@@ -24,8 +23,7 @@ export type LifecycleCommand =
   | { readonly type: 'CloseCampaign'; readonly input: CampaignRefInput }
   | { readonly type: 'ExtendDeadline'; readonly input: ExtendDeadlineInput }
   | { readonly type: 'CancelCampaign'; readonly input: CancelCampaignInput }
-  | { readonly type: 'PublishResults'; readonly input: CampaignRefInput }
-  | { readonly type: 'AssignJudge'; readonly input: AssignJudgeInput };
+  | { readonly type: 'PublishResults'; readonly input: CampaignRefInput };
 
 type Definition = EventOf<'CampaignCreated'>['data'];
 
@@ -147,16 +145,6 @@ export function decideLifecycle(command: LifecycleCommand, state: CampaignState)
       if (campaign.status === 'RESULTS_PUBLISHED') return [];
       if (campaign.status !== 'CLOSED') throw new Conflict(`Campaign ${id} is ${campaign.status}; close it first`);
       return [{ type: 'ResultsPublished', data: { campaignId: id } }];
-    }
-
-    case 'AssignJudge': {
-      const { campaignId, judge } = command.input;
-      const campaign = existingCampaign(state, campaignId);
-      if (campaign.judges.has(judge)) return [];
-      if (campaign.status === 'CANCELLED' || campaign.status === 'RESULTS_PUBLISHED') {
-        throw new Conflict(`Campaign ${campaignId} is ${campaign.status}`);
-      }
-      return [{ type: 'JudgeAssigned', data: { campaignId, judge } }];
     }
   }
 }

@@ -12,6 +12,7 @@ export type CampaignEvent =
   | EventOf<'CampaignCancelled'>
   | EventOf<'ResultsPublished'>
   | EventOf<'JudgeAssigned'>
+  | EventOf<'JudgeUnassigned'>
   | EventOf<'EntrySubmitted'>
   | EventOf<'EntryRevised'>
   | EventOf<'EntryWithdrawn'>
@@ -144,6 +145,11 @@ export function evolve(state: CampaignState, event: CampaignEvent): CampaignStat
       return { ...state, closesAt: event.data.closesAt };
     case 'JudgeAssigned':
       return { ...state, judges: new Set(state.judges).add(event.data.judge) };
+    case 'JudgeUnassigned': {
+      const judges = new Set(state.judges);
+      judges.delete(event.data.judge);
+      return { ...state, judges };
+    }
     case 'EntrySubmitted': {
       const { entryId, schoolId, title, participants, advisor, performance } = event.data;
       const content = { schoolId, title, participants, advisor, performance };

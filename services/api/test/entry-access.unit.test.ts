@@ -1,0 +1,106 @@
+import type { HistoryRow } from '@qingmiao/projections';
+import type { Actor, CampaignStatus, EventType } from '@qingmiao/schema';
+import { describe, expect, it } from 'vitest';
+import { entryAccess, entryScope } from '../src/graphql/entry-access.ts';
+
+const ORGANIZER: Actor = { sub: 'office', role: 'organizer' };
+const SCHOOL: Actor = { sub: 'contact-a', role: 'school', schoolId: 'school-a' };
+const OTHER_SCHOOL: Actor = { sub: 'contact-b', role: 'school', schoolId: 'school-b' };
+const JUDGE: Actor = { sub: 'judge-wang', role: 'judge' };
+const OTHER_JUDGE: Actor = { sub: 'judge-zhao', role: 'judge' };
+const VIEWER: Actor = { sub: 'leader', role: 'viewer' };
+
+const ENTRY = { schoolId: 'school-a' };
+const campaign = (status: CampaignStatus = 'CLOSED') => ({ status, judges: ['judge-li', 'judge-wang'] });
+
+/** The history of an entry scored by two judges, one recused, awarded, rated: every kind of event it can hold. */
+const HISTORY: HistoryRow[] = (
+  [
+    ['EntrySubmitted', 'contact-a'],
+    ['EntryRevised', 'contact-a'],
+    ['EntryScored', 'judge-wang'],
+    ['EntryScored', 'judge-li'],
+    ['JudgeRecused', 'judge-li'],
+    ['EntryAwarded', 'office'],
+    ['AwardRevoked', 'office'],
+    ['EntryRated', 'office'],
+    ['EntryWithdrawn', 'office'],
+  ] as const satisfies readonly (readonly [EventType, string])[]
+).map(([type, actor]) => ({ type, actor, role: '', recordedAt: '', data: '{}' }));
+
+/** The history as `actor` sees it, as [type, actor] pairs. */
+function seenBy(actor: Actor, status?: CampaignStatus): string[][] {
+  const access = entryAccess(actor, ENTRY, campaign(status));
+  if (!access) throw new Error(`${actor.sub} may not read the entry`);
+  return HISTORY.filter(access.sees).map((row) => [row.type, row.actor]);
+}
+
+describe('entryAccess', () => {
+  it('shows organizers everything', () => {
+    expect(entryAccess(ORGANIZER, ENTRY, campaign('OPEN'))).toMatchObject({
+      participants: true,
+      scores: 'all',
+      results: true,
+    });
+    expect(seenBy(ORGANIZER)).toHaveLength(HISTORY.length);
+  });
+
+  it("shows a school its own entry and participants, and nothing of another school's", () => {
+    expect(entryAccess(SCHOOL, ENTRY, campaign())).toMatchObject({ participants: true, scores: 'none' });
+    expect(entryAccess(OTHER_SCHOOL, ENTRY, campaign())).toBeUndefined();
+  });
+
+  it.each(['OPEN', 'CLOSED', 'CANCELLED'] as const)(
+    'shows a school none of the judging or results while the campaign is %s',
+    (status) => {
+      expect(entryAccess(SCHOOL, ENTRY, campaign(status))?.results).toBe(false);
+      expect(seenBy(SCHOOL, status)).toEqual([
+        ['EntrySubmitted', 'contact-a'],
+        ['EntryRevised', 'contact-a'],
+        ['EntryWithdrawn', 'office'],
+      ]);
+    },
+  );
+
+  it('shows a school the results once published, and still no judge’s score or recusal', () => {
+    expect(entryAccess(SCHOOL, ENTRY, campaign('RESULTS_PUBLISHED'))).toMatchObject({ scores: 'none', results: true });
+    expect(seenBy(SCHOOL, 'RESULTS_PUBLISHED')).toEqual([
+      ['EntrySubmitted', 'contact-a'],
+      ['EntryRevised', 'contact-a'],
+      ['EntryAwarded', 'office'],
+      ['AwardRevoked', 'office'],
+      ['EntryRated', 'office'],
+      ['EntryWithdrawn', 'office'],
+    ]);
+  });
+
+  it('shows a judge of the campaign their own judging only, no participants, results once published', () => {
+    expect(entryAccess(JUDGE, ENTRY, campaign())).toMatchObject({ participants: false, scores: 'own', results: false });
+    expect(seenBy(JUDGE)).toEqual([['EntryScored', 'judge-wang']]);
+    expect(entryAccess(JUDGE, ENTRY, campaign('RESULTS_PUBLISHED'))?.results).toBe(true);
+    expect(seenBy(JUDGE, 'RESULTS_PUBLISHED')).toEqual([['EntryScored', 'judge-wang']]);
+  });
+
+  it('shows a judge of another campaign and a viewer nothing', () => {
+    expect(entryAccess(OTHER_JUDGE, ENTRY, campaign())).toBeUndefined();
+    expect(entryAccess(VIEWER, ENTRY, campaign('RESULTS_PUBLISHED'))).toBeUndefined();
+  });
+
+  it('hides event types it does not know from everyone but organizers', () => {
+    const unknown = { type: 'SomethingNewer', actor: 'judge-wang', role: 'judge', recordedAt: '', data: '{}' };
+    for (const actor of [SCHOOL, JUDGE]) {
+      expect(entryAccess(actor, ENTRY, campaign('RESULTS_PUBLISHED'))?.sees(unknown)).toBe(false);
+    }
+    expect(entryAccess(ORGANIZER, ENTRY, campaign())?.sees(unknown)).toBe(true);
+  });
+});
+
+describe('entryScope', () => {
+  it('lists every entry to organizers and the campaign’s judges, a school its own, others none', () => {
+    expect(entryScope(ORGANIZER, campaign())).toEqual({});
+    expect(entryScope(JUDGE, campaign())).toEqual({});
+    expect(entryScope(SCHOOL, campaign())).toEqual({ schoolId: 'school-a' });
+    expect(entryScope(OTHER_JUDGE, campaign())).toBeUndefined();
+    expect(entryScope(VIEWER, campaign())).toBeUndefined();
+  });
+});
