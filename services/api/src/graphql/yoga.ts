@@ -3,7 +3,7 @@ import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection';
 import { usePrometheus } from '@graphql-yoga/plugin-prometheus';
 import { GraphQLError } from 'graphql';
-import { createYoga, type YogaServerInstance } from 'graphql-yoga';
+import { createYoga, type GraphiQLOptions, type YogaServerInstance } from 'graphql-yoga';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import { type Authenticator, Unauthenticated } from '../auth.ts';
@@ -14,6 +14,18 @@ import { useReadModelResponseCache } from './response-cache.ts';
 import { schema } from './schema.ts';
 
 type Services = Omit<Context, 'actor' | 'correlationId' | 'read'>;
+
+/**
+ * GraphiQL with its scripts and styles inlined from the package, not loaded from a CDN that an intranet cannot
+ * reach. The page (~9 MB) is built once per server, its module loaded only when GraphiQL is first asked for.
+ */
+function offlineGraphiQL(): (options: GraphiQLOptions) => Promise<string> {
+  let page: Promise<string> | undefined;
+  return (options) => {
+    page ??= import('@graphql-yoga/render-graphiql').then(({ renderGraphiQL }) => renderGraphiQL(options));
+    return page;
+  };
+}
 
 /**
  * The GraphQL endpoint: every operation authenticated, refusals mapped to codes, hostile documents stopped before
@@ -33,6 +45,7 @@ export function createGraphQL(
       title: 'Qingmiao 青苗',
       headers: JSON.stringify({ Authorization: 'Bearer <token>' }),
     },
+    renderGraphiQL: config.graphiql ? offlineGraphiQL() : undefined,
     maskedErrors: { maskError, isDev: !config.production },
     logging: logger,
     plugins: [
