@@ -11,7 +11,7 @@ const CHROMIUM = '/usr/bin/chromium';
 const HAS_CHROMIUM = existsSync(CHROMIUM);
 
 /** An editor's text: it shows spaces as no-break spaces. */
-const textOf = async (editor: Locator) => (await editor.innerText()).replace(/\u00a0/g, ' ');
+const textOf = async (editor: Locator) => ((await editor.textContent()) ?? '').replace(/\u00a0/g, ' ');
 
 describe.skipIf(!HAS_CHROMIUM)(
   HAS_CHROMIUM ? 'GraphiQL offline (headless Chromium)' : `GraphiQL offline — skipped: ${CHROMIUM} is missing`,
