@@ -1,5 +1,5 @@
-import { existsSync, mkdirSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import {
   type CopyReport,
   copyLog,
@@ -25,8 +25,7 @@ export function openStore(spec: string, role: 'source' | 'target'): EventStore {
   if (spec.startsWith('sqlite:')) {
     const path = spec.slice('sqlite:'.length);
     if (path === '') throw new Error('sqlite: needs the path of the events.db file, e.g. sqlite:./data/events.db');
-    if (role === 'target') mkdirSync(dirname(path), { recursive: true });
-    else if (!existsSync(path)) throw new Error(`${path} does not exist`);
+    if (role === 'source' && !existsSync(path)) throw new Error(`${path} does not exist`);
     return new SqliteEventStore({ path });
   }
   if (isKurrentDbConnectionString(spec)) return new KurrentDbEventStore({ connectionString: spec });

@@ -1,3 +1,5 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { DuplicateEventIds, WrongExpectedVersion } from './errors.ts';
 import {
@@ -15,7 +17,7 @@ import {
 } from './port.ts';
 
 export interface SqliteEventStoreOptions {
-  /** Path of the database file; created with its schema when missing. */
+  /** Path of the database file; created with its schema (and its directory) when missing. */
   readonly path: string;
   /**
    * How often a waiting subscription checks for commits made by other processes on the same file (ms).
@@ -130,6 +132,7 @@ export class SqliteEventStore implements EventStore {
   constructor(options: SqliteEventStoreOptions) {
     this.#pollIntervalMs = options.pollIntervalMs ?? 50;
     this.#maxBatch = options.maxBatch ?? 512;
+    mkdirSync(dirname(options.path), { recursive: true });
     this.#db = new Database(options.path);
     this.#db.pragma('journal_mode = WAL');
     this.#db.pragma('synchronous = FULL');
