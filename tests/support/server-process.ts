@@ -157,7 +157,7 @@ async function groupGone(pgid: number, graceMs: number): Promise<void> {
 }
 
 /** A port free at this moment on 127.0.0.1 (the server is started on it; a lost race is retried). */
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const probe = createServer();
     probe.once('error', reject);
