@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -83,6 +83,20 @@ describe('backup and restore of the embedded store', () => {
     await store.append('s', [event(3)], { expectedRevision: 1 });
     await store.close();
 
+    expect(await restoreSqliteStore(join(dir, 'backup.db'), path)).toEqual({ events: 1 });
+    expect(await readAllOf(path)).toHaveLength(1);
+  });
+
+  it('refuses to overwrite a damaged store in place, and restores once it is moved aside', async () => {
+    const path = join(dir, 'store', 'events.db');
+    const store = new SqliteEventStore({ path });
+    await store.append('s', [event(1)], { expectedRevision: 'no_stream' });
+    await store.close();
+    await backupSqliteStore(path, join(dir, 'backup.db'));
+    writeFileSync(path, 'this is no longer a database, but it is what is left');
+
+    await expect(restoreSqliteStore(join(dir, 'backup.db'), path)).rejects.toThrow(/is damaged .*move it/);
+    renameSync(path, join(dir, 'damaged.db'));
     expect(await restoreSqliteStore(join(dir, 'backup.db'), path)).toEqual({ events: 1 });
     expect(await readAllOf(path)).toHaveLength(1);
   });

@@ -1,4 +1,5 @@
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { StoreInUse } from './errors.ts';
 import { lockHolders } from './file-lock-holders.ts';
@@ -23,10 +24,12 @@ export async function backupSqliteStore(path: string, destination: string): Prom
  * Puts a backup's events in place of the store's, in one transaction, so a failure leaves the store as it was. The
  * backup is checked first, so a damaged file never replaces a good one. Refused with StoreInUse while any other
  * process has the store open: the store is replaced under SQLite's exclusive lock, which no one else can take while
- * a connection keeps its shared lock, and which the kernel releases when a holder dies (even by kill -9).
+ * a connection keeps its shared lock, and which the kernel releases when a holder dies (even by kill -9). A
+ * damaged store is not overwritten in place (the operator moves it aside, so it stays for inspection).
  */
 export async function restoreSqliteStore(backup: string, path: string): Promise<{ events: number }> {
   const events = countEvents(backup);
+  mkdirSync(dirname(path), { recursive: true });
   const db = new Database(path, { timeout: 0 });
   try {
     lockExclusively(db, path);
@@ -37,6 +40,11 @@ export async function restoreSqliteStore(backup: string, path: string): Promise<
       db.exec('DELETE FROM main.events');
       db.exec(`INSERT INTO main.events (${COLUMNS}) SELECT ${COLUMNS} FROM backup.events ORDER BY position`);
     })();
+  } catch (error) {
+    if (error instanceof Database.SqliteError && /^SQLITE_(CORRUPT|NOTADB)/.test(error.code)) {
+      throw new Error(`${path} is damaged (${error.message}); move it and its -wal and -shm files aside, then restore`);
+    }
+    throw error;
   } finally {
     db.close();
   }
