@@ -100,7 +100,8 @@ function isUniqueViolation(error: unknown): boolean {
  * a crash of the process or the machine. Appends issued while a commit is being prepared share one transaction
  * (group commit); each keeps its own expected-revision check through a savepoint. Several processes may open the
  * same file: SQLite's write lock orders their commits and subscriptions notice foreign commits by polling
- * `PRAGMA data_version`.
+ * `PRAGMA data_version`. In WAL mode a connection holds a shared lock on the file from its first read until it
+ * closes (the constructor reads at once): restore relies on it to see that the store is open.
  */
 export class SqliteEventStore implements EventStore {
   readonly #db: Database.Database;
