@@ -1,8 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { backupSqliteStore, type RecordedEvent, restoreSqliteStore, SqliteEventStore } from '@qingmiao/event-store';
+import {
+  backupSqliteStore,
+  type RecordedEvent,
+  restoreSqliteStore,
+  SqliteEventStore,
+  StoreInUse,
+} from '@qingmiao/event-store';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
 const event = (n: number) => ({
@@ -63,5 +69,35 @@ describe('backup and restore of the embedded store', () => {
     expect(await readAllOf(join(dir, 'events.db'))).toHaveLength(1);
     await expect(backupSqliteStore(join(dir, 'events.db'), join(dir, 'broken.db'))).rejects.toThrow(/exists/);
     expect(existsSync(join(dir, 'events.db'))).toBe(true);
+  });
+
+  it('refuses while a store has the file open, leaving it as it was, and restores once it is closed', async () => {
+    const path = join(dir, 'events.db');
+    const store = new SqliteEventStore({ path });
+    await store.append('s', [event(1)], { expectedRevision: 'no_stream' });
+    await backupSqliteStore(path, join(dir, 'backup.db'));
+    await store.append('s', [event(2)], { expectedRevision: 0 });
+
+    await expect(restoreSqliteStore(join(dir, 'backup.db'), path)).rejects.toThrow(StoreInUse);
+    expect(await store.readAll()).toHaveLength(2);
+    await store.append('s', [event(3)], { expectedRevision: 1 });
+    await store.close();
+
+    expect(await restoreSqliteStore(join(dir, 'backup.db'), path)).toEqual({ events: 1 });
+    expect(await readAllOf(path)).toHaveLength(1);
+  });
+
+  it('refuses to overwrite a damaged store in place, and restores once it is moved aside', async () => {
+    const path = join(dir, 'store', 'events.db');
+    const store = new SqliteEventStore({ path });
+    await store.append('s', [event(1)], { expectedRevision: 'no_stream' });
+    await store.close();
+    await backupSqliteStore(path, join(dir, 'backup.db'));
+    writeFileSync(path, 'this is no longer a database, but it is what is left');
+
+    await expect(restoreSqliteStore(join(dir, 'backup.db'), path)).rejects.toThrow(/is damaged .*move it/);
+    renameSync(path, join(dir, 'damaged.db'));
+    expect(await restoreSqliteStore(join(dir, 'backup.db'), path)).toEqual({ events: 1 });
+    expect(await readAllOf(path)).toHaveLength(1);
   });
 });

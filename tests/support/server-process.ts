@@ -18,7 +18,8 @@ import { type GraphQLBody, postGraphQL } from './graphql-http.ts';
 
 /** The repository root, where the server is started from. */
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const CLI = join('services', 'api', 'src', 'cli.ts');
+/** The CLI's entry, relative to ROOT. */
+export const CLI = join('services', 'api', 'src', 'cli.ts');
 
 export const TEST_SECRET = 'e2e-process-secret-0123456789abcdefghij';
 
@@ -46,6 +47,8 @@ export interface StartOptions {
 }
 
 export interface ServerProcess {
+  /** The server's own process (node, no wrapper), which has the event store open. */
+  readonly pid: number;
   readonly url: string;
   readonly dataDir: string;
   /** Parsed stdout lines so far (the first 10,000). */
@@ -115,7 +118,7 @@ export function removeDataDir(dir: string): void {
  * Whether a process of the group still runs. Killed members may stay zombies until someone reaps them (in a
  * container PID 1 may never do it); a zombie holds no files, locks or ports, so it does not count.
  */
-function groupAlive(pgid: number): boolean {
+export function groupAlive(pgid: number): boolean {
   if (!existsSync('/proc/self/stat')) {
     try {
       process.kill(-pgid, 0);
@@ -156,7 +159,7 @@ async function groupGone(pgid: number, graceMs: number): Promise<void> {
 }
 
 /** A port free at this moment on 127.0.0.1 (the server is started on it; a lost race is retried). */
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const probe = createServer();
     probe.once('error', reject);
@@ -256,6 +259,7 @@ async function startOnce(options: StartOptions, dataDir: string, port: number): 
   const encodedSecret = new TextEncoder().encode(TEST_SECRET);
 
   return {
+    pid,
     url,
     dataDir,
     logs,

@@ -10,6 +10,11 @@ export class Unauthenticated extends Error {
   override readonly name = 'Unauthenticated';
 }
 
+/** Where development keeps its generated secret: in the data directory, shared by the server and the CLI. */
+export function devSecretFile(config: QingmiaoConfig): string {
+  return join(config.dataDir, 'dev-auth-secret');
+}
+
 /**
  * The HS256 secret: QINGMIAO_AUTH_SECRET, required in production; in development one is generated once into the
  * data directory so `qingmiao token` and the server agree without setup.
@@ -17,7 +22,7 @@ export class Unauthenticated extends Error {
 export function resolveAuthSecret(config: QingmiaoConfig): Uint8Array {
   if (config.authSecret) return new TextEncoder().encode(config.authSecret);
   if (config.production) throw new Error('QINGMIAO_AUTH_SECRET is required when NODE_ENV=production');
-  const file = join(config.dataDir, 'dev-auth-secret');
+  const file = devSecretFile(config);
   mkdirSync(config.dataDir, { recursive: true });
   try {
     return new TextEncoder().encode(readFileSync(file, 'utf8').trim());

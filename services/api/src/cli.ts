@@ -1,10 +1,10 @@
-import { rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { backupSqliteStore, type CopyReport, restoreSqliteStore } from '@qingmiao/event-store';
 import { Role } from '@qingmiao/schema';
 import { Command, Option } from 'commander';
 import { sqliteStorePath } from './app.ts';
-import { mintToken, resolveAuthSecret } from './auth.ts';
+import { devSecretFile, mintToken, resolveAuthSecret } from './auth.ts';
 import { Duration, durationText, loadConfig, type QingmiaoConfig } from './config.ts';
 import { configuredStore, exportLog, importLog, migrate } from './migrate.ts';
 import { rebuildReadModels } from './rebuild.ts';
@@ -18,16 +18,37 @@ function embeddedStorePath(config: QingmiaoConfig = loadConfig()): string {
   return path;
 }
 
-const program = new Command('qingmiao').description('Qingmiao 青苗: campaign tracker of the education bureau');
+const program = new Command('qingmiao')
+  .description('Qingmiao 青苗: campaign tracker of the education bureau')
+  .option('--verbose', 'print the stack trace of an error (as does setting DEBUG)');
+
+/** The command being run, to name it in an error. */
+let running = 'qingmiao';
+program.hook('preAction', (_program, command) => {
+  running = command.name();
+});
+
+/** One line naming the command and what went wrong, exit code 1; the stack only with --verbose or DEBUG. */
+function fail(error: unknown): never {
+  const verbose = program.opts<{ verbose?: boolean }>().verbose || Boolean(process.env.DEBUG);
+  const message = error instanceof Error ? error.message : String(error);
+  process.stderr.write(`${running}: ${message.split('\n')[0]}\n`);
+  if (verbose && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
+  process.exit(1);
+}
 
 program
   .command('serve')
   .description('Start the API server (GraphQL at /graphql) on the configured event store')
   .action(async () => {
-    const running = await startServer(loadConfig());
+    const server = await startServer(loadConfig());
+    let stopping = false;
     for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-      process.once(signal, () => {
-        void running.stop().then(() => process.exit(0));
+      process.on(signal, () => {
+        // Ctrl-C reaches the server from the terminal and again through `npm start`: stop once.
+        if (stopping) return;
+        stopping = true;
+        server.stop().then(() => process.exit(0), fail);
       });
     }
   });
@@ -49,11 +70,20 @@ program
         `--expires ${options.expires} is longer than QINGMIAO_MAX_TOKEN_LIFETIME (${durationText(config.maxTokenLifetime)}): the server would refuse the token`,
       );
     }
+    const secretFile = resolve(devSecretFile(config));
+    const created = !config.authSecret && !existsSync(secretFile);
     const token = await mintToken(
       resolveAuthSecret(config),
       { sub: options.sub, role: options.role, schoolId: options.school },
       `${lifetime}s`,
     );
+    // stdout stays the bare token (for `$(…)`); which secret signed it goes to stderr.
+    if (!config.authSecret) {
+      process.stderr.write(
+        `token: signed with the development secret ${secretFile}${created ? ' (created now)' : ''}; ` +
+          'only a server on this data directory without QINGMIAO_AUTH_SECRET accepts it\n',
+      );
+    }
     process.stdout.write(`${token}\n`);
   });
 
@@ -86,8 +116,32 @@ program
     process.stdout.write(`restored ${events} events from ${options.from}; read models will be rebuilt at start\n`);
   });
 
-function progress(report: CopyReport): void {
-  process.stderr.write(`\rchecked ${report.skipped}, copied ${report.copied} events`);
+/**
+ * Copy progress on stderr: on a terminal one line rewritten in place; elsewhere (a log file, a pipe) a line at
+ * most once a second, and the final count at the end.
+ */
+async function withProgress<T>(copy: (report: (progress: CopyReport) => void) => Promise<T>): Promise<T> {
+  const terminal = process.stderr.isTTY;
+  const line = ({ skipped, copied }: CopyReport) => `checked ${skipped}, copied ${copied} events`;
+  let latest: CopyReport | undefined;
+  let shown: CopyReport | undefined;
+  let shownAt = 0;
+  try {
+    return await copy((progress) => {
+      latest = progress;
+      if (terminal) {
+        process.stderr.write(`\r${line(progress)}`);
+        shown = progress;
+      } else if (Date.now() - shownAt >= 1000) {
+        process.stderr.write(`${line(progress)}\n`);
+        shown = progress;
+        shownAt = Date.now();
+      }
+    });
+  } finally {
+    if (terminal && shown) process.stderr.write('\n');
+    else if (latest && latest !== shown) process.stderr.write(`${line(latest)}\n`);
+  }
 }
 
 program
@@ -96,9 +150,9 @@ program
   .requiredOption('--from <store>', 'sqlite:PATH, esdb://… or kurrentdb://…')
   .requiredOption('--to <store>', 'sqlite:PATH, esdb://… or kurrentdb://… (empty, or holding an interrupted copy)')
   .action(async (options: { from: string; to: string }) => {
-    const { skipped, copied, digest } = await migrate(options.from, options.to, progress);
+    const { skipped, copied, digest } = await withProgress((progress) => migrate(options.from, options.to, progress));
     process.stdout.write(
-      `\nmigrated ${digest.events} events (${skipped} already there, ${copied} copied), sha256 ${digest.sha256}\n` +
+      `migrated ${digest.events} events (${skipped} already there, ${copied} copied), sha256 ${digest.sha256}\n` +
         'instances on the new store start with fresh read models (remove their read-models folder)\n',
     );
   });
@@ -119,14 +173,11 @@ program
   .requiredOption('--from <file>', 'a file made by `qingmiao export`')
   .option('--to <store>', 'sqlite:PATH, esdb://… or kurrentdb://… (default: the configured store)')
   .action(async (options: { from: string; to?: string }) => {
-    const { skipped, copied, digest } = await importLog(
-      options.from,
-      options.to ?? configuredStore(loadConfig()),
-      progress,
-    );
+    const to = options.to ?? configuredStore(loadConfig());
+    const { skipped, copied, digest } = await withProgress((progress) => importLog(options.from, to, progress));
     process.stdout.write(
-      `\nimported ${digest.events} events (${skipped} already there, ${copied} copied), sha256 ${digest.sha256}\n`,
+      `imported ${digest.events} events (${skipped} already there, ${copied} copied), sha256 ${digest.sha256}\n`,
     );
   });
 
-await program.parseAsync();
+await program.parseAsync().catch(fail);

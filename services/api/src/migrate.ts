@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   type CopyReport,
@@ -17,12 +18,14 @@ import type { QingmiaoConfig } from './config.ts';
 
 /**
  * Where a log lives, as the migration commands name it: `sqlite:PATH` (an events.db file) or a KurrentDB
- * connection string (`esdb://…`, `kurrentdb://…`).
+ * connection string (`esdb://…`, `kurrentdb://…`). A source file must exist (a typo would read as an empty log);
+ * a target file is created, with its directory.
  */
-export function openStore(spec: string): EventStore {
+export function openStore(spec: string, role: 'source' | 'target'): EventStore {
   if (spec.startsWith('sqlite:')) {
     const path = spec.slice('sqlite:'.length);
     if (path === '') throw new Error('sqlite: needs the path of the events.db file, e.g. sqlite:./data/events.db');
+    if (role === 'source' && !existsSync(path)) throw new Error(`${path} does not exist`);
     return new SqliteEventStore({ path });
   }
   if (isKurrentDbConnectionString(spec)) return new KurrentDbEventStore({ connectionString: spec });
@@ -66,7 +69,7 @@ export async function migrate(
   to: string,
   onProgress?: (report: CopyReport) => void,
 ): Promise<TransferReport> {
-  const [source, target] = [openStore(from), openStore(to)];
+  const [source, target] = [openStore(from, 'source'), openStore(to, 'target')];
   return using([source, target], async () => {
     const report = await copyLog(readLog(source), target, onProgress);
     const digest = await digestLog(readLog(source));
@@ -90,7 +93,7 @@ async function* take<T>(items: AsyncIterable<T>, count: number): AsyncGenerator<
  * against the events it holds. The store may keep running: the file is the log up to some moment.
  */
 export async function exportLog(from: string, file: string): Promise<LogDigest> {
-  const source = openStore(from);
+  const source = openStore(from, 'source');
   return using([source], async () => {
     const events = await writeJsonLines(readLog(source), file);
     const digest = await digestLog(readJsonLines(file));
@@ -105,7 +108,7 @@ export async function importLog(
   to: string,
   onProgress?: (report: CopyReport) => void,
 ): Promise<TransferReport> {
-  const target = openStore(to);
+  const target = openStore(to, 'target');
   return using([target], async () => {
     const report = await copyLog(readJsonLines(file), target, onProgress);
     const digest = await digestLog(readJsonLines(file));

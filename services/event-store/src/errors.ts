@@ -25,3 +25,18 @@ export class DuplicateEventIds extends Error {
     super(`Stream ${stream}: event ids already used by another write: ${ids.join(', ')}`);
   }
 }
+
+/**
+ * A process has the embedded store's file open (a server, a backup, another command): replacing the file under it
+ * would lose what it writes afterwards.
+ */
+export class StoreInUse extends Error {
+  override readonly name = 'StoreInUse';
+  constructor(
+    readonly path: string,
+    readonly pids: readonly number[],
+  ) {
+    const by = pids.length > 0 ? ` by ${pids.length > 1 ? 'pids' : 'pid'} ${pids.join(', ')}` : '';
+    super(`the event store ${path} is in use${by} (a running server, backup or other command); stop it first`);
+  }
+}

@@ -1,4 +1,4 @@
-export { DuplicateEventIds, WrongExpectedVersion } from './errors.ts';
+export { DuplicateEventIds, StoreInUse, WrongExpectedVersion } from './errors.ts';
 export {
   isKurrentDbConnectionString,
   KurrentDbEventStore,

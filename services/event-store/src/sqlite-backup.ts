@@ -1,5 +1,9 @@
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
+import { StoreInUse } from './errors.ts';
+import { lockHolders } from './file-lock-holders.ts';
+import { EVENTS_TABLE } from './sqlite-event-store.ts';
 
 /**
  * A consistent copy of a live event store file, taken with SQLite's online backup API: other processes keep
@@ -17,19 +21,48 @@ export async function backupSqliteStore(path: string, destination: string): Prom
 }
 
 /**
- * Puts a backup in place of the store file. The server must be stopped; the backup is checked first, so a damaged
- * file never replaces a good one.
+ * Puts a backup's events in place of the store's, in one transaction, so a failure leaves the store as it was. The
+ * backup is checked first, so a damaged file never replaces a good one. Refused with StoreInUse while any other
+ * process has the store open: the store is replaced under SQLite's exclusive lock, which no one else can take while
+ * a connection keeps its shared lock, and which the kernel releases when a holder dies (even by kill -9). A
+ * damaged store is not overwritten in place (the operator moves it aside, so it stays for inspection).
  */
 export async function restoreSqliteStore(backup: string, path: string): Promise<{ events: number }> {
   const events = countEvents(backup);
-  const source = new Database(backup, { readonly: true, fileMustExist: true });
+  mkdirSync(dirname(path), { recursive: true });
+  const db = new Database(path, { timeout: 0 });
   try {
-    for (const suffix of ['', '-wal', '-shm']) rmSync(`${path}${suffix}`, { force: true });
-    await source.backup(path);
+    lockExclusively(db, path);
+    db.pragma('synchronous = FULL');
+    db.exec(EVENTS_TABLE);
+    db.prepare('ATTACH DATABASE ? AS backup').run(backup);
+    db.transaction(() => {
+      db.exec('DELETE FROM main.events');
+      db.exec(`INSERT INTO main.events (${COLUMNS}) SELECT ${COLUMNS} FROM backup.events ORDER BY position`);
+    })();
+  } catch (error) {
+    if (error instanceof Database.SqliteError && /^SQLITE_(CORRUPT|NOTADB)/.test(error.code)) {
+      throw new Error(`${path} is damaged (${error.message}); move it and its -wal and -shm files aside, then restore`);
+    }
+    throw error;
   } finally {
-    source.close();
+    db.close();
   }
   return { events };
+}
+
+const COLUMNS = 'position, id, stream, revision, type, data, metadata, created';
+
+/** Takes the file's exclusive lock and, in EXCLUSIVE locking mode, keeps it until the connection closes. */
+function lockExclusively(db: Database.Database, path: string): void {
+  db.pragma('main.locking_mode = EXCLUSIVE');
+  try {
+    db.exec('BEGIN EXCLUSIVE; COMMIT');
+  } catch (error) {
+    if (error instanceof Database.SqliteError && error.code.startsWith('SQLITE_BUSY'))
+      throw new StoreInUse(path, lockHolders(path));
+    throw error;
+  }
 }
 
 function countEvents(file: string): number {

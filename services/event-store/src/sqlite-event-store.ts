@@ -1,3 +1,5 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { DuplicateEventIds, WrongExpectedVersion } from './errors.ts';
 import {
@@ -15,7 +17,7 @@ import {
 } from './port.ts';
 
 export interface SqliteEventStoreOptions {
-  /** Path of the database file; created with its schema when missing. */
+  /** Path of the database file; created with its schema (and its directory) when missing. */
   readonly path: string;
   /**
    * How often a waiting subscription checks for commits made by other processes on the same file (ms).
@@ -98,7 +100,8 @@ function isUniqueViolation(error: unknown): boolean {
  * a crash of the process or the machine. Appends issued while a commit is being prepared share one transaction
  * (group commit); each keeps its own expected-revision check through a savepoint. Several processes may open the
  * same file: SQLite's write lock orders their commits and subscriptions notice foreign commits by polling
- * `PRAGMA data_version`.
+ * `PRAGMA data_version`. In WAL mode a connection holds a shared lock on the file from its first read until it
+ * closes (the constructor reads at once): restore relies on it to see that the store is open.
  */
 export class SqliteEventStore implements EventStore {
   readonly #db: Database.Database;
@@ -130,6 +133,7 @@ export class SqliteEventStore implements EventStore {
   constructor(options: SqliteEventStoreOptions) {
     this.#pollIntervalMs = options.pollIntervalMs ?? 50;
     this.#maxBatch = options.maxBatch ?? 512;
+    mkdirSync(dirname(options.path), { recursive: true });
     this.#db = new Database(options.path);
     this.#db.pragma('journal_mode = WAL');
     this.#db.pragma('synchronous = FULL');

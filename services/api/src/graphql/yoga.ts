@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection';
 import { GraphQLError } from 'graphql';
-import { createYoga, type YogaServerInstance, type YogaServerOptions } from 'graphql-yoga';
+import { createYoga, type GraphiQLOptions, type YogaServerInstance, type YogaServerOptions } from 'graphql-yoga';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import { type Authenticator, Unauthenticated } from '../auth.ts';
@@ -37,6 +37,18 @@ function yogaLogger(logger: Logger): YogaLogger {
 }
 
 /**
+ * GraphiQL with its scripts and styles inlined from the package, not loaded from a CDN that an intranet cannot
+ * reach. The page (~9 MB) is built once per server, its module loaded only when GraphiQL is first asked for.
+ */
+function offlineGraphiQL(): (options: GraphiQLOptions) => Promise<string> {
+  let page: Promise<string> | undefined;
+  return (options) => {
+    page ??= import('@graphql-yoga/render-graphiql').then(({ renderGraphiQL }) => renderGraphiQL(options));
+    return page;
+  };
+}
+
+/**
  * The GraphQL endpoint: every operation authenticated, refusals mapped to codes, hostile documents stopped before
  * execution (depth, cost, aliases, tokens; no field suggestions in production), introspection and GraphiQL off in
  * production unless QINGMIAO_GRAPHIQL enables them.
@@ -54,6 +66,7 @@ export function createGraphQL(
       title: 'Qingmiao 青苗',
       headers: JSON.stringify({ Authorization: 'Bearer <token>' }),
     },
+    renderGraphiQL: config.graphiql ? offlineGraphiQL() : undefined,
     maskedErrors: { maskError, isDev: !config.production },
     logging: yogaLogger(logger),
     plugins: [
