@@ -85,7 +85,7 @@ describe('qingmiao command line', () => {
       {
         name: 'a bad lifetime',
         args: ['token', '--role', 'viewer', '--expires', 'soon'],
-        stderr: /^token: Invalid time period format\n$/,
+        stderr: /^token: --expires soon: must be a duration like 8h or 30d\n$/,
       },
       {
         name: 'a missing source store',

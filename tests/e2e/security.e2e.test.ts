@@ -1,17 +1,13 @@
-import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { loadConfig, mintToken, resolveAuthSecret } from '@qingmiao/api';
 import { parse } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
 import { serverAudits } from 'graphql-http';
 import { decodeJwt, type JWTPayload, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../support/cli-process.ts';
 import { codeOf, startTestServer, type TestServer } from '../support/in-process-server.ts';
-import { ROOT, TEST_SECRET } from '../support/server-process.ts';
-
-const CLI = join('services', 'api', 'src', 'cli.ts');
+import { TEST_SECRET } from '../support/server-process.ts';
 
 const SECRET = new TextEncoder().encode('in-process-test-secret-0123456789abcdef');
 
@@ -127,18 +123,14 @@ describe('authentication', () => {
       await capped.stop();
     }
     const cli = (expires: string) =>
-      promisify(execFile)(
-        process.execPath,
-        ['--import', 'tsx', CLI, 'token', '--role', 'viewer', '--expires', expires],
-        {
-          cwd: ROOT,
-          env: { ...process.env, QINGMIAO_AUTH_SECRET: TEST_SECRET, QINGMIAO_MAX_TOKEN_LIFETIME: '8h' },
-        },
-      );
-    const refused = await cli('9h').catch((error: { code: number; stderr: string }) => error);
-    expect(refused).toMatchObject({
+      runCli(['token', '--role', 'viewer', '--expires', expires], {
+        QINGMIAO_AUTH_SECRET: TEST_SECRET,
+        QINGMIAO_MAX_TOKEN_LIFETIME: '8h',
+      });
+    expect(await cli('9h')).toMatchObject({
       code: 1,
-      stderr: '--expires 9h is longer than QINGMIAO_MAX_TOKEN_LIFETIME (8h): the server would refuse the token\n',
+      stderr:
+        'token: --expires 9h is longer than QINGMIAO_MAX_TOKEN_LIFETIME (8h): the server would refuse the token\n',
     });
     const { exp = 0, iat = 0 } = decodeJwt((await cli('8h')).stdout.trim());
     expect(exp - iat).toBe(8 * 3600);

@@ -64,9 +64,9 @@ program
     if (options.role === 'school' && !options.school) program.error('--school is required for role school');
     const config = loadConfig();
     const lifetime = options.expires === undefined ? config.maxTokenLifetime : Duration.safeParse(options.expires).data;
-    if (lifetime === undefined) return program.error(`--expires ${options.expires}: must be a duration like 8h or 30d`);
+    if (lifetime === undefined) throw new Error(`--expires ${options.expires}: must be a duration like 8h or 30d`);
     if (lifetime > config.maxTokenLifetime) {
-      program.error(
+      throw new Error(
         `--expires ${options.expires} is longer than QINGMIAO_MAX_TOKEN_LIFETIME (${durationText(config.maxTokenLifetime)}): the server would refuse the token`,
       );
     }
