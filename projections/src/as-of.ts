@@ -1,8 +1,10 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { streams } from '@qingmiao/domain';
 import { comparePositions, type EventStore, type Position } from '@qingmiao/event-store';
 import { type DomainEvent, type ParticipationGrouping, readEvent } from '@qingmiao/schema';
 import Database from 'better-sqlite3';
 import { LRUCache } from 'lru-cache';
+import pLimit from 'p-limit';
 import { createApplier, createIndexes, createTables } from './apply.ts';
 import { PARTICIPATION_TABLES, type ParticipationRow, participationQuery } from './participation.ts';
 import type { Projection } from './projection.ts';
@@ -23,6 +25,38 @@ export interface AsOfReplayerOptions {
   readonly projections: readonly Projection[];
   /** Bounds the memory of each cache (years' in-memory databases; streams' events already read), in bytes. */
   readonly cacheBytes?: number;
+  /** Replays running at once (default 2); each holds a year's events and an in-memory database. */
+  readonly concurrency?: number;
+  /** Replays waiting for their turn (default 4); beyond that a query is refused with ReplaysBusy. */
+  readonly maxWaiting?: number;
+}
+
+/** Refusal when as many replays run and wait as allowed: the caller should retry after a while. */
+export class ReplaysBusy extends Error {
+  override readonly name = 'ReplaysBusy';
+  readonly code = 'BUSY';
+  /** A replay of a busy year takes about a second; by then the queue has moved on. */
+  readonly retryAfterSeconds = 2;
+  constructor() {
+    super('Too many as-of replays are running; retry later');
+  }
+}
+
+/**
+ * The longest a replay holds the event loop at a stretch: a replay of a year costs ~100 ms of CPU, which would
+ * stall every other request (health checks included) if run in one go.
+ */
+const SLICE_MS = 5;
+
+/** Tells when the current slice of work is used up (and starts the next one): then yield with `nextTurn()`. */
+function sliceClock(): () => boolean {
+  let start = performance.now();
+  return () => {
+    const now = performance.now();
+    if (now - start < SLICE_MS) return false;
+    start = now;
+    return true;
+  };
 }
 
 const PAGE = 1000;
@@ -104,6 +138,8 @@ export class AsOfReplayer {
   readonly #projections: readonly Projection[];
   readonly #years: LRUCache<string, YearModels>;
   readonly #streams: LRUCache<string, StreamPrefix>;
+  readonly #replays: ReturnType<typeof pLimit>;
+  readonly #capacity: number;
 
   constructor(options: AsOfReplayerOptions) {
     this.#store = options.store;
@@ -116,14 +152,21 @@ export class AsOfReplayer {
       dispose: (models) => models.db.close(),
     });
     this.#streams = new LRUCache({ maxSize, sizeCalculation: (prefix) => Math.max(1, prefix.bytes) });
+    const concurrency = options.concurrency ?? 2;
+    this.#replays = pLimit(concurrency);
+    this.#capacity = concurrency + (options.maxWaiting ?? 4);
   }
 
-  /** Runs `read` against the participation figures of `year` as they were at `moment`. */
+  /**
+   * Runs `read` against the participation figures of `year` as they were at `moment`. A moment not cached waits
+   * for a replay slot; ReplaysBusy when as many replays run and wait as allowed.
+   */
   async query<T>(year: number, moment: Date, read: (participation: YearParticipation) => T): Promise<T> {
     const key = `${year}@${moment.getTime()}`;
     const cached = this.#years.get(key);
     if (cached) return read(cached.participation);
-    const { models, final } = await this.#replay(year, moment.getTime());
+    if (this.#replays.activeCount + this.#replays.pendingCount >= this.#capacity) throw new ReplaysBusy();
+    const { models, final } = await this.#replays(() => this.#replay(year, moment.getTime()));
     try {
       return read(models.participation);
     } finally {
@@ -147,19 +190,31 @@ export class AsOfReplayer {
       .filter((event) => comparePositions(event.position, head) <= 0)
       .sort((a, b) => comparePositions(a.position, b.position));
     const db = new Database(':memory:');
-    createTables(db, this.#projections, { indexes: false });
-    const applier = createApplier(db, this.#projections);
-    const final = db.transaction(() => {
+    try {
+      createTables(db, this.#projections, { indexes: false });
+      const applier = createApplier(db, this.#projections);
+      const sliceUsedUp = sliceClock();
+      let final = false;
+      // One transaction across the slices: the database is private to this replay until it is returned.
+      db.exec('BEGIN');
       for (const { position, recordedAt, parsed } of events) {
-        if (recordedAt > cut) return true;
+        if (recordedAt > cut) {
+          final = true;
+          break;
+        }
         if (parsed && concernsYear(parsed.event, year)) applier.apply(parsed.event, parsed.metadata, position.commit);
+        if (sliceUsedUp()) await nextTurn();
       }
-      return false;
-    })();
-    createIndexes(db, this.#projections);
-    const query = participationQuery(db);
-    const bytes = Number(db.pragma('page_count', { simple: true })) * Number(db.pragma('page_size', { simple: true }));
-    return { models: { db, bytes, participation: (groupBy, campaignId) => query(year, groupBy, campaignId) }, final };
+      db.exec('COMMIT');
+      createIndexes(db, this.#projections);
+      const query = participationQuery(db);
+      const bytes =
+        Number(db.pragma('page_count', { simple: true })) * Number(db.pragma('page_size', { simple: true }));
+      return { models: { db, bytes, participation: (groupBy, campaignId) => query(year, groupBy, campaignId) }, final };
+    } catch (error) {
+      db.close();
+      throw error;
+    }
   }
 
   /**
@@ -169,15 +224,18 @@ export class AsOfReplayer {
   async #readUpTo(stream: string, cut: number): Promise<readonly Replayable[]> {
     const known = this.#streams.get(stream) ?? EMPTY;
     let { events, next, bytes } = known;
+    const sliceUsedUp = sliceClock();
     while (!((events.at(-1)?.recordedAt ?? Number.NEGATIVE_INFINITY) > cut)) {
       const page = await this.#store.readStream(stream, { fromRevision: next, limit: PAGE });
-      const read = page.map((recorded): Replayable => {
+      const read: Replayable[] = [];
+      for (const recorded of page) {
         const parsed = readEvent(recorded);
         const kept = parsed && this.#changesFigures(parsed, recorded.position) ? parsed : undefined;
         bytes += kept ? PARSED_OVERHEAD + 2 * JSON.stringify(recorded.data).length : TIME_ONLY;
         const recordedAt = Date.parse(parsed?.metadata.recordedAt ?? recorded.created);
-        return { position: recorded.position, recordedAt, parsed: kept };
-      });
+        read.push({ position: recorded.position, recordedAt, parsed: kept });
+        if (sliceUsedUp()) await nextTurn();
+      }
       events = [...events, ...read];
       next += page.length;
       if (page.length < PAGE) break;

@@ -13,7 +13,7 @@ import {
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createApplier, createTables } from '../src/apply.ts';
-import { AsOfReplayer } from '../src/as-of.ts';
+import { AsOfReplayer, ReplaysBusy } from '../src/as-of.ts';
 import { participationQuery } from '../src/participation.ts';
 import { projections } from '../src/read-models/index.ts';
 import { ReadSide } from '../src/read-side.ts';
@@ -264,7 +264,8 @@ describe('AsOfReplayer', () => {
 
   it('answers alike when moments come in reverse order and at the same time (streams read once, then extended)', async () => {
     await twoYears();
-    const history = new AsOfReplayer({ store, catalogue: readSide, projections });
+    // Every replay at once, so that they interleave: none may be refused here.
+    const history = new AsOfReplayer({ store, catalogue: readSide, projections, maxWaiting: 10_000 });
     const moments = [...at.values()].flatMap((moment) => [moment, moment - 1]).reverse();
     await Promise.all(moments.map((moment) => expectSameAsFullReplay(history, moment)));
     await Promise.all(moments.reverse().map((moment) => expectSameAsFullReplay(history, moment)));
@@ -328,6 +329,28 @@ describe('AsOfReplayer', () => {
   it('answers correctly when a year does not fit in the cache', async () => {
     await twoYears();
     await expectSameAsFullReplay(new AsOfReplayer({ store, catalogue: readSide, projections, cacheBytes: 1 }), clock);
+  });
+
+  it('runs as many replays as allowed, queues a few more and refuses the rest with ReplaysBusy', async () => {
+    await twoYears();
+    const history = new AsOfReplayer({ store, catalogue: readSide, projections, concurrency: 1, maxWaiting: 2 });
+    const moments = [...at.values()].slice(0, 5);
+    const settled = await Promise.allSettled(
+      moments.map((moment) => history.query(2022, new Date(moment), (participation) => participation('SCHOOL'))),
+    );
+    expect(settled.map((outcome) => outcome.status)).toEqual([
+      'fulfilled',
+      'fulfilled',
+      'fulfilled',
+      'rejected',
+      'rejected',
+    ]);
+    expect(settled.flatMap((outcome) => (outcome.status === 'rejected' ? [outcome.reason] : []))).toEqual([
+      expect.any(ReplaysBusy),
+      expect.any(ReplaysBusy),
+    ]);
+    // Once the queue has drained, replays are admitted again; cached moments never wait.
+    await expect(history.query(2022, new Date(moments[4] as number), () => 'admitted')).resolves.toBe('admitted');
   });
 
   it('sees a campaign created after the read side last looked (it waits for the head of the log)', async () => {

@@ -15,7 +15,7 @@ import { Authenticator, resolveAuthSecret } from './auth.ts';
 import type { QingmiaoConfig } from './config.ts';
 import { dashboardRoutes } from './dashboard/routes.ts';
 import { createGraphQL } from './graphql/yoga.ts';
-import { bodyErrors, jsonBody, rateLimitPerToken } from './http-limits.ts';
+import { bodyErrors, jsonBody, rateLimitPerCaller } from './http-limits.ts';
 import { createMetrics, requestLogging } from './observability.ts';
 import { reportRoutes } from './reports/routes.ts';
 
@@ -69,17 +69,18 @@ export function createQingmiao(config: QingmiaoConfig, logger: Logger): Qingmiao
     },
   });
   const commands = new Commands(store, { onSettled: metrics.onCommandSettled });
-  const history = new AsOfReplayer({ store, catalogue: readSide, projections });
+  const history = new AsOfReplayer({ store, catalogue: readSide, projections, ...config.replays });
   const ready = readSide.start();
   ready.catch((error: unknown) => logger.fatal({ err: error }, 'projections stopped'));
 
   const graphql = createGraphQL(config, { commands, readSide, history }, authenticator, logger, metrics.registry);
 
+  const rateLimit = rateLimitPerCaller(config, authenticator);
   const app = express();
   app.disable('x-powered-by');
   app.use(requestLogging(logger));
   // First after logging: the hot path should not walk the other routes' matchers.
-  app.use(graphql.graphqlEndpoint, rateLimitPerToken(config), jsonBody(config), bodyErrors, graphql.requestListener);
+  app.use(graphql.graphqlEndpoint, rateLimit, jsonBody(config), bodyErrors, graphql.requestListener);
   app.get('/metrics', async (_req, res) => {
     res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
   });
@@ -90,7 +91,7 @@ export function createQingmiao(config: QingmiaoConfig, logger: Logger): Qingmiao
     const { caughtUp, position } = readSide.runner;
     res.status(caughtUp ? 200 : 503).json({ ready: caughtUp, position: String(position.commit) });
   });
-  app.use('/reports', reportRoutes(authenticator, readSide, history));
+  app.use('/reports', rateLimit, reportRoutes(authenticator, readSide, history));
   app.use(dashboardRoutes());
 
   return {

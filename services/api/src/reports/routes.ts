@@ -1,4 +1,4 @@
-import type { AsOfReplayer, ReadSide, YearParticipation } from '@qingmiao/projections';
+import { type AsOfReplayer, type ReadSide, ReplaysBusy, type YearParticipation } from '@qingmiao/projections';
 import { DateTime, Id, ParticipationGrouping, Year } from '@qingmiao/schema';
 import express from 'express';
 import { z } from 'zod';
@@ -69,6 +69,14 @@ export function reportRoutes(authenticator: Authenticator, readSide: ReadSide, h
       .attachment(`participation-${query.year}.xlsx`)
       .send(await participationWorkbook(title, sheets));
   });
+
+  router.use(((error, _req, res, next) => {
+    if (!(error instanceof ReplaysBusy)) return next(error);
+    res
+      .status(503)
+      .set('Retry-After', String(error.retryAfterSeconds))
+      .json({ error: { code: error.code, message: error.message } });
+  }) satisfies express.ErrorRequestHandler);
 
   return router;
 }
