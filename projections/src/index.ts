@@ -10,8 +10,8 @@ export {
   AsOfReplayer,
   type AsOfReplayerOptions,
   type Catalogue,
+  type ParticipationQuestion,
   ReplaysBusy,
-  type YearParticipation,
 } from './as-of.ts';
 export { type ParticipationRow, participationQuery } from './participation.ts';
 export { defineProjection, type EventContext, type Operation, type Projection, type SqlValue } from './projection.ts';

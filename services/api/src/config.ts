@@ -10,8 +10,8 @@ const Config = z.object({
   QINGMIAO_GRAPHIQL: z.enum(['true', 'false']).optional(),
   QINGMIAO_RATE_LIMIT: z.coerce.number().int().positive().default(1200),
   QINGMIAO_ANON_RATE_LIMIT: z.coerce.number().int().positive().default(60),
-  QINGMIAO_REPLAY_CONCURRENCY: z.coerce.number().int().positive().default(2),
-  QINGMIAO_REPLAY_QUEUE: z.coerce.number().int().min(0).default(4),
+  QINGMIAO_REPLAY_CONCURRENCY: z.coerce.number().int().positive().default(1),
+  QINGMIAO_REPLAY_QUEUE: z.coerce.number().int().min(0).default(8),
   QINGMIAO_CORS_ORIGINS: z
     .string()
     .default('')

@@ -1,0 +1,28 @@
+import { mkdtempSync } from 'node:fs';
+import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+import { writeLog } from './scripts/bench/log.ts';
+import { startServer, loadConfig, mintToken } from '@qingmiao/api';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+const dir = mkdtempSync(join(tmpdir(), 'h2s-'));
+await writeLog(join(dir, 'events.db'), { events: 30000 });
+const secret = 'x'.repeat(40);
+const s = await startServer(loadConfig({ QINGMIAO_DATA_DIR: dir, QINGMIAO_AUTH_SECRET: secret, QINGMIAO_PORT: '0', QINGMIAO_HOST: '127.0.0.1', QINGMIAO_LOG_LEVEL: 'silent', QINGMIAO_RATE_LIMIT: '100000' }));
+await s.qingmiao.ready;
+const viewer = await mintToken(new TextEncoder().encode(secret), { sub: 'v', role: 'viewer' });
+let last = Date.UTC(2001, 11, 1);
+const fresh = () => new Date((last += 1000)).toISOString();
+const Q = `query($year: Int!, $a: DateTime!, $b: DateTime!) { a: participation(year: $year, groupBy: SCHOOL, asOf: $a) { key entries students } b: participation(year: $year, groupBy: TOWN, asOf: $b) { key entries students } }`;
+const gql = () => fetch(`${s.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${viewer}` }, body: JSON.stringify({ query: Q, variables: { year: 2001, a: fresh(), b: fresh() } }) });
+const xlsx = () => fetch(`${s.url}/reports/participation.xlsx?year=2001&asOf=${encodeURIComponent(fresh())}`, { headers: { authorization: `Bearer ${viewer}` } });
+const mix = process.argv[2] === 'gql' ? [gql, gql, gql] : process.argv[2] === 'xlsx' ? [xlsx, xlsx, xlsx] : [gql, gql, xlsx, xlsx];
+// long task detector
+let lastTick = performance.now(); const gaps: number[][] = []; const longs: number[] = [];
+const iv = setInterval(() => { const n = performance.now(); if (n - lastTick > 40) { longs.push(Math.round(n - lastTick)); gaps.push([Number(process.hrtime.bigint() / 1000n) - Math.round((n - lastTick) * 1000), Number(process.hrtime.bigint() / 1000n)]); } lastTick = n; }, 5);
+let running = true; let n = 0;
+const clients = mix.map(async (send) => { while (running) { const r = await send(); await r.arrayBuffer(); n++; } });
+await new Promise((r) => setTimeout(r, 4000));
+running = false; await Promise.all(clients); clearInterval(iv);
+console.log(process.argv[2], 'requests', n, 'long gaps', longs.sort((a,b)=>b-a).slice(0, 15));
+(await import('node:fs')).writeFileSync('/tmp/h2prof/gaps.json', JSON.stringify(gaps));
+await s.stop();
