@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeLog } from '../../scripts/bench/log.ts';
@@ -49,12 +50,29 @@ const reportAsOf = () =>
     headers: { authorization: `Bearer ${viewer}` },
   });
 
-async function timedHealthz(): Promise<number> {
+/**
+ * Milliseconds the server's main thread has spent ready to run but waiting for a CPU (Linux schedstat), 0 where that
+ * is not known. Time the machine's other work takes from the server is not time the server blocked itself.
+ */
+function starvedMs(): number {
+  try {
+    const [, runDelayNs] = readFileSync(`/proc/${server.pid}/task/${server.pid}/schedstat`, 'utf8').split(' ');
+    return Number(runDelayNs) / 1e6;
+  } catch {
+    return 0;
+  }
+}
+
+/** How long a /healthz took, less the time the machine kept the server from running meanwhile. */
+async function healthzLatency(): Promise<{ wall: number; starved: number; server: number }> {
+  const starvedBefore = starvedMs();
   const started = performance.now();
   const response = await fetch(`${server.url}/healthz`);
   await response.text();
   expect(response.status).toBe(200);
-  return performance.now() - started;
+  const wall = performance.now() - started;
+  const starved = starvedMs() - starvedBefore;
+  return { wall, starved, server: wall - starved };
 }
 
 beforeAll(async () => {
@@ -104,16 +122,15 @@ describe('as-of replays', () => {
     });
     try {
       await sleep(500);
-      const durations: number[] = [];
+      const latencies: Awaited<ReturnType<typeof healthzLatency>>[] = [];
       for (let i = 0; i < 12; i++) {
-        durations.push(await timedHealthz());
+        latencies.push(await healthzLatency());
         await sleep(100);
       }
-      console.log('HEALTHZ', durations.map((ms) => ms.toFixed(0)).join(' '));
-      expect(
-        Math.max(...durations),
-        `health checks took ${durations.map((ms) => ms.toFixed(0)).join(', ')} ms`,
-      ).toBeLessThan(HEALTHZ_BOUND_MS);
+      const report = latencies.map(({ wall, starved }) => `${wall.toFixed(0)} (${starved.toFixed(0)} starved)`);
+      console.log('HEALTHZ', report.join(', '));
+      const worst = Math.max(...latencies.map(({ server }) => server));
+      expect(worst, `health checks took ${report.join(', ')} ms`).toBeLessThan(HEALTHZ_BOUND_MS);
     } finally {
       running = false;
       await Promise.all(clients);

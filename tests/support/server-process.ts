@@ -45,6 +45,8 @@ export interface StartOptions {
 
 export interface ServerProcess {
   readonly url: string;
+  /** The server's process id (and that of its main thread, which runs the event loop). */
+  readonly pid: number;
   readonly dataDir: string;
   /** Parsed stdout lines so far (the first 10,000). */
   readonly logs: readonly LogLine[];
@@ -255,6 +257,7 @@ async function startOnce(options: StartOptions, dataDir: string, port: number): 
 
   return {
     url,
+    pid,
     dataDir,
     logs,
     stderr: () => stderr,
