@@ -112,10 +112,11 @@ describe('as-of replays', () => {
   it('keeps /healthz under 200 ms while four clients keep asking for past moments', async () => {
     let running = true;
     const statuses: number[] = [];
-    // Two GraphQL clients asking two moments each and two report downloads: six replays at a time, all admitted.
-    const clients = [graphqlAsOf, graphqlAsOf, reportAsOf, reportAsOf].map(async (send) => {
+    // Four clients asking two moments each: eight replays at a time, all admitted. Today's main answered /healthz
+    // in 300–1,200 ms here (less starvation), as each request's two replays ran in one stretch.
+    const clients = Array.from({ length: 4 }, async () => {
       while (running) {
-        const response = await send();
+        const response = await graphqlAsOf();
         await response.arrayBuffer();
         statuses.push(response.status);
       }
@@ -128,7 +129,6 @@ describe('as-of replays', () => {
         await sleep(100);
       }
       const report = latencies.map(({ wall, starved }) => `${wall.toFixed(0)} (${starved.toFixed(0)} starved)`);
-      console.log('HEALTHZ', report.join(', '));
       const worst = Math.max(...latencies.map(({ server }) => server));
       expect(worst, `health checks took ${report.join(', ')} ms`).toBeLessThan(HEALTHZ_BOUND_MS);
     } finally {
