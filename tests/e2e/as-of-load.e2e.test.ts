@@ -31,7 +31,10 @@ let dataDir: string;
 
 /** A moment of December of the year not asked for before: each is a replay of its own. */
 let lastMoment = Date.UTC(YEAR, 11, 1);
-const freshMoment = () => new Date((lastMoment += 1_000)).toISOString();
+const freshMoment = () => {
+  lastMoment += 1_000;
+  return new Date(lastMoment).toISOString();
+};
 
 const TWO_MOMENTS = `query($year: Int!, $a: DateTime!, $b: DateTime!) {
   a: participation(year: $year, groupBy: SCHOOL, asOf: $a) { key entries students }
