@@ -44,7 +44,7 @@ export interface AsOfReplayerOptions {
 export class ReplaysBusy extends Error {
   override readonly name = 'ReplaysBusy';
   readonly code = 'BUSY';
-  /** A replay of a busy year takes about a second; by then the queue has moved on. */
+  /** A replay takes a few hundred milliseconds: by then the queue has moved on. */
   readonly retryAfterSeconds = 2;
   constructor() {
     super('Too many as-of replays are running; retry later');
@@ -180,8 +180,8 @@ export class AsOfReplayer {
   }
 
   /**
-   * Answers each question with the participation figures of `year` as they were at `moment`, yielding to the event
-   * loop between answers (each is a query of ~10 ms). A moment not cached waits for a replay slot; ReplaysBusy when
+   * Answers each question with the participation figures of `year` as they were at `moment`, one answer per turn of
+   * the event loop (each is a query of ~10 ms). A moment not cached waits for a replay slot; ReplaysBusy when
    * as many replays run and wait as allowed.
    */
   async query(year: number, moment: Date, questions: readonly ParticipationQuestion[]): Promise<ParticipationRow[][]> {
@@ -198,7 +198,7 @@ export class AsOfReplayer {
     try {
       const answers: ParticipationRow[][] = [];
       for (const { groupBy, campaignId } of questions) {
-        if (answers.length > 0) await nextTurn();
+        await nextTurn();
         answers.push(models.participation(groupBy, campaignId));
       }
       return answers;
@@ -244,6 +244,7 @@ export class AsOfReplayer {
         for (let turn = due(); turn; turn = due()) await turn;
       }
       db.exec('COMMIT');
+      for (let turn = due(); turn; turn = due()) await turn;
       createIndexes(db, this.#projections);
       const query = participationQuery(db);
       const bytes =
