@@ -7,7 +7,7 @@ import type { QingmiaoConfig } from './config.ts';
  * A refusal in the shape of the endpoint's other answers: GraphQL's `errors` list on /graphql, the `error` object
  * of the report downloads.
  */
-export function refusalBody(req: Request, code: string, message: string): object {
+function refusalBody(req: Request, code: string, message: string): object {
   return req.baseUrl === '/reports' ? { error: { code, message } } : { errors: [{ message, extensions: { code } }] };
 }
 
