@@ -1,8 +1,10 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { streams } from '@qingmiao/domain';
 import { comparePositions, type EventStore, type Position } from '@qingmiao/event-store';
 import { type DomainEvent, type ParticipationGrouping, readEvent } from '@qingmiao/schema';
 import Database from 'better-sqlite3';
 import { LRUCache } from 'lru-cache';
+import pLimit from 'p-limit';
 import { createApplier, createIndexes, createTables } from './apply.ts';
 import { PARTICIPATION_TABLES, type ParticipationRow, participationQuery } from './participation.ts';
 import type { Projection } from './projection.ts';
@@ -14,8 +16,14 @@ export interface Catalogue {
   readonly read: ReadModels;
 }
 
+/** Figures a caller asks for: a year's participation per grouping, optionally of one campaign. */
+export interface ParticipationQuestion {
+  readonly groupBy: ParticipationGrouping;
+  readonly campaignId?: string | undefined;
+}
+
 /** Participation figures of one year at one moment, per grouping and optionally of one campaign. */
-export type YearParticipation = (groupBy: ParticipationGrouping, campaignId?: string) => ParticipationRow[];
+type YearParticipation = (groupBy: ParticipationGrouping, campaignId?: string) => ParticipationRow[];
 
 export interface AsOfReplayerOptions {
   readonly store: EventStore;
@@ -23,9 +31,53 @@ export interface AsOfReplayerOptions {
   readonly projections: readonly Projection[];
   /** Bounds the memory of each cache (years' in-memory databases; streams' events already read), in bytes. */
   readonly cacheBytes?: number;
+  /**
+   * Replays running at once (default 1): they share the event loop, so more only interleave them, each holding a
+   * year's events and an in-memory database meanwhile.
+   */
+  readonly concurrency?: number;
+  /** Replays waiting for their turn (default 8); beyond that a query is refused with ReplaysBusy. */
+  readonly maxWaiting?: number;
 }
 
-const PAGE = 1000;
+/** Refusal when as many replays run and wait as allowed: the caller should retry after a while. */
+export class ReplaysBusy extends Error {
+  override readonly name = 'ReplaysBusy';
+  readonly code = 'BUSY';
+  /** A replay takes a few hundred milliseconds: by then the queue has moved on. */
+  readonly retryAfterSeconds = 2;
+  constructor() {
+    super('Too many as-of replays are running; retry later');
+  }
+}
+
+/**
+ * The longest a replay holds the event loop at a stretch: a replay of a year costs ~100 ms of CPU, which would
+ * stall every other request (health checks included) if run in one go.
+ */
+const SLICE_MS = 5;
+
+/**
+ * Time slices of one replay. The function returns undefined while the current slice lasts, else the next turn of
+ * the event loop, shared by every part of the replay that asks meanwhile: a replay runs one slice per turn however
+ * many streams it reads at once. Ask again after the turn (`for (let t = due(); t; t = due()) await t`), in the same
+ * synchronous stretch as the work that follows, or the answer may be stale.
+ */
+function timeSlices(): () => Promise<void> | undefined {
+  let start = performance.now();
+  let turn: Promise<void> | undefined;
+  return () => {
+    if (turn || performance.now() - start < SLICE_MS) return turn;
+    turn = nextTurn().then(() => {
+      turn = undefined;
+      start = performance.now();
+    });
+    return turn;
+  };
+}
+
+/** Events read from a stream at once: reading and decoding a page is one stretch of the event loop. */
+const PAGE = 250;
 
 type Parsed = NonNullable<ReturnType<typeof readEvent>>;
 
@@ -103,7 +155,11 @@ export class AsOfReplayer {
   readonly #catalogue: Catalogue;
   readonly #projections: readonly Projection[];
   readonly #years: LRUCache<string, YearModels>;
+  /** Years being answered, with their number of readers: one evicted from the cache meanwhile stays open. */
+  readonly #readers = new Map<YearModels, number>();
   readonly #streams: LRUCache<string, StreamPrefix>;
+  readonly #replays: ReturnType<typeof pLimit>;
+  readonly #capacity: number;
 
   constructor(options: AsOfReplayerOptions) {
     this.#store = options.store;
@@ -113,23 +169,47 @@ export class AsOfReplayer {
     this.#years = new LRUCache({
       maxSize,
       sizeCalculation: (models) => Math.max(1, models.bytes),
-      dispose: (models) => models.db.close(),
+      dispose: (models) => {
+        if (!this.#readers.has(models)) models.db.close();
+      },
     });
     this.#streams = new LRUCache({ maxSize, sizeCalculation: (prefix) => Math.max(1, prefix.bytes) });
+    const concurrency = options.concurrency ?? 1;
+    this.#replays = pLimit(concurrency);
+    this.#capacity = concurrency + (options.maxWaiting ?? 8);
   }
 
-  /** Runs `read` against the participation figures of `year` as they were at `moment`. */
-  async query<T>(year: number, moment: Date, read: (participation: YearParticipation) => T): Promise<T> {
+  /**
+   * Answers each question with the participation figures of `year` as they were at `moment`, one answer per turn of
+   * the event loop (each is a query of ~10 ms). A moment not cached waits for a replay slot; ReplaysBusy when
+   * as many replays run and wait as allowed.
+   */
+  async query(year: number, moment: Date, questions: readonly ParticipationQuestion[]): Promise<ParticipationRow[][]> {
     const key = `${year}@${moment.getTime()}`;
-    const cached = this.#years.get(key);
-    if (cached) return read(cached.participation);
-    const { models, final } = await this.#replay(year, moment.getTime());
+    let models = this.#years.get(key);
+    if (!models) {
+      if (this.#replays.activeCount + this.#replays.pendingCount >= this.#capacity) throw new ReplaysBusy();
+      const replayed = await this.#replays(() => this.#replay(year, moment.getTime()));
+      models = replayed.models;
+      if (replayed.final) this.#years.set(key, models);
+    }
+    // Counted as read in the same turn as it was found or cached, so that no eviction closes it under the reader.
+    this.#readers.set(models, (this.#readers.get(models) ?? 0) + 1);
     try {
-      return read(models.participation);
+      const answers: ParticipationRow[][] = [];
+      for (const { groupBy, campaignId } of questions) {
+        await nextTurn();
+        answers.push(models.participation(groupBy, campaignId));
+      }
+      return answers;
     } finally {
-      if (final) this.#years.set(key, models);
-      // Not final, or larger than the whole cache (which then neither keeps nor disposes it): close it here.
-      if (this.#years.peek(key) !== models) models.db.close();
+      const readers = (this.#readers.get(models) ?? 1) - 1;
+      if (readers > 0) this.#readers.set(models, readers);
+      else {
+        this.#readers.delete(models);
+        // Not final, evicted while read, or larger than the whole cache (which then neither keeps nor disposes it).
+        if (this.#years.peek(key) !== models) models.db.close();
+      }
     }
   }
 
@@ -138,46 +218,64 @@ export class AsOfReplayer {
     const head = await this.#store.headPosition();
     await this.#catalogue.waitFor(head);
     const { read } = this.#catalogue;
+    // One clock for the whole replay: its streams are read concurrently, in microtasks that never yield by themselves.
+    const due = timeSlices();
     const names = [
       ...read.schools().map((school) => streams.school(school.id)),
       ...read.campaigns({ year }).map((campaign) => streams.campaign(campaign.id)),
     ];
-    const events = (await Promise.all(names.map((name) => this.#readUpTo(name, cut))))
+    const events = (await Promise.all(names.map((name) => this.#readUpTo(name, cut, due))))
       .flat()
       .filter((event) => comparePositions(event.position, head) <= 0)
       .sort((a, b) => comparePositions(a.position, b.position));
     const db = new Database(':memory:');
-    createTables(db, this.#projections, { indexes: false });
-    const applier = createApplier(db, this.#projections);
-    const final = db.transaction(() => {
+    try {
+      createTables(db, this.#projections, { indexes: false });
+      const applier = createApplier(db, this.#projections);
+      let final = false;
+      // One transaction across the slices: the database is private to this replay until it is returned.
+      db.exec('BEGIN');
       for (const { position, recordedAt, parsed } of events) {
-        if (recordedAt > cut) return true;
+        if (recordedAt > cut) {
+          final = true;
+          break;
+        }
         if (parsed && concernsYear(parsed.event, year)) applier.apply(parsed.event, parsed.metadata, position.commit);
+        for (let turn = due(); turn; turn = due()) await turn;
       }
-      return false;
-    })();
-    createIndexes(db, this.#projections);
-    const query = participationQuery(db);
-    const bytes = Number(db.pragma('page_count', { simple: true })) * Number(db.pragma('page_size', { simple: true }));
-    return { models: { db, bytes, participation: (groupBy, campaignId) => query(year, groupBy, campaignId) }, final };
+      db.exec('COMMIT');
+      for (let turn = due(); turn; turn = due()) await turn;
+      createIndexes(db, this.#projections);
+      const query = participationQuery(db);
+      const bytes =
+        Number(db.pragma('page_count', { simple: true })) * Number(db.pragma('page_size', { simple: true }));
+      return { models: { db, bytes, participation: (groupBy, campaignId) => query(year, groupBy, campaignId) }, final };
+    } catch (error) {
+      db.close();
+      throw error;
+    }
   }
 
   /**
    * The events of a stream up to and including its first one recorded after `cut` (or its end): the replay stops
    * there anyway, as everything later in the stream is later in the log. Read once and kept, then extended.
    */
-  async #readUpTo(stream: string, cut: number): Promise<readonly Replayable[]> {
+  async #readUpTo(stream: string, cut: number, due: () => Promise<void> | undefined): Promise<readonly Replayable[]> {
     const known = this.#streams.get(stream) ?? EMPTY;
     let { events, next, bytes } = known;
     while (!((events.at(-1)?.recordedAt ?? Number.NEGATIVE_INFINITY) > cut)) {
+      // Every stream's first page would otherwise be read in the turn that starts the replay.
+      for (let turn = due(); turn; turn = due()) await turn;
       const page = await this.#store.readStream(stream, { fromRevision: next, limit: PAGE });
-      const read = page.map((recorded): Replayable => {
+      const read: Replayable[] = [];
+      for (const recorded of page) {
         const parsed = readEvent(recorded);
         const kept = parsed && this.#changesFigures(parsed, recorded.position) ? parsed : undefined;
         bytes += kept ? PARSED_OVERHEAD + 2 * JSON.stringify(recorded.data).length : TIME_ONLY;
         const recordedAt = Date.parse(parsed?.metadata.recordedAt ?? recorded.created);
-        return { position: recorded.position, recordedAt, parsed: kept };
-      });
+        read.push({ position: recorded.position, recordedAt, parsed: kept });
+        for (let turn = due(); turn; turn = due()) await turn;
+      }
       events = [...events, ...read];
       next += page.length;
       if (page.length < PAGE) break;

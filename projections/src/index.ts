@@ -6,7 +6,13 @@ export {
   preparePositional,
   runPositional,
 } from './apply.ts';
-export { AsOfReplayer, type AsOfReplayerOptions, type Catalogue, type YearParticipation } from './as-of.ts';
+export {
+  AsOfReplayer,
+  type AsOfReplayerOptions,
+  type Catalogue,
+  type ParticipationQuestion,
+  ReplaysBusy,
+} from './as-of.ts';
 export { type ParticipationRow, participationQuery } from './participation.ts';
 export { defineProjection, type EventContext, type Operation, type Projection, type SqlValue } from './projection.ts';
 export * from './queries.ts';

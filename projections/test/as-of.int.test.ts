@@ -13,7 +13,7 @@ import {
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createApplier, createTables } from '../src/apply.ts';
-import { AsOfReplayer } from '../src/as-of.ts';
+import { AsOfReplayer, type ParticipationQuestion, ReplaysBusy } from '../src/as-of.ts';
 import { participationQuery } from '../src/participation.ts';
 import { projections } from '../src/read-models/index.ts';
 import { ReadSide } from '../src/read-side.ts';
@@ -223,7 +223,7 @@ const YEARS = [2021, 2022];
 const CAMPAIGNS: Record<number, string[]> = { 2021: ['essay-2021'], 2022: ['essay-2022', 'talks-2022'] };
 
 /** Every grouping, for the whole year and for each of its campaigns. */
-function questions(year: number): { groupBy: ParticipationGrouping; campaignId?: string }[] {
+function questions(year: number): ParticipationQuestion[] {
   return ParticipationGrouping.options.flatMap((groupBy) => [
     { groupBy },
     ...(CAMPAIGNS[year] ?? []).map((campaignId) => ({ groupBy, campaignId })),
@@ -235,9 +235,7 @@ async function expectSameAsFullReplay(history: AsOfReplayer, moment: number): Pr
   try {
     const reference = participationQuery(full);
     for (const year of YEARS) {
-      const answers = await history.query(year, new Date(moment), (participation) =>
-        questions(year).map(({ groupBy, campaignId }) => participation(groupBy, campaignId)),
-      );
+      const answers = await history.query(year, new Date(moment), questions(year));
       const expected = questions(year).map(({ groupBy, campaignId }) => reference(year, groupBy, campaignId));
       expect(answers, `${year} as of ${new Date(moment).toISOString()}`).toEqual(expected);
     }
@@ -247,7 +245,11 @@ async function expectSameAsFullReplay(history: AsOfReplayer, moment: number): Pr
 }
 
 const schoolRow = async (history: AsOfReplayer, year: number, moment: number, schoolId: string) =>
-  history.query(year, new Date(moment), (participation) => participation('SCHOOL').find((row) => row.key === schoolId));
+  (await bySchool(history, year, moment)).find((row) => row.key === schoolId);
+
+/** The SCHOOL figures of a year at a moment. */
+const bySchool = async (history: AsOfReplayer, year: number, moment: number) =>
+  (await history.query(year, new Date(moment), [{ groupBy: 'SCHOOL' }]))[0] ?? [];
 
 describe('AsOfReplayer', () => {
   it('answers every year at every moment of a multi-year log as a replay of the whole log does', async () => {
@@ -264,7 +266,15 @@ describe('AsOfReplayer', () => {
 
   it('answers alike when moments come in reverse order and at the same time (streams read once, then extended)', async () => {
     await twoYears();
-    const history = new AsOfReplayer({ store, catalogue: readSide, projections });
+    // Every replay at once, so that they interleave (none may be refused here), with room for about three years'
+    // databases, so that years are evicted from the cache while they are being read.
+    const history = new AsOfReplayer({
+      store,
+      catalogue: readSide,
+      projections,
+      maxWaiting: 10_000,
+      cacheBytes: 300_000,
+    });
     const moments = [...at.values()].flatMap((moment) => [moment, moment - 1]).reverse();
     await Promise.all(moments.map((moment) => expectSameAsFullReplay(history, moment)));
     await Promise.all(moments.reverse().map((moment) => expectSameAsFullReplay(history, moment)));
@@ -309,10 +319,8 @@ describe('AsOfReplayer', () => {
     const history = new AsOfReplayer({ store, catalogue: readSide, projections });
     const passed = at.get('submitted 2022-2') as number;
     const future = clock + 86_400_000;
-    const entries = (moment: number) =>
-      history.query(2022, new Date(moment), (participation) =>
-        participation('SCHOOL').reduce((sum, row) => sum + row.entries, 0),
-      );
+    const entries = async (moment: number) =>
+      (await bySchool(history, 2022, moment)).reduce((sum, row) => sum + row.entries, 0);
     expect(await entries(passed)).toBe(2);
     // 2022-2 was withdrawn later, 2022-3 came later.
     expect(await entries(future)).toBe(2);
@@ -330,12 +338,32 @@ describe('AsOfReplayer', () => {
     await expectSameAsFullReplay(new AsOfReplayer({ store, catalogue: readSide, projections, cacheBytes: 1 }), clock);
   });
 
+  it('runs as many replays as allowed, queues a few more and refuses the rest with ReplaysBusy', async () => {
+    await twoYears();
+    const history = new AsOfReplayer({ store, catalogue: readSide, projections, concurrency: 1, maxWaiting: 2 });
+    const moments = [...at.values()].slice(0, 5);
+    const settled = await Promise.allSettled(moments.map((moment) => bySchool(history, 2022, moment)));
+    expect(settled.map((outcome) => outcome.status)).toEqual([
+      'fulfilled',
+      'fulfilled',
+      'fulfilled',
+      'rejected',
+      'rejected',
+    ]);
+    expect(settled.flatMap((outcome) => (outcome.status === 'rejected' ? [outcome.reason] : []))).toEqual([
+      expect.any(ReplaysBusy),
+      expect.any(ReplaysBusy),
+    ]);
+    // Once the queue has drained, replays are admitted again; cached moments never wait.
+    await expect(bySchool(history, 2022, moments[4] as number)).resolves.toEqual(expect.any(Array));
+  });
+
   it('sees a campaign created after the read side last looked (it waits for the head of the log)', async () => {
     await twoYears();
     const history = new AsOfReplayer({ store, catalogue: readSide, projections });
     await campaign('essay-2023', 2023, 'ESSAY');
     await submit('essay-2023', 1, 'a', ['郑十一']);
-    const rows = await history.query(2023, new Date(clock), (participation) => participation('CAMPAIGN'));
+    const [rows] = await history.query(2023, new Date(clock), [{ groupBy: 'CAMPAIGN' }]);
     expect(rows).toMatchObject([{ key: 'essay-2023', entries: 1 }]);
   });
 });

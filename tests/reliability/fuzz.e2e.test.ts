@@ -46,7 +46,7 @@ const tokens: Record<string, string> = {};
 const worlds = new Map<string, World>();
 
 beforeAll(async () => {
-  server = await startTestServer({ QINGMIAO_RATE_LIMIT: '1000000' });
+  server = await startTestServer({ QINGMIAO_RATE_LIMIT: '1000000', QINGMIAO_ANON_RATE_LIMIT: '1000000' });
   tokens.organizer = await server.token('organizer', { sub: 'fuzz-office' });
   tokens.judge = await server.token('judge', { sub: 'judge-fuzz' });
   tokens.viewer = await server.token('viewer', { sub: 'fuzz-viewer' });

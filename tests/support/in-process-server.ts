@@ -5,7 +5,8 @@ import { loadConfig, mintToken, type RunningServer, startServer } from '@qingmia
 import type { Role } from '@qingmiao/schema';
 import { postGraphQL } from './graphql-http.ts';
 
-const SECRET = 'in-process-test-secret-0123456789abcdef';
+/** The servers' signing secret, for tests that sign tokens with claims `token()` does not set. */
+export const SECRET = 'in-process-test-secret-0123456789abcdef';
 
 export interface GraphQLResponse<T = Record<string, unknown>> {
   readonly status: number;

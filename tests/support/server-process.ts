@@ -47,7 +47,7 @@ export interface StartOptions {
 }
 
 export interface ServerProcess {
-  /** The server's own process (node, no wrapper), which has the event store open. */
+  /** The server's own process (node, no wrapper): it has the event store open, and its main thread runs the event loop. */
   readonly pid: number;
   readonly url: string;
   readonly dataDir: string;

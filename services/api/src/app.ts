@@ -15,7 +15,7 @@ import { Authenticator, resolveAuthSecret } from './auth.ts';
 import type { QingmiaoConfig } from './config.ts';
 import { dashboardRoutes } from './dashboard/routes.ts';
 import { createGraphQL } from './graphql/yoga.ts';
-import { bodyErrors, jsonBody, rateLimitPerToken } from './http-limits.ts';
+import { bodyErrors, jsonBody, rateLimitPerCaller } from './http-limits.ts';
 import { metricsAccess } from './metrics-access.ts';
 import { createMetrics, requestLogging } from './observability.ts';
 import { reportRoutes } from './reports/routes.ts';
@@ -72,7 +72,7 @@ export function createQingmiao(config: QingmiaoConfig, logger: Logger): Qingmiao
     },
   });
   const commands = new Commands(store, { onSettled: metrics.onCommandSettled });
-  const history = new AsOfReplayer({ store, catalogue: readSide, projections });
+  const history = new AsOfReplayer({ store, catalogue: readSide, projections, ...config.replays });
   const ready = readSide.start();
   // Why /readyz says "not ready" beyond catching up: the store's answer at start, or the projections' failure.
   let notReadyBecause: string | undefined;
@@ -91,11 +91,12 @@ export function createQingmiao(config: QingmiaoConfig, logger: Logger): Qingmiao
 
   const graphql = createGraphQL(config, { commands, readSide, history }, authenticator, logger, metrics.registry);
 
+  const rateLimit = rateLimitPerCaller(config, authenticator);
   const app = express();
   app.disable('x-powered-by');
   app.use(requestLogging(logger));
   // First after logging: the hot path should not walk the other routes' matchers.
-  app.use(graphql.graphqlEndpoint, rateLimitPerToken(config), jsonBody(config), bodyErrors, graphql.requestListener);
+  app.use(graphql.graphqlEndpoint, rateLimit, jsonBody(config), bodyErrors, graphql.requestListener);
   app.get('/metrics', metricsAccess(config), async (_req, res) => {
     res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
   });
@@ -110,7 +111,7 @@ export function createQingmiao(config: QingmiaoConfig, logger: Logger): Qingmiao
       ...(caughtUp ? {} : { reason: notReadyBecause ?? 'catching up with the event log' }),
     });
   });
-  app.use('/reports', reportRoutes(authenticator, readSide, history));
+  app.use('/reports', rateLimit, reportRoutes(authenticator, readSide, history));
   app.use(dashboardRoutes());
 
   return {

@@ -41,6 +41,12 @@ export function resolveAuthSecret(config: QingmiaoConfig): Uint8Array {
 /** The token of an `Authorization: Bearer <token>` header (the scheme in any case). */
 export const tokenOf = (header: string | null | undefined) => header?.match(/^Bearer\s+(\S+)$/i)?.[1];
 
+/** Who a verified token speaks for: the actor, and the login session (`sid` claim) when the token names one. */
+export interface Identity {
+  readonly actor: Actor;
+  readonly session: string | undefined;
+}
+
 /** How many verified tokens are remembered: more than the distinct tokens of a busy day. */
 const VERIFIED_TOKENS = 10_000;
 
@@ -71,7 +77,7 @@ function refusal(error: unknown): Unauthenticated {
 export class Authenticator {
   readonly #key: KeyObject;
   readonly #maxLifetime: number;
-  readonly #verified = new LRUCache<string, Actor>({ max: VERIFIED_TOKENS });
+  readonly #verified = new LRUCache<string, Identity>({ max: VERIFIED_TOKENS });
 
   constructor(secret: Uint8Array, maxLifetime: number) {
     this.#key = createSecretKey(secret);
@@ -80,6 +86,11 @@ export class Authenticator {
 
   /** The actor behind the header, or Unauthenticated saying why not. */
   async authenticate(header: string | null | undefined): Promise<Actor> {
+    return (await this.identify(header)).actor;
+  }
+
+  /** The identity behind the header, or Unauthenticated saying why not. */
+  async identify(header: string | null | undefined): Promise<Identity> {
     const token = tokenOf(header);
     if (!token) throw new Unauthenticated('Missing Authorization: Bearer <token> header');
     const known = this.#verified.get(token);
@@ -106,16 +117,17 @@ export class Authenticator {
     }
     const actor = Actor.safeParse({ sub: payload.sub, role: payload.role, schoolId: payload.schoolId });
     if (!actor.success) throw new Unauthenticated('Token lacks a valid role or schoolId claim');
+    const identity = { actor: actor.data, session: typeof payload.sid === 'string' ? payload.sid : undefined };
     // The cache forgets the token the moment it expires.
     const ttl = exp * 1000 - Date.now();
-    if (ttl > 0) this.#verified.set(token, actor.data, { ttl });
-    return actor.data;
+    if (ttl > 0) this.#verified.set(token, identity, { ttl });
+    return identity;
   }
 
   /** The actor of a token that has already verified and not expired, without verifying anything now. */
   verified(header: string | null | undefined): Actor | undefined {
     const token = tokenOf(header);
-    return token ? this.#verified.get(token) : undefined;
+    return token ? this.#verified.get(token)?.actor : undefined;
   }
 }
 

@@ -35,6 +35,27 @@ const Config = z.object({
   QINGMIAO_AUTH_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   QINGMIAO_GRAPHIQL: z.enum(['true', 'false']).optional(),
   QINGMIAO_RATE_LIMIT: z.coerce.number().int().positive().default(1200),
+  QINGMIAO_ANON_RATE_LIMIT: z.coerce.number().int().positive().default(60),
+  QINGMIAO_REPLAY_CONCURRENCY: z.coerce.number().int().positive().default(1),
+  QINGMIAO_REPLAY_QUEUE: z.coerce.number().int().min(0).default(8),
+  QINGMIAO_CORS_ORIGINS: z
+    .string()
+    .default('')
+    .transform((list) =>
+      list
+        .split(',')
+        .map((origin) => origin.trim())
+        .filter((origin) => origin !== ''),
+    )
+    .pipe(
+      z.array(
+        z.string().refine((origin) => URL.canParse(origin) && new URL(origin).origin === origin, {
+          message: 'must list exact origins like https://portal.example.org, separated by commas',
+        }),
+      ),
+    ),
+  QINGMIAO_HEADERS_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
+  QINGMIAO_REQUEST_TIMEOUT_MS: z.coerce.number().int().positive().default(30_000),
   QINGMIAO_BODY_LIMIT: z
     .string()
     .regex(/^\d+(b|kb|mb)$/i, 'must look like 100kb')
@@ -54,8 +75,17 @@ export interface QingmiaoConfig {
   readonly logLevel: z.infer<typeof Config>['QINGMIAO_LOG_LEVEL'];
   /** GraphiQL and introspection: on in development, off in production unless QINGMIAO_GRAPHIQL=true. */
   readonly graphiql: boolean;
-  /** Requests per minute per bearer token. */
+  /** Requests per minute per verified identity (role, subject, session). */
   readonly rateLimitPerMinute: number;
+  /** Requests per minute per address without a valid token (none, refused or expired). */
+  readonly anonymousRateLimitPerMinute: number;
+  /** As-of replays running at once, and waiting beyond those before requests are refused as BUSY. */
+  readonly replays: { readonly concurrency: number; readonly maxWaiting: number };
+  /** Origins other than the server's own that browsers may call the API from (CORS); none by default. */
+  readonly corsOrigins: readonly string[];
+  /** How long a client may take to send a request's headers, and the whole request, before it is cut off. */
+  readonly headersTimeoutMs: number;
+  readonly requestTimeoutMs: number;
   readonly bodyLimit: string;
   /**
    * Bearer token `/metrics` demands when set; unset, `/metrics` is open in development and served only to local
@@ -74,6 +104,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): QingmiaoConfig
     throw new Error(`Configuration: ${issue?.path.join('.')} ${issue?.message}`);
   }
   const c = parsed.data;
+  if (c.QINGMIAO_HEADERS_TIMEOUT_MS > c.QINGMIAO_REQUEST_TIMEOUT_MS) {
+    throw new Error('Configuration: QINGMIAO_HEADERS_TIMEOUT_MS must not exceed QINGMIAO_REQUEST_TIMEOUT_MS');
+  }
   const production = c.NODE_ENV === 'production';
   return {
     port: c.QINGMIAO_PORT,
@@ -85,6 +118,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): QingmiaoConfig
     logLevel: c.QINGMIAO_LOG_LEVEL,
     graphiql: c.QINGMIAO_GRAPHIQL === undefined ? !production : c.QINGMIAO_GRAPHIQL === 'true',
     rateLimitPerMinute: c.QINGMIAO_RATE_LIMIT,
+    anonymousRateLimitPerMinute: c.QINGMIAO_ANON_RATE_LIMIT,
+    replays: { concurrency: c.QINGMIAO_REPLAY_CONCURRENCY, maxWaiting: c.QINGMIAO_REPLAY_QUEUE },
+    corsOrigins: c.QINGMIAO_CORS_ORIGINS,
+    headersTimeoutMs: c.QINGMIAO_HEADERS_TIMEOUT_MS,
+    requestTimeoutMs: c.QINGMIAO_REQUEST_TIMEOUT_MS,
     bodyLimit: c.QINGMIAO_BODY_LIMIT,
     metricsToken: c.QINGMIAO_METRICS_TOKEN,
     maxTokenLifetime: c.QINGMIAO_MAX_TOKEN_LIFETIME,

@@ -1,26 +1,41 @@
-import express, { type ErrorRequestHandler, type RequestHandler } from 'express';
+import express, { type ErrorRequestHandler, type Request, type RequestHandler } from 'express';
 import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
+import { type Authenticator, Unauthenticated } from './auth.ts';
 import type { QingmiaoConfig } from './config.ts';
 
 /**
- * Per-token rate limiting: each bearer token has its own budget, anonymous requests share their address's. A forged
- * token only gets a budget for being refused. The token itself is the key: the in-memory counters never leave the
- * process (hashing it cost more than the rest of a cached query), and draft-7 headers carry no hashed partition key.
+ * A refusal in the shape of the endpoint's other answers: GraphQL's `errors` list on /graphql, the `error` object
+ * of the report downloads.
  */
-export function rateLimitPerToken(config: QingmiaoConfig): RequestHandler {
+function refusalBody(req: Request, code: string, message: string): object {
+  return req.baseUrl === '/reports' ? { error: { code, message } } : { errors: [{ message, extensions: { code } }] };
+}
+
+/**
+ * Rate limiting per caller, shared by every endpoint it is mounted on (GraphQL and the report downloads): each
+ * verified identity (role, subject and login session) has its own budget however its token is spelled; requests
+ * without a valid token (none, refused, expired) share their address's smaller budget, so neither junk tokens nor
+ * header spellings open new budgets. Verification is the Authenticator's, which remembers verified tokens.
+ */
+export function rateLimitPerCaller(config: QingmiaoConfig, authenticator: Authenticator): RequestHandler {
+  const identified = new WeakSet<Request>();
   return rateLimit({
     windowMs: 60_000,
-    limit: config.rateLimitPerMinute,
     standardHeaders: 'draft-7',
     legacyHeaders: false,
-    keyGenerator: (req) => {
-      const token = req.get('authorization');
-      return token ? `token:${token}` : ipKeyGenerator(req.ip ?? 'unknown');
+    keyGenerator: async (req) => {
+      try {
+        const { actor, session } = await authenticator.identify(req.get('authorization'));
+        identified.add(req);
+        return JSON.stringify(['identity', actor.role, actor.sub, session ?? null]);
+      } catch (error) {
+        if (!(error instanceof Unauthenticated)) throw error;
+        return `address:${ipKeyGenerator(req.ip ?? 'unknown')}`;
+      }
     },
-    handler: (_req, res) => {
-      res
-        .status(429)
-        .json({ errors: [{ message: 'Too many requests for this token', extensions: { code: 'RATE_LIMITED' } }] });
+    limit: (req) => (identified.has(req) ? config.rateLimitPerMinute : config.anonymousRateLimitPerMinute),
+    handler: (req, res) => {
+      res.status(429).json(refusalBody(req, 'RATE_LIMITED', 'Too many requests; retry later'));
     },
   });
 }

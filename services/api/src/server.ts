@@ -5,6 +5,9 @@ import { createQingmiao, type Qingmiao } from './app.ts';
 import type { QingmiaoConfig } from './config.ts';
 import { createLogger } from './observability.ts';
 
+/** Idle time before a keep-alive connection is closed (Node's default); a proxy in front should keep them for less. */
+const KEEP_ALIVE_MS = 5_000;
+
 export interface RunningServer {
   readonly qingmiao: Qingmiao;
   readonly server: Server;
@@ -19,7 +22,18 @@ export interface RunningServer {
 export async function startServer(config: QingmiaoConfig): Promise<RunningServer> {
   const logger = createLogger(config.logLevel);
   const qingmiao = createQingmiao(config, logger);
-  const server = createServer(qingmiao.app);
+  // A slow client is cut off once its headers or its whole request take too long. requestTimeout ends at the
+  // request's last byte, so streamed answers (subscriptions) may run for as long as they like.
+  const server = createServer(
+    {
+      headersTimeout: config.headersTimeoutMs,
+      requestTimeout: config.requestTimeoutMs,
+      keepAliveTimeout: KEEP_ALIVE_MS,
+      // How often Node looks for requests past those timeouts (30 s by default).
+      connectionsCheckingInterval: Math.min(1_000, config.headersTimeoutMs),
+    },
+    qingmiao.app,
+  );
   const connections = trackConnections(server);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

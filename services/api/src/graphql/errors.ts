@@ -1,4 +1,5 @@
 import { DomainError, InvalidInput } from '@qingmiao/domain';
+import { ReplaysBusy } from '@qingmiao/projections';
 import { GraphQLError } from 'graphql';
 import { maskError as maskUnexpected, type YogaServerOptions } from 'graphql-yoga';
 
@@ -6,23 +7,29 @@ type MaskError = NonNullable<
   Exclude<YogaServerOptions<object, object>['maskedErrors'], boolean | undefined>['maskError']
 >;
 
-/** The refusal behind an error (a DomainError, possibly wrapped by GraphQL at a field's path), if it is one. */
-export function refusalOf(error: unknown): DomainError | undefined {
+/**
+ * The refusal behind an error (possibly wrapped by GraphQL at a field's path), if it is one: a DomainError, or a
+ * full as-of replay queue. Refusals are the API working as meant, not failures.
+ */
+export function refusalOf(error: unknown): DomainError | ReplaysBusy | undefined {
   const original = error instanceof GraphQLError ? (error.originalError ?? error) : error;
-  return original instanceof DomainError ? original : undefined;
+  return original instanceof DomainError || original instanceof ReplaysBusy ? original : undefined;
 }
 
 /**
  * The one place where refusals become GraphQL errors: a DomainError's code goes to `extensions.code` (with
- * `extensions.field` for bad input); anything unexpected is masked by Yoga's default.
+ * `extensions.field` for bad input); a full as-of replay queue answers HTTP 503 with Retry-After; anything
+ * unexpected is masked by Yoga's default.
  */
 export const maskError: MaskError = (error, message, isDev) => {
   const refusal = refusalOf(error);
-  if (refusal) {
-    return new GraphQLError(refusal.message, {
-      ...(error instanceof GraphQLError ? { nodes: error.nodes, path: error.path } : {}),
-      extensions: { code: refusal.code, ...(refusal instanceof InvalidInput ? { field: refusal.field } : {}) },
-    });
-  }
-  return maskUnexpected(error, message, isDev);
+  if (!refusal) return maskUnexpected(error, message, isDev);
+  const extensions =
+    refusal instanceof ReplaysBusy
+      ? { code: refusal.code, http: { status: 503, headers: { 'Retry-After': String(refusal.retryAfterSeconds) } } }
+      : { code: refusal.code, ...(refusal instanceof InvalidInput ? { field: refusal.field } : {}) };
+  return new GraphQLError(refusal.message, {
+    ...(error instanceof GraphQLError ? { nodes: error.nodes, path: error.path } : {}),
+    extensions,
+  });
 };

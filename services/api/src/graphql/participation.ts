@@ -86,14 +86,14 @@ builder.queryFields((t) => ({
       const year = Year.safeParse(args.year);
       if (!year.success) throw new InvalidInput('year', year.error.issues[0]?.message ?? 'is invalid');
       const campaignId = args.campaignId ? String(args.campaignId) : undefined;
-      const rows = await yearFigures(
+      const [rows = []] = await yearFigures(
         { readSide, history },
         {
           year: year.data,
           asOf: args.asOf ? new Date(args.asOf) : undefined,
           memoKey: `participation:${year.data}:${args.groupBy}:${campaignId ?? ''}`,
         },
-        (participation) => participation(args.groupBy, campaignId),
+        [{ groupBy: args.groupBy, campaignId }],
       );
       return rank(rows, args.rankBy);
     },

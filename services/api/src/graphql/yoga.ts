@@ -7,8 +7,10 @@ import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import { type Authenticator, Unauthenticated } from '../auth.ts';
 import type { QingmiaoConfig } from '../config.ts';
+import { useAsOfLimit } from './as-of-limit.ts';
 import type { Context } from './context.ts';
 import { maskError, refusalOf } from './errors.ts';
+import { useNoSuggestions } from './no-suggestions.ts';
 import { useOperationMetrics } from './operation-metrics.ts';
 import { useReadModelResponseCache } from './response-cache.ts';
 import { schema } from './schema.ts';
@@ -50,8 +52,9 @@ function offlineGraphiQL(): (options: GraphiQLOptions) => Promise<string> {
 
 /**
  * The GraphQL endpoint: every operation authenticated, refusals mapped to codes, hostile documents stopped before
- * execution (depth, cost, aliases, tokens; no field suggestions in production), introspection and GraphiQL off in
- * production unless QINGMIAO_GRAPHIQL enables them.
+ * execution (depth, cost, aliases, tokens, as-of moments; no suggestions in production), introspection and GraphiQL
+ * off in production unless QINGMIAO_GRAPHIQL enables them. Browsers may call it from its own origin, and from others
+ * only when QINGMIAO_CORS_ORIGINS lists them (without credentials: the token travels in a header).
  */
 export function createGraphQL(
   config: QingmiaoConfig,
@@ -68,6 +71,10 @@ export function createGraphQL(
     },
     renderGraphiQL: config.graphiql ? offlineGraphiQL() : undefined,
     maskedErrors: { maskError, isDev: !config.production },
+    cors: (request) => {
+      const origin = request.headers.get('origin');
+      return origin !== null && config.corsOrigins.includes(origin) ? { origin, credentials: false } : false;
+    },
     logging: yogaLogger(logger),
     plugins: [
       EnvelopArmorPlugin({
@@ -76,8 +83,11 @@ export function createGraphQL(
         maxAliases: { n: 30 },
         maxTokens: { n: 4_000 },
         maxDirectives: { n: 20 },
-        blockFieldSuggestion: { enabled: config.production },
+        // useNoSuggestions removes every suggestion; this one misses enum values and variables.
+        blockFieldSuggestion: { enabled: false },
       }),
+      useAsOfLimit(),
+      ...(config.production ? [useNoSuggestions()] : []),
       ...(config.graphiql ? [] : [useDisableIntrospection()]),
       useReadModelResponseCache(services.readSide, authenticator),
       useOperationMetrics(schema, registry),

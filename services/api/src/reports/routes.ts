@@ -1,4 +1,4 @@
-import type { AsOfReplayer, ReadSide, YearParticipation } from '@qingmiao/projections';
+import { type AsOfReplayer, type ParticipationQuestion, type ReadSide, ReplaysBusy } from '@qingmiao/projections';
 import { DateTime, Id, ParticipationGrouping, Year } from '@qingmiao/schema';
 import express from 'express';
 import { z } from 'zod';
@@ -39,18 +39,18 @@ export function reportRoutes(authenticator: Authenticator, readSide: ReadSide, h
     return undefined;
   };
 
-  const figures = <T>(
+  const figures = (
     memoKey: string,
     { year, asOf }: z.infer<typeof ReportQuery>,
-    read: (p: YearParticipation) => T,
-  ) => yearFigures({ readSide, history }, { year, asOf: asOf ? new Date(asOf) : undefined, memoKey }, read);
+    questions: readonly ParticipationQuestion[],
+  ) => yearFigures({ readSide, history }, { year, asOf: asOf ? new Date(asOf) : undefined, memoKey }, questions);
 
   router.get('/participation.csv', async (req, res) => {
     const query = parse(req, res);
     if (!query) return;
-    const rows = await figures(`csv:${JSON.stringify(query)}`, query, (participation) =>
-      participation(query.groupBy, query.campaignId),
-    );
+    const [rows = []] = await figures(`csv:${JSON.stringify(query)}`, query, [
+      { groupBy: query.groupBy, campaignId: query.campaignId },
+    ]);
     res
       .type('text/csv; charset=utf-8')
       .attachment(`participation-${query.year}-${query.groupBy.toLowerCase()}.csv`)
@@ -60,15 +60,27 @@ export function reportRoutes(authenticator: Authenticator, readSide: ReadSide, h
   router.get('/participation.xlsx', async (req, res) => {
     const query = parse(req, res);
     if (!query) return;
-    const sheets = await figures(`xlsx:${JSON.stringify(query)}`, query, (participation) =>
-      ParticipationGrouping.options.map((grouping) => ({ grouping, rows: participation(grouping, query.campaignId) })),
+    const groupings = ParticipationGrouping.options;
+    const answers = await figures(
+      `xlsx:${JSON.stringify(query)}`,
+      query,
+      groupings.map((groupBy) => ({ groupBy, campaignId: query.campaignId })),
     );
+    const sheets = groupings.map((grouping, i) => ({ grouping, rows: answers[i] ?? [] }));
     const title = `${query.year}年关工委活动参与情况统计${query.asOf ? `(截至${query.asOf})` : ''}`;
     res
       .type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
       .attachment(`participation-${query.year}.xlsx`)
       .send(await participationWorkbook(title, sheets));
   });
+
+  router.use(((error, _req, res, next) => {
+    if (!(error instanceof ReplaysBusy)) return next(error);
+    res
+      .status(503)
+      .set('Retry-After', String(error.retryAfterSeconds))
+      .json({ error: { code: error.code, message: error.message } });
+  }) satisfies express.ErrorRequestHandler);
 
   return router;
 }
