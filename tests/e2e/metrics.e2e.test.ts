@@ -31,7 +31,7 @@ describe('metric labels come from a bounded set', () => {
   let organizer: string;
 
   beforeAll(async () => {
-    server = await startTestServer({ QINGMIAO_RATE_LIMIT: '1000000' });
+    server = await startTestServer({ QINGMIAO_RATE_LIMIT: '1000000', QINGMIAO_ANON_RATE_LIMIT: '1000000' });
     organizer = await server.token('organizer');
   });
   afterAll(async () => {

@@ -81,6 +81,7 @@ describe('rate limits', () => {
         new SignJWT({ role: 'viewer', sid })
           .setProtectedHeader({ alg: 'HS256' })
           .setSubject('two-sessions')
+          .setIssuedAt()
           .setExpirationTime('1h')
           .sign(new TextEncoder().encode(SECRET)),
       ),
