@@ -6,7 +6,12 @@ import Database from 'better-sqlite3';
 import { LRUCache } from 'lru-cache';
 import pLimit from 'p-limit';
 import { createApplier, createIndexes, createTables } from './apply.ts';
-import { PARTICIPATION_TABLES, type ParticipationRow, participationQuery } from './participation.ts';
+import {
+  type AwardsCounted,
+  PARTICIPATION_TABLES,
+  type ParticipationRow,
+  participationQuery,
+} from './participation.ts';
 import type { Projection } from './projection.ts';
 import type { ReadModels } from './queries.ts';
 
@@ -20,10 +25,12 @@ export interface Catalogue {
 export interface ParticipationQuestion {
   readonly groupBy: ParticipationGrouping;
   readonly campaignId?: string | undefined;
+  /** Said by every caller: which awards the asker may see counted. */
+  readonly awards: AwardsCounted;
 }
 
 /** Participation figures of one year at one moment, per grouping and optionally of one campaign. */
-type YearParticipation = (groupBy: ParticipationGrouping, campaignId?: string) => ParticipationRow[];
+type YearParticipation = (question: ParticipationQuestion) => ParticipationRow[];
 
 export interface AsOfReplayerOptions {
   readonly store: EventStore;
@@ -197,9 +204,9 @@ export class AsOfReplayer {
     this.#readers.set(models, (this.#readers.get(models) ?? 0) + 1);
     try {
       const answers: ParticipationRow[][] = [];
-      for (const { groupBy, campaignId } of questions) {
+      for (const question of questions) {
         await nextTurn();
-        answers.push(models.participation(groupBy, campaignId));
+        answers.push(models.participation(question));
       }
       return answers;
     } finally {
@@ -249,7 +256,14 @@ export class AsOfReplayer {
       const query = participationQuery(db);
       const bytes =
         Number(db.pragma('page_count', { simple: true })) * Number(db.pragma('page_size', { simple: true }));
-      return { models: { db, bytes, participation: (groupBy, campaignId) => query(year, groupBy, campaignId) }, final };
+      return {
+        models: {
+          db,
+          bytes,
+          participation: ({ groupBy, campaignId, awards }) => query(year, groupBy, campaignId, awards),
+        },
+        final,
+      };
     } catch (error) {
       db.close();
       throw error;

@@ -13,7 +13,7 @@ export {
   type ParticipationQuestion,
   ReplaysBusy,
 } from './as-of.ts';
-export { type ParticipationRow, participationQuery } from './participation.ts';
+export { type AwardsCounted, type ParticipationRow, participationQuery } from './participation.ts';
 export { defineProjection, type EventContext, type Operation, type Projection, type SqlValue } from './projection.ts';
 export * from './queries.ts';
 export { personKey } from './read-models/entries.ts';

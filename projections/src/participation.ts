@@ -28,6 +28,12 @@ export const PARTICIPATION_TABLES: ReadonlySet<string> = new Set([
   'lectures',
 ]);
 
+/**
+ * Whose awards the figures count: every campaign's, or only those of campaigns whose results are published (awards
+ * are judging, confidential until publication: only organizers see them before).
+ */
+export type AwardsCounted = 'all' | 'published';
+
 type Raw = Omit<ParticipationRow, 'participationRate' | 'awardsByPrize'> & Record<Prize, number>;
 
 const SCHOOL_KIND_LABELS = `CASE s.kind WHEN 'KINDERGARTEN' THEN '幼儿园' WHEN 'PRIMARY' THEN '小学' WHEN 'JUNIOR_HIGH' THEN '初中'
@@ -78,8 +84,10 @@ function participationSql(grouping: ParticipationGrouping): string {
     months(m) AS (SELECT 1 UNION ALL SELECT m + 1 FROM months WHERE m < 12),
     scope AS (SELECT id FROM campaigns WHERE year = @year AND (@campaignId IS NULL OR id = @campaignId)),
     live AS (
-      SELECT e.id, e.school_id, e.prize, ${entry} AS g
-      FROM entries e JOIN scope ON scope.id = e.campaign_id JOIN schools s ON s.id = e.school_id
+      SELECT e.id, e.school_id, CASE WHEN @allAwards OR c.status = 'RESULTS_PUBLISHED' THEN e.prize END AS prize,
+        ${entry} AS g
+      FROM entries e JOIN scope ON scope.id = e.campaign_id JOIN campaigns c ON c.id = e.campaign_id
+        JOIN schools s ON s.id = e.school_id
       WHERE e.status = 'LIVE'),
     delivered AS (
       SELECT l.school_id, l.audience, ${lecture} AS g
@@ -125,22 +133,23 @@ export type ParticipationQuery = (
   year: number,
   groupBy: ParticipationGrouping,
   campaignId?: string,
+  awards?: AwardsCounted,
 ) => ParticipationRow[];
 
 /** Participation figures of a year per group; groups without activity appear with zeros. */
 export function participationQuery(db: Database.Database): ParticipationQuery {
   const statements = new Map<
     ParticipationGrouping,
-    Database.Statement<{ year: number; campaignId: string | null }, Raw>
+    Database.Statement<{ year: number; campaignId: string | null; allAwards: number }, Raw>
   >();
-  return (year, groupBy, campaignId) => {
+  return (year, groupBy, campaignId, awards = 'all') => {
     let statement = statements.get(groupBy);
     if (!statement) {
       statement = db.prepare(participationSql(groupBy));
       statements.set(groupBy, statement);
     }
     return statement
-      .all({ year, campaignId: campaignId ?? null })
+      .all({ year, campaignId: campaignId ?? null, allAwards: awards === 'all' ? 1 : 0 })
       .map(({ FIRST, SECOND, THIRD, EXCELLENCE, ...row }) => ({
         ...row,
         awardsByPrize: { FIRST, SECOND, THIRD, EXCELLENCE },

@@ -8,7 +8,12 @@ import type {
   SchoolKind,
 } from '@qingmiao/schema';
 import type Database from 'better-sqlite3';
-import { type ParticipationQuery, type ParticipationRow, participationQuery } from './participation.ts';
+import {
+  type AwardsCounted,
+  type ParticipationQuery,
+  type ParticipationRow,
+  participationQuery,
+} from './participation.ts';
 
 export interface SchoolRow {
   readonly id: string;
@@ -346,8 +351,13 @@ export class ReadModels {
   }
 
   /** Participation figures of a year per group; groups without activity appear with zeros. */
-  participation(year: number, groupBy: ParticipationGrouping, campaignId?: string): ParticipationRow[] {
-    return this.#participation(year, groupBy, campaignId);
+  participation(
+    year: number,
+    groupBy: ParticipationGrouping,
+    campaignId?: string,
+    awards?: AwardsCounted,
+  ): ParticipationRow[] {
+    return this.#participation(year, groupBy, campaignId, awards);
   }
 
   /** Closes the database these read models were given (used for as-of copies, never for the live models). */

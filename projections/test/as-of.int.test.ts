@@ -171,7 +171,8 @@ function lecture(campaignId: string, n: number, schoolId: string, audience: numb
 
 /**
  * Two years whose events interleave in the log: 2021's campaign gets a late award and a revocation while 2022's
- * campaigns run; a school joins in the middle; a 2022 enrollment is corrected; a lecturer stream is written too.
+ * campaigns run; a school joins in the middle; a 2022 enrollment is corrected; a lecturer stream is written too;
+ * 2021's results are published last (before that, only organizers see its awards counted).
  */
 async function twoYears(): Promise<void> {
   await school('a', 'PRIMARY', '城关镇');
@@ -204,6 +205,11 @@ async function twoYears(): Promise<void> {
   await award('essay-2022', 1, 'THIRD', 'awarded 2022-1');
   await revoke('essay-2021', 1, 'revoked 2021-1');
   await lecture('talks-2022', 2, 'c', 80, 'lecture delivered at c');
+  await append(
+    'campaign-essay-2021',
+    [{ type: 'ResultsPublished', data: { campaignId: 'essay-2021' } }],
+    '2021 published',
+  );
 }
 
 /** The oracle: every projection over the whole log, cut before the first event recorded after the moment. */
@@ -222,12 +228,14 @@ async function fullReplay(moment: number): Promise<Database.Database> {
 const YEARS = [2021, 2022];
 const CAMPAIGNS: Record<number, string[]> = { 2021: ['essay-2021'], 2022: ['essay-2022', 'talks-2022'] };
 
-/** Every grouping, for the whole year and for each of its campaigns. */
+/** Every grouping, for the whole year and for each of its campaigns, counting all awards or published ones. */
 function questions(year: number): ParticipationQuestion[] {
-  return ParticipationGrouping.options.flatMap((groupBy) => [
-    { groupBy },
-    ...(CAMPAIGNS[year] ?? []).map((campaignId) => ({ groupBy, campaignId })),
-  ]);
+  return (['all', 'published'] as const).flatMap((awards) =>
+    ParticipationGrouping.options.flatMap((groupBy) => [
+      { groupBy, awards },
+      ...(CAMPAIGNS[year] ?? []).map((campaignId) => ({ groupBy, campaignId, awards })),
+    ]),
+  );
 }
 
 async function expectSameAsFullReplay(history: AsOfReplayer, moment: number): Promise<void> {
@@ -236,7 +244,9 @@ async function expectSameAsFullReplay(history: AsOfReplayer, moment: number): Pr
     const reference = participationQuery(full);
     for (const year of YEARS) {
       const answers = await history.query(year, new Date(moment), questions(year));
-      const expected = questions(year).map(({ groupBy, campaignId }) => reference(year, groupBy, campaignId));
+      const expected = questions(year).map(({ groupBy, campaignId, awards }) =>
+        reference(year, groupBy, campaignId, awards),
+      );
       expect(answers, `${year} as of ${new Date(moment).toISOString()}`).toEqual(expected);
     }
   } finally {
@@ -249,7 +259,7 @@ const schoolRow = async (history: AsOfReplayer, year: number, moment: number, sc
 
 /** The SCHOOL figures of a year at a moment. */
 const bySchool = async (history: AsOfReplayer, year: number, moment: number) =>
-  (await history.query(year, new Date(moment), [{ groupBy: 'SCHOOL' }]))[0] ?? [];
+  (await history.query(year, new Date(moment), [{ groupBy: 'SCHOOL', awards: 'all' }]))[0] ?? [];
 
 describe('AsOfReplayer', () => {
   it('answers every year at every moment of a multi-year log as a replay of the whole log does', async () => {
@@ -314,6 +324,18 @@ describe('AsOfReplayer', () => {
     expect(await schoolRow(history, 2022, before('c enrolled') - 3_600_000, 'c')).toBeUndefined();
   });
 
+  it('counts a campaign’s awards for everyone but organizers only once its results are published', async () => {
+    await twoYears();
+    const history = new AsOfReplayer({ store, catalogue: readSide, projections });
+    const awardsOfB = async (moment: number, awards: 'all' | 'published') =>
+      (await history.query(2021, new Date(moment), [{ groupBy: 'SCHOOL', awards }]))[0]?.find((row) => row.key === 'b')
+        ?.awardsByPrize;
+    const moment = at.get('2021 published') as number;
+    expect(await awardsOfB(moment - 1, 'all')).toMatchObject({ SECOND: 1 });
+    expect(await awardsOfB(moment - 1, 'published')).toMatchObject({ SECOND: 0 });
+    expect(await awardsOfB(moment, 'published')).toMatchObject({ SECOND: 1 });
+  });
+
   it('keeps an answer for a moment the log has passed, and answers afresh for one it has not', async () => {
     await twoYears();
     const history = new AsOfReplayer({ store, catalogue: readSide, projections });
@@ -363,7 +385,7 @@ describe('AsOfReplayer', () => {
     const history = new AsOfReplayer({ store, catalogue: readSide, projections });
     await campaign('essay-2023', 2023, 'ESSAY');
     await submit('essay-2023', 1, 'a', ['郑十一']);
-    const [rows] = await history.query(2023, new Date(clock), [{ groupBy: 'CAMPAIGN' }]);
+    const [rows] = await history.query(2023, new Date(clock), [{ groupBy: 'CAMPAIGN', awards: 'all' }]);
     expect(rows).toMatchObject([{ key: 'essay-2023', entries: 1 }]);
   });
 });

@@ -149,6 +149,43 @@ describe('after results are published', () => {
   });
 });
 
+describe('awards in the participation figures', () => {
+  it('count for organizers only until results are published, in GraphQL and in the downloads', async () => {
+    const { a, campaignId, entryA } = await judgedCampaign();
+    await organizer.closeCampaign(campaignId);
+    await ok(as(organizer.token, `mutation { awardEntry(input: {entryId: "${entryA}", prize: FIRST}) { id } }`));
+    const FIGURES = `query($id: ID!) { participation(year: 2022, groupBy: CAMPAIGN, campaignId: $id) { awards } }`;
+    const awards = async (token: string) =>
+      (await ok(as<{ participation: { awards: number }[] }>(token, FIGURES, { id: campaignId }))).participation[0]
+        ?.awards;
+    const downloaded = async (token: string) => {
+      const response = await fetch(
+        `${server.url}/reports/participation.csv?year=2022&groupBy=CAMPAIGN&campaignId=${campaignId}`,
+        {
+          headers: { authorization: `Bearer ${token}` },
+        },
+      );
+      expect(response.status).toBe(200);
+      // The awards column of the campaign's row (BOM, header, one row).
+      const [header = '', row = ''] = (await response.text())
+        .replace(/^\uFEFF/, '')
+        .trim()
+        .split(/\r?\n/);
+      return row.split(',')[header.split(',').indexOf('获奖数')];
+    };
+    expect(await awards(organizer.token)).toBe(1);
+    expect(await awards(a.token)).toBe(0);
+    expect(await awards(viewer)).toBe(0);
+    expect(await downloaded(organizer.token)).toBe('1');
+    expect(await downloaded(viewer)).toBe('0');
+
+    await ok(as(organizer.token, `mutation { publishResults(input: {id: "${campaignId}"}) { id } }`));
+    expect(await awards(a.token)).toBe(1);
+    expect(await awards(viewer)).toBe(1);
+    expect(await downloaded(viewer)).toBe('1');
+  });
+});
+
 describe('a judge not assigned to the campaign, and a viewer', () => {
   it('read none of its entries, their history or its panel', async () => {
     const { campaignId, entryA } = await judgedCampaign();

@@ -15,7 +15,7 @@ export function yearFigures(
   if (asOf) return history.query(year, asOf, questions);
   return Promise.resolve(
     readSide.memo(memoKey, (models) =>
-      questions.map(({ groupBy, campaignId }) => models.participation(year, groupBy, campaignId)),
+      questions.map(({ groupBy, campaignId, awards }) => models.participation(year, groupBy, campaignId, awards)),
     ),
   );
 }

@@ -1,4 +1,4 @@
-import type { CampaignPanel, EntryRow, HistoryRow } from '@qingmiao/projections';
+import type { AwardsCounted, CampaignPanel, EntryRow, HistoryRow } from '@qingmiao/projections';
 import type { Actor, EventType } from '@qingmiao/schema';
 
 /**
@@ -81,6 +81,12 @@ export function entryAccess(
       return undefined;
   }
 }
+
+/**
+ * Which awards a reader's participation figures count: organizers every campaign's, everyone else only those of
+ * campaigns whose results are published (an award is judging, confidential until then).
+ */
+export const awardsCounted = (actor: Actor): AwardsCounted => (actor.role === 'organizer' ? 'all' : 'published');
 
 /** The entries among `rows` that `actor` may read, each with what they may see of it. */
 export function visibleEntries(actor: Actor, campaign: CampaignPanel, rows: readonly EntryRow[]): VisibleEntry[] {

@@ -3,6 +3,7 @@ import type { ParticipationRow } from '@qingmiao/projections';
 import { ParticipationGrouping, type Prize, Year } from '@qingmiao/schema';
 import { yearFigures } from '../year-figures.ts';
 import { builder, PrizeEnum } from './builder.ts';
+import { awardsCounted } from './entry-access.ts';
 
 const ParticipationGroupingEnum = builder.enumType('ParticipationGrouping', { values: ParticipationGrouping.options });
 
@@ -82,18 +83,19 @@ builder.queryFields((t) => ({
       asOf: t.arg({ type: 'DateTime', description: 'The figures as they were at that moment (replaying the log).' }),
       rankBy: t.arg({ type: ParticipationMetric, description: 'Sort by this figure, highest first, with ranks.' }),
     },
-    resolve: async (_root, args, { readSide, history }) => {
+    resolve: async (_root, args, { readSide, history, actor }) => {
       const year = Year.safeParse(args.year);
       if (!year.success) throw new InvalidInput('year', year.error.issues[0]?.message ?? 'is invalid');
       const campaignId = args.campaignId ? String(args.campaignId) : undefined;
+      const awards = awardsCounted(actor);
       const [rows = []] = await yearFigures(
         { readSide, history },
         {
           year: year.data,
           asOf: args.asOf ? new Date(args.asOf) : undefined,
-          memoKey: `participation:${year.data}:${args.groupBy}:${campaignId ?? ''}`,
+          memoKey: `participation:${year.data}:${args.groupBy}:${campaignId ?? ''}:${awards}`,
         },
-        [{ groupBy: args.groupBy, campaignId }],
+        [{ groupBy: args.groupBy, campaignId, awards }],
       );
       return rank(rows, args.rankBy);
     },

@@ -1,8 +1,9 @@
 import { type AsOfReplayer, type ParticipationQuestion, type ReadSide, ReplaysBusy } from '@qingmiao/projections';
-import { DateTime, Id, ParticipationGrouping, Year } from '@qingmiao/schema';
+import { type Actor, DateTime, Id, ParticipationGrouping, Year } from '@qingmiao/schema';
 import express from 'express';
 import { z } from 'zod';
 import { type Authenticator, Unauthenticated } from '../auth.ts';
+import { awardsCounted } from '../graphql/entry-access.ts';
 import { yearFigures } from '../year-figures.ts';
 import { participationCsv, participationWorkbook } from './participation-report.ts';
 
@@ -13,13 +14,16 @@ const ReportQuery = z.object({
   asOf: DateTime.optional(),
 });
 
+/** What the authentication step leaves for the routes. */
+type Locals = { actor: Actor };
+
 /** `/reports/participation.{xlsx,csv}`: the same figures as GraphQL `participation`, with the same bearer token. */
 export function reportRoutes(authenticator: Authenticator, readSide: ReadSide, history: AsOfReplayer): express.Router {
   const router = express.Router();
 
-  router.use(async (req, res, next) => {
+  router.use(async (req, res: express.Response<unknown, Locals>, next) => {
     try {
-      await authenticator.authenticate(req.get('authorization'));
+      res.locals.actor = await authenticator.authenticate(req.get('authorization'));
       next();
     } catch (error) {
       if (!(error instanceof Unauthenticated)) return next(error);
@@ -39,16 +43,25 @@ export function reportRoutes(authenticator: Authenticator, readSide: ReadSide, h
     return undefined;
   };
 
+  /** The figures the reader may see: awards of unpublished campaigns are counted for organizers only. */
   const figures = (
     memoKey: string,
+    actor: Actor,
     { year, asOf }: z.infer<typeof ReportQuery>,
-    questions: readonly ParticipationQuestion[],
-  ) => yearFigures({ readSide, history }, { year, asOf: asOf ? new Date(asOf) : undefined, memoKey }, questions);
+    questions: readonly Omit<ParticipationQuestion, 'awards'>[],
+  ) => {
+    const awards = awardsCounted(actor);
+    return yearFigures(
+      { readSide, history },
+      { year, asOf: asOf ? new Date(asOf) : undefined, memoKey: `${memoKey}:${awards}` },
+      questions.map((question) => ({ ...question, awards })),
+    );
+  };
 
-  router.get('/participation.csv', async (req, res) => {
+  router.get('/participation.csv', async (req, res: express.Response<unknown, Locals>) => {
     const query = parse(req, res);
     if (!query) return;
-    const [rows = []] = await figures(`csv:${JSON.stringify(query)}`, query, [
+    const [rows = []] = await figures(`csv:${JSON.stringify(query)}`, res.locals.actor, query, [
       { groupBy: query.groupBy, campaignId: query.campaignId },
     ]);
     res
@@ -57,12 +70,13 @@ export function reportRoutes(authenticator: Authenticator, readSide: ReadSide, h
       .send(participationCsv(query.groupBy, rows));
   });
 
-  router.get('/participation.xlsx', async (req, res) => {
+  router.get('/participation.xlsx', async (req, res: express.Response<unknown, Locals>) => {
     const query = parse(req, res);
     if (!query) return;
     const groupings = ParticipationGrouping.options;
     const answers = await figures(
       `xlsx:${JSON.stringify(query)}`,
+      res.locals.actor,
       query,
       groupings.map((groupBy) => ({ groupBy, campaignId: query.campaignId })),
     );
