@@ -16,6 +16,7 @@ import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createLogger, createQingmiao, loadConfig, mintToken, resolveAuthSecret } from '@qingmiao/api';
+import { awardCap, KIND_POLICIES } from '@qingmiao/domain';
 import { comparePositions, START } from '@qingmiao/event-store';
 import { createDemoCommands, type SeedCounts, seedDemoYear } from './demo/seed.ts';
 import { type DemoPlan, generateTaicang2022 } from './demo/taicang-2022.ts';
@@ -181,12 +182,10 @@ function printSummary(plan: DemoPlan, counts: SeedCounts, projectedMs: number): 
   ];
   for (const c of read.campaigns({ year: plan.year })) {
     const figures =
-      c.kind === 'LECTURE'
+      KIND_POLICIES[c.kind].takes === 'lectures'
         ? `${c.sessionsDelivered}/${c.targetSessions ?? '–'} sessions, audience ${c.audience}`
         : `${c.entryCount} entries from ${c.schoolCount} schools` +
-          (c.awardQuota === null
-            ? ''
-            : `, ${c.awardsGranted} awards (cap ${Math.floor(c.awardQuota * c.entryCount + 1e-9)})`);
+          (c.awardQuota === null ? '' : `, ${c.awardsGranted} awards (cap ${awardCap(c.awardQuota, c.entryCount)})`);
     lines.push(`  ${c.status.padEnd(17)} ${c.title}: ${figures}`);
   }
   const towns = read.participation(plan.year, 'TOWN');

@@ -1,4 +1,4 @@
-import type { ParticipationGrouping, Prize } from '@qingmiao/schema';
+import { type ParticipationGrouping, type Prize, SCHOOL_KIND_LABELS } from '@qingmiao/schema';
 import type Database from 'better-sqlite3';
 
 export interface ParticipationRow {
@@ -36,9 +36,12 @@ export type AwardsCounted = 'all' | 'published';
 
 type Raw = Omit<ParticipationRow, 'participationRate' | 'awardsByPrize'> & Record<Prize, number>;
 
-const SCHOOL_KIND_LABELS = `CASE s.kind WHEN 'KINDERGARTEN' THEN '幼儿园' WHEN 'PRIMARY' THEN '小学' WHEN 'JUNIOR_HIGH' THEN '初中'
-  WHEN 'SENIOR_HIGH' THEN '高中' WHEN 'NINE_YEAR' THEN '九年一贯制学校' WHEN 'VOCATIONAL' THEN '职业学校'
-  WHEN 'SPECIAL' THEN '特殊教育学校' WHEN 'MIGRANT' THEN '民工子弟学校' ELSE s.kind END`;
+const sqlText = (text: string) => `'${text.replaceAll("'", "''")}'`;
+
+/** A school kind's Chinese name, in SQL, from the labels of the contract. */
+const SCHOOL_KIND_LABEL = `CASE s.kind ${Object.entries(SCHOOL_KIND_LABELS)
+  .map(([kind, label]) => `WHEN ${sqlText(kind)} THEN ${sqlText(label)}`)
+  .join(' ')} ELSE s.kind END`;
 
 /** The bureau works in China Standard Time: months are local months. */
 const LOCAL_MONTH = (column: string) => `strftime('%Y-%m', ${column}, '+8 hours')`;
@@ -59,7 +62,7 @@ const GROUPINGS: Record<ParticipationGrouping, { entry: string; lecture: string;
       FROM schools s LEFT JOIN enrollments en ON en.school_id = s.id AND en.year = @year`,
   },
   TOWN: { entry: 's.town', lecture: 's.town', groups: SCHOOLS_OF('s.town', 's.town') },
-  SCHOOL_KIND: { entry: 's.kind', lecture: 's.kind', groups: SCHOOLS_OF('s.kind', SCHOOL_KIND_LABELS) },
+  SCHOOL_KIND: { entry: 's.kind', lecture: 's.kind', groups: SCHOOLS_OF('s.kind', SCHOOL_KIND_LABEL) },
   CAMPAIGN: {
     entry: 'e.campaign_id',
     lecture: 'l.campaign_id',

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type AppendResult, type RecordedEvent, SqliteEventStore, START } from '@qingmiao/event-store';
-import { DEFAULT_RUBRIC, type DomainEvent, type EventOf } from '@qingmiao/schema';
+import { DEFAULT_RUBRIC, type DomainEvent, type EventOf, SCHOOL_KIND_LABELS } from '@qingmiao/schema';
 import type Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { defineProjection } from '../src/projection.ts';
@@ -250,6 +250,11 @@ describe('ProjectionRunner on SQLite', () => {
       expect.objectContaining({ key: '城南镇', schools: 0, entries: 0, students: 0, enrolled: 80 }),
     ]);
     expect(read.participation(2022, 'TOWN')[0]?.participationRate).toBeCloseTo(5 / 150);
+    // School kinds are named from the contract's labels, in SQL.
+    expect(read.participation(2022, 'SCHOOL_KIND').map((row) => [row.key, row.label])).toEqual([
+      ['JUNIOR_HIGH', SCHOOL_KIND_LABELS.JUNIOR_HIGH],
+      ['PRIMARY', '小学'],
+    ]);
     expect(read.participation(2021, 'SCHOOL').map((row) => [row.key, row.enrolled, row.participationRate])).toEqual([
       ['a-primary', null, null],
       ['b-junior', null, null],

@@ -12,6 +12,7 @@
 import { randomUUID } from 'node:crypto';
 import { copyFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { awardCap } from '@qingmiao/domain';
 import { type EventToAppend, type JsonObject, SqliteEventStore } from '@qingmiao/event-store';
 import { type CampaignKind, events as catalogue, type DomainEvent, type Role, SchoolKind } from '@qingmiao/schema';
 import Database from 'better-sqlite3';
@@ -379,7 +380,7 @@ function* years(options: LogOptions): Generator<Array<{ planned: Planned; at: nu
         }
       }
       t.phase(at(0.61), at(0.85), judging);
-      const cap = Math.floor((awardQuota ?? 0) * live.length + 1e-9);
+      const cap = awardQuota === null ? 0 : awardCap(awardQuota, live.length);
       const awards = live.slice(0, cap).map((entry, i) =>
         org({
           type: 'EntryAwarded',

@@ -8,7 +8,7 @@
  * lecture series and the 工作创新奖 are still OPEN then, the 星级家长学校复评 is CLOSED with its ratings given and the
  * other campaigns have published their results.
  */
-import { weightedScore } from '@qingmiao/domain';
+import { awardCap, weightedScore } from '@qingmiao/domain';
 import { type CampaignKind, type Criterion, type ParticipantRole, type Prize, SchoolKind } from '@qingmiao/schema';
 import { Random } from './random.ts';
 import {
@@ -933,7 +933,7 @@ function judge(
   const quota = spec.definition.awardQuota;
   if (judging?.awards && quota !== undefined) {
     // The domain refuses awards beyond floor(quota × live entries): grant exactly that many, best mean score first.
-    const cap = Math.floor(quota * live.length + 1e-9);
+    const cap = awardCap(quota, live.length);
     const mean = (e: PlanEntry) => e.scores.reduce((sum, s) => sum + s.weighted, 0) / Math.max(1, e.scores.length);
     const ranked = [...live].sort((a, b) => mean(b) - mean(a) || a.submissionId.localeCompare(b.submissionId));
     const prizes: Prize[] = judging.awards.prizes === 'tiers' ? prizeTiers(cap) : Array(cap).fill('FIRST');
@@ -1265,7 +1265,7 @@ export function checkPlan(plan: DemoPlan): void {
     const quota = c.definition.awardQuota;
     const granted = awards.get(c.definition.id) ?? 0;
     if (quota !== undefined) {
-      const cap = Math.floor(quota * (live.get(c.definition.id) ?? 0) + 1e-9);
+      const cap = awardCap(quota, live.get(c.definition.id) ?? 0);
       expect(granted <= cap, `${c.definition.id}: ${granted} awards exceed the cap ${cap}`);
     } else {
       expect(granted === 0, `${c.definition.id}: awards without a quota`);

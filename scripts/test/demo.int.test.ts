@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLogger, createQingmiao, loadConfig, type Qingmiao } from '@qingmiao/api';
-import { entryIdFor, lectureIdFor } from '@qingmiao/domain';
+import { awardCap, entryIdFor, lectureIdFor } from '@qingmiao/domain';
 import { comparePositions, type Position } from '@qingmiao/event-store';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { batches, createDemoCommands, planCommands, type SeedCounts, seedDemoYear } from '../demo/seed.ts';
@@ -157,12 +157,12 @@ describe('seeding through the command path', () => {
       const awarded = count(live(), (e) => e.campaignId === c.definition.id && e.award !== undefined);
       expect(row?.awardsGranted, c.definition.id).toBe(awarded);
       if (row?.awardQuota !== null && row?.awardQuota !== undefined) {
-        expect(row.awardsGranted).toBeLessThanOrEqual(Math.floor(row.awardQuota * row.entryCount + 1e-9));
+        expect(row.awardsGranted).toBeLessThanOrEqual(awardCap(row.awardQuota, row.entryCount));
       }
     }
     // The quotas are filled where results were decided: 15% of the 常态化 applications, rounded down.
     const consolidation = read().campaign(CAMPAIGNS.consolidation);
-    expect(consolidation?.awardsGranted).toBe(Math.floor(0.15 * (consolidation?.entryCount ?? 0) + 1e-9));
+    expect(consolidation?.awardsGranted).toBe(awardCap(0.15, consolidation?.entryCount ?? 0));
   });
 
   it('records each entry as planned: revisions, withdrawals, scores, prizes and stars', () => {

@@ -7,6 +7,8 @@ export {
 } from './campaigns/campaign.ts';
 export { campaignIdOf, entryIdFor, lectureIdFor } from './campaigns/entry-id.ts';
 export { weightedScore } from './campaigns/judging.ts';
+export { type EntryRules, KIND_POLICIES, type KindPolicy } from './campaigns/kinds.ts';
+export { awardCap } from './campaigns/state.ts';
 export {
   type CommandMeta,
   type CommandOutcome,

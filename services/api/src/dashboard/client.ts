@@ -8,6 +8,8 @@
  * Every chart's figures are also written into a visually hidden table (`table[data-chart=…]`) for screen readers
  * and for tests that cannot read canvas pixels.
  */
+import type { CampaignKind } from '@qingmiao/schema';
+import { CAMPAIGN_KIND_LABELS } from '@qingmiao/schema/labels';
 import { BarChart, type BarSeriesOption, LineChart, type LineSeriesOption } from 'echarts/charts';
 import {
   DataZoomComponent,
@@ -55,8 +57,6 @@ const FONT =
   "'PingFang SC', 'Hiragino Sans GB', 'Microsoft YaHei', 'Noto Sans CJK SC', 'Source Han Sans SC', 'WenQuanYi Micro Hei', sans-serif";
 const COLORS = { rate: '#2f7d4f', students: '#3b7dd8', entries: '#f0a030', lectures: '#8e5bd0', target: '#c0392b' };
 
-const KIND_LABELS: Record<string, string> = { ESSAY: '征文', PERFORMANCE: '展演', LECTURE: '讲座', EVALUATION: '评比' };
-
 // ---------------------------------------------------------------------------------------------------------------
 // Data
 
@@ -76,7 +76,7 @@ interface ParticipationRow {
 interface CampaignInfo {
   readonly id: string;
   readonly title: string;
-  readonly kind: string;
+  readonly kind: CampaignKind;
   readonly status: string;
   readonly targetSessions: number | null;
   readonly sessionsDelivered: number;
@@ -858,8 +858,9 @@ class Dashboard {
     const options = [new Option('全部', '', !this.#campaignId, !this.#campaignId)];
     for (const campaign of data.campaigns) {
       const chosen = campaign.id === this.#campaignId;
-      const kind = KIND_LABELS[campaign.kind] ?? campaign.kind;
-      options.push(new Option(`${campaign.title}(${kind})`, campaign.id, chosen, chosen));
+      options.push(
+        new Option(`${campaign.title}(${CAMPAIGN_KIND_LABELS[campaign.kind]})`, campaign.id, chosen, chosen),
+      );
     }
     page.campaign.replaceChildren(...options);
     const search = new URLSearchParams({ year: String(year) });

@@ -1,3 +1,4 @@
+import { awardCap } from '@qingmiao/domain';
 import type { CampaignRow } from '@qingmiao/projections';
 import { CampaignKind, CampaignStatus, type Criterion } from '@qingmiao/schema';
 import { builder, CampaignKindEnum, CampaignStatusEnum, type InputRef, SchoolKindEnum } from './builder.ts';
@@ -42,7 +43,7 @@ export const Campaign = builder.objectRef<CampaignRow>('Campaign').implement({
     awardCap: t.int({
       nullable: true,
       description: 'floor(awardQuota × live entries): most awards the quota allows now; null without a quota.',
-      resolve: (c) => (c.awardQuota === null ? null : Math.floor(c.awardQuota * c.entryCount + 1e-9)),
+      resolve: (c) => (c.awardQuota === null ? null : awardCap(c.awardQuota, c.entryCount)),
     }),
     intergenerationalEntries: t.exposeInt('intergenerationalEntries', {
       description: '老少同台: live entries with retired teachers and students together.',

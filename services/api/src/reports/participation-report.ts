@@ -1,16 +1,16 @@
 import type { ParticipationRow } from '@qingmiao/projections';
-import type { ParticipationGrouping } from '@qingmiao/schema';
+import { GROUPING_LABELS, type ParticipationGrouping, PRIZE_LABELS, Prize } from '@qingmiao/schema';
 import { stringify } from 'csv-stringify/sync';
 import ExcelJS from 'exceljs';
 import { spreadsheetText } from './spreadsheet-text.ts';
 
-/** Sheet names and the key column's header per grouping, as the bureau writes them. */
-export const GROUPING_TITLES: Record<ParticipationGrouping, { sheet: string; key: string }> = {
-  SCHOOL: { sheet: '按学校', key: '学校代码' },
-  TOWN: { sheet: '按镇区', key: '镇/区' },
-  SCHOOL_KIND: { sheet: '按学校类型', key: '学校类型' },
-  CAMPAIGN: { sheet: '按活动', key: '活动编号' },
-  MONTH: { sheet: '按月份', key: '月份' },
+/** The key column's header per grouping, as the bureau writes it (sheets are named by GROUPING_LABELS). */
+const KEY_HEADERS: Record<ParticipationGrouping, string> = {
+  SCHOOL: '学校代码',
+  TOWN: '镇/区',
+  SCHOOL_KIND: '学校类型',
+  CAMPAIGN: '活动编号',
+  MONTH: '月份',
 };
 
 interface Column {
@@ -35,7 +35,7 @@ function columns(grouping: ParticipationGrouping): Column[] {
     format: '#,##0',
   });
   return [
-    { header: GROUPING_TITLES[grouping].key, value: (r) => r.key, width: 24 },
+    { header: KEY_HEADERS[grouping], value: (r) => r.key, width: 24 },
     { header: '名称', value: (r) => r.label, width: 32 },
     count('参与学校数', (r) => r.schools),
     count('作品数', (r) => r.entries),
@@ -45,10 +45,7 @@ function columns(grouping: ParticipationGrouping): Column[] {
     count('在校学生数', (r) => r.enrolled),
     { header: '参与率', value: (r) => r.participationRate, width: 10, format: '0.0%' },
     count('获奖数', (r) => r.awards),
-    count('一等奖', (r) => r.awardsByPrize.FIRST),
-    count('二等奖', (r) => r.awardsByPrize.SECOND),
-    count('三等奖', (r) => r.awardsByPrize.THIRD),
-    count('优秀奖', (r) => r.awardsByPrize.EXCELLENCE),
+    ...Prize.options.map((prize) => count(PRIZE_LABELS[prize], (r) => r.awardsByPrize[prize])),
     count('讲座场次', (r) => r.lecturesDelivered),
     count('受众人数', (r) => r.audience),
   ];
@@ -63,7 +60,7 @@ export async function participationWorkbook(
   workbook.creator = 'Qingmiao 青苗';
   workbook.title = title;
   for (const { grouping, rows } of sheets) {
-    const sheet = workbook.addWorksheet(GROUPING_TITLES[grouping].sheet, { views: [{ state: 'frozen', ySplit: 1 }] });
+    const sheet = workbook.addWorksheet(GROUPING_LABELS[grouping], { views: [{ state: 'frozen', ySplit: 1 }] });
     const cols = columns(grouping);
     sheet.columns = cols.map((column) => ({
       header: column.header,

@@ -1,8 +1,9 @@
 import type { AwardEntryInput, RateEntryInput, RevokeAwardInput } from '@qingmiao/schema';
-import { Conflict, InvalidInput, QuotaExceeded } from '../errors.ts';
+import { Conflict, QuotaExceeded } from '../errors.ts';
+import { ratingStars } from './kinds.ts';
 import {
-  awardCap,
   awardedLiveEntries,
+  awardsAllowed,
   type Campaign,
   type CampaignEvent,
   type CampaignState,
@@ -33,7 +34,7 @@ export function decideAward(command: AwardCommand, state: CampaignState): Campai
       decidingResults(campaign);
       if (!entry.live) throw new Conflict(`Entry ${entryId} was withdrawn`);
       // Changing an awarded entry's prize does not take another place under the quota.
-      const cap = awardCap(campaign);
+      const cap = awardsAllowed(campaign);
       if (!entry.prize && awardedLiveEntries(campaign) >= cap) {
         throw new QuotaExceeded(`Campaign ${campaignId} has granted all ${cap} awards its quota allows`);
       }
@@ -45,9 +46,7 @@ export function decideAward(command: AwardCommand, state: CampaignState): Campai
       return [{ type: 'AwardRevoked', data: { campaignId, entryId, reason: command.input.reason } }];
     }
     case 'RateEntry': {
-      if (campaign.definition.kind !== 'EVALUATION') {
-        throw new InvalidInput('entryId', 'star ratings are given in EVALUATION campaigns only');
-      }
+      ratingStars(campaign);
       decidingResults(campaign);
       if (!entry.live) throw new Conflict(`Entry ${entryId} was withdrawn`);
       return [{ type: 'EntryRated', data: { campaignId, entryId, stars: command.input.stars } }];

@@ -4,16 +4,16 @@ import {
   CampaignNotOpen,
   Conflict,
   Forbidden,
-  InvalidInput,
   LimitExceeded,
   NotEligible,
   NotFound,
   QuotaExceeded,
 } from '../errors.ts';
 import { entryIdFor } from './entry-id.ts';
+import { checkEntryContent, takingEntries } from './kinds.ts';
 import {
-  awardCap,
   awardedLiveEntries,
+  awardsAllowed,
   type Campaign,
   type CampaignEvent,
   type CampaignState,
@@ -48,23 +48,6 @@ function acceptingEntries(campaign: Campaign, now: string): void {
   }
 }
 
-/**
- * Showcase entries say what is performed; other kinds have no performance. An EVALUATION application is the
- * school's own and may name nobody; essays and performances are someone's work and name at least one person.
- */
-function checkContent(campaign: Campaign, content: EntryContent): void {
-  const { kind } = campaign.definition;
-  if (kind !== 'EVALUATION' && content.participants.length === 0) {
-    throw new InvalidInput('participants', `must name at least one participant in a ${kind} campaign`);
-  }
-  if (kind === 'PERFORMANCE' && !content.performance) {
-    throw new InvalidInput('performance', 'is required for PERFORMANCE campaigns (genre and durationMinutes)');
-  }
-  if (kind !== 'PERFORMANCE' && content.performance) {
-    throw new InvalidInput('performance', 'is only for PERFORMANCE campaigns');
-  }
-}
-
 export function decideEntry(
   command: EntryCommand,
   state: CampaignState,
@@ -89,11 +72,9 @@ export function decideEntry(
         if (entryFingerprint(earlier.submitted) === entryFingerprint(content)) return [];
         throw new Conflict(`submissionId ${input.submissionId} was already used for a different entry`);
       }
-      if (campaign.definition.kind === 'LECTURE') {
-        throw new InvalidInput('campaignId', 'is a LECTURE campaign: it records lectures, not entries');
-      }
+      takingEntries(campaign);
       acceptingEntries(campaign, now);
-      checkContent(campaign, content);
+      checkEntryContent(campaign, content);
       if (!school) throw new NotFound(`School ${input.schoolId} does not exist`);
       if (!campaign.definition.eligibleSchoolKinds.includes(school.kind)) {
         throw new NotEligible(`Campaign ${input.campaignId} is not open to ${school.kind} schools`);
@@ -123,7 +104,7 @@ export function decideEntry(
         ...(input.advisor === undefined ? {} : { advisor: input.advisor }),
         ...(input.performance === undefined ? {} : { performance: input.performance }),
       };
-      checkContent(campaign, revised);
+      checkEntryContent(campaign, revised);
       if (entryFingerprint(revised) === entryFingerprint(entry.content)) return [];
       const { schoolId: _, ...changed } = revised;
       return [
@@ -145,7 +126,7 @@ export function decideEntry(
       if (!open) throw new CampaignNotOpen(`Campaign ${id} is ${campaign.status}; entries can no longer be withdrawn`);
       // Rule 3 holds both ways: one entry fewer must not leave more awards than the quota allows.
       const awardedAfter = awardedLiveEntries(campaign) - (entry.prize ? 1 : 0);
-      if (awardedAfter > awardCap(campaign, liveEntries(campaign) - 1)) {
+      if (awardedAfter > awardsAllowed(campaign, liveEntries(campaign) - 1)) {
         throw new QuotaExceeded(
           `Withdrawing ${entryId} would leave more awards than the quota allows; revoke one first`,
         );

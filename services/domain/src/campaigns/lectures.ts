@@ -4,8 +4,9 @@ import type {
   RescheduleLectureInput,
   ScheduleLectureInput,
 } from '@qingmiao/schema';
-import { CampaignNotOpen, Conflict, InvalidInput, NotFound } from '../errors.ts';
+import { CampaignNotOpen, Conflict, NotFound } from '../errors.ts';
 import { campaignIdOf } from './entry-id.ts';
+import { takingLectures } from './kinds.ts';
 import { type Campaign, type CampaignEvent, type CampaignState, existingCampaign, fingerprint } from './state.ts';
 
 export type LectureCommand =
@@ -22,9 +23,7 @@ export type LectureCommand =
 
 function lectureCampaign(state: CampaignState, campaignId: string): Campaign {
   const campaign = existingCampaign(state, campaignId);
-  if (campaign.definition.kind !== 'LECTURE') {
-    throw new InvalidInput('campaignId', `${campaignId} is a ${campaign.definition.kind} campaign, not LECTURE`);
-  }
+  takingLectures(campaign);
   return campaign;
 }
 

@@ -9,6 +9,7 @@ import {
   SchoolKind,
 } from '@qingmiao/schema';
 import { Conflict, InvalidInput } from '../errors.ts';
+import { definitionOfKind } from './kinds.ts';
 import { type CampaignEvent, type CampaignState, existingCampaign, fingerprint } from './state.ts';
 
 export type LifecycleCommand =
@@ -26,20 +27,6 @@ export type LifecycleCommand =
   | { readonly type: 'PublishResults'; readonly input: CampaignRefInput };
 
 type Definition = EventOf<'CampaignCreated'>['data'];
-
-/** Kind-specific rules of a campaign definition, each refusal naming the field. */
-function checkDefinition(definition: Definition): Definition {
-  if (definition.targetSessions !== null && definition.kind !== 'LECTURE') {
-    throw new InvalidInput('targetSessions', 'is only for LECTURE campaigns');
-  }
-  if (definition.kind === 'EVALUATION') {
-    if (definition.maxEntriesPerSchool !== null && definition.maxEntriesPerSchool !== 1) {
-      throw new InvalidInput('maxEntriesPerSchool', 'must be 1: each school applies once to an EVALUATION');
-    }
-    return { ...definition, maxEntriesPerSchool: 1 };
-  }
-  return definition;
-}
 
 function create(state: CampaignState, data: Definition): CampaignEvent[] {
   if (state.created) {
@@ -67,7 +54,7 @@ export function decideLifecycle(command: LifecycleCommand, state: CampaignState)
       const { input } = command;
       return create(
         state,
-        checkDefinition({
+        definitionOfKind({
           campaignId: input.id,
           kind: input.kind,
           title: input.title,

@@ -96,10 +96,18 @@ export function liveEntries(campaign: Campaign): number {
   return live;
 }
 
-/** floor(awardQuota × live entries), or unlimited without a quota. */
-export function awardCap(campaign: Campaign, live = liveEntries(campaign)): number {
+/**
+ * Most awards a quota allows among live entries: floor(awardQuota × live entries). The ε keeps a product that is
+ * whole on paper whole in floating point (0.29 × 100 is 28.999…).
+ */
+export function awardCap(awardQuota: number, liveEntries: number): number {
+  return Math.floor(awardQuota * liveEntries + 1e-9);
+}
+
+/** The campaign's award cap now (or with `live` entries), unlimited without a quota. */
+export function awardsAllowed(campaign: Campaign, live = liveEntries(campaign)): number {
   const quota = campaign.definition.awardQuota;
-  return quota === null ? Number.POSITIVE_INFINITY : Math.floor(quota * live + 1e-9);
+  return quota === null ? Number.POSITIVE_INFINITY : awardCap(quota, live);
 }
 
 function withEntry(campaign: Campaign, entryId: string, change: (entry: EntryState) => EntryState): Campaign {
