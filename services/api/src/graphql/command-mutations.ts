@@ -35,7 +35,7 @@ export function commandMutation<N extends CommandName, Row>(
     readBack: (outcome: Outcomes[N], read: ReadModels, context: Context) => Row | undefined;
   },
 ) {
-  // Pothos cannot compute field shapes of type parameters: past this point, input and row are checked above.
+  // Pothos cannot work out field shapes from type parameters; the signature above has checked input and row already.
   const input: InputObjectRef<Types, object> = inputOf<CommandInput<N>>(
     `${name.charAt(0).toUpperCase()}${name.slice(1)}Input`,
     options.input,
