@@ -12,6 +12,8 @@ import {
 } from '../primitives.ts';
 import { optional } from './optional.ts';
 
+export const CriterionInput = Criterion.extend({ name: SingleLineText(50) });
+
 export const CreateCampaignInput = z
   .object({
     id: optional(Id),
@@ -27,7 +29,7 @@ export const CreateCampaignInput = z
     awardQuota: optional(z.number().gt(0, 'must be more than 0').max(1, 'must be at most 1')),
     rubric: optional(
       z
-        .array(Criterion.extend({ name: SingleLineText(50) }))
+        .array(CriterionInput)
         .min(1, 'must have at least one criterion')
         .max(20, 'must have at most 20 criteria')
         .refine(

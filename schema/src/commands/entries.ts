@@ -6,14 +6,14 @@ import { optional } from './optional.ts';
  * A participant as callers send it. `grade` and `key` are nullable in GraphQL, so null means not given; it must
  * become absent, not a value (a null key would otherwise make every keyless participant one person).
  */
-const absentIfNull = (value: unknown) => value ?? undefined;
-const ParticipantInput = Participant.extend({
+const absentIfNull = (value: string | null | undefined) => value ?? undefined;
+export const ParticipantInput = Participant.extend({
   name: SingleLineText(64),
   grade: z.preprocess(absentIfNull, SingleLineText(32).optional()),
   key: z.preprocess(absentIfNull, SingleLineText(64).optional()),
 });
 
-const PerformanceInput = Performance.extend({ genre: SingleLineText(50) });
+export const PerformanceInput = Performance.extend({ genre: SingleLineText(50) });
 
 /** How many a campaign's kind requires (at least one, none for an EVALUATION) is the decider's rule. */
 const Participants = z.array(ParticipantInput).max(500, 'must list at most 500');
@@ -45,13 +45,16 @@ export const ReviseEntryInput = z.object({
 });
 export type ReviseEntryInput = z.infer<typeof ReviseEntryInput>;
 
+export const CriterionScoreInput = z.object({
+  criterion: SingleLineText(50),
+  score: z.number().min(0, 'must not be negative'),
+});
+
 export const ScoreEntryInput = z
   .object({
     entryId: NestedId,
     score: optional(z.number().min(0, 'must not be negative')),
-    criteria: optional(
-      z.array(z.object({ criterion: SingleLineText(50), score: z.number().min(0, 'must not be negative') })).min(1),
-    ),
+    criteria: optional(z.array(CriterionScoreInput).min(1)),
     comment: optional(MultiLineText(2000)),
   })
   .refine((input) => (input.score === undefined) !== (input.criteria === undefined), {

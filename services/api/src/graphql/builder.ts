@@ -1,4 +1,4 @@
-import SchemaBuilder, { type InputObjectRef } from '@pothos/core';
+import SchemaBuilder, { type InputFieldRef, type RecursivelyNormalizeNullableFields } from '@pothos/core';
 import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
 import { CampaignKind, CampaignStatus, ParticipantRole, Prize, SchoolKind } from '@qingmiao/schema';
 import { GraphQLError } from 'graphql';
@@ -35,7 +35,25 @@ export const ParticipantRoleEnum = builder.enumType('ParticipantRole', { values:
 builder.queryType({});
 builder.mutationType({});
 
-type Types = typeof builder extends PothosSchemaTypes.SchemaBuilder<infer T> ? T : never;
+export type Types = typeof builder extends PothosSchemaTypes.SchemaBuilder<infer T> ? T : never;
 
-/** Any input object type of this schema, for helpers that build several similar mutations. */
-export type InputRef = InputObjectRef<Types, unknown>;
+/**
+ * The fields of an input object that mirrors `Shape`: one for every key, optional ones too, each of a type that
+ * `Shape` accepts. (Pothos's own `implement` lets optional keys go missing.)
+ */
+type FieldsOf<Shape> = { [K in keyof Shape]-?: InputFieldRef<Types, Shape[K]> };
+
+/** An input object's options, its fields checked against `Shape`, what a zod schema accepts (`z.input`). */
+export type InputOptions<Shape> = PothosSchemaTypes.InputObjectTypeOptions<
+  Types,
+  FieldsOf<RecursivelyNormalizeNullableFields<Shape>>
+>;
+
+export type InputFieldBuilder = PothosSchemaTypes.InputFieldBuilder<Types, 'InputObject'>;
+
+/**
+ * The input object `name` that mirrors a zod schema, typed by what the schema accepts (`inputOf<z.input<typeof X>>`):
+ * a field the schema has and GraphQL lacks, or a GraphQL field of a type the schema refuses, does not compile.
+ */
+export const inputOf = <Shape extends object>(name: string, options: InputOptions<Shape>) =>
+  builder.inputRef<Shape>(name).implement(options);

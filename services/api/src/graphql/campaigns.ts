@@ -1,8 +1,16 @@
 import { awardCap } from '@qingmiao/domain';
 import type { CampaignRow } from '@qingmiao/projections';
-import { CampaignKind, CampaignStatus, type Criterion } from '@qingmiao/schema';
-import { builder, CampaignKindEnum, CampaignStatusEnum, type InputRef, SchoolKindEnum } from './builder.ts';
-import { mutate } from './context.ts';
+import { CampaignKind, CampaignStatus, type Criterion, type CriterionInput } from '@qingmiao/schema';
+import type { z } from 'zod';
+import {
+  builder,
+  CampaignKindEnum,
+  CampaignStatusEnum,
+  type InputFieldBuilder,
+  inputOf,
+  SchoolKindEnum,
+} from './builder.ts';
+import { type CommandInputOptions, type CommandsYielding, commandMutation } from './command-mutations.ts';
 import { Entry } from './entries.ts';
 import { entryScope, visibleEntries } from './entry-access.ts';
 
@@ -97,7 +105,7 @@ builder.queryFields((t) => ({
   }),
 }));
 
-const CriterionInput = builder.inputType('CriterionInput', {
+const CriterionInputType = inputOf<z.input<typeof CriterionInput>>('CriterionInput', {
   fields: (t) => ({
     name: t.string({ required: true }),
     weight: t.float({ required: true }),
@@ -105,7 +113,22 @@ const CriterionInput = builder.inputType('CriterionInput', {
   }),
 });
 
-const CreateCampaignInput = builder.inputType('CreateCampaignInput', {
+/** A mutation of one campaign that returns it as changed. */
+export const campaignMutation = <N extends CommandsYielding<'campaignId'>>(
+  name: N,
+  input: CommandInputOptions<N>,
+  description?: string,
+) =>
+  commandMutation(name, {
+    type: Campaign,
+    input,
+    description,
+    readBack: ({ campaignId }, read) => read.campaign(campaignId),
+  });
+
+const campaignRef = { fields: (t: InputFieldBuilder) => ({ id: t.id({ required: true }) }) };
+
+campaignMutation('createCampaign', {
   fields: (t) => ({
     id: t.id({ description: 'A short slug such as `essay-2022`; generated when omitted.' }),
     kind: t.field({ type: CampaignKindEnum, required: true }),
@@ -120,22 +143,10 @@ const CreateCampaignInput = builder.inputType('CreateCampaignInput', {
     }),
     targetSessions: t.int({ description: 'LECTURE campaigns: sessions to deliver, e.g. 1000.' }),
     awardQuota: t.float({ description: 'Share of live entries that may win an award, e.g. 0.15.' }),
-    rubric: t.field({ type: [CriterionInput], description: 'Judging criteria; default one overall score of 100.' }),
+    rubric: t.field({ type: [CriterionInputType], description: 'Judging criteria; default one overall score of 100.' }),
   }),
 });
-
-const CampaignRefInput = (name: string) =>
-  builder.inputType(name, { fields: (t) => ({ id: t.id({ required: true }) }) });
-
-const ExtendDeadlineInput = builder.inputType('ExtendDeadlineInput', {
-  fields: (t) => ({ id: t.id({ required: true }), closesAt: t.field({ type: 'DateTime', required: true }) }),
-});
-
-const CancelCampaignInput = builder.inputType('CancelCampaignInput', {
-  fields: (t) => ({ id: t.id({ required: true }), reason: t.string({ required: true }) }),
-});
-
-const CopyCampaignInput = builder.inputType('CopyCampaignInput', {
+campaignMutation('copyCampaign', {
   fields: (t) => ({
     sourceId: t.id({ required: true }),
     id: t.id({ description: 'Id of the new campaign; generated when omitted.' }),
@@ -144,40 +155,12 @@ const CopyCampaignInput = builder.inputType('CopyCampaignInput', {
     closesAt: t.field({ type: 'DateTime', description: "Default: the source's, moved to the new year." }),
   }),
 });
-
-/** A mutation of one campaign that returns it as changed. */
-export const campaignMutation = (
-  input: InputRef,
-  run:
-    | 'createCampaign'
-    | 'copyCampaign'
-    | 'openCampaign'
-    | 'closeCampaign'
-    | 'extendDeadline'
-    | 'cancelCampaign'
-    | 'publishResults'
-    | 'assignJudge'
-    | 'unassignJudge',
-  description?: string,
-) =>
-  builder.mutationField(run, (t) =>
-    t.field({
-      type: Campaign,
-      description,
-      args: { input: t.arg({ type: input, required: true }) },
-      resolve: (_root, args, context) =>
-        mutate(
-          context,
-          (commands, meta) => commands[run](args.input, meta),
-          ({ campaignId }, read) => read.campaign(campaignId),
-        ),
-    }),
-  );
-
-campaignMutation(CreateCampaignInput, 'createCampaign');
-campaignMutation(CopyCampaignInput, 'copyCampaign');
-campaignMutation(CampaignRefInput('OpenCampaignInput'), 'openCampaign');
-campaignMutation(CampaignRefInput('CloseCampaignInput'), 'closeCampaign');
-campaignMutation(ExtendDeadlineInput, 'extendDeadline');
-campaignMutation(CancelCampaignInput, 'cancelCampaign');
-campaignMutation(CampaignRefInput('PublishResultsInput'), 'publishResults');
+campaignMutation('openCampaign', campaignRef);
+campaignMutation('closeCampaign', campaignRef);
+campaignMutation('extendDeadline', {
+  fields: (t) => ({ id: t.id({ required: true }), closesAt: t.field({ type: 'DateTime', required: true }) }),
+});
+campaignMutation('cancelCampaign', {
+  fields: (t) => ({ id: t.id({ required: true }), reason: t.string({ required: true }) }),
+});
+campaignMutation('publishResults', campaignRef);

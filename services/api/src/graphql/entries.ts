@@ -1,7 +1,8 @@
 import type { EntryRow, HistoryRow, ParticipantRow, ReadModels } from '@qingmiao/projections';
-import type { Actor } from '@qingmiao/schema';
-import { builder, type InputRef, ParticipantRoleEnum, PrizeEnum } from './builder.ts';
-import { mutate } from './context.ts';
+import type { Actor, CriterionScoreInput, ParticipantInput, PerformanceInput } from '@qingmiao/schema';
+import type { z } from 'zod';
+import { builder, type InputFieldBuilder, inputOf, ParticipantRoleEnum, PrizeEnum } from './builder.ts';
+import { type CommandInputOptions, type CommandsYielding, commandMutation } from './command-mutations.ts';
 import { type VisibleEntry, visibleEntries } from './entry-access.ts';
 
 const Participant = builder.objectRef<ParticipantRow>('Participant').implement({
@@ -122,7 +123,7 @@ builder.queryFields((t) => ({
   }),
 }));
 
-const ParticipantInput = builder.inputType('ParticipantInput', {
+const ParticipantInputType = inputOf<z.input<typeof ParticipantInput>>('ParticipantInput', {
   fields: (t) => ({
     name: t.string({ required: true }),
     role: t.field({ type: ParticipantRoleEnum, required: true }),
@@ -131,112 +132,90 @@ const ParticipantInput = builder.inputType('ParticipantInput', {
   }),
 });
 
-const PerformanceInput = builder.inputType('PerformanceInput', {
+const PerformanceInputType = inputOf<z.input<typeof PerformanceInput>>('PerformanceInput', {
   fields: (t) => ({
     genre: t.string({ required: true, description: 'e.g. 合唱, 朗诵, 舞蹈' }),
     durationMinutes: t.int({ required: true }),
   }),
 });
 
-const SubmitEntryInput = builder.inputType('SubmitEntryInput', {
-  fields: (t) => ({
-    submissionId: t.id({
-      required: true,
-      description: 'Chosen by the client; resubmitting with the same id returns the same entry.',
-    }),
-    campaignId: t.id({ required: true }),
-    schoolId: t.id({ required: true }),
-    title: t.string({ required: true }),
-    participants: t.field({
-      type: [ParticipantInput],
-      description: 'At least one, except in an EVALUATION campaign, where the school applies and may name nobody.',
-    }),
-    advisor: t.string(),
-    performance: t.field({ type: PerformanceInput, description: 'Required for PERFORMANCE campaigns.' }),
-  }),
-});
-
-const ReviseEntryInput = builder.inputType('ReviseEntryInput', {
-  description: 'Only the fields given change.',
-  fields: (t) => ({
-    entryId: t.id({ required: true }),
-    title: t.string(),
-    participants: t.field({ type: [ParticipantInput] }),
-    advisor: t.string(),
-    performance: t.field({ type: PerformanceInput }),
-  }),
-});
-
-const reasonInput = (name: string) =>
-  builder.inputType(name, {
-    fields: (t) => ({ entryId: t.id({ required: true }), reason: t.string({ required: true }) }),
-  });
-
-const CriterionScoreInput = builder.inputType('CriterionScoreInput', {
+const CriterionScoreInputType = inputOf<z.input<typeof CriterionScoreInput>>('CriterionScoreInput', {
   fields: (t) => ({ criterion: t.string({ required: true }), score: t.float({ required: true }) }),
 });
 
-const ScoreEntryInput = builder.inputType('ScoreEntryInput', {
-  fields: (t) => ({
-    entryId: t.id({ required: true }),
-    score: t.float({ description: 'The score, when the rubric has a single criterion.' }),
-    criteria: t.field({ type: [CriterionScoreInput], description: 'One score per rubric criterion.' }),
-    comment: t.string(),
-  }),
-});
-
-const AwardEntryInput = builder.inputType('AwardEntryInput', {
-  fields: (t) => ({ entryId: t.id({ required: true }), prize: t.field({ type: PrizeEnum, required: true }) }),
-});
-
-const RateEntryInput = builder.inputType('RateEntryInput', {
-  fields: (t) => ({ entryId: t.id({ required: true }), stars: t.int({ required: true }) }),
-});
-
-const entryMutation = (
-  name:
-    | 'reviseEntry'
-    | 'withdrawEntry'
-    | 'scoreEntry'
-    | 'recuseFromEntry'
-    | 'awardEntry'
-    | 'revokeAward'
-    | 'rateEntry'
-    | 'submitEntry',
-  input: InputRef,
+const entryMutation = <N extends CommandsYielding<'entryId'>>(
+  name: N,
+  input: CommandInputOptions<N>,
   description: string,
 ) =>
-  builder.mutationField(name, (t) =>
-    t.field({
-      type: Entry,
-      description,
-      args: { input: t.arg({ type: input, required: true }) },
-      resolve: (_root, args, context) =>
-        mutate(
-          context,
-          (commands, meta) => commands[name](args.input, meta),
-          ({ entryId }, read) => visibleEntry(context.actor, read, read.entry(entryId)),
-        ),
-    }),
-  );
+  commandMutation(name, {
+    type: Entry,
+    input,
+    description,
+    readBack: ({ entryId }, read, { actor }) => visibleEntry(actor, read, read.entry(entryId)),
+  });
+
+const withReason = {
+  fields: (t: InputFieldBuilder) => ({ entryId: t.id({ required: true }), reason: t.string({ required: true }) }),
+};
 
 entryMutation(
   'submitEntry',
-  SubmitEntryInput,
+  {
+    fields: (t) => ({
+      submissionId: t.id({
+        required: true,
+        description: 'Chosen by the client; resubmitting with the same id returns the same entry.',
+      }),
+      campaignId: t.id({ required: true }),
+      schoolId: t.id({ required: true }),
+      title: t.string({ required: true }),
+      participants: t.field({
+        type: [ParticipantInputType],
+        description: 'At least one, except in an EVALUATION campaign, where the school applies and may name nobody.',
+      }),
+      advisor: t.string(),
+      performance: t.field({ type: PerformanceInputType, description: 'Required for PERFORMANCE campaigns.' }),
+    }),
+  },
   'A school (or an organizer for it) submits an entry; idempotent by submissionId.',
 );
-entryMutation('reviseEntry', ReviseEntryInput, 'Change an entry while the campaign is open.');
-entryMutation('withdrawEntry', reasonInput('WithdrawEntryInput'), 'Withdraw an entry with a reason; frees its slot.');
+entryMutation(
+  'reviseEntry',
+  {
+    description: 'Only the fields given change.',
+    fields: (t) => ({
+      entryId: t.id({ required: true }),
+      title: t.string(),
+      participants: t.field({ type: [ParticipantInputType] }),
+      advisor: t.string(),
+      performance: t.field({ type: PerformanceInputType }),
+    }),
+  },
+  'Change an entry while the campaign is open.',
+);
+entryMutation('withdrawEntry', withReason, 'Withdraw an entry with a reason; frees its slot.');
 entryMutation(
   'scoreEntry',
-  ScoreEntryInput,
+  {
+    fields: (t) => ({
+      entryId: t.id({ required: true }),
+      score: t.float({ description: 'The score, when the rubric has a single criterion.' }),
+      criteria: t.field({ type: [CriterionScoreInputType], description: 'One score per rubric criterion.' }),
+      comment: t.string(),
+    }),
+  },
   'An assigned judge scores an entry on the rubric; scoring again replaces it.',
 );
+entryMutation('recuseFromEntry', withReason, 'A judge steps aside from an entry (e.g. conflict of interest).');
 entryMutation(
-  'recuseFromEntry',
-  reasonInput('RecuseFromEntryInput'),
-  'A judge steps aside from an entry (e.g. conflict of interest).',
+  'awardEntry',
+  { fields: (t) => ({ entryId: t.id({ required: true }), prize: t.field({ type: PrizeEnum, required: true }) }) },
+  'Grant a prize after the campaign closed, within the award quota.',
 );
-entryMutation('awardEntry', AwardEntryInput, 'Grant a prize after the campaign closed, within the award quota.');
-entryMutation('revokeAward', reasonInput('RevokeAwardInput'), 'Take back a prize before results are published.');
-entryMutation('rateEntry', RateEntryInput, 'EVALUATION campaigns: rate an application 1–5 stars after closing.');
+entryMutation('revokeAward', withReason, 'Take back a prize before results are published.');
+entryMutation(
+  'rateEntry',
+  { fields: (t) => ({ entryId: t.id({ required: true }), stars: t.int({ required: true }) }) },
+  'EVALUATION campaigns: rate an application 1–5 stars after closing.',
+);

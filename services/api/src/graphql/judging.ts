@@ -1,5 +1,5 @@
 import type { JudgingProgressRow, ScoreRow } from '@qingmiao/projections';
-import { builder } from './builder.ts';
+import { builder, type InputFieldBuilder } from './builder.ts';
 import { Campaign, campaignMutation } from './campaigns.ts';
 import { Entry } from './entries.ts';
 import { visibleEntries } from './entry-access.ts';
@@ -54,22 +54,21 @@ builder.objectFields(Campaign, (t) => ({
   }),
 }));
 
-const judgeInput = (name: string) =>
-  builder.inputType(name, {
-    fields: (t) => ({
-      campaignId: t.id({ required: true }),
-      judge: t.string({ required: true, description: "The judge's token subject (`sub`)." }),
-    }),
-  });
+const panelChange = {
+  fields: (t: InputFieldBuilder) => ({
+    campaignId: t.id({ required: true }),
+    judge: t.string({ required: true, description: "The judge's token subject (`sub`)." }),
+  }),
+};
 
 campaignMutation(
-  judgeInput('AssignJudgeInput'),
   'assignJudge',
+  panelChange,
   'Put a judge on the campaign’s panel: they may read and score its entries.',
 );
 campaignMutation(
-  judgeInput('UnassignJudgeInput'),
   'unassignJudge',
+  panelChange,
   'Take a judge off the panel until results are published: their scores stay in the log but stop counting, and ' +
     'they can no longer read or score the campaign’s entries.',
 );

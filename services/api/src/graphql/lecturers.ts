@@ -1,6 +1,6 @@
 import type { LecturerRow } from '@qingmiao/projections';
 import { builder } from './builder.ts';
-import { mutate } from './context.ts';
+import { type CommandInputOptions, type CommandsYielding, commandMutation } from './command-mutations.ts';
 
 export const Lecturer = builder.objectRef<LecturerRow>('Lecturer').implement({
   description: 'A member of the 老园丁讲师团 (retired-teacher lecturer corps).',
@@ -26,7 +26,10 @@ builder.queryFields((t) => ({
   }),
 }));
 
-const RegisterLecturerInput = builder.inputType('RegisterLecturerInput', {
+const lecturerMutation = <N extends CommandsYielding<'lecturerId'>>(name: N, input: CommandInputOptions<N>) =>
+  commandMutation(name, { type: Lecturer, input, readBack: ({ lecturerId }, read) => read.lecturer(lecturerId) });
+
+lecturerMutation('registerLecturer', {
   fields: (t) => ({
     id: t.id({ description: 'Generated when omitted.' }),
     name: t.string({ required: true }),
@@ -34,30 +37,6 @@ const RegisterLecturerInput = builder.inputType('RegisterLecturerInput', {
     topics: t.stringList({ description: 'e.g. 党史, 家风家训' }),
   }),
 });
-
-const RetireLecturerInput = builder.inputType('RetireLecturerInput', {
+lecturerMutation('retireLecturer', {
   fields: (t) => ({ lecturerId: t.id({ required: true }), reason: t.string() }),
 });
-
-builder.mutationFields((t) => ({
-  registerLecturer: t.field({
-    type: Lecturer,
-    args: { input: t.arg({ type: RegisterLecturerInput, required: true }) },
-    resolve: (_root, { input }, context) =>
-      mutate(
-        context,
-        (commands, meta) => commands.registerLecturer(input, meta),
-        ({ lecturerId }, read) => read.lecturer(lecturerId),
-      ),
-  }),
-  retireLecturer: t.field({
-    type: Lecturer,
-    args: { input: t.arg({ type: RetireLecturerInput, required: true }) },
-    resolve: (_root, { input }, context) =>
-      mutate(
-        context,
-        (commands, meta) => commands.retireLecturer(input, meta),
-        ({ lecturerId }, read) => read.lecturer(lecturerId),
-      ),
-  }),
-}));

@@ -1,7 +1,7 @@
 import type { LectureRow } from '@qingmiao/projections';
-import { builder, type InputRef } from './builder.ts';
+import { builder } from './builder.ts';
 import { Campaign } from './campaigns.ts';
-import { mutate } from './context.ts';
+import { type CommandInputOptions, type CommandsYielding, commandMutation } from './command-mutations.ts';
 
 const LectureStatus = builder.enumType('LectureStatus', { values: ['SCHEDULED', 'DELIVERED', 'CANCELLED'] as const });
 
@@ -26,7 +26,10 @@ builder.objectField(Campaign, 'lectures', (t) =>
   t.field({ type: [Lecture], resolve: (campaign, _args, { read }) => read.lectures(campaign.id) }),
 );
 
-const ScheduleLectureInput = builder.inputType('ScheduleLectureInput', {
+const lectureMutation = <N extends CommandsYielding<'lectureId'>>(name: N, input: CommandInputOptions<N>) =>
+  commandMutation(name, { type: Lecture, input, readBack: ({ lectureId }, read) => read.lecture(lectureId) });
+
+lectureMutation('scheduleLecture', {
   fields: (t) => ({
     lectureId: t.id({
       description:
@@ -40,41 +43,16 @@ const ScheduleLectureInput = builder.inputType('ScheduleLectureInput', {
     scheduledAt: t.field({ type: 'DateTime', required: true }),
   }),
 });
-
-const RescheduleLectureInput = builder.inputType('RescheduleLectureInput', {
+lectureMutation('rescheduleLecture', {
   fields: (t) => ({ lectureId: t.id({ required: true }), scheduledAt: t.field({ type: 'DateTime', required: true }) }),
 });
-
-const RecordLectureDeliveredInput = builder.inputType('RecordLectureDeliveredInput', {
+lectureMutation('recordLectureDelivered', {
   fields: (t) => ({
     lectureId: t.id({ required: true }),
     audience: t.int({ required: true }),
     durationMinutes: t.int({ required: true }),
   }),
 });
-
-const CancelLectureInput = builder.inputType('CancelLectureInput', {
+lectureMutation('cancelLecture', {
   fields: (t) => ({ lectureId: t.id({ required: true }), reason: t.string({ required: true }) }),
 });
-
-const lectureMutation = (
-  name: 'scheduleLecture' | 'rescheduleLecture' | 'recordLectureDelivered' | 'cancelLecture',
-  input: InputRef,
-) =>
-  builder.mutationField(name, (t) =>
-    t.field({
-      type: Lecture,
-      args: { input: t.arg({ type: input, required: true }) },
-      resolve: (_root, args, context) =>
-        mutate(
-          context,
-          (commands, meta) => commands[name](args.input, meta),
-          ({ lectureId }, read) => read.lecture(lectureId),
-        ),
-    }),
-  );
-
-lectureMutation('scheduleLecture', ScheduleLectureInput);
-lectureMutation('rescheduleLecture', RescheduleLectureInput);
-lectureMutation('recordLectureDelivered', RecordLectureDeliveredInput);
-lectureMutation('cancelLecture', CancelLectureInput);

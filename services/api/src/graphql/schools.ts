@@ -1,6 +1,6 @@
 import type { EnrollmentRow, SchoolRow } from '@qingmiao/projections';
 import { builder, SchoolKindEnum } from './builder.ts';
-import { mutate } from './context.ts';
+import { commandMutation } from './command-mutations.ts';
 
 export const School = builder.objectRef<SchoolRow>('School').implement({
   description: 'A school taking part in the bureau campaigns.',
@@ -36,43 +36,28 @@ builder.queryFields((t) => ({
   }),
 }));
 
-const RegisterSchoolInput = builder.inputType('RegisterSchoolInput', {
-  fields: (t) => ({
-    id: t.id({ description: 'The bureau school code; generated when omitted.' }),
-    name: t.string({ required: true }),
-    kind: t.field({ type: SchoolKindEnum, required: true }),
-    town: t.string({ required: true }),
-    private: t.boolean({ description: '民办: privately run. Default false.' }),
-  }),
+commandMutation('registerSchool', {
+  type: School,
+  input: {
+    fields: (t) => ({
+      id: t.id({ description: 'The bureau school code; generated when omitted.' }),
+      name: t.string({ required: true }),
+      kind: t.field({ type: SchoolKindEnum, required: true }),
+      town: t.string({ required: true }),
+      private: t.boolean({ description: '民办: privately run. Default false.' }),
+    }),
+  },
+  readBack: ({ schoolId }, read) => read.school(schoolId),
 });
 
-const RecordEnrollmentInput = builder.inputType('RecordEnrollmentInput', {
-  fields: (t) => ({
-    schoolId: t.id({ required: true }),
-    year: t.int({ required: true }),
-    students: t.int({ required: true }),
-  }),
+commandMutation('recordEnrollment', {
+  type: Enrollment,
+  input: {
+    fields: (t) => ({
+      schoolId: t.id({ required: true }),
+      year: t.int({ required: true }),
+      students: t.int({ required: true }),
+    }),
+  },
+  readBack: ({ schoolId, year }, read) => read.enrollment(schoolId, year),
 });
-
-builder.mutationFields((t) => ({
-  registerSchool: t.field({
-    type: School,
-    args: { input: t.arg({ type: RegisterSchoolInput, required: true }) },
-    resolve: (_root, { input }, context) =>
-      mutate(
-        context,
-        (commands, meta) => commands.registerSchool(input, meta),
-        ({ schoolId }, read) => read.school(schoolId),
-      ),
-  }),
-  recordEnrollment: t.field({
-    type: Enrollment,
-    args: { input: t.arg({ type: RecordEnrollmentInput, required: true }) },
-    resolve: (_root, { input }, context) =>
-      mutate(
-        context,
-        (commands, meta) => commands.recordEnrollment(input, meta),
-        ({ schoolId, year }, read) => read.enrollment(schoolId, year),
-      ),
-  }),
-}));
