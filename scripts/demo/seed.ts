@@ -12,7 +12,7 @@
  */
 import { type CommandOutcome, Commands, entryIdFor, lectureIdFor } from '@qingmiao/domain';
 import { comparePositions, type EventStore, type Position, START } from '@qingmiao/event-store';
-import type { Actor } from '@qingmiao/schema';
+import type { Actor, CommandName } from '@qingmiao/schema';
 import type { DemoPlan, Iso } from './taicang-2022.ts';
 
 /** A clock the seeder moves forward through the plan: never back, and 1 ms further on every reading. */
@@ -41,28 +41,6 @@ export function createDemoCommands(store: EventStore, plan: DemoPlan): { command
   const clock = new PlanClock(plan.schools[0]?.registeredAt ?? plan.asOf);
   return { commands: new Commands(store, { now: clock.now }), clock };
 }
-
-export type CommandName =
-  | 'registerSchool'
-  | 'recordEnrollment'
-  | 'registerLecturer'
-  | 'createCampaign'
-  | 'openCampaign'
-  | 'extendDeadline'
-  | 'closeCampaign'
-  | 'publishResults'
-  | 'assignJudge'
-  | 'submitEntry'
-  | 'reviseEntry'
-  | 'withdrawEntry'
-  | 'recuseFromEntry'
-  | 'scoreEntry'
-  | 'awardEntry'
-  | 'rateEntry'
-  | 'scheduleLecture'
-  | 'rescheduleLecture'
-  | 'recordLectureDelivered'
-  | 'cancelLecture';
 
 /**
  * One command of the plan at its moment. `reads` and `writes` name what it depends on and what it changes, so the

@@ -1,31 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { EventStore } from '@qingmiao/event-store';
-import {
-  AssignJudgeInput,
-  AwardEntryInput,
-  CampaignRefInput,
-  CancelCampaignInput,
-  CancelLectureInput,
-  CopyCampaignInput,
-  CreateCampaignInput,
-  ExtendDeadlineInput,
-  RateEntryInput,
-  RecordEnrollmentInput,
-  RecordLectureDeliveredInput,
-  RecuseFromEntryInput,
-  RegisterLecturerInput,
-  RegisterSchoolInput,
-  RescheduleLectureInput,
-  RetireLecturerInput,
-  ReviseEntryInput,
-  RevokeAwardInput,
-  type Role,
-  ScheduleLectureInput,
-  ScoreEntryInput,
-  SubmitEntryInput,
-  UnassignJudgeInput,
-  WithdrawEntryInput,
-} from '@qingmiao/schema';
+import { type AssignJudgeInput, commandInputs, type Role } from '@qingmiao/schema';
 import type { z } from 'zod';
 import { type CampaignCommand, type CampaignEvent, type CampaignState, campaignDecider } from './campaigns/campaign.ts';
 import { campaignIdOf, entryIdFor, lectureIdFor } from './campaigns/entry-id.ts';
@@ -70,8 +45,9 @@ type SimpleCampaignCommand = Exclude<
 >;
 
 /**
- * Every command Qingmiao accepts, whoever sends it (GraphQL, CLI, demo seeding): validate the input, check the
- * role, load what the decision needs from other streams and run it. Returns the ids the caller reads back.
+ * Every command Qingmiao accepts, whoever sends it (GraphQL, CLI, demo seeding): validate the input (each method with
+ * its own entry of `commandInputs`, the catalogue GraphQL derives its inputs from), check the role, load what the
+ * decision needs from other streams and run it. Returns the ids the caller reads back.
  */
 export class Commands {
   readonly #runner: CommandRunner;
@@ -81,7 +57,7 @@ export class Commands {
   }
 
   async registerSchool(raw: unknown, meta: CommandMeta): Promise<CommandOutcome & { schoolId: string }> {
-    const input = parseInput(RegisterSchoolInput, raw);
+    const input = parseInput(commandInputs.registerSchool, raw);
     authorize(meta, ORGANIZER, 'register schools');
     const schoolId = input.id ?? randomUUID();
     const command: SchoolCommand = { type: 'RegisterSchool', input: { ...input, id: schoolId } };
@@ -92,7 +68,7 @@ export class Commands {
     raw: unknown,
     meta: CommandMeta,
   ): Promise<CommandOutcome & { schoolId: string; year: number }> {
-    const input = parseInput(RecordEnrollmentInput, raw);
+    const input = parseInput(commandInputs.recordEnrollment, raw);
     authorize(meta, ORGANIZER, 'record enrollment');
     const outcome = await this.#runner.run(
       schools,
@@ -104,7 +80,7 @@ export class Commands {
   }
 
   async registerLecturer(raw: unknown, meta: CommandMeta): Promise<CommandOutcome & { lecturerId: string }> {
-    const input = parseInput(RegisterLecturerInput, raw);
+    const input = parseInput(commandInputs.registerLecturer, raw);
     authorize(meta, ORGANIZER, 'register lecturers');
     const lecturerId = input.id ?? randomUUID();
     const command: LecturerCommand = { type: 'RegisterLecturer', input: { ...input, id: lecturerId } };
@@ -112,14 +88,14 @@ export class Commands {
   }
 
   async retireLecturer(raw: unknown, meta: CommandMeta): Promise<CommandOutcome & { lecturerId: string }> {
-    const input = parseInput(RetireLecturerInput, raw);
+    const input = parseInput(commandInputs.retireLecturer, raw);
     authorize(meta, ORGANIZER, 'retire lecturers');
     const stream = streams.lecturer(input.lecturerId);
     return { ...(await this.#runner.run(lecturers, stream, { type: 'RetireLecturer', input }, meta)), ...input };
   }
 
   async createCampaign(raw: unknown, meta: CommandMeta): Promise<CommandOutcome & { campaignId: string }> {
-    const input = parseInput(CreateCampaignInput, raw);
+    const input = parseInput(commandInputs.createCampaign, raw);
     authorize(meta, ORGANIZER, 'create campaigns');
     const campaignId = input.id ?? randomUUID();
     const command: CampaignCommand = { type: 'CreateCampaign', input: { ...input, id: campaignId } };
@@ -128,7 +104,7 @@ export class Commands {
 
   /** Next year's DRAFT campaign with this one's configuration; dates move by the difference in years. */
   async copyCampaign(raw: unknown, meta: CommandMeta): Promise<CommandOutcome & { campaignId: string }> {
-    const input = parseInput(CopyCampaignInput, raw);
+    const input = parseInput(commandInputs.copyCampaign, raw);
     authorize(meta, ORGANIZER, 'create campaigns');
     const campaignId = input.id ?? randomUUID();
     const { state } = await this.#runner.load(campaigns, streams.campaign(input.sourceId));
@@ -140,17 +116,17 @@ export class Commands {
     return { ...(await this.#runner.run(campaigns, streams.campaign(campaignId), command, meta)), campaignId };
   }
 
-  openCampaign = this.#byCampaignId('OpenCampaign', CampaignRefInput, ORGANIZER);
-  closeCampaign = this.#byCampaignId('CloseCampaign', CampaignRefInput, ORGANIZER);
-  extendDeadline = this.#byCampaignId('ExtendDeadline', ExtendDeadlineInput, ORGANIZER);
-  cancelCampaign = this.#byCampaignId('CancelCampaign', CancelCampaignInput, ORGANIZER);
-  publishResults = this.#byCampaignId('PublishResults', CampaignRefInput, ORGANIZER);
+  openCampaign = this.#byCampaignId('OpenCampaign', commandInputs.openCampaign, ORGANIZER);
+  closeCampaign = this.#byCampaignId('CloseCampaign', commandInputs.closeCampaign, ORGANIZER);
+  extendDeadline = this.#byCampaignId('ExtendDeadline', commandInputs.extendDeadline, ORGANIZER);
+  cancelCampaign = this.#byCampaignId('CancelCampaign', commandInputs.cancelCampaign, ORGANIZER);
+  publishResults = this.#byCampaignId('PublishResults', commandInputs.publishResults, ORGANIZER);
 
-  assignJudge = this.#panel('AssignJudge', AssignJudgeInput, 'assign judges');
-  unassignJudge = this.#panel('UnassignJudge', UnassignJudgeInput, 'unassign judges');
+  assignJudge = this.#panel('AssignJudge', commandInputs.assignJudge, 'assign judges');
+  unassignJudge = this.#panel('UnassignJudge', commandInputs.unassignJudge, 'unassign judges');
 
   async submitEntry(raw: unknown, meta: CommandMeta): Promise<CommandOutcome & { entryId: string }> {
-    const input = parseInput(SubmitEntryInput, raw);
+    const input = parseInput(commandInputs.submitEntry, raw);
     authorize(meta, ORGANIZER_OR_SCHOOL, 'submit entries');
     const { state: school } = await this.#runner.load(schools, streams.school(input.schoolId), registered);
     const command: CampaignCommand = {
@@ -162,16 +138,16 @@ export class Commands {
     return { ...outcome, entryId: entryIdFor(input.campaignId, input.submissionId) };
   }
 
-  reviseEntry = this.#byEntryId('ReviseEntry', ReviseEntryInput, ORGANIZER_OR_SCHOOL);
-  withdrawEntry = this.#byEntryId('WithdrawEntry', WithdrawEntryInput, ORGANIZER_OR_SCHOOL);
-  scoreEntry = this.#byEntryId('ScoreEntry', ScoreEntryInput, JUDGE);
-  recuseFromEntry = this.#byEntryId('RecuseFromEntry', RecuseFromEntryInput, JUDGE);
-  awardEntry = this.#byEntryId('AwardEntry', AwardEntryInput, ORGANIZER);
-  revokeAward = this.#byEntryId('RevokeAward', RevokeAwardInput, ORGANIZER);
-  rateEntry = this.#byEntryId('RateEntry', RateEntryInput, ORGANIZER);
+  reviseEntry = this.#byEntryId('ReviseEntry', commandInputs.reviseEntry, ORGANIZER_OR_SCHOOL);
+  withdrawEntry = this.#byEntryId('WithdrawEntry', commandInputs.withdrawEntry, ORGANIZER_OR_SCHOOL);
+  scoreEntry = this.#byEntryId('ScoreEntry', commandInputs.scoreEntry, JUDGE);
+  recuseFromEntry = this.#byEntryId('RecuseFromEntry', commandInputs.recuseFromEntry, JUDGE);
+  awardEntry = this.#byEntryId('AwardEntry', commandInputs.awardEntry, ORGANIZER);
+  revokeAward = this.#byEntryId('RevokeAward', commandInputs.revokeAward, ORGANIZER);
+  rateEntry = this.#byEntryId('RateEntry', commandInputs.rateEntry, ORGANIZER);
 
   async scheduleLecture(raw: unknown, meta: CommandMeta): Promise<CommandOutcome & { lectureId: string }> {
-    const input = parseInput(ScheduleLectureInput, raw);
+    const input = parseInput(commandInputs.scheduleLecture, raw);
     authorize(meta, ORGANIZER, 'schedule lectures');
     const lectureId = lectureIdFor(input.campaignId, input.lectureId ?? randomUUID());
     const [{ state: lecturer }, school] = await Promise.all([
@@ -188,9 +164,9 @@ export class Commands {
     return { ...outcome, lectureId };
   }
 
-  rescheduleLecture = this.#byLectureId('RescheduleLecture', RescheduleLectureInput, ORGANIZER);
-  recordLectureDelivered = this.#byLectureId('RecordLectureDelivered', RecordLectureDeliveredInput, ORGANIZER);
-  cancelLecture = this.#byLectureId('CancelLecture', CancelLectureInput, ORGANIZER);
+  rescheduleLecture = this.#byLectureId('RescheduleLecture', commandInputs.rescheduleLecture, ORGANIZER);
+  recordLectureDelivered = this.#byLectureId('RecordLectureDelivered', commandInputs.recordLectureDelivered, ORGANIZER);
+  cancelLecture = this.#byLectureId('CancelLecture', commandInputs.cancelLecture, ORGANIZER);
 
   /** An organizer changes a campaign's panel of judges. */
   #panel(type: 'AssignJudge' | 'UnassignJudge', schema: typeof AssignJudgeInput, what: string) {
