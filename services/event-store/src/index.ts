@@ -1,11 +1,6 @@
 export { DuplicateEventIds, StoreInUse, WrongExpectedVersion } from './errors.ts';
-export {
-  isKurrentDbConnectionString,
-  KurrentDbEventStore,
-  type KurrentDbEventStoreOptions,
-  toClientConnectionString,
-  withoutCredentials,
-} from './kurrentdb-event-store.ts';
+export { isKurrentDbConnectionString, toClientConnectionString, withoutCredentials } from './kurrentdb/connection.ts';
+export { KurrentDbEventStore, type KurrentDbEventStoreOptions } from './kurrentdb/event-store.ts';
 export {
   type CopyReport,
   copyLog,
@@ -24,6 +19,7 @@ export {
   type ExpectedRevision,
   type Json,
   type JsonObject,
+  matchesExpectedRevision,
   type Position,
   type ReadAllOptions,
   type RecordedEvent,
