@@ -3,4 +3,5 @@ export * from './commands/index.ts';
 export * from './events/index.ts';
 export * from './metadata.ts';
 export * from './primitives.ts';
+export * from './streams.ts';
 export * from './versioning.ts';

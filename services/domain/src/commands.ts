@@ -23,6 +23,7 @@ import {
   ScheduleLectureInput,
   ScoreEntryInput,
   SubmitEntryInput,
+  streams,
   UnassignJudgeInput,
   WithdrawEntryInput,
 } from '@qingmiao/schema';
@@ -39,7 +40,6 @@ import {
 import { Forbidden } from './errors.ts';
 import { type LecturerCommand, type LecturerEvent, type LecturerState, lecturerDecider } from './lecturers/lecturer.ts';
 import { type SchoolCommand, type SchoolEvent, type SchoolState, schoolDecider } from './schools/school.ts';
-import { streams } from './streams.ts';
 import { parseInput } from './validation.ts';
 
 const schools: Aggregate<SchoolState, SchoolCommand, SchoolEvent> = { name: 'school', decider: schoolDecider };

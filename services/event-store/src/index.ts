@@ -12,6 +12,13 @@ export {
   writeJsonLines,
 } from './log-transfer.ts';
 export {
+  type EventStoreLocation,
+  type EventStoreSpecOptions,
+  locateEventStore,
+  type OpenEventStoreOptions,
+  openEventStore,
+} from './open-event-store.ts';
+export {
   type AppendResult,
   comparePositions,
   type EventStore,
