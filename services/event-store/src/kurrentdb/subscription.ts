@@ -30,7 +30,9 @@ export interface SubscriptionSettings {
   readonly after: Position | undefined;
   /** Delays between attempts to resubscribe after a dropped connection: doubling from the first up to the most. */
   readonly delayMs: { readonly first: number; readonly most: number };
+  /** Told of every event delivered, so the store remembers its id. */
   readonly seen: (events: readonly RecordedEvent[]) => void;
+  /** Told once, when the subscription is closed. */
   readonly closed: () => void;
 }
 
