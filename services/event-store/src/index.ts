@@ -1,5 +1,5 @@
 export { DuplicateEventIds, StoreInUse, WrongExpectedVersion } from './errors.ts';
-export { isKurrentDbConnectionString, toClientConnectionString, withoutCredentials } from './kurrentdb/connection.ts';
+export { toClientConnectionString, withoutCredentials } from './kurrentdb/connection.ts';
 export { KurrentDbEventStore, type KurrentDbEventStoreOptions } from './kurrentdb/event-store.ts';
 export {
   type CopyReport,
