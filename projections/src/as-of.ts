@@ -1,7 +1,6 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import { streams } from '@qingmiao/domain';
 import { comparePositions, type EventStore, type Position } from '@qingmiao/event-store';
-import { type DomainEvent, type ParticipationGrouping, readEvent } from '@qingmiao/schema';
+import { type DomainEvent, type ParticipationGrouping, readEvent, streams } from '@qingmiao/schema';
 import Database from 'better-sqlite3';
 import { LRUCache } from 'lru-cache';
 import pLimit from 'p-limit';

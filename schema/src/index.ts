@@ -4,4 +4,5 @@ export * from './events/index.ts';
 export * from './labels.ts';
 export * from './metadata.ts';
 export * from './primitives.ts';
+export * from './streams.ts';
 export * from './versioning.ts';

@@ -1,13 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Commands } from '@qingmiao/domain';
-import {
-  type EventStore,
-  isKurrentDbConnectionString,
-  KurrentDbEventStore,
-  SqliteEventStore,
-  withoutCredentials,
-} from '@qingmiao/event-store';
+import { type EventStore, type EventStoreSpecOptions, openEventStore, withoutCredentials } from '@qingmiao/event-store';
 import { AsOfReplayer, projections, ReadSide } from '@qingmiao/projections';
 import express from 'express';
 import type { Logger } from 'pino';
@@ -30,28 +24,9 @@ export interface Qingmiao {
   close(): Promise<void>;
 }
 
-/**
- * The embedded store's file when QINGMIAO_EVENT_STORE names one: `sqlite` is `{dataDir}/events.db`, `sqlite:PATH`
- * a file elsewhere (e.g. one store shared by several processes, each with its own data dir for read models).
- */
-export function sqliteStorePath(config: QingmiaoConfig): string | undefined {
-  if (config.eventStore === 'sqlite') return join(config.dataDir, 'events.db');
-  if (!config.eventStore.startsWith('sqlite:')) return undefined;
-  const path = config.eventStore.slice('sqlite:'.length);
-  if (path === '') throw new Error('QINGMIAO_EVENT_STORE=sqlite: needs the path of the events.db file');
-  return path;
-}
-
-/** The event store QINGMIAO_EVENT_STORE names: the embedded SQLite file, or a KurrentDB node or cluster. */
-export function openEventStore(config: QingmiaoConfig): EventStore {
-  const sqlitePath = sqliteStorePath(config);
-  if (sqlitePath !== undefined) return new SqliteEventStore({ path: sqlitePath });
-  if (isKurrentDbConnectionString(config.eventStore)) {
-    return new KurrentDbEventStore({ connectionString: config.eventStore });
-  }
-  throw new Error(
-    `QINGMIAO_EVENT_STORE must be sqlite, sqlite:PATH or an esdb:// or kurrentdb:// connection string, not ${withoutCredentials(config.eventStore)}`,
-  );
+/** How QINGMIAO_EVENT_STORE is read: `sqlite` is the data directory's events.db. */
+export function configuredStoreOptions(config: QingmiaoConfig): EventStoreSpecOptions {
+  return { dataDir: config.dataDir, setting: 'QINGMIAO_EVENT_STORE' };
 }
 
 const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
@@ -60,7 +35,7 @@ const messageOf = (error: unknown) => (error instanceof Error ? error.message : 
 export function createQingmiao(config: QingmiaoConfig, logger: Logger): Qingmiao {
   mkdirSync(config.dataDir, { recursive: true });
   const authenticator = new Authenticator(resolveAuthSecret(config), config.maxTokenLifetime);
-  const store = openEventStore(config);
+  const store = openEventStore(config.eventStore, configuredStoreOptions(config));
   const metrics = createMetrics(store, () => readSide);
   const readSide = new ReadSide({
     store,

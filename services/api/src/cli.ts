@@ -1,21 +1,29 @@
 import { existsSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { backupSqliteStore, type CopyReport, restoreSqliteStore } from '@qingmiao/event-store';
+import { backupSqliteStore, type CopyReport, locateEventStore, restoreSqliteStore } from '@qingmiao/event-store';
 import { Role } from '@qingmiao/schema';
 import { Command, Option } from 'commander';
-import { sqliteStorePath } from './app.ts';
+import { configuredStoreOptions } from './app.ts';
 import { devSecretFile, mintToken, resolveAuthSecret } from './auth.ts';
 import { Duration, durationText, loadConfig, type QingmiaoConfig } from './config.ts';
-import { configuredStore, exportLog, importLog, migrate } from './migrate.ts';
+import { exportLog, importLog, migrate, type StoreSpec } from './migrate.ts';
 import { rebuildReadModels } from './rebuild.ts';
 import { startServer } from './server.ts';
 
 /** The configured embedded store's file (`sqlite` or `sqlite:PATH`); backup and restore work on it only. */
 function embeddedStorePath(config: QingmiaoConfig = loadConfig()): string {
-  const path = sqliteStorePath(config);
-  if (path === undefined)
+  const location = locateEventStore(config.eventStore, configuredStoreOptions(config));
+  if (location.kind !== 'sqlite') {
     throw new Error('backup and restore work on the embedded store (QINGMIAO_EVENT_STORE=sqlite)');
-  return path;
+  }
+  return location.path;
+}
+
+/** The store an option names, or else the configured one (QINGMIAO_EVENT_STORE). */
+function storeOption(option: '--from' | '--to', spec: string | undefined): StoreSpec {
+  if (spec !== undefined) return { spec, options: { setting: option } };
+  const config = loadConfig();
+  return { spec: config.eventStore, options: configuredStoreOptions(config) };
 }
 
 const program = new Command('qingmiao')
@@ -150,7 +158,9 @@ program
   .requiredOption('--from <store>', 'sqlite:PATH, esdb://… or kurrentdb://…')
   .requiredOption('--to <store>', 'sqlite:PATH, esdb://… or kurrentdb://… (empty, or holding an interrupted copy)')
   .action(async (options: { from: string; to: string }) => {
-    const { skipped, copied, digest } = await withProgress((progress) => migrate(options.from, options.to, progress));
+    const { skipped, copied, digest } = await withProgress((progress) =>
+      migrate(storeOption('--from', options.from), storeOption('--to', options.to), progress),
+    );
     process.stdout.write(
       `migrated ${digest.events} events (${skipped} already there, ${copied} copied), sha256 ${digest.sha256}\n` +
         'instances on the new store start with fresh read models (remove their read-models folder)\n',
@@ -163,7 +173,7 @@ program
   .requiredOption('--to <file>', 'the .jsonl file to create')
   .option('--from <store>', 'sqlite:PATH, esdb://… or kurrentdb://… (default: the configured store)')
   .action(async (options: { to: string; from?: string }) => {
-    const digest = await exportLog(options.from ?? configuredStore(loadConfig()), options.to);
+    const digest = await exportLog(storeOption('--from', options.from), options.to);
     process.stdout.write(`exported ${digest.events} events to ${options.to}, sha256 ${digest.sha256}\n`);
   });
 
@@ -173,7 +183,7 @@ program
   .requiredOption('--from <file>', 'a file made by `qingmiao export`')
   .option('--to <store>', 'sqlite:PATH, esdb://… or kurrentdb://… (default: the configured store)')
   .action(async (options: { from: string; to?: string }) => {
-    const to = options.to ?? configuredStore(loadConfig());
+    const to = storeOption('--to', options.to);
     const { skipped, copied, digest } = await withProgress((progress) => importLog(options.from, to, progress));
     process.stdout.write(
       `imported ${digest.events} events (${skipped} already there, ${copied} copied), sha256 ${digest.sha256}\n`,

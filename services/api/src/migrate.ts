@@ -1,40 +1,26 @@
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import {
   type CopyReport,
   copyLog,
   digestLog,
   type EventStore,
-  isKurrentDbConnectionString,
-  KurrentDbEventStore,
+  type EventStoreSpecOptions,
   type LogDigest,
+  openEventStore,
   readJsonLines,
   readLog,
-  SqliteEventStore,
   withoutCredentials,
   writeJsonLines,
 } from '@qingmiao/event-store';
-import type { QingmiaoConfig } from './config.ts';
 
-/**
- * Where a log lives, as the migration commands name it: `sqlite:PATH` (an events.db file) or a KurrentDB
- * connection string (`esdb://…`, `kurrentdb://…`). A source file must exist (a typo would read as an empty log);
- * a target file is created, with its directory.
- */
-export function openStore(spec: string, role: 'source' | 'target'): EventStore {
-  if (spec.startsWith('sqlite:')) {
-    const path = spec.slice('sqlite:'.length);
-    if (path === '') throw new Error('sqlite: needs the path of the events.db file, e.g. sqlite:./data/events.db');
-    if (role === 'source' && !existsSync(path)) throw new Error(`${path} does not exist`);
-    return new SqliteEventStore({ path });
-  }
-  if (isKurrentDbConnectionString(spec)) return new KurrentDbEventStore({ connectionString: spec });
-  throw new Error(`Unknown event store ${withoutCredentials(spec)}: use sqlite:PATH, esdb://… or kurrentdb://…`);
+/** A store as the commands below are given it: its spec (`sqlite:PATH`, `esdb://…`, …) and how to read it. */
+export interface StoreSpec {
+  readonly spec: string;
+  readonly options?: EventStoreSpecOptions;
 }
 
-/** The store QINGMIAO_EVENT_STORE configures, as a spec for the commands below. */
-export function configuredStore(config: QingmiaoConfig): string {
-  return config.eventStore === 'sqlite' ? `sqlite:${join(config.dataDir, 'events.db')}` : config.eventStore;
+/** A source must exist (a typo would read as an empty log); a target file is created, with its directory. */
+function open({ spec, options }: StoreSpec, role: 'source' | 'target'): EventStore {
+  return openEventStore(spec, { ...options, mustExist: role === 'source' });
 }
 
 export interface TransferReport extends CopyReport {
@@ -65,15 +51,15 @@ function verify(expected: LogDigest, actual: LogDigest, source: string): void {
  * instances on the new store must start with fresh ones.
  */
 export async function migrate(
-  from: string,
-  to: string,
+  from: StoreSpec,
+  to: StoreSpec,
   onProgress?: (report: CopyReport) => void,
 ): Promise<TransferReport> {
-  const [source, target] = [openStore(from, 'source'), openStore(to, 'target')];
+  const [source, target] = [open(from, 'source'), open(to, 'target')];
   return using([source, target], async () => {
     const report = await copyLog(readLog(source), target, onProgress);
     const digest = await digestLog(readLog(source));
-    verify(digest, await digestLog(readLog(target)), from);
+    verify(digest, await digestLog(readLog(target)), withoutCredentials(from.spec));
     return { ...report, digest };
   });
 }
@@ -92,12 +78,12 @@ async function* take<T>(items: AsyncIterable<T>, count: number): AsyncGenerator<
  * Writes the log as JSON Lines (stream, revision, id, type, data, metadata, created per line) and checks the file
  * against the events it holds. The store may keep running: the file is the log up to some moment.
  */
-export async function exportLog(from: string, file: string): Promise<LogDigest> {
-  const source = openStore(from, 'source');
+export async function exportLog(from: StoreSpec, file: string): Promise<LogDigest> {
+  const source = open(from, 'source');
   return using([source], async () => {
     const events = await writeJsonLines(readLog(source), file);
     const digest = await digestLog(readJsonLines(file));
-    verify(await digestLog(take(readLog(source), events)), digest, from);
+    verify(await digestLog(take(readLog(source), events)), digest, withoutCredentials(from.spec));
     return digest;
   });
 }
@@ -105,10 +91,10 @@ export async function exportLog(from: string, file: string): Promise<LogDigest> 
 /** Appends a JSON Lines backup to a store (empty, or holding an interrupted import of it) and verifies the result. */
 export async function importLog(
   file: string,
-  to: string,
+  to: StoreSpec,
   onProgress?: (report: CopyReport) => void,
 ): Promise<TransferReport> {
-  const target = openStore(to, 'target');
+  const target = open(to, 'target');
   return using([target], async () => {
     const report = await copyLog(readJsonLines(file), target, onProgress);
     const digest = await digestLog(readJsonLines(file));

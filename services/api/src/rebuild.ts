@@ -1,6 +1,7 @@
 import { join } from 'node:path';
+import { openEventStore } from '@qingmiao/event-store';
 import { projections, ReadSide } from '@qingmiao/projections';
-import { openEventStore } from './app.ts';
+import { configuredStoreOptions } from './app.ts';
 import { mintToken, resolveAuthSecret } from './auth.ts';
 import type { QingmiaoConfig } from './config.ts';
 
@@ -31,7 +32,7 @@ export async function rebuildReadModels(
     if (!body.data) throw new Error(`Rebuild failed: ${body.errors?.map((e) => e.message).join('; ')}`);
     return { ...body.data.rebuildReadModels, via: 'server' };
   }
-  const store = openEventStore(config);
+  const store = openEventStore(config.eventStore, configuredStoreOptions(config));
   const readSide = new ReadSide({ store, dir: join(config.dataDir, 'read-models'), projections });
   try {
     const report = await readSide.rebuild();

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { EventStore } from '@qingmiao/event-store';
-import { type AssignJudgeInput, commandInputs, type Role } from '@qingmiao/schema';
+import { type AssignJudgeInput, commandInputs, type Role, streams } from '@qingmiao/schema';
 import type { z } from 'zod';
 import { type CampaignCommand, type CampaignEvent, type CampaignState, campaignDecider } from './campaigns/campaign.ts';
 import { campaignIdOf, entryIdFor, lectureIdFor } from './campaigns/entry-id.ts';
@@ -14,7 +14,6 @@ import {
 import { Forbidden } from './errors.ts';
 import { type LecturerCommand, type LecturerEvent, type LecturerState, lecturerDecider } from './lecturers/lecturer.ts';
 import { type SchoolCommand, type SchoolEvent, type SchoolState, schoolDecider } from './schools/school.ts';
-import { streams } from './streams.ts';
 import { parseInput } from './validation.ts';
 
 const schools: Aggregate<SchoolState, SchoolCommand, SchoolEvent> = { name: 'school', decider: schoolDecider };

@@ -21,4 +21,3 @@ export type { Decider, DecisionContext } from './decider.ts';
 export * from './errors.ts';
 export { type LecturerCommand, type LecturerEvent, type LecturerState, lecturerDecider } from './lecturers/lecturer.ts';
 export { type SchoolCommand, type SchoolEvent, type SchoolState, schoolDecider } from './schools/school.ts';
-export { streams } from './streams.ts';

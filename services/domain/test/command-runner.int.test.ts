@@ -2,13 +2,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type EventStore, type RecordedEvent, SqliteEventStore, WrongExpectedVersion } from '@qingmiao/event-store';
-import { type Actor, events as catalogue, EventMetadata } from '@qingmiao/schema';
+import { type Actor, events as catalogue, EventMetadata, streams } from '@qingmiao/schema';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { entryIdFor } from '../src/campaigns/entry-id.ts';
 import type { CommandMeta } from '../src/command-runner.ts';
 import { Commands } from '../src/commands.ts';
 import { CampaignNotOpen, Conflict, Forbidden, InvalidInput, LimitExceeded } from '../src/errors.ts';
-import { streams } from '../src/streams.ts';
 
 const NOW = new Date('2022-06-01T00:00:00.000Z');
 const CAMPAIGN = 'medal-essay-2022';

@@ -1,11 +1,6 @@
 export { DuplicateEventIds, StoreInUse, WrongExpectedVersion } from './errors.ts';
-export {
-  isKurrentDbConnectionString,
-  KurrentDbEventStore,
-  type KurrentDbEventStoreOptions,
-  toClientConnectionString,
-  withoutCredentials,
-} from './kurrentdb-event-store.ts';
+export { toClientConnectionString, withoutCredentials } from './kurrentdb/connection.ts';
+export { KurrentDbEventStore, type KurrentDbEventStoreOptions } from './kurrentdb/event-store.ts';
 export {
   type CopyReport,
   copyLog,
@@ -17,6 +12,13 @@ export {
   writeJsonLines,
 } from './log-transfer.ts';
 export {
+  type EventStoreLocation,
+  type EventStoreSpecOptions,
+  locateEventStore,
+  type OpenEventStoreOptions,
+  openEventStore,
+} from './open-event-store.ts';
+export {
   type AppendResult,
   comparePositions,
   type EventStore,
@@ -24,6 +26,7 @@ export {
   type ExpectedRevision,
   type Json,
   type JsonObject,
+  matchesExpectedRevision,
   type Position,
   type ReadAllOptions,
   type RecordedEvent,

@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import { once } from 'node:events';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { createInterface } from 'node:readline';
-import type { EventStore, Json, JsonObject, Position, RecordedEvent } from './port.ts';
+import { stringify } from 'safe-stable-stringify';
+import type { EventStore, JsonObject, Position, RecordedEvent } from './port.ts';
 
 /**
  * An event as it travels between stores and in backups: everything but its position, which each store assigns.
@@ -39,24 +40,18 @@ export async function* readLog(store: EventStore): AsyncGenerator<RecordedEvent>
   }
 }
 
-/** JSON with object keys sorted, so equal values have one text whatever order their keys were written in. */
-function canonicalJson(value: Json): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value !== null && typeof value === 'object') {
-    const keys = Object.keys(value).sort();
-    return `{${keys.map((key) => `${JSON.stringify(key)}:${canonicalJson(value[key] ?? null)}`).join(',')}}`;
-  }
-  return JSON.stringify(value);
-}
-
+/**
+ * What identifies an event in a log. Data and metadata are written with their keys sorted (`stringify` sorts them
+ * as `Array.prototype.sort` does), so equal values have one text whatever order their keys were written in.
+ */
 function fingerprint(entry: LogEntry): string {
   return JSON.stringify([
     entry.id,
     entry.stream,
     entry.revision,
     entry.type,
-    canonicalJson(entry.data),
-    canonicalJson(entry.metadata),
+    stringify(entry.data),
+    stringify(entry.metadata),
   ]);
 }
 

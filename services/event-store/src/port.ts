@@ -27,6 +27,20 @@ export function comparePositions(a: Position, b: Position): number {
 /** What the writer of an append expects of the stream: an exact revision, or one of the named states. */
 export type ExpectedRevision = number | 'no_stream' | 'exists' | 'any';
 
+/** Whether a stream whose last revision is `actual` (-1: no stream) is as the writer expected. */
+export function matchesExpectedRevision(expected: ExpectedRevision, actual: number): boolean {
+  switch (expected) {
+    case 'any':
+      return true;
+    case 'no_stream':
+      return actual === -1;
+    case 'exists':
+      return actual >= 0;
+    default:
+      return expected === actual;
+  }
+}
+
 /** An event as proposed for appending. `id` is a UUID; appending the same ids again is a no-op. */
 export interface EventToAppend {
   readonly id: string;

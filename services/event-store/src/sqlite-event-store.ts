@@ -8,6 +8,7 @@ import {
   type EventToAppend,
   type ExpectedRevision,
   type JsonObject,
+  matchesExpectedRevision,
   type Position,
   type ReadAllOptions,
   type RecordedEvent,
@@ -76,19 +77,6 @@ function toRecorded(row: EventRow): RecordedEvent {
     metadata: JSON.parse(row.metadata) as JsonObject,
     created: row.created,
   };
-}
-
-function expectationHolds(expected: ExpectedRevision, actual: number): boolean {
-  switch (expected) {
-    case 'any':
-      return true;
-    case 'no_stream':
-      return actual === -1;
-    case 'exists':
-      return actual >= 0;
-    default:
-      return expected === actual;
-  }
 }
 
 function isUniqueViolation(error: unknown): boolean {
@@ -242,7 +230,7 @@ export class SqliteEventStore implements EventStore {
       if (existing) return this.#replayedWrite(stream, events, existing);
     }
     const actual = this.#stmt.revision.get(stream)?.revision ?? -1;
-    if (!expectationHolds(expectedRevision, actual)) {
+    if (!matchesExpectedRevision(expectedRevision, actual)) {
       throw new WrongExpectedVersion(stream, expectedRevision, actual);
     }
     if (!first) return { nextExpectedRevision: actual, position: this.#headSync() };

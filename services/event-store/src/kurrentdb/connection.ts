@@ -1,0 +1,47 @@
+import {
+  CancelledError,
+  DeadlineExceededError,
+  EventStoreDBClient,
+  NotLeaderError,
+  TimeoutError,
+  UnavailableError,
+  UnknownError,
+} from '@eventstore/db-client';
+
+const SCHEMES = /^(esdb|kurrentdb|kurrent|kdb)(\+discover)?:\/\//i;
+
+/** Whether an event store spec names a KurrentDB/EventStoreDB server rather than the embedded store. */
+export function isKurrentDbConnectionString(value: string): boolean {
+  return SCHEMES.test(value);
+}
+
+/** A connection string fit for logs and error messages: without the user's name and password. */
+export function withoutCredentials(value: string): string {
+  return value.replace(/^([a-z+]+:\/\/)[^@]*@/i, '$1…@');
+}
+
+/** The client (6.x) parses only `esdb://` and `esdb+discover://`; KurrentDB's own schemes mean the same. */
+export function toClientConnectionString(value: string): string {
+  const match = SCHEMES.exec(value.trim());
+  if (!match) {
+    throw new Error(`Not a KurrentDB connection string (esdb:// or kurrentdb://): ${withoutCredentials(value)}`);
+  }
+  return `esdb${match[2] ?? ''}://${value.trim().slice(match[0].length)}`;
+}
+
+/** A client for a single node or a cluster; it connects lazily, on the first call. */
+export function connect(connectionString: string): EventStoreDBClient {
+  return EventStoreDBClient.connectionString(toClientConnectionString(connectionString));
+}
+
+/** A call dropped by the network or a leader change, as opposed to one refused for good. */
+export function isTransient(error: unknown): boolean {
+  return (
+    error instanceof UnavailableError ||
+    error instanceof CancelledError ||
+    error instanceof DeadlineExceededError ||
+    error instanceof TimeoutError ||
+    error instanceof NotLeaderError ||
+    error instanceof UnknownError
+  );
+}
