@@ -23,6 +23,7 @@ import {
   preparePositional,
   projections,
   runPositional,
+  type Statement,
 } from '@qingmiao/projections';
 import Database from 'better-sqlite3';
 import {
@@ -105,7 +106,7 @@ function rawCatchUp(
   // Bound by position, as the runner binds them (better-sqlite3's named binding costs more than a small insert).
   const sql = Object.fromEntries(
     projections.flatMap((projection) =>
-      Object.entries<string>(projection.statements).map(([name, text]) => [
+      Object.entries<Statement>(projection.statements).map(([name, { sql: text }]) => [
         `${projection.name}.${name}`,
         preparePositional(db, text),
       ]),
@@ -198,6 +199,7 @@ function rawCatchUp(
           rubric: JSON.stringify(rubric),
           at,
         });
+        run('campaigns.insertFigures', { id: campaignId });
         return;
       }
       case 'CampaignOpened':
@@ -212,7 +214,8 @@ function rawCatchUp(
       case 'JudgeAssigned':
         run('campaigns.insertJudge', { campaignId: d.campaignId, judge: d.judge, at });
         return;
-      case 'EntrySubmitted':
+      case 'EntrySubmitted': {
+        const figures = intergenerational(d.participants);
         run('entries.insertEntry', {
           id: d.entryId,
           campaignId: d.campaignId,
@@ -222,13 +225,21 @@ function rawCatchUp(
           advisor: d.advisor,
           genre: d.performance?.genre ?? null,
           durationMinutes: d.performance?.durationMinutes ?? null,
-          intergenerational: intergenerational(d.participants),
+          intergenerational: figures,
           at,
         });
         participants(d.entryId, d.schoolId, d.participants);
+        run('entries.joinSchool', { campaignId: d.campaignId, schoolId: d.schoolId });
+        run('entries.tallySubmitted', {
+          campaignId: d.campaignId,
+          schoolId: d.schoolId,
+          intergenerational: figures,
+        });
         history(row, d, m);
         return;
+      }
       case 'EntryRevised':
+        run('entries.untally', { entryId: d.entryId });
         run('entries.reviseEntry', {
           id: d.entryId,
           title: d.title,
@@ -238,11 +249,14 @@ function rawCatchUp(
           intergenerational: intergenerational(d.participants),
           at,
         });
+        run('entries.tally', { entryId: d.entryId });
         run('entries.deleteParticipants', { id: d.entryId });
         revisedParticipants(d.entryId, d.participants);
         history(row, d, m);
         return;
       case 'EntryWithdrawn':
+        run('entries.untallyWithdrawn', { id: d.entryId });
+        run('entries.leaveSchool', { id: d.entryId });
         run('entries.withdrawEntry', { id: d.entryId, reason: d.reason, at });
         history(row, d, m);
         return;
@@ -263,7 +277,9 @@ function rawCatchUp(
         history(row, d, m);
         return;
       case 'EntryAwarded':
+        run('entries.untally', { entryId: d.entryId });
         run('entries.setPrize', { entryId: d.entryId, prize: d.prize });
+        run('entries.tally', { entryId: d.entryId });
         history(row, d, m);
         return;
       case 'EntryRated':
@@ -277,10 +293,14 @@ function rawCatchUp(
         run('lectures.reschedule', d);
         return;
       case 'LectureDelivered':
+        run('lectures.uncount', { lectureId: d.lectureId });
         run('lectures.deliver', { ...d, at });
+        run('lectures.count', { lectureId: d.lectureId });
         return;
       case 'LectureCancelled':
+        run('lectures.uncount', { lectureId: d.lectureId });
         run('lectures.cancel', d);
+        run('lectures.count', { lectureId: d.lectureId });
         return;
       default:
         throw new Error(`the raw baseline does not handle ${row.type}`);

@@ -1,11 +1,16 @@
+import type Database from 'better-sqlite3';
+import { participationQuery } from '../participation.ts';
 import type { Projection } from '../projection.ts';
-import { campaignsProjection } from './campaigns.ts';
-import { entriesProjection } from './entries.ts';
-import { lecturersProjection } from './lecturers.ts';
-import { lecturesProjection } from './lectures.ts';
-import { schoolsProjection } from './schools.ts';
+import { campaignQueries, campaignsProjection } from './campaigns.ts';
+import { entriesProjection, entryQueries } from './entries.ts';
+import { lecturerQueries, lecturersProjection } from './lecturers.ts';
+import { lectureQueries, lecturesProjection } from './lectures.ts';
+import { schoolQueries, schoolsProjection } from './schools.ts';
 
-/** Every read model, applied together in one transaction per batch with one checkpoint. */
+/**
+ * Every read model's write half, applied together in one transaction per batch with one checkpoint. Campaigns come
+ * before entries and lectures, whose projections keep the campaigns' figures.
+ */
 export const projections: readonly Projection[] = [
   schoolsProjection,
   lecturersProjection,
@@ -13,3 +18,18 @@ export const projections: readonly Projection[] = [
   entriesProjection,
   lecturesProjection,
 ];
+
+/** Every read model's read half over one read-model database, as prepared statements: what the API reads. */
+export function readModelQueries(db: Database.Database) {
+  return {
+    ...schoolQueries(db),
+    ...lecturerQueries(db),
+    ...campaignQueries(db),
+    ...entryQueries(db),
+    ...lectureQueries(db),
+    /** Participation figures of a year per group; groups without activity appear with zeros. */
+    participation: participationQuery(db),
+  };
+}
+
+export type ReadModelQueries = ReturnType<typeof readModelQueries>;
