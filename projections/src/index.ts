@@ -32,7 +32,7 @@ export {
   personKey,
   type ScoreRow,
 } from './read-models/entries.ts';
-export { type ReadModelQueries, projections, readModelQueries } from './read-models/index.ts';
+export { projections, type ReadModelQueries, readModelQueries } from './read-models/index.ts';
 export type { LecturerRow } from './read-models/lecturers.ts';
 export type { LectureRow } from './read-models/lectures.ts';
 export type { EnrollmentRow, SchoolRow } from './read-models/schools.ts';
