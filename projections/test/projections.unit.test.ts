@@ -1,8 +1,9 @@
-import { DEFAULT_RUBRIC, type DomainEvent, type EventMetadata, type EventOf, events } from '@qingmiao/schema';
+import { type DomainEvent, type EventMetadata, type EventOf, events } from '@qingmiao/schema';
 import { describe, expect, it } from 'vitest';
 import type { EventContext, Projection } from '../src/projection.ts';
 import { personKey } from '../src/read-models/entries.ts';
 import { projections } from '../src/read-models/index.ts';
+import { campaignCreated } from './samples.ts';
 
 const RECORDED_AT = '2022-05-20T09:30:00.000Z';
 const CAMPAIGN = 'medal-essay-2022';
@@ -19,24 +20,7 @@ const metadata: EventMetadata = {
 };
 const context: EventContext = { metadata, position: 42n };
 
-const created: EventOf<'CampaignCreated'> = {
-  type: 'CampaignCreated',
-  data: {
-    campaignId: CAMPAIGN,
-    kind: 'ESSAY',
-    title: '《勋章》读书征文',
-    theme: '童心向党',
-    year: 2022,
-    opensAt: '2022-03-01T00:00:00+08:00',
-    closesAt: '2022-06-30T23:59:59+08:00',
-    eligibleSchoolKinds: ['PRIMARY', 'JUNIOR_HIGH'],
-    maxEntriesPerSchool: 3,
-    targetSessions: null,
-    awardQuota: 0.15,
-    rubric: DEFAULT_RUBRIC,
-    copiedFrom: null,
-  },
-};
+const created = campaignCreated(CAMPAIGN);
 
 const submitted: EventOf<'EntrySubmitted'> = {
   type: 'EntrySubmitted',

@@ -1,8 +1,9 @@
-import { DEFAULT_RUBRIC, type DomainEvent, type EventMetadata, type EventOf } from '@qingmiao/schema';
+import type { DomainEvent, EventMetadata, EventOf } from '@qingmiao/schema';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createApplier, createTables } from '../src/apply.ts';
 import { projections, readModelQueries } from '../src/read-models/index.ts';
+import { campaignCreated as created } from './samples.ts';
 
 const CAMPAIGN = 'medal-essay-2022';
 const entryId = (n: number) => `${CAMPAIGN}:00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
@@ -13,25 +14,6 @@ const lectureId = (n: number) => `${LECTURES}:00000000-0000-4000-9000-${String(n
 /** Events are recorded a minute apart, from this moment on. */
 const START = Date.parse('2022-05-20T09:30:00.000Z');
 const recordedAt = (position: bigint) => new Date(START + Number(position) * 60_000).toISOString();
-
-const created = (campaignId: string, kind: 'ESSAY' | 'LECTURE' = 'ESSAY'): EventOf<'CampaignCreated'> => ({
-  type: 'CampaignCreated',
-  data: {
-    campaignId,
-    kind,
-    title: '《勋章》读书征文',
-    theme: '童心向党',
-    year: 2022,
-    opensAt: '2022-03-01T00:00:00+08:00',
-    closesAt: '2022-06-30T23:59:59+08:00',
-    eligibleSchoolKinds: ['PRIMARY', 'JUNIOR_HIGH'],
-    maxEntriesPerSchool: 3,
-    targetSessions: null,
-    awardQuota: 0.15,
-    rubric: DEFAULT_RUBRIC,
-    copiedFrom: null,
-  },
-});
 
 type Participants = EventOf<'EntrySubmitted'>['data']['participants'];
 const STUDENT_AND_RETIRED: Participants = [
@@ -239,20 +221,10 @@ describe('campaigns read model', () => {
   it('shows a created campaign as a draft with its lists, no figures and no judges', () => {
     const { read, given } = readModels();
     given(...opened);
+    const { campaignId, ...definition } = created(CAMPAIGN).data;
     expect(read.campaign(CAMPAIGN)).toEqual({
-      id: CAMPAIGN,
-      kind: 'ESSAY',
-      title: '《勋章》读书征文',
-      theme: '童心向党',
-      year: 2022,
-      opensAt: '2022-03-01T00:00:00+08:00',
-      closesAt: '2022-06-30T23:59:59+08:00',
-      eligibleSchoolKinds: ['PRIMARY', 'JUNIOR_HIGH'],
-      maxEntriesPerSchool: 3,
-      targetSessions: null,
-      awardQuota: 0.15,
-      rubric: DEFAULT_RUBRIC,
-      copiedFrom: null,
+      ...definition,
+      id: campaignId,
       status: 'DRAFT',
       cancelReason: null,
       entryCount: 0,
