@@ -12,7 +12,7 @@ import {
   type ParticipationRow,
   participationQuery,
 } from './participation.ts';
-import type { EventType, Projection, Statement } from './projection.ts';
+import type { Projection, Statement } from './projection.ts';
 import type { ReadModelQueries } from './read-models/index.ts';
 
 /** What the replayer asks of the serving read models (a `ReadSide`): which schools and campaigns exist. */
@@ -161,7 +161,7 @@ export class AsOfReplayer {
   readonly #store: EventStore;
   readonly #live: LiveReadModels;
   /** The event types that change a table the figures read: of the others (scores, judges) only the time is kept. */
-  readonly #relevant: ReadonlySet<EventType>;
+  readonly #relevant: ReadonlySet<string>;
   readonly #projections: readonly Projection[];
   readonly #years: LRUCache<string, YearModels>;
   /** Years being answered, with their number of readers: one evicted from the cache meanwhile stays open. */
@@ -174,7 +174,7 @@ export class AsOfReplayer {
     this.#store = options.store;
     this.#live = options.live;
     this.#projections = narrowProjections(options.projections, PARTICIPATION_TABLES);
-    this.#relevant = new Set(this.#projections.flatMap((projection) => Object.keys(projection.handles) as EventType[]));
+    this.#relevant = new Set(this.#projections.flatMap((projection) => Object.keys(projection.handles)));
     const maxSize = options.cacheBytes ?? 32 * 1024 * 1024;
     this.#years = new LRUCache({
       maxSize,
