@@ -26,12 +26,12 @@ export {
 export type { CampaignFilter, CampaignPanel, CampaignRow } from './read-models/campaigns.ts';
 export {
   type EntryRow,
-  type HistoryRow,
   type JudgingProgressRow,
   type ParticipantRow,
   personKey,
   type ScoreRow,
 } from './read-models/entries.ts';
+export type { HistoryRow } from './read-models/entry-history.ts';
 export { projections, type ReadModelQueries, readModelQueries } from './read-models/index.ts';
 export type { LecturerRow } from './read-models/lecturers.ts';
 export type { LectureRow } from './read-models/lectures.ts';

@@ -154,7 +154,7 @@ function rawCatchUp(
     });
   };
   const history = (row: Row, d: Json, m: Json) =>
-    run('entries.insertHistory', {
+    run('entryHistory.insertHistory', {
       entryId: d.entryId,
       position: row.position,
       type: row.type,

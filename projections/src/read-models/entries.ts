@@ -1,4 +1,4 @@
-import type { DomainEvent, EventMetadata, EventOf, Participant, ParticipantRole, Prize } from '@qingmiao/schema';
+import type { EventOf, Participant, ParticipantRole, Prize } from '@qingmiao/schema';
 import type Database from 'better-sqlite3';
 import { defineProjection, type Operation, type Statement } from '../projection.ts';
 import type { Raw } from '../raw-row.ts';
@@ -30,14 +30,6 @@ export interface EntryRow {
   readonly submittedAt: string;
   readonly updatedAt: string;
   readonly participants: ParticipantRow[];
-}
-
-export interface HistoryRow {
-  readonly type: string;
-  readonly recordedAt: string;
-  readonly actor: string;
-  readonly role: string;
-  readonly data: string;
 }
 
 export interface ScoreRow {
@@ -101,17 +93,6 @@ const participant = (entryId: string, seq: number, { name, role, grade, key }: P
   role,
   grade: grade ?? null,
   key: key ?? null,
-});
-
-/** Every event about an entry is kept in its history, with the data in its current shape. */
-const historyRow = (
-  event: DomainEvent,
-  { actor, role, recordedAt }: EventMetadata,
-  position: bigint,
-  entryId: string,
-): Operation<'insertHistory'> => ({
-  statement: 'insertHistory',
-  params: { entryId, position, type: event.type, at: recordedAt, actor, role, data: JSON.stringify(event.data) },
 });
 
 /**
@@ -188,22 +169,10 @@ export const entriesProjection = defineProjection({
       reason TEXT NOT NULL,
       PRIMARY KEY (entry_id, judge)
     ) WITHOUT ROWID`,
-    // Keyed by log position: rows are appended in order instead of landing in random pages of an entry-keyed tree.
-    `CREATE TABLE entry_history (
-      position INTEGER PRIMARY KEY,
-      entry_id TEXT NOT NULL,
-      type TEXT NOT NULL,
-      recorded_at TEXT NOT NULL,
-      actor TEXT NOT NULL,
-      role TEXT NOT NULL,
-      data TEXT NOT NULL
-    )`,
   ],
   indexes: [
     'CREATE INDEX entries_by_campaign ON entries (campaign_id, school_id)',
     'CREATE INDEX entries_by_school ON entries (school_id, campaign_id)',
-    // Ends in the rowid, the position: an entry's history comes out in log order without sorting.
-    'CREATE INDEX entry_history_by_entry ON entry_history (entry_id)',
   ],
   statements: {
     insertEntry: {
@@ -258,11 +227,6 @@ export const entriesProjection = defineProjection({
     // school nothing before results are published.
     setPrize: { table: 'entries', sql: 'UPDATE entries SET prize = @prize WHERE id = @entryId' },
     setStars: { table: 'entries', sql: 'UPDATE entries SET stars = @stars WHERE id = @entryId' },
-    insertHistory: {
-      table: 'entry_history',
-      sql: `INSERT INTO entry_history (entry_id, position, type, recorded_at, actor, role, data)
-        VALUES (@entryId, @position, @type, @at, @actor, @role, @data)`,
-    },
     // Runs before `tallySubmitted`, which reads whether the school has just joined.
     joinSchool: {
       table: 'campaign_schools',
@@ -299,22 +263,23 @@ export const entriesProjection = defineProjection({
     tally: tally('+'),
   },
   handles: {
-    EntrySubmitted: ['insertEntry', 'insertParticipant', 'insertHistory', 'joinSchool', 'tallySubmitted'],
-    EntryRevised: ['untally', 'reviseEntry', 'tally', 'deleteParticipants', 'reviseParticipant', 'insertHistory'],
-    EntryWithdrawn: ['untallyWithdrawn', 'leaveSchool', 'withdrawEntry', 'insertHistory'],
-    EntryScored: ['upsertScore', 'insertHistory'],
-    JudgeRecused: ['recuse', 'dropScore', 'insertHistory'],
+    EntrySubmitted: ['insertEntry', 'insertParticipant', 'joinSchool', 'tallySubmitted'],
+    EntryRevised: ['untally', 'reviseEntry', 'tally', 'deleteParticipants', 'reviseParticipant'],
+    EntryWithdrawn: ['untallyWithdrawn', 'leaveSchool', 'withdrawEntry'],
+    EntryScored: ['upsertScore'],
+    JudgeRecused: ['recuse', 'dropScore'],
     JudgeUnassigned: ['dropJudgeScores'],
-    EntryAwarded: ['untally', 'setPrize', 'tally', 'insertHistory'],
-    AwardRevoked: ['untally', 'setPrize', 'tally', 'insertHistory'],
-    EntryRated: ['setStars', 'insertHistory'],
+    EntryAwarded: ['untally', 'setPrize', 'tally'],
+    AwardRevoked: ['untally', 'setPrize', 'tally'],
+    EntryRated: ['setStars'],
   },
-  handle(event, { metadata, position }) {
+  handle(event, { metadata }) {
     const at = metadata.recordedAt;
     switch (event.type) {
       case 'EntrySubmitted': {
         const { entryId, campaignId, schoolId, submissionId } = event.data;
         const entry = content(event.data, at);
+        // Typed one by one: their params differ in shape from the others'.
         const joined: Operation<'joinSchool'> = { statement: 'joinSchool', params: { campaignId, schoolId } };
         const tallied: Operation<'tallySubmitted'> = {
           statement: 'tallySubmitted',
@@ -330,7 +295,6 @@ export const entriesProjection = defineProjection({
           ),
           joined,
           tallied,
-          historyRow(event, metadata, position, entryId),
         ];
       }
       case 'EntryRevised':
@@ -344,15 +308,14 @@ export const entriesProjection = defineProjection({
               params: { ...participant(event.data.entryId, seq, p), personKey: personKey('', p) },
             }),
           ),
-          historyRow(event, metadata, position, event.data.entryId),
         ];
       case 'EntryWithdrawn': {
         const { entryId, reason } = event.data;
-        const operations: Operation<'untallyWithdrawn' | 'leaveSchool' | 'withdrawEntry' | 'insertHistory'>[] = [
+        // The figures and the school's count go first, while the entry is still live.
+        const operations: Operation<'untallyWithdrawn' | 'leaveSchool' | 'withdrawEntry'>[] = [
           { statement: 'untallyWithdrawn', params: { id: entryId } },
           { statement: 'leaveSchool', params: { id: entryId } },
           { statement: 'withdrawEntry', params: { id: entryId, reason, at } },
-          historyRow(event, metadata, position, entryId),
         ];
         return operations;
       }
@@ -363,41 +326,30 @@ export const entriesProjection = defineProjection({
             statement: 'upsertScore',
             params: { entryId, judge, weightedScore, criteria: JSON.stringify(scores), comment, at },
           },
-          historyRow(event, metadata, position, entryId),
         ];
       }
       case 'JudgeRecused': {
         const { entryId, judge, reason } = event.data;
-        const operations: Operation<'recuse' | 'dropScore' | 'insertHistory'>[] = [
+        const operations: Operation<'recuse' | 'dropScore'>[] = [
           { statement: 'recuse', params: { entryId, judge, reason } },
           { statement: 'dropScore', params: { entryId, judge } },
-          historyRow(event, metadata, position, entryId),
         ];
         return operations;
       }
-      // An unassigned judge's scores stay in the log and the entries' history but no longer count; scoring again
-      // after a new assignment starts afresh.
+      // An unassigned judge's scores stay in the log and the entries' history (entry-history.ts) but no longer count;
+      // scoring again after a new assignment starts afresh.
       case 'JudgeUnassigned':
         return [{ statement: 'dropJudgeScores', params: event.data }];
       case 'EntryAwarded': {
         const { entryId, prize } = event.data;
-        return [
-          ...recounted(entryId, { statement: 'setPrize', params: { entryId, prize } }),
-          historyRow(event, metadata, position, entryId),
-        ];
+        return recounted(entryId, { statement: 'setPrize', params: { entryId, prize } });
       }
       case 'AwardRevoked': {
         const { entryId } = event.data;
-        return [
-          ...recounted(entryId, { statement: 'setPrize', params: { entryId, prize: null } }),
-          historyRow(event, metadata, position, entryId),
-        ];
+        return recounted(entryId, { statement: 'setPrize', params: { entryId, prize: null } });
       }
       case 'EntryRated':
-        return [
-          { statement: 'setStars', params: { entryId: event.data.entryId, stars: event.data.stars } },
-          historyRow(event, metadata, position, event.data.entryId),
-        ];
+        return [{ statement: 'setStars', params: { entryId: event.data.entryId, stars: event.data.stars } }];
       default:
         return [];
     }
@@ -424,7 +376,7 @@ const toScore = (row: RawScore): ScoreRow => ({
   criteria: JSON.parse(row.criteria) as ScoreRow['criteria'],
 });
 
-/** The entries with their participants, history and judging, as the API reads them. */
+/** The entries with their participants and judging, as the API reads them. */
 export function entryQueries(db: Database.Database) {
   const entries = db.prepare<{ campaignId: string; schoolId: string | null }, RawEntry>(
     `SELECT ${ENTRY_COLUMNS} FROM entries e
@@ -432,10 +384,6 @@ export function entryQueries(db: Database.Database) {
       ORDER BY e.submitted_at, e.id`,
   );
   const entry = db.prepare<[string], RawEntry>(`SELECT ${ENTRY_COLUMNS} FROM entries e WHERE e.id = ?`);
-  const history = db.prepare<[string], HistoryRow>(
-    `SELECT type, recorded_at AS recordedAt, actor, role, data FROM entry_history
-      WHERE entry_id = ? ORDER BY position`,
-  );
   const scores = db.prepare<[string], RawScore>(
     `SELECT judge, weighted_score AS weightedScore, criteria, comment, scored_at AS scoredAt FROM scores
       WHERE entry_id = ? ORDER BY judge`,
@@ -461,7 +409,6 @@ export function entryQueries(db: Database.Database) {
       const row = entry.get(id);
       return row && toEntry(row);
     },
-    entryHistory: (entryId: string): HistoryRow[] => history.all(entryId),
     scores: (entryId: string): ScoreRow[] => scores.all(entryId).map(toScore),
     /** Live entries by mean score, best first; unscored entries last. */
     leaderboard: (campaignId: string): EntryRow[] => leaderboard.all(campaignId).map(toEntry),

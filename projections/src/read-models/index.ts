@@ -3,6 +3,7 @@ import { participationQuery } from '../participation.ts';
 import type { Projection } from '../projection.ts';
 import { campaignQueries, campaignsProjection } from './campaigns.ts';
 import { entriesProjection, entryQueries } from './entries.ts';
+import { entryHistoryProjection, entryHistoryQueries } from './entry-history.ts';
 import { lecturerQueries, lecturersProjection } from './lecturers.ts';
 import { lectureQueries, lecturesProjection } from './lectures.ts';
 import { schoolQueries, schoolsProjection } from './schools.ts';
@@ -16,6 +17,7 @@ export const projections: readonly Projection[] = [
   lecturersProjection,
   campaignsProjection,
   entriesProjection,
+  entryHistoryProjection,
   lecturesProjection,
 ];
 
@@ -26,6 +28,7 @@ export function readModelQueries(db: Database.Database) {
     ...lecturerQueries(db),
     ...campaignQueries(db),
     ...entryQueries(db),
+    ...entryHistoryQueries(db),
     ...lectureQueries(db),
     /** Participation figures of a year per group; groups without activity appear with zeros. */
     participation: participationQuery(db),
