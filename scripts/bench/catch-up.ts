@@ -216,6 +216,7 @@ function rawCatchUp(
         return;
       case 'EntrySubmitted': {
         const figures = intergenerational(d.participants);
+        run('entries.tallySubmitted', { campaignId: d.campaignId, schoolId: d.schoolId, intergenerational: figures });
         run('entries.insertEntry', {
           id: d.entryId,
           campaignId: d.campaignId,
@@ -229,34 +230,28 @@ function rawCatchUp(
           at,
         });
         participants(d.entryId, d.schoolId, d.participants);
-        run('entries.joinSchool', { campaignId: d.campaignId, schoolId: d.schoolId });
-        run('entries.tallySubmitted', {
-          campaignId: d.campaignId,
-          schoolId: d.schoolId,
-          intergenerational: figures,
-        });
         history(row, d, m);
         return;
       }
-      case 'EntryRevised':
-        run('entries.untally', { entryId: d.entryId });
+      case 'EntryRevised': {
+        const figures = intergenerational(d.participants);
+        run('entries.retallyContent', { id: d.entryId, intergenerational: figures });
         run('entries.reviseEntry', {
           id: d.entryId,
           title: d.title,
           advisor: d.advisor,
           genre: d.performance?.genre ?? null,
           durationMinutes: d.performance?.durationMinutes ?? null,
-          intergenerational: intergenerational(d.participants),
+          intergenerational: figures,
           at,
         });
-        run('entries.tally', { entryId: d.entryId });
         run('entries.deleteParticipants', { id: d.entryId });
         revisedParticipants(d.entryId, d.participants);
         history(row, d, m);
         return;
+      }
       case 'EntryWithdrawn':
         run('entries.untallyWithdrawn', { id: d.entryId });
-        run('entries.leaveSchool', { id: d.entryId });
         run('entries.withdrawEntry', { id: d.entryId, reason: d.reason, at });
         history(row, d, m);
         return;
@@ -277,9 +272,8 @@ function rawCatchUp(
         history(row, d, m);
         return;
       case 'EntryAwarded':
-        run('entries.untally', { entryId: d.entryId });
+        run('entries.retallyPrize', { entryId: d.entryId, prize: d.prize });
         run('entries.setPrize', { entryId: d.entryId, prize: d.prize });
-        run('entries.tally', { entryId: d.entryId });
         history(row, d, m);
         return;
       case 'EntryRated':
@@ -293,14 +287,12 @@ function rawCatchUp(
         run('lectures.reschedule', d);
         return;
       case 'LectureDelivered':
-        run('lectures.uncount', { lectureId: d.lectureId });
+        run('lectures.tallyDelivered', d);
         run('lectures.deliver', { ...d, at });
-        run('lectures.count', { lectureId: d.lectureId });
         return;
       case 'LectureCancelled':
-        run('lectures.uncount', { lectureId: d.lectureId });
+        run('lectures.untallyCancelled', d);
         run('lectures.cancel', d);
-        run('lectures.count', { lectureId: d.lectureId });
         return;
       default:
         throw new Error(`the raw baseline does not handle ${row.type}`);

@@ -1,6 +1,6 @@
 import type { EventOf, Participant, ParticipantRole, Prize } from '@qingmiao/schema';
 import type Database from 'better-sqlite3';
-import { defineProjection, type Operation, type Statement } from '../projection.ts';
+import { defineProjection, type Operation } from '../projection.ts';
 import type { Raw } from '../raw-row.ts';
 
 export interface ParticipantRow {
@@ -95,26 +95,6 @@ const participant = (entryId: string, seq: number, { name, role, grade, key }: P
   key: key ?? null,
 });
 
-/**
- * A live entry's share of its campaign's figures (`campaign_figures`, see campaigns.ts), taken off before a change
- * of its content or prize and put back after. Submission and withdrawal also move the entry's school in or out.
- */
-const tally = (sign: '+' | '-'): Statement => ({
-  table: 'campaign_figures',
-  sql: `UPDATE campaign_figures SET entry_count = entry_count ${sign} 1,
-      awards_granted = awards_granted ${sign} (e.prize IS NOT NULL),
-      intergenerational_entries = intergenerational_entries ${sign} e.intergenerational
-    FROM (SELECT campaign_id, prize, intergenerational FROM entries WHERE id = @entryId AND status = 'LIVE') AS e
-    WHERE campaign_figures.campaign_id = e.campaign_id`,
-});
-
-type Recounted = 'reviseEntry' | 'setPrize';
-const recounted = (entryId: string, change: Operation<Recounted>): Operation<Recounted | 'untally' | 'tally'>[] => [
-  { statement: 'untally', params: { entryId } },
-  change,
-  { statement: 'tally', params: { entryId } },
-];
-
 export const entriesProjection = defineProjection({
   name: 'entries',
   version: 3,
@@ -156,24 +136,16 @@ export const entriesProjection = defineProjection({
       scored_at TEXT NOT NULL,
       PRIMARY KEY (entry_id, judge)
     ) WITHOUT ROWID`,
-    // Live entries per campaign and school: a campaign's school count changes when one goes from none to some.
-    `CREATE TABLE campaign_schools (
-      campaign_id TEXT NOT NULL,
-      school_id TEXT NOT NULL,
-      live_entries INTEGER NOT NULL,
-      PRIMARY KEY (campaign_id, school_id)
-    ) WITHOUT ROWID`,
     `CREATE TABLE recusals (
       entry_id TEXT NOT NULL,
       judge TEXT NOT NULL,
       reason TEXT NOT NULL,
       PRIMARY KEY (entry_id, judge)
     ) WITHOUT ROWID`,
-  ],
-  indexes: [
+    // Kept from the start, not built after a load: the figures look up a school's other live entries with it.
     'CREATE INDEX entries_by_campaign ON entries (campaign_id, school_id)',
-    'CREATE INDEX entries_by_school ON entries (school_id, campaign_id)',
   ],
+  indexes: ['CREATE INDEX entries_by_school ON entries (school_id, campaign_id)'],
   statements: {
     insertEntry: {
       table: 'entries',
@@ -227,50 +199,51 @@ export const entriesProjection = defineProjection({
     // school nothing before results are published.
     setPrize: { table: 'entries', sql: 'UPDATE entries SET prize = @prize WHERE id = @entryId' },
     setStars: { table: 'entries', sql: 'UPDATE entries SET stars = @stars WHERE id = @entryId' },
-    // Runs before `tallySubmitted`, which reads whether the school has just joined.
-    joinSchool: {
-      table: 'campaign_schools',
-      sql: `INSERT INTO campaign_schools (campaign_id, school_id, live_entries) VALUES (@campaignId, @schoolId, 1)
-        ON CONFLICT (campaign_id, school_id) DO UPDATE SET live_entries = live_entries + 1`,
-    },
+    // The figures of the entry's campaign (`campaign_figures`, see campaigns.ts) change with each live entry: the
+    // statements below run before the change they count, so that they see the entry (and its school's others) as
+    // they were.
     tallySubmitted: {
       table: 'campaign_figures',
       sql: `UPDATE campaign_figures SET entry_count = entry_count + 1,
           intergenerational_entries = intergenerational_entries + @intergenerational,
-          school_count = school_count + ((SELECT live_entries FROM campaign_schools
-            WHERE campaign_id = @campaignId AND school_id = @schoolId) = 1)
+          school_count = school_count + NOT EXISTS (SELECT 1 FROM entries
+            WHERE campaign_id = @campaignId AND school_id = @schoolId AND status = 'LIVE')
         WHERE campaign_id = @campaignId`,
     },
-    // Both run before the entry is marked withdrawn, and only for a live one.
     untallyWithdrawn: {
       table: 'campaign_figures',
       sql: `UPDATE campaign_figures SET entry_count = entry_count - 1,
           awards_granted = awards_granted - (e.prize IS NOT NULL),
           intergenerational_entries = intergenerational_entries - e.intergenerational,
-          school_count = school_count - (e.live_entries = 1)
-        FROM (SELECT e.campaign_id, e.prize, e.intergenerational, s.live_entries FROM entries e
-          JOIN campaign_schools s ON s.campaign_id = e.campaign_id AND s.school_id = e.school_id
-          WHERE e.id = @id AND e.status = 'LIVE') AS e
+          school_count = school_count - NOT EXISTS (SELECT 1 FROM entries o
+            WHERE o.campaign_id = e.campaign_id AND o.school_id = e.school_id AND o.status = 'LIVE' AND o.id <> e.id)
+        FROM (SELECT id, campaign_id, school_id, prize, intergenerational FROM entries
+          WHERE id = @id AND status = 'LIVE') AS e
         WHERE campaign_figures.campaign_id = e.campaign_id`,
     },
-    leaveSchool: {
-      table: 'campaign_schools',
-      sql: `UPDATE campaign_schools SET live_entries = live_entries - 1
-        FROM (SELECT campaign_id, school_id FROM entries WHERE id = @id AND status = 'LIVE') AS e
-        WHERE campaign_schools.campaign_id = e.campaign_id AND campaign_schools.school_id = e.school_id`,
+    retallyContent: {
+      table: 'campaign_figures',
+      sql: `UPDATE campaign_figures
+        SET intergenerational_entries = intergenerational_entries + @intergenerational - e.intergenerational
+        FROM (SELECT campaign_id, intergenerational FROM entries WHERE id = @id AND status = 'LIVE') AS e
+        WHERE campaign_figures.campaign_id = e.campaign_id`,
     },
-    untally: tally('-'),
-    tally: tally('+'),
+    retallyPrize: {
+      table: 'campaign_figures',
+      sql: `UPDATE campaign_figures SET awards_granted = awards_granted + (@prize IS NOT NULL) - (e.prize IS NOT NULL)
+        FROM (SELECT campaign_id, prize FROM entries WHERE id = @entryId AND status = 'LIVE') AS e
+        WHERE campaign_figures.campaign_id = e.campaign_id`,
+    },
   },
   handles: {
-    EntrySubmitted: ['insertEntry', 'insertParticipant', 'joinSchool', 'tallySubmitted'],
-    EntryRevised: ['untally', 'reviseEntry', 'tally', 'deleteParticipants', 'reviseParticipant'],
-    EntryWithdrawn: ['untallyWithdrawn', 'leaveSchool', 'withdrawEntry'],
+    EntrySubmitted: ['tallySubmitted', 'insertEntry', 'insertParticipant'],
+    EntryRevised: ['retallyContent', 'reviseEntry', 'deleteParticipants', 'reviseParticipant'],
+    EntryWithdrawn: ['untallyWithdrawn', 'withdrawEntry'],
     EntryScored: ['upsertScore'],
     JudgeRecused: ['recuse', 'dropScore'],
     JudgeUnassigned: ['dropJudgeScores'],
-    EntryAwarded: ['untally', 'setPrize', 'tally'],
-    AwardRevoked: ['untally', 'setPrize', 'tally'],
+    EntryAwarded: ['retallyPrize', 'setPrize'],
+    AwardRevoked: ['retallyPrize', 'setPrize'],
     EntryRated: ['setStars'],
   },
   handle(event, { metadata }) {
@@ -279,13 +252,13 @@ export const entriesProjection = defineProjection({
       case 'EntrySubmitted': {
         const { entryId, campaignId, schoolId, submissionId } = event.data;
         const entry = content(event.data, at);
-        // Typed one by one: their params differ in shape from the others'.
-        const joined: Operation<'joinSchool'> = { statement: 'joinSchool', params: { campaignId, schoolId } };
+        // Typed apart: its params differ in shape from the others'.
         const tallied: Operation<'tallySubmitted'> = {
           statement: 'tallySubmitted',
           params: { campaignId, schoolId, intergenerational: entry.intergenerational },
         };
         return [
+          tallied,
           { statement: 'insertEntry', params: { ...entry, campaignId, schoolId, submissionId } },
           ...event.data.participants.map(
             (p, seq): Operation<'insertParticipant'> => ({
@@ -293,13 +266,17 @@ export const entriesProjection = defineProjection({
               params: { ...participant(entryId, seq, p), schoolId, personKey: personKey(schoolId, p) },
             }),
           ),
-          joined,
-          tallied,
         ];
       }
-      case 'EntryRevised':
+      case 'EntryRevised': {
+        const entry = content(event.data, at);
+        const retallied: Operation<'retallyContent'> = {
+          statement: 'retallyContent',
+          params: { id: entry.id, intergenerational: entry.intergenerational },
+        };
         return [
-          ...recounted(event.data.entryId, { statement: 'reviseEntry', params: content(event.data, at) }),
+          retallied,
+          { statement: 'reviseEntry', params: entry },
           { statement: 'deleteParticipants', params: { id: event.data.entryId } },
           ...event.data.participants.map(
             (p, seq): Operation<'reviseParticipant'> => ({
@@ -309,12 +286,11 @@ export const entriesProjection = defineProjection({
             }),
           ),
         ];
+      }
       case 'EntryWithdrawn': {
         const { entryId, reason } = event.data;
-        // The figures and the school's count go first, while the entry is still live.
-        const operations: Operation<'untallyWithdrawn' | 'leaveSchool' | 'withdrawEntry'>[] = [
+        const operations: Operation<'untallyWithdrawn' | 'withdrawEntry'>[] = [
           { statement: 'untallyWithdrawn', params: { id: entryId } },
-          { statement: 'leaveSchool', params: { id: entryId } },
           { statement: 'withdrawEntry', params: { id: entryId, reason, at } },
         ];
         return operations;
@@ -342,11 +318,17 @@ export const entriesProjection = defineProjection({
         return [{ statement: 'dropJudgeScores', params: event.data }];
       case 'EntryAwarded': {
         const { entryId, prize } = event.data;
-        return recounted(entryId, { statement: 'setPrize', params: { entryId, prize } });
+        return [
+          { statement: 'retallyPrize', params: { entryId, prize } },
+          { statement: 'setPrize', params: { entryId, prize } },
+        ];
       }
       case 'AwardRevoked': {
         const { entryId } = event.data;
-        return recounted(entryId, { statement: 'setPrize', params: { entryId, prize: null } });
+        return [
+          { statement: 'retallyPrize', params: { entryId, prize: null } },
+          { statement: 'setPrize', params: { entryId, prize: null } },
+        ];
       }
       case 'EntryRated':
         return [{ statement: 'setStars', params: { entryId: event.data.entryId, stars: event.data.stars } }];

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { defineProjection, type Operation } from '../projection.ts';
+import { defineProjection } from '../projection.ts';
 
 export interface LectureRow {
   readonly id: string;
@@ -14,25 +14,6 @@ export interface LectureRow {
   readonly durationMinutes: number | null;
   readonly cancelReason: string | null;
 }
-
-/**
- * A delivered lecture's share of its campaign's figures (`campaign_figures`, see campaigns.ts), taken off before the
- * lecture changes and put back after: the figures follow the row whatever the change.
- */
-const tally = (sign: '+' | '-') => ({
-  table: 'campaign_figures',
-  sql: `UPDATE campaign_figures SET sessions_delivered = sessions_delivered ${sign} 1,
-      audience = campaign_figures.audience ${sign} l.delivered_audience
-    FROM (SELECT campaign_id, coalesce(audience, 0) AS delivered_audience FROM lectures
-      WHERE id = @lectureId AND status = 'DELIVERED') AS l
-    WHERE campaign_figures.campaign_id = l.campaign_id`,
-});
-
-type Change = Operation<'deliver' | 'cancel'>;
-const recounted = (change: Change): Operation<Change['statement'] | 'uncount' | 'count'>[] => {
-  const counted = { lectureId: change.params.lectureId ?? null };
-  return [{ statement: 'uncount', params: counted }, change, { statement: 'count', params: counted }];
-};
 
 export const lecturesProjection = defineProjection({
   name: 'lectures',
@@ -74,14 +55,30 @@ export const lecturesProjection = defineProjection({
       table: 'lectures',
       sql: "UPDATE lectures SET status = 'CANCELLED', cancel_reason = @reason WHERE id = @lectureId",
     },
-    uncount: tally('-'),
-    count: tally('+'),
+    // The figures of the lecture's campaign (`campaign_figures`, see campaigns.ts) count delivered lectures: these
+    // run before the change, so that they see whether and to whom the lecture was delivered until then.
+    tallyDelivered: {
+      table: 'campaign_figures',
+      sql: `UPDATE campaign_figures SET sessions_delivered = sessions_delivered + (l.status <> 'DELIVERED'),
+          audience = campaign_figures.audience + @audience - l.delivered_audience
+        FROM (SELECT campaign_id, status, CASE status WHEN 'DELIVERED' THEN coalesce(audience, 0) ELSE 0 END
+          AS delivered_audience FROM lectures WHERE id = @lectureId) AS l
+        WHERE campaign_figures.campaign_id = l.campaign_id`,
+    },
+    untallyCancelled: {
+      table: 'campaign_figures',
+      sql: `UPDATE campaign_figures SET sessions_delivered = sessions_delivered - 1,
+          audience = campaign_figures.audience - l.delivered_audience
+        FROM (SELECT campaign_id, coalesce(audience, 0) AS delivered_audience FROM lectures
+          WHERE id = @lectureId AND status = 'DELIVERED') AS l
+        WHERE campaign_figures.campaign_id = l.campaign_id`,
+    },
   },
   handles: {
     LectureScheduled: ['insertLecture'],
     LectureRescheduled: ['reschedule'],
-    LectureDelivered: ['uncount', 'deliver', 'count'],
-    LectureCancelled: ['uncount', 'cancel', 'count'],
+    LectureDelivered: ['tallyDelivered', 'deliver'],
+    LectureCancelled: ['untallyCancelled', 'cancel'],
   },
   handle(event, { metadata }) {
     switch (event.type) {
@@ -90,9 +87,15 @@ export const lecturesProjection = defineProjection({
       case 'LectureRescheduled':
         return [{ statement: 'reschedule', params: event.data }];
       case 'LectureDelivered':
-        return recounted({ statement: 'deliver', params: { ...event.data, at: metadata.recordedAt } });
+        return [
+          { statement: 'tallyDelivered', params: event.data },
+          { statement: 'deliver', params: { ...event.data, at: metadata.recordedAt } },
+        ];
       case 'LectureCancelled':
-        return recounted({ statement: 'cancel', params: event.data });
+        return [
+          { statement: 'untallyCancelled', params: event.data },
+          { statement: 'cancel', params: event.data },
+        ];
       default:
         return [];
     }
