@@ -8,10 +8,7 @@ import { lecturerQueries, lecturersProjection } from './lecturers.ts';
 import { lectureQueries, lecturesProjection } from './lectures.ts';
 import { schoolQueries, schoolsProjection } from './schools.ts';
 
-/**
- * Every read model's write half, applied together in one transaction per batch with one checkpoint. Campaigns come
- * before entries and lectures, whose projections keep the campaigns' figures.
- */
+/** Every read model's write half, applied together in one transaction per batch with one checkpoint. */
 export const projections: readonly Projection[] = [
   schoolsProjection,
   lecturersProjection,
