@@ -124,7 +124,7 @@ try {
 }
 const seeded = performance.now();
 // The read models follow the log while seeding; wait until they include the last command's events.
-await qingmiao.readSide.runner.waitFor(counts.lastPosition, 600_000);
+await qingmiao.readSide.waitFor(counts.lastPosition, 600_000);
 await qingmiao.readSide.waitFor(counts.lastPosition);
 const projected = performance.now() - seeded;
 

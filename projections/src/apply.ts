@@ -1,6 +1,6 @@
 import type { DomainEvent, EventMetadata } from '@qingmiao/schema';
 import type Database from 'better-sqlite3';
-import type { Projection } from './projection.ts';
+import type { Projection, Statement } from './projection.ts';
 
 export interface Applier {
   /** Applies events in order, in the caller's transaction. */
@@ -56,14 +56,21 @@ export function runPositional({ statement, names }: Positional, params: Readonly
 
 /** Prepares every projection's statements once and runs the operations its pure `handle` asks for. */
 export function createApplier(db: Database.Database, projections: readonly Projection[]): Applier {
-  const handlers = projections.map((projection) => ({
-    projection,
-    statements: new Map(
-      Object.entries<string>(projection.statements).map(([name, sql]) => [name, preparePositional(db, sql)]),
-    ),
-  }));
+  // Per event type, only the projections that declare it: the others are not called at all.
+  const byType = new Map<string, { projection: Projection; statements: Map<string, Positional> }[]>();
+  for (const projection of projections) {
+    const handler = {
+      projection,
+      statements: new Map(
+        Object.entries<Statement>(projection.statements).map(([name, { sql }]) => [name, preparePositional(db, sql)]),
+      ),
+    };
+    for (const type of Object.keys(projection.handles)) byType.set(type, [...(byType.get(type) ?? []), handler]);
+  }
   return {
     apply(event, metadata, position) {
+      const handlers = byType.get(event.type);
+      if (!handlers) return;
       const context = { metadata, position };
       for (const { projection, statements } of handlers) {
         for (const operation of projection.handle(event, context)) {

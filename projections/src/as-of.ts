@@ -11,13 +11,13 @@ import {
   type ParticipationRow,
   participationQuery,
 } from './participation.ts';
-import type { Projection } from './projection.ts';
-import type { ReadModels } from './queries.ts';
+import type { Projection, Statement } from './projection.ts';
+import type { ReadModelQueries } from './read-models/index.ts';
 
-/** What the replayer asks of the live read side (a `ReadSide`): which schools and campaigns exist. */
-export interface Catalogue {
+/** What the replayer asks of the serving read models (a `ReadSide`): which schools and campaigns exist. */
+export interface LiveReadModels {
   waitFor(position: Position): Promise<void>;
-  readonly read: ReadModels;
+  readonly read: ReadModelQueries;
 }
 
 /** Figures a caller asks for: a year's participation per grouping, optionally of one campaign. */
@@ -33,7 +33,7 @@ type YearParticipation = (question: ParticipationQuestion) => ParticipationRow[]
 
 export interface AsOfReplayerOptions {
   readonly store: EventStore;
-  readonly catalogue: Catalogue;
+  readonly live: LiveReadModels;
   readonly projections: readonly Projection[];
   /** Bounds the memory of each cache (years' in-memory databases; streams' events already read), in bytes. */
   readonly cacheBytes?: number;
@@ -115,28 +115,28 @@ interface YearModels {
   readonly bytes: number;
 }
 
-/** The table a statement writes; undefined when its SQL does not start with a plain INSERT, UPDATE or DELETE. */
-const WRITTEN_TABLE =
-  /^\s*(?:INSERT(?:\s+OR\s+\w+)?\s+INTO|REPLACE\s+INTO|UPDATE(?:\s+OR\s+\w+)?|DELETE\s+FROM)\s+(\w+)/i;
-
 /**
- * The projections reduced to the writes of `tables`: an as-of replay skips the history, scores and other tables
- * the figures do not read. A statement whose target cannot be told is kept.
+ * The projections reduced to the statements that write `tables`: an as-of replay skips the history, scores and
+ * other tables the figures do not read, and the event types left with no such statement.
  */
 function narrowProjections(projections: readonly Projection[], tables: ReadonlySet<string>): Projection[] {
   return projections.flatMap((projection) => {
-    const kept = new Set(
-      Object.entries<string>(projection.statements)
-        .filter(([, sql]) => {
-          const table = WRITTEN_TABLE.exec(sql)?.[1];
-          return table === undefined || tables.has(table);
-        })
-        .map(([name]) => name),
+    const statements = Object.fromEntries(
+      Object.entries<Statement>(projection.statements).filter(([, { table }]) => tables.has(table)),
     );
-    if (kept.size === 0) return [];
+    const kept = new Set(Object.keys(statements));
+    const handles = Object.fromEntries(
+      Object.entries(projection.handles).flatMap(([type, names]) => {
+        const writes = names.filter((name) => kept.has(name));
+        return writes.length > 0 ? [[type, writes]] : [];
+      }),
+    );
+    if (Object.keys(handles).length === 0) return [];
     return [
       {
         ...projection,
+        statements,
+        handles,
         handle: (event, context) => projection.handle(event, context).filter((op) => kept.has(op.statement)),
       },
     ];
@@ -158,7 +158,9 @@ const concernsYear = (event: DomainEvent, year: number) =>
  */
 export class AsOfReplayer {
   readonly #store: EventStore;
-  readonly #catalogue: Catalogue;
+  readonly #live: LiveReadModels;
+  /** The event types that change a table the figures read: of the others (scores, judges) only the time is kept. */
+  readonly #relevant: ReadonlySet<string>;
   readonly #projections: readonly Projection[];
   readonly #years: LRUCache<string, YearModels>;
   /** Years being answered, with their number of readers: one evicted from the cache meanwhile stays open. */
@@ -169,8 +171,9 @@ export class AsOfReplayer {
 
   constructor(options: AsOfReplayerOptions) {
     this.#store = options.store;
-    this.#catalogue = options.catalogue;
+    this.#live = options.live;
     this.#projections = narrowProjections(options.projections, PARTICIPATION_TABLES);
+    this.#relevant = new Set(this.#projections.flatMap((projection) => Object.keys(projection.handles)));
     const maxSize = options.cacheBytes ?? 32 * 1024 * 1024;
     this.#years = new LRUCache({
       maxSize,
@@ -222,8 +225,8 @@ export class AsOfReplayer {
   async #replay(year: number, cut: number): Promise<{ models: YearModels; final: boolean }> {
     // Once the read side has seen the head, it knows every school and campaign of the prefix replayed below.
     const head = await this.#store.headPosition();
-    await this.#catalogue.waitFor(head);
-    const { read } = this.#catalogue;
+    await this.#live.waitFor(head);
+    const { read } = this.#live;
     // One clock for the whole replay: its streams are read concurrently, in microtasks that never yield by themselves.
     const due = timeSlices();
     const names = [
@@ -283,7 +286,7 @@ export class AsOfReplayer {
       const read: Replayable[] = [];
       for (const recorded of page) {
         const parsed = readEvent(recorded);
-        const kept = parsed && this.#changesFigures(parsed, recorded.position) ? parsed : undefined;
+        const kept = parsed && this.#relevant.has(parsed.event.type) ? parsed : undefined;
         bytes += kept ? PARSED_OVERHEAD + 2 * JSON.stringify(recorded.data).length : TIME_ONLY;
         const recordedAt = Date.parse(parsed?.metadata.recordedAt ?? recorded.created);
         read.push({ position: recorded.position, recordedAt, parsed: kept });
@@ -296,11 +299,5 @@ export class AsOfReplayer {
     // Another call may have read further meanwhile: keep the longer prefix.
     if (next > (this.#streams.peek(stream)?.next ?? 0)) this.#streams.set(stream, { events, next, bytes });
     return events;
-  }
-
-  /** Most events (scores, ratings, judges) change nothing the figures read: of those only the time is kept. */
-  #changesFigures({ event, metadata }: Parsed, position: Position): boolean {
-    const context = { metadata, position: position.commit };
-    return this.#projections.some((projection) => projection.handle(event, context).length > 0);
   }
 }

@@ -9,15 +9,33 @@ export {
 export {
   AsOfReplayer,
   type AsOfReplayerOptions,
-  type Catalogue,
+  type LiveReadModels,
   type ParticipationQuestion,
   ReplaysBusy,
 } from './as-of.ts';
 export { type AwardsCounted, type ParticipationRow, participationQuery } from './participation.ts';
-export { defineProjection, type EventContext, type Operation, type Projection, type SqlValue } from './projection.ts';
-export * from './queries.ts';
-export { personKey } from './read-models/entries.ts';
-export { projections } from './read-models/index.ts';
+export {
+  defineProjection,
+  type EventContext,
+  type EventType,
+  type Operation,
+  type Projection,
+  type SqlValue,
+  type Statement,
+} from './projection.ts';
+export type { CampaignFilter, CampaignPanel, CampaignRow } from './read-models/campaigns.ts';
+export {
+  type EntryRow,
+  type JudgingProgressRow,
+  type ParticipantRow,
+  personKey,
+  type ScoreRow,
+} from './read-models/entries.ts';
+export type { HistoryRow } from './read-models/entry-history.ts';
+export { projections, type ReadModelQueries, readModelQueries } from './read-models/index.ts';
+export type { LecturerRow } from './read-models/lecturers.ts';
+export type { LectureRow } from './read-models/lectures.ts';
+export type { EnrollmentRow, SchoolRow } from './read-models/schools.ts';
 export { ReadSide, type ReadSideOptions, type RebuildReport } from './read-side.ts';
 export {
   type AdvanceListener,

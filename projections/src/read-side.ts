@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, w
 import { join } from 'node:path';
 import type { EventStore, Position, RecordedEvent } from '@qingmiao/event-store';
 import type { Projection } from './projection.ts';
-import { ReadModels } from './queries.ts';
+import { type ReadModelQueries, readModelQueries } from './read-models/index.ts';
 import { type AdvanceListener, ProjectionRunner } from './runner.ts';
 
 export interface ReadSideOptions {
@@ -32,7 +32,7 @@ const RETIRE_AFTER_MS = 5000;
 export class ReadSide {
   readonly #options: ReadSideOptions;
   #runner: ProjectionRunner;
-  #read: ReadModels;
+  #read: ReadModelQueries;
   #generation: string;
   #rebuilding: Promise<RebuildReport> | undefined;
   readonly #retired = new Set<string>();
@@ -47,14 +47,20 @@ export class ReadSide {
     this.#generation = existsSync(pointer) ? readFileSync(pointer, 'utf8').trim() : this.#newGeneration();
     if (!existsSync(pointer)) this.#point(this.#generation);
     this.#runner = this.#runnerFor(this.#generation);
-    this.#read = new ReadModels(this.#runner.db);
+    this.#read = readModelQueries(this.#runner.db);
   }
 
-  get runner(): ProjectionRunner {
-    return this.#runner;
+  /** The log position the serving read models include. */
+  get position(): Position {
+    return this.#runner.position;
   }
 
-  get read(): ReadModels {
+  /** True once the serving read models have applied every event that existed when they started. */
+  get caughtUp(): boolean {
+    return this.#runner.caughtUp;
+  }
+
+  get read(): ReadModelQueries {
     return this.#read;
   }
 
@@ -63,10 +69,10 @@ export class ReadSide {
   }
 
   /** Resolves once the serving read models include `position`, across a switch of generations. */
-  async waitFor(position: Position): Promise<void> {
+  async waitFor(position: Position, timeoutMs?: number): Promise<void> {
     for (;;) {
       const runner = this.#runner;
-      await runner.waitFor(position);
+      await runner.waitFor(position, timeoutMs);
       if (runner === this.#runner) return;
     }
   }
@@ -100,7 +106,7 @@ export class ReadSide {
     const previous = { runner: this.#runner, generation: this.#generation };
     this.#point(generation);
     this.#runner = next;
-    this.#read = new ReadModels(next.db);
+    this.#read = readModelQueries(next.db);
     this.#memo.clear();
     this.#generation = generation;
     await previous.runner.stop(RETIRE_AFTER_MS);
@@ -113,7 +119,7 @@ export class ReadSide {
    * The answer to an expensive query (participation figures) at the current log position: computed once, served
    * from memory until the read models change. Dashboards polling the same figures then cost nothing.
    */
-  memo<T>(key: string, compute: (read: ReadModels) => T): T {
+  memo<T>(key: string, compute: (read: ReadModelQueries) => T): T {
     if (this.#memo.has(key)) return this.#memo.get(key) as T;
     const value = compute(this.#read);
     if (this.#memo.size >= MEMO_ENTRIES) this.#memo.clear();

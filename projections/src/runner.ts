@@ -11,7 +11,7 @@ import {
 import { readTrustedEvent } from '@qingmiao/schema';
 import Database from 'better-sqlite3';
 import { createApplier, createIndexes, createTables } from './apply.ts';
-import type { Projection } from './projection.ts';
+import type { Projection, Statement } from './projection.ts';
 
 export interface ProjectionRunnerOptions {
   readonly store: EventStore;
@@ -62,14 +62,18 @@ export const DURABLE_PRAGMAS = [
   'temp_store = DEFAULT',
 ];
 
-/** Identifies the read models: a new version, table or statement of any projection triggers a rebuild from the log. */
+/**
+ * Identifies the read models: a new version, table, statement or handled event type of any projection triggers a
+ * rebuild from the log.
+ */
 function versionOf(projections: readonly Projection[]): string {
   const hash = createHash('sha256');
   for (const projection of projections) {
     hash.update(`${projection.name}@${projection.version}`);
     for (const table of projection.tables) hash.update(table);
     for (const index of projection.indexes ?? []) hash.update(index);
-    for (const sql of Object.values<string>(projection.statements)) hash.update(sql);
+    for (const { table, sql } of Object.values<Statement>(projection.statements)) hash.update(`${table}:${sql}`);
+    hash.update(JSON.stringify(projection.handles));
   }
   return hash.digest('hex').slice(0, 16);
 }

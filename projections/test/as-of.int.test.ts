@@ -264,7 +264,7 @@ const bySchool = async (history: AsOfReplayer, year: number, moment: number) =>
 describe('AsOfReplayer', () => {
   it('answers every year at every moment of a multi-year log as a replay of the whole log does', async () => {
     await twoYears();
-    const history = new AsOfReplayer({ store, catalogue: readSide, projections });
+    const history = new AsOfReplayer({ store, live: readSide, projections });
     const moments = (await store.readAll({ limit: 100_000 })).flatMap((recorded) => {
       const recordedAt = Date.parse(String(recorded.metadata.recordedAt));
       return [recordedAt - 1, recordedAt];
@@ -280,7 +280,7 @@ describe('AsOfReplayer', () => {
     // databases, so that years are evicted from the cache while they are being read.
     const history = new AsOfReplayer({
       store,
-      catalogue: readSide,
+      live: readSide,
       projections,
       maxWaiting: 10_000,
       cacheBytes: 300_000,
@@ -292,7 +292,7 @@ describe('AsOfReplayer', () => {
 
   it('shows withdrawals, awards, lectures and enrollment changes only after they happened', async () => {
     await twoYears();
-    const history = new AsOfReplayer({ store, catalogue: readSide, projections });
+    const history = new AsOfReplayer({ store, live: readSide, projections });
     const before = (step: string) => (at.get(step) as number) - 1;
     const after = (step: string) => at.get(step) as number;
 
@@ -326,7 +326,7 @@ describe('AsOfReplayer', () => {
 
   it('counts a campaign’s awards for everyone but organizers only once its results are published', async () => {
     await twoYears();
-    const history = new AsOfReplayer({ store, catalogue: readSide, projections });
+    const history = new AsOfReplayer({ store, live: readSide, projections });
     const awardsOfB = async (moment: number, awards: 'all' | 'published') =>
       (await history.query(2021, new Date(moment), [{ groupBy: 'SCHOOL', awards }]))[0]?.find((row) => row.key === 'b')
         ?.awardsByPrize;
@@ -338,7 +338,7 @@ describe('AsOfReplayer', () => {
 
   it('keeps an answer for a moment the log has passed, and answers afresh for one it has not', async () => {
     await twoYears();
-    const history = new AsOfReplayer({ store, catalogue: readSide, projections });
+    const history = new AsOfReplayer({ store, live: readSide, projections });
     const passed = at.get('submitted 2022-2') as number;
     const future = clock + 86_400_000;
     const entries = async (moment: number) =>
@@ -357,12 +357,12 @@ describe('AsOfReplayer', () => {
 
   it('answers correctly when a year does not fit in the cache', async () => {
     await twoYears();
-    await expectSameAsFullReplay(new AsOfReplayer({ store, catalogue: readSide, projections, cacheBytes: 1 }), clock);
+    await expectSameAsFullReplay(new AsOfReplayer({ store, live: readSide, projections, cacheBytes: 1 }), clock);
   });
 
   it('runs as many replays as allowed, queues a few more and refuses the rest with ReplaysBusy', async () => {
     await twoYears();
-    const history = new AsOfReplayer({ store, catalogue: readSide, projections, concurrency: 1, maxWaiting: 2 });
+    const history = new AsOfReplayer({ store, live: readSide, projections, concurrency: 1, maxWaiting: 2 });
     const moments = [...at.values()].slice(0, 5);
     const settled = await Promise.allSettled(moments.map((moment) => bySchool(history, 2022, moment)));
     expect(settled.map((outcome) => outcome.status)).toEqual([
@@ -382,7 +382,7 @@ describe('AsOfReplayer', () => {
 
   it('sees a campaign created after the read side last looked (it waits for the head of the log)', async () => {
     await twoYears();
-    const history = new AsOfReplayer({ store, catalogue: readSide, projections });
+    const history = new AsOfReplayer({ store, live: readSide, projections });
     await campaign('essay-2023', 2023, 'ESSAY');
     await submit('essay-2023', 1, 'a', ['郑十一']);
     const [rows] = await history.query(2023, new Date(clock), [{ groupBy: 'CAMPAIGN', awards: 'all' }]);

@@ -3,12 +3,11 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type AppendResult, type RecordedEvent, SqliteEventStore, START } from '@qingmiao/event-store';
-import { DEFAULT_RUBRIC, type DomainEvent, type EventOf, SCHOOL_KIND_LABELS } from '@qingmiao/schema';
+import { DEFAULT_RUBRIC, type DomainEvent, type EventOf, events, SCHOOL_KIND_LABELS } from '@qingmiao/schema';
 import type Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { defineProjection } from '../src/projection.ts';
-import { ReadModels } from '../src/queries.ts';
-import { projections } from '../src/read-models/index.ts';
+import { projections, readModelQueries } from '../src/read-models/index.ts';
 import { ProjectionRunner } from '../src/runner.ts';
 import { ORGANIZER, toAppend, type Who } from './to-append.ts';
 
@@ -181,7 +180,7 @@ describe('ProjectionRunner on SQLite', () => {
     await projecting.start();
     expect(projecting.caughtUp).toBe(true);
     expect(projecting.position).toEqual(await store.headPosition());
-    const read = new ReadModels(projecting.db);
+    const read = readModelQueries(projecting.db);
 
     expect(read.schools().map((s) => s.id)).toEqual(['a-primary', 'b-junior', 'c-primary']);
     expect(read.enrollment('a-primary', 2022)).toEqual({ schoolId: 'a-primary', year: 2022, students: 100 });
@@ -319,7 +318,7 @@ describe('ProjectionRunner on SQLite', () => {
 
     const projecting = runner();
     await projecting.start();
-    const read = new ReadModels(projecting.db);
+    const read = readModelQueries(projecting.db);
     expect(read.campaign(CAMPAIGN)?.judges).toEqual(['judge-qian']);
     expect(read.entry(entryId(1))).toMatchObject({ meanScore: 70, scoreCount: 1 });
     expect(read.entry(entryId(2))).toMatchObject({ meanScore: null, scoreCount: 0 });
@@ -351,7 +350,7 @@ describe('ProjectionRunner on SQLite', () => {
     // Had it replayed from the start, inserting the first school again would have failed on its primary key.
     await resumed.start();
     expect(resumed.position).toEqual(await store.headPosition());
-    const read = new ReadModels(resumed.db);
+    const read = readModelQueries(resumed.db);
     expect(read.schools()).toHaveLength(3);
     expect(read.entries(CAMPAIGN).map((e) => [e.id, e.status])).toEqual([
       [entryId(1), 'WITHDRAWN'],
@@ -375,7 +374,7 @@ describe('ProjectionRunner on SQLite', () => {
     await smallCampaign();
     const live = runner();
     await live.start();
-    const read = new ReadModels(live.db);
+    const read = readModelQueries(live.db);
 
     await expect(live.waitFor(live.position)).resolves.toBeUndefined();
     await expect(live.waitFor(START)).resolves.toBeUndefined();
@@ -451,7 +450,10 @@ describe('ProjectionRunner on SQLite', () => {
       name: 'audit',
       version: 1,
       tables: ['CREATE TABLE audit (position INTEGER PRIMARY KEY, type TEXT NOT NULL, actor TEXT NOT NULL)'],
-      statements: { insert: 'INSERT INTO audit (position, type, actor) VALUES (@position, @type, @actor)' },
+      statements: {
+        insert: { table: 'audit', sql: 'INSERT INTO audit (position, type, actor) VALUES (@position, @type, @actor)' },
+      },
+      handles: Object.fromEntries(events.types.map((type) => [type, ['insert' as const]])),
       handle: (event, { position, metadata }) => [
         { statement: 'insert', params: { position, type: event.type, actor: metadata.actor } },
       ],
@@ -512,7 +514,7 @@ describe('ProjectionRunner on SQLite', () => {
     const rebuilt = runner();
     expect(rebuilt.position).toEqual(START);
     await rebuilt.start();
-    expect(new ReadModels(rebuilt.db).schools()).toHaveLength(3);
+    expect(readModelQueries(rebuilt.db).schools()).toHaveLength(3);
   });
 
   it('keeps the read models when the projections are unchanged', async () => {
@@ -523,6 +525,6 @@ describe('ProjectionRunner on SQLite', () => {
     await stop(first);
     const second = runner();
     expect(second.position).toEqual(position);
-    expect(new ReadModels(second.db).schools()).toHaveLength(3);
+    expect(readModelQueries(second.db).schools()).toHaveLength(3);
   });
 });

@@ -23,6 +23,7 @@ import {
   preparePositional,
   projections,
   runPositional,
+  type Statement,
 } from '@qingmiao/projections';
 import Database from 'better-sqlite3';
 import {
@@ -105,7 +106,7 @@ function rawCatchUp(
   // Bound by position, as the runner binds them (better-sqlite3's named binding costs more than a small insert).
   const sql = Object.fromEntries(
     projections.flatMap((projection) =>
-      Object.entries<string>(projection.statements).map(([name, text]) => [
+      Object.entries<Statement>(projection.statements).map(([name, { sql: text }]) => [
         `${projection.name}.${name}`,
         preparePositional(db, text),
       ]),
@@ -153,7 +154,7 @@ function rawCatchUp(
     });
   };
   const history = (row: Row, d: Json, m: Json) =>
-    run('entries.insertHistory', {
+    run('entryHistory.insertHistory', {
       entryId: d.entryId,
       position: row.position,
       type: row.type,
@@ -198,6 +199,7 @@ function rawCatchUp(
           rubric: JSON.stringify(rubric),
           at,
         });
+        run('campaigns.insertFigures', { id: campaignId });
         return;
       }
       case 'CampaignOpened':
@@ -212,7 +214,9 @@ function rawCatchUp(
       case 'JudgeAssigned':
         run('campaigns.insertJudge', { campaignId: d.campaignId, judge: d.judge, at });
         return;
-      case 'EntrySubmitted':
+      case 'EntrySubmitted': {
+        const figures = intergenerational(d.participants);
+        run('entries.tallySubmitted', { campaignId: d.campaignId, schoolId: d.schoolId, intergenerational: figures });
         run('entries.insertEntry', {
           id: d.entryId,
           campaignId: d.campaignId,
@@ -222,27 +226,32 @@ function rawCatchUp(
           advisor: d.advisor,
           genre: d.performance?.genre ?? null,
           durationMinutes: d.performance?.durationMinutes ?? null,
-          intergenerational: intergenerational(d.participants),
+          intergenerational: figures,
           at,
         });
         participants(d.entryId, d.schoolId, d.participants);
         history(row, d, m);
         return;
-      case 'EntryRevised':
+      }
+      case 'EntryRevised': {
+        const figures = intergenerational(d.participants);
+        run('entries.retallyContent', { id: d.entryId, intergenerational: figures });
         run('entries.reviseEntry', {
           id: d.entryId,
           title: d.title,
           advisor: d.advisor,
           genre: d.performance?.genre ?? null,
           durationMinutes: d.performance?.durationMinutes ?? null,
-          intergenerational: intergenerational(d.participants),
+          intergenerational: figures,
           at,
         });
         run('entries.deleteParticipants', { id: d.entryId });
         revisedParticipants(d.entryId, d.participants);
         history(row, d, m);
         return;
+      }
       case 'EntryWithdrawn':
+        run('entries.untallyWithdrawn', { id: d.entryId });
         run('entries.withdrawEntry', { id: d.entryId, reason: d.reason, at });
         history(row, d, m);
         return;
@@ -263,6 +272,7 @@ function rawCatchUp(
         history(row, d, m);
         return;
       case 'EntryAwarded':
+        run('entries.retallyPrize', { entryId: d.entryId, prize: d.prize });
         run('entries.setPrize', { entryId: d.entryId, prize: d.prize });
         history(row, d, m);
         return;
@@ -277,9 +287,11 @@ function rawCatchUp(
         run('lectures.reschedule', d);
         return;
       case 'LectureDelivered':
+        run('lectures.tallyDelivered', d);
         run('lectures.deliver', { ...d, at });
         return;
       case 'LectureCancelled':
+        run('lectures.untallyCancelled', d);
         run('lectures.cancel', d);
         return;
       default:

@@ -37,7 +37,7 @@ beforeAll(async () => {
   plan = generateTaicang2022({ seed: SEED, scale: SCALE });
   const { commands, clock } = createDemoCommands(qingmiao.store, plan);
   counts = await seedDemoYear(commands, plan, { clock, concurrency: 64 });
-  await qingmiao.readSide.runner.waitFor(counts.lastPosition, 60_000);
+  await qingmiao.readSide.waitFor(counts.lastPosition, 60_000);
   await qingmiao.readSide.waitFor(counts.lastPosition);
 });
 

@@ -1,5 +1,51 @@
-import type { DomainEvent, EventMetadata, EventOf, Participant } from '@qingmiao/schema';
+import type { EventOf, Participant, ParticipantRole, Prize } from '@qingmiao/schema';
+import type Database from 'better-sqlite3';
 import { defineProjection, type Operation } from '../projection.ts';
+import type { Raw } from '../raw-row.ts';
+
+export interface ParticipantRow {
+  readonly name: string;
+  readonly role: ParticipantRole;
+  readonly grade: string | null;
+  readonly key: string | null;
+}
+
+export interface EntryRow {
+  readonly id: string;
+  readonly campaignId: string;
+  readonly schoolId: string;
+  readonly submissionId: string;
+  readonly title: string;
+  readonly advisor: string | null;
+  readonly genre: string | null;
+  readonly durationMinutes: number | null;
+  readonly intergenerational: boolean;
+  readonly status: 'LIVE' | 'WITHDRAWN';
+  readonly prize: Prize | null;
+  readonly stars: number | null;
+  /** Mean of the judges' weighted scores (0–100); null before any score. */
+  readonly meanScore: number | null;
+  readonly scoreCount: number;
+  readonly withdrawReason: string | null;
+  readonly submittedAt: string;
+  readonly updatedAt: string;
+  readonly participants: ParticipantRow[];
+}
+
+export interface ScoreRow {
+  readonly judge: string;
+  readonly weightedScore: number;
+  readonly criteria: { criterion: string; score: number }[];
+  readonly comment: string | null;
+  readonly scoredAt: string;
+}
+
+export interface JudgingProgressRow {
+  readonly judge: string;
+  /** Live entries the judge has not recused from. */
+  readonly assigned: number;
+  readonly scored: number;
+}
 
 /**
  * Who a participant is across entries of one school: the school's own key when given, else name and grade.
@@ -22,14 +68,15 @@ function intergenerational(participants: readonly Participant[]): number {
   return retired && student ? 1 : 0;
 }
 
-type EntryContent = Pick<
+/** The fields of an entry that submission and revision both set. */
+type ContentFields = Pick<
   EventOf<'EntryRevised'>['data'],
   'entryId' | 'title' | 'participants' | 'advisor' | 'performance'
 >;
 
 // The helpers of `handle` live out here, so that replaying a long log does not make closures for every event.
 
-const content = ({ entryId, title, advisor, performance, participants }: EntryContent, at: string) => ({
+const content = ({ entryId, title, advisor, performance, participants }: ContentFields, at: string) => ({
   id: entryId,
   title,
   advisor,
@@ -48,20 +95,9 @@ const participant = (entryId: string, seq: number, { name, role, grade, key }: P
   key: key ?? null,
 });
 
-/** Every event about an entry is kept in its history, with the data in its current shape. */
-const historyRow = (
-  event: DomainEvent,
-  { actor, role, recordedAt }: EventMetadata,
-  position: bigint,
-  entryId: string,
-): Operation<'insertHistory'> => ({
-  statement: 'insertHistory',
-  params: { entryId, position, type: event.type, at: recordedAt, actor, role, data: JSON.stringify(event.data) },
-});
-
 export const entriesProjection = defineProjection({
   name: 'entries',
-  version: 2,
+  version: 3,
   tables: [
     `CREATE TABLE entries (
       id TEXT PRIMARY KEY,
@@ -106,74 +142,141 @@ export const entriesProjection = defineProjection({
       reason TEXT NOT NULL,
       PRIMARY KEY (entry_id, judge)
     ) WITHOUT ROWID`,
-    // Keyed by log position: rows are appended in order instead of landing in random pages of an entry-keyed tree.
-    `CREATE TABLE entry_history (
-      position INTEGER PRIMARY KEY,
-      entry_id TEXT NOT NULL,
-      type TEXT NOT NULL,
-      recorded_at TEXT NOT NULL,
-      actor TEXT NOT NULL,
-      role TEXT NOT NULL,
-      data TEXT NOT NULL
-    )`,
-  ],
-  indexes: [
+    // Kept from the start, not built after a load: the figures look up a school's other live entries with it.
     'CREATE INDEX entries_by_campaign ON entries (campaign_id, school_id)',
-    'CREATE INDEX entries_by_school ON entries (school_id, campaign_id)',
-    // Ends in the rowid, the position: an entry's history comes out in log order without sorting.
-    'CREATE INDEX entry_history_by_entry ON entry_history (entry_id)',
   ],
+  indexes: ['CREATE INDEX entries_by_school ON entries (school_id, campaign_id)'],
   statements: {
-    insertEntry: `INSERT INTO entries (id, campaign_id, school_id, submission_id, title, advisor, genre, duration_minutes,
-        intergenerational, status, submitted_at, updated_at)
-      VALUES (@id, @campaignId, @schoolId, @submissionId, @title, @advisor, @genre, @durationMinutes,
-        @intergenerational, 'LIVE', @at, @at)`,
-    reviseEntry: `UPDATE entries SET title = @title, advisor = @advisor, genre = @genre,
-        duration_minutes = @durationMinutes, intergenerational = @intergenerational, updated_at = @at
-      WHERE id = @id`,
-    deleteParticipants: 'DELETE FROM participants WHERE entry_id = @id',
-    insertParticipant: `INSERT INTO participants (entry_id, seq, school_id, name, role, grade, key, person_key)
-      VALUES (@entryId, @seq, @schoolId, @name, @role, @grade, @key, @personKey)`,
+    insertEntry: {
+      table: 'entries',
+      sql: `INSERT INTO entries (id, campaign_id, school_id, submission_id, title, advisor, genre, duration_minutes,
+          intergenerational, status, submitted_at, updated_at)
+        VALUES (@id, @campaignId, @schoolId, @submissionId, @title, @advisor, @genre, @durationMinutes,
+          @intergenerational, 'LIVE', @at, @at)`,
+    },
+    reviseEntry: {
+      table: 'entries',
+      sql: `UPDATE entries SET title = @title, advisor = @advisor, genre = @genre,
+          duration_minutes = @durationMinutes, intergenerational = @intergenerational, updated_at = @at
+        WHERE id = @id`,
+    },
+    deleteParticipants: { table: 'participants', sql: 'DELETE FROM participants WHERE entry_id = @id' },
+    insertParticipant: {
+      table: 'participants',
+      sql: `INSERT INTO participants (entry_id, seq, school_id, name, role, grade, key, person_key)
+        VALUES (@entryId, @seq, @schoolId, @name, @role, @grade, @key, @personKey)`,
+    },
     // A revision does not name the school: it is the entry's, taken from its row.
-    reviseParticipant: `INSERT INTO participants (entry_id, seq, school_id, name, role, grade, key, person_key)
-      SELECT @entryId, @seq, school_id, @name, @role, @grade, @key, school_id || @personKey FROM entries
-      WHERE id = @entryId`,
-    withdrawEntry: `UPDATE entries SET status = 'WITHDRAWN', withdraw_reason = @reason, updated_at = @at
-      WHERE id = @id`,
-    upsertScore: `INSERT INTO scores (entry_id, judge, weighted_score, criteria, comment, scored_at)
-      VALUES (@entryId, @judge, @weightedScore, @criteria, @comment, @at)
-      ON CONFLICT (entry_id, judge) DO UPDATE SET weighted_score = excluded.weighted_score,
-        criteria = excluded.criteria, comment = excluded.comment, scored_at = excluded.scored_at`,
-    recuse: `INSERT INTO recusals (entry_id, judge, reason) VALUES (@entryId, @judge, @reason)`,
-    dropScore: 'DELETE FROM scores WHERE entry_id = @entryId AND judge = @judge',
-    dropJudgeScores: `DELETE FROM scores WHERE judge = @judge
-      AND entry_id IN (SELECT id FROM entries WHERE campaign_id = @campaignId)`,
+    reviseParticipant: {
+      table: 'participants',
+      sql: `INSERT INTO participants (entry_id, seq, school_id, name, role, grade, key, person_key)
+        SELECT @entryId, @seq, school_id, @name, @role, @grade, @key, school_id || @personKey FROM entries
+        WHERE id = @entryId`,
+    },
+    withdrawEntry: {
+      table: 'entries',
+      sql: `UPDATE entries SET status = 'WITHDRAWN', withdraw_reason = @reason, updated_at = @at
+        WHERE id = @id`,
+    },
+    upsertScore: {
+      table: 'scores',
+      sql: `INSERT INTO scores (entry_id, judge, weighted_score, criteria, comment, scored_at)
+        VALUES (@entryId, @judge, @weightedScore, @criteria, @comment, @at)
+        ON CONFLICT (entry_id, judge) DO UPDATE SET weighted_score = excluded.weighted_score,
+          criteria = excluded.criteria, comment = excluded.comment, scored_at = excluded.scored_at`,
+    },
+    recuse: {
+      table: 'recusals',
+      sql: `INSERT INTO recusals (entry_id, judge, reason) VALUES (@entryId, @judge, @reason)`,
+    },
+    dropScore: { table: 'scores', sql: 'DELETE FROM scores WHERE entry_id = @entryId AND judge = @judge' },
+    dropJudgeScores: {
+      table: 'scores',
+      sql: `DELETE FROM scores WHERE judge = @judge
+        AND entry_id IN (SELECT id FROM entries WHERE campaign_id = @campaignId)`,
+    },
     // A prize or rating is the organizers' verdict, not a change of the entry: updated_at stays, so that it tells a
     // school nothing before results are published.
-    setPrize: 'UPDATE entries SET prize = @prize WHERE id = @entryId',
-    setStars: 'UPDATE entries SET stars = @stars WHERE id = @entryId',
-    insertHistory: `INSERT INTO entry_history (entry_id, position, type, recorded_at, actor, role, data)
-      VALUES (@entryId, @position, @type, @at, @actor, @role, @data)`,
+    setPrize: { table: 'entries', sql: 'UPDATE entries SET prize = @prize WHERE id = @entryId' },
+    setStars: { table: 'entries', sql: 'UPDATE entries SET stars = @stars WHERE id = @entryId' },
+    // The figures of the entry's campaign (`campaign_figures`, see campaigns.ts) change with each live entry: the
+    // statements below run before the change they count, so that they see the entry (and its school's others) as
+    // they were.
+    tallySubmitted: {
+      table: 'campaign_figures',
+      sql: `UPDATE campaign_figures SET entry_count = entry_count + 1,
+          intergenerational_entries = intergenerational_entries + @intergenerational,
+          school_count = school_count + NOT EXISTS (SELECT 1 FROM entries
+            WHERE campaign_id = @campaignId AND school_id = @schoolId AND status = 'LIVE')
+        WHERE campaign_id = @campaignId`,
+    },
+    untallyWithdrawn: {
+      table: 'campaign_figures',
+      sql: `UPDATE campaign_figures SET entry_count = entry_count - 1,
+          awards_granted = awards_granted - (e.prize IS NOT NULL),
+          intergenerational_entries = intergenerational_entries - e.intergenerational,
+          school_count = school_count - NOT EXISTS (SELECT 1 FROM entries o
+            WHERE o.campaign_id = e.campaign_id AND o.school_id = e.school_id AND o.status = 'LIVE' AND o.id <> e.id)
+        FROM (SELECT id, campaign_id, school_id, prize, intergenerational FROM entries
+          WHERE id = @id AND status = 'LIVE') AS e
+        WHERE campaign_figures.campaign_id = e.campaign_id`,
+    },
+    retallyContent: {
+      table: 'campaign_figures',
+      sql: `UPDATE campaign_figures
+        SET intergenerational_entries = intergenerational_entries + @intergenerational - e.intergenerational
+        FROM (SELECT campaign_id, intergenerational FROM entries WHERE id = @id AND status = 'LIVE') AS e
+        WHERE campaign_figures.campaign_id = e.campaign_id`,
+    },
+    retallyPrize: {
+      table: 'campaign_figures',
+      sql: `UPDATE campaign_figures SET awards_granted = awards_granted + (@prize IS NOT NULL) - (e.prize IS NOT NULL)
+        FROM (SELECT campaign_id, prize FROM entries WHERE id = @entryId AND status = 'LIVE') AS e
+        WHERE campaign_figures.campaign_id = e.campaign_id`,
+    },
   },
-  handle(event, { metadata, position }) {
+  handles: {
+    EntrySubmitted: ['tallySubmitted', 'insertEntry', 'insertParticipant'],
+    EntryRevised: ['retallyContent', 'reviseEntry', 'deleteParticipants', 'reviseParticipant'],
+    EntryWithdrawn: ['untallyWithdrawn', 'withdrawEntry'],
+    EntryScored: ['upsertScore'],
+    JudgeRecused: ['recuse', 'dropScore'],
+    JudgeUnassigned: ['dropJudgeScores'],
+    EntryAwarded: ['retallyPrize', 'setPrize'],
+    AwardRevoked: ['retallyPrize', 'setPrize'],
+    EntryRated: ['setStars'],
+  },
+  handle(event, { metadata }) {
     const at = metadata.recordedAt;
     switch (event.type) {
       case 'EntrySubmitted': {
-        const { campaignId, schoolId, submissionId } = event.data;
+        const { entryId, campaignId, schoolId, submissionId } = event.data;
+        const entry = content(event.data, at);
+        // Typed apart: its params differ in shape from the others'.
+        const tallied: Operation<'tallySubmitted'> = {
+          statement: 'tallySubmitted',
+          params: { campaignId, schoolId, intergenerational: entry.intergenerational },
+        };
         return [
-          { statement: 'insertEntry', params: { ...content(event.data, at), campaignId, schoolId, submissionId } },
+          tallied,
+          { statement: 'insertEntry', params: { ...entry, campaignId, schoolId, submissionId } },
           ...event.data.participants.map(
             (p, seq): Operation<'insertParticipant'> => ({
               statement: 'insertParticipant',
-              params: { ...participant(event.data.entryId, seq, p), schoolId, personKey: personKey(schoolId, p) },
+              params: { ...participant(entryId, seq, p), schoolId, personKey: personKey(schoolId, p) },
             }),
           ),
-          historyRow(event, metadata, position, event.data.entryId),
         ];
       }
-      case 'EntryRevised':
+      case 'EntryRevised': {
+        const entry = content(event.data, at);
+        const retallied: Operation<'retallyContent'> = {
+          statement: 'retallyContent',
+          params: { id: entry.id, intergenerational: entry.intergenerational },
+        };
         return [
-          { statement: 'reviseEntry', params: content(event.data, at) },
+          retallied,
+          { statement: 'reviseEntry', params: entry },
           { statement: 'deleteParticipants', params: { id: event.data.entryId } },
           ...event.data.participants.map(
             (p, seq): Operation<'reviseParticipant'> => ({
@@ -182,14 +285,15 @@ export const entriesProjection = defineProjection({
               params: { ...participant(event.data.entryId, seq, p), personKey: personKey('', p) },
             }),
           ),
-          historyRow(event, metadata, position, event.data.entryId),
         ];
+      }
       case 'EntryWithdrawn': {
         const { entryId, reason } = event.data;
-        return [
+        const operations: Operation<'untallyWithdrawn' | 'withdrawEntry'>[] = [
+          { statement: 'untallyWithdrawn', params: { id: entryId } },
           { statement: 'withdrawEntry', params: { id: entryId, reason, at } },
-          historyRow(event, metadata, position, entryId),
         ];
+        return operations;
       }
       case 'EntryScored': {
         const { entryId, judge, weightedScore, scores, comment } = event.data;
@@ -198,39 +302,98 @@ export const entriesProjection = defineProjection({
             statement: 'upsertScore',
             params: { entryId, judge, weightedScore, criteria: JSON.stringify(scores), comment, at },
           },
-          historyRow(event, metadata, position, entryId),
         ];
       }
       case 'JudgeRecused': {
         const { entryId, judge, reason } = event.data;
-        const operations: Operation<'recuse' | 'dropScore' | 'insertHistory'>[] = [
+        const operations: Operation<'recuse' | 'dropScore'>[] = [
           { statement: 'recuse', params: { entryId, judge, reason } },
           { statement: 'dropScore', params: { entryId, judge } },
-          historyRow(event, metadata, position, entryId),
         ];
         return operations;
       }
-      // An unassigned judge's scores stay in the log and the entries' history but no longer count; scoring again
-      // after a new assignment starts afresh.
+      // An unassigned judge's scores stay in the log and the entries' history (entry-history.ts) but no longer count;
+      // scoring again after a new assignment starts afresh.
       case 'JudgeUnassigned':
         return [{ statement: 'dropJudgeScores', params: event.data }];
-      case 'EntryAwarded':
+      case 'EntryAwarded': {
+        const { entryId, prize } = event.data;
         return [
-          { statement: 'setPrize', params: { entryId: event.data.entryId, prize: event.data.prize } },
-          historyRow(event, metadata, position, event.data.entryId),
+          { statement: 'retallyPrize', params: { entryId, prize } },
+          { statement: 'setPrize', params: { entryId, prize } },
         ];
-      case 'AwardRevoked':
+      }
+      case 'AwardRevoked': {
+        const { entryId } = event.data;
         return [
-          { statement: 'setPrize', params: { entryId: event.data.entryId, prize: null } },
-          historyRow(event, metadata, position, event.data.entryId),
+          { statement: 'retallyPrize', params: { entryId, prize: null } },
+          { statement: 'setPrize', params: { entryId, prize: null } },
         ];
+      }
       case 'EntryRated':
-        return [
-          { statement: 'setStars', params: { entryId: event.data.entryId, stars: event.data.stars } },
-          historyRow(event, metadata, position, event.data.entryId),
-        ];
+        return [{ statement: 'setStars', params: { entryId: event.data.entryId, stars: event.data.stars } }];
       default:
         return [];
     }
   },
 });
+
+const ENTRY_COLUMNS = `e.id, e.campaign_id AS campaignId, e.school_id AS schoolId, e.submission_id AS submissionId,
+  e.title, e.advisor, e.genre, e.duration_minutes AS durationMinutes, e.intergenerational, e.status, e.prize, e.stars,
+  (SELECT avg(s.weighted_score) FROM scores s WHERE s.entry_id = e.id) AS meanScore,
+  (SELECT count(*) FROM scores s WHERE s.entry_id = e.id) AS scoreCount,
+  e.withdraw_reason AS withdrawReason, e.submitted_at AS submittedAt, e.updated_at AS updatedAt,
+  (SELECT json_group_array(json_object('name', p.name, 'role', p.role, 'grade', p.grade, 'key', p.key) ORDER BY p.seq)
+     FROM participants p WHERE p.entry_id = e.id) AS participants`;
+
+type RawEntry = Raw<EntryRow, 'participants', 'intergenerational'>;
+const toEntry = (row: RawEntry): EntryRow => ({
+  ...row,
+  intergenerational: row.intergenerational === 1,
+  participants: JSON.parse(row.participants) as ParticipantRow[],
+});
+type RawScore = Raw<ScoreRow, 'criteria'>;
+const toScore = (row: RawScore): ScoreRow => ({
+  ...row,
+  criteria: JSON.parse(row.criteria) as ScoreRow['criteria'],
+});
+
+/** The entries with their participants and judging, as the API reads them. */
+export function entryQueries(db: Database.Database) {
+  const entries = db.prepare<{ campaignId: string; schoolId: string | null }, RawEntry>(
+    `SELECT ${ENTRY_COLUMNS} FROM entries e
+      WHERE e.campaign_id = @campaignId AND (@schoolId IS NULL OR e.school_id = @schoolId)
+      ORDER BY e.submitted_at, e.id`,
+  );
+  const entry = db.prepare<[string], RawEntry>(`SELECT ${ENTRY_COLUMNS} FROM entries e WHERE e.id = ?`);
+  const scores = db.prepare<[string], RawScore>(
+    `SELECT judge, weighted_score AS weightedScore, criteria, comment, scored_at AS scoredAt FROM scores
+      WHERE entry_id = ? ORDER BY judge`,
+  );
+  const leaderboard = db.prepare<[string], RawEntry>(
+    `SELECT ${ENTRY_COLUMNS} FROM entries e WHERE e.campaign_id = ? AND e.status = 'LIVE'
+      ORDER BY meanScore IS NULL, meanScore DESC, e.submitted_at, e.id`,
+  );
+  // The judges are the campaigns read model's; what they have judged is this one's.
+  const judgingProgress = db.prepare<[string], JudgingProgressRow>(
+    `SELECT j.judge,
+        (SELECT count(*) FROM entries e WHERE e.campaign_id = j.campaign_id AND e.status = 'LIVE'
+          AND NOT EXISTS (SELECT 1 FROM recusals r WHERE r.entry_id = e.id AND r.judge = j.judge)) AS assigned,
+        (SELECT count(*) FROM scores s JOIN entries e ON e.id = s.entry_id
+          WHERE e.campaign_id = j.campaign_id AND e.status = 'LIVE' AND s.judge = j.judge) AS scored
+      FROM judges j WHERE j.campaign_id = ? ORDER BY j.judge`,
+  );
+  return {
+    /** Entries of a campaign, live and withdrawn, optionally of one school only. */
+    entries: (campaignId: string, schoolId?: string): EntryRow[] =>
+      entries.all({ campaignId, schoolId: schoolId ?? null }).map(toEntry),
+    entry: (id: string): EntryRow | undefined => {
+      const row = entry.get(id);
+      return row && toEntry(row);
+    },
+    scores: (entryId: string): ScoreRow[] => scores.all(entryId).map(toScore),
+    /** Live entries by mean score, best first; unscored entries last. */
+    leaderboard: (campaignId: string): EntryRow[] => leaderboard.all(campaignId).map(toEntry),
+    judgingProgress: (campaignId: string): JudgingProgressRow[] => judgingProgress.all(campaignId),
+  };
+}

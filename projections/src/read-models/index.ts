@@ -1,15 +1,35 @@
+import type Database from 'better-sqlite3';
+import { participationQuery } from '../participation.ts';
 import type { Projection } from '../projection.ts';
-import { campaignsProjection } from './campaigns.ts';
-import { entriesProjection } from './entries.ts';
-import { lecturersProjection } from './lecturers.ts';
-import { lecturesProjection } from './lectures.ts';
-import { schoolsProjection } from './schools.ts';
+import { campaignQueries, campaignsProjection } from './campaigns.ts';
+import { entriesProjection, entryQueries } from './entries.ts';
+import { entryHistoryProjection, entryHistoryQueries } from './entry-history.ts';
+import { lecturerQueries, lecturersProjection } from './lecturers.ts';
+import { lectureQueries, lecturesProjection } from './lectures.ts';
+import { schoolQueries, schoolsProjection } from './schools.ts';
 
-/** Every read model, applied together in one transaction per batch with one checkpoint. */
+/** Every read model's write half, applied together in one transaction per batch with one checkpoint. */
 export const projections: readonly Projection[] = [
   schoolsProjection,
   lecturersProjection,
   campaignsProjection,
   entriesProjection,
+  entryHistoryProjection,
   lecturesProjection,
 ];
+
+/** Every read model's read half over one read-model database, as prepared statements: what the API reads. */
+export function readModelQueries(db: Database.Database) {
+  return {
+    ...schoolQueries(db),
+    ...lecturerQueries(db),
+    ...campaignQueries(db),
+    ...entryQueries(db),
+    ...entryHistoryQueries(db),
+    ...lectureQueries(db),
+    /** Participation figures of a year per group; groups without activity appear with zeros. */
+    participation: participationQuery(db),
+  };
+}
+
+export type ReadModelQueries = ReturnType<typeof readModelQueries>;

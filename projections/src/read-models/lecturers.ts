@@ -1,4 +1,17 @@
+import type Database from 'better-sqlite3';
 import { defineProjection } from '../projection.ts';
+import type { Raw } from '../raw-row.ts';
+
+export interface LecturerRow {
+  readonly id: string;
+  readonly name: string;
+  readonly formerSchoolId: string | null;
+  readonly topics: string[];
+  readonly retired: boolean;
+  readonly lecturesScheduled: number;
+  readonly lecturesDelivered: number;
+  readonly audience: number;
+}
 
 export const lecturersProjection = defineProjection({
   name: 'lecturers',
@@ -14,10 +27,14 @@ export const lecturersProjection = defineProjection({
     )`,
   ],
   statements: {
-    insertLecturer: `INSERT INTO lecturers (id, name, former_school_id, topics, registered_at)
-      VALUES (@id, @name, @formerSchoolId, @topics, @at)`,
-    retireLecturer: 'UPDATE lecturers SET retired = 1 WHERE id = @id',
+    insertLecturer: {
+      table: 'lecturers',
+      sql: `INSERT INTO lecturers (id, name, former_school_id, topics, registered_at)
+        VALUES (@id, @name, @formerSchoolId, @topics, @at)`,
+    },
+    retireLecturer: { table: 'lecturers', sql: 'UPDATE lecturers SET retired = 1 WHERE id = @id' },
   },
+  handles: { LecturerRegistered: ['insertLecturer'], LecturerRetired: ['retireLecturer'] },
   handle(event, { metadata }) {
     switch (event.type) {
       case 'LecturerRegistered': {
@@ -36,3 +53,29 @@ export const lecturersProjection = defineProjection({
     }
   },
 });
+
+// A lecturer's figures count rows of the lectures read model, through its index by lecturer.
+const LECTURER_COLUMNS = `r.id, r.name, r.former_school_id AS formerSchoolId, r.topics, r.retired,
+  (SELECT count(*) FROM lectures l WHERE l.lecturer_id = r.id AND l.status = 'SCHEDULED') AS lecturesScheduled,
+  (SELECT count(*) FROM lectures l WHERE l.lecturer_id = r.id AND l.status = 'DELIVERED') AS lecturesDelivered,
+  (SELECT coalesce(sum(l.audience), 0) FROM lectures l WHERE l.lecturer_id = r.id AND l.status = 'DELIVERED')
+    AS audience`;
+
+type RawLecturer = Raw<LecturerRow, 'topics', 'retired'>;
+const toLecturer = (row: RawLecturer): LecturerRow => ({
+  ...row,
+  topics: JSON.parse(row.topics) as string[],
+  retired: row.retired === 1,
+});
+
+export function lecturerQueries(db: Database.Database) {
+  const lecturers = db.prepare<[], RawLecturer>(`SELECT ${LECTURER_COLUMNS} FROM lecturers r ORDER BY r.id`);
+  const lecturer = db.prepare<[string], RawLecturer>(`SELECT ${LECTURER_COLUMNS} FROM lecturers r WHERE r.id = ?`);
+  return {
+    lecturers: (): LecturerRow[] => lecturers.all().map(toLecturer),
+    lecturer: (id: string): LecturerRow | undefined => {
+      const row = lecturer.get(id);
+      return row && toLecturer(row);
+    },
+  };
+}

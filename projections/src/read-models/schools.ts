@@ -1,4 +1,21 @@
+import type { SchoolKind } from '@qingmiao/schema';
+import type Database from 'better-sqlite3';
 import { defineProjection } from '../projection.ts';
+import type { Raw } from '../raw-row.ts';
+
+export interface SchoolRow {
+  readonly id: string;
+  readonly name: string;
+  readonly kind: SchoolKind;
+  readonly town: string;
+  readonly private: boolean;
+}
+
+export interface EnrollmentRow {
+  readonly schoolId: string;
+  readonly year: number;
+  readonly students: number;
+}
 
 export const schoolsProjection = defineProjection({
   name: 'schools',
@@ -20,11 +37,17 @@ export const schoolsProjection = defineProjection({
     ) WITHOUT ROWID`,
   ],
   statements: {
-    insertSchool:
-      'INSERT INTO schools (id, name, kind, town, private, registered_at) VALUES (@id, @name, @kind, @town, @private, @at)',
-    upsertEnrollment: `INSERT INTO enrollments (school_id, year, students) VALUES (@schoolId, @year, @students)
-      ON CONFLICT (school_id, year) DO UPDATE SET students = excluded.students`,
+    insertSchool: {
+      table: 'schools',
+      sql: 'INSERT INTO schools (id, name, kind, town, private, registered_at) VALUES (@id, @name, @kind, @town, @private, @at)',
+    },
+    upsertEnrollment: {
+      table: 'enrollments',
+      sql: `INSERT INTO enrollments (school_id, year, students) VALUES (@schoolId, @year, @students)
+        ON CONFLICT (school_id, year) DO UPDATE SET students = excluded.students`,
+    },
   },
+  handles: { SchoolRegistered: ['insertSchool'], EnrollmentRecorded: ['upsertEnrollment'] },
   handle(event, { metadata }) {
     switch (event.type) {
       case 'SchoolRegistered': {
@@ -43,3 +66,27 @@ export const schoolsProjection = defineProjection({
     }
   },
 });
+
+type RawSchool = Raw<SchoolRow, never, 'private'>;
+const toSchool = (row: RawSchool): SchoolRow => ({ ...row, private: row.private === 1 });
+
+/** The schools and their enrollments, as the API reads them. */
+export function schoolQueries(db: Database.Database) {
+  const schools = db.prepare<[], RawSchool>('SELECT id, name, kind, town, private FROM schools ORDER BY id');
+  const school = db.prepare<[string], RawSchool>('SELECT id, name, kind, town, private FROM schools WHERE id = ?');
+  const enrollment = db.prepare<[string, number], EnrollmentRow>(
+    'SELECT school_id AS schoolId, year, students FROM enrollments WHERE school_id = ? AND year = ?',
+  );
+  const enrollments = db.prepare<[string], EnrollmentRow>(
+    'SELECT school_id AS schoolId, year, students FROM enrollments WHERE school_id = ? ORDER BY year',
+  );
+  return {
+    schools: (): SchoolRow[] => schools.all().map(toSchool),
+    school: (id: string): SchoolRow | undefined => {
+      const row = school.get(id);
+      return row && toSchool(row);
+    },
+    enrollment: (schoolId: string, year: number): EnrollmentRow | undefined => enrollment.get(schoolId, year),
+    enrollments: (schoolId: string): EnrollmentRow[] => enrollments.all(schoolId),
+  };
+}

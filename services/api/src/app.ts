@@ -47,7 +47,7 @@ export function createQingmiao(config: QingmiaoConfig, logger: Logger): Qingmiao
     },
   });
   const commands = new Commands(store, { onSettled: metrics.onCommandSettled });
-  const history = new AsOfReplayer({ store, catalogue: readSide, projections, ...config.replays });
+  const pastFigures = new AsOfReplayer({ store, live: readSide, projections, ...config.replays });
   const ready = readSide.start();
   // Why /readyz says "not ready" beyond catching up: the store's answer at start, or the projections' failure.
   let notReadyBecause: string | undefined;
@@ -64,7 +64,7 @@ export function createQingmiao(config: QingmiaoConfig, logger: Logger): Qingmiao
     );
   });
 
-  const graphql = createGraphQL(config, { commands, readSide, history }, authenticator, logger, metrics.registry);
+  const graphql = createGraphQL(config, { commands, readSide, pastFigures }, authenticator, logger, metrics.registry);
 
   const rateLimit = rateLimitPerCaller(config, authenticator);
   const app = express();
@@ -79,14 +79,14 @@ export function createQingmiao(config: QingmiaoConfig, logger: Logger): Qingmiao
     res.json({ status: 'ok' });
   });
   app.get('/readyz', (_req, res) => {
-    const { caughtUp, position } = readSide.runner;
+    const { caughtUp, position } = readSide;
     res.status(caughtUp ? 200 : 503).json({
       ready: caughtUp,
       position: String(position.commit),
       ...(caughtUp ? {} : { reason: notReadyBecause ?? 'catching up with the event log' }),
     });
   });
-  app.use('/reports', rateLimit, reportRoutes(authenticator, readSide, history));
+  app.use('/reports', rateLimit, reportRoutes(authenticator, readSide, pastFigures));
   app.use(dashboardRoutes());
 
   return {

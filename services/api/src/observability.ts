@@ -36,7 +36,7 @@ export function createMetrics(store: EventStore, readSide: () => ReadSide): Metr
     registers: [registry],
     async collect() {
       const head = await store.headPosition();
-      const lag = head.commit - readSide().runner.position.commit;
+      const lag = head.commit - readSide().position.commit;
       this.set(Number(lag > 0n ? lag : 0n));
     },
   });
@@ -45,7 +45,7 @@ export function createMetrics(store: EventStore, readSide: () => ReadSide): Metr
     help: 'Global log position the serving read models have reached',
     registers: [registry],
     collect() {
-      this.set(Number(readSide().runner.position.commit));
+      this.set(Number(readSide().position.commit));
     },
   });
   const unknownEvents = new Counter({

@@ -6,13 +6,13 @@ import type { AsOfReplayer, ParticipationQuestion, ParticipationRow, ReadSide } 
  * and the report downloads answer alike through it.
  */
 export function yearFigures(
-  sources: { readonly readSide: ReadSide; readonly history: AsOfReplayer },
+  sources: { readonly readSide: ReadSide; readonly pastFigures: AsOfReplayer },
   query: { readonly year: number; readonly asOf?: Date | undefined; readonly memoKey: string },
   questions: readonly ParticipationQuestion[],
 ): Promise<ParticipationRow[][]> {
-  const { readSide, history } = sources;
+  const { readSide, pastFigures } = sources;
   const { year, asOf, memoKey } = query;
-  if (asOf) return history.query(year, asOf, questions);
+  if (asOf) return pastFigures.query(year, asOf, questions);
   return Promise.resolve(
     readSide.memo(memoKey, (models) =>
       questions.map(({ groupBy, campaignId, awards }) => models.participation(year, groupBy, campaignId, awards)),

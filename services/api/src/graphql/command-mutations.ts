@@ -1,6 +1,6 @@
 import type { InputObjectRef, ObjectRef } from '@pothos/core';
 import type { CommandMeta, Commands } from '@qingmiao/domain';
-import type { ReadModels } from '@qingmiao/projections';
+import type { ReadModelQueries } from '@qingmiao/projections';
 import type { CommandName, commandInputs } from '@qingmiao/schema';
 import type { z } from 'zod';
 import { builder, type InputOptions, inputOf, type Types } from './builder.ts';
@@ -32,7 +32,7 @@ export function commandMutation<N extends CommandName, Row>(
     type: ObjectRef<Types, Row>;
     input: CommandInputOptions<N>;
     description?: string;
-    readBack: (outcome: Outcomes[N], read: ReadModels, context: Context) => Row | undefined;
+    readBack: (outcome: Outcomes[N], read: ReadModelQueries, context: Context) => Row | undefined;
   },
 ) {
   // Pothos cannot work out field shapes from type parameters; the signature above has checked input and row already.

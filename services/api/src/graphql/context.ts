@@ -1,5 +1,5 @@
 import type { CommandMeta, CommandOutcome, Commands } from '@qingmiao/domain';
-import type { AsOfReplayer, ReadModels, ReadSide } from '@qingmiao/projections';
+import type { AsOfReplayer, ReadModelQueries, ReadSide } from '@qingmiao/projections';
 import type { Actor } from '@qingmiao/schema';
 
 /** What every resolver gets: the authenticated actor and the application's services. */
@@ -8,11 +8,11 @@ export interface Context {
   readonly correlationId: string;
   readonly commands: Commands;
   /** The read models serving this request. */
-  readonly read: ReadModels;
+  readonly read: ReadModelQueries;
   /** The read side across rebuilds: waits for positions, serves the newest generation. */
   readonly readSide: ReadSide;
-  /** The read models at past moments (`asOf`). */
-  readonly history: AsOfReplayer;
+  /** Participation figures at past moments (`asOf`), replayed from the log. */
+  readonly pastFigures: AsOfReplayer;
 }
 
 export function commandMeta(context: Context): CommandMeta {
@@ -26,7 +26,7 @@ export function commandMeta(context: Context): CommandMeta {
 export async function mutate<Outcome extends CommandOutcome, Row>(
   context: Context,
   run: (commands: Commands, meta: CommandMeta) => Promise<Outcome>,
-  readBack: (outcome: Outcome, read: ReadModels) => Row | undefined,
+  readBack: (outcome: Outcome, read: ReadModelQueries) => Row | undefined,
 ): Promise<Row> {
   const outcome = await run(context.commands, commandMeta(context));
   await context.readSide.waitFor(outcome.position);

@@ -1,4 +1,4 @@
-import type { EntryRow, HistoryRow, ParticipantRow, ReadModels } from '@qingmiao/projections';
+import type { EntryRow, HistoryRow, ParticipantRow, ReadModelQueries } from '@qingmiao/projections';
 import type { Actor, CriterionScoreInput, ParticipantInput, PerformanceInput } from '@qingmiao/schema';
 import type { z } from 'zod';
 import { builder, type InputFieldBuilder, inputOf, ParticipantRoleEnum, PrizeEnum } from './builder.ts';
@@ -25,7 +25,11 @@ const Performance = builder.objectRef<{ genre: string; durationMinutes: number }
 const EntryStatus = builder.enumType('EntryStatus', { values: ['LIVE', 'WITHDRAWN'] as const });
 
 /** `row` as `actor` may see it; undefined when it does not exist or is not theirs to read. */
-export function visibleEntry(actor: Actor, read: ReadModels, row: EntryRow | undefined): VisibleEntry | undefined {
+export function visibleEntry(
+  actor: Actor,
+  read: ReadModelQueries,
+  row: EntryRow | undefined,
+): VisibleEntry | undefined {
   const campaign = row && read.panel(row.campaignId);
   return campaign && visibleEntries(actor, campaign, [row])[0];
 }

@@ -83,13 +83,13 @@ builder.queryFields((t) => ({
       asOf: t.arg({ type: 'DateTime', description: 'The figures as they were at that moment (replaying the log).' }),
       rankBy: t.arg({ type: ParticipationMetric, description: 'Sort by this figure, highest first, with ranks.' }),
     },
-    resolve: async (_root, args, { readSide, history, actor }) => {
+    resolve: async (_root, args, { readSide, pastFigures, actor }) => {
       const year = Year.safeParse(args.year);
       if (!year.success) throw new InvalidInput('year', year.error.issues[0]?.message ?? 'is invalid');
       const campaignId = args.campaignId ? String(args.campaignId) : undefined;
       const awards = awardsCounted(actor);
       const [rows = []] = await yearFigures(
-        { readSide, history },
+        { readSide, pastFigures },
         {
           year: year.data,
           asOf: args.asOf ? new Date(args.asOf) : undefined,

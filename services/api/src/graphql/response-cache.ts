@@ -32,7 +32,7 @@ function serializedOnce(result: ExecutionResult): ExecutionResult & { stringify(
  * Caching whole results is Yoga's response-cache plugin; only the invalidation is ours.
  */
 export function useReadModelResponseCache(readSide: ReadSide, authenticator: Authenticator): Plugin {
-  const state = () => `${readSide.generation}@${readSide.runner.position.commit}`;
+  const state = () => `${readSide.generation}@${readSide.position.commit}`;
   const current = (key: string) => key.startsWith(`${state()}/`);
   const results = new LRUCache<string, ExecutionResult>({ max: RESULTS });
   const cache: Cache = {

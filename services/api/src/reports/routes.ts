@@ -18,7 +18,11 @@ const ReportQuery = z.object({
 type Locals = { actor: Actor };
 
 /** `/reports/participation.{xlsx,csv}`: the same figures as GraphQL `participation`, with the same bearer token. */
-export function reportRoutes(authenticator: Authenticator, readSide: ReadSide, history: AsOfReplayer): express.Router {
+export function reportRoutes(
+  authenticator: Authenticator,
+  readSide: ReadSide,
+  pastFigures: AsOfReplayer,
+): express.Router {
   const router = express.Router();
 
   router.use(async (req, res: express.Response<unknown, Locals>, next) => {
@@ -52,7 +56,7 @@ export function reportRoutes(authenticator: Authenticator, readSide: ReadSide, h
   ) => {
     const awards = awardsCounted(actor);
     return yearFigures(
-      { readSide, history },
+      { readSide, pastFigures },
       { year, asOf: asOf ? new Date(asOf) : undefined, memoKey: `${memoKey}:${awards}` },
       questions.map((question) => ({ ...question, awards })),
     );
