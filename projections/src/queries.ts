@@ -8,7 +8,7 @@ import type {
   SchoolKind,
 } from '@qingmiao/schema';
 import type Database from 'better-sqlite3';
-import { type ParticipationQuery, type ParticipationRow, participationQuery } from './participation.ts';
+import { type ParticipationQuery, type ParticipationRow, participationQuery, WHOLE_YEAR } from './participation.ts';
 
 export interface SchoolRow {
   readonly id: string;
@@ -348,6 +348,13 @@ export class ReadModels {
   /** Participation figures of a year per group; groups without activity appear with zeros. */
   participation(year: number, groupBy: ParticipationGrouping, campaignId?: string): ParticipationRow[] {
     return this.#participation(year, groupBy, campaignId);
+  }
+
+  /** A year's participation figures as one row: what the groups of any grouping add up to. */
+  participationTotals(year: number, campaignId?: string): ParticipationRow {
+    const [totals] = this.#participation(year, WHOLE_YEAR, campaignId);
+    if (!totals) throw new Error(`no participation totals for ${year}`);
+    return totals;
   }
 
   /** Closes the database these read models were given (used for as-of copies, never for the live models). */
