@@ -139,7 +139,7 @@ const entryIds: string[] = [];
 let beforeWithdrawal: string;
 
 async function ok<T>(token: string, query: string, variables?: Record<string, unknown>): Promise<T> {
-  const response = await server.graphql<T>(token, query, variables);
+  const response = await server.graphql(query, variables, token);
   expect(response.errors, JSON.stringify(response.errors)).toBeUndefined();
   return response.data as T;
 }
@@ -401,7 +401,9 @@ describe('rebuild', () => {
     );
     expect(report.rebuildReadModels.generation).toMatch(/\.db$/);
     expect(await Promise.all(groupings.map((g) => participation(g)))).toEqual(before);
-    await expect(server.graphql(viewer, 'mutation { rebuildReadModels { generation } }')).resolves.toMatchObject({
+    await expect(
+      server.graphql('mutation { rebuildReadModels { generation } }', undefined, viewer),
+    ).resolves.toMatchObject({
       errors: [{ extensions: { code: 'FORBIDDEN' } }],
     });
   });

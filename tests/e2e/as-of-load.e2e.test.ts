@@ -2,9 +2,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeLog } from '../../scripts/bench/log.ts';
+import { codeOf, dataOf } from '../support/graphql-http.ts';
 import {
-  codeOf,
-  dataOf,
   killAll,
   makeDataDir,
   removeDataDir,
@@ -103,11 +102,9 @@ afterAll(async () => {
 describe('as-of replays', () => {
   it('replays a year of about 2,000 entries', async () => {
     const rows = dataOf(
-      await server.graphql<{ participation: { entries: number }[] }>(
-        `{ participation(year: ${YEAR}, groupBy: CAMPAIGN) { entries } }`,
+      await server.graphql(`{ participation(year: ${YEAR}, groupBy: CAMPAIGN) { entries } }`,
         {},
-        viewer,
-      ),
+        viewer),
     ).participation;
     expect(rows.reduce((sum, row) => sum + row.entries, 0)).toBeGreaterThan(1_500);
   });
@@ -157,7 +154,7 @@ describe('as-of replays', () => {
     expect(answers.filter((answer) => answer.status === 200).length).toBeGreaterThan(0);
     for (const answer of busy) {
       expect(answer.retryAfter).toMatch(/^\d+$/);
-      expect(answer.body.errors?.[0]?.extensions?.code).toBe('BUSY');
+      expect(answer.errors?.[0]?.extensions?.code).toBe('BUSY');
     }
     const report = await Promise.all(Array.from({ length: capacity + 2 }, () => reportAsOf()));
     const refusedReport = report.find((response) => response.status === 503);
@@ -179,8 +176,8 @@ describe('as-of replays', () => {
     }`;
     const refused = await server.graphql(three, { a: freshMoment(), b: freshMoment(), c: freshMoment() }, viewer);
     expect(codeOf(refused)).toBe('BAD_USER_INPUT');
-    expect(refused.body.errors?.[0]?.extensions?.field).toBe('asOf');
-    expect(refused.body.errors?.[0]?.message).toMatch(/asOf/);
-    expect(refused.body.data ?? null).toBeNull();
+    expect(refused.errors?.[0]?.extensions?.field).toBe('asOf');
+    expect(refused.errors?.[0]?.message).toMatch(/asOf/);
+    expect(refused.data ?? null).toBeNull();
   });
 });

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { codeOf, dataOf, type ServerProcess } from '../support/server-process.ts';
+import { codeOf, dataOf } from '../support/graphql-http.ts';
+import type { ServerProcess } from '../support/server-process.ts';
 import {
   campaignOf,
   countsOf,
@@ -137,11 +138,9 @@ describe('a campaign from registration to participation figures', () => {
     // A school lists the history of its own entries too.
     expect(await historyOf(server, schoolToken, submitted.id)).toEqual(history);
 
-    const withdrawn = await server.graphql<{ withdrawEntry: { id: string; status: string; withdrawReason: string } }>(
-      WITHDRAW,
+    const withdrawn = await server.graphql(WITHDRAW,
       { input: { entryId: secondEntry.id, reason: '作品重复提交' } },
-      schoolToken,
-    );
+      schoolToken);
     expect(dataOf(withdrawn).withdrawEntry).toEqual({
       id: secondEntry.id,
       status: 'WITHDRAWN',
@@ -172,7 +171,7 @@ describe('submission rules', () => {
     expect(codes.filter((code) => code === 'OK')).toHaveLength(3);
     expect(codes.filter((code) => code === 'LIMIT_EXCEEDED')).toHaveLength(2);
     for (const result of results) expect(result.status).toBe(200);
-    const accepted = results.flatMap((result) => (result.body.data?.submitEntry ? [result.body.data.submitEntry] : []));
+    const accepted = results.flatMap((result) => (result.data?.submitEntry ? [result.data.submitEntry] : []));
     expect(new Set(accepted.map((entry) => entry.id)).size).toBe(3);
 
     const campaign = await campaignOf(server, organizer.token, campaignId);
@@ -215,7 +214,7 @@ describe('submission rules', () => {
 
     const conflicting = await submit(server, token, { ...input, title: '另一个题目' });
     expect(codeOf(conflicting)).toBe('CONFLICT');
-    expect(conflicting.body.data ?? null).toBeNull();
+    expect(conflicting.data ?? null).toBeNull();
     const otherPeople = await submit(server, token, {
       ...input,
       participants: [{ name: '赵小红', role: 'STUDENT', grade: '三年级' }],
@@ -235,8 +234,8 @@ describe('submission rules', () => {
     const blankTitle = await submit(server, token, entryInput(campaignId, schoolId, { title: '   ' }));
     expect(blankTitle.status).toBe(200);
     expect(codeOf(blankTitle)).toBe('BAD_USER_INPUT');
-    expect(blankTitle.body.errors?.[0]?.extensions?.field).toBe('title');
-    expect(blankTitle.body.errors?.[0]?.message).toContain('title');
+    expect(blankTitle.errors?.[0]?.extensions?.field).toBe('title');
+    expect(blankTitle.errors?.[0]?.message).toContain('title');
 
     const blankName = await submit(
       server,
@@ -244,7 +243,7 @@ describe('submission rules', () => {
       entryInput(campaignId, schoolId, { participants: [{ name: ' ', role: 'STUDENT', grade: '五年级' }] }),
     );
     expect(codeOf(blankName)).toBe('BAD_USER_INPUT');
-    expect(blankName.body.errors?.[0]?.extensions?.field).toBe('participants.0.name');
+    expect(blankName.errors?.[0]?.extensions?.field).toBe('participants.0.name');
 
     const secondBlank = await submit(
       server,
@@ -256,11 +255,11 @@ describe('submission rules', () => {
         ],
       }),
     );
-    expect(secondBlank.body.errors?.[0]?.extensions?.field).toBe('participants.1.name');
+    expect(secondBlank.errors?.[0]?.extensions?.field).toBe('participants.1.name');
 
     const nobody = await submit(server, token, entryInput(campaignId, schoolId, { participants: [] }));
     expect(codeOf(nobody)).toBe('BAD_USER_INPUT');
-    expect(nobody.body.errors?.[0]?.extensions?.field).toBe('participants');
+    expect(nobody.errors?.[0]?.extensions?.field).toBe('participants');
 
     expect(await countsOf(server, organizer.token, campaignId)).toMatchObject({ entryCount: 0, schoolCount: 0 });
   });
@@ -270,7 +269,7 @@ describe('submission rules', () => {
     const campaignId = await organizer.openedCampaign({ kind: 'EVALUATION', maxEntriesPerSchool: undefined });
     const { participants: _, ...application } = entryInput(campaignId, schoolId, { title: '关工委工作申报' });
 
-    const entry = dataOf(await server.graphql<{ submitEntry: EntryView }>(SUBMIT, { input: application }, token));
+    const entry = dataOf(await server.graphql(SUBMIT, { input: application }, token));
     expect(entry.submitEntry).toMatchObject({ campaignId, schoolId, status: 'LIVE', participants: [] });
     const row = rowOf(await participationOf(server, organizer.token, 2022, campaignId), schoolId);
     expect(row).toMatchObject({ schools: 1, entries: 1, students: 0, participants: 0 });
@@ -279,7 +278,7 @@ describe('submission rules', () => {
     const { participants: __, ...nobody } = entryInput(essay, schoolId);
     const refused = await server.graphql(SUBMIT, { input: nobody }, token);
     expect(codeOf(refused)).toBe('BAD_USER_INPUT');
-    expect(refused.body.errors?.[0]?.extensions?.field).toBe('participants');
+    expect(refused.errors?.[0]?.extensions?.field).toBe('participants');
   });
 
   it('refuses entries unless the campaign is OPEN, yet a retry of an accepted one still returns it', async () => {

@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
 import { type Browser, chromium, type Locator } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dataOf, removeDataDir, type ServerProcess, startServerProcess } from '../support/server-process.ts';
+import { dataOf } from '../support/graphql-http.ts';
+import { removeDataDir, type ServerProcess, startServerProcess } from '../support/server-process.ts';
 
 /**
  * GraphiQL at /graphql in headless Chromium with no network beyond 127.0.0.1, as on a bureau intranet: the page
@@ -24,11 +25,9 @@ describe.skipIf(!HAS_CHROMIUM)(
       server = await startServerProcess();
       organizer = await server.token('organizer', { sub: 'office' });
       dataOf(
-        await server.graphql(
-          'mutation($i: RegisterSchoolInput!) { registerSchool(input: $i) { id } }',
+        await server.graphql('mutation($i: RegisterSchoolInput!) { registerSchool(input: $i) { id } }',
           { i: { id: 'graphiql-shiyan', name: '太仓市实验小学', kind: 'PRIMARY', town: '城厢镇' } },
-          organizer,
-        ),
+          organizer),
       );
       browser = await chromium.launch({
         executablePath: CHROMIUM,

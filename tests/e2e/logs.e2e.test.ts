@@ -1,9 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { GraphQLBody } from '../support/graphql-http.ts';
+import { codeOf, dataOf, type GraphQLBody } from '../support/graphql-http.ts';
 import {
-  codeOf,
-  dataOf,
   killAll,
   type LogLine,
   removeDataDir,

@@ -7,15 +7,8 @@ import { Role } from '@qingmiao/schema';
 import { Kind, parse } from 'graphql';
 import { marked, type Token, type Tokens } from 'marked';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { GraphQLBody } from '../support/graphql-http.ts';
-import {
-  dataOf,
-  ROOT,
-  removeDataDir,
-  type ServerProcess,
-  startServerProcess,
-  TEST_SECRET,
-} from '../support/server-process.ts';
+import { dataOf, type GraphQLBody } from '../support/graphql-http.ts';
+import { ROOT, removeDataDir, type ServerProcess, startServerProcess, TEST_SECRET } from '../support/server-process.ts';
 
 /**
  * README's examples, run as a newcomer would run them, in order, against a server started on an empty data dir:
@@ -210,8 +203,7 @@ describe('README', () => {
     // application that names nobody, next year's copy, and the downloaded workbook.
     const organizer = await server.token('organizer');
     const state = dataOf(
-      await server.graphql<Record<string, unknown>>(
-        `{
+      await server.graphql(`{
           participation(year: 2022, groupBy: SCHOOL) { key entries students enrolled }
           contest: campaign(id: "tongxin-2022") { status awardsGranted entries { title prize } }
           lectures: campaign(id: "dangshi-2022") { sessionsDelivered audience }
@@ -219,8 +211,7 @@ describe('README', () => {
           copy: campaign(id: "dangshi-2023") { status copiedFrom }
         }`,
         {},
-        organizer,
-      ),
+        organizer),
     );
     expect(state).toMatchObject({
       participation: [{ key: 'tc-shiyan', entries: 5, students: 2, enrolled: 1200 }],

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dataOf, type ServerProcess } from '../support/server-process.ts';
+import { dataOf } from '../support/graphql-http.ts';
+import type { ServerProcess } from '../support/server-process.ts';
 import {
   entryInput,
   type Organizer,
@@ -71,11 +72,9 @@ describe('cached query answers', () => {
     dataOf(await submit(server, b.token, entryInput(campaign.id, b.id, { title: 'B 校的作品' })));
 
     const seen = async (token: string) => {
-      const result = await server.graphql<{ campaign: { entries: { schoolId: string }[] } }>(
-        ENTRIES,
+      const result = await server.graphql(ENTRIES,
         { id: campaign.id },
-        token,
-      );
+        token);
       return dataOf(result).campaign.entries.map((entry) => entry.schoolId);
     };
     // Twice each, interleaved: the second of each pair is a cache hit.

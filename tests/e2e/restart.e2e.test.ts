@@ -1,13 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  codeOf,
-  dataOf,
-  type GraphQLResult,
-  makeDataDir,
-  removeDataDir,
-  type ServerProcess,
-  startServerProcess,
-} from '../support/server-process.ts';
+import { codeOf, dataOf, type GraphQLResult } from '../support/graphql-http.ts';
+import { makeDataDir, removeDataDir, type ServerProcess, startServerProcess } from '../support/server-process.ts';
 import {
   type CampaignView,
   campaignOf,
@@ -62,11 +55,9 @@ async function snapshot(campaignId: string): Promise<Snapshot> {
   const campaign = await campaignOf(server, organizer.token, campaignId);
   const histories: HistoryView[][] = [];
   for (const entry of campaign.entries) {
-    const result = await server.graphql<{ entryHistory: HistoryView[] }>(
-      `query($id: ID!) { entryHistory(entryId: $id) { type recordedAt actor role data } }`,
+    const result = await server.graphql(`query($id: ID!) { entryHistory(entryId: $id) { type recordedAt actor role data } }`,
       { id: entry.id },
-      organizer.token,
-    );
+      organizer.token);
     histories.push(dataOf(result).entryHistory);
   }
   return {
@@ -109,11 +100,9 @@ describe('restart on the same data directory', () => {
     const withdrawnB = dataOf(await submit(server, tokenB, entryInput(campaignId, schoolB.id))).submitEntry;
     expect(
       codeOf(
-        await server.graphql(
-          `mutation($input: WithdrawEntryInput!) { withdrawEntry(input: $input) { id } }`,
+        await server.graphql(`mutation($input: WithdrawEntryInput!) { withdrawEntry(input: $input) { id } }`,
           { input: { entryId: withdrawnB.id, reason: '重复' } },
-          tokenB,
-        ),
+          tokenB),
       ),
     ).toBe('OK');
 
@@ -169,7 +158,7 @@ describe('restart on the same data directory', () => {
     const inFlight = burst.map((input) =>
       submit(server, token, input).then(
         (result: GraphQLResult<{ submitEntry: EntryView }>) => {
-          const entry = result.body.data?.submitEntry;
+          const entry = result.data?.submitEntry;
           if (!entry) return;
           acked.push(entry);
           killed ??= server.kill();
@@ -198,7 +187,7 @@ describe('restart on the same data directory', () => {
     const retried = await Promise.all(burst.map((input) => submit(server, token, input)));
     for (const result of retried) expect(codeOf(result)).toBe('OK');
     for (const entry of acked) {
-      expect(retried.some((result) => result.body.data?.submitEntry.id === entry.id)).toBe(true);
+      expect(retried.some((result) => result.data?.submitEntry.id === entry.id)).toBe(true);
     }
     const final = await campaignOf(server, organizer.token, campaignId);
     expect(final.entryCount).toBe(1 + burst.length);
