@@ -1,4 +1,6 @@
 import { mintToken } from '@qingmiao/api';
+import type { SchoolKind } from '@qingmiao/schema';
+import { graphql } from '@qingmiao/schema/graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { codeOf, dataOf } from '../support/graphql-http.ts';
 import type { ServerProcess } from '../support/server-process.ts';
@@ -26,7 +28,7 @@ beforeAll(async () => {
 
 afterAll(() => stopAndRemove(server));
 
-const school = (kind?: string) => organizer.schoolWithToken(kind);
+const school = (kind?: SchoolKind) => organizer.schoolWithToken(kind);
 
 describe('health endpoints', () => {
   it('answers /healthz and /readyz with 200, ready true', async () => {
@@ -79,12 +81,12 @@ describe('authentication', () => {
 
   it('refuses a mutation without a token and writes nothing', async () => {
     const id = uid('nobody');
-    const result = await server.graphql(`mutation($input: RegisterSchoolInput!) { registerSchool(input: $input) { id } }`,
-      { input: { id, name: '无名学校', kind: 'PRIMARY', town: '城厢镇' } });
+    const result = await server.graphql(
+      `mutation($input: RegisterSchoolInput!) { registerSchool(input: $input) { id } }`,
+      { input: { id, name: '无名学校', kind: 'PRIMARY', town: '城厢镇' } },
+    );
     expectUnauthenticated(result);
-    const lookup = await server.graphql(`query($id: ID!) { school(id: $id) { id } }`,
-      { id },
-      organizer.token);
+    const lookup = await server.graphql(`query($id: ID!) { school(id: $id) { id } }`, { id }, organizer.token);
     expect(dataOf(lookup).school).toBeNull();
   });
 
@@ -129,9 +131,7 @@ describe('authorization of commands', () => {
       const result = await server.graphql(create, { input }, who);
       expect(codeOf(result)).toBe('FORBIDDEN');
       expect(result.data ?? null).toBeNull();
-      const lookup = await server.graphql(`query($id: ID!) { campaign(id: $id) { id } }`,
-        { id },
-        organizer.token);
+      const lookup = await server.graphql(`query($id: ID!) { campaign(id: $id) { id } }`, { id }, organizer.token);
       expect(dataOf(lookup).campaign).toBeNull();
     }
   });
@@ -172,10 +172,13 @@ describe('who sees which participants', () => {
     ).submitEntry;
   });
 
-  const CAMPAIGN_WITH_ENTRIES = `query($id: ID!) {
-    campaign(id: $id) { id entryCount schoolCount entries { ${ENTRY_FIELDS} } }
-  }`;
-  const ENTRY = `query($id: ID!) { entry(id: $id) { ${ENTRY_FIELDS} } }`;
+  const CAMPAIGN_WITH_ENTRIES = graphql(
+    `query CampaignWithEntries($id: ID!) {
+      campaign(id: $id) { id entryCount schoolCount entries { ...EntryFields } }
+    }`,
+    [ENTRY_FIELDS],
+  );
+  const ENTRY = graphql(`query Entry($id: ID!) { entry(id: $id) { ...EntryFields } }`, [ENTRY_FIELDS]);
 
   it('lets a viewer read aggregates, but campaign.entries is FORBIDDEN', async () => {
     const viewer = await server.token('viewer', { sub: 'bureau-leader' });
@@ -199,11 +202,9 @@ describe('who sees which participants', () => {
   });
 
   it("lets a school see its own entries' participants and nothing of another school's entry", async () => {
-    const seen = await server.graphql(CAMPAIGN_WITH_ENTRIES,
-      { id: campaignId },
-      schoolA.token);
+    const seen = await server.graphql(CAMPAIGN_WITH_ENTRIES, { id: campaignId }, schoolA.token);
     expect(seen.errors).toBeUndefined();
-    expect(dataOf(seen).campaign.entries).toEqual([entryA]);
+    expect(dataOf(seen).campaign?.entries).toEqual([entryA]);
     expect(entryA.participants).toEqual([{ name: '甲校学生', role: 'STUDENT', grade: '五年级', key: null }]);
 
     const own = await server.graphql(ENTRY, { id: entryA.id }, schoolA.token);
@@ -213,17 +214,21 @@ describe('who sees which participants', () => {
     expect(others.data?.entry ?? null).toBeNull();
     expect(JSON.stringify(others)).not.toContain('乙校学生');
 
-    const history = await server.graphql(`query($id: ID!) { entryHistory(entryId: $id) { type actor data } }`,
+    const history = await server.graphql(
+      `query($id: ID!) { entryHistory(entryId: $id) { type actor data } }`,
       { id: entryB.id },
-      schoolA.token);
+      schoolA.token,
+    );
     expect(dataOf(history).entryHistory).toEqual([]);
   });
 
   it('returns participants null with a FORBIDDEN error to a reader allowed the entry but not its names', async () => {
     // A judge of the campaign may read its entries but not the children's names: the field-level refusal.
-    const assigned = await server.graphql(`mutation($i: AssignJudgeInput!) { assignJudge(input: $i) { id } }`,
+    const assigned = await server.graphql(
+      `mutation($i: AssignJudgeInput!) { assignJudge(input: $i) { id } }`,
       { i: { campaignId, judge: 'judge-wang' } },
-      organizer.token);
+      organizer.token,
+    );
     expect(codeOf(assigned)).toBe('OK');
     const judge = await server.token('judge', { sub: 'judge-wang' });
     const result = await server.graphql(ENTRY, { id: entryB.id }, judge);
@@ -235,10 +240,8 @@ describe('who sees which participants', () => {
   });
 
   it('shows the organizer every participant', async () => {
-    const all = await server.graphql(CAMPAIGN_WITH_ENTRIES,
-      { id: campaignId },
-      organizer.token);
-    const names = dataOf(all).campaign.entries.flatMap((entry) => entry.participants?.map((p) => p.name) ?? []);
-    expect(names.sort()).toEqual(['乙校学生', '甲校学生'].sort());
+    const all = await server.graphql(CAMPAIGN_WITH_ENTRIES, { id: campaignId }, organizer.token);
+    const names = dataOf(all).campaign?.entries.flatMap((entry) => entry.participants?.map((p) => p.name) ?? []);
+    expect(names?.sort()).toEqual(['乙校学生', '甲校学生'].sort());
   });
 });

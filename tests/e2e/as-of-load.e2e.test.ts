@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { graphql } from '@qingmiao/schema/graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeLog } from '../../scripts/bench/log.ts';
 import { codeOf, dataOf } from '../support/graphql-http.ts';
@@ -101,11 +102,10 @@ afterAll(async () => {
 
 describe('as-of replays', () => {
   it('replays a year of about 2,000 entries', async () => {
-    const rows = dataOf(
-      await server.graphql(`{ participation(year: ${YEAR}, groupBy: CAMPAIGN) { entries } }`,
-        {},
-        viewer),
-    ).participation;
+    const byCampaign = graphql(
+      `query ByCampaign($year: Int!) { participation(year: $year, groupBy: CAMPAIGN) { entries } }`,
+    );
+    const rows = dataOf(await server.graphql(byCampaign, { year: YEAR }, viewer)).participation;
     expect(rows.reduce((sum, row) => sum + row.entries, 0)).toBeGreaterThan(1_500);
   });
 
@@ -154,7 +154,7 @@ describe('as-of replays', () => {
     expect(answers.filter((answer) => answer.status === 200).length).toBeGreaterThan(0);
     for (const answer of busy) {
       expect(answer.retryAfter).toMatch(/^\d+$/);
-      expect(answer.errors?.[0]?.extensions?.code).toBe('BUSY');
+      expect(answer.body.errors?.[0]?.extensions?.code).toBe('BUSY');
     }
     const report = await Promise.all(Array.from({ length: capacity + 2 }, () => reportAsOf()));
     const refusedReport = report.find((response) => response.status === 503);

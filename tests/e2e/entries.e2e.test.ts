@@ -1,10 +1,10 @@
+import type { SchoolKind } from '@qingmiao/schema';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { codeOf, dataOf } from '../support/graphql-http.ts';
 import type { ServerProcess } from '../support/server-process.ts';
 import {
   campaignOf,
   countsOf,
-  type EntryView,
   entryInput,
   historyOf,
   type Organizer,
@@ -34,7 +34,7 @@ beforeAll(async () => {
 
 afterAll(() => stopAndRemove(server));
 
-const school = (kind?: string) => organizer.schoolWithToken(kind);
+const school = (kind?: SchoolKind) => organizer.schoolWithToken(kind);
 
 /**
  * What the participation row of one school must say for these live entries, computed independently of the product:
@@ -43,7 +43,7 @@ const school = (kind?: string) => organizer.schoolWithToken(kind);
 function expectedRow(schoolId: string, live: readonly SubmitEntryInput[], enrolled: number) {
   const person = (p: ParticipantInput) => (p.key !== undefined ? `key:${p.key}` : `name:${p.name}|${p.grade ?? ''}`);
   const distinct = (keep: (p: ParticipantInput) => boolean) =>
-    new Set(live.flatMap((entry) => entry.participants.filter(keep).map(person))).size;
+    new Set(live.flatMap((entry) => (entry.participants ?? []).filter(keep).map(person))).size;
   const students = distinct((p) => p.role === 'STUDENT');
   return {
     key: schoolId,
@@ -138,9 +138,11 @@ describe('a campaign from registration to participation figures', () => {
     // A school lists the history of its own entries too.
     expect(await historyOf(server, schoolToken, submitted.id)).toEqual(history);
 
-    const withdrawn = await server.graphql(WITHDRAW,
+    const withdrawn = await server.graphql(
+      WITHDRAW,
       { input: { entryId: secondEntry.id, reason: '作品重复提交' } },
-      schoolToken);
+      schoolToken,
+    );
     expect(dataOf(withdrawn).withdrawEntry).toEqual({
       id: secondEntry.id,
       status: 'WITHDRAWN',

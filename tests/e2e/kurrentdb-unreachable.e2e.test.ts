@@ -46,7 +46,7 @@ it('starts, says once why the store is out of reach, and /readyz names the reaso
   const ready = await server.get('/readyz');
   expect(ready.status).toBe(503);
   expect(ready.body).toMatchObject({ ready: false, reason: expect.stringMatching(/unreachable.*ECONNREFUSED/) });
-  expect(JSON.stringify(ready)).not.toContain(PASSWORD);
+  expect(JSON.stringify(ready.body)).not.toContain(PASSWORD);
 
   // The projections' subscription retries meanwhile (0.1 s, 0.2 s, 0.4 s, …): no line per attempt.
   await sleep(3_000);

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { SchoolKind } from '@qingmiao/schema';
 import { graphql, type ResultOf, type VariablesOf } from '@qingmiao/schema/graphql';
 import { dataOf, type GraphQLEndpoint } from '../support/graphql-http.ts';
 import { removeDataDir, type ServerProcess, startServerProcess } from '../support/server-process.ts';
@@ -125,7 +126,7 @@ export class Organizer {
   }
 
   /** A registered school and a token acting for it. */
-  async schoolWithToken(kind: VariablesOf<typeof REGISTER_SCHOOL>['input']['kind'] = 'PRIMARY') {
+  async schoolWithToken(kind: SchoolKind = 'PRIMARY') {
     const { id } = await this.registerSchool({ kind });
     return { id, token: await this.server.token('school', { sub: `contact-${id}`, schoolId: id }) };
   }

@@ -7,7 +7,7 @@ import { Role } from '@qingmiao/schema';
 import { Kind, parse } from 'graphql';
 import { marked, type Token, type Tokens } from 'marked';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dataOf, type GraphQLBody } from '../support/graphql-http.ts';
+import { dataOf, type GraphQLResult, readAnswer } from '../support/graphql-http.ts';
 import { ROOT, removeDataDir, type ServerProcess, startServerProcess, TEST_SECRET } from '../support/server-process.ts';
 
 /**
@@ -128,11 +128,11 @@ class Shell {
 }
 
 /** The GraphQL answers a shell block printed: its JSON lines. */
-function answersIn(stdout: string): GraphQLBody<Record<string, unknown>>[] {
+function answersIn(stdout: string): GraphQLResult<Record<string, unknown>>[] {
   return stdout
     .split('\n')
     .filter((line) => line.startsWith('{'))
-    .map((line) => JSON.parse(line) as GraphQLBody<Record<string, unknown>>);
+    .map((line) => readAnswer(200, line));
 }
 
 describe('README', () => {
@@ -190,7 +190,7 @@ describe('README', () => {
           headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
           body: JSON.stringify({ query: block.text, operationName: operation.name?.value }),
         });
-        const answer = (await response.json()) as GraphQLBody<Record<string, unknown>>;
+        const answer = readAnswer<Record<string, unknown>>(response.status, await response.text());
         expect(answer.errors, `${block.text}\n${JSON.stringify(answer)}`).toBeUndefined();
         expect(response.status).toBe(200);
         expect(answer.data).toBeTruthy();
@@ -203,7 +203,8 @@ describe('README', () => {
     // application that names nobody, next year's copy, and the downloaded workbook.
     const organizer = await server.token('organizer');
     const state = dataOf(
-      await server.graphql(`{
+      await server.graphql(
+        `{
           participation(year: 2022, groupBy: SCHOOL) { key entries students enrolled }
           contest: campaign(id: "tongxin-2022") { status awardsGranted entries { title prize } }
           lectures: campaign(id: "dangshi-2022") { sessionsDelivered audience }
@@ -211,7 +212,8 @@ describe('README', () => {
           copy: campaign(id: "dangshi-2023") { status copiedFrom }
         }`,
         {},
-        organizer),
+        organizer,
+      ),
     );
     expect(state).toMatchObject({
       participation: [{ key: 'tc-shiyan', entries: 5, students: 2, enrolled: 1200 }],

@@ -1,3 +1,4 @@
+import { graphql, type ResultOf } from '@qingmiao/schema/graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { codeOf, dataOf, type GraphQLResult } from '../support/graphql-http.ts';
 import { makeDataDir, removeDataDir, type ServerProcess, startServerProcess } from '../support/server-process.ts';
@@ -7,7 +8,6 @@ import {
   countsOf,
   type EntryView,
   entryInput,
-  type HistoryView,
   Organizer,
   type ParticipationView,
   participationOf,
@@ -42,23 +42,23 @@ async function restart() {
 }
 
 const SCHOOLS = `{ schools { id name kind town private enrollments { year students } } }`;
+const ENTRY_HISTORY = graphql(
+  `query EntryHistory($id: ID!) { entryHistory(entryId: $id) { type recordedAt actor role data } }`,
+);
 
 interface Snapshot {
   readonly schools: unknown;
   readonly campaign: CampaignView;
   readonly participation: ParticipationView[];
   readonly byCampaign: ParticipationView[];
-  readonly histories: HistoryView[][];
+  readonly histories: ResultOf<typeof ENTRY_HISTORY>['entryHistory'][];
 }
 
 async function snapshot(campaignId: string): Promise<Snapshot> {
   const campaign = await campaignOf(server, organizer.token, campaignId);
-  const histories: HistoryView[][] = [];
+  const histories: Snapshot['histories'] = [];
   for (const entry of campaign.entries) {
-    const result = await server.graphql(`query($id: ID!) { entryHistory(entryId: $id) { type recordedAt actor role data } }`,
-      { id: entry.id },
-      organizer.token);
-    histories.push(dataOf(result).entryHistory);
+    histories.push(dataOf(await server.graphql(ENTRY_HISTORY, { id: entry.id }, organizer.token)).entryHistory);
   }
   return {
     schools: dataOf(await server.graphql(SCHOOLS, undefined, organizer.token)),
@@ -100,9 +100,11 @@ describe('restart on the same data directory', () => {
     const withdrawnB = dataOf(await submit(server, tokenB, entryInput(campaignId, schoolB.id))).submitEntry;
     expect(
       codeOf(
-        await server.graphql(`mutation($input: WithdrawEntryInput!) { withdrawEntry(input: $input) { id } }`,
+        await server.graphql(
+          `mutation($input: WithdrawEntryInput!) { withdrawEntry(input: $input) { id } }`,
           { input: { entryId: withdrawnB.id, reason: '重复' } },
-          tokenB),
+          tokenB,
+        ),
       ),
     ).toBe('OK');
 

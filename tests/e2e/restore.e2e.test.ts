@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { graphql } from '@qingmiao/schema/graphql';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCli } from '../support/cli-process.ts';
 import { dataOf } from '../support/graphql-http.ts';
@@ -26,15 +27,17 @@ describe('qingmiao restore with servers on the store', () => {
 
   async function registerSchool(server: ServerProcess, id: string): Promise<void> {
     dataOf(
-      await server.graphql('mutation($i: RegisterSchoolInput!) { registerSchool(input: $i) { id } }',
+      await server.graphql(
+        'mutation($i: RegisterSchoolInput!) { registerSchool(input: $i) { id } }',
         { i: { id, name: `学校 ${id}`, kind: 'PRIMARY', town: '城厢镇' } },
-        await server.token('organizer')),
+        await server.token('organizer'),
+      ),
     );
   }
 
   async function schoolIds(server: ServerProcess): Promise<string[]> {
     const { schools } = dataOf(
-      await server.graphql('{ schools { id } }', {}, await server.token('viewer')),
+      await server.graphql(graphql('query Schools { schools { id } }'), {}, await server.token('viewer')),
     );
     return schools.map((school) => school.id).sort();
   }

@@ -37,6 +37,8 @@ export interface RequestOptions {
   /** Abort the request after this long (AbortSignal.timeout); the promise then rejects with a TimeoutError. */
   readonly timeoutMs?: number;
   readonly signal?: AbortSignal;
+  /** Further request headers, e.g. `x-correlation-id`. */
+  readonly headers?: Readonly<Record<string, string>>;
 }
 
 /** A server the tests talk to: both the in-process one and the separate process answer the same way. */
@@ -85,6 +87,7 @@ export async function postGraphQL<O extends Operation>(
       'content-type': 'application/json',
       accept: 'application/graphql-response+json, application/json',
       ...(token ? { authorization: `Bearer ${token}` } : {}),
+      ...options.headers,
     },
     body: requestBody(operation, variables),
     signal: options.signal ? AbortSignal.any([timeout, options.signal]) : timeout,
