@@ -1,10 +1,10 @@
 /**
  * GraphQL documents for the API's clients (the dashboard, the tests, the benchmarks), typed by gql.tada from the
- * checked-in SDL `schema/schema.graphql`. The introspection in `graphql-env.d.ts` is written by
+ * checked-in SDL `schema/schema.graphql`, and what every client shares of GraphQL over HTTP (request body, answer). The introspection in `graphql-env.d.ts` is written by
  * `npm run schema:print` (`gql.tada generate output`); a test fails when it lags behind the SDL.
  */
 import { print } from '@0no-co/graphql.web';
-import { initGraphQLTada, type ResultOf, type TadaDocumentNode } from 'gql.tada';
+import { initGraphQLTada, type ResultOf, type TadaDocumentNode, type VariablesOf } from 'gql.tada';
 import type { introspection } from './graphql-env.d.ts';
 
 export const graphql = initGraphQLTada<{
@@ -42,4 +42,48 @@ export type SchemaChecked<D extends AnyDocument> =
 /** The text of a document, as it goes into the `query` of a request. */
 export function queryText(document: AnyDocument): string {
   return print(document);
+}
+
+/**
+ * What a client sends: a typed document, or plain text for what the schema must refuse (bad fields, fuzzed input)
+ * and for operations built at run time, whose answers' fields are `unknown` until checked.
+ */
+export type Operation = AnyDocument | string;
+export type ResultFor<O extends Operation> = O extends AnyDocument
+  ? ResultOf<O>
+  : { readonly [field: string]: unknown };
+export type VariablesFor<O extends Operation> = O extends AnyDocument ? VariablesOf<O> : Record<string, unknown>;
+/** For a client's `operation: O & Checked<O>` parameter: see SchemaChecked. */
+export type Checked<O extends Operation> = O extends AnyDocument ? SchemaChecked<O> : unknown;
+
+/** The JSON body of a GraphQL-over-HTTP POST. */
+export function requestBody(operation: Operation, variables?: object): string {
+  return JSON.stringify({ query: typeof operation === 'string' ? operation : queryText(operation), variables });
+}
+
+export interface GraphQLErrorBody {
+  readonly message: string;
+  readonly path?: ReadonlyArray<string | number>;
+  readonly extensions?: { readonly code?: string; readonly field?: string; readonly [key: string]: unknown };
+}
+
+/** An answer: the HTTP status and the body's `data` and `errors`. */
+export interface GraphQLResult<T> {
+  readonly status: number;
+  readonly data: T | null | undefined;
+  readonly errors: readonly GraphQLErrorBody[] | undefined;
+}
+
+/** An answer from its status and text; text that is not JSON becomes an error, so that callers see what came. */
+export function readAnswer<T>(status: number, text: string): GraphQLResult<T> {
+  try {
+    const body = JSON.parse(text) as { data?: T | null; errors?: readonly GraphQLErrorBody[] };
+    return { status, data: body.data, errors: body.errors };
+  } catch {
+    return {
+      status,
+      data: undefined,
+      errors: [{ message: `non-JSON answer (HTTP ${status}): ${text.slice(0, 500)}` }],
+    };
+  }
 }

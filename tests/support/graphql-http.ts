@@ -1,37 +1,26 @@
 /**
  * The tests' one GraphQL client: one POST helper, one answer shape, one `codeOf`. Operations are gql.tada documents
- * typed from schema/schema.graphql, or plain text for what the schema must refuse (bad fields, fuzzed input) and
- * for operations built at run time, whose fields are `unknown` until a test looks at them.
+ * typed from schema/schema.graphql, or plain text (see `Operation` in @qingmiao/schema/graphql).
  */
 import {
-  type AnyDocument,
-  queryText,
-  type ResultOf,
-  type SchemaChecked,
-  type VariablesOf,
+  type Checked,
+  type GraphQLResult,
+  type Operation,
+  type ResultFor,
+  readAnswer,
+  requestBody,
+  type VariablesFor,
 } from '@qingmiao/schema/graphql';
 
-export interface GraphQLErrorBody {
-  readonly message: string;
-  readonly path?: ReadonlyArray<string | number>;
-  readonly extensions?: { readonly code?: string; readonly field?: string; readonly [key: string]: unknown };
-}
-
-/** An answer: the HTTP status and the body's `data` and `errors`. */
-export interface GraphQLResult<T> {
-  readonly status: number;
-  readonly data: T | null | undefined;
-  readonly errors: readonly GraphQLErrorBody[] | undefined;
-}
-
-export type Operation = AnyDocument | string;
-/** What an answer's data holds: typed for a document; for text, fields a test has to check before it relies on them. */
-export type ResultFor<O extends Operation> = O extends AnyDocument
-  ? ResultOf<O>
-  : { readonly [field: string]: unknown };
-export type VariablesFor<O extends Operation> = O extends AnyDocument ? VariablesOf<O> : Record<string, unknown>;
-/** Refuses, at compile time, a document that selects a field missing from the schema. */
-export type Checked<O extends Operation> = O extends AnyDocument ? SchemaChecked<O> : unknown;
+export type {
+  Checked,
+  GraphQLErrorBody,
+  GraphQLResult,
+  Operation,
+  ResultFor,
+  VariablesFor,
+} from '@qingmiao/schema/graphql';
+export { readAnswer, requestBody } from '@qingmiao/schema/graphql';
 
 export interface RequestOptions {
   /** Abort the request after this long (AbortSignal.timeout); the promise then rejects with a TimeoutError. */
@@ -51,25 +40,6 @@ export interface GraphQLEndpoint {
     token?: string,
     options?: RequestOptions,
   ): Promise<GraphQLResult<ResultFor<O>>>;
-}
-
-/** The JSON body of a request. */
-export function requestBody(operation: Operation, variables?: object): string {
-  return JSON.stringify({ query: typeof operation === 'string' ? operation : queryText(operation), variables });
-}
-
-/** An answer from its status and text; text that is not JSON becomes an error, so that tests see what came. */
-export function readAnswer<T>(status: number, text: string): GraphQLResult<T> {
-  try {
-    const body = JSON.parse(text) as { data?: T | null; errors?: readonly GraphQLErrorBody[] };
-    return { status, data: body.data, errors: body.errors };
-  } catch {
-    return {
-      status,
-      data: undefined,
-      errors: [{ message: `non-JSON answer (HTTP ${status}): ${text.slice(0, 500)}` }],
-    };
-  }
 }
 
 /** POST `${url}/graphql`; rejects on network errors and timeouts, resolves with any HTTP answer. */
