@@ -25,9 +25,11 @@ describe.skipIf(!HAS_CHROMIUM)(
       server = await startServerProcess();
       organizer = await server.token('organizer', { sub: 'office' });
       dataOf(
-        await server.graphql('mutation($i: RegisterSchoolInput!) { registerSchool(input: $i) { id } }',
+        await server.graphql(
+          'mutation($i: RegisterSchoolInput!) { registerSchool(input: $i) { id } }',
           { i: { id: 'graphiql-shiyan', name: '太仓市实验小学', kind: 'PRIMARY', town: '城厢镇' } },
-          organizer),
+          organizer,
+        ),
       );
       browser = await chromium.launch({
         executablePath: CHROMIUM,

@@ -60,9 +60,11 @@ it('starts, says once why the store is out of reach, and /readyz names the reaso
 
 it('logs a command the store cannot take at error level, with its stack (unexpected, unlike a refusal)', async () => {
   const from = server.logs.length;
-  const result = await server.graphql(`mutation($input: RegisterSchoolInput!) { registerSchool(input: $input) { id } }`,
+  const result = await server.graphql(
+    `mutation($input: RegisterSchoolInput!) { registerSchool(input: $input) { id } }`,
     { input: { id: uid('school'), name: '城厢镇中心小学', kind: 'PRIMARY', town: '城厢镇' } },
-    await server.token('organizer'));
+    await server.token('organizer'),
+  );
   expect(codeOf(result)).toBe('INTERNAL_SERVER_ERROR');
   let unexpected: LogLine | undefined;
   for (let waited = 0; !unexpected && waited < 10_000; waited += 20) {

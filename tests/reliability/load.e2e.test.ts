@@ -12,7 +12,6 @@ import {
   type ServerProcess,
   startServerProcess,
 } from '../support/server-process.ts';
-import {} from './client.ts';
 import {
   describeLoad,
   followSubscription,
