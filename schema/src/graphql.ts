@@ -57,7 +57,7 @@ export type VariablesFor<O extends Operation> = O extends AnyDocument ? Variable
 export type Checked<O extends Operation> = O extends AnyDocument ? SchemaChecked<O> : unknown;
 
 /** The JSON body of a GraphQL-over-HTTP POST. */
-export function requestBody(operation: Operation, variables?: object): string {
+export function requestBody(operation: Operation, variables?: unknown): string {
   return JSON.stringify({ query: typeof operation === 'string' ? operation : queryText(operation), variables });
 }
 

@@ -7,7 +7,7 @@ import { serverAudits } from 'graphql-http';
 import { decodeJwt, type JWTPayload, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../support/cli-process.ts';
-import { codeOf } from '../support/graphql-http.ts';
+import { codeOf, readAnswer } from '../support/graphql-http.ts';
 import { startTestServer, type TestServer } from '../support/in-process-server.ts';
 import { TEST_SECRET } from '../support/server-process.ts';
 
@@ -53,8 +53,7 @@ describe('authentication', () => {
     });
     expect(response.status).toBe(401);
     expect(response.headers.get('www-authenticate')).toBe('Bearer');
-    const body = (await response.json()) as { errors: { extensions: { code: string } }[] };
-    expect(body.errors[0]?.extensions.code).toBe('UNAUTHENTICATED');
+    expect(codeOf(readAnswer(response.status, await response.text()))).toBe('UNAUTHENTICATED');
   });
 
   const sign = (claims: Record<string, unknown>, secret = SECRET, expires: number | null = exp()) => {

@@ -14,6 +14,8 @@ import {
   graphql,
   queryText,
   type ResultOf,
+  readAnswer,
+  requestBody,
   type SchemaChecked,
   type VariablesOf,
 } from '@qingmiao/schema/graphql';
@@ -104,6 +106,7 @@ const CHANGES_SUBSCRIPTION = graphql(`
   }
 `);
 
+/** An error of an answer, over POST or the subscription's stream. */
 interface ResponseError {
   readonly message: string;
   readonly extensions?: Readonly<Record<string, unknown>>;
@@ -133,16 +136,13 @@ async function request<D extends AnyDocument>(
       'Content-Type': 'application/json',
       Accept: 'application/graphql-response+json, application/json',
     },
-    body: JSON.stringify({ query: queryText(document), variables }),
+    body: requestBody(document, variables),
   });
   if (response.status === 401) throw new AuthError('令牌无效或已过期');
-  const body = (await response.json()) as {
-    readonly data?: ResultOf<D> | null;
-    readonly errors?: readonly ResponseError[];
-  };
-  if (body.errors?.length) throw failure(body.errors);
-  if (!body.data) throw new Error(`服务器没有返回数据(HTTP ${response.status})`);
-  return body.data;
+  const answer = readAnswer<ResultOf<D>>(response.status, await response.text());
+  if (answer.errors?.length) throw failure(answer.errors);
+  if (!answer.data) throw new Error(`服务器没有返回数据(HTTP ${response.status})`);
+  return answer.data;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
