@@ -14,7 +14,6 @@ import {
 
 export type {
   Checked,
-  GraphQLErrorBody,
   GraphQLResult,
   Operation,
   ResultFor,
@@ -22,7 +21,7 @@ export type {
 } from '@qingmiao/schema/graphql';
 export { readAnswer, requestBody } from '@qingmiao/schema/graphql';
 
-export interface RequestOptions {
+interface RequestOptions {
   /** Abort the request after this long (AbortSignal.timeout); the promise then rejects with a TimeoutError. */
   readonly timeoutMs?: number;
   readonly signal?: AbortSignal;
