@@ -6,10 +6,14 @@ import { generateOutput } from '@gql.tada/cli-utils';
 import { describe, expect, it } from 'vitest';
 import {
   type AnyDocument,
+  type Checked,
   graphql,
+  type Operation,
   queryText,
   type ResultOf,
+  requestBody,
   type SchemaChecked,
+  type VariablesFor,
   type VariablesOf,
 } from '../src/graphql.ts';
 
@@ -19,12 +23,17 @@ const CAMPAIGNS = graphql(`
   }
 `);
 
-/** What a client's send function looks like (the tests', the dashboard's, the benchmarks'), without sending. */
+/** What the dashboard's send function looks like, without sending. */
 function typed<D extends AnyDocument>(
   document: D & SchemaChecked<D>,
   variables: VariablesOf<D>,
 ): { query: string; variables: VariablesOf<D>; result?: ResultOf<D> } {
   return { query: queryText(document), variables };
+}
+
+/** What the tests' and the benchmarks' send functions look like: documents, or text for what must be refused. */
+function body<O extends Operation>(operation: O & Checked<O>, variables?: VariablesFor<O>): string {
+  return requestBody(operation, variables);
 }
 
 describe('typed GraphQL documents', () => {
@@ -68,6 +77,10 @@ describe('typed GraphQL documents', () => {
     typed(graphql(`query Wrong { campaigns { id nosuchField } }`), {});
     // @ts-expect-error `nosuchRoot` is not a field of Query.
     typed(graphql(`query Wrong { nosuchRoot { id } }`), {});
+    // @ts-expect-error The same for clients that also send text.
+    body(graphql(`query Wrong { campaigns { id nosuchField } }`));
+    expect(JSON.parse(body('{ nosuchRoot { id } }'))).toEqual({ query: '{ nosuchRoot { id } }' });
+    expect(JSON.parse(body(CAMPAIGNS, { year: 2022 })).variables).toEqual({ year: 2022 });
     expect(opensAt).toBe('2022-03-01T00:00:00+08:00');
   });
 });

@@ -290,6 +290,26 @@ describe('participation', () => {
     expect(talks).toMatchObject({ entries: 0, lecturesDelivered: lectures.length, audience: 390, schools: 2 });
   });
 
+  it('for the whole year as one row, lectures at community venues included', async () => {
+    const totals = graphql(`query Totals($year: Int!, $campaignId: ID) {
+      participationTotals(year: $year, campaignId: $campaignId) {
+        key label schools entries students participants retiredTeachers enrolled participationRate awards
+        lecturesDelivered audience
+      }
+    }`);
+    const all = schools.map((s) => s.id);
+    const year = (await ok(viewer, totals, { year: YEAR })).participationTotals;
+    expect(year).toEqual({
+      key: String(YEAR),
+      label: String(YEAR),
+      ...expected(all),
+      lecturesDelivered: lectures.length,
+      audience: lectures.reduce((sum, lecture) => sum + lecture.audience, 0),
+    });
+    const essay = (await ok(viewer, totals, { year: YEAR, campaignId: campaignIds.essay })).participationTotals;
+    expect(figuresOf(essay)).toEqual(expected(all, { campaign: 'essay' }));
+  });
+
   it('per month in China Standard Time, every month of the year listed', async () => {
     const rows = await participation('MONTH');
     const thisMonth = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 7);
