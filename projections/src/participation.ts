@@ -50,38 +50,49 @@ const SCHOOLS_OF = (groupColumn: string, label: string) => `SELECT ${groupColumn
   sum(en.students) AS enrolled
   FROM schools s LEFT JOIN enrollments en ON en.school_id = s.id AND en.year = @year GROUP BY ${groupColumn}`;
 
+/** The whole year as one group, keyed by the year: the totals of every grouping (lectures at other venues too). */
+export const WHOLE_YEAR = 'YEAR';
+const YEAR_KEY = "printf('%d', @year)";
+
 /**
  * How each grouping assigns entries and lectures to groups, and which groups exist even without activity (with
  * their enrollment, the denominator of the participation rate). Lectures count for the school that hosted them.
  */
-const GROUPINGS: Record<ParticipationGrouping, { entry: string; lecture: string; groups: string }> = {
-  SCHOOL: {
-    entry: 's.id',
-    lecture: 's.id',
-    groups: `SELECT s.id AS key, s.name AS label, en.students AS enrolled
+const GROUPINGS: Record<ParticipationGrouping | typeof WHOLE_YEAR, { entry: string; lecture: string; groups: string }> =
+  {
+    SCHOOL: {
+      entry: 's.id',
+      lecture: 's.id',
+      groups: `SELECT s.id AS key, s.name AS label, en.students AS enrolled
       FROM schools s LEFT JOIN enrollments en ON en.school_id = s.id AND en.year = @year`,
-  },
-  TOWN: { entry: 's.town', lecture: 's.town', groups: SCHOOLS_OF('s.town', 's.town') },
-  SCHOOL_KIND: { entry: 's.kind', lecture: 's.kind', groups: SCHOOLS_OF('s.kind', SCHOOL_KIND_LABEL) },
-  CAMPAIGN: {
-    entry: 'e.campaign_id',
-    lecture: 'l.campaign_id',
-    // A campaign's denominator: students of every school kind it is open to.
-    groups: `SELECT c.id AS key, c.title AS label,
+    },
+    TOWN: { entry: 's.town', lecture: 's.town', groups: SCHOOLS_OF('s.town', 's.town') },
+    SCHOOL_KIND: { entry: 's.kind', lecture: 's.kind', groups: SCHOOLS_OF('s.kind', SCHOOL_KIND_LABEL) },
+    CAMPAIGN: {
+      entry: 'e.campaign_id',
+      lecture: 'l.campaign_id',
+      // A campaign's denominator: students of every school kind it is open to.
+      groups: `SELECT c.id AS key, c.title AS label,
         (SELECT sum(en.students) FROM schools s JOIN enrollments en ON en.school_id = s.id AND en.year = @year
           WHERE s.kind IN (SELECT value FROM json_each(c.eligible_school_kinds))) AS enrolled
       FROM scope JOIN campaigns c ON c.id = scope.id`,
-  },
-  MONTH: {
-    entry: LOCAL_MONTH('e.submitted_at'),
-    lecture: LOCAL_MONTH('l.scheduled_at'),
-    groups: `SELECT key, key AS label, (SELECT sum(students) FROM enrollments WHERE year = @year) AS enrolled FROM (
+    },
+    MONTH: {
+      entry: LOCAL_MONTH('e.submitted_at'),
+      lecture: LOCAL_MONTH('l.scheduled_at'),
+      groups: `SELECT key, key AS label, (SELECT sum(students) FROM enrollments WHERE year = @year) AS enrolled FROM (
         SELECT printf('%04d-%02d', @year, m) AS key FROM months
         UNION SELECT g FROM live UNION SELECT g FROM delivered)`,
-  },
-};
+    },
+    YEAR: {
+      entry: YEAR_KEY,
+      lecture: YEAR_KEY,
+      groups: `SELECT ${YEAR_KEY} AS key, ${YEAR_KEY} AS label,
+      (SELECT sum(students) FROM enrollments WHERE year = @year) AS enrolled`,
+    },
+  };
 
-function participationSql(grouping: ParticipationGrouping): string {
+function participationSql(grouping: ParticipationGrouping | typeof WHOLE_YEAR): string {
   const { entry, lecture, groups } = GROUPINGS[grouping];
   return `WITH RECURSIVE
     months(m) AS (SELECT 1 UNION ALL SELECT m + 1 FROM months WHERE m < 12),
@@ -134,7 +145,7 @@ function participationSql(grouping: ParticipationGrouping): string {
 
 export type ParticipationQuery = (
   year: number,
-  groupBy: ParticipationGrouping,
+  groupBy: ParticipationGrouping | typeof WHOLE_YEAR,
   campaignId?: string,
   awards?: AwardsCounted,
 ) => ParticipationRow[];
@@ -142,7 +153,7 @@ export type ParticipationQuery = (
 /** Participation figures of a year per group; groups without activity appear with zeros. */
 export function participationQuery(db: Database.Database): ParticipationQuery {
   const statements = new Map<
-    ParticipationGrouping,
+    ParticipationGrouping | typeof WHOLE_YEAR,
     Database.Statement<{ year: number; campaignId: string | null; allAwards: number }, Raw>
   >();
   return (year, groupBy, campaignId, awards = 'all') => {

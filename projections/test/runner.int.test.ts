@@ -254,6 +254,20 @@ describe('ProjectionRunner on SQLite', () => {
       ['JUNIOR_HIGH', SCHOOL_KIND_LABELS.JUNIOR_HIGH],
       ['PRIMARY', '小学'],
     ]);
+    // The year as one row: every school's enrollment is in the denominator, the idle 光明小学's too.
+    expect(read.participationTotals(2022)).toEqual({
+      key: '2022',
+      label: '2022',
+      enrolled: 230,
+      schools: 2,
+      entries: 3,
+      students: 5,
+      participants: 7,
+      retiredTeachers: 1,
+      participationRate: 5 / 230,
+      ...activity,
+    });
+    expect(read.participationTotals(2021)).toMatchObject({ key: '2021', entries: 0, enrolled: null });
     expect(read.participation(2021, 'SCHOOL').map((row) => [row.key, row.enrolled, row.participationRate])).toEqual([
       ['a-primary', null, null],
       ['b-junior', null, null],

@@ -7,17 +7,21 @@
 import { mkdirSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { mintToken } from '@qingmiao/api';
+import { type Checked, graphql, type VariablesFor } from '@qingmiao/schema/graphql';
 import Database from 'better-sqlite3';
 import { bytes, type Context, formatNumber, median, ms, percentile, ratio, type Section, table } from './harness.ts';
 import { secret } from './http-submit.ts';
-import { graphql } from './load.ts';
+import { graphql as post } from './load.ts';
 import type { LogCache } from './log.ts';
 import { PARTICIPATION } from './participation-http.ts';
 import { type QingmiaoProcess, startQingmiao } from './processes.ts';
 
-const AS_OF = `query($year: Int!, $asOf: DateTime!) { participation(year: $year, groupBy: SCHOOL, asOf: $asOf) {
-  key label schools entries students participants retiredTeachers enrolled participationRate awards
-  awardsByPrize { prize count } lecturesDelivered audience } }`;
+const AS_OF = graphql(`query ParticipationAsOf($year: Int!, $asOf: DateTime!) {
+  participation(year: $year, groupBy: SCHOOL, asOf: $asOf) {
+    key label schools entries students participants retiredTeachers enrolled participationRate awards
+    awardsByPrize { prize count } lecturesDelivered audience
+  }
+}`);
 
 interface Point {
   readonly events: number;
@@ -45,9 +49,14 @@ function sizeOf(path: string): number {
   return readdirSync(path).reduce((total, name) => total + sizeOf(join(path, name)), 0);
 }
 
-async function timed(url: string, token: string, query: string, variables: Record<string, unknown>): Promise<number> {
+async function timed<Q extends typeof PARTICIPATION | typeof AS_OF>(
+  url: string,
+  token: string,
+  query: Q & Checked<Q>,
+  variables: VariablesFor<Q>,
+): Promise<number> {
   const start = performance.now();
-  const answer = await graphql<{ participation: unknown[] }>(url, token, query, variables);
+  const answer = await post<Q>(url, token, query, variables);
   const elapsed = performance.now() - start;
   if (answer.status !== 200 || answer.errors || answer.data?.participation.length !== 100) {
     throw new Error(`query failed (${answer.status}): ${answer.raw.slice(0, 300)}`);

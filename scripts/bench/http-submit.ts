@@ -10,6 +10,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { mintToken } from '@qingmiao/api';
+import { graphql, requestBody, type VariablesOf } from '@qingmiao/schema/graphql';
 import { SCHOOLS } from '../demo/taicang-data.ts';
 import { type Context, formatNumber, median, ms, rate, ratio, runsOf, type Section, table, yesNo } from './harness.ts';
 import { type LoadResult, load, mustGraphql } from './load.ts';
@@ -18,7 +19,8 @@ import { AUTH_SECRET, type Child, RATE_LIMIT, startBare, startQingmiao } from '.
 const CONNECTIONS = 50;
 const CAMPAIGNS_PER_ROUND = 10;
 
-const SUBMIT = 'mutation($input: SubmitEntryInput!) { submitEntry(input: $input) { id status } }';
+const SUBMIT = graphql('mutation Submit($input: SubmitEntryInput!) { submitEntry(input: $input) { id status } }');
+const ENTRY_COUNT = graphql('query EntryCount($id: ID!) { campaign(id: $id) { entryCount } }');
 
 export const secret = new TextEncoder().encode(AUTH_SECRET);
 
@@ -63,19 +65,17 @@ function submissions(campaigns: readonly string[], tokens: ReadonlyMap<string, s
   return () => {
     const i = n++;
     const school = SCHOOLS[(i * 37) % SCHOOLS.length] as (typeof SCHOOLS)[number];
-    const body = JSON.stringify({
-      query: SUBMIT,
-      variables: {
-        input: {
-          submissionId: `${tag}-${i}`,
-          campaignId: campaigns[i % campaigns.length],
-          schoolId: school.id,
-          title: '爷爷的勋章',
-          advisor: '王老师',
-          participants: [{ name: '李小明', role: 'STUDENT', grade: '五年级', key: `${tag}-${i}` }],
-        },
+    const variables: VariablesOf<typeof SUBMIT> = {
+      input: {
+        submissionId: `${tag}-${i}`,
+        campaignId: campaigns[i % campaigns.length] ?? '',
+        schoolId: school.id,
+        title: '爷爷的勋章',
+        advisor: '王老师',
+        participants: [{ name: '李小明', role: 'STUDENT', grade: '五年级', key: `${tag}-${i}` }],
       },
-    });
+    };
+    const body = requestBody(SUBMIT, variables);
     return { body, headers: { authorization: `Bearer ${tokens.get(school.id)}` } };
   };
 }
@@ -83,13 +83,8 @@ function submissions(campaigns: readonly string[], tokens: ReadonlyMap<string, s
 async function entriesIn(url: string, token: string, campaigns: readonly string[]): Promise<number> {
   let total = 0;
   for (const id of campaigns) {
-    const data = await mustGraphql<{ campaign: { entryCount: number } }>(
-      url,
-      token,
-      'query($id: ID!) { campaign(id: $id) { entryCount } }',
-      { id },
-    );
-    total += data.campaign.entryCount;
+    const data = await mustGraphql(url, token, ENTRY_COUNT, { id });
+    total += data.campaign?.entryCount ?? 0;
   }
   return total;
 }

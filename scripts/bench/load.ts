@@ -2,6 +2,15 @@
  * HTTP load from the benchmark process with autocannon, to 127.0.0.1 only, bounded in time. Latencies are taken
  * from every response (not autocannon's whole-millisecond histogram), so percentiles are exact.
  */
+import {
+  type Checked,
+  type GraphQLResult,
+  type Operation,
+  type ResultFor,
+  readAnswer,
+  requestBody,
+  type VariablesFor,
+} from '@qingmiao/schema/graphql';
 import autocannon from 'autocannon';
 import { percentile } from './harness.ts';
 
@@ -87,39 +96,34 @@ export async function load(options: LoadOptions): Promise<LoadResult> {
   };
 }
 
-export interface GraphQLAnswer<T> {
-  readonly status: number;
-  readonly data?: T;
-  readonly errors?: ReadonlyArray<{ message: string; extensions?: { code?: string } }>;
-  readonly raw: string;
-}
+/** An answer with the text it came as (the benchmarks keep it, and show it when something fails). */
+export type GraphQLAnswer<T> = GraphQLResult<T> & { readonly raw: string };
 
 /** One GraphQL request (setup, checks and latency samples), failing loudly on transport errors. */
-export async function graphql<T = Record<string, unknown>>(
+export async function graphql<O extends Operation>(
   url: string,
   token: string,
-  query: string,
-  variables: Record<string, unknown> = {},
-): Promise<GraphQLAnswer<T>> {
+  operation: O & Checked<O>,
+  variables?: VariablesFor<O>,
+): Promise<GraphQLAnswer<ResultFor<O>>> {
   const response = await fetch(`${url}/graphql`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', accept: 'application/json', authorization: `Bearer ${token}` },
-    body: JSON.stringify({ query, variables }),
+    body: requestBody(operation, variables),
   });
   const raw = await response.text();
-  const parsed = JSON.parse(raw) as { data?: T; errors?: GraphQLAnswer<T>['errors'] };
-  return { status: response.status, ...parsed, raw };
+  return { ...readAnswer<ResultFor<O>>(response.status, raw), raw };
 }
 
 /** Like `graphql`, but any error is fatal. */
-export async function mustGraphql<T = Record<string, unknown>>(
+export async function mustGraphql<O extends Operation>(
   url: string,
   token: string,
-  query: string,
-  variables: Record<string, unknown> = {},
-): Promise<T> {
-  const answer = await graphql<T>(url, token, query, variables);
-  if (answer.status !== 200 || answer.errors?.length || answer.data === undefined) {
+  operation: O & Checked<O>,
+  variables?: VariablesFor<O>,
+): Promise<ResultFor<O>> {
+  const answer = await graphql<O>(url, token, operation, variables);
+  if (answer.status !== 200 || answer.errors?.length || !answer.data) {
     throw new Error(`GraphQL failed (${answer.status}): ${answer.raw.slice(0, 500)}`);
   }
   return answer.data;

@@ -6,9 +6,10 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { mintToken } from '@qingmiao/api';
+import { graphql, requestBody } from '@qingmiao/schema/graphql';
 import { type Context, formatNumber, median, ms, rate, ratio, runsOf, type Section, table, yesNo } from './harness.ts';
 import { secret } from './http-submit.ts';
-import { graphql, type LoadResult, load } from './load.ts';
+import { type LoadResult, load, graphql as post } from './load.ts';
 import type { LogCache } from './log.ts';
 import { type Child, startBare, startQingmiao } from './processes.ts';
 
@@ -16,9 +17,9 @@ const LOG_EVENTS = 30_000;
 const CONNECTIONS = 10;
 const RATE = 1000;
 
-export const PARTICIPATION = `query($year: Int!) { participation(year: $year, groupBy: SCHOOL) {
+export const PARTICIPATION = graphql(`query Participation($year: Int!) { participation(year: $year, groupBy: SCHOOL) {
   key label schools entries students participants retiredTeachers enrolled participationRate awards
-  awardsByPrize { prize count } lecturesDelivered audience } }`;
+  awardsByPrize { prize count } lecturesDelivered audience } }`);
 
 export async function participationBenchmark(ctx: Context, logs: LogCache): Promise<Section> {
   const { mode, work } = ctx;
@@ -33,8 +34,8 @@ export async function participationBenchmark(ctx: Context, logs: LogCache): Prom
     const server = await startQingmiao(dataDir);
     children.push(server);
     const viewer = await mintToken(secret, { sub: 'bureau-leader', role: 'viewer' }, '4h');
-    const body = JSON.stringify({ query: PARTICIPATION, variables: { year } });
-    const answer = await graphql<{ participation: Array<{ entries: number }> }>(server.url, viewer, PARTICIPATION, {
+    const body = requestBody(PARTICIPATION, { year });
+    const answer = await post(server.url, viewer, PARTICIPATION, {
       year,
     });
     const rows = answer.data?.participation ?? [];

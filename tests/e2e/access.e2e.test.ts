@@ -1,6 +1,9 @@
 import { mintToken } from '@qingmiao/api';
+import type { SchoolKind } from '@qingmiao/schema';
+import { graphql } from '@qingmiao/schema/graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { codeOf, dataOf, type ServerProcess } from '../support/server-process.ts';
+import { codeOf, dataOf } from '../support/graphql-http.ts';
+import type { ServerProcess } from '../support/server-process.ts';
 import {
   countsOf,
   ENTRY_FIELDS,
@@ -25,7 +28,7 @@ beforeAll(async () => {
 
 afterAll(() => stopAndRemove(server));
 
-const school = (kind?: string) => organizer.schoolWithToken(kind);
+const school = (kind?: SchoolKind) => organizer.schoolWithToken(kind);
 
 describe('health endpoints', () => {
   it('answers /healthz and /readyz with 200, ready true', async () => {
@@ -43,7 +46,7 @@ describe('authentication', () => {
   function expectUnauthenticated(result: Awaited<ReturnType<ServerProcess['graphql']>>) {
     expect(result.status).toBe(401);
     expect(codeOf(result)).toBe('UNAUTHENTICATED');
-    expect(result.body.data ?? null).toBeNull();
+    expect(result.data ?? null).toBeNull();
   }
 
   it('refuses a request without a token with HTTP 401 UNAUTHENTICATED', async () => {
@@ -62,7 +65,7 @@ describe('authentication', () => {
     const expired = await server.token('organizer', { sub: 'office' }, '-10m');
     const result = await server.graphql(query, undefined, expired);
     expectUnauthenticated(result);
-    expect(result.body.errors?.[0]?.message).toMatch(/expired/i);
+    expect(result.errors?.[0]?.message).toMatch(/expired/i);
   });
 
   it('refuses a malformed token and a tampered one with HTTP 401 UNAUTHENTICATED', async () => {
@@ -83,11 +86,7 @@ describe('authentication', () => {
       { input: { id, name: '无名学校', kind: 'PRIMARY', town: '城厢镇' } },
     );
     expectUnauthenticated(result);
-    const lookup = await server.graphql<{ school: { id: string } | null }>(
-      `query($id: ID!) { school(id: $id) { id } }`,
-      { id },
-      organizer.token,
-    );
+    const lookup = await server.graphql(`query($id: ID!) { school(id: $id) { id } }`, { id }, organizer.token);
     expect(dataOf(lookup).school).toBeNull();
   });
 
@@ -129,14 +128,10 @@ describe('authorization of commands', () => {
         closesAt: '2099-12-31T00:00:00+08:00',
         maxEntriesPerSchool: 3,
       };
-      const result = await server.graphql<{ createCampaign: { id: string } | null }>(create, { input }, who);
+      const result = await server.graphql(create, { input }, who);
       expect(codeOf(result)).toBe('FORBIDDEN');
-      expect(result.body.data ?? null).toBeNull();
-      const lookup = await server.graphql<{ campaign: { id: string } | null }>(
-        `query($id: ID!) { campaign(id: $id) { id } }`,
-        { id },
-        organizer.token,
-      );
+      expect(result.data ?? null).toBeNull();
+      const lookup = await server.graphql(`query($id: ID!) { campaign(id: $id) { id } }`, { id }, organizer.token);
       expect(dataOf(lookup).campaign).toBeNull();
     }
   });
@@ -177,10 +172,13 @@ describe('who sees which participants', () => {
     ).submitEntry;
   });
 
-  const CAMPAIGN_WITH_ENTRIES = `query($id: ID!) {
-    campaign(id: $id) { id entryCount schoolCount entries { ${ENTRY_FIELDS} } }
-  }`;
-  const ENTRY = `query($id: ID!) { entry(id: $id) { ${ENTRY_FIELDS} } }`;
+  const CAMPAIGN_WITH_ENTRIES = graphql(
+    `query CampaignWithEntries($id: ID!) {
+      campaign(id: $id) { id entryCount schoolCount entries { ...EntryFields } }
+    }`,
+    [ENTRY_FIELDS],
+  );
+  const ENTRY = graphql(`query Entry($id: ID!) { entry(id: $id) { ...EntryFields } }`, [ENTRY_FIELDS]);
 
   it('lets a viewer read aggregates, but campaign.entries is FORBIDDEN', async () => {
     const viewer = await server.token('viewer', { sub: 'bureau-leader' });
@@ -191,36 +189,32 @@ describe('who sees which participants', () => {
     const counts = await countsOf(server, viewer, campaignId);
     expect(counts).toMatchObject({ entryCount: 2, schoolCount: 2 });
 
-    const entries = await server.graphql<{ campaign: unknown }>(CAMPAIGN_WITH_ENTRIES, { id: campaignId }, viewer);
+    const entries = await server.graphql(CAMPAIGN_WITH_ENTRIES, { id: campaignId }, viewer);
     expect(entries.status).toBe(200);
     expect(codeOf(entries)).toBe('FORBIDDEN');
-    expect(entries.body.errors?.[0]?.path).toEqual(['campaign', 'entries']);
-    expect(JSON.stringify(entries.body)).not.toContain('甲校学生');
-    expect(JSON.stringify(entries.body)).not.toContain('乙校学生');
+    expect(entries.errors?.[0]?.path).toEqual(['campaign', 'entries']);
+    expect(JSON.stringify(entries)).not.toContain('甲校学生');
+    expect(JSON.stringify(entries)).not.toContain('乙校学生');
 
     const single = await server.graphql(ENTRY, { id: entryA.id }, viewer);
     expect(codeOf(single)).toBe('FORBIDDEN');
-    expect(JSON.stringify(single.body)).not.toContain('甲校学生');
+    expect(JSON.stringify(single)).not.toContain('甲校学生');
   });
 
   it("lets a school see its own entries' participants and nothing of another school's entry", async () => {
-    const seen = await server.graphql<{ campaign: { entries: EntryView[] } }>(
-      CAMPAIGN_WITH_ENTRIES,
-      { id: campaignId },
-      schoolA.token,
-    );
-    expect(seen.body.errors).toBeUndefined();
-    expect(dataOf(seen).campaign.entries).toEqual([entryA]);
+    const seen = await server.graphql(CAMPAIGN_WITH_ENTRIES, { id: campaignId }, schoolA.token);
+    expect(seen.errors).toBeUndefined();
+    expect(dataOf(seen).campaign?.entries).toEqual([entryA]);
     expect(entryA.participants).toEqual([{ name: '甲校学生', role: 'STUDENT', grade: '五年级', key: null }]);
 
-    const own = await server.graphql<{ entry: EntryView | null }>(ENTRY, { id: entryA.id }, schoolA.token);
+    const own = await server.graphql(ENTRY, { id: entryA.id }, schoolA.token);
     expect(dataOf(own).entry?.participants).toEqual(entryA.participants);
 
-    const others = await server.graphql<{ entry: EntryView | null }>(ENTRY, { id: entryB.id }, schoolA.token);
-    expect(others.body.data?.entry ?? null).toBeNull();
-    expect(JSON.stringify(others.body)).not.toContain('乙校学生');
+    const others = await server.graphql(ENTRY, { id: entryB.id }, schoolA.token);
+    expect(others.data?.entry ?? null).toBeNull();
+    expect(JSON.stringify(others)).not.toContain('乙校学生');
 
-    const history = await server.graphql<{ entryHistory: unknown[] }>(
+    const history = await server.graphql(
       `query($id: ID!) { entryHistory(entryId: $id) { type actor data } }`,
       { id: entryB.id },
       schoolA.token,
@@ -237,21 +231,17 @@ describe('who sees which participants', () => {
     );
     expect(codeOf(assigned)).toBe('OK');
     const judge = await server.token('judge', { sub: 'judge-wang' });
-    const result = await server.graphql<{ entry: EntryView | null }>(ENTRY, { id: entryB.id }, judge);
+    const result = await server.graphql(ENTRY, { id: entryB.id }, judge);
     expect(result.status).toBe(200);
-    expect(result.body.data?.entry).toMatchObject({ id: entryB.id, schoolId: schoolB.id, participants: null });
+    expect(result.data?.entry).toMatchObject({ id: entryB.id, schoolId: schoolB.id, participants: null });
     expect(codeOf(result)).toBe('FORBIDDEN');
-    expect(result.body.errors?.[0]?.path).toEqual(['entry', 'participants']);
-    expect(JSON.stringify(result.body)).not.toContain('乙校学生');
+    expect(result.errors?.[0]?.path).toEqual(['entry', 'participants']);
+    expect(JSON.stringify(result)).not.toContain('乙校学生');
   });
 
   it('shows the organizer every participant', async () => {
-    const all = await server.graphql<{ campaign: { entries: EntryView[] } }>(
-      CAMPAIGN_WITH_ENTRIES,
-      { id: campaignId },
-      organizer.token,
-    );
-    const names = dataOf(all).campaign.entries.flatMap((entry) => entry.participants?.map((p) => p.name) ?? []);
-    expect(names.sort()).toEqual(['乙校学生', '甲校学生'].sort());
+    const all = await server.graphql(CAMPAIGN_WITH_ENTRIES, { id: campaignId }, organizer.token);
+    const names = dataOf(all).campaign?.entries.flatMap((entry) => entry.participants?.map((p) => p.name) ?? []);
+    expect(names?.sort()).toEqual(['乙校学生', '甲校学生'].sort());
   });
 });

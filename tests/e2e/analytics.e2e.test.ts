@@ -1,7 +1,10 @@
 import { randomUUID } from 'node:crypto';
+import { ParticipationGrouping } from '@qingmiao/schema';
+import { graphql } from '@qingmiao/schema/graphql';
 import { parse } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Checked, dataOf, type Operation, type VariablesFor } from '../support/graphql-http.ts';
 import { startTestServer, type TestServer } from '../support/in-process-server.ts';
 
 /**
@@ -124,8 +127,12 @@ function expected(
   };
 }
 
-const FIELDS =
-  'key label schools entries students participants retiredTeachers enrolled participationRate awards lecturesDelivered audience';
+const PARTICIPATION = graphql(`query Participation($year: Int!, $groupBy: ParticipationGrouping!, $asOf: DateTime) {
+  participation(year: $year, groupBy: $groupBy, asOf: $asOf) {
+    key label schools entries students participants retiredTeachers enrolled participationRate awards
+    lecturesDelivered audience
+  }
+}`);
 
 let server: TestServer;
 let organizer: string;
@@ -138,18 +145,13 @@ const campaignIds = {
 const entryIds: string[] = [];
 let beforeWithdrawal: string;
 
-async function ok<T>(token: string, query: string, variables?: Record<string, unknown>): Promise<T> {
-  const response = await server.graphql<T>(token, query, variables);
-  expect(response.errors, JSON.stringify(response.errors)).toBeUndefined();
-  return response.data as T;
+async function ok<O extends Operation>(token: string, operation: O & Checked<O>, variables?: VariablesFor<O>) {
+  return dataOf(await server.graphql<O>(operation, variables, token));
 }
 
 /** As the office reads them: awards of campaigns not yet published count for organizers only (judging-access tests). */
-const participation = (groupBy: string, extra = '') =>
-  ok<{ participation: (Figures & { key: string; label: string })[] }>(
-    organizer,
-    `{ participation(year: ${YEAR}, groupBy: ${groupBy}${extra}) { ${FIELDS} } }`,
-  ).then((data) => data.participation);
+const participation = (groupBy: ParticipationGrouping, asOf?: string) =>
+  ok(organizer, PARTICIPATION, { year: YEAR, groupBy, asOf }).then((data) => data.participation);
 
 function rowOf<Row extends { key: string }>(rows: readonly Row[], key: string): Row {
   const row = rows.find((candidate) => candidate.key === key);
@@ -193,9 +195,9 @@ beforeAll(async () => {
     await ok(organizer, `mutation { openCampaign(input: {id: "${id}"}) { id } }`);
   }
   for (const entry of entries) {
-    const data = await ok<{ submitEntry: { id: string } }>(
+    const data = await ok(
       organizer,
-      `mutation($i: SubmitEntryInput!) { submitEntry(input: $i) { id } }`,
+      graphql(`mutation Submit($i: SubmitEntryInput!) { submitEntry(input: $i) { id } }`),
       {
         i: {
           submissionId: randomUUID(),
@@ -211,9 +213,9 @@ beforeAll(async () => {
   }
   await ok(organizer, `mutation { registerLecturer(input: {id: "lecturer-1", name: "张建国"}) { id } }`);
   for (const [i, lecture] of lectures.entries()) {
-    const scheduled = await ok<{ scheduleLecture: { id: string } }>(
+    const scheduled = await ok(
       organizer,
-      `mutation($i: ScheduleLectureInput!) { scheduleLecture(input: $i) { id } }`,
+      graphql(`mutation Schedule($i: ScheduleLectureInput!) { scheduleLecture(input: $i) { id } }`),
       {
         i: {
           lectureId: `k${i}`,
@@ -289,6 +291,26 @@ describe('participation', () => {
     expect(talks).toMatchObject({ entries: 0, lecturesDelivered: lectures.length, audience: 390, schools: 2 });
   });
 
+  it('for the whole year as one row, lectures at community venues included', async () => {
+    const totals = graphql(`query Totals($year: Int!, $campaignId: ID) {
+      participationTotals(year: $year, campaignId: $campaignId) {
+        key label schools entries students participants retiredTeachers enrolled participationRate awards
+        lecturesDelivered audience
+      }
+    }`);
+    const all = schools.map((s) => s.id);
+    const year = (await ok(organizer, totals, { year: YEAR })).participationTotals;
+    expect(year).toEqual({
+      key: String(YEAR),
+      label: String(YEAR),
+      ...expected(all),
+      lecturesDelivered: lectures.length,
+      audience: lectures.reduce((sum, lecture) => sum + lecture.audience, 0),
+    });
+    const essay = (await ok(organizer, totals, { year: YEAR, campaignId: campaignIds.essay })).participationTotals;
+    expect(figuresOf(essay)).toEqual(expected(all, { campaign: 'essay' }));
+  });
+
   it('per month in China Standard Time, every month of the year listed', async () => {
     const rows = await participation('MONTH');
     const thisMonth = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 7);
@@ -300,9 +322,12 @@ describe('participation', () => {
   });
 
   it('ranks groups by any figure', async () => {
-    const data = await ok<{ participation: { key: string; rank: number; participationRate: number | null }[] }>(
+    const data = await ok(
       viewer,
-      `{ participation(year: ${YEAR}, rankBy: participationRate) { key rank participationRate } }`,
+      graphql(`query Ranked($year: Int!) {
+        participation(year: $year, rankBy: participationRate) { key rank participationRate }
+      }`),
+      { year: YEAR },
     );
     const rates = data.participation.map((row) => row.participationRate ?? Number.NEGATIVE_INFINITY);
     expect(rates).toEqual([...rates].sort((a, b) => b - a));
@@ -314,13 +339,13 @@ describe('participation', () => {
 
   it('as of a past moment: before the withdrawal the entry still counts', async () => {
     const now = await participation('SCHOOL');
-    const then = await participation('SCHOOL', `, asOf: "${beforeWithdrawal}"`);
+    const then = await participation('SCHOOL', beforeWithdrawal);
     expect(figuresOf(rowOf(now, 'b-dongmen'))).toEqual(expected(['b-dongmen']));
     expect(figuresOf(rowOf(then, 'b-dongmen'))).toEqual(expected(['b-dongmen'], { withdrawnToo: true }));
-    const beforeEverything = await participation('SCHOOL', ', asOf: "2020-01-01T00:00:00Z"');
+    const beforeEverything = await participation('SCHOOL', '2020-01-01T00:00:00Z');
     expect(beforeEverything).toEqual([]);
     // The same moment again is answered from the cache and stays the same.
-    expect(await participation('SCHOOL', `, asOf: "${beforeWithdrawal}"`)).toEqual(then);
+    expect(await participation('SCHOOL', beforeWithdrawal)).toEqual(then);
   });
 });
 
@@ -394,15 +419,14 @@ describe('exports', () => {
 
 describe('rebuild', () => {
   it('serves identical figures from a rebuilt generation', async () => {
-    const groupings = ['SCHOOL', 'TOWN', 'SCHOOL_KIND', 'CAMPAIGN', 'MONTH'];
+    const groupings = ParticipationGrouping.options;
     const before = await Promise.all(groupings.map((g) => participation(g)));
-    const report = await ok<{ rebuildReadModels: { generation: string; position: string } }>(
-      organizer,
-      'mutation { rebuildReadModels { generation position } }',
-    );
+    const report = await ok(organizer, graphql('mutation Rebuild { rebuildReadModels { generation position } }'));
     expect(report.rebuildReadModels.generation).toMatch(/\.db$/);
     expect(await Promise.all(groupings.map((g) => participation(g)))).toEqual(before);
-    await expect(server.graphql(viewer, 'mutation { rebuildReadModels { generation } }')).resolves.toMatchObject({
+    await expect(
+      server.graphql('mutation { rebuildReadModels { generation } }', undefined, viewer),
+    ).resolves.toMatchObject({
       errors: [{ extensions: { code: 'FORBIDDEN' } }],
     });
   });

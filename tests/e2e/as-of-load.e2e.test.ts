@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { graphql } from '@qingmiao/schema/graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeLog } from '../../scripts/bench/log.ts';
+import { codeOf, dataOf, readAnswer } from '../support/graphql-http.ts';
 import {
-  codeOf,
-  dataOf,
   killAll,
   makeDataDir,
   removeDataDir,
@@ -102,13 +102,10 @@ afterAll(async () => {
 
 describe('as-of replays', () => {
   it('replays a year of about 2,000 entries', async () => {
-    const rows = dataOf(
-      await server.graphql<{ participation: { entries: number }[] }>(
-        `{ participation(year: ${YEAR}, groupBy: CAMPAIGN) { entries } }`,
-        {},
-        viewer,
-      ),
-    ).participation;
+    const byCampaign = graphql(
+      `query ByCampaign($year: Int!) { participation(year: $year, groupBy: CAMPAIGN) { entries } }`,
+    );
+    const rows = dataOf(await server.graphql(byCampaign, { year: YEAR }, viewer)).participation;
     expect(rows.reduce((sum, row) => sum + row.entries, 0)).toBeGreaterThan(1_500);
   });
 
@@ -148,8 +145,8 @@ describe('as-of replays', () => {
     const answers = await Promise.all(
       Array.from({ length: capacity }, async () => {
         const response = await graphqlAsOf();
-        const body = (await response.json()) as { errors?: { extensions?: { code?: string } }[] };
-        return { status: response.status, retryAfter: response.headers.get('retry-after'), body };
+        const answer = readAnswer(response.status, await response.text());
+        return { status: response.status, retryAfter: response.headers.get('retry-after'), code: codeOf(answer) };
       }),
     );
     const busy = answers.filter((answer) => answer.status === 503);
@@ -157,7 +154,7 @@ describe('as-of replays', () => {
     expect(answers.filter((answer) => answer.status === 200).length).toBeGreaterThan(0);
     for (const answer of busy) {
       expect(answer.retryAfter).toMatch(/^\d+$/);
-      expect(answer.body.errors?.[0]?.extensions?.code).toBe('BUSY');
+      expect(answer.code).toBe('BUSY');
     }
     const report = await Promise.all(Array.from({ length: capacity + 2 }, () => reportAsOf()));
     const refusedReport = report.find((response) => response.status === 503);
@@ -179,8 +176,8 @@ describe('as-of replays', () => {
     }`;
     const refused = await server.graphql(three, { a: freshMoment(), b: freshMoment(), c: freshMoment() }, viewer);
     expect(codeOf(refused)).toBe('BAD_USER_INPUT');
-    expect(refused.body.errors?.[0]?.extensions?.field).toBe('asOf');
-    expect(refused.body.errors?.[0]?.message).toMatch(/asOf/);
-    expect(refused.body.data ?? null).toBeNull();
+    expect(refused.errors?.[0]?.extensions?.field).toBe('asOf');
+    expect(refused.errors?.[0]?.message).toMatch(/asOf/);
+    expect(refused.data ?? null).toBeNull();
   });
 });

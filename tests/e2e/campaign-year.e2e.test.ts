@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import { graphql } from '@qingmiao/schema/graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { codeOf, startTestServer, type TestServer } from '../support/in-process-server.ts';
+import { type Checked, codeOf, dataOf, type Operation, type VariablesFor } from '../support/graphql-http.ts';
+import { startTestServer, type TestServer } from '../support/in-process-server.ts';
 
 /** Every campaign kind of the work plan, run over real HTTP from creation to published results. */
 let server: TestServer;
@@ -11,14 +13,11 @@ let otherJudge: string;
 const future = () => new Date(Date.now() + 3_600_000).toISOString();
 const uid = (prefix: string) => `${prefix}-${randomUUID().slice(0, 8)}`;
 
-async function ok<T = Record<string, unknown>>(token: string, query: string, variables?: Record<string, unknown>) {
-  const response = await server.graphql<T>(token, query, variables);
-  expect(response.errors, JSON.stringify(response.errors)).toBeUndefined();
-  if (!response.data) throw new Error('no data');
-  return response.data;
+async function ok<O extends Operation>(token: string, operation: O & Checked<O>, variables?: VariablesFor<O>) {
+  return dataOf(await server.graphql<O>(operation, variables, token));
 }
 
-async function school(kind = 'PRIMARY', town = '城厢镇') {
+async function school(kind: 'PRIMARY' | 'JUNIOR_HIGH' = 'PRIMARY', town = '城厢镇') {
   const id = uid('s');
   await ok(organizer, `mutation($i: RegisterSchoolInput!) { registerSchool(input: $i) { id } }`, {
     i: { id, name: `学校${id}`, kind, town },
@@ -35,12 +34,16 @@ async function campaign(input: Record<string, unknown>, open = true) {
   return id;
 }
 
-const SUBMIT = `mutation($i: SubmitEntryInput!) {
+const SUBMIT = graphql(`mutation Submit($i: SubmitEntryInput!) {
   submitEntry(input: $i) { id title status intergenerational performance { genre durationMinutes } }
-}`;
+}`);
 
-async function submit(token: string, campaignId: string, schoolId: string, extra: Record<string, unknown> = {}) {
-  const data = await ok<{ submitEntry: { id: string; intergenerational: boolean } }>(token, SUBMIT, {
+type SubmitEntryInput = VariablesFor<typeof SUBMIT>['i'];
+
+const SESSIONS = graphql(`query Sessions($id: ID!) { campaign(id: $id) { sessionsDelivered } }`);
+
+async function submit(token: string, campaignId: string, schoolId: string, extra: Partial<SubmitEntryInput> = {}) {
+  const data = await ok(token, SUBMIT, {
     i: {
       submissionId: randomUUID(),
       campaignId,
@@ -73,9 +76,9 @@ describe('lectures (讲座, 老园丁讲师团)', () => {
 
   beforeAll(async () => {
     lecturerId = uid('l');
-    const registered = await ok<{ registerLecturer: { id: string; topics: string[] } }>(
+    const registered = await ok(
       organizer,
-      `mutation($i: RegisterLecturerInput!) { registerLecturer(input: $i) { id topics } }`,
+      graphql(`mutation Register($i: RegisterLecturerInput!) { registerLecturer(input: $i) { id topics } }`),
       { i: { id: lecturerId, name: '张建国', topics: ['党史', '家风'] } },
     );
     expect(registered.registerLecturer.topics).toEqual(['党史', '家风']);
@@ -83,18 +86,20 @@ describe('lectures (讲座, 老园丁讲师团)', () => {
     campaignId = await campaign({ kind: 'LECTURE', title: '千场党史报告进校园', targetSessions: 4 });
   });
 
-  const schedule = (input: Record<string, unknown>) =>
-    server.graphql<{ scheduleLecture: { id: string; status: string } }>(
-      organizer,
-      `mutation($i: ScheduleLectureInput!) { scheduleLecture(input: $i) { id status venue schoolId } }`,
+  const schedule = (input: { schoolId?: string; venue?: string; lecturerId?: string }) =>
+    server.graphql(
+      graphql(
+        `mutation Schedule($i: ScheduleLectureInput!) { scheduleLecture(input: $i) { id status venue schoolId } }`,
+      ),
       { i: { campaignId, lecturerId, topic: '百年党史', scheduledAt: '2022-05-04T09:00:00+08:00', ...input } },
+      organizer,
     );
 
   const deliver = (lectureId: string, audience = 120) =>
-    server.graphql<{ recordLectureDelivered: { status: string; audience: number } }>(
-      organizer,
+    server.graphql(
       `mutation($i: RecordLectureDeliveredInput!) { recordLectureDelivered(input: $i) { status audience } }`,
       { i: { lectureId, audience, durationMinutes: 60 } },
+      organizer,
     );
 
   it('schedules at a school and at a community venue, reschedules, delivers and counts progress', async () => {
@@ -104,23 +109,23 @@ describe('lectures (讲座, 老园丁讲师团)', () => {
     expect(codeOf(inCommunity)).toBe('OK');
     const schoolLecture = atSchool.data?.scheduleLecture.id ?? '';
     const communityLecture = inCommunity.data?.scheduleLecture.id ?? '';
-    const moved = await ok<{ rescheduleLecture: { scheduledAt: string } }>(
+    const moved = await ok(
       organizer,
-      `mutation { rescheduleLecture(input: {lectureId: "${schoolLecture}", scheduledAt: "2022-05-11T09:00:00+08:00"}) { scheduledAt } }`,
+      graphql(`mutation Reschedule($i: RescheduleLectureInput!) { rescheduleLecture(input: $i) { scheduledAt } }`),
+      { i: { lectureId: schoolLecture, scheduledAt: '2022-05-11T09:00:00+08:00' } },
     );
     expect(moved.rescheduleLecture.scheduledAt).toBe('2022-05-11T09:00:00+08:00');
     expect(codeOf(await deliver(schoolLecture, 300))).toBe('OK');
     expect(codeOf(await deliver(communityLecture, 80))).toBe('OK');
 
-    const data = await ok<{
-      campaign: { targetSessions: number; sessionsDelivered: number; progress: number; audience: number };
-      lecturer: { lecturesDelivered: number; audience: number };
-      participation: { key: string; lecturesDelivered: number; audience: number }[];
-    }>(
+    const data = await ok(
       organizer,
-      `{ campaign(id: "${campaignId}") { targetSessions sessionsDelivered progress audience }
-         lecturer(id: "${lecturerId}") { lecturesDelivered audience }
-         participation(year: 2022, campaignId: "${campaignId}") { key lecturesDelivered audience } }`,
+      graphql(`query Progress($campaignId: ID!, $lecturerId: ID!) {
+        campaign(id: $campaignId) { targetSessions sessionsDelivered progress audience }
+        lecturer(id: $lecturerId) { lecturesDelivered audience }
+        participation(year: 2022, campaignId: $campaignId) { key lecturesDelivered audience }
+      }`),
+      { campaignId, lecturerId },
     );
     expect(data.campaign).toEqual({ targetSessions: 4, sessionsDelivered: 2, progress: 0.5, audience: 380 });
     expect(data.lecturer).toEqual({ lecturesDelivered: 2, audience: 380 });
@@ -133,10 +138,7 @@ describe('lectures (讲座, 老园丁讲师团)', () => {
 
   it('counts a lecture once when its delivery is recorded many times at once', async () => {
     const lectureId = (await schedule({ schoolId: host.id })).data?.scheduleLecture.id ?? '';
-    const before = await ok<{ campaign: { sessionsDelivered: number } }>(
-      organizer,
-      `{ campaign(id: "${campaignId}") { sessionsDelivered } }`,
-    );
+    const before = await ok(organizer, SESSIONS, { id: campaignId });
     const results = await Promise.all(Array.from({ length: 8 }, () => deliver(lectureId)));
     expect(results.map(codeOf).sort()).toEqual([
       'CONFLICT',
@@ -148,18 +150,16 @@ describe('lectures (讲座, 老园丁讲师团)', () => {
       'CONFLICT',
       'OK',
     ]);
-    const after = await ok<{ campaign: { sessionsDelivered: number } }>(
-      organizer,
-      `{ campaign(id: "${campaignId}") { sessionsDelivered } }`,
-    );
-    expect(after.campaign.sessionsDelivered).toBe(before.campaign.sessionsDelivered + 1);
+    const after = await ok(organizer, SESSIONS, { id: campaignId });
+    expect(after.campaign?.sessionsDelivered).toBe((before.campaign?.sessionsDelivered ?? 0) + 1);
   });
 
   it('refuses delivery after cancellation, a negative audience, a missing venue and a retired lecturer', async () => {
     const lectureId = (await schedule({ schoolId: host.id })).data?.scheduleLecture.id ?? '';
-    const cancelled = await ok<{ cancelLecture: { status: string; cancelReason: string } }>(
+    const cancelled = await ok(
       organizer,
-      `mutation { cancelLecture(input: {lectureId: "${lectureId}", reason: "疫情停课"}) { status cancelReason } }`,
+      graphql(`mutation Cancel($i: CancelLectureInput!) { cancelLecture(input: $i) { status cancelReason } }`),
+      { i: { lectureId, reason: '疫情停课' } },
     );
     expect(cancelled.cancelLecture).toEqual({ status: 'CANCELLED', cancelReason: '疫情停课' });
     expect(codeOf(await deliver(lectureId))).toBe('CONFLICT');
@@ -186,8 +186,9 @@ describe('lectures (讲座, 老园丁讲师团)', () => {
   it('records lectures against LECTURE campaigns only', async () => {
     const essay = await campaign({ kind: 'ESSAY' });
     const wrong = await server.graphql(
-      organizer,
       `mutation { scheduleLecture(input: {campaignId: "${essay}", lecturerId: "${lecturerId}", venue: "礼堂", topic: "x", scheduledAt: "2022-05-04T09:00:00+08:00"}) { id } }`,
+      undefined,
+      organizer,
     );
     expect(codeOf(wrong)).toBe('BAD_USER_INPUT');
     expect(wrong.errors?.[0]?.extensions?.field).toBe('campaignId');
@@ -198,15 +199,19 @@ describe('performances (展演, 老少同台)', () => {
   it('requires a performance and counts old and young on one stage', async () => {
     const s = await school();
     const show = await campaign({ kind: 'PERFORMANCE', title: '喜迎二十大,筑梦向未来' });
-    const missing = await server.graphql(s.token, SUBMIT, {
-      i: {
-        submissionId: randomUUID(),
-        campaignId: show,
-        schoolId: s.id,
-        title: '合唱',
-        participants: [{ name: '甲', role: 'STUDENT' }],
+    const missing = await server.graphql(
+      SUBMIT,
+      {
+        i: {
+          submissionId: randomUUID(),
+          campaignId: show,
+          schoolId: s.id,
+          title: '合唱',
+          participants: [{ name: '甲', role: 'STUDENT' }],
+        },
       },
-    });
+      s.token,
+    );
     expect(codeOf(missing)).toBe('BAD_USER_INPUT');
     expect(missing.errors?.[0]?.extensions?.field).toBe('performance');
 
@@ -220,9 +225,10 @@ describe('performances (展演, 老少同台)', () => {
     const studentsOnly = await submit(s.token, show, s.id, { performance: { genre: '舞蹈', durationMinutes: 4 } });
     expect(together.intergenerational).toBe(true);
     expect(studentsOnly.intergenerational).toBe(false);
-    const data = await ok<{ campaign: { intergenerationalEntries: number; entryCount: number } }>(
+    const data = await ok(
       organizer,
-      `{ campaign(id: "${show}") { intergenerationalEntries entryCount } }`,
+      graphql(`query Show($id: ID!) { campaign(id: $id) { intergenerationalEntries entryCount } }`),
+      { id: show },
     );
     expect(data.campaign).toEqual({ intergenerationalEntries: 1, entryCount: 2 });
   });
@@ -231,8 +237,9 @@ describe('performances (展演, 老少同台)', () => {
 describe('evaluations (评比)', () => {
   it('takes one application per school and rates it with stars after closing', async () => {
     const twice = await server.graphql(
-      organizer,
       `mutation { createCampaign(input: {kind: EVALUATION, title: "x", year: 2022, opensAt: "2022-01-01T00:00:00+08:00", closesAt: "${future()}", maxEntriesPerSchool: 2}) { id } }`,
+      undefined,
+      organizer,
     );
     expect(codeOf(twice)).toBe('BAD_USER_INPUT');
     expect(twice.errors?.[0]?.extensions?.field).toBe('maxEntriesPerSchool');
@@ -240,21 +247,26 @@ describe('evaluations (评比)', () => {
     const stars = await campaign({ kind: 'EVALUATION', title: '星级家长学校复评' });
     const s = await school();
     const application = await submit(s.token, stars, s.id);
-    const second = await server.graphql(s.token, SUBMIT, {
-      i: {
-        submissionId: randomUUID(),
-        campaignId: stars,
-        schoolId: s.id,
-        title: '再申报',
-        participants: [{ name: '甲', role: 'PARENT' }],
+    const second = await server.graphql(
+      SUBMIT,
+      {
+        i: {
+          submissionId: randomUUID(),
+          campaignId: stars,
+          schoolId: s.id,
+          title: '再申报',
+          participants: [{ name: '甲', role: 'PARENT' }],
+        },
       },
-    });
+      s.token,
+    );
     expect(codeOf(second)).toBe('LIMIT_EXCEEDED');
 
-    const rate = (value: number) =>
-      server.graphql<{ rateEntry: { stars: number } }>(
+    const rate = (stars: number) =>
+      server.graphql(
+        graphql(`mutation Rate($i: RateEntryInput!) { rateEntry(input: $i) { stars } }`),
+        { i: { entryId: application.id, stars } },
         organizer,
-        `mutation { rateEntry(input: {entryId: "${application.id}", stars: ${value}}) { stars } }`,
       );
     expect(codeOf(await rate(4))).toBe('CONFLICT');
     await close(stars);
@@ -271,35 +283,39 @@ describe('entries over their life', () => {
     const essay = await campaign({ kind: 'ESSAY' });
     const entry = await submit(s.token, essay, s.id);
     const revise = (token: string, title: string) =>
-      server.graphql<{ reviseEntry: { title: string } }>(
-        token,
-        `mutation($i: ReviseEntryInput!) { reviseEntry(input: $i) { title } }`,
+      server.graphql(
+        graphql(`mutation Revise($i: ReviseEntryInput!) { reviseEntry(input: $i) { title } }`),
         { i: { entryId: entry.id, title } },
+        token,
       );
     expect((await revise(s.token, '修改后的题目')).data?.reviseEntry.title).toBe('修改后的题目');
     expect(codeOf(await revise(other.token, '别人的'))).toBe('FORBIDDEN');
 
     const earlier = await server.graphql(
-      organizer,
       `mutation { extendDeadline(input: {id: "${essay}", closesAt: "2022-02-01T00:00:00+08:00"}) { closesAt } }`,
+      undefined,
+      organizer,
     );
     expect(earlier.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'closesAt' });
     const later = new Date(Date.now() + 7_200_000).toISOString();
-    const extended = await ok<{ extendDeadline: { closesAt: string } }>(
+    const extended = await ok(
       organizer,
-      `mutation { extendDeadline(input: {id: "${essay}", closesAt: "${later}"}) { closesAt } }`,
+      graphql(`mutation Extend($i: ExtendDeadlineInput!) { extendDeadline(input: $i) { closesAt } }`),
+      { i: { id: essay, closesAt: later } },
     );
     expect(extended.extendDeadline.closesAt).toBe(later);
 
-    const withdrawn = await ok<{ withdrawEntry: { status: string; withdrawReason: string } }>(
+    const withdrawn = await ok(
       s.token,
-      `mutation { withdrawEntry(input: {entryId: "${entry.id}", reason: "重复提交"}) { status withdrawReason } }`,
+      graphql(`mutation Withdraw($i: WithdrawEntryInput!) { withdrawEntry(input: $i) { status withdrawReason } }`),
+      { i: { entryId: entry.id, reason: '重复提交' } },
     );
     expect(withdrawn.withdrawEntry).toEqual({ status: 'WITHDRAWN', withdrawReason: '重复提交' });
 
-    const history = await ok<{ entryHistory: { type: string; actor: string; role: string; recordedAt: string }[] }>(
+    const history = await ok(
       organizer,
-      `{ entryHistory(entryId: "${entry.id}") { type actor role recordedAt } }`,
+      graphql(`query History($id: ID!) { entryHistory(entryId: $id) { type actor role recordedAt } }`),
+      { id: entry.id },
     );
     expect(history.entryHistory.map(({ type, role }) => [type, role])).toEqual([
       ['EntrySubmitted', 'school'],
@@ -316,29 +332,35 @@ describe('entries over their life', () => {
     const entry = await submit(s.token, essay, s.id);
     await new Promise((resolve) => setTimeout(resolve, 1600));
     const late = await server.graphql(
-      s.token,
       `mutation { reviseEntry(input: {entryId: "${entry.id}", title: "迟到的修改"}) { title } }`,
+      undefined,
+      s.token,
     );
     expect(codeOf(late)).toBe('CAMPAIGN_NOT_OPEN');
   });
 
   it('cancels a campaign with a reason', async () => {
     const essay = await campaign({ kind: 'ESSAY' });
-    const cancelled = await ok<{ cancelCampaign: { status: string; cancelReason: string } }>(
+    const cancelled = await ok(
       organizer,
-      `mutation { cancelCampaign(input: {id: "${essay}", reason: "上级通知取消"}) { status cancelReason } }`,
+      graphql(`mutation Cancel($i: CancelCampaignInput!) { cancelCampaign(input: $i) { status cancelReason } }`),
+      { i: { id: essay, reason: '上级通知取消' } },
     );
     expect(cancelled.cancelCampaign).toEqual({ status: 'CANCELLED', cancelReason: '上级通知取消' });
     const s = await school();
-    const refused = await server.graphql(s.token, SUBMIT, {
-      i: {
-        submissionId: randomUUID(),
-        campaignId: essay,
-        schoolId: s.id,
-        title: 't',
-        participants: [{ name: '甲', role: 'STUDENT' }],
+    const refused = await server.graphql(
+      SUBMIT,
+      {
+        i: {
+          submissionId: randomUUID(),
+          campaignId: essay,
+          schoolId: s.id,
+          title: 't',
+          participants: [{ name: '甲', role: 'STUDENT' }],
+        },
       },
-    });
+      s.token,
+    );
     expect(codeOf(refused)).toBe('CAMPAIGN_NOT_OPEN');
   });
 });
@@ -349,10 +371,10 @@ describe('judging', () => {
     { name: '文采', weight: 1, maxScore: 30 },
   ];
   const score = (token: string, entryId: string, criteria: { criterion: string; score: number }[]) =>
-    server.graphql<{ scoreEntry: { meanScore: number | null; scoreCount: number | null } }>(
-      token,
-      `mutation($i: ScoreEntryInput!) { scoreEntry(input: $i) { meanScore scoreCount } }`,
+    server.graphql(
+      graphql(`mutation Score($i: ScoreEntryInput!) { scoreEntry(input: $i) { meanScore scoreCount } }`),
       { i: { entryId, criteria } },
+      token,
     );
 
   it('lets assigned judges score on the rubric, recuse, and ranks entries by mean weighted score', async () => {
@@ -391,12 +413,11 @@ describe('judging', () => {
     ]);
     // A judge does not see the other judges' scores before results are published; the organizer does.
     expect(both.data?.scoreEntry).toEqual({ meanScore: null, scoreCount: null });
-    const mean = await ok<{ entry: { meanScore: number; scoreCount: number } }>(
-      organizer,
-      `{ entry(id: "${first.id}") { meanScore scoreCount } }`,
-    );
-    expect(mean.entry.meanScore).toBeCloseTo((66.67 + 100) / 2, 2);
-    expect(mean.entry.scoreCount).toBe(2);
+    const mean = await ok(organizer, graphql(`query Mean($id: ID!) { entry(id: $id) { meanScore scoreCount } }`), {
+      id: first.id,
+    });
+    expect(mean.entry?.meanScore).toBeCloseTo((66.67 + 100) / 2, 2);
+    expect(mean.entry?.scoreCount).toBe(2);
 
     await ok(
       otherJudge,
@@ -412,17 +433,15 @@ describe('judging', () => {
       { criterion: '文采', score: 10 },
     ]);
 
-    const board = await ok<{
-      campaign: {
-        leaderboard: { id: string; meanScore: number }[];
-        judgingProgress: { judge: string; assigned: number; scored: number }[];
-      };
-    }>(
+    const board = await ok(
       organizer,
-      `{ campaign(id: "${essay}") { leaderboard { id meanScore } judgingProgress { judge assigned scored } } }`,
+      graphql(`query Board($id: ID!) {
+        campaign(id: $id) { leaderboard { id meanScore } judgingProgress { judge assigned scored } }
+      }`),
+      { id: essay },
     );
-    expect(board.campaign.leaderboard.map((entry) => entry.id)).toEqual([first.id, second.id]);
-    expect(board.campaign.judgingProgress).toEqual([
+    expect(board.campaign?.leaderboard.map((entry) => entry.id)).toEqual([first.id, second.id]);
+    expect(board.campaign?.judgingProgress).toEqual([
       { judge: 'judge-li', assigned: 1, scored: 1 },
       { judge: 'judge-wang', assigned: 2, scored: 2 },
     ]);
@@ -436,7 +455,11 @@ describe('awards', () => {
     const entries: string[] = [];
     for (const s of schools) for (let i = 0; i < 5; i++) entries.push((await submit(s.token, contest, s.id)).id);
     const award = (entryId: string, prize = 'FIRST') =>
-      server.graphql(organizer, `mutation { awardEntry(input: {entryId: "${entryId}", prize: ${prize}}) { prize } }`);
+      server.graphql(
+        `mutation { awardEntry(input: {entryId: "${entryId}", prize: ${prize}}) { prize } }`,
+        undefined,
+        organizer,
+      );
 
     expect(codeOf(await award(entries[0] ?? ''))).toBe('CONFLICT');
     await close(contest);
@@ -452,23 +475,26 @@ describe('awards', () => {
     await ok(organizer, `mutation { revokeAward(input: {entryId: "${granted[1]}", reason: "材料不实"}) { prize } }`);
     expect(codeOf(await award(entries[15] ?? '', 'THIRD'))).toBe('OK');
 
-    const published = await ok<{ publishResults: { status: string; awardsGranted: number; awardCap: number } }>(
+    const published = await ok(
       organizer,
-      `mutation { publishResults(input: {id: "${contest}"}) { status awardsGranted awardCap } }`,
+      graphql(`mutation Publish($id: ID!) { publishResults(input: { id: $id }) { status awardsGranted awardCap } }`),
+      { id: contest },
     );
     expect(published.publishResults).toEqual({ status: 'RESULTS_PUBLISHED', awardsGranted: 3, awardCap: 3 });
     expect(codeOf(await award(entries[16] ?? ''))).toBe('CONFLICT');
     const frozen = await server.graphql(
-      organizer,
       `mutation { revokeAward(input: {entryId: "${granted[0]}", reason: "x"}) { prize } }`,
+      undefined,
+      organizer,
     );
     expect(codeOf(frozen)).toBe('CONFLICT');
 
-    const byPrize = await ok<{
-      participation: { awards: number; awardsByPrize: { prize: string; count: number }[] }[];
-    }>(
+    const byPrize = await ok(
       organizer,
-      `{ participation(year: 2022, groupBy: CAMPAIGN, campaignId: "${contest}") { awards awardsByPrize { prize count } } }`,
+      graphql(`query ByPrize($id: ID!) {
+        participation(year: 2022, groupBy: CAMPAIGN, campaignId: $id) { awards awardsByPrize { prize count } }
+      }`),
+      { id: contest },
     );
     expect(byPrize.participation[0]?.awards).toBe(3);
     expect(byPrize.participation[0]?.awardsByPrize).toEqual([
@@ -492,10 +518,12 @@ describe('next year', () => {
       },
       false,
     );
-    const copy = await ok<{ copyCampaign: Record<string, unknown> }>(
+    const copy = await ok(
       organizer,
-      `mutation { copyCampaign(input: {sourceId: "${source}", id: "${source}-next", year: 2023}) {
-        id kind title year opensAt closesAt status targetSessions copiedFrom } }`,
+      graphql(`mutation Copy($i: CopyCampaignInput!) {
+        copyCampaign(input: $i) { id kind title year opensAt closesAt status targetSessions copiedFrom }
+      }`),
+      { i: { sourceId: source, id: `${source}-next`, year: 2023 } },
     );
     expect(copy.copyCampaign).toEqual({
       id: `${source}-next`,
@@ -509,8 +537,9 @@ describe('next year', () => {
       copiedFrom: source,
     });
     const missing = await server.graphql(
-      organizer,
       `mutation { copyCampaign(input: {sourceId: "nope", year: 2023}) { id } }`,
+      undefined,
+      organizer,
     );
     expect(missing.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'sourceId' });
   });

@@ -217,7 +217,7 @@ describe('qingmiao command line', () => {
       // A token from `qingmiao token` in the same environment is one this server accepts.
       const token = await runCli(['token', '--role', 'viewer'], development(dataDir));
       const answer = await postGraphQL(url, token.stdout.trim(), '{ schools { id } }');
-      expect(await answer.json()).toMatchObject({ data: { schools: [] } });
+      expect(answer).toMatchObject({ status: 200, data: { schools: [] } });
 
       process.kill(pgid, 'SIGTERM');
       expect(await exited).toBe(0);

@@ -1,8 +1,10 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { graphql } from '@qingmiao/schema/graphql';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dataOf, removeDataDir, type ServerProcess, startServerProcess } from '../support/server-process.ts';
+import { type Checked, dataOf, type Operation, type VariablesFor } from '../support/graphql-http.ts';
+import { removeDataDir, type ServerProcess, startServerProcess } from '../support/server-process.ts';
 
 /**
  * The dashboard at `/` in headless Chromium against a started server: the figures every chart shows (read from the
@@ -421,8 +423,8 @@ describe.skipIf(!HAS_CHROMIUM)(
     let viewer: string;
     const model = new Model();
 
-    const gql = async <T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>) =>
-      dataOf(await server.graphql<T>(query, variables, organizer));
+    const gql = async <O extends Operation>(operation: O & Checked<O>, variables?: VariablesFor<O>) =>
+      dataOf(await server.graphql<O>(operation, variables, organizer));
 
     const chinaMonth = (iso: string) => {
       const local = new Date(Date.parse(iso) + 8 * 3_600_000);
@@ -433,11 +435,11 @@ describe.skipIf(!HAS_CHROMIUM)(
     async function submit(entry: EntrySeed): Promise<void> {
       submissions += 1;
       const participants = [
-        ...entry.students.map((key) => ({ name: `学生${key}`, role: 'STUDENT', grade: '五年级', key })),
+        ...entry.students.map((key) => ({ name: `学生${key}`, role: 'STUDENT' as const, grade: '五年级', key })),
         ...(entry.adults ?? []),
       ];
-      const { submitEntry } = await gql<{ submitEntry: { id: string; submittedAt: string } }>(
-        `mutation($i: SubmitEntryInput!) { submitEntry(input: $i) { id submittedAt } }`,
+      const { submitEntry } = await gql(
+        graphql(`mutation Submit($i: SubmitEntryInput!) { submitEntry(input: $i) { id submittedAt } }`),
         {
           i: {
             submissionId: `dash-${submissions}`,
@@ -487,8 +489,8 @@ describe.skipIf(!HAS_CHROMIUM)(
       let n = 0;
       for (const lecture of LECTURES) {
         n += 1;
-        const { scheduleLecture } = await gql<{ scheduleLecture: { id: string } }>(
-          `mutation($i: ScheduleLectureInput!) { scheduleLecture(input: $i) { id } }`,
+        const { scheduleLecture } = await gql(
+          graphql(`mutation Schedule($i: ScheduleLectureInput!) { scheduleLecture(input: $i) { id } }`),
           {
             i: {
               lectureId: `dash-lecture-${n}`,

@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
 import { type Browser, chromium, type Locator } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dataOf, removeDataDir, type ServerProcess, startServerProcess } from '../support/server-process.ts';
+import { dataOf } from '../support/graphql-http.ts';
+import { removeDataDir, type ServerProcess, startServerProcess } from '../support/server-process.ts';
 
 /**
  * GraphiQL at /graphql in headless Chromium with no network beyond 127.0.0.1, as on a bureau intranet: the page

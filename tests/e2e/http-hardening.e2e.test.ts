@@ -86,11 +86,11 @@ describe('suggestions in production', () => {
   it.each(typos)('gives no "Did you mean" for %s', async (_name, query, variables) => {
     const production = await startTestServer({ NODE_ENV: 'production' });
     try {
-      const answer = await production.graphql(await production.token('viewer'), query, variables);
+      const answer = await production.graphql(query, variables, await production.token('viewer'));
       expect(answer.errors?.length).toBeGreaterThan(0);
       expect(JSON.stringify(answer.errors)).not.toMatch(/did you mean/i);
       // Development keeps the hint (and shows that the document does provoke one).
-      const development = await server.graphql(token, query, variables);
+      const development = await server.graphql(query, variables, token);
       expect(JSON.stringify(development.errors)).toMatch(/did you mean/i);
     } finally {
       await production.stop();
@@ -167,9 +167,9 @@ describe('timeouts', () => {
     await new Promise((resolve) => setTimeout(resolve, REQUEST_TIMEOUT_MS + 1_500));
     expect(ended).toBe(false);
     const registered = await server.graphql(
-      token,
       'mutation($input: RegisterSchoolInput!) { registerSchool(input: $input) { id } }',
       { input: { id: 'late-school', name: '城厢镇晚到小学', kind: 'PRIMARY', town: '城厢镇' } },
+      token,
     );
     expect(registered.errors).toBeUndefined();
     await expect.poll(() => notices.length, { timeout: 5_000 }).toBeGreaterThan(0);

@@ -1,5 +1,14 @@
+import { graphql } from '@qingmiao/schema/graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { codeOf, dataOf, type GraphQLResult, type ServerProcess } from '../support/server-process.ts';
+import {
+  type Checked,
+  codeOf,
+  dataOf,
+  type GraphQLResult,
+  type Operation,
+  type VariablesFor,
+} from '../support/graphql-http.ts';
+import type { ServerProcess } from '../support/server-process.ts';
 import { entryInput, type Organizer, startWithOrganizer, stopAndRemove, submit } from './qingmiao-client.ts';
 
 /**
@@ -22,8 +31,8 @@ beforeAll(async () => {
 afterAll(() => stopAndRemove(server));
 
 const ok = async <T>(result: Promise<GraphQLResult<T>>): Promise<T> => dataOf(await result);
-const as = <T = Record<string, unknown>>(token: string, query: string, variables?: Record<string, unknown>) =>
-  server.graphql<T>(query, variables, token);
+const as = <O extends Operation>(token: string, operation: O & Checked<O>, variables?: VariablesFor<O>) =>
+  server.graphql<O>(operation, variables, token);
 
 const COMMENT = '真情实感,结构完整';
 const RECUSAL = '指导教师是亲属';
@@ -70,20 +79,16 @@ async function publish(campaignId: string, entryId: string) {
   await ok(as(organizer.token, `mutation { publishResults(input: {id: "${campaignId}"}) { id } }`));
 }
 
-interface Judged {
-  readonly id: string;
-  readonly meanScore: number | null;
-  readonly scoreCount: number | null;
-  readonly prize: string | null;
-}
-const JUDGED = 'id meanScore scoreCount prize';
-const ENTRY = `query($id: ID!) { entry(id: $id) { ${JUDGED} } }`;
-const SCORES = `query($id: ID!) { entry(id: $id) { id scores { judge weightedScore comment } } }`;
-const ENTRIES = `query($id: ID!) { campaign(id: $id) { entries { ${JUDGED} } } }`;
-const HISTORY = `query($id: ID!) { entryHistory(entryId: $id) { type actor role data } }`;
+const JUDGED = graphql(`fragment Judged on Entry @_unmask { id meanScore scoreCount prize }`);
+const ENTRY = graphql(`query Entry($id: ID!) { entry(id: $id) { ...Judged } }`, [JUDGED]);
+const SCORES = graphql(`query Scores($id: ID!) { entry(id: $id) { id scores { judge weightedScore comment } } }`);
+const ENTRIES = graphql(`query Entries($id: ID!) { campaign(id: $id) { entries { ...Judged } } }`, [JUDGED]);
+const HISTORY = graphql(`query History($id: ID!) { entryHistory(entryId: $id) { type actor role data } }`);
+const ASSIGNED = graphql(`query Assigned($id: ID!) { campaign(id: $id) { assignedToMe } }`);
+const JUDGES = graphql(`query Judges($id: ID!) { campaign(id: $id) { judges } }`);
 
 const historyOf = async (token: string, entryId: string) =>
-  (await ok(as<{ entryHistory: { type: string; actor: string }[] }>(token, HISTORY, { id: entryId }))).entryHistory;
+  (await ok(as(token, HISTORY, { id: entryId }))).entryHistory;
 
 /** Nothing of the judges' work appears anywhere in an answer. */
 function expectNoJudging(answer: unknown) {
@@ -103,14 +108,14 @@ describe('a school before results are published', () => {
     expect(await historyOf(b.token, entryB)).toEqual([expect.objectContaining({ type: 'EntrySubmitted' })]);
     expectNoJudging(await historyOf(b.token, entryB));
 
-    const entry = await ok(as<{ entry: Judged }>(a.token, ENTRY, { id: entryA }));
+    const entry = await ok(as(a.token, ENTRY, { id: entryA }));
     expect(entry.entry).toEqual({ id: entryA, meanScore: null, scoreCount: null, prize: null });
-    const listed = await ok(as<{ campaign: { entries: Judged[] } }>(a.token, ENTRIES, { id: campaignId }));
-    expect(listed.campaign.entries).toEqual([{ id: entryA, meanScore: null, scoreCount: null, prize: null }]);
+    const listed = await ok(as(a.token, ENTRIES, { id: campaignId }));
+    expect(listed.campaign?.entries).toEqual([{ id: entryA, meanScore: null, scoreCount: null, prize: null }]);
 
     const scores = await as(a.token, SCORES, { id: entryA });
     expect(codeOf(scores)).toBe('FORBIDDEN');
-    expectNoJudging(scores.body);
+    expectNoJudging(scores);
 
     // The organizer sees it all.
     const all = await historyOf(organizer.token, entryA);
@@ -118,12 +123,12 @@ describe('a school before results are published', () => {
     expect(JSON.stringify(all)).toContain(COMMENT);
 
     // An award before publication shows nowhere, not even as a newer updatedAt.
-    const UPDATED = `query($id: ID!) { entry(id: $id) { prize updatedAt } }`;
-    const before = await ok(as<{ entry: { updatedAt: string } }>(a.token, UPDATED, { id: entryA }));
+    const UPDATED = graphql(`query Updated($id: ID!) { entry(id: $id) { prize updatedAt } }`);
+    const before = await ok(as(a.token, UPDATED, { id: entryA }));
     await organizer.closeCampaign(campaignId);
     await ok(as(organizer.token, `mutation { awardEntry(input: {entryId: "${entryA}", prize: FIRST}) { id } }`));
     expect(await ok(as(a.token, UPDATED, { id: entryA }))).toEqual({
-      entry: { prize: null, updatedAt: before.entry.updatedAt },
+      entry: { prize: null, updatedAt: before.entry?.updatedAt },
     });
     expect((await historyOf(a.token, entryA)).map((event) => event.type)).toEqual(['EntrySubmitted']);
   });
@@ -134,7 +139,7 @@ describe('after results are published', () => {
     const { a, campaignId, entryA } = await judgedCampaign();
     await publish(campaignId, entryA);
 
-    const entry = await ok(as<{ entry: Judged }>(a.token, ENTRY, { id: entryA }));
+    const entry = await ok(as(a.token, ENTRY, { id: entryA }));
     expect(entry.entry).toEqual({ id: entryA, meanScore: 70, scoreCount: 2, prize: 'FIRST' });
     const history = await historyOf(a.token, entryA);
     expect(history.map((event) => event.type)).toEqual(['EntrySubmitted', 'EntryAwarded']);
@@ -142,10 +147,10 @@ describe('after results are published', () => {
     expect(codeOf(await as(a.token, SCORES, { id: entryA }))).toBe('FORBIDDEN');
 
     // A judge of the campaign sees the published results too, and still only their own score.
-    const judged = await ok(as<{ entry: Judged }>(judge.li, ENTRY, { id: entryA }));
+    const judged = await ok(as(judge.li, ENTRY, { id: entryA }));
     expect(judged.entry).toEqual({ id: entryA, meanScore: 70, scoreCount: 2, prize: 'FIRST' });
-    const scores = await ok(as<{ entry: { scores: { judge: string }[] } }>(judge.li, SCORES, { id: entryA }));
-    expect(scores.entry.scores.map((score) => score.judge)).toEqual(['judge-li']);
+    const scores = await ok(as(judge.li, SCORES, { id: entryA }));
+    expect(scores.entry?.scores.map((score) => score.judge)).toEqual(['judge-li']);
   });
 });
 
@@ -154,10 +159,16 @@ describe('awards in the participation figures', () => {
     const { a, campaignId, entryA } = await judgedCampaign();
     await organizer.closeCampaign(campaignId);
     await ok(as(organizer.token, `mutation { awardEntry(input: {entryId: "${entryA}", prize: FIRST}) { id } }`));
-    const FIGURES = `query($id: ID!) { participation(year: 2022, groupBy: CAMPAIGN, campaignId: $id) { awards } }`;
-    const awards = async (token: string) =>
-      (await ok(as<{ participation: { awards: number }[] }>(token, FIGURES, { id: campaignId }))).participation[0]
-        ?.awards;
+    const FIGURES = graphql(`query Awards($id: ID!) {
+      participation(year: 2022, groupBy: CAMPAIGN, campaignId: $id) { awards }
+      participationTotals(year: 2022, campaignId: $id) { awards }
+    }`);
+    /** The campaign's awards as its row and as the year's totals show them to the reader. */
+    const awards = async (token: string) => {
+      const figures = await ok(as(token, FIGURES, { id: campaignId }));
+      expect(figures.participationTotals.awards).toBe(figures.participation[0]?.awards);
+      return figures.participationTotals.awards;
+    };
     const downloaded = async (token: string) => {
       const response = await fetch(
         `${server.url}/reports/participation.csv?year=2022&groupBy=CAMPAIGN&campaignId=${campaignId}`,
@@ -189,23 +200,24 @@ describe('awards in the participation figures', () => {
 describe('a judge not assigned to the campaign, and a viewer', () => {
   it('read none of its entries, their history or its panel', async () => {
     const { campaignId, entryA } = await judgedCampaign();
-    for (const query of [ENTRY, ENTRIES, HISTORY]) {
-      const refused = await as(viewer, query, { id: query === ENTRIES ? campaignId : entryA });
+    for (const refused of [
+      await as(viewer, ENTRY, { id: entryA }),
+      await as(viewer, ENTRIES, { id: campaignId }),
+      await as(viewer, HISTORY, { id: entryA }),
+    ]) {
       expect(codeOf(refused)).toBe('FORBIDDEN');
-      expectNoJudging(refused.body);
+      expectNoJudging(refused);
     }
 
-    const entry = await as<{ entry: Judged | null }>(judge.zhao, ENTRY, { id: entryA });
+    const entry = await as(judge.zhao, ENTRY, { id: entryA });
     expect(codeOf(entry)).toBe('OK');
-    expect(entry.body.data).toEqual({ entry: null });
+    expect(entry.data).toEqual({ entry: null });
     const listed = await as(judge.zhao, ENTRIES, { id: campaignId });
     expect(codeOf(listed)).toBe('FORBIDDEN');
-    expect(listed.body.errors?.[0]?.path).toEqual(['campaign', 'entries']);
+    expect(listed.errors?.[0]?.path).toEqual(['campaign', 'entries']);
     expect(await historyOf(judge.zhao, entryA)).toEqual([]);
-    const mine = await ok(
-      as<{ campaign: { assignedToMe: boolean } }>(judge.zhao, `{ campaign(id: "${campaignId}") { assignedToMe } }`),
-    );
-    expect(mine.campaign.assignedToMe).toBe(false);
+    const mine = await ok(as(judge.zhao, ASSIGNED, { id: campaignId }));
+    expect(mine.campaign?.assignedToMe).toBe(false);
     expect(
       codeOf(await as(judge.zhao, `mutation { scoreEntry(input: {entryId: "${entryA}", score: 99}) { id } }`)),
     ).toBe('FORBIDDEN');
@@ -216,25 +228,26 @@ describe('an assigned judge before results are published', () => {
   it("sees their own score only: not the other judges' scores, the mean, the count or the prize", async () => {
     const { campaignId, entryA } = await judgedCampaign();
 
-    const entry = await ok(as<{ entry: Judged }>(judge.li, ENTRY, { id: entryA }));
+    const entry = await ok(as(judge.li, ENTRY, { id: entryA }));
     expect(entry.entry).toEqual({ id: entryA, meanScore: null, scoreCount: null, prize: null });
-    const listed = await ok(as<{ campaign: { entries: Judged[] } }>(judge.li, ENTRIES, { id: campaignId }));
-    expect(listed.campaign.entries.map((e) => [e.meanScore, e.scoreCount])).toEqual([
+    const listed = await ok(as(judge.li, ENTRIES, { id: campaignId }));
+    expect(listed.campaign?.entries.map((e) => [e.meanScore, e.scoreCount])).toEqual([
       [null, null],
       [null, null],
     ]);
     const scores = await ok(
-      as<{ entry: { scores: { judge: string; weightedScore: number; comment: string | null }[] } }>(judge.li, SCORES, {
+      as(judge.li, SCORES, {
         id: entryA,
       }),
     );
-    expect(scores.entry.scores).toEqual([{ judge: 'judge-li', weightedScore: 60, comment: null }]);
+    expect(scores.entry?.scores).toEqual([{ judge: 'judge-li', weightedScore: 60, comment: null }]);
 
     // Scoring again answers with the entry as the judge may see it.
     const rescored = await ok(
-      as<{ scoreEntry: Judged }>(
+      as(
         judge.li,
-        `mutation { scoreEntry(input: {entryId: "${entryA}", score: 65}) { ${JUDGED} } }`,
+        graphql(`mutation Rescore($i: ScoreEntryInput!) { scoreEntry(input: $i) { ...Judged } }`, [JUDGED]),
+        { i: { entryId: entryA, score: 65 } },
       ),
     );
     expect(rescored.scoreEntry).toMatchObject({ meanScore: null, scoreCount: null });
@@ -256,39 +269,36 @@ describe('an assigned judge before results are published', () => {
 describe('campaign.judges', () => {
   it('is for organizers only; a judge learns whether they are assigned', async () => {
     const { a, campaignId } = await judgedCampaign();
-    const query = `{ campaign(id: "${campaignId}") { judges } }`;
-    const seen = await ok(as<{ campaign: { judges: string[] } }>(organizer.token, query));
-    expect(seen.campaign.judges).toEqual(['judge-li', 'judge-wang']);
+    const seen = await ok(as(organizer.token, JUDGES, { id: campaignId }));
+    expect(seen.campaign?.judges).toEqual(['judge-li', 'judge-wang']);
     for (const token of [a.token, judge.wang, judge.zhao, viewer]) {
-      const refused = await as(token, query);
+      const refused = await as(token, JUDGES, { id: campaignId });
       expect(codeOf(refused)).toBe('FORBIDDEN');
-      expect(JSON.stringify(refused.body)).not.toContain('judge-li');
+      expect(JSON.stringify(refused)).not.toContain('judge-li');
     }
-    const mine = await ok(
-      as<{ campaign: { assignedToMe: boolean } }>(judge.wang, `{ campaign(id: "${campaignId}") { assignedToMe } }`),
-    );
-    expect(mine.campaign.assignedToMe).toBe(true);
+    const mine = await ok(as(judge.wang, ASSIGNED, { id: campaignId }));
+    expect(mine.campaign?.assignedToMe).toBe(true);
   });
 });
 
 describe('unassignJudge', () => {
-  const UNASSIGN = `mutation($i: UnassignJudgeInput!) { unassignJudge(input: $i) { id judges } }`;
+  const UNASSIGN = graphql(`mutation Unassign($i: UnassignJudgeInput!) { unassignJudge(input: $i) { id judges } }`);
 
   it("takes a judge off the panel: their scores stop counting, they read and score the campaign's entries no more", async () => {
     const { campaignId, entryA, entryB } = await judgedCampaign();
     const unassigned = await ok(
-      as<{ unassignJudge: { judges: string[] } }>(organizer.token, UNASSIGN, {
+      as(organizer.token, UNASSIGN, {
         i: { campaignId, judge: 'judge-wang' },
       }),
     );
     expect(unassigned.unassignJudge.judges).toEqual(['judge-li']);
 
-    const counted = await ok(as<{ entry: Judged }>(organizer.token, ENTRY, { id: entryA }));
+    const counted = await ok(as(organizer.token, ENTRY, { id: entryA }));
     expect(counted.entry).toMatchObject({ meanScore: 60, scoreCount: 1 });
     // The log keeps what the judge did.
     expect((await historyOf(organizer.token, entryA)).filter((e) => e.actor === 'judge-wang')).toHaveLength(1);
 
-    expect((await as(judge.wang, ENTRY, { id: entryA })).body.data).toEqual({ entry: null });
+    expect((await as(judge.wang, ENTRY, { id: entryA })).data).toEqual({ entry: null });
     expect(codeOf(await as(judge.wang, ENTRIES, { id: campaignId }))).toBe('FORBIDDEN');
     expect(await historyOf(judge.wang, entryA)).toEqual([]);
     const scored = await as(judge.wang, `mutation { scoreEntry(input: {entryId: "${entryB}", score: 90}) { id } }`);
@@ -298,14 +308,12 @@ describe('unassignJudge', () => {
   it('refuses someone not on the panel (naming judge), a school, and a campaign whose results are published', async () => {
     const { a, campaignId, entryA } = await judgedCampaign();
     const notJudge = await as(organizer.token, UNASSIGN, { i: { campaignId, judge: 'judge-zhao' } });
-    expect(notJudge.body.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'judge' });
+    expect(notJudge.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'judge' });
     expect(codeOf(await as(a.token, UNASSIGN, { i: { campaignId, judge: 'judge-li' } }))).toBe('FORBIDDEN');
 
     await publish(campaignId, entryA);
     expect(codeOf(await as(organizer.token, UNASSIGN, { i: { campaignId, judge: 'judge-li' } }))).toBe('CONFLICT');
-    const panel = await ok(
-      as<{ campaign: { judges: string[] } }>(organizer.token, `{ campaign(id: "${campaignId}") { judges } }`),
-    );
-    expect(panel.campaign.judges).toEqual(['judge-li', 'judge-wang']);
+    const panel = await ok(as(organizer.token, JUDGES, { id: campaignId }));
+    expect(panel.campaign?.judges).toEqual(['judge-li', 'judge-wang']);
   });
 });

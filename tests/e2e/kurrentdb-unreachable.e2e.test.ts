@@ -1,7 +1,7 @@
 import { createServer } from 'node:net';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { codeOf } from '../support/graphql-http.ts';
 import {
-  codeOf,
   killAll,
   type LogLine,
   removeDataDir,

@@ -1,20 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KurrentDbTestDouble } from '../kurrentdb-double/kurrentdb-test-double.ts';
-import { codeOf, type GraphQLResponse, startTestServer, type TestServer } from '../support/in-process-server.ts';
+import { codeOf, dataOf } from '../support/graphql-http.ts';
+import { startTestServer, type TestServer } from '../support/in-process-server.ts';
 import {
-  CAMPAIGN,
-  type CampaignView,
-  type EntryView,
+  campaignOf as campaignOfAs,
   entryInput,
-  FAR_FUTURE,
-  HISTORY,
-  type HistoryView,
-  PARTICIPATION,
-  type ParticipationView,
+  historyOf,
+  Organizer,
+  participationOf,
   rowOf,
-  SUBMIT,
-  type SubmitEntryInput,
-  uid,
+  submit,
 } from './qingmiao-client.ts';
 
 /**
@@ -40,62 +35,19 @@ afterAll(async () => {
   await double?.stop();
 });
 
-function dataOf<T>(response: GraphQLResponse<T>): T {
-  if (response.errors?.length || !response.data) throw new Error(`expected success: ${JSON.stringify(response)}`);
-  return response.data;
-}
-
 async function school(server: TestServer) {
-  const id = uid('school');
-  const registered = await server.graphql(
-    organizer,
-    `mutation($input: RegisterSchoolInput!) { registerSchool(input: $input) { id } }`,
-    { input: { id, name: `城厢镇第${id}小学`, kind: 'PRIMARY', town: '城厢镇' } },
-  );
-  dataOf(registered);
-  dataOf(
-    await server.graphql(
-      organizer,
-      `mutation($input: RecordEnrollmentInput!) { recordEnrollment(input: $input) { students } }`,
-      { input: { schoolId: id, year: 2022, students: 480 } },
-    ),
-  );
+  const office = new Organizer(server, organizer);
+  const { id } = await office.registerSchool();
+  await office.recordEnrollment(id, 2022, 480);
   return { id, token: await server.token('school', { sub: `contact-${id}`, schoolId: id }) };
 }
 
-async function openedCampaign(server: TestServer, maxEntriesPerSchool = 3) {
-  const id = uid('essay');
-  dataOf(
-    await server.graphql(organizer, `mutation($input: CreateCampaignInput!) { createCampaign(input: $input) { id } }`, {
-      input: {
-        id,
-        kind: 'ESSAY',
-        title: '《勋章》读书征文',
-        year: 2022,
-        opensAt: '2022-03-01T00:00:00+08:00',
-        closesAt: FAR_FUTURE,
-        maxEntriesPerSchool,
-      },
-    }),
-  );
-  dataOf(await server.graphql(organizer, `mutation($id: ID!) { openCampaign(input: { id: $id }) { id } }`, { id }));
-  return id;
-}
+const openedCampaign = (server: TestServer, maxEntriesPerSchool = 3) =>
+  new Organizer(server, organizer).openedCampaign({ maxEntriesPerSchool });
 
-const submit = (server: TestServer, token: string, input: SubmitEntryInput) =>
-  server.graphql<{ submitEntry: EntryView }>(token, SUBMIT, { input });
+const campaignOf = (server: TestServer, id: string) => campaignOfAs(server, organizer, id);
 
-async function campaignOf(server: TestServer, id: string): Promise<CampaignView> {
-  const { campaign } = dataOf(await server.graphql<{ campaign: CampaignView | null }>(organizer, CAMPAIGN, { id }));
-  if (!campaign) throw new Error(`campaign ${id} not found`);
-  return campaign;
-}
-
-async function participation(server: TestServer, campaignId?: string): Promise<ParticipationView[]> {
-  return dataOf(
-    await server.graphql<{ participation: ParticipationView[] }>(organizer, PARTICIPATION, { year: 2022, campaignId }),
-  ).participation;
-}
+const participation = (server: TestServer, campaignId?: string) => participationOf(server, organizer, 2022, campaignId);
 
 /** Events the double holds for the product (its own system events aside). */
 async function storedEvents(): Promise<number> {
@@ -134,10 +86,8 @@ describe('the campaign flow on KurrentDB (through the test double)', () => {
       retiredTeachers: 1,
       enrolled: 480,
     });
-    const history = dataOf(
-      await first.graphql<{ entryHistory: HistoryView[] }>(organizer, HISTORY, { entryId: entry.id }),
-    );
-    expect(history.entryHistory).toEqual([
+    const history = await historyOf(first, organizer, entry.id);
+    expect(history).toEqual([
       expect.objectContaining({ type: 'EntrySubmitted', actor: `contact-${schoolId}`, role: 'school' }),
     ]);
   });

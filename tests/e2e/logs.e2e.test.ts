@@ -1,9 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { GraphQLBody } from '../support/graphql-http.ts';
+import { codeOf, dataOf } from '../support/graphql-http.ts';
 import {
-  codeOf,
-  dataOf,
   killAll,
   type LogLine,
   removeDataDir,
@@ -67,17 +65,10 @@ describe('refusals', () => {
   async function refused(query: string, variables: Record<string, unknown>) {
     const correlationId = `refusal-${randomUUID()}`;
     const from = server.logs.length;
-    const response = await fetch(`${server.url}/graphql`, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        authorization: `Bearer ${organizer}`,
-        'x-correlation-id': correlationId,
-      },
-      body: JSON.stringify({ query, variables }),
+    const response = await server.graphql(query, variables, organizer, {
+      headers: { 'x-correlation-id': correlationId },
     });
-    const body = (await response.json()) as GraphQLBody<unknown>;
-    const code = codeOf({ status: response.status, body });
+    const code = codeOf(response);
     return { code, lines: await linesUntilRequestLogged(from, correlationId) };
   }
 

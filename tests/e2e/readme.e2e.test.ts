@@ -7,15 +7,8 @@ import { Role } from '@qingmiao/schema';
 import { Kind, parse } from 'graphql';
 import { marked, type Token, type Tokens } from 'marked';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { GraphQLBody } from '../support/graphql-http.ts';
-import {
-  dataOf,
-  ROOT,
-  removeDataDir,
-  type ServerProcess,
-  startServerProcess,
-  TEST_SECRET,
-} from '../support/server-process.ts';
+import { dataOf, type GraphQLResult, readAnswer } from '../support/graphql-http.ts';
+import { ROOT, removeDataDir, type ServerProcess, startServerProcess, TEST_SECRET } from '../support/server-process.ts';
 
 /**
  * README's examples, run as a newcomer would run them, in order, against a server started on an empty data dir:
@@ -135,11 +128,11 @@ class Shell {
 }
 
 /** The GraphQL answers a shell block printed: its JSON lines. */
-function answersIn(stdout: string): GraphQLBody<Record<string, unknown>>[] {
+function answersIn(stdout: string): GraphQLResult<Record<string, unknown>>[] {
   return stdout
     .split('\n')
     .filter((line) => line.startsWith('{'))
-    .map((line) => JSON.parse(line) as GraphQLBody<Record<string, unknown>>);
+    .map((line) => readAnswer(200, line));
 }
 
 describe('README', () => {
@@ -197,7 +190,7 @@ describe('README', () => {
           headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
           body: JSON.stringify({ query: block.text, operationName: operation.name?.value }),
         });
-        const answer = (await response.json()) as GraphQLBody<Record<string, unknown>>;
+        const answer = readAnswer<Record<string, unknown>>(response.status, await response.text());
         expect(answer.errors, `${block.text}\n${JSON.stringify(answer)}`).toBeUndefined();
         expect(response.status).toBe(200);
         expect(answer.data).toBeTruthy();
@@ -210,7 +203,7 @@ describe('README', () => {
     // application that names nobody, next year's copy, and the downloaded workbook.
     const organizer = await server.token('organizer');
     const state = dataOf(
-      await server.graphql<Record<string, unknown>>(
+      await server.graphql(
         `{
           participation(year: 2022, groupBy: SCHOOL) { key entries students enrolled }
           contest: campaign(id: "tongxin-2022") { status awardsGranted entries { title prize } }

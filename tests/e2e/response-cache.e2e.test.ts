@@ -1,5 +1,15 @@
+import { graphql, type ResultOf } from '@qingmiao/schema/graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dataOf, type ServerProcess } from '../support/server-process.ts';
+import {
+  type Checked,
+  codeOf,
+  dataOf,
+  type Operation,
+  readAnswer,
+  requestBody,
+  type VariablesFor,
+} from '../support/graphql-http.ts';
+import type { ServerProcess } from '../support/server-process.ts';
 import {
   entryInput,
   type Organizer,
@@ -25,15 +35,20 @@ afterAll(() => stopAndRemove(server));
 const school = () => organizer.schoolWithToken();
 
 /** POST /graphql as fetch sees it, for the headers. */
-function post(token: string, query: string, variables: Record<string, unknown>, headers: Record<string, string> = {}) {
+function post<O extends Operation>(
+  token: string,
+  operation: O & Checked<O>,
+  variables: VariablesFor<O>,
+  headers: Record<string, string> = {},
+) {
   return fetch(`${server.url}/graphql`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, ...headers },
-    body: JSON.stringify({ query, variables }),
+    body: requestBody(operation, variables),
   });
 }
 
-const ENTRIES = `query Entries($id: ID!) { campaign(id: $id) { entries { id schoolId title } } }`;
+const ENTRIES = graphql(`query Entries($id: ID!) { campaign(id: $id) { entries { id schoolId title } } }`);
 
 describe('cached query answers', () => {
   it('answer a repeated query with the same ETag, 304 for it, and change once a mutation has returned', async () => {
@@ -42,8 +57,8 @@ describe('cached query answers', () => {
     const viewer = await server.token('viewer', { sub: 'cache-viewer' });
     const variables = { year: 2022, campaignId: campaign.id };
     const entriesOf = async (response: Response) => {
-      const body = (await response.json()) as { data: { participation: { key: string; entries: number }[] } };
-      return body.data.participation.find((row) => row.key === schoolId)?.entries;
+      const answer = readAnswer<ResultOf<typeof PARTICIPATION>>(response.status, await response.text());
+      return dataOf(answer).participation.find((row) => row.key === schoolId)?.entries;
     };
 
     const first = await post(viewer, PARTICIPATION, variables);
@@ -71,19 +86,15 @@ describe('cached query answers', () => {
     dataOf(await submit(server, b.token, entryInput(campaign.id, b.id, { title: 'B 校的作品' })));
 
     const seen = async (token: string) => {
-      const result = await server.graphql<{ campaign: { entries: { schoolId: string }[] } }>(
-        ENTRIES,
-        { id: campaign.id },
-        token,
-      );
-      return dataOf(result).campaign.entries.map((entry) => entry.schoolId);
+      const result = await server.graphql(ENTRIES, { id: campaign.id }, token);
+      return dataOf(result).campaign?.entries.map((entry) => entry.schoolId);
     };
     // Twice each, interleaved: the second of each pair is a cache hit.
     for (let round = 0; round < 2; round++) {
       expect(await seen(a.token)).toEqual([a.id]);
       expect(await seen(b.token)).toEqual([b.id]);
     }
-    expect((await seen(organizer.token)).sort()).toEqual([a.id, b.id].sort());
+    expect((await seen(organizer.token))?.sort()).toEqual([a.id, b.id].sort());
   });
 
   it('refuse an expired or forged token even for a query whose answer is cached', async () => {
@@ -99,9 +110,9 @@ describe('cached query answers', () => {
     for (const token of [expired, forged]) {
       const refused = await post(token, PARTICIPATION, variables);
       expect(refused.status).toBe(401);
-      const body = (await refused.json()) as { data?: unknown; errors: { extensions: { code: string } }[] };
-      expect(body.data ?? null).toBeNull();
-      expect(body.errors[0]?.extensions.code).toBe('UNAUTHENTICATED');
+      const answer = readAnswer(refused.status, await refused.text());
+      expect(answer.data ?? null).toBeNull();
+      expect(codeOf(answer)).toBe('UNAUTHENTICATED');
     }
     // A refused token cannot even learn that the answer is unchanged.
     expect((await post(forged, PARTICIPATION, variables, { 'if-none-match': etag })).status).toBe(401);

@@ -1,20 +1,13 @@
+import { graphql, type ResultOf } from '@qingmiao/schema/graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  codeOf,
-  dataOf,
-  type GraphQLResult,
-  makeDataDir,
-  removeDataDir,
-  type ServerProcess,
-  startServerProcess,
-} from '../support/server-process.ts';
+import { codeOf, dataOf, type GraphQLResult } from '../support/graphql-http.ts';
+import { makeDataDir, removeDataDir, type ServerProcess, startServerProcess } from '../support/server-process.ts';
 import {
   type CampaignView,
   campaignOf,
   countsOf,
   type EntryView,
   entryInput,
-  type HistoryView,
   Organizer,
   type ParticipationView,
   participationOf,
@@ -49,25 +42,23 @@ async function restart() {
 }
 
 const SCHOOLS = `{ schools { id name kind town private enrollments { year students } } }`;
+const ENTRY_HISTORY = graphql(
+  `query EntryHistory($id: ID!) { entryHistory(entryId: $id) { type recordedAt actor role data } }`,
+);
 
 interface Snapshot {
   readonly schools: unknown;
   readonly campaign: CampaignView;
   readonly participation: ParticipationView[];
   readonly byCampaign: ParticipationView[];
-  readonly histories: HistoryView[][];
+  readonly histories: ResultOf<typeof ENTRY_HISTORY>['entryHistory'][];
 }
 
 async function snapshot(campaignId: string): Promise<Snapshot> {
   const campaign = await campaignOf(server, organizer.token, campaignId);
-  const histories: HistoryView[][] = [];
+  const histories: Snapshot['histories'] = [];
   for (const entry of campaign.entries) {
-    const result = await server.graphql<{ entryHistory: HistoryView[] }>(
-      `query($id: ID!) { entryHistory(entryId: $id) { type recordedAt actor role data } }`,
-      { id: entry.id },
-      organizer.token,
-    );
-    histories.push(dataOf(result).entryHistory);
+    histories.push(dataOf(await server.graphql(ENTRY_HISTORY, { id: entry.id }, organizer.token)).entryHistory);
   }
   return {
     schools: dataOf(await server.graphql(SCHOOLS, undefined, organizer.token)),
@@ -169,7 +160,7 @@ describe('restart on the same data directory', () => {
     const inFlight = burst.map((input) =>
       submit(server, token, input).then(
         (result: GraphQLResult<{ submitEntry: EntryView }>) => {
-          const entry = result.body.data?.submitEntry;
+          const entry = result.data?.submitEntry;
           if (!entry) return;
           acked.push(entry);
           killed ??= server.kill();
@@ -198,7 +189,7 @@ describe('restart on the same data directory', () => {
     const retried = await Promise.all(burst.map((input) => submit(server, token, input)));
     for (const result of retried) expect(codeOf(result)).toBe('OK');
     for (const entry of acked) {
-      expect(retried.some((result) => result.body.data?.submitEntry.id === entry.id)).toBe(true);
+      expect(retried.some((result) => result.data?.submitEntry.id === entry.id)).toBe(true);
     }
     const final = await campaignOf(server, organizer.token, campaignId);
     expect(final.entryCount).toBe(1 + burst.length);

@@ -1,8 +1,9 @@
 import { join } from 'node:path';
+import { graphql } from '@qingmiao/schema/graphql';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCli } from '../support/cli-process.ts';
+import { dataOf } from '../support/graphql-http.ts';
 import {
-  dataOf,
   killAll,
   makeDataDir,
   removeDataDir,
@@ -36,7 +37,7 @@ describe('qingmiao restore with servers on the store', () => {
 
   async function schoolIds(server: ServerProcess): Promise<string[]> {
     const { schools } = dataOf(
-      await server.graphql<{ schools: { id: string }[] }>('{ schools { id } }', {}, await server.token('viewer')),
+      await server.graphql(graphql('query Schools { schools { id } }'), {}, await server.token('viewer')),
     );
     return schools.map((school) => school.id).sort();
   }

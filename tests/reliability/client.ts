@@ -1,54 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { type GraphQLBody, type GraphQLErrorBody, postGraphQL } from '../support/graphql-http.ts';
+import { ParticipationGrouping } from '@qingmiao/schema';
+import { graphql, type ResultOf, type VariablesOf } from '@qingmiao/schema/graphql';
+import { type Checked, dataOf, type Operation, postGraphQL, type VariablesFor } from '../support/graphql-http.ts';
 
-/** A small GraphQL-over-HTTP client for the reliability tests: every request bounded by a timeout. */
-
-export interface GraphQLResult<T> {
-  readonly status: number;
-  readonly data: T | null | undefined;
-  readonly errors: readonly GraphQLErrorBody[] | undefined;
-}
-
-export interface RequestOptions {
-  /** Abort the request after this long (AbortSignal.timeout); the promise then rejects with a TimeoutError. */
-  readonly timeoutMs?: number;
-  readonly signal?: AbortSignal;
-}
-
-/** POST /graphql; rejects on network errors and timeouts, resolves with any HTTP answer. */
-export async function graphql<T = Record<string, unknown>>(
-  url: string,
-  token: string | undefined,
-  query: string,
-  variables?: Record<string, unknown>,
-  options: RequestOptions = {},
-): Promise<GraphQLResult<T>> {
-  const timeout = AbortSignal.timeout(options.timeoutMs ?? 30_000);
-  const signal = options.signal ? AbortSignal.any([timeout, options.signal]) : timeout;
-  const response = await postGraphQL(url, token, query, variables, signal);
-  const text = await response.text();
-  let body: GraphQLBody<T>;
-  try {
-    body = JSON.parse(text) as GraphQLBody<T>;
-  } catch {
-    body = { errors: [{ message: `non-JSON answer: ${text.slice(0, 300)}` }] };
-  }
-  return { status: response.status, data: body.data, errors: body.errors };
-}
-
-/** The `extensions.code` of a result's first error, or 'OK' without errors. */
-export function codeOf(result: GraphQLResult<unknown>): string {
-  if (!result.errors?.length) return 'OK';
-  return result.errors[0]?.extensions?.code ?? 'NO_CODE';
-}
-
-/** The data of a result that must have succeeded. */
-export function dataOf<T>(result: GraphQLResult<T>): T {
-  if (result.errors?.length || result.status !== 200 || !result.data) {
-    throw new Error(`expected success, got HTTP ${result.status}: ${JSON.stringify(result.errors)}`);
-  }
-  return result.data;
-}
+/** The reliability tests' setup and checks, on the tests' one GraphQL client (support/graphql-http.ts). */
 
 /** A timeout or a network failure: the request may or may not have reached the server. */
 export function isTransient(error: unknown): boolean {
@@ -62,14 +17,12 @@ export function isTransient(error: unknown): boolean {
 
 export const uid = (prefix: string) => `${prefix}-${randomUUID().slice(0, 8)}`;
 
-export const SUBMIT = `mutation($i: SubmitEntryInput!) { submitEntry(input: $i) { id submissionId schoolId campaignId } }`;
+export const SUBMIT = graphql(`mutation Submit($i: SubmitEntryInput!) {
+  submitEntry(input: $i) { id submissionId schoolId campaignId }
+}`);
 
-export interface SubmittedEntry {
-  readonly id: string;
-  readonly submissionId: string;
-  readonly schoolId: string;
-  readonly campaignId: string;
-}
+export type SubmittedEntry = ResultOf<typeof SUBMIT>['submitEntry'];
+export type SubmitEntryInput = VariablesOf<typeof SUBMIT>['i'];
 
 /** The organizer's setup steps, each of which must succeed. */
 export class Organizer {
@@ -78,8 +31,8 @@ export class Organizer {
     readonly token: string,
   ) {}
 
-  async ok<T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>): Promise<T> {
-    return dataOf(await graphql<T>(this.url, this.token, query, variables));
+  async ok<O extends Operation>(operation: O & Checked<O>, variables?: VariablesFor<O>) {
+    return dataOf(await postGraphQL<O>(this.url, this.token, operation, variables));
   }
 
   async registerSchool(input: { id?: string; name?: string; kind?: string; town?: string } = {}): Promise<string> {
@@ -131,8 +84,8 @@ export function entryInput(
   campaignId: string,
   schoolId: string,
   submissionId: string,
-  extra: Record<string, unknown> = {},
-): Record<string, unknown> {
+  extra: Partial<SubmitEntryInput> = {},
+): SubmitEntryInput {
   return {
     submissionId,
     campaignId,
@@ -143,14 +96,23 @@ export function entryInput(
   };
 }
 
-export const GROUPINGS = ['SCHOOL', 'TOWN', 'SCHOOL_KIND', 'CAMPAIGN', 'MONTH'] as const;
+export const GROUPINGS = ParticipationGrouping.options;
 
-export const PARTICIPATION = `query($year: Int!, $groupBy: ParticipationGrouping!, $campaignId: ID) {
+export const PARTICIPATION =
+  graphql(`query Participation($year: Int!, $groupBy: ParticipationGrouping!, $campaignId: ID) {
   participation(year: $year, groupBy: $groupBy, campaignId: $campaignId) {
     key label schools entries students participants retiredTeachers enrolled participationRate awards
     awardsByPrize { prize count } lecturesDelivered audience
   }
-}`;
+}`);
+
+const CAMPAIGN_FIGURES = graphql(`query CampaignFigures($id: ID!) {
+  campaign(id: $id) {
+    status entryCount schoolCount awardsGranted sessionsDelivered progress
+    entries { id submissionId schoolId title status prize submittedAt updatedAt participants { name key } }
+    lectures { id status audience }
+  }
+}`);
 
 /** Every participation grouping of a year, overall and per campaign, and each campaign's entries and counts. */
 export async function figures(
@@ -162,24 +124,14 @@ export async function figures(
   const out: Record<string, unknown> = {};
   for (const campaignId of [undefined, ...campaignIds]) {
     for (const groupBy of GROUPINGS) {
-      const result = await graphql(url, token, PARTICIPATION, { year, groupBy, campaignId });
+      const result = await postGraphQL(url, token, PARTICIPATION, { year, groupBy, campaignId });
       out[`participation ${groupBy} ${campaignId ?? 'all'}`] = dataOf(result).participation;
     }
   }
   for (const campaignId of campaignIds) {
-    const result = await graphql<{ campaign: { entries: { id: string }[] } }>(
-      url,
-      token,
-      `query($id: ID!) { campaign(id: $id) {
-        status entryCount schoolCount awardsGranted sessionsDelivered progress
-        entries { id submissionId schoolId title status prize submittedAt updatedAt participants { name key } }
-        lectures { id status audience }
-      } }`,
-      { id: campaignId },
-    );
-    const campaign = dataOf(result).campaign;
+    const { campaign } = dataOf(await postGraphQL(url, token, CAMPAIGN_FIGURES, { id: campaignId }));
     // Order is the read model's business; the set of entries is what must match.
-    campaign.entries.sort((a, b) => a.id.localeCompare(b.id));
+    campaign?.entries.sort((a, b) => a.id.localeCompare(b.id));
     out[`campaign ${campaignId}`] = campaign;
   }
   return out;

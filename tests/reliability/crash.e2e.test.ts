@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
+import { graphql } from '@qingmiao/schema/graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { codeOf, dataOf, type GraphQLResult, postGraphQL } from '../support/graphql-http.ts';
 import {
   killAll,
   makeDataDir,
@@ -10,15 +12,12 @@ import {
   startServerProcess,
 } from '../support/server-process.ts';
 import {
-  codeOf,
-  dataOf,
   entryInput,
   figures,
-  type GraphQLResult,
-  graphql,
   isTransient,
   Organizer,
   SUBMIT,
+  type SubmitEntryInput,
   type SubmittedEntry,
 } from './client.ts';
 import { checkLog } from './log-file.ts';
@@ -43,7 +42,7 @@ let limited: string;
 const schools: Array<{ id: string; token: string }> = [];
 
 /** What the clients were told, across every round. */
-const acknowledged = new Map<string, { entry: SubmittedEntry; input: Record<string, unknown> }>();
+const acknowledged = new Map<string, { entry: SubmittedEntry; input: SubmitEntryInput }>();
 const withdrawals = new Set<string>();
 
 async function start(): Promise<ServerProcess> {
@@ -73,7 +72,7 @@ afterAll(async () => {
 
 interface Burst {
   /** Submissions sent whose answer never came (the process died): written or not. */
-  readonly inFlight: Array<{ token: string; input: Record<string, unknown> }>;
+  readonly inFlight: Array<{ token: string; input: SubmitEntryInput }>;
   /** Withdrawals sent whose answer never came. */
   readonly withdrawing: Array<{ token: string; entryId: string }>;
   readonly acks: number;
@@ -102,7 +101,7 @@ async function burst(running: ServerProcess): Promise<Burst> {
       if (own.length > 0 && Math.random() < 0.2) {
         const entryId = own[Math.floor(Math.random() * own.length)] as string;
         try {
-          const result = await graphql(
+          const result = await postGraphQL(
             running.url,
             school.token,
             `mutation($i: WithdrawEntryInput!) { withdrawEntry(input: $i) { id status } }`,
@@ -125,7 +124,7 @@ async function burst(running: ServerProcess): Promise<Burst> {
       const input = entryInput(campaignId, school.id, `${school.id}-${randomUUID()}`);
       let result: GraphQLResult<{ submitEntry: SubmittedEntry }>;
       try {
-        result = await graphql(running.url, school.token, SUBMIT, { i: input }, { timeoutMs: 30_000 });
+        result = await postGraphQL(running.url, school.token, SUBMIT, { i: input }, { timeoutMs: 30_000 });
       } catch (error) {
         if (!isTransient(error)) throw error;
         inFlight.push({ token: school.token, input });
@@ -183,7 +182,7 @@ describe(`kill -9 during submission bursts, ${ROUNDS} rounds`, () => {
         // kill comes back (nothing appended), or it is written now; the limited campaign may refuse a new one.
         let refused = 0;
         for (const { token, input } of inFlight) {
-          const result = await graphql<{ submitEntry: SubmittedEntry }>(url, token, SUBMIT, { i: input });
+          const result = await postGraphQL(url, token, SUBMIT, { i: input });
           const code = codeOf(result);
           if (code === 'LIMIT_EXCEEDED' && input.campaignId === limited) {
             refused++;
@@ -195,7 +194,7 @@ describe(`kill -9 during submission bursts, ${ROUNDS} rounds`, () => {
         }
         // A withdrawal in flight at the kill, sent again: done before the kill (a no-op now) or done now.
         for (const { token, entryId } of withdrawing) {
-          const result = await graphql(
+          const result = await postGraphQL(
             url,
             token,
             `mutation($i: WithdrawEntryInput!) { withdrawEntry(input: $i) { id status } }`,
@@ -229,11 +228,7 @@ describe(`kill -9 during submission bursts, ${ROUNDS} rounds`, () => {
         }
         // …and equal a fresh rebuild from it.
         const rebuilt = dataOf(
-          await graphql<{ rebuildReadModels: { generation: string; position: string } }>(
-            url,
-            token,
-            `mutation { rebuildReadModels { generation position } }`,
-          ),
+          await postGraphQL(url, token, graphql(`mutation Rebuild { rebuildReadModels { generation position } }`)),
         ).rebuildReadModels;
         expect(BigInt(rebuilt.position)).toBe(BigInt(after.events));
         expect(await figures(url, token, 2022, [unlimited, limited])).toEqual(before);

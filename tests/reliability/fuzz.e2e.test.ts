@@ -1,8 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { schema } from '@qingmiao/api';
+import { graphql } from '@qingmiao/schema/graphql';
 import * as fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type GraphQLResponse, startTestServer, type TestServer } from '../support/in-process-server.ts';
+import {
+  type Checked,
+  dataOf,
+  type GraphQLResult,
+  type Operation,
+  type VariablesFor,
+} from '../support/graphql-http.ts';
+import { startTestServer, type TestServer } from '../support/in-process-server.ts';
 import { LONG } from './settings.ts';
 
 /**
@@ -34,7 +42,7 @@ const DOCUMENTED = new Set([
  * HTTP 400 and no extensions.code, its message naming the variable: `Variable "$input" got invalid value …`.
  */
 function isVariableCoercionError(
-  response: GraphQLResponse<unknown>,
+  response: GraphQLResult<unknown>,
   error: { message: string; extensions?: unknown },
 ): boolean {
   return response.status === 400 && error.extensions === undefined && error.message.startsWith('Variable "$input"');
@@ -88,11 +96,11 @@ interface World {
   readonly evaluationEntry: string;
 }
 
-async function ok<T = Record<string, unknown>>(token: string, query: string, variables?: Record<string, unknown>) {
-  const response = await server.graphql<T>(token, query, variables);
-  if (response.errors || !response.data) throw new Error(`seeding failed: ${JSON.stringify(response.errors)}`);
-  return response.data;
+async function ok<O extends Operation>(token: string, operation: O & Checked<O>, variables?: VariablesFor<O>) {
+  return dataOf(await server.graphql<O>(operation, variables, token));
 }
+
+const SUBMIT = graphql(`mutation Submit($i: SubmitEntryInput!) { submitEntry(input: $i) { id } }`);
 
 async function seedWorld(): Promise<World> {
   const org = tokens.organizer as string;
@@ -125,22 +133,18 @@ async function seedWorld(): Promise<World> {
   const schoolToken = await server.token('school', { sub: 'fuzz-school', schoolId: school });
   const otherSchoolToken = await server.token('school', { sub: 'fuzz-other', schoolId: otherSchool });
 
-  const submit = async (campaignId: string, extra: Record<string, unknown> = {}) => {
+  const submit = async (campaignId: string, extra: Partial<VariablesFor<typeof SUBMIT>['i']> = {}) => {
     const submissionId = randomUUID();
-    const data = await ok<{ submitEntry: { id: string } }>(
-      schoolToken,
-      `mutation($i: SubmitEntryInput!) { submitEntry(input: $i) { id } }`,
-      {
-        i: {
-          submissionId,
-          campaignId,
-          schoolId: school,
-          title: '我的作品',
-          participants: [{ name: '李小明', role: 'STUDENT', grade: '五年级', key: 'S-1' }],
-          ...extra,
-        },
+    const data = await ok(schoolToken, SUBMIT, {
+      i: {
+        submissionId,
+        campaignId,
+        schoolId: school,
+        title: '我的作品',
+        participants: [{ name: '李小明', role: 'STUDENT', grade: '五年级', key: 'S-1' }],
+        ...extra,
       },
-    );
+    });
     return { id: data.submitEntry.id, submissionId };
   };
   const entry = await submit(essay);
@@ -170,19 +174,15 @@ async function seedWorld(): Promise<World> {
   });
   const schedule = async () =>
     (
-      await ok<{ scheduleLecture: { id: string } }>(
-        org,
-        `mutation($i: ScheduleLectureInput!) { scheduleLecture(input: $i) { id } }`,
-        {
-          i: {
-            campaignId: lecture,
-            lecturerId: lecturer,
-            schoolId: school,
-            topic: '百年党史',
-            scheduledAt: '2022-05-04T09:00:00+08:00',
-          },
+      await ok(org, graphql(`mutation Schedule($i: ScheduleLectureInput!) { scheduleLecture(input: $i) { id } }`), {
+        i: {
+          campaignId: lecture,
+          lecturerId: lecturer,
+          schoolId: school,
+          topic: '百年党史',
+          scheduledAt: '2022-05-04T09:00:00+08:00',
         },
-      )
+      })
     ).scheduleLecture.id;
   const scheduledLecture = await schedule();
   const deliveredLecture = await schedule();
@@ -582,7 +582,7 @@ async function call(
     : `mutation { ${mutation.name} { __typename } }`;
   const store = server.server.qingmiao.store;
   const before = await store.headPosition();
-  const response = await server.graphql(token, query, variables);
+  const response = await server.graphql(query, variables, token);
   const after = await store.headPosition();
   const context = `${mutation.name} ${JSON.stringify(variables)?.slice(0, 500)} → HTTP ${response.status} ${JSON.stringify(response.errors)?.slice(0, 500)}`;
   expect(response.status, context).toBeLessThan(500);

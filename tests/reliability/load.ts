@@ -1,15 +1,24 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
-import type { GraphQLBody } from '../support/graphql-http.ts';
+import { graphql } from '@qingmiao/schema/graphql';
 import {
+  type Checked,
   codeOf,
+  type GraphQLResult,
+  type Operation,
+  type ResultFor,
+  readAnswer,
+  requestBody,
+  type VariablesFor,
+} from '../support/graphql-http.ts';
+import {
   entryInput,
   GROUPINGS,
-  type GraphQLResult,
   isTransient,
   Organizer,
   SUBMIT,
+  type SubmitEntryInput,
   type SubmittedEntry,
 } from './client.ts';
 
@@ -18,6 +27,10 @@ import {
  * errors with the same submissionId) while dashboards query participation and follow `participationChanged` over
  * SSE. Bounded in time; talks to whatever URL it is given (127.0.0.1 in the tests).
  */
+
+const DASHBOARD_FIGURES = graphql(`query DashboardFigures($year: Int!, $groupBy: ParticipationGrouping!) {
+  participation(year: $year, groupBy: $groupBy) { key label schools entries students participants participationRate }
+}`);
 
 export interface LoadSchool {
   readonly id: string;
@@ -169,9 +182,9 @@ class Connection {
   ) {}
 
   /** POST /graphql; rejects on network errors and on the timeout (an AbortError caused by a TimeoutError). */
-  graphql<T>(query: string, variables: Record<string, unknown> | undefined, timeoutMs: number) {
-    const body = JSON.stringify({ query, variables });
-    return new Promise<GraphQLResult<T>>((resolve, reject) => {
+  graphql<O extends Operation>(operation: O & Checked<O>, variables: VariablesFor<O> | undefined, timeoutMs: number) {
+    const body = requestBody(operation, variables);
+    return new Promise<GraphQLResult<ResultFor<O>>>((resolve, reject) => {
       const req = request(
         `${this.url}/graphql`,
         {
@@ -190,14 +203,7 @@ class Connection {
           res.on('data', (chunk: Buffer) => chunks.push(chunk));
           res.on('error', reject);
           res.on('end', () => {
-            const text = Buffer.concat(chunks).toString('utf8');
-            let parsed: GraphQLBody<T>;
-            try {
-              parsed = JSON.parse(text) as GraphQLBody<T>;
-            } catch {
-              parsed = { errors: [{ message: `non-JSON answer: ${text.slice(0, 300)}` }] };
-            }
-            resolve({ status: res.statusCode ?? 0, data: parsed.data, errors: parsed.errors });
+            resolve(readAnswer(res.statusCode ?? 0, Buffer.concat(chunks).toString('utf8')));
           });
         },
       );
@@ -280,14 +286,14 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
   /** Sends one submission until it is answered; undefined when the drain ended first. */
   async function submitUntilAnswered(
     connection: Connection,
-    input: Record<string, unknown>,
+    input: SubmitEntryInput,
     impatient = false,
   ): Promise<GraphQLResult<{ submitEntry: SubmittedEntry }> | undefined> {
     for (let attempt = 1; ; attempt++) {
       const sent = performance.now();
       const cutOff = impatient && attempt === 1;
       try {
-        const result = await connection.graphql<{ submitEntry: SubmittedEntry }>(
+        const result = await connection.graphql(
           SUBMIT,
           { i: input },
           cutOff ? 1 + Math.floor(Math.random() * 100) : requestTimeoutMs,
@@ -319,7 +325,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
       const input = entryInput(campaign.id, client.id, submissionId, {
         participants: [
           { name: `学生${n}`, role: 'STUDENT', grade: '五年级', key: `${client.id}-student-${n % 40}` },
-          ...(n % 3 === 0 ? [{ name: '顾老师', role: 'RETIRED_TEACHER', key: `${client.id}-rt` }] : []),
+          ...(n % 3 === 0 ? [{ name: '顾老师', role: 'RETIRED_TEACHER' as const, key: `${client.id}-rt` }] : []),
         ],
         ...(campaign.kind === 'PERFORMANCE' ? { performance: { genre: '合唱', durationMinutes: 5 } } : {}),
       });
@@ -346,16 +352,10 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
     if (!connection) return;
     let n = index;
     while (performance.now() < endAt) {
-      const groupBy = GROUPINGS[n++ % GROUPINGS.length];
+      const groupBy = GROUPINGS[n++ % GROUPINGS.length] ?? 'SCHOOL';
       const sent = performance.now();
       try {
-        const result = await connection.graphql(
-          `query($year: Int!, $groupBy: ParticipationGrouping!) {
-            participation(year: $year, groupBy: $groupBy) { key label schools entries students participants participationRate }
-          }`,
-          { year: setup.year, groupBy },
-          requestTimeoutMs,
-        );
+        const result = await connection.graphql(DASHBOARD_FIGURES, { year: setup.year, groupBy }, requestTimeoutMs);
         tally.status(result);
         if (result.status === 200 && !result.errors) queryLatencies.push(performance.now() - sent);
         dashboardQueries++;

@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { graphql } from '@qingmiao/schema/graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { codeOf, dataOf, type GraphQLResult, postGraphQL } from '../support/graphql-http.ts';
 import {
   killAll,
   makeDataDir,
@@ -10,18 +12,7 @@ import {
   sleep,
   startServerProcess,
 } from '../support/server-process.ts';
-import {
-  codeOf,
-  dataOf,
-  entryInput,
-  GROUPINGS,
-  type GraphQLResult,
-  graphql,
-  Organizer,
-  PARTICIPATION,
-  SUBMIT,
-  type SubmittedEntry,
-} from './client.ts';
+import { entryInput, GROUPINGS, Organizer, PARTICIPATION, SUBMIT } from './client.ts';
 import { checkLog } from './log-file.ts';
 import { LONG, RELIABILITY_ENV } from './settings.ts';
 
@@ -88,7 +79,7 @@ describe('two API processes on one SQLite event store', () => {
           Array.from({ length: 10 }, async (_, i) => {
             const server = via(i);
             const token = await server.token('school', { schoolId });
-            return graphql<{ submitEntry: SubmittedEntry }>(server.url, token, SUBMIT, {
+            return postGraphQL(server.url, token, SUBMIT, {
               i: entryInput(campaignId, schoolId, randomUUID()),
             });
           }),
@@ -103,14 +94,14 @@ describe('two API processes on one SQLite event store', () => {
       for (const server of servers) {
         await until(async () => {
           const { campaign } = dataOf(
-            await graphql<{ campaign: { entryCount: number; schoolCount: number } }>(
+            await postGraphQL(
               server.url,
               organizer.token,
-              `query($id: ID!) { campaign(id: $id) { entryCount schoolCount } }`,
+              graphql(`query Counts($id: ID!) { campaign(id: $id) { entryCount schoolCount } }`),
               { id: campaignId },
             ),
           );
-          return campaign.entryCount === 9 && campaign.schoolCount === 3;
+          return campaign?.entryCount === 9 && campaign.schoolCount === 3;
         });
       }
     }
@@ -123,7 +114,7 @@ describe('two API processes on one SQLite event store', () => {
       const entries: string[] = [];
       for (let i = 0; i < 17; i++) {
         const schoolId = await organizer.registerSchool();
-        const result = await graphql<{ submitEntry: SubmittedEntry }>(via(i).url, organizer.token, SUBMIT, {
+        const result = await postGraphQL(via(i).url, organizer.token, SUBMIT, {
           i: entryInput(campaignId, schoolId, randomUUID()),
         });
         entries.push(dataOf(result).submitEntry.id);
@@ -132,7 +123,7 @@ describe('two API processes on one SQLite event store', () => {
       const prizes = ['FIRST', 'SECOND', 'THIRD', 'EXCELLENCE'];
       const results = await Promise.all(
         entries.map((entryId, i) =>
-          graphql(via(i).url, organizer.token, `mutation($i: AwardEntryInput!) { awardEntry(input: $i) { id } }`, {
+          postGraphQL(via(i).url, organizer.token, `mutation($i: AwardEntryInput!) { awardEntry(input: $i) { id } }`, {
             i: { entryId, prize: prizes[i % prizes.length] },
           }),
         ),
@@ -142,14 +133,14 @@ describe('two API processes on one SQLite event store', () => {
       for (const server of servers) {
         await until(async () => {
           const { campaign } = dataOf(
-            await graphql<{ campaign: { awardsGranted: number; awardCap: number } }>(
+            await postGraphQL(
               server.url,
               organizer.token,
-              `query($id: ID!) { campaign(id: $id) { awardsGranted awardCap } }`,
+              graphql(`query Awards($id: ID!) { campaign(id: $id) { awardsGranted awardCap } }`),
               { id: campaignId },
             ),
           );
-          return campaign.awardsGranted === 5 && campaign.awardCap === 5;
+          return campaign?.awardsGranted === 5 && campaign.awardCap === 5;
         });
       }
     }
@@ -161,10 +152,10 @@ describe('two API processes on one SQLite event store', () => {
     const campaignId = await organizer.createCampaign({ kind: 'LECTURE', targetSessions: 10 });
     for (let race = 0; race < RACES; race++) {
       const scheduled = dataOf(
-        await graphql<{ scheduleLecture: { id: string } }>(
+        await postGraphQL(
           servers[race % 2]?.url ?? '',
           organizer.token,
-          `mutation($i: ScheduleLectureInput!) { scheduleLecture(input: $i) { id } }`,
+          graphql(`mutation Schedule($i: ScheduleLectureInput!) { scheduleLecture(input: $i) { id } }`),
           {
             i: {
               campaignId,
@@ -178,7 +169,7 @@ describe('two API processes on one SQLite event store', () => {
       ).scheduleLecture;
       const results = await Promise.all(
         Array.from({ length: 10 }, (_, i) =>
-          graphql(
+          postGraphQL(
             via(i).url,
             organizer.token,
             `mutation($i: RecordLectureDeliveredInput!) { recordLectureDelivered(input: $i) { id status } }`,
@@ -191,14 +182,14 @@ describe('two API processes on one SQLite event store', () => {
     for (const server of servers) {
       await until(async () => {
         const { campaign } = dataOf(
-          await graphql<{ campaign: { sessionsDelivered: number } }>(
+          await postGraphQL(
             server.url,
             organizer.token,
-            `query($id: ID!) { campaign(id: $id) { sessionsDelivered } }`,
+            graphql(`query Sessions($id: ID!) { campaign(id: $id) { sessionsDelivered } }`),
             { id: campaignId },
           ),
         );
-        return campaign.sessionsDelivered === RACES;
+        return campaign?.sessionsDelivered === RACES;
       });
     }
     const log = checkLog(storePath);
@@ -210,7 +201,7 @@ describe('two API processes on one SQLite event store', () => {
     const figuresOf = async (server: ServerProcess) => {
       const out: unknown[] = [];
       for (const groupBy of GROUPINGS) {
-        out.push(dataOf(await graphql(server.url, organizer.token, PARTICIPATION, { year: 2022, groupBy })));
+        out.push(dataOf(await postGraphQL(server.url, organizer.token, PARTICIPATION, { year: 2022, groupBy })));
       }
       return out;
     };

@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { type EventToAppend, SqliteEventStore } from '@qingmiao/event-store';
+import { graphql } from '@qingmiao/schema/graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { codeOf, dataOf, postGraphQL } from '../support/graphql-http.ts';
 import {
   killAll,
   makeDataDir,
@@ -10,7 +12,7 @@ import {
   sleep,
   startServerProcess,
 } from '../support/server-process.ts';
-import { codeOf, dataOf, entryInput, graphql, Organizer, SUBMIT, type SubmittedEntry } from './client.ts';
+import { entryInput, Organizer, SUBMIT } from './client.ts';
 import { checkLog } from './log-file.ts';
 import { RELIABILITY_ENV } from './settings.ts';
 
@@ -20,6 +22,8 @@ import { RELIABILITY_ENV } from './settings.ts';
  * `qingmiao_unknown_events_total{type}`; the server keeps projecting and deciding on later events.
  */
 const dataDir = makeDataDir('qingmiao-unknown-');
+
+const SCHOOLS = graphql('query Schools { schools { id } }');
 let server: ServerProcess;
 let organizer: Organizer;
 
@@ -82,9 +86,7 @@ describe('events of unknown types', () => {
     // unknown one), and the read models keep answering.
     const after = await organizer.registerSchool({ name: '浏河镇第二小学' });
     await until(async () => (await unknownCount('FutureThingHappened')) === 1);
-    const { schools } = dataOf(
-      await graphql<{ schools: { id: string }[] }>(server.url, organizer.token, '{ schools { id } }'),
-    );
+    const { schools } = dataOf(await postGraphQL(server.url, organizer.token, SCHOOLS));
     expect(schools.map((school) => school.id)).toEqual(expect.arrayContaining([before, after]));
 
     const warning = server.logs.find((line) => line.msg === 'skipped an event of unknown type');
@@ -99,7 +101,7 @@ describe('events of unknown types', () => {
     ]);
     const school = await organizer.registerSchool({ name: '璜泾镇中心小学' });
     await until(async () => (await unknownCount('AuditNoteAdded')) === 2);
-    expect(dataOf(await graphql(server.url, organizer.token, '{ schools { id } }')).schools).toEqual(
+    expect(dataOf(await postGraphQL(server.url, organizer.token, SCHOOLS)).schools).toEqual(
       expect.arrayContaining([{ id: school }]),
     );
     expect((await fetch(`${server.url}/readyz`)).status).toBe(200);
@@ -109,34 +111,34 @@ describe('events of unknown types', () => {
     const schoolId = await organizer.registerSchool();
     const campaignId = await organizer.createCampaign({ kind: 'ESSAY', maxEntriesPerSchool: 2 });
     const token = await server.token('school', { schoolId });
-    const first = await graphql<{ submitEntry: SubmittedEntry }>(server.url, token, SUBMIT, {
+    const first = await postGraphQL(server.url, token, SUBMIT, {
       i: entryInput(campaignId, schoolId, randomUUID()),
     });
     expect(codeOf(first)).toBe('OK');
     await appendFromOutside(`campaign-${campaignId}`, [futureEvent('EntryCheered')]);
 
     // The deciders skip it too: the campaign still takes entries, and still counts them against the limit.
-    const second = await graphql(server.url, token, SUBMIT, { i: entryInput(campaignId, schoolId, randomUUID()) });
+    const second = await postGraphQL(server.url, token, SUBMIT, { i: entryInput(campaignId, schoolId, randomUUID()) });
     expect(codeOf(second)).toBe('OK');
-    const third = await graphql(server.url, token, SUBMIT, { i: entryInput(campaignId, schoolId, randomUUID()) });
+    const third = await postGraphQL(server.url, token, SUBMIT, { i: entryInput(campaignId, schoolId, randomUUID()) });
     expect(codeOf(third)).toBe('LIMIT_EXCEEDED');
     await until(async () => (await unknownCount('EntryCheered')) === 1);
 
     // A rebuild replays the whole log, unknown events included, and skips (and counts) them again.
-    const rebuilt = await graphql(server.url, organizer.token, 'mutation { rebuildReadModels { generation } }');
+    const rebuilt = await postGraphQL(server.url, organizer.token, 'mutation { rebuildReadModels { generation } }');
     expect(codeOf(rebuilt)).toBe('OK');
     expect(await unknownCount('FutureThingHappened')).toBe(2);
     expect(await unknownCount('AuditNoteAdded')).toBe(4);
     expect(await unknownCount('EntryCheered')).toBe(2);
     const { campaign } = dataOf(
-      await graphql<{ campaign: { entryCount: number } }>(
+      await postGraphQL(
         server.url,
         organizer.token,
-        'query($id: ID!) { campaign(id: $id) { entryCount } }',
+        graphql('query EntryCount($id: ID!) { campaign(id: $id) { entryCount } }'),
         { id: campaignId },
       ),
     );
-    expect(campaign.entryCount).toBe(2);
+    expect(campaign?.entryCount).toBe(2);
 
     // The log holds them as written, and nothing else is amiss.
     const log = checkLog(join(dataDir, 'events.db'), { allowUnknownTypes: true });

@@ -1,32 +1,79 @@
-/** GraphQL over HTTP as the tests' clients send it; each client reads the answer its own way. */
+/**
+ * The tests' one GraphQL client: one POST helper, one answer shape, one `codeOf`. Operations are gql.tada documents
+ * typed from schema/schema.graphql, or plain text (see `Operation` in @qingmiao/schema/graphql).
+ */
+import {
+  type Checked,
+  type GraphQLResult,
+  type Operation,
+  type ResultFor,
+  readAnswer,
+  requestBody,
+  type VariablesFor,
+} from '@qingmiao/schema/graphql';
 
-export interface GraphQLErrorBody {
-  readonly message: string;
-  readonly path?: ReadonlyArray<string | number>;
-  readonly extensions?: { readonly code?: string; readonly field?: string; readonly [key: string]: unknown };
+export type {
+  Checked,
+  GraphQLResult,
+  Operation,
+  ResultFor,
+  VariablesFor,
+} from '@qingmiao/schema/graphql';
+export { readAnswer, requestBody } from '@qingmiao/schema/graphql';
+
+interface RequestOptions {
+  /** Abort the request after this long (AbortSignal.timeout); the promise then rejects with a TimeoutError. */
+  readonly timeoutMs?: number;
+  readonly signal?: AbortSignal;
+  /** Further request headers, e.g. `x-correlation-id`. */
+  readonly headers?: Readonly<Record<string, string>>;
 }
 
-export interface GraphQLBody<T> {
-  readonly data?: T | null;
-  readonly errors?: readonly GraphQLErrorBody[];
+/** A server the tests talk to: both the in-process one and the separate process answer the same way. */
+export interface GraphQLEndpoint {
+  readonly url: string;
+  /** POST /graphql; `token` goes into `Authorization: Bearer` (none when absent or empty). */
+  graphql<O extends Operation>(
+    operation: O & Checked<O>,
+    variables?: VariablesFor<O>,
+    token?: string,
+    options?: RequestOptions,
+  ): Promise<GraphQLResult<ResultFor<O>>>;
 }
 
-/** POST `${url}/graphql` with a JSON body; `token` goes into `Authorization: Bearer`. */
-export function postGraphQL(
+/** POST `${url}/graphql`; rejects on network errors and timeouts, resolves with any HTTP answer. */
+export async function postGraphQL<O extends Operation>(
   url: string,
   token: string | undefined,
-  query: string,
-  variables?: Record<string, unknown>,
-  signal?: AbortSignal,
-): Promise<Response> {
-  return fetch(`${url}/graphql`, {
+  operation: O & Checked<O>,
+  variables?: VariablesFor<O>,
+  options: RequestOptions = {},
+): Promise<GraphQLResult<ResultFor<O>>> {
+  const timeout = AbortSignal.timeout(options.timeoutMs ?? 30_000);
+  const response = await fetch(`${url}/graphql`, {
     method: 'POST',
     headers: {
       'content-type': 'application/json',
       accept: 'application/graphql-response+json, application/json',
-      ...(token === undefined ? {} : { authorization: `Bearer ${token}` }),
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+      ...options.headers,
     },
-    body: JSON.stringify({ query, variables }),
-    ...(signal ? { signal } : {}),
+    body: requestBody(operation, variables),
+    signal: options.signal ? AbortSignal.any([timeout, options.signal]) : timeout,
   });
+  return readAnswer(response.status, await response.text());
+}
+
+/** The `extensions.code` of an answer's first error: 'OK' without errors, 'NO_CODE' for an error without one. */
+export function codeOf(result: GraphQLResult<unknown>): string {
+  if (!result.errors?.length) return 'OK';
+  return result.errors[0]?.extensions?.code ?? 'NO_CODE';
+}
+
+/** The data of an answer that must have succeeded; fails with the answer otherwise. */
+export function dataOf<T>(result: GraphQLResult<T>): T {
+  if (result.errors?.length || result.status !== 200 || !result.data) {
+    throw new Error(`expected success, got HTTP ${result.status}: ${JSON.stringify(result.errors ?? result.data)}`);
+  }
+  return result.data;
 }

@@ -3,27 +3,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig, mintToken, type RunningServer, startServer } from '@qingmiao/api';
 import type { Role } from '@qingmiao/schema';
-import { postGraphQL } from './graphql-http.ts';
+import { type GraphQLEndpoint, postGraphQL } from './graphql-http.ts';
 
 /** The servers' signing secret, for tests that sign tokens with claims `token()` does not set. */
 export const SECRET = 'in-process-test-secret-0123456789abcdef';
 
-export interface GraphQLResponse<T = Record<string, unknown>> {
-  readonly status: number;
-  readonly data: T | null | undefined;
-  readonly errors: ReadonlyArray<{ message: string; extensions?: { code?: string; field?: string } }> | undefined;
-}
-
-export interface TestServer {
-  readonly url: string;
+export interface TestServer extends GraphQLEndpoint {
   readonly dataDir: string;
   readonly server: RunningServer;
   token(role: Role, options?: { sub?: string; schoolId?: string }): Promise<string>;
-  graphql<T = Record<string, unknown>>(
-    token: string | undefined,
-    query: string,
-    variables?: Record<string, unknown>,
-  ): Promise<GraphQLResponse<T>>;
   stop(): Promise<void>;
 }
 
@@ -50,20 +38,10 @@ export async function startTestServer(env: Readonly<Record<string, string>> = {}
     server,
     token: (role, options = {}) =>
       mintToken(secret, { sub: options.sub ?? `${role}-test`, role, schoolId: options.schoolId }, '1h'),
-    async graphql(token, query, variables) {
-      // An empty token sends no Authorization header at all.
-      const response = await postGraphQL(server.url, token || undefined, query, variables);
-      const body = (await response.json()) as Omit<GraphQLResponse, 'status'>;
-      return { status: response.status, data: body.data as never, errors: body.errors };
-    },
+    graphql: (operation, variables, token, options) => postGraphQL(server.url, token, operation, variables, options),
     async stop() {
       await server.stop();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
-}
-
-/** The `extensions.code` of a response's first error, or 'OK' when there is none. */
-export function codeOf(response: GraphQLResponse<unknown>): string {
-  return response.errors?.[0]?.extensions?.code ?? 'OK';
 }

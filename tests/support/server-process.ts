@@ -7,7 +7,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import type { Role } from '@qingmiao/schema';
 import { SignJWT } from 'jose';
-import { type GraphQLBody, postGraphQL } from './graphql-http.ts';
+import { type GraphQLEndpoint, postGraphQL } from './graphql-http.ts';
 
 /**
  * The API server as a separate process, for the end-to-end and reliability tests (restarts, kill -9, two processes
@@ -22,11 +22,6 @@ export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const CLI = join('services', 'api', 'src', 'cli.ts');
 
 export const TEST_SECRET = 'e2e-process-secret-0123456789abcdefghij';
-
-export interface GraphQLResult<T> {
-  readonly status: number;
-  readonly body: GraphQLBody<T>;
-}
 
 /** One pino line of the server's stdout. */
 export interface LogLine {
@@ -46,10 +41,9 @@ export interface StartOptions {
   readonly startedWhen?: '/readyz' | '/healthz';
 }
 
-export interface ServerProcess {
+export interface ServerProcess extends GraphQLEndpoint {
   /** The server's own process (node, no wrapper): it has the event store open, and its main thread runs the event loop. */
   readonly pid: number;
-  readonly url: string;
   readonly dataDir: string;
   /** Parsed stdout lines so far (the first 10,000). */
   readonly logs: readonly LogLine[];
@@ -57,12 +51,6 @@ export interface ServerProcess {
   stderr(): string;
   /** A token signed with this server's secret; `expiresIn` as jose takes it ('1h', '-10m'). */
   token(role: Role, claims?: { sub?: string; schoolId?: string }, expiresIn?: string): Promise<string>;
-  /** POST /graphql with a JSON body; `token` goes into `Authorization: Bearer`. */
-  graphql<T = Record<string, unknown>>(
-    query: string,
-    variables?: Record<string, unknown>,
-    token?: string,
-  ): Promise<GraphQLResult<T>>;
   /** GET a path (e.g. /healthz) and parse the JSON answer. */
   get(path: string): Promise<{ status: number; body: unknown }>;
   /** SIGTERM, then wait for the exit; resolves to the exit code. */
@@ -272,17 +260,7 @@ async function startOnce(options: StartOptions, dataDir: string, port: number): 
         .setIssuedAt()
         .setExpirationTime(expiresIn)
         .sign(encodedSecret),
-    async graphql<T>(query: string, variables?: Record<string, unknown>, token?: string) {
-      const response = await postGraphQL(url, token, query, variables);
-      const text = await response.text();
-      let body: GraphQLBody<T>;
-      try {
-        body = JSON.parse(text) as GraphQLBody<T>;
-      } catch {
-        throw new Error(`non-JSON answer (HTTP ${response.status}): ${text.slice(0, 500)}`);
-      }
-      return { status: response.status, body };
-    },
+    graphql: (operation, variables, token, options) => postGraphQL(url, token, operation, variables, options),
     async get(path: string) {
       const response = await fetch(`${url}${path}`);
       const text = await response.text();
@@ -310,17 +288,4 @@ async function startOnce(options: StartOptions, dataDir: string, port: number): 
       await groupGone(pid, 5_000);
     },
   };
-}
-
-/** The `extensions.code` of a result's first error, or 'OK' without errors. */
-export function codeOf(result: GraphQLResult<unknown>): string {
-  return result.body.errors?.[0]?.extensions?.code ?? 'OK';
-}
-
-/** The data of a result that must have succeeded; fails with the errors otherwise. */
-export function dataOf<T>(result: GraphQLResult<T>): T {
-  if (result.body.errors?.length || result.status !== 200 || !result.body.data) {
-    throw new Error(`expected success, got HTTP ${result.status}: ${JSON.stringify(result.body)}`);
-  }
-  return result.body.data;
 }

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { participationQuery } from '../participation.ts';
+import { type AwardsCounted, type ParticipationRow, participationQuery, WHOLE_YEAR } from '../participation.ts';
 import type { Projection } from '../projection.ts';
 import { campaignQueries, campaignsProjection } from './campaigns.ts';
 import { entriesProjection, entryQueries } from './entries.ts';
@@ -20,6 +20,7 @@ export const projections: readonly Projection[] = [
 
 /** Every read model's read half over one read-model database, as prepared statements: what the API reads. */
 export function readModelQueries(db: Database.Database) {
+  const participation = participationQuery(db);
   return {
     ...schoolQueries(db),
     ...lecturerQueries(db),
@@ -28,7 +29,13 @@ export function readModelQueries(db: Database.Database) {
     ...entryHistoryQueries(db),
     ...lectureQueries(db),
     /** Participation figures of a year per group; groups without activity appear with zeros. */
-    participation: participationQuery(db),
+    participation,
+    /** A year's participation figures as one row: what the groups of any grouping add up to. */
+    participationTotals(year: number, campaignId?: string, awards?: AwardsCounted): ParticipationRow {
+      const [totals] = participation(year, WHOLE_YEAR, campaignId, awards);
+      if (!totals) throw new Error(`no participation totals for ${year}`);
+      return totals;
+    },
   };
 }
 

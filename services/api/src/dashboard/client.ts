@@ -8,7 +8,17 @@
  * Every chart's figures are also written into a visually hidden table (`table[data-chart=…]`) for screen readers
  * and for tests that cannot read canvas pixels.
  */
-import type { CampaignKind } from '@qingmiao/schema';
+
+import {
+  type AnyDocument,
+  graphql,
+  queryText,
+  type ResultOf,
+  readAnswer,
+  requestBody,
+  type SchemaChecked,
+  type VariablesOf,
+} from '@qingmiao/schema/graphql';
 import { CAMPAIGN_KIND_LABELS } from '@qingmiao/schema/labels';
 import { BarChart, type BarSeriesOption, LineChart, type LineSeriesOption } from 'echarts/charts';
 import {
@@ -58,65 +68,48 @@ const FONT =
 const COLORS = { rate: '#2f7d4f', students: '#3b7dd8', entries: '#f0a030', lectures: '#8e5bd0', target: '#c0392b' };
 
 // ---------------------------------------------------------------------------------------------------------------
-// Data
+// Data: every figure shown, totals and rates included, is the server's; the page only lays them out.
 
-interface ParticipationRow {
-  readonly key: string;
-  readonly label: string;
-  readonly rank: number | null;
-  readonly schools: number;
-  readonly entries: number;
-  readonly students: number;
-  readonly enrolled: number | null;
-  readonly participationRate: number | null;
-  readonly lecturesDelivered: number;
-  readonly audience: number;
-}
+const FIGURES = graphql(`
+  fragment Figures on ParticipationRow @_unmask {
+    key label rank schools entries students enrolled participationRate lecturesDelivered audience
+  }
+`);
 
-interface CampaignInfo {
-  readonly id: string;
-  readonly title: string;
-  readonly kind: CampaignKind;
-  readonly status: string;
-  readonly targetSessions: number | null;
-  readonly sessionsDelivered: number;
-  readonly progress: number | null;
-}
+type ParticipationRow = ResultOf<typeof FIGURES>;
 
-interface DashboardData {
-  readonly years: ReadonlyArray<{ readonly year: number }>;
-  readonly campaigns: readonly CampaignInfo[];
-  readonly schools: readonly ParticipationRow[];
-  readonly towns: readonly ParticipationRow[];
-  readonly months: readonly ParticipationRow[];
-}
+const YEARS_QUERY = graphql('query DashboardYears { campaigns { year } }');
 
+const DASHBOARD_QUERY = graphql(
+  `query Dashboard($year: Int!, $campaignId: ID) {
+    years: campaigns { year }
+    campaigns(year: $year) { id title kind status targetSessions sessionsDelivered progress }
+    schools: participation(year: $year, groupBy: SCHOOL, campaignId: $campaignId, rankBy: participationRate) {
+      ...Figures
+    }
+    towns: participation(year: $year, groupBy: TOWN, campaignId: $campaignId) { ...Figures }
+    months: participation(year: $year, groupBy: MONTH, campaignId: $campaignId) { ...Figures }
+    totals: participationTotals(year: $year, campaignId: $campaignId) {
+      schools entries students participationRate lecturesDelivered audience
+    }
+  }`,
+  [FIGURES],
+);
+
+type DashboardData = ResultOf<typeof DASHBOARD_QUERY>;
+type CampaignInfo = DashboardData['campaigns'][number];
+
+const CHANGES_SUBSCRIPTION = graphql(`
+  subscription DashboardChanges($campaignId: ID) {
+    participationChanged(campaignId: $campaignId) { campaignId position at }
+  }
+`);
+
+/** An error of an answer, over POST or the subscription's stream. */
 interface ResponseError {
   readonly message: string;
   readonly extensions?: Readonly<Record<string, unknown>>;
 }
-
-interface GraphQLResponse<T> {
-  readonly data?: T | null;
-  readonly errors?: readonly ResponseError[];
-}
-
-const ROW_FIELDS = 'key label rank schools entries students enrolled participationRate lecturesDelivered audience';
-
-const YEARS_QUERY = 'query DashboardYears { campaigns { year } }';
-
-const DASHBOARD_QUERY = `query Dashboard($year: Int!, $campaignId: ID) {
-  years: campaigns { year }
-  campaigns(year: $year) { id title kind status targetSessions sessionsDelivered progress }
-  schools: participation(year: $year, groupBy: SCHOOL, campaignId: $campaignId, rankBy: participationRate) { ...Figures }
-  towns: participation(year: $year, groupBy: TOWN, campaignId: $campaignId) { ...Figures }
-  months: participation(year: $year, groupBy: MONTH, campaignId: $campaignId) { ...Figures }
-}
-fragment Figures on ParticipationRow { ${ROW_FIELDS} }`;
-
-const CHANGES_SUBSCRIPTION = `subscription DashboardChanges($campaignId: ID) {
-  participationChanged(campaignId: $campaignId) { campaignId position at }
-}`;
 
 /** The token was refused (missing, invalid or expired): ask for another. */
 class AuthError extends Error {
@@ -130,7 +123,11 @@ function failure(errors: readonly ResponseError[]): Error {
   return new Error(errors.map((error) => error.message).join('; '));
 }
 
-async function graphql<T>(token: string, query: string, variables: Record<string, unknown> = {}): Promise<T> {
+async function request<D extends AnyDocument>(
+  token: string,
+  document: D & SchemaChecked<D>,
+  variables: VariablesOf<D>,
+): Promise<ResultOf<D>> {
   const response = await fetch('/graphql', {
     method: 'POST',
     headers: {
@@ -138,13 +135,13 @@ async function graphql<T>(token: string, query: string, variables: Record<string
       'Content-Type': 'application/json',
       Accept: 'application/graphql-response+json, application/json',
     },
-    body: JSON.stringify({ query, variables }),
+    body: requestBody(document, variables),
   });
   if (response.status === 401) throw new AuthError('令牌无效或已过期');
-  const body = (await response.json()) as GraphQLResponse<T>;
-  if (body.errors?.length) throw failure(body.errors);
-  if (!body.data) throw new Error(`服务器没有返回数据(HTTP ${response.status})`);
-  return body.data;
+  const answer = readAnswer<ResultOf<D>>(response.status, await response.text());
+  if (answer.errors?.length) throw failure(answer.errors);
+  if (!answer.data) throw new Error(`服务器没有返回数据(HTTP ${response.status})`);
+  return answer.data;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -549,31 +546,6 @@ function lectureProgress(campaigns: readonly CampaignInfo[]): { figures: Figures
   return { figures, option, note };
 }
 
-interface Totals {
-  readonly schools: number;
-  readonly entries: number;
-  readonly students: number;
-  readonly participationRate: number | null;
-  readonly lecturesDelivered: number;
-  readonly audience: number;
-}
-
-/** Every school belongs to one town, so towns add up to the whole; lectures at community venues only show by month. */
-function totals(data: DashboardData): Totals {
-  const sum = (rows: readonly ParticipationRow[], pick: (row: ParticipationRow) => number | null) =>
-    rows.reduce((total, row) => total + (pick(row) ?? 0), 0);
-  const enrolled = sum(data.towns, (row) => row.enrolled);
-  const students = sum(data.towns, (row) => row.students);
-  return {
-    schools: sum(data.towns, (row) => row.schools),
-    entries: sum(data.towns, (row) => row.entries),
-    students,
-    participationRate: enrolled ? students / enrolled : null,
-    lecturesDelivered: sum(data.months, (row) => row.lecturesDelivered),
-    audience: sum(data.months, (row) => row.audience),
-  };
-}
-
 // ---------------------------------------------------------------------------------------------------------------
 // The page
 
@@ -724,7 +696,7 @@ class Dashboard {
 
     try {
       const params = new URLSearchParams(location.search);
-      const { campaigns } = await graphql<{ campaigns: Array<{ year: number }> }>(this.#token, YEARS_QUERY);
+      const { campaigns } = await request(this.#token, YEARS_QUERY, {});
       const years = [...new Set(campaigns.map((campaign) => campaign.year))].sort((a, b) => b - a);
       const requested = Number(params.get('year'));
       const current = chinaYear();
@@ -784,7 +756,7 @@ class Dashboard {
     const generation = ++this.#generation;
     const year = this.#year;
     try {
-      const data = await graphql<DashboardData>(this.#token, DASHBOARD_QUERY, {
+      const data = await request(this.#token, DASHBOARD_QUERY, {
         year,
         campaignId: this.#campaignId || null,
       });
@@ -821,7 +793,7 @@ class Dashboard {
     const lecture = lectureProgress(selected);
     this.#renderChart('lecture-progress', lecture.figures, lecture.option, lecture.note);
 
-    const total = totals(data);
+    const total = data.totals;
     for (const [field, text] of [
       ['schools', count(total.schools)],
       ['entries', count(total.entries)],
@@ -886,8 +858,9 @@ class Dashboard {
       setLive('offline');
       this.#resubscribeTimer = setTimeout(() => this.#subscribe(), RESUBSCRIBE_MS);
     };
-    this.#unsubscribe = this.#sse.subscribe<{ participationChanged: { campaignId: string | null } }>(
-      { query: CHANGES_SUBSCRIPTION, variables: { campaignId: this.#campaignId || null } },
+    const variables: VariablesOf<typeof CHANGES_SUBSCRIPTION> = { campaignId: this.#campaignId || null };
+    this.#unsubscribe = this.#sse.subscribe<ResultOf<typeof CHANGES_SUBSCRIPTION>>(
+      { query: queryText(CHANGES_SUBSCRIPTION), variables },
       {
         next: (result) => {
           if (result.errors?.length) {

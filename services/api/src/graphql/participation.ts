@@ -72,6 +72,12 @@ function rank(rows: readonly ParticipationRow[], metric: (typeof METRICS)[number
   return sorted.map((row) => ({ ...row, rank: sorted.filter((other) => value(other) > value(row)).length + 1 }));
 }
 
+function validYear(value: number): number {
+  const year = Year.safeParse(value);
+  if (!year.success) throw new InvalidInput('year', year.error.issues[0]?.message ?? 'is invalid');
+  return year.data;
+}
+
 builder.queryFields((t) => ({
   participation: t.field({
     type: [Participation],
@@ -84,20 +90,34 @@ builder.queryFields((t) => ({
       rankBy: t.arg({ type: ParticipationMetric, description: 'Sort by this figure, highest first, with ranks.' }),
     },
     resolve: async (_root, args, { readSide, pastFigures, actor }) => {
-      const year = Year.safeParse(args.year);
-      if (!year.success) throw new InvalidInput('year', year.error.issues[0]?.message ?? 'is invalid');
+      const year = validYear(args.year);
       const campaignId = args.campaignId ? String(args.campaignId) : undefined;
       const awards = awardsCounted(actor);
       const [rows = []] = await yearFigures(
         { readSide, pastFigures },
         {
-          year: year.data,
+          year,
           asOf: args.asOf ? new Date(args.asOf) : undefined,
-          memoKey: `participation:${year.data}:${args.groupBy}:${campaignId ?? ''}:${awards}`,
+          memoKey: `participation:${year}:${args.groupBy}:${campaignId ?? ''}:${awards}`,
         },
         [{ groupBy: args.groupBy, campaignId, awards }],
       );
       return rank(rows, args.rankBy);
+    },
+  }),
+  participationTotals: t.field({
+    type: Participation,
+    description:
+      'Participation of a year as one row keyed by the year: what the groups of any grouping add up to, lectures at venues outside schools included.',
+    args: { year: t.arg.int({ required: true }), campaignId: t.arg.id() },
+    resolve: (_root, args, { readSide, actor }) => {
+      const year = validYear(args.year);
+      const campaignId = args.campaignId ? String(args.campaignId) : undefined;
+      const awards = awardsCounted(actor);
+      const totals = readSide.memo(`participationTotals:${year}:${campaignId ?? ''}:${awards}`, (models) =>
+        models.participationTotals(year, campaignId, awards),
+      );
+      return { ...totals, rank: null };
     },
   }),
 }));
