@@ -291,6 +291,17 @@ describe('participation', () => {
     expect(talks).toMatchObject({ entries: 0, lecturesDelivered: lectures.length, audience: 390, schools: 2 });
   });
 
+  it('says what each campaign takes, from its kind', async () => {
+    const query = graphql(`query Takes($year: Int!) { campaigns(year: $year) { id kind takes } }`);
+    const { campaigns } = await ok(viewer, query, { year: YEAR });
+    const takes = (id: string) => campaigns.find((campaign) => campaign.id === id)?.takes;
+    expect([takes(campaignIds.essay), takes(campaignIds.show), takes(campaignIds.talks)]).toEqual([
+      'ENTRIES',
+      'ENTRIES',
+      'LECTURES',
+    ]);
+  });
+
   it('for the whole year as one row, lectures at community venues included', async () => {
     const totals = graphql(`query Totals($year: Int!, $campaignId: ID) {
       participationTotals(year: $year, campaignId: $campaignId) {

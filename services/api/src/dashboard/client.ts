@@ -83,7 +83,7 @@ const YEARS_QUERY = graphql('query DashboardYears { campaigns { year } }');
 const DASHBOARD_QUERY = graphql(
   `query Dashboard($year: Int!, $campaignId: ID) {
     years: campaigns { year }
-    campaigns(year: $year) { id title kind status targetSessions sessionsDelivered progress }
+    campaigns(year: $year) { id title kind takes status targetSessions sessionsDelivered progress }
     schools: participation(year: $year, groupBy: SCHOOL, campaignId: $campaignId, rankBy: participationRate) {
       ...Figures
     }
@@ -466,7 +466,7 @@ function monthly(rows: readonly ParticipationRow[], year: number): { figures: Fi
 
 /** (d) Lecture campaigns toward their target sessions (sessionsDelivered / targetSessions). */
 function lectureProgress(campaigns: readonly CampaignInfo[]): { figures: Figures; option: ChartOption; note: string } {
-  const lectures = campaigns.filter((campaign) => campaign.kind === 'LECTURE');
+  const lectures = campaigns.filter((campaign) => campaign.takes === 'LECTURES');
   const targeted = lectures.filter((campaign) => campaign.targetSessions);
   const figures: Figures = {
     caption: '讲座活动完成场次与目标场次',

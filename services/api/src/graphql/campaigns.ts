@@ -1,4 +1,4 @@
-import { awardCap } from '@qingmiao/domain';
+import { awardCap, KIND_POLICIES } from '@qingmiao/domain';
 import type { CampaignRow } from '@qingmiao/projections';
 import { CampaignKind, CampaignStatus, type Criterion, type CriterionInput } from '@qingmiao/schema';
 import type { z } from 'zod';
@@ -23,11 +23,21 @@ const CriterionType = builder.objectRef<Criterion>('Criterion').implement({
   }),
 });
 
+const CampaignTakesEnum = builder.enumType('CampaignTakes', {
+  description: 'What a campaign of its kind takes: entries from schools, or lectures counted against a target.',
+  values: ['ENTRIES', 'LECTURES'] as const,
+});
+
 export const Campaign = builder.objectRef<CampaignRow>('Campaign').implement({
   description: 'A campaign of the year: an essay contest, a showcase, a lecture series or an evaluation.',
   fields: (t) => ({
     id: t.exposeID('id'),
     kind: t.field({ type: CampaignKindEnum, resolve: (campaign) => campaign.kind }),
+    takes: t.field({
+      type: CampaignTakesEnum,
+      description: "Said by the kind's policy, so that clients need not know which kinds take what.",
+      resolve: (campaign) => (KIND_POLICIES[campaign.kind].takes === 'lectures' ? 'LECTURES' : 'ENTRIES'),
+    }),
     title: t.exposeString('title'),
     theme: t.exposeString('theme'),
     year: t.exposeInt('year'),
