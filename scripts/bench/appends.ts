@@ -37,7 +37,7 @@ const METADATA = {
 };
 const TYPE = 'EntrySubmitted';
 
-export const PAYLOAD_BYTES = {
+const PAYLOAD_BYTES = {
   data: Buffer.byteLength(JSON.stringify(DATA)),
   metadata: Buffer.byteLength(JSON.stringify(METADATA)),
 };
@@ -93,7 +93,7 @@ function qingmiaoContender(path: string, writers: number): Contender {
 }
 
 /** Raw better-sqlite3: one row per `BEGIN IMMEDIATE … COMMIT`, same pragmas, schema and row. */
-export function rawContender(path: string): Contender & { synchronous: number; journal: string } {
+function rawContender(path: string): Contender & { synchronous: number; journal: string } {
   const db = new Database(path);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = FULL');

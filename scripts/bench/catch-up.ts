@@ -325,11 +325,6 @@ function rawCatchUp(
   return { seconds, counts, digest };
 }
 
-export interface CatchUpFigures {
-  readonly events: number;
-  readonly runnerPerSecond: number;
-}
-
 export async function catchUpBenchmark(ctx: Context, logs: LogCache): Promise<Section> {
   const { mode, work } = ctx;
   const events = mode.catchUpEvents;

@@ -55,7 +55,7 @@ export interface Section {
   readonly headlines: readonly Headline[];
 }
 
-export interface Headline {
+interface Headline {
   readonly benchmark: string;
   readonly figure: string;
   readonly goal: string;
@@ -90,13 +90,6 @@ export function percentile(values: readonly number[], p: number): number {
   const sorted = Float64Array.from(values).sort();
   const rank = Math.min(sorted.length, Math.max(1, Math.ceil((p / 100) * sorted.length)));
   return sorted[rank - 1] as number;
-}
-
-/** Runs `fn` `runs` times, alternating nothing: callers interleave subject and baseline inside one round. */
-export async function rounds<T>(runs: number, fn: (round: number) => Promise<T>): Promise<T[]> {
-  const results: T[] = [];
-  for (let round = 0; round < runs; round++) results.push(await fn(round));
-  return results;
 }
 
 export function formatNumber(value: number, digits = 0): string {
@@ -151,27 +144,3 @@ export function runsOf(values: readonly number[], format: (value: number) => str
 }
 
 export const sleep = (milliseconds: number) => new Promise((resolve) => setTimeout(resolve, milliseconds));
-
-/** Calls `op` back to back (each awaited) for `seconds`; returns completed operations per second. */
-export async function throughput(seconds: number, op: (i: number) => Promise<unknown>): Promise<number> {
-  const start = performance.now();
-  const end = start + seconds * 1000;
-  let done = 0;
-  while (performance.now() < end) {
-    await op(done);
-    done++;
-  }
-  return done / ((performance.now() - start) / 1000);
-}
-
-/** Synchronous variant of `throughput` for baselines that never yield. */
-export function throughputSync(seconds: number, op: (i: number) => void): number {
-  const start = performance.now();
-  const end = start + seconds * 1000;
-  let done = 0;
-  while (performance.now() < end) {
-    op(done);
-    done++;
-  }
-  return done / ((performance.now() - start) / 1000);
-}

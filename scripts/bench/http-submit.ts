@@ -24,7 +24,7 @@ const ENTRY_COUNT = graphql('query EntryCount($id: ID!) { campaign(id: $id) { en
 
 export const secret = new TextEncoder().encode(AUTH_SECRET);
 
-export function organizerToken(): Promise<string> {
+function organizerToken(): Promise<string> {
   return mintToken(secret, { sub: 'bench-organizer', role: 'organizer' }, '4h');
 }
 

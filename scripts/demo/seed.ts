@@ -205,7 +205,7 @@ export function batches(commands: readonly PlannedCommand[]): PlannedCommand[][]
   return result;
 }
 
-export interface SeedProgress {
+interface SeedProgress {
   readonly done: number;
   readonly total: number;
   /** The plan's moment reached. */
@@ -235,7 +235,7 @@ export interface SeedCounts {
 }
 
 /** Thrown when the domain refuses a planned command: the plan and the domain disagree. */
-export class SeedError extends Error {
+class SeedError extends Error {
   override readonly name = 'SeedError';
   constructor(
     readonly planned: PlannedCommand,

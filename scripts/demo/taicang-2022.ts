@@ -47,7 +47,7 @@ import {
 /** An ISO 8601 date-time with the +08:00 offset. */
 export type Iso = string;
 
-export interface PlanSchool {
+interface PlanSchool {
   readonly id: string;
   readonly name: string;
   readonly kind: SchoolKind;
@@ -56,14 +56,14 @@ export interface PlanSchool {
   readonly registeredAt: Iso;
 }
 
-export interface PlanEnrollment {
+interface PlanEnrollment {
   readonly schoolId: string;
   readonly year: number;
   readonly students: number;
   readonly recordedAt: Iso;
 }
 
-export interface PlanLecturer {
+interface PlanLecturer {
   readonly id: string;
   readonly name: string;
   readonly formerSchoolId?: string;
@@ -79,7 +79,7 @@ export interface PlanParticipant {
 }
 
 /** The createCampaign input. */
-export interface CampaignDefinition {
+interface CampaignDefinition {
   readonly id: string;
   readonly kind: CampaignKind;
   readonly title: string;
@@ -94,9 +94,9 @@ export interface CampaignDefinition {
   readonly rubric?: readonly Criterion[];
 }
 
-export type FinalStatus = 'OPEN' | 'CLOSED' | 'RESULTS_PUBLISHED';
+type FinalStatus = 'OPEN' | 'CLOSED' | 'RESULTS_PUBLISHED';
 
-export interface PlanCampaign {
+interface PlanCampaign {
   readonly definition: CampaignDefinition;
   readonly createdAt: Iso;
   readonly openedAt: Iso;
@@ -108,7 +108,7 @@ export interface PlanCampaign {
   readonly finalStatus: FinalStatus;
 }
 
-export interface PlanScore {
+interface PlanScore {
   readonly judge: string;
   readonly at: Iso;
   readonly criteria: readonly { readonly criterion: string; readonly score: number }[];
@@ -141,7 +141,7 @@ export interface PlanEntry {
   readonly rating?: { readonly at: Iso; readonly stars: number };
 }
 
-export interface PlanLecture {
+interface PlanLecture {
   /** The client's key (`scheduleLecture`'s lectureId). */
   readonly key: string;
   readonly campaignId: string;
@@ -1199,7 +1199,7 @@ export function generateTaicang2022(options: PlanOptions = {}): DemoPlan {
  * Checks that the plan can be replayed through the domain in time order: every command comes after what it depends
  * on and, for submissions and revisions, before the deadline in force. Throws naming every violation.
  */
-export function checkPlan(plan: DemoPlan): void {
+function checkPlan(plan: DemoPlan): void {
   const problems: string[] = [];
   const t = (value: Iso) => Date.parse(value);
   const asOf = t(plan.asOf);

@@ -4,7 +4,7 @@
  */
 import type { SchoolKind } from '@qingmiao/schema';
 
-export const TOWNS = [
+const TOWNS = [
   '城厢镇',
   '沙溪镇',
   '浏河镇',

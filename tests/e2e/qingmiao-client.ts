@@ -8,7 +8,7 @@ import { removeDataDir, type ServerProcess, startServerProcess } from '../suppor
 export const uid = (prefix: string) => `${prefix}-${randomUUID().slice(0, 8)}`;
 
 /** A deadline far ahead, so campaigns stay open for the whole run. */
-export const FAR_FUTURE = '2099-12-31T23:59:59+08:00';
+const FAR_FUTURE = '2099-12-31T23:59:59+08:00';
 
 export const ENTRY_FIELDS = graphql(`
   fragment EntryFields on Entry @_unmask {
@@ -26,16 +26,14 @@ export const WITHDRAW = graphql(`mutation Withdraw($input: WithdrawEntryInput!) 
   withdrawEntry(input: $input) { id status withdrawReason }
 }`);
 
-export const CAMPAIGN = graphql(
+const CAMPAIGN = graphql(
   `query Campaign($id: ID!) {
     campaign(id: $id) { id status entryCount schoolCount maxEntriesPerSchool entries { ...EntryFields } }
   }`,
   [ENTRY_FIELDS],
 );
 
-export const CAMPAIGN_COUNTS = graphql(
-  `query Counts($id: ID!) { campaign(id: $id) { id status entryCount schoolCount } }`,
-);
+const CAMPAIGN_COUNTS = graphql(`query Counts($id: ID!) { campaign(id: $id) { id status entryCount schoolCount } }`);
 
 export const PARTICIPATION = graphql(`query Participation($year: Int!, $campaignId: ID) {
   participation(year: $year, groupBy: SCHOOL, campaignId: $campaignId) {
@@ -43,7 +41,7 @@ export const PARTICIPATION = graphql(`query Participation($year: Int!, $campaign
   }
 }`);
 
-export const HISTORY = graphql(
+const HISTORY = graphql(
   `query History($entryId: ID!) { entryHistory(entryId: $entryId) { type recordedAt actor role } }`,
 );
 

@@ -15,7 +15,7 @@ export function isTransient(error: unknown): boolean {
   );
 }
 
-export const uid = (prefix: string) => `${prefix}-${randomUUID().slice(0, 8)}`;
+const uid = (prefix: string) => `${prefix}-${randomUUID().slice(0, 8)}`;
 
 export const SUBMIT = graphql(`mutation Submit($i: SubmitEntryInput!) {
   submitEntry(input: $i) { id submissionId schoolId campaignId }

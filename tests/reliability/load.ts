@@ -32,7 +32,7 @@ const DASHBOARD_FIGURES = graphql(`query DashboardFigures($year: Int!, $groupBy:
   participation(year: $year, groupBy: $groupBy) { key label schools entries students participants participationRate }
 }`);
 
-export interface LoadSchool {
+interface LoadSchool {
   readonly id: string;
   readonly token: string;
 }
@@ -108,7 +108,7 @@ export interface LoadOptions {
   readonly impatientRate?: number;
 }
 
-export interface Percentiles {
+interface Percentiles {
   readonly count: number;
   readonly p50: number;
   readonly p95: number;
@@ -143,7 +143,7 @@ export interface LoadReport {
   readonly subscriptionErrors: readonly string[];
 }
 
-export function percentiles(values: readonly number[]): Percentiles {
+function percentiles(values: readonly number[]): Percentiles {
   const sorted = [...values].sort((a, b) => a - b);
   const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)] ?? Number.NaN;
   return { count: sorted.length, p50: at(0.5), p95: at(0.95), p99: at(0.99), max: sorted.at(-1) ?? Number.NaN };

@@ -53,15 +53,17 @@ export type ExtendDeadlineInput = z.infer<typeof ExtendDeadlineInput>;
 export const CancelCampaignInput = z.object({ id: Id, reason: Reason });
 export type CancelCampaignInput = z.infer<typeof CancelCampaignInput>;
 
-export const AssignJudgeInput = z.object({
+/** A change to a campaign's panel: the campaign and the judge's token subject. */
+const PanelChange = z.object({
   campaignId: Id,
   judge: SingleLineText(100),
 });
+
+export const AssignJudgeInput = PanelChange.extend({});
 export type AssignJudgeInput = z.infer<typeof AssignJudgeInput>;
 
-/** The same fields as an assignment: the campaign and the judge's token subject. */
-export const UnassignJudgeInput = AssignJudgeInput;
-export type UnassignJudgeInput = AssignJudgeInput;
+export const UnassignJudgeInput = PanelChange.extend({});
+export type UnassignJudgeInput = z.infer<typeof UnassignJudgeInput>;
 
 export const CopyCampaignInput = z
   .object({

@@ -7,7 +7,7 @@ export const NOW = '2022-06-01T00:00:00.000Z';
 export const ORGANIZER: Actor = { sub: 'organizer-1', role: 'organizer' };
 export const schoolActor = (schoolId: string): Actor => ({ sub: `contact-${schoolId}`, role: 'school', schoolId });
 
-export const defaultContext: DecisionContext = { actor: ORGANIZER, now: NOW };
+const defaultContext: DecisionContext = { actor: ORGANIZER, now: NOW };
 
 type ErrorClass = abstract new (...args: never[]) => Error;
 

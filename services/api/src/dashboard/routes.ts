@@ -7,7 +7,7 @@ import express from 'express';
  * The dashboard page loads only its own script and talks only to this origin. Inline styles are allowed because
  * ECharts positions its tooltips with `style` attributes (the page's own CSS sits in a `<style>` element too).
  */
-export const DASHBOARD_CSP = [
+const DASHBOARD_CSP = [
   "default-src 'none'",
   "script-src 'self'",
   "connect-src 'self'",

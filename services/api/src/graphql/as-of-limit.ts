@@ -2,7 +2,7 @@ import { GraphQLError, type ValidationRule } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 
 /** Past moments one request may ask for: each moment not cached is a replay of a year's log (~100 ms of CPU). */
-export const MAX_AS_OF_PER_REQUEST = 2;
+const MAX_AS_OF_PER_REQUEST = 2;
 
 /** Counts the `participation` fields of a document that take an `asOf` argument, refusing more than allowed. */
 const asOfMoments: ValidationRule = (context) => {

@@ -15,7 +15,7 @@ export interface Context {
   readonly pastFigures: AsOfReplayer;
 }
 
-export function commandMeta(context: Context): CommandMeta {
+function commandMeta(context: Context): CommandMeta {
   return { actor: context.actor, correlationId: context.correlationId };
 }
 

@@ -25,11 +25,7 @@ const Performance = builder.objectRef<{ genre: string; durationMinutes: number }
 const EntryStatus = builder.enumType('EntryStatus', { values: ['LIVE', 'WITHDRAWN'] as const });
 
 /** `row` as `actor` may see it; undefined when it does not exist or is not theirs to read. */
-export function visibleEntry(
-  actor: Actor,
-  read: ReadModelQueries,
-  row: EntryRow | undefined,
-): VisibleEntry | undefined {
+function visibleEntry(actor: Actor, read: ReadModelQueries, row: EntryRow | undefined): VisibleEntry | undefined {
   const campaign = row && read.panel(row.campaignId);
   return campaign && visibleEntries(actor, campaign, [row])[0];
 }

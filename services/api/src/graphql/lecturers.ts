@@ -2,7 +2,7 @@ import type { LecturerRow } from '@qingmiao/projections';
 import { builder } from './builder.ts';
 import { type CommandInputOptions, type CommandsYielding, commandMutation } from './command-mutations.ts';
 
-export const Lecturer = builder.objectRef<LecturerRow>('Lecturer').implement({
+const Lecturer = builder.objectRef<LecturerRow>('Lecturer').implement({
   description: 'A member of the 老园丁讲师团 (retired-teacher lecturer corps).',
   fields: (t) => ({
     id: t.exposeID('id'),

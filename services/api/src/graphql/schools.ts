@@ -2,7 +2,7 @@ import type { EnrollmentRow, SchoolRow } from '@qingmiao/projections';
 import { builder, SchoolKindEnum } from './builder.ts';
 import { commandMutation } from './command-mutations.ts';
 
-export const School = builder.objectRef<SchoolRow>('School').implement({
+const School = builder.objectRef<SchoolRow>('School').implement({
   description: 'A school taking part in the bureau campaigns.',
   fields: (t) => ({
     id: t.exposeID('id'),
@@ -17,7 +17,7 @@ export const School = builder.objectRef<SchoolRow>('School').implement({
   }),
 });
 
-export const Enrollment = builder.objectRef<EnrollmentRow>('Enrollment').implement({
+const Enrollment = builder.objectRef<EnrollmentRow>('Enrollment').implement({
   description: 'Students enrolled at a school in a year: the denominator of the participation rate.',
   fields: (t) => ({
     schoolId: t.exposeID('schoolId'),

@@ -41,7 +41,7 @@ export interface EntryState {
   readonly recusedJudges: ReadonlySet<string>;
 }
 
-export interface LectureState {
+interface LectureState {
   readonly status: 'SCHEDULED' | 'DELIVERED' | 'CANCELLED';
   readonly fingerprint: string;
 }
