@@ -47,7 +47,12 @@ describe('request logs', () => {
     const correlationId = `get-${randomUUID()}`;
     const from = server.logs.length;
     const response = await fetch(`${server.url}/graphql?query=${encodeURIComponent(query)}`, {
-      headers: { authorization: `Bearer ${organizer}`, 'x-correlation-id': correlationId },
+      headers: {
+        authorization: `Bearer ${organizer}`,
+        'x-correlation-id': correlationId,
+        // A header of the caller's own choosing is free text too.
+        'x-note': encodeURIComponent(`k-42 ${name}`),
+      },
     });
     expect(response.status).toBe(405);
 

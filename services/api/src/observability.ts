@@ -85,17 +85,20 @@ function withoutQuery(url: string): string {
   return query < 0 ? url : `${url.slice(0, query)}?[redacted]`;
 }
 
-/** The request as logged: method, path, headers (minus credentials, see createLogger), peer; no query. */
+/**
+ * Headers worth a log line. Any other header is the caller's free text (a custom header may carry anything, a
+ * child's name included), so it is left out rather than redacted one by one; credentials are never among these.
+ */
+const LOGGED_HEADERS = ['host', 'user-agent', 'content-type', 'content-length', 'accept', 'referer'] as const;
+
+/** The request as logged: method, path, the headers above (the referer without its query), peer; no query. */
 function requestForLog({ id, method, url, headers, remoteAddress, remotePort }: SerializedRequest) {
-  const { referer } = headers;
-  return {
-    id,
-    method,
-    url: withoutQuery(url),
-    headers: referer === undefined ? headers : { ...headers, referer: withoutQuery(referer) },
-    remoteAddress,
-    remotePort,
-  };
+  const logged: Record<string, string> = {};
+  for (const name of LOGGED_HEADERS) {
+    const value = headers[name];
+    if (typeof value === 'string') logged[name] = name === 'referer' ? withoutQuery(value) : value.slice(0, 256);
+  }
+  return { id, method, url: withoutQuery(url), headers: logged, remoteAddress, remotePort };
 }
 
 /**
