@@ -1,5 +1,7 @@
 import { TooManyAttempts } from '@qingmiao/domain';
+import { GraphQLError } from 'graphql';
 import { describe, expect, it } from 'vitest';
+import { maskError } from '../src/graphql/errors.ts';
 import { normalisedLogin, SignInThrottle } from '../src/sign-in-throttle.ts';
 
 const MINUTE = 60_000;
@@ -135,5 +137,21 @@ describe('sign-in throttle per address', () => {
     for (let i = 0; i < 100; i++) t.recordFailure(`random-${i}`, `10.1.${i}.1`);
     // The price of bounded memory, which the per-address limits bound: a flood of new logins evicts old state.
     expect(refusal(t, 'victim', '10.0.0.2')).toBeUndefined();
+  });
+});
+
+describe('TOO_MANY_ATTEMPTS at the API edge', () => {
+  it('is the code, with HTTP 429 and Retry-After in whole seconds, and a message without the login', () => {
+    const { throttle: t } = throttle();
+    for (let i = 0; i < 5; i++) fail(t, 'wang', '10.0.0.1');
+    const locked = refusal(t, 'wang', '10.0.0.1');
+    const wrapped = new GraphQLError('wrapped', { originalError: locked, path: ['signIn'] });
+    const masked = maskError(wrapped, 'Unexpected error.', false) as GraphQLError;
+    expect(masked.message).toBe('Too many sign-in attempts; try again in 15 minute(s)');
+    expect(masked.path).toEqual(['signIn']);
+    expect(masked.extensions).toEqual({
+      code: 'TOO_MANY_ATTEMPTS',
+      http: { status: 429, headers: { 'Retry-After': '900' } },
+    });
   });
 });
