@@ -35,6 +35,8 @@ export interface AccessLogOptions {
   readonly now?: () => number;
   /** How often old entries are pruned (and once at open); 0 turns the timer off (tests call prune()). */
   readonly pruneEveryMs?: number;
+  /** Told when a periodic prune fails (the next one tries again). */
+  readonly onPruneError?: (error: unknown) => void;
 }
 
 /** Longest stored texts: rows stay small whatever a caller typed as a login. */
@@ -103,8 +105,10 @@ export class AccessLog {
     );
     const every = options.pruneEveryMs ?? 3_600_000;
     if (every > 0) {
-      this.#timer = setInterval(() => void this.prune(), every).unref();
-      void this.prune();
+      const onError = options.onPruneError ?? ((error: unknown) => process.emitWarning(`access log prune: ${error}`));
+      const prune = () => void this.prune().catch(onError);
+      this.#timer = setInterval(prune, every).unref();
+      prune();
     }
   }
 

@@ -66,7 +66,11 @@ export function createQingmiao(config: QingmiaoConfig, logger: Logger): Qingmiao
     );
   });
 
-  const accessLog = new AccessLog({ file: accessLogFile(config.dataDir), ...config.accessLog });
+  const accessLog = new AccessLog({
+    file: accessLogFile(config.dataDir),
+    ...config.accessLog,
+    onPruneError: (error) => logger.error({ err: error }, 'pruning the access log failed; retrying in an hour'),
+  });
   const signInThrottle = new SignInThrottle({ attemptsPerAddressPerMinute: config.signInAttemptsPerMinute });
   const graphql = createGraphQL(
     config,
