@@ -1,3 +1,4 @@
+export * from './access-log.ts';
 export * from './actor.ts';
 export * from './commands/index.ts';
 export * from './events/index.ts';

@@ -5,6 +5,7 @@ import { type EventStore, type EventStoreSpecOptions, openEventStore, withoutCre
 import { AsOfReplayer, projections, ReadSide } from '@qingmiao/projections';
 import express from 'express';
 import type { Logger } from 'pino';
+import { AccessLog, accessLogFile } from './access-log.ts';
 import { Authenticator, resolveAuthSecret } from './auth.ts';
 import type { QingmiaoConfig } from './config.ts';
 import { dashboardRoutes } from './dashboard/routes.ts';
@@ -13,6 +14,7 @@ import { bodyErrors, jsonBody, rateLimitPerCaller } from './http-limits.ts';
 import { metricsAccess } from './metrics-access.ts';
 import { createMetrics, requestLogging } from './observability.ts';
 import { reportRoutes } from './reports/routes.ts';
+import { SignInThrottle } from './sign-in-throttle.ts';
 
 export interface Qingmiao {
   readonly app: express.Express;
@@ -33,7 +35,7 @@ const messageOf = (error: unknown) => (error instanceof Error ? error.message : 
 
 /** Wires the event store, command handlers, projections and the HTTP API together. */
 export function createQingmiao(config: QingmiaoConfig, logger: Logger): Qingmiao {
-  mkdirSync(config.dataDir, { recursive: true });
+  mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   const authenticator = new Authenticator(resolveAuthSecret(config), config.maxTokenLifetime);
   const store = openEventStore(config.eventStore, configuredStoreOptions(config));
   const metrics = createMetrics(store, () => readSide);
@@ -64,7 +66,19 @@ export function createQingmiao(config: QingmiaoConfig, logger: Logger): Qingmiao
     );
   });
 
-  const graphql = createGraphQL(config, { commands, readSide, pastFigures }, authenticator, logger, metrics.registry);
+  const accessLog = new AccessLog({
+    file: accessLogFile(config.dataDir),
+    ...config.accessLog,
+    onPruneError: (error) => logger.error({ err: error }, 'pruning the access log failed; retrying in an hour'),
+  });
+  const signInThrottle = new SignInThrottle({ attemptsPerAddressPerMinute: config.signInAttemptsPerMinute });
+  const graphql = createGraphQL(
+    config,
+    { commands, readSide, pastFigures, accessLog, signInThrottle },
+    authenticator,
+    logger,
+    metrics.registry,
+  );
 
   const rateLimit = rateLimitPerCaller(config, authenticator);
   const app = express();
@@ -86,7 +100,7 @@ export function createQingmiao(config: QingmiaoConfig, logger: Logger): Qingmiao
       ...(caughtUp ? {} : { reason: notReadyBecause ?? 'catching up with the event log' }),
     });
   });
-  app.use('/reports', rateLimit, reportRoutes(authenticator, readSide, pastFigures));
+  app.use('/reports', rateLimit, reportRoutes(authenticator, readSide, pastFigures, accessLog));
   app.use(dashboardRoutes());
 
   return {
@@ -98,6 +112,7 @@ export function createQingmiao(config: QingmiaoConfig, logger: Logger): Qingmiao
     async close() {
       await readSide.close();
       await store.close();
+      await accessLog.close();
     },
   };
 }

@@ -63,6 +63,9 @@ const Config = z.object({
   QINGMIAO_MAX_TOKEN_LIFETIME: Duration.prefault('30d'),
   QINGMIAO_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   QINGMIAO_METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  QINGMIAO_ACCESS_LOG_DAYS: z.coerce.number().int().positive().default(180),
+  QINGMIAO_ACCESS_LOG_FAILURES_PER_MINUTE: z.coerce.number().int().positive().default(20),
+  QINGMIAO_SIGN_IN_ATTEMPTS_PER_MINUTE: z.coerce.number().int().positive().default(30),
 });
 
 export interface QingmiaoConfig {
@@ -94,6 +97,10 @@ export interface QingmiaoConfig {
   readonly metricsToken: string | undefined;
   /** Longest accepted token lifetime (exp − iat), in seconds. */
   readonly maxTokenLifetime: number;
+  /** Days access-log entries are kept; failed sign-ins recorded one by one per minute (more are only counted). */
+  readonly accessLog: { readonly retentionDays: number; readonly failuresPerMinute: number };
+  /** Sign-in attempts per client address and minute. */
+  readonly signInAttemptsPerMinute: number;
 }
 
 /** Reads the configuration from the environment, refusing bad values with the variable's name. */
@@ -126,5 +133,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): QingmiaoConfig
     bodyLimit: c.QINGMIAO_BODY_LIMIT,
     metricsToken: c.QINGMIAO_METRICS_TOKEN,
     maxTokenLifetime: c.QINGMIAO_MAX_TOKEN_LIFETIME,
+    accessLog: {
+      retentionDays: c.QINGMIAO_ACCESS_LOG_DAYS,
+      failuresPerMinute: c.QINGMIAO_ACCESS_LOG_FAILURES_PER_MINUTE,
+    },
+    signInAttemptsPerMinute: c.QINGMIAO_SIGN_IN_ATTEMPTS_PER_MINUTE,
   };
 }

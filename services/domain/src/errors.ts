@@ -43,3 +43,11 @@ export class LimitExceeded extends DomainError {
 export class QuotaExceeded extends DomainError {
   readonly code = 'QUOTA_EXCEEDED';
 }
+
+/** Sign-in refused for a while: too many failures for one login, or too many attempts from one address. */
+export class TooManyAttempts extends DomainError {
+  readonly code = 'TOO_MANY_ATTEMPTS';
+  constructor(readonly retryAfterSeconds: number) {
+    super(`Too many sign-in attempts; try again in ${Math.max(1, Math.ceil(retryAfterSeconds / 60))} minute(s)`);
+  }
+}

@@ -1,6 +1,8 @@
 import type { CommandMeta, CommandOutcome, Commands } from '@qingmiao/domain';
 import type { AsOfReplayer, ReadModelQueries, ReadSide } from '@qingmiao/projections';
 import type { Actor } from '@qingmiao/schema';
+import type { AccessLog } from '../access-log.ts';
+import type { SignInThrottle } from '../sign-in-throttle.ts';
 
 /** What every resolver gets: the authenticated actor and the application's services. */
 export interface Context {
@@ -13,6 +15,9 @@ export interface Context {
   readonly readSide: ReadSide;
   /** Participation figures at past moments (`asOf`), replayed from the log. */
   readonly pastFigures: AsOfReplayer;
+  /** Sign-ins, sign-outs, exports: who, when, from where (not events). */
+  readonly accessLog: AccessLog;
+  readonly signInThrottle: SignInThrottle;
 }
 
 function commandMeta(context: Context): CommandMeta {

@@ -1,4 +1,4 @@
-import { DomainError, InvalidInput } from '@qingmiao/domain';
+import { DomainError, InvalidInput, TooManyAttempts } from '@qingmiao/domain';
 import { ReplaysBusy } from '@qingmiao/projections';
 import { GraphQLError } from 'graphql';
 import { maskError as maskUnexpected, type YogaServerOptions } from 'graphql-yoga';
@@ -18,16 +18,22 @@ export function refusalOf(error: unknown): DomainError | ReplaysBusy | undefined
 
 /**
  * The one place where refusals become GraphQL errors: a DomainError's code goes to `extensions.code` (with
- * `extensions.field` for bad input); a full as-of replay queue answers HTTP 503 with Retry-After; anything
- * unexpected is masked by Yoga's default.
+ * `extensions.field` for bad input); a full as-of replay queue answers HTTP 503 and too many sign-in attempts HTTP
+ * 429, both with Retry-After; anything unexpected is masked by Yoga's default.
  */
 export const maskError: MaskError = (error, message, isDev) => {
   const refusal = refusalOf(error);
   if (!refusal) return maskUnexpected(error, message, isDev);
+  const retryAfter = (status: number, seconds: number) => ({
+    code: refusal.code,
+    http: { status, headers: { 'Retry-After': String(Math.ceil(seconds)) } },
+  });
   const extensions =
     refusal instanceof ReplaysBusy
-      ? { code: refusal.code, http: { status: 503, headers: { 'Retry-After': String(refusal.retryAfterSeconds) } } }
-      : { code: refusal.code, ...(refusal instanceof InvalidInput ? { field: refusal.field } : {}) };
+      ? retryAfter(503, refusal.retryAfterSeconds)
+      : refusal instanceof TooManyAttempts
+        ? retryAfter(429, refusal.retryAfterSeconds)
+        : { code: refusal.code, ...(refusal instanceof InvalidInput ? { field: refusal.field } : {}) };
   return new GraphQLError(refusal.message, {
     ...(error instanceof GraphQLError ? { nodes: error.nodes, path: error.path } : {}),
     extensions,

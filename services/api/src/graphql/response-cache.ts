@@ -46,6 +46,8 @@ export function useReadModelResponseCache(readSide: ReadSide, authenticator: Aut
   return useResponseCache({
     cache,
     invalidateViaMutation: false,
+    // The access log is not a read model: its entries do not move the log position.
+    ttlPerSchemaCoordinate: { 'Query.accessLog': 0 },
     // The session authenticates, as a cached answer skips the context (and its authentication) altogether.
     session: async (request) => {
       try {

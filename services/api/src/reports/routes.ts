@@ -2,6 +2,7 @@ import { type AsOfReplayer, type ParticipationQuestion, type ReadSide, ReplaysBu
 import { type Actor, DateTime, Id, ParticipationGrouping, Year } from '@qingmiao/schema';
 import express from 'express';
 import { z } from 'zod';
+import type { AccessLog } from '../access-log.ts';
 import { type Authenticator, Unauthenticated } from '../auth.ts';
 import { awardsCounted } from '../graphql/entry-access.ts';
 import { yearFigures } from '../year-figures.ts';
@@ -17,11 +18,15 @@ const ReportQuery = z.object({
 /** What the authentication step leaves for the routes. */
 type Locals = { actor: Actor };
 
-/** `/reports/participation.{xlsx,csv}`: the same figures as GraphQL `participation`, with the same bearer token. */
+/**
+ * `/reports/participation.{xlsx,csv}`: the same figures as GraphQL `participation`, with the same bearer token. Every
+ * download is in the access log (the path without its query) before it is sent.
+ */
 export function reportRoutes(
   authenticator: Authenticator,
   readSide: ReadSide,
   pastFigures: AsOfReplayer,
+  accessLog: AccessLog,
 ): express.Router {
   const router = express.Router();
 
@@ -47,6 +52,15 @@ export function reportRoutes(
     return undefined;
   };
 
+  const recordExport = (req: express.Request, actor: Actor) =>
+    accessLog.record({
+      actor: actor.sub,
+      role: actor.role,
+      action: 'EXPORT',
+      subject: req.baseUrl + req.path,
+      address: req.ip,
+    });
+
   /** The figures the reader may see: awards of unpublished campaigns are counted for organizers only. */
   const figures = (
     memoKey: string,
@@ -68,6 +82,7 @@ export function reportRoutes(
     const [rows = []] = await figures(`csv:${JSON.stringify(query)}`, res.locals.actor, query, [
       { groupBy: query.groupBy, campaignId: query.campaignId },
     ]);
+    recordExport(req, res.locals.actor);
     res
       .type('text/csv; charset=utf-8')
       .attachment(`participation-${query.year}-${query.groupBy.toLowerCase()}.csv`)
@@ -86,10 +101,12 @@ export function reportRoutes(
     );
     const sheets = groupings.map((grouping, i) => ({ grouping, rows: answers[i] ?? [] }));
     const title = `${query.year}年关工委活动参与情况统计${query.asOf ? `(截至${query.asOf})` : ''}`;
+    const workbook = await participationWorkbook(title, sheets);
+    recordExport(req, res.locals.actor);
     res
       .type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
       .attachment(`participation-${query.year}.xlsx`)
-      .send(await participationWorkbook(title, sheets));
+      .send(workbook);
   });
 
   router.use(((error, _req, res, next) => {
