@@ -97,7 +97,8 @@ export function createQingmiao(config: QingmiaoConfig, logger: Logger, options: 
   });
   app.use('/reports', rateLimit, reportRoutes(authenticator, readSide, pastFigures));
   if (config.oidc) {
-    if (!options.signInByLogin) logger.warn('single sign-on is configured, but no accounts exist: it refuses everyone');
+    if (!options.signInByLogin)
+      logger.warn('single sign-on is configured but no accounts are plugged in yet: it refuses everyone');
     const signInByLogin = options.signInByLogin ?? refuseEveryLogin;
     const oidc = { config: config.oidc, production: config.production, secret, signInByLogin, logger };
     app.use('/auth/oidc', rateLimit, oidcRoutes(oidc));
