@@ -26,9 +26,10 @@ const PEOPLE: Readonly<Record<string, { preferred_username: string; email: strin
   'p-li': { preferred_username: 'li.na', email: 'li.na@bureau.example', email_verified: true },
   'p-wang': { preferred_username: 'wang.fang', email: 'wang.fang@bureau.example', email_verified: true },
   'p-zhao': { preferred_username: 'zhao.lei', email: 'zhao.lei@bureau.example', email_verified: false },
+  'p-sun': { preferred_username: 'sun.li', email: 'sun.li@bureau.example', email_verified: true },
 };
 
-/** Qingmiao's accounts by login: Zhang is enabled, Li disabled, Wang has none. */
+/** Qingmiao's accounts by login: Zhang is enabled, Li disabled, Wang has none; Sun's sign-in fails half-way. */
 const ACCOUNTS: ReadonlyMap<string, 'enabled' | 'disabled'> = new Map([
   ['zhang.wei', 'enabled'],
   ['zhang.wei@bureau.example', 'enabled'],
@@ -41,6 +42,10 @@ const SESSION_COOKIE = 'test_session';
 /** The in-test sign-in: every call recorded, a session cookie for an enabled account. */
 function accountsSignIn(calls: Array<{ login: string; outcome: SignInOutcome }>): SignInByLogin {
   return async (login, _req, res) => {
+    if (login === 'sun.li') {
+      res.cookie(SESSION_COOKIE, login, { httpOnly: true, sameSite: 'strict', path: '/' });
+      throw new Error('the account store failed after the cookie was set');
+    }
     const state = ACCOUNTS.get(login);
     const outcome: SignInOutcome = state === undefined ? 'unknown' : state === 'enabled' ? 'signed-in' : 'disabled';
     calls.push({ login, outcome });
@@ -60,7 +65,7 @@ async function listen(server: Server): Promise<number> {
 }
 
 /** Our server on a port known before it starts (the redirect URI names it); a port taken meanwhile is retried. */
-async function startQingmiao(issuer: string, signInByLogin: SignInByLogin, claim?: string): Promise<TestServer> {
+async function startQingmiao(issuer: string, signInByLogin?: SignInByLogin, claim?: string): Promise<TestServer> {
   for (let attempt = 1; ; attempt++) {
     const port = await freePort();
     try {
@@ -73,7 +78,7 @@ async function startQingmiao(issuer: string, signInByLogin: SignInByLogin, claim
           QINGMIAO_OIDC_CLIENT_SECRET: CLIENT_SECRET,
           ...(claim ? { QINGMIAO_OIDC_LOGIN_CLAIM: claim } : {}),
         },
-        { signInByLogin },
+        signInByLogin ? { signInByLogin } : {},
       );
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE' || attempt >= 5) throw error;
@@ -94,6 +99,7 @@ describe.skipIf(!HAS_CHROMIUM)(
     let issuer: string;
     let server: TestServer;
     let byEmail: TestServer;
+    let withoutAccounts: TestServer;
     let browser: Browser;
     const contexts: BrowserContext[] = [];
 
@@ -107,12 +113,13 @@ describe.skipIf(!HAS_CHROMIUM)(
       issuer = `http://127.0.0.1:${await listen(providerServer)}`;
       server = await startQingmiao(issuer, accountsSignIn(calls));
       byEmail = await startQingmiao(issuer, accountsSignIn(emailCalls), 'email');
+      withoutAccounts = await startQingmiao(issuer);
       provider = new Provider(issuer, {
         clients: [
           {
             client_id: CLIENT_ID,
             client_secret: CLIENT_SECRET,
-            redirect_uris: [`${server.url}/auth/oidc/callback`, `${byEmail.url}/auth/oidc/callback`],
+            redirect_uris: [server, byEmail, withoutAccounts].map(({ url }) => `${url}/auth/oidc/callback`),
             grant_types: ['authorization_code'],
             response_types: ['code'],
             token_endpoint_auth_method: 'client_secret_basic',
@@ -138,6 +145,7 @@ describe.skipIf(!HAS_CHROMIUM)(
       await browser?.close();
       await server?.stop();
       await byEmail?.stop();
+      await withoutAccounts?.stop();
       await new Promise((resolve) => providerServer?.close(resolve));
     });
 
@@ -338,6 +346,18 @@ describe.skipIf(!HAS_CHROMIUM)(
       const unverified = await newPage();
       await expectRefusal(unverified, await signIn(unverified, 'p-zhao', { base: byEmail.url }), 403, '无法识别登录名');
       expect(emailCalls).toHaveLength(1);
+    });
+
+    it('answers a sign-in that fails half-way with a 500 page and without the half-made session', async () => {
+      const page = await newPage();
+      await expectRefusal(page, await signIn(page, 'p-sun'), 500, '登录没有完成');
+      expect(await sessionOf(page)).toBeUndefined();
+    });
+
+    it('refuses everyone while no accounts are plugged in (the default)', async () => {
+      const page = await newPage();
+      await expectRefusal(page, await signIn(page, 'p-zhang', { base: withoutAccounts.url }), 403, '无法登录');
+      expect(await sessionOf(page)).toBeUndefined();
     });
   },
 );

@@ -7,6 +7,7 @@ const REFUSALS: readonly Refusal[] = [
   'provider-refused',
   'no-login',
   'provider-unavailable',
+  'failure',
 ];
 
 describe('refusalPage', () => {

@@ -2,7 +2,13 @@ import { createHash } from 'node:crypto';
 import type { Response } from 'express';
 
 /** Why a single sign-on attempt ended without a session, as far as the person is told. */
-export type Refusal = 'no-account' | 'invalid-request' | 'provider-refused' | 'no-login' | 'provider-unavailable';
+export type Refusal =
+  | 'no-account'
+  | 'invalid-request'
+  | 'provider-refused'
+  | 'no-login'
+  | 'provider-unavailable'
+  | 'failure';
 
 interface RefusalText {
   readonly status: number;
@@ -36,6 +42,11 @@ const REFUSALS: Readonly<Record<Refusal, RefusalText>> = {
     status: 502,
     title: '统一身份认证暂时不可用',
     message: '暂时无法连接统一身份认证服务，请稍后再试。',
+  },
+  failure: {
+    status: 500,
+    title: '登录没有完成',
+    message: '服务器处理登录时出错，请稍后再试；如果一再出现，请联系关工委办公室。',
   },
 };
 

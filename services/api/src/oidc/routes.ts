@@ -65,11 +65,20 @@ function cookieOf(header: string | undefined, name: string): string | undefined 
   return undefined;
 }
 
-/** The provider could not be reached or did not answer in time, as opposed to refusing. */
+/** Codes of openid-client's errors for a provider that did not answer, or not as a provider does. */
+const UNANSWERED = new Set([
+  'OAUTH_TIMEOUT',
+  'OAUTH_ABORT',
+  'OAUTH_RESPONSE_IS_NOT_CONFORM',
+  'OAUTH_RESPONSE_IS_NOT_JSON',
+]);
+
+/** The provider could not be reached or failed (network, timeout, 5xx), as opposed to refusing the code. */
 function unreachable(error: unknown): boolean {
   return (
     error instanceof TypeError ||
-    (error instanceof client.ClientError && (error.code === 'OAUTH_TIMEOUT' || error.code === 'OAUTH_ABORT'))
+    (error instanceof client.ClientError && error.code !== undefined && UNANSWERED.has(error.code)) ||
+    (error instanceof client.ResponseBodyError && error.status >= 500)
   );
 }
 
@@ -89,14 +98,13 @@ export function oidcRoutes({ config, production, secret, signInByLogin, logger }
   const sealer = new FlowSealer(secret);
   const usedStates = new LRUCache<string, true>({ max: USED_STATES, ttl: FLOW_LIFETIME_SECONDS * 1000 });
   const cookieOptions = flowCookieOptions(production);
-  const router = express.Router();
 
   const refuse = (res: express.Response, refusal: Refusal, why: string, fields: Record<string, unknown> = {}) => {
     logger.warn({ refusal, ...fields }, `single sign-on refused: ${why}`);
     sendRefusal(res, refusal);
   };
 
-  router.get('/start', async (req, res) => {
+  async function start(req: express.Request, res: express.Response): Promise<void> {
     let provider: client.Configuration;
     try {
       provider = await discovered();
@@ -122,9 +130,9 @@ export function oidcRoutes({ config, production, secret, signInByLogin, logger }
       .cookie(FLOW_COOKIE, await sealer.seal(flow), { ...cookieOptions, maxAge: FLOW_LIFETIME_SECONDS * 1000 })
       .set('Cache-Control', 'no-store')
       .redirect(303, authorization.href);
-  });
+  }
 
-  router.get('/callback', async (req, res) => {
+  async function callback(req: express.Request, res: express.Response): Promise<void> {
     // One attempt, one callback: whatever happens next, the browser's flow cookie is spent.
     res.clearCookie(FLOW_COOKIE, cookieOptions).set({ 'Cache-Control': 'no-store', 'Referrer-Policy': 'no-referrer' });
     const flow = await sealer.open(cookieOf(req.headers.cookie, FLOW_COOKIE));
@@ -146,9 +154,15 @@ export function oidcRoutes({ config, production, secret, signInByLogin, logger }
       });
       return;
     }
+    let provider: client.Configuration;
+    try {
+      provider = await discovered();
+    } catch (error) {
+      refuse(res, 'provider-unavailable', 'discovery failed', { issuer: config.issuer.href, reason: messageOf(error) });
+      return;
+    }
     let login: string | undefined;
     try {
-      const provider = await discovered();
       const tokens = await client.authorizationCodeGrant(provider, url, {
         pkceCodeVerifier: flow.codeVerifier,
         expectedState: flow.state,
@@ -172,8 +186,25 @@ export function oidcRoutes({ config, production, secret, signInByLogin, logger }
     }
     logger.info({ login }, 'single sign-on');
     res.redirect(303, flow.returnTo);
-  });
+  }
 
+  /** An unexpected failure (a bug, or signInByLogin throwing) gets a refusal page too: no stack, no half a session. */
+  const guarded =
+    (handler: (req: express.Request, res: express.Response) => Promise<void>) =>
+    async (req: express.Request, res: express.Response) => {
+      try {
+        await handler(req, res);
+      } catch (error) {
+        logger.error({ err: error }, 'single sign-on failed');
+        if (res.headersSent) return;
+        res.removeHeader('Set-Cookie');
+        sendRefusal(res, 'failure');
+      }
+    };
+
+  const router = express.Router();
+  router.get('/start', guarded(start));
+  router.get('/callback', guarded(callback));
   return router;
 }
 
