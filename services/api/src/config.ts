@@ -175,7 +175,9 @@ function oidcConfig(c: z.infer<typeof Config>, production: boolean): OidcConfig 
   if (issuer === undefined || clientId === undefined || secret === undefined) {
     const missing = OIDC_SETTINGS.filter((name) => c[name] === undefined).join(', ');
     const set = [...given, ...(claim === undefined ? [] : ['QINGMIAO_OIDC_LOGIN_CLAIM'])].join(', ');
-    throw new Error(`Configuration: ${missing} missing (single sign-on needs it with ${set})`);
+    throw new Error(
+      `Configuration: ${missing} missing (single sign-on needs ${OIDC_SETTINGS.join(', ')} together; set: ${set})`,
+    );
   }
   const publicUrl = c.QINGMIAO_PUBLIC_URL;
   if (publicUrl === undefined) {

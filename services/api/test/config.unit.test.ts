@@ -21,6 +21,7 @@ describe('QINGMIAO_MAX_TOKEN_LIFETIME', () => {
 });
 
 describe('single sign-on settings', () => {
+  const ALL = 'QINGMIAO_OIDC_ISSUER, QINGMIAO_OIDC_CLIENT_ID, QINGMIAO_OIDC_CLIENT_SECRET';
   const OIDC = {
     QINGMIAO_OIDC_ISSUER: 'https://sso.example.org/realms/bureau',
     QINGMIAO_OIDC_CLIENT_ID: 'qingmiao',
@@ -48,12 +49,14 @@ describe('single sign-on settings', () => {
   ] as const)('refuses %s missing, naming it', (missing, set) => {
     const rest: Record<string, string> = { ...OIDC };
     delete rest[missing];
-    expect(() => loadConfig(rest)).toThrow(`Configuration: ${missing} missing (single sign-on needs it with ${set})`);
+    expect(() => loadConfig(rest)).toThrow(
+      `Configuration: ${missing} missing (single sign-on needs ${ALL} together; set: ${set})`,
+    );
   });
 
   it('refuses the login claim alone, and no public URL to build the redirect URI from', () => {
     expect(() => loadConfig({ QINGMIAO_OIDC_LOGIN_CLAIM: 'email' })).toThrow(
-      'Configuration: QINGMIAO_OIDC_ISSUER, QINGMIAO_OIDC_CLIENT_ID, QINGMIAO_OIDC_CLIENT_SECRET missing (single sign-on needs it with QINGMIAO_OIDC_LOGIN_CLAIM)',
+      `Configuration: ${ALL} missing (single sign-on needs ${ALL} together; set: QINGMIAO_OIDC_LOGIN_CLAIM)`,
     );
     const { QINGMIAO_PUBLIC_URL: _, ...rest } = OIDC;
     expect(() => loadConfig(rest)).toThrow('Configuration: QINGMIAO_PUBLIC_URL missing');
