@@ -335,7 +335,7 @@ describe.skipIf(!HAS_CHROMIUM)(
         await page.waitForURL(`${server.url}/`);
         expect(new URL(page.url()).origin).toBe(server.url);
       }
-    });
+    }, 90_000);
 
     it('reads the login from another claim when configured (email, lowercased; an unverified one is refused)', async () => {
       const page = await newPage();
