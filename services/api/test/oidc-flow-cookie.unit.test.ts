@@ -1,7 +1,7 @@
 import { hkdfSync } from 'node:crypto';
 import { EncryptJWT } from 'jose';
 import { describe, expect, it } from 'vitest';
-import { type Flow, FlowSealer } from '../src/oidc/flow-cookie.ts';
+import { type Flow, FlowSealer, flowCookieOptions } from '../src/oidc/flow-cookie.ts';
 
 const SECRET = new TextEncoder().encode('flow-cookie-test-secret-0123456789abcdef');
 const FLOW: Flow = { state: 'state-1', nonce: 'nonce-1', codeVerifier: 'verifier-1', returnTo: '/healthz' };
@@ -47,3 +47,10 @@ function sealWith(payload: Record<string, string>, exp: number): Promise<string>
     .setExpirationTime(exp)
     .encrypt(key);
 }
+
+describe('flowCookieOptions', () => {
+  it('keeps the cookie from scripts and other paths, lets the redirect back carry it, and is Secure in production', () => {
+    expect(flowCookieOptions(false)).toEqual({ httpOnly: true, sameSite: 'lax', secure: false, path: '/auth/oidc' });
+    expect(flowCookieOptions(true)).toEqual({ httpOnly: true, sameSite: 'lax', secure: true, path: '/auth/oidc' });
+  });
+});
