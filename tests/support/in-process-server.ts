@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadConfig, mintToken, type RunningServer, startServer } from '@qingmiao/api';
+import { loadConfig, mintToken, type QingmiaoOptions, type RunningServer, startServer } from '@qingmiao/api';
 import type { Role } from '@qingmiao/schema';
 import { type GraphQLEndpoint, postGraphQL } from './graphql-http.ts';
 
@@ -19,7 +19,10 @@ export interface TestServer extends GraphQLEndpoint {
  * The real server (express, Yoga, projections, SQLite files in a temp dir) started in this process on a free port,
  * spoken to over real HTTP. Process-level behaviour (restarts, kill -9) is tested with a separate process.
  */
-export async function startTestServer(env: Readonly<Record<string, string>> = {}): Promise<TestServer> {
+export async function startTestServer(
+  env: Readonly<Record<string, string>> = {},
+  options: QingmiaoOptions = {},
+): Promise<TestServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'qingmiao-test-'));
   const config = loadConfig({
     QINGMIAO_PORT: '0',
@@ -29,7 +32,7 @@ export async function startTestServer(env: Readonly<Record<string, string>> = {}
     QINGMIAO_LOG_LEVEL: 'silent',
     ...env,
   });
-  const server = await startServer(config);
+  const server = await startServer(config, options);
   await server.qingmiao.ready;
   const secret = new TextEncoder().encode(SECRET);
   return {

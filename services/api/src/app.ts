@@ -13,6 +13,8 @@ import { createGraphQL } from './graphql/yoga.ts';
 import { bodyErrors, jsonBody, rateLimitPerCaller } from './http-limits.ts';
 import { metricsAccess } from './metrics-access.ts';
 import { createMetrics, requestLogging } from './observability.ts';
+import { oidcRoutes } from './oidc/routes.ts';
+import { refuseEveryLogin, type SignInByLogin } from './oidc/sign-in-by-login.ts';
 import { reportRoutes } from './reports/routes.ts';
 import { SignInThrottle } from './sign-in-throttle.ts';
 
@@ -26,6 +28,12 @@ export interface Qingmiao {
   close(): Promise<void>;
 }
 
+/** What the caller may plug in. */
+export interface QingmiaoOptions {
+  /** Single sign-on's way into an account; until accounts exist, every login is refused. */
+  readonly signInByLogin?: SignInByLogin;
+}
+
 /** How QINGMIAO_EVENT_STORE is read: `sqlite` is the data directory's events.db. */
 export function configuredStoreOptions(config: QingmiaoConfig): EventStoreSpecOptions {
   return { dataDir: config.dataDir, setting: 'QINGMIAO_EVENT_STORE' };
@@ -34,9 +42,10 @@ export function configuredStoreOptions(config: QingmiaoConfig): EventStoreSpecOp
 const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 /** Wires the event store, command handlers, projections and the HTTP API together. */
-export function createQingmiao(config: QingmiaoConfig, logger: Logger): Qingmiao {
+export function createQingmiao(config: QingmiaoConfig, logger: Logger, options: QingmiaoOptions = {}): Qingmiao {
   mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
-  const authenticator = new Authenticator(resolveAuthSecret(config), config.maxTokenLifetime);
+  const secret = resolveAuthSecret(config);
+  const authenticator = new Authenticator(secret, config.maxTokenLifetime);
   const store = openEventStore(config.eventStore, configuredStoreOptions(config));
   const metrics = createMetrics(store, () => readSide);
   const readSide = new ReadSide({
@@ -101,6 +110,13 @@ export function createQingmiao(config: QingmiaoConfig, logger: Logger): Qingmiao
     });
   });
   app.use('/reports', rateLimit, reportRoutes(authenticator, readSide, pastFigures, accessLog));
+  if (config.oidc) {
+    if (!options.signInByLogin)
+      logger.warn('single sign-on is configured but no accounts are plugged in yet: it refuses everyone');
+    const signInByLogin = options.signInByLogin ?? refuseEveryLogin;
+    const oidc = { config: config.oidc, production: config.production, secret, signInByLogin, logger };
+    app.use('/auth/oidc', rateLimit, oidcRoutes(oidc));
+  }
   app.use(dashboardRoutes());
 
   return {

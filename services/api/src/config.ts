@@ -66,7 +66,40 @@ const Config = z.object({
   QINGMIAO_ACCESS_LOG_DAYS: z.coerce.number().int().positive().default(180),
   QINGMIAO_ACCESS_LOG_FAILURES_PER_MINUTE: z.coerce.number().int().positive().default(20),
   QINGMIAO_SIGN_IN_ATTEMPTS_PER_MINUTE: z.coerce.number().int().positive().default(30),
+  QINGMIAO_PUBLIC_URL: z
+    .string()
+    .refine((url) => /^https?:$/.test(URL.canParse(url) ? new URL(url).protocol : '') && !/[?#]/.test(url), {
+      message: 'must be the address browsers use, like https://qingmiao.example.org (no query or fragment)',
+    })
+    .transform((url) => url.replace(/\/+$/, ''))
+    .optional(),
+  QINGMIAO_OIDC_ISSUER: z
+    .string()
+    .refine((url) => /^https?:$/.test(URL.canParse(url) ? new URL(url).protocol : ''), {
+      message: "must be the provider's issuer URL, like https://sso.example.org/realms/bureau",
+    })
+    .optional(),
+  QINGMIAO_OIDC_CLIENT_ID: z.string().min(1, 'must not be empty').optional(),
+  QINGMIAO_OIDC_CLIENT_SECRET: z.string().min(1, 'must not be empty').optional(),
+  QINGMIAO_OIDC_LOGIN_CLAIM: z
+    .string()
+    .regex(/^[A-Za-z_][\w.:-]*$/, 'must be a claim name like preferred_username or email')
+    .optional(),
 });
+
+/** Settings of single sign-on that must be given together: one alone is a mistake, not a partial setup. */
+const OIDC_SETTINGS = ['QINGMIAO_OIDC_ISSUER', 'QINGMIAO_OIDC_CLIENT_ID', 'QINGMIAO_OIDC_CLIENT_SECRET'] as const;
+
+/** Single sign-on with the bureau's OpenID provider (authorization code flow with PKCE). */
+export interface OidcConfig {
+  readonly issuer: URL;
+  readonly clientId: string;
+  readonly clientSecret: string;
+  /** The ID token or userinfo claim that holds the account's login (compared in lowercase). */
+  readonly loginClaim: string;
+  /** Where the provider sends the browser back: QINGMIAO_PUBLIC_URL + /auth/oidc/callback, registered there. */
+  readonly redirectUri: string;
+}
 
 export interface QingmiaoConfig {
   readonly port: number;
@@ -101,6 +134,8 @@ export interface QingmiaoConfig {
   readonly accessLog: { readonly retentionDays: number; readonly failuresPerMinute: number };
   /** Sign-in attempts per client address and minute. */
   readonly signInAttemptsPerMinute: number;
+  /** Single sign-on, when QINGMIAO_OIDC_* are set. */
+  readonly oidc: OidcConfig | undefined;
 }
 
 /** Reads the configuration from the environment, refusing bad values with the variable's name. */
@@ -115,6 +150,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): QingmiaoConfig
     throw new Error('Configuration: QINGMIAO_HEADERS_TIMEOUT_MS must not exceed QINGMIAO_REQUEST_TIMEOUT_MS');
   }
   const production = c.NODE_ENV === 'production';
+  const oidc = oidcConfig(c, production);
   return {
     port: c.QINGMIAO_PORT,
     host: c.QINGMIAO_HOST,
@@ -138,5 +174,43 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): QingmiaoConfig
       failuresPerMinute: c.QINGMIAO_ACCESS_LOG_FAILURES_PER_MINUTE,
     },
     signInAttemptsPerMinute: c.QINGMIAO_SIGN_IN_ATTEMPTS_PER_MINUTE,
+    oidc,
+  };
+}
+
+/** The OIDC settings given all together, or none (the login claim alone counts as a setting too). */
+function oidcConfig(c: z.infer<typeof Config>, production: boolean): OidcConfig | undefined {
+  const given = OIDC_SETTINGS.filter((name) => c[name] !== undefined);
+  const claim = c.QINGMIAO_OIDC_LOGIN_CLAIM;
+  if (given.length === 0 && claim === undefined) return undefined;
+  const { QINGMIAO_OIDC_ISSUER: issuer, QINGMIAO_OIDC_CLIENT_ID: clientId, QINGMIAO_OIDC_CLIENT_SECRET: secret } = c;
+  if (issuer === undefined || clientId === undefined || secret === undefined) {
+    const missing = OIDC_SETTINGS.filter((name) => c[name] === undefined).join(', ');
+    const set = [...given, ...(claim === undefined ? [] : ['QINGMIAO_OIDC_LOGIN_CLAIM'])].join(', ');
+    throw new Error(
+      `Configuration: ${missing} missing (single sign-on needs ${OIDC_SETTINGS.join(', ')} together; set: ${set})`,
+    );
+  }
+  const publicUrl = c.QINGMIAO_PUBLIC_URL;
+  if (publicUrl === undefined) {
+    throw new Error(
+      'Configuration: QINGMIAO_PUBLIC_URL missing (single sign-on builds its redirect URI from it, e.g. https://qingmiao.example.org)',
+    );
+  }
+  // Outside production a provider on this machine may speak plain HTTP (tests, trials); the bureau's may not.
+  if (production && new URL(issuer).protocol !== 'https:') {
+    throw new Error('Configuration: QINGMIAO_OIDC_ISSUER must be an https URL when NODE_ENV=production');
+  }
+  if (production && new URL(publicUrl).protocol !== 'https:') {
+    throw new Error(
+      'Configuration: QINGMIAO_PUBLIC_URL must be an https URL when NODE_ENV=production (the sign-in cookie is Secure)',
+    );
+  }
+  return {
+    issuer: new URL(issuer),
+    clientId,
+    clientSecret: secret,
+    loginClaim: claim ?? 'preferred_username',
+    redirectUri: `${publicUrl}/auth/oidc/callback`,
   };
 }

@@ -1,7 +1,7 @@
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { withoutCredentials } from '@qingmiao/event-store';
-import { createQingmiao, type Qingmiao } from './app.ts';
+import { createQingmiao, type Qingmiao, type QingmiaoOptions } from './app.ts';
 import type { QingmiaoConfig } from './config.ts';
 import { createLogger } from './observability.ts';
 
@@ -19,9 +19,9 @@ export interface RunningServer {
  * Starts the HTTP server; stops cleanly on stop(): in-flight requests finish, subscription streams are closed,
  * projections and store close.
  */
-export async function startServer(config: QingmiaoConfig): Promise<RunningServer> {
+export async function startServer(config: QingmiaoConfig, options: QingmiaoOptions = {}): Promise<RunningServer> {
   const logger = createLogger(config.logLevel);
-  const qingmiao = createQingmiao(config, logger);
+  const qingmiao = createQingmiao(config, logger, options);
   // A slow client is cut off once its headers or its whole request take too long. requestTimeout ends at the
   // request's last byte, so streamed answers (subscriptions) may run for as long as they like.
   const server = createServer(

@@ -43,3 +43,64 @@ describe('access log and sign-in settings', () => {
     }
   });
 });
+
+describe('single sign-on settings', () => {
+  const ALL = 'QINGMIAO_OIDC_ISSUER, QINGMIAO_OIDC_CLIENT_ID, QINGMIAO_OIDC_CLIENT_SECRET';
+  const OIDC = {
+    QINGMIAO_OIDC_ISSUER: 'https://sso.example.org/realms/bureau',
+    QINGMIAO_OIDC_CLIENT_ID: 'qingmiao',
+    QINGMIAO_OIDC_CLIENT_SECRET: 'client-secret',
+    QINGMIAO_PUBLIC_URL: 'https://qingmiao.example.org/',
+  };
+
+  it('is off when none is set, and reads all of them together', () => {
+    expect(loadConfig({}).oidc).toBeUndefined();
+    expect(loadConfig({ QINGMIAO_PUBLIC_URL: 'https://qingmiao.example.org' }).oidc).toBeUndefined();
+    expect(loadConfig(OIDC).oidc).toEqual({
+      issuer: new URL('https://sso.example.org/realms/bureau'),
+      clientId: 'qingmiao',
+      clientSecret: 'client-secret',
+      loginClaim: 'preferred_username',
+      redirectUri: 'https://qingmiao.example.org/auth/oidc/callback',
+    });
+    expect(loadConfig({ ...OIDC, QINGMIAO_OIDC_LOGIN_CLAIM: 'email' }).oidc?.loginClaim).toBe('email');
+  });
+
+  it.each([
+    ['QINGMIAO_OIDC_ISSUER', 'QINGMIAO_OIDC_CLIENT_ID, QINGMIAO_OIDC_CLIENT_SECRET'],
+    ['QINGMIAO_OIDC_CLIENT_ID', 'QINGMIAO_OIDC_ISSUER, QINGMIAO_OIDC_CLIENT_SECRET'],
+    ['QINGMIAO_OIDC_CLIENT_SECRET', 'QINGMIAO_OIDC_ISSUER, QINGMIAO_OIDC_CLIENT_ID'],
+  ] as const)('refuses %s missing, naming it', (missing, set) => {
+    const rest: Record<string, string> = { ...OIDC };
+    delete rest[missing];
+    expect(() => loadConfig(rest)).toThrow(
+      `Configuration: ${missing} missing (single sign-on needs ${ALL} together; set: ${set})`,
+    );
+  });
+
+  it('refuses the login claim alone, and no public URL to build the redirect URI from', () => {
+    expect(() => loadConfig({ QINGMIAO_OIDC_LOGIN_CLAIM: 'email' })).toThrow(
+      `Configuration: ${ALL} missing (single sign-on needs ${ALL} together; set: QINGMIAO_OIDC_LOGIN_CLAIM)`,
+    );
+    const { QINGMIAO_PUBLIC_URL: _, ...rest } = OIDC;
+    expect(() => loadConfig(rest)).toThrow('Configuration: QINGMIAO_PUBLIC_URL missing');
+  });
+
+  it.each([
+    [{ QINGMIAO_OIDC_ISSUER: 'sso.example.org' }, 'QINGMIAO_OIDC_ISSUER must be'],
+    [{ QINGMIAO_OIDC_ISSUER: 'ftp://sso.example.org' }, 'QINGMIAO_OIDC_ISSUER must be'],
+    [{ QINGMIAO_OIDC_CLIENT_ID: '' }, 'QINGMIAO_OIDC_CLIENT_ID must not be empty'],
+    [{ QINGMIAO_OIDC_LOGIN_CLAIM: 'e mail' }, 'QINGMIAO_OIDC_LOGIN_CLAIM must be a claim name'],
+    [{ QINGMIAO_PUBLIC_URL: 'https://qingmiao.example.org/?x=1' }, 'QINGMIAO_PUBLIC_URL must be the address'],
+    [
+      { NODE_ENV: 'production', QINGMIAO_OIDC_ISSUER: 'http://sso.example.org' },
+      'QINGMIAO_OIDC_ISSUER must be an https URL',
+    ],
+    [
+      { NODE_ENV: 'production', QINGMIAO_PUBLIC_URL: 'http://qingmiao.example.org' },
+      'QINGMIAO_PUBLIC_URL must be an https URL',
+    ],
+  ])('refuses %j', (bad, message) => {
+    expect(() => loadConfig({ ...OIDC, ...bad })).toThrow(`Configuration: ${message}`);
+  });
+});
