@@ -1,4 +1,14 @@
 export {
+  ACTIVATION_DAYS,
+  type AccountCommand,
+  type AccountEvent,
+  type AccountState,
+  type AccountStatus,
+  accountDecider,
+  accountStatus,
+} from './accounts/account.ts';
+export { accountIdFor, verifyPassword } from './accounts/credentials.ts';
+export {
   type CampaignCommand,
   type CampaignEvent,
   type CampaignState,
