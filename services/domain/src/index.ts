@@ -3,7 +3,6 @@ export {
   type AccountCommand,
   type AccountEvent,
   type AccountState,
-  type AccountStatus,
   accountDecider,
   accountStatus,
 } from './accounts/account.ts';

@@ -1,4 +1,4 @@
-import type { CreateAccountInput, EventOf, Role } from '@qingmiao/schema';
+import type { AccountStatus, CreateAccountInput, EventOf, Role } from '@qingmiao/schema';
 import type { Decider } from '../decider.ts';
 import { Conflict, InvalidInput, NotFound } from '../errors.ts';
 
@@ -45,8 +45,6 @@ export type AccountCommand =
     }
   | { readonly type: 'DisableAccount' | 'EnableAccount'; readonly login: string }
   | { readonly type: 'ResetAccount'; readonly login: string; readonly codeHash: string };
-
-export type AccountStatus = 'PENDING' | 'ACTIVE' | 'DISABLED';
 
 export type AccountState =
   | { readonly exists: false }
