@@ -1,5 +1,6 @@
 import { lexicographicSortSchema } from 'graphql';
 import { builder } from './builder.ts';
+import './accounts.ts';
 import './campaigns.ts';
 import './entries.ts';
 import './judging.ts';
