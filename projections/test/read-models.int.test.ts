@@ -562,7 +562,9 @@ describe('accounts read model', () => {
       schoolId: null,
       status: 'ACTIVE',
       createdAt: recordedAt(1n),
+      sessionsSince: null,
     });
+    expect(read.account('a3')?.sessionsSince).toBe(recordedAt(6n));
     expect(read.accounts().map((a) => [a.login, a.status])).toEqual([
       ['wang', 'ACTIVE'],
       ['xinhua@taicang.cn', 'ACTIVE'],
@@ -582,7 +584,10 @@ describe('accounts read model', () => {
       { type: 'AccountActivated', data: { accountId: 'a1', passwordHash: HASH } },
       { type: 'AccountReset', data: { accountId: 'a1', activation } },
     );
-    expect(read.accountCredentials('wang')).toMatchObject({ account: { status: 'PENDING' }, passwordHash: null });
+    expect(read.accountCredentials('wang')).toMatchObject({
+      account: { status: 'PENDING', sessionsSince: recordedAt(3n) },
+      passwordHash: null,
+    });
     given(
       { type: 'PasswordChanged', data: { accountId: 'a1', passwordHash: HASH } },
       { type: 'AccountDisabled', data: { accountId: 'a1' } },

@@ -11,6 +11,8 @@ export interface AccountRow {
   readonly schoolId: string | null;
   readonly status: AccountStatus;
   readonly createdAt: string;
+  /** Sessions started before this moment (the last disable or reset) no longer count; null when none. */
+  readonly sessionsSince: string | null;
 }
 
 /** What signing in compares a password with; only the sign-in path reads it. */
@@ -32,6 +34,7 @@ export const accountsProjection = defineProjection({
       school_id TEXT,
       disabled INTEGER NOT NULL DEFAULT 0,
       password_hash TEXT,
+      sessions_since TEXT,
       created_at TEXT NOT NULL
     )`,
   ],
@@ -42,15 +45,20 @@ export const accountsProjection = defineProjection({
         VALUES (@id, @login, @displayName, @role, @schoolId, @at)`,
     },
     setPassword: { table: 'accounts', sql: 'UPDATE accounts SET password_hash = @passwordHash WHERE id = @id' },
-    setDisabled: { table: 'accounts', sql: 'UPDATE accounts SET disabled = @disabled WHERE id = @id' },
+    resetAccount: {
+      table: 'accounts',
+      sql: 'UPDATE accounts SET password_hash = NULL, sessions_since = @at WHERE id = @id',
+    },
+    disableAccount: { table: 'accounts', sql: 'UPDATE accounts SET disabled = 1, sessions_since = @at WHERE id = @id' },
+    enableAccount: { table: 'accounts', sql: 'UPDATE accounts SET disabled = 0 WHERE id = @id' },
   },
   handles: {
     AccountCreated: ['insertAccount'],
     AccountActivated: ['setPassword'],
     PasswordChanged: ['setPassword'],
-    AccountReset: ['setPassword'],
-    AccountDisabled: ['setDisabled'],
-    AccountEnabled: ['setDisabled'],
+    AccountReset: ['resetAccount'],
+    AccountDisabled: ['disableAccount'],
+    AccountEnabled: ['enableAccount'],
   },
   handle(event, { metadata }) {
     switch (event.type) {
@@ -65,12 +73,11 @@ export const accountsProjection = defineProjection({
           { statement: 'setPassword', params: { id: event.data.accountId, passwordHash: event.data.passwordHash } },
         ];
       case 'AccountReset':
-        return [{ statement: 'setPassword', params: { id: event.data.accountId, passwordHash: null } }];
+        return [{ statement: 'resetAccount', params: { id: event.data.accountId, at: metadata.recordedAt } }];
       case 'AccountDisabled':
-      case 'AccountEnabled': {
-        const disabled = event.type === 'AccountDisabled' ? 1 : 0;
-        return [{ statement: 'setDisabled', params: { id: event.data.accountId, disabled } }];
-      }
+        return [{ statement: 'disableAccount', params: { id: event.data.accountId, at: metadata.recordedAt } }];
+      case 'AccountEnabled':
+        return [{ statement: 'enableAccount', params: { id: event.data.accountId } }];
       default:
         return [];
     }
@@ -79,7 +86,7 @@ export const accountsProjection = defineProjection({
 
 const ACCOUNT_COLUMNS = `id, login, display_name AS displayName, role, school_id AS schoolId,
   CASE WHEN disabled = 1 THEN 'DISABLED' WHEN password_hash IS NULL THEN 'PENDING' ELSE 'ACTIVE' END AS status,
-  created_at AS createdAt`;
+  created_at AS createdAt, sessions_since AS sessionsSince`;
 
 export function accountQueries(db: Database.Database) {
   const filtered = db.prepare<{ role: string | null; schoolId: string | null }, AccountRow>(

@@ -8,11 +8,12 @@ import type { Logger } from 'pino';
 import { Authenticator, resolveAuthSecret } from './auth.ts';
 import type { QingmiaoConfig } from './config.ts';
 import { dashboardRoutes } from './dashboard/routes.ts';
-import { createGraphQL } from './graphql/yoga.ts';
+import { createGraphQL, GRAPHQL_PATH } from './graphql/yoga.ts';
 import { bodyErrors, jsonBody, rateLimitPerCaller } from './http-limits.ts';
 import { metricsAccess } from './metrics-access.ts';
 import { createMetrics, requestLogging } from './observability.ts';
 import { reportRoutes } from './reports/routes.ts';
+import { SessionStore, sessionIssuer, sessionStoreFile, standing } from './sessions.ts';
 
 export interface Qingmiao {
   readonly app: express.Express;
@@ -34,7 +35,13 @@ const messageOf = (error: unknown) => (error instanceof Error ? error.message : 
 /** Wires the event store, command handlers, projections and the HTTP API together. */
 export function createQingmiao(config: QingmiaoConfig, logger: Logger): Qingmiao {
   mkdirSync(config.dataDir, { recursive: true });
-  const authenticator = new Authenticator(resolveAuthSecret(config), config.maxTokenLifetime);
+  const secret = resolveAuthSecret(config);
+  const sessionStore = new SessionStore(sessionStoreFile(config));
+  const authenticator = new Authenticator(
+    secret,
+    config.maxTokenLifetime,
+    standing(sessionStore, (accountId) => readSide.read.account(accountId)),
+  );
   const store = openEventStore(config.eventStore, configuredStoreOptions(config));
   const metrics = createMetrics(store, () => readSide);
   const readSide = new ReadSide({
@@ -64,7 +71,14 @@ export function createQingmiao(config: QingmiaoConfig, logger: Logger): Qingmiao
     );
   });
 
-  const graphql = createGraphQL(config, { commands, readSide, pastFigures }, authenticator, logger, metrics.registry);
+  const sessions = sessionIssuer(config, sessionStore, secret, GRAPHQL_PATH);
+  const graphql = createGraphQL(
+    config,
+    { commands, readSide, pastFigures, sessions },
+    authenticator,
+    logger,
+    metrics.registry,
+  );
 
   const rateLimit = rateLimitPerCaller(config, authenticator);
   const app = express();
@@ -98,6 +112,7 @@ export function createQingmiao(config: QingmiaoConfig, logger: Logger): Qingmiao
     async close() {
       await readSide.close();
       await store.close();
+      sessionStore.close();
     },
   };
 }

@@ -43,3 +43,8 @@ export class LimitExceeded extends DomainError {
 export class QuotaExceeded extends DomainError {
   readonly code = 'QUOTA_EXCEEDED';
 }
+
+/** Wrong login or password, an unusable refresh token: one code, and messages that give nothing away. */
+export class SignInRefused extends DomainError {
+  readonly code = 'UNAUTHENTICATED';
+}

@@ -6,7 +6,7 @@ export {
   accountDecider,
   accountStatus,
 } from './accounts/account.ts';
-export { accountIdFor, verifyPassword } from './accounts/credentials.ts';
+export { accountIdFor, hashPassword, verifyPassword } from './accounts/credentials.ts';
 export {
   type CampaignCommand,
   type CampaignEvent,

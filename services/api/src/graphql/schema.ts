@@ -10,6 +10,7 @@ import './live.ts';
 import './maintenance.ts';
 import './participation.ts';
 import './schools.ts';
+import './sessions.ts';
 
 /** The whole GraphQL schema, sorted so the printed SDL diffs cleanly in review. */
 export const schema = lexicographicSortSchema(builder.toSchema());
