@@ -2,7 +2,7 @@
  * The tests' one GraphQL client: one POST helper, one answer shape, one `codeOf`. Operations are gql.tada documents
  * typed from schema/schema.graphql, or plain text (see `Operation` in @qingmiao/schema/graphql).
  */
-import type { CookieJar } from 'tough-cookie';
+
 import {
   type Checked,
   type GraphQLResult,
@@ -12,6 +12,7 @@ import {
   requestBody,
   type VariablesFor,
 } from '@qingmiao/schema/graphql';
+import type { CookieJar } from 'tough-cookie';
 
 export type {
   Checked,

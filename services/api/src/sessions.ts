@@ -14,7 +14,7 @@ const ACCESS_SECONDS = 15 * 60;
 const IDLE_MS = 14 * 24 * 60 * 60 * 1000;
 const SESSION_MS = 30 * 24 * 60 * 60 * 1000;
 
-export const REFRESH_COOKIE = 'qingmiao_refresh';
+const REFRESH_COOKIE = 'qingmiao_refresh';
 
 const sha256 = (token: string) => createHash('sha256').update(token).digest('hex');
 
@@ -146,7 +146,7 @@ export class SessionStore {
 export const sessionStoreFile = (config: QingmiaoConfig) => join(config.dataDir, 'sessions.db');
 
 /** Whether a session still speaks for its account: the account active, the session begun after its last disable or reset. */
-export function sessionValid(session: SessionRecord, account: AccountRow | undefined): account is AccountRow {
+function sessionValid(session: SessionRecord, account: AccountRow | undefined): account is AccountRow {
   return (
     account !== undefined &&
     account.status === 'ACTIVE' &&

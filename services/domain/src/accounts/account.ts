@@ -15,7 +15,7 @@ export const ACTIVATION_DAYS = 7;
 const ACTIVATION_MS = ACTIVATION_DAYS * 24 * 60 * 60 * 1000;
 
 /** One message for a wrong, expired or used code (and an unknown login): it gives no hint which. */
-export const INVALID_ACTIVATION = 'is wrong, has expired or has already been used';
+const INVALID_ACTIVATION = 'is wrong, has expired or has already been used';
 
 /**
  * The commands carry what the shell prepared: the code's hash (never the code), the new password in clear only so
