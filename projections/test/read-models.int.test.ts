@@ -575,6 +575,8 @@ describe('accounts read model', () => {
     expect(Object.keys(read.account('a2') ?? {})).not.toContain('passwordHash');
     expect(read.accountCredentials('xinhua@taicang.cn')).toEqual({ account: read.account('a2'), passwordHash: HASH });
     expect(read.accountCredentials('nobody')).toBeUndefined();
+    expect(read.accountByLogin('xinhua@taicang.cn')).toEqual(read.account('a2'));
+    expect(read.accountByLogin('nobody')).toBeUndefined();
   });
 
   it('forgets the password on a reset (pending again) and follows disable and enable', () => {

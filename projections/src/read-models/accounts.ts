@@ -97,16 +97,20 @@ export function accountQueries(db: Database.Database) {
   const credentials = db.prepare<[string], AccountRow & { passwordHash: string | null }>(
     `SELECT ${ACCOUNT_COLUMNS}, password_hash AS passwordHash FROM accounts WHERE login = ?`,
   );
+  const accountCredentials = (login: string): AccountCredentials | undefined => {
+    const row = credentials.get(login);
+    if (!row) return undefined;
+    const { passwordHash, ...account } = row;
+    return { account, passwordHash };
+  };
   return {
     accounts: (filter: { role?: Role | undefined; schoolId?: string | undefined } = {}): AccountRow[] =>
       filtered.all({ role: filter.role ?? null, schoolId: filter.schoolId ?? null }),
     /** By primary key: cheap enough to ask on every request. */
     account: (id: string): AccountRow | undefined => byId.get(id),
-    accountCredentials: (login: string): AccountCredentials | undefined => {
-      const row = credentials.get(login);
-      if (!row) return undefined;
-      const { passwordHash, ...account } = row;
-      return { account, passwordHash };
-    },
+    /** By login (lowercase), without credentials: what single sign-on maps an identity to. */
+    accountByLogin: (login: string): AccountRow | undefined => accountCredentials(login)?.account,
+    /** Only signing in reads this. */
+    accountCredentials,
   };
 }
