@@ -13,13 +13,15 @@ import { bodyErrors, jsonBody, rateLimitPerCaller } from './http-limits.ts';
 import { metricsAccess } from './metrics-access.ts';
 import { createMetrics, requestLogging } from './observability.ts';
 import { reportRoutes } from './reports/routes.ts';
-import { SessionStore, sessionIssuer, sessionStoreFile, standing } from './sessions.ts';
+import { type SessionIssuer, SessionStore, sessionIssuer, sessionStoreFile, standing } from './sessions.ts';
 
 export interface Qingmiao {
   readonly app: express.Express;
   readonly store: EventStore;
   readonly readSide: ReadSide;
   readonly commands: Commands;
+  /** Login sessions: what signing in (with a password or single sign-on) starts with `issueSession`. */
+  readonly sessions: SessionIssuer;
   /** Resolves once the read models have caught up with the log that existed at start. */
   readonly ready: Promise<void>;
   close(): Promise<void>;
@@ -108,6 +110,7 @@ export function createQingmiao(config: QingmiaoConfig, logger: Logger): Qingmiao
     store,
     readSide,
     commands,
+    sessions,
     ready,
     async close() {
       await readSide.close();
