@@ -106,6 +106,9 @@ describe('an account from creation to sign-out, in a browser', () => {
     const cut = await server.graphql(ME, {}, refreshed.accessToken);
     expect(cut.status).toBe(401);
     expect(codeOf(cut)).toBe('UNAUTHENTICATED');
+    // Signing out still works with the dead token left in the header, and clears the cookie.
+    expect(dataOf(await server.graphql(SIGN_OUT, {}, refreshed.accessToken, { cookies: browser })).signOut).toBe(true);
+    expect(await browser.getCookies(endpoint())).toEqual([]);
 
     // Signing in again starts a new session; signing out ends it, cookie and access token alike.
     const again = new CookieJar();

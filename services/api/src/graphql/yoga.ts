@@ -107,20 +107,17 @@ export function createGraphQL(
       const cookie = request.headers.get('cookie') ?? undefined;
       const header = request.headers.get('authorization');
       const read = services.readSide.read;
-      if (!header && isPublicOperation(params.query, params.operationName)) {
-        return {
-          ...services,
-          actor: ANONYMOUS,
-          correlationId,
-          read,
-          http: { cookie, response: res, session: undefined },
-        };
-      }
       try {
         const { actor, session } = await authenticator.identify(header);
         return { ...services, actor, correlationId, read, http: { cookie, response: res, session } };
       } catch (error) {
         if (!(error instanceof Unauthenticated)) throw error;
+        // Signing in, activating, refreshing and signing out need no token, and a stale one left in the header
+        // must not stand in their way.
+        if (isPublicOperation(params.query, params.operationName)) {
+          const http = { cookie, response: res, session: undefined };
+          return { ...services, actor: ANONYMOUS, correlationId, read, http };
+        }
         throw new GraphQLError(error.message, {
           extensions: { code: 'UNAUTHENTICATED', http: { status: 401, headers: { 'WWW-Authenticate': 'Bearer' } } },
         });
