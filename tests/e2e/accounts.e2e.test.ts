@@ -1,11 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { loadConfig, startServer } from '@qingmiao/api';
 import { graphql } from '@qingmiao/schema/graphql';
 import { CookieJar } from 'tough-cookie';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../support/cli-process.ts';
-import { codeOf, dataOf, type GraphQLResult } from '../support/graphql-http.ts';
+import { codeOf, dataOf, type GraphQLResult, postGraphQL } from '../support/graphql-http.ts';
 import { SECRET, startTestServer, type TestServer } from '../support/in-process-server.ts';
 import { ROOT } from '../support/server-process.ts';
 
@@ -201,6 +203,30 @@ describe('refusals', () => {
       const answer = await server.graphql(CREATE, { input }, office);
       expect([codeOf(answer), fieldOf(answer)]).toEqual([code, field]);
     }
+
+    // With its school registered, the school account is created and listed under the school.
+    const schoolId = `school-${randomUUID().slice(0, 8)}`;
+    const register = graphql(
+      `mutation Register($input: RegisterSchoolInput!) { registerSchool(input: $input) { id } }`,
+    );
+    dataOf(
+      await server.graphql(
+        register,
+        { input: { id: schoolId, name: '新华小学', kind: 'PRIMARY', town: '城厢镇' } },
+        office,
+      ),
+    );
+    const contact = `contact-${randomUUID().slice(0, 8)}`;
+    const school = dataOf(
+      await server.graphql(
+        CREATE,
+        { input: { login: contact, displayName: '联络员', role: 'school', schoolId } },
+        office,
+      ),
+    ).createAccount.account;
+    expect(school).toMatchObject({ login: contact, role: 'school', schoolId });
+    const listed = dataOf(await server.graphql(ACCOUNTS, { schoolId }, office)).accounts;
+    expect(listed).toEqual([{ login: contact, role: 'school', status: 'PENDING' }]);
   });
 
   it('keeps accounts to organizers, and needs a token for everything but the session mutations', async () => {
@@ -226,6 +252,8 @@ describe('refusals', () => {
     const login = `head-${randomUUID().slice(0, 8)}`;
     await createAccount(login, 'organizer');
     const { accounts } = dataOf(await server.graphql(ACCOUNTS, { role: 'organizer' }, office));
+    expect(accounts.map((a) => a.login)).toContain(login);
+    expect(accounts.every((a) => a.role === 'organizer')).toBe(true);
     // Earlier tests may have made organizers; disable all but this one, then this one.
     for (const other of accounts.filter((a) => a.login !== login && a.status !== 'DISABLED')) {
       dataOf(await server.graphql(DISABLE, { input: { login: other.login } }, office));
@@ -272,5 +300,55 @@ describe('qingmiao account create', () => {
       QINGMIAO_AUTH_SECRET: SECRET,
     });
     expect(taken).toMatchObject({ code: 1, stdout: '', stderr: `create: Login ${login} is taken\n` });
+  });
+
+  it('works on a fresh install with no server running: the first organizer, then the server', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'qingmiao-first-'));
+    try {
+      const env = { QINGMIAO_DATA_DIR: dataDir, QINGMIAO_AUTH_SECRET: SECRET };
+      const created = await runCli(
+        ['account', 'create', '--login', 'office', '--name', '办公室', '--role', 'organizer'],
+        env,
+      );
+      expect(created.code, created.stderr).toBe(0);
+      const fresh = await startServer(
+        loadConfig({ ...env, QINGMIAO_PORT: '0', QINGMIAO_HOST: '127.0.0.1', QINGMIAO_LOG_LEVEL: 'silent' }),
+      );
+      try {
+        await fresh.qingmiao.ready;
+        const input = { login: 'office', activationCode: created.stdout.trim(), password: PASSWORD };
+        const session = dataOf(await postGraphQL(fresh.url, undefined, ACTIVATE, { input })).activateAccount;
+        expect(session.account).toMatchObject({ login: 'office', role: 'organizer', status: 'ACTIVE' });
+        const { accounts } = dataOf(await postGraphQL(fresh.url, session.accessToken, ACCOUNTS, {}));
+        expect(accounts).toEqual([{ login: 'office', role: 'organizer', status: 'ACTIVE' }]);
+      } finally {
+        await fresh.stop();
+      }
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('in production', () => {
+  it('marks the refresh cookie Secure', async () => {
+    const production = await startTestServer({ NODE_ENV: 'production' });
+    try {
+      const token = await production.token('organizer', { sub: 'office' });
+      const create = await production.graphql(
+        CREATE,
+        { input: { login: 'prod', displayName: '某', role: 'viewer' } },
+        token,
+      );
+      const activationCode = dataOf(create).createAccount.activationCode;
+      // tough-cookie, like browsers, takes a Secure cookie from plain HTTP on the loopback address.
+      const jar = new CookieJar();
+      const input = { login: 'prod', activationCode, password: PASSWORD };
+      dataOf(await production.graphql(ACTIVATE, { input }, undefined, { cookies: jar }));
+      const [cookie] = await jar.getCookies(`${production.url}/graphql`);
+      expect(cookie).toMatchObject({ key: 'qingmiao_refresh', secure: true, httpOnly: true, sameSite: 'strict' });
+    } finally {
+      await production.stop();
+    }
   });
 });

@@ -43,7 +43,7 @@ builder.queryFields((t) => ({
     authScopes: { organizer: true },
     args: { role: t.arg({ type: RoleEnum }), schoolId: t.arg.id() },
     resolve: (_root, { role, schoolId }, { read }) =>
-      read.accounts({ role: role ?? undefined, schoolId: schoolId === null ? undefined : String(schoolId) }),
+      read.accounts({ role: role ?? undefined, schoolId: schoolId == null ? undefined : String(schoolId) }),
   }),
   me: t.field({
     type: Account,
