@@ -23,6 +23,7 @@ export {
   type SqlValue,
   type Statement,
 } from './projection.ts';
+export type { AccountRow } from './read-models/accounts.ts';
 export type { CampaignFilter, CampaignPanel, CampaignRow } from './read-models/campaigns.ts';
 export {
   type EntryRow,

@@ -9,6 +9,8 @@ const RECORDED_AT = '2022-05-20T09:30:00.000Z';
 const CAMPAIGN = 'medal-essay-2022';
 const ENTRY = `${CAMPAIGN}:0f8fad5b-d9cb-569f-a165-70867728950e`;
 const LECTURE = 'party-history-2022:7c9e6679-7425-50de-944b-e07fc1f90ae7';
+const ACCOUNT = '6f1c2b8e-0d5a-5c3e-9b7a-2e4f6a8c0d1e';
+const PASSWORD_HASH = '$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA';
 
 const metadata: EventMetadata = {
   actor: 'contact-xinhua',
@@ -108,6 +110,27 @@ const everyEvent: DomainEvent[] = [
     data: { campaignId: 'party-history-2022', lectureId: LECTURE, audience: 320, durationMinutes: 45 },
   },
   { type: 'LectureCancelled', data: { campaignId: 'party-history-2022', lectureId: LECTURE, reason: '下雨' } },
+  {
+    type: 'AccountCreated',
+    data: {
+      accountId: ACCOUNT,
+      login: 'xinhua@taicang.edu.cn',
+      displayName: '新华小学',
+      role: 'school',
+      schoolId: 'xinhua-primary',
+      activation: { codeHash: 'a'.repeat(64), expiresAt: '2022-05-27T09:30:00.000Z' },
+    },
+  },
+  { type: 'AccountActivated', data: { accountId: ACCOUNT, passwordHash: PASSWORD_HASH } },
+  { type: 'PasswordChanged', data: { accountId: ACCOUNT, passwordHash: PASSWORD_HASH } },
+  { type: 'AccountDisabled', data: { accountId: ACCOUNT } },
+  { type: 'AccountEnabled', data: { accountId: ACCOUNT } },
+  {
+    type: 'AccountReset',
+    data: { accountId: ACCOUNT, activation: { codeHash: 'b'.repeat(64), expiresAt: '2022-05-27T09:30:00.000Z' } },
+  },
+  { type: 'OrganizerEnlisted', data: { accountId: ACCOUNT } },
+  { type: 'OrganizerDelisted', data: { accountId: ACCOUNT } },
 ];
 
 const namedParameters = (sql: string): string[] => [...sql.matchAll(/@(\w+)/g)].map((match) => match[1] ?? '');

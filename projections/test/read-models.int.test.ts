@@ -534,3 +534,68 @@ describe('entries read model', () => {
     ]);
   });
 });
+
+describe('accounts read model', () => {
+  const HASH = '$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA';
+  const activation = { codeHash: 'a'.repeat(64), expiresAt: '2022-05-27T09:31:00.000Z' };
+  const accountCreated = (id: string, login: string, role: 'organizer' | 'school', schoolId: string | null) =>
+    ({
+      type: 'AccountCreated',
+      data: { accountId: id, login, displayName: login.toUpperCase(), role, schoolId, activation },
+    }) satisfies DomainEvent;
+
+  it('shows status, role and school by id, by login and filtered, and keeps the hash out of account rows', () => {
+    const { read, given } = readModels();
+    given(
+      accountCreated('a1', 'wang', 'organizer', null),
+      accountCreated('a2', 'xinhua@taicang.cn', 'school', 'xinhua-primary'),
+      accountCreated('a3', 'yucai', 'school', 'yucai-junior'),
+      { type: 'AccountActivated', data: { accountId: 'a1', passwordHash: HASH } },
+      { type: 'AccountActivated', data: { accountId: 'a2', passwordHash: HASH } },
+      { type: 'AccountDisabled', data: { accountId: 'a3' } },
+    );
+    expect(read.account('a1')).toEqual({
+      id: 'a1',
+      login: 'wang',
+      displayName: 'WANG',
+      role: 'organizer',
+      schoolId: null,
+      status: 'ACTIVE',
+      createdAt: recordedAt(1n),
+      sessionsSince: null,
+    });
+    expect(read.account('a3')?.sessionsSince).toBe(recordedAt(6n));
+    expect(read.accounts().map((a) => [a.login, a.status])).toEqual([
+      ['wang', 'ACTIVE'],
+      ['xinhua@taicang.cn', 'ACTIVE'],
+      ['yucai', 'DISABLED'],
+    ]);
+    expect(read.accounts({ role: 'school' }).map((a) => a.id)).toEqual(['a2', 'a3']);
+    expect(read.accounts({ schoolId: 'yucai-junior' }).map((a) => a.id)).toEqual(['a3']);
+    expect(Object.keys(read.account('a2') ?? {})).not.toContain('passwordHash');
+    expect(read.accountCredentials('xinhua@taicang.cn')).toEqual({ account: read.account('a2'), passwordHash: HASH });
+    expect(read.accountCredentials('nobody')).toBeUndefined();
+    expect(read.accountByLogin('xinhua@taicang.cn')).toEqual(read.account('a2'));
+    expect(read.accountByLogin('nobody')).toBeUndefined();
+  });
+
+  it('forgets the password on a reset (pending again) and follows disable and enable', () => {
+    const { read, given } = readModels();
+    given(
+      accountCreated('a1', 'wang', 'organizer', null),
+      { type: 'AccountActivated', data: { accountId: 'a1', passwordHash: HASH } },
+      { type: 'AccountReset', data: { accountId: 'a1', activation } },
+    );
+    expect(read.accountCredentials('wang')).toMatchObject({
+      account: { status: 'PENDING', sessionsSince: recordedAt(3n) },
+      passwordHash: null,
+    });
+    given(
+      { type: 'PasswordChanged', data: { accountId: 'a1', passwordHash: HASH } },
+      { type: 'AccountDisabled', data: { accountId: 'a1' } },
+    );
+    expect(read.account('a1')?.status).toBe('DISABLED');
+    given({ type: 'AccountEnabled', data: { accountId: 'a1' } });
+    expect(read.account('a1')?.status).toBe('ACTIVE');
+  });
+});

@@ -118,3 +118,7 @@ export const Criterion = z.object({
   maxScore: z.number().gt(0, 'must be more than 0').max(1000, 'must be at most 1000'),
 });
 export type Criterion = z.infer<typeof Criterion>;
+
+/** PENDING until activated with its one-time code (again after a reset); DISABLED whatever else. */
+export const AccountStatus = z.enum(['PENDING', 'ACTIVE', 'DISABLED']);
+export type AccountStatus = z.infer<typeof AccountStatus>;

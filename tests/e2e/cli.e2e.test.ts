@@ -26,7 +26,7 @@ describe('qingmiao command line', () => {
   describe('token', () => {
     it('refuses in production without QINGMIAO_AUTH_SECRET, in one line, writing nothing', async () => {
       const dataDir = join(dir, 'production');
-      const result = await runCli(['token', '--role', 'organizer'], {
+      const result = await runCli(['token', '--role', 'organizer', '--sub', 'office'], {
         ...development(dataDir),
         NODE_ENV: 'production',
       });
@@ -52,7 +52,7 @@ describe('qingmiao command line', () => {
       const { payload } = await jwtVerify(first.stdout.trim(), secret);
       expect(payload).toMatchObject({ sub: 'leader', role: 'viewer' });
 
-      const second = await runCli(['token', '--role', 'viewer'], development(dataDir));
+      const second = await runCli(['token', '--role', 'viewer', '--sub', 'leader'], development(dataDir));
       expect(second.stderr).toBe(
         `token: signed with the development secret ${secretFile}; ` +
           'only a server on this data directory without QINGMIAO_AUTH_SECRET accepts it\n',
@@ -80,11 +80,20 @@ describe('qingmiao command line', () => {
         env: { QINGMIAO_EVENT_STORE: 'postgres://db', QINGMIAO_PORT: '0', QINGMIAO_HOST: '127.0.0.1' },
         stderr: /^serve: QINGMIAO_EVENT_STORE must be .+\n$/,
       },
-      { name: 'an invalid role', args: ['token', '--role', 'janitor'], stderr: /^error: .*'janitor' is invalid.*\n$/ },
+      {
+        name: 'an invalid role',
+        args: ['token', '--role', 'janitor', '--sub', 'x'],
+        stderr: /^error: .*'janitor' is invalid.*\n$/,
+      },
+      {
+        name: 'a token without a subject',
+        args: ['token', '--role', 'viewer'],
+        stderr: /^error: required option '--sub <subject>'.*\n$/,
+      },
       { name: 'a missing option', args: ['restore'], stderr: /^error: required option '--from <file>'.*\n$/ },
       {
         name: 'a bad lifetime',
-        args: ['token', '--role', 'viewer', '--expires', 'soon'],
+        args: ['token', '--role', 'viewer', '--sub', 'x', '--expires', 'soon'],
         stderr: /^token: --expires soon: must be a duration like 8h or 30d\n$/,
       },
       {
@@ -215,7 +224,7 @@ describe('qingmiao command line', () => {
         if (Date.now() > deadline) throw new Error(`npm start not ready:\n${stderr}`);
       }
       // A token from `qingmiao token` in the same environment is one this server accepts.
-      const token = await runCli(['token', '--role', 'viewer'], development(dataDir));
+      const token = await runCli(['token', '--role', 'viewer', '--sub', 'leader'], development(dataDir));
       const answer = await postGraphQL(url, token.stdout.trim(), '{ schools { id } }');
       expect(answer).toMatchObject({ status: 200, data: { schools: [] } });
 

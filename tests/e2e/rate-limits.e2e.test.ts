@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { SignJWT } from 'jose';
+import { mintToken } from '@qingmiao/api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SECRET, startTestServer, type TestServer } from '../support/in-process-server.ts';
 
@@ -75,15 +75,24 @@ describe('rate limits', () => {
     expect((await ask(`Bearer ${await server.token('organizer', { sub: 'untouched' })}`)).status).toBe(200);
   });
 
-  it('gives each login session of one subject its own budget', async () => {
+  it('gives each login session of one account its own budget', async () => {
+    // Sessions of a real account, started beside the server: the budgets of HTTP sign-ins are not this test's.
+    const { commands, readSide, sessions: issuer } = server.server.qingmiao;
+    const login = `two-sessions-${randomUUID().slice(0, 8)}`;
+    const meta = { actor: { sub: 'office', role: 'organizer' as const }, correlationId: randomUUID() };
+    const { accountId, activationCode } = await commands.createAccount(
+      { login, displayName: '两个会话', role: 'viewer' },
+      meta,
+    );
+    const activated = await commands.activateAccount({ login, activationCode, password: 'two-sessions-2022' }, meta);
+    await readSide.waitFor(activated.position);
     const sessions = await Promise.all(
-      ['session-a', 'session-b'].map((sid) =>
-        new SignJWT({ role: 'viewer', sid })
-          .setProtectedHeader({ alg: 'HS256' })
-          .setSubject('two-sessions')
-          .setIssuedAt()
-          .setExpirationTime('1h')
-          .sign(new TextEncoder().encode(SECRET)),
+      [1, 2].map(() =>
+        mintToken(
+          new TextEncoder().encode(SECRET),
+          { sub: accountId, role: 'viewer', sid: issuer.store.start(accountId).session.id },
+          '1h',
+        ),
       ),
     );
     for (let i = 0; i < IDENTITY_LIMIT; i++) expect((await ask(`Bearer ${sessions[0]}`)).status).toBe(200);

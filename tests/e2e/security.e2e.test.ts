@@ -124,7 +124,7 @@ describe('authentication', () => {
       await capped.stop();
     }
     const cli = (expires: string) =>
-      runCli(['token', '--role', 'viewer', '--expires', expires], {
+      runCli(['token', '--role', 'viewer', '--sub', 'leader', '--expires', expires], {
         QINGMIAO_AUTH_SECRET: TEST_SECRET,
         QINGMIAO_MAX_TOKEN_LIFETIME: '8h',
       });

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { schema } from '@qingmiao/api';
 import { graphql } from '@qingmiao/schema/graphql';
 import * as fc from 'fast-check';
+import { CookieJar } from 'tough-cookie';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type Checked,
@@ -94,6 +95,44 @@ interface World {
   readonly closedEntry: string;
   readonly awardedEntry: string;
   readonly evaluationEntry: string;
+  /** A pending account and its activation code; an active one, its password, its access token and refresh cookie. */
+  readonly pendingLogin: string;
+  readonly activationCode: string;
+  readonly activeLogin: string;
+  readonly activeToken: string;
+  readonly refreshCookie: string;
+}
+
+const PASSWORD = 'fuzz-password-2022';
+const CREATE_ACCOUNT = graphql(`
+  mutation CreateAccount($i: CreateAccountInput!) { createAccount(input: $i) { activationCode } }
+`);
+const ACTIVATE = graphql(`
+  mutation Activate($i: ActivateAccountInput!) { activateAccount(input: $i) { accessToken } }
+`);
+
+/** A pending account, and an active one signed in from a browser whose refresh cookie the world keeps. */
+async function seedAccounts(org: string) {
+  const [pendingLogin, activeLogin] = [slug('pending'), slug('active')];
+  const [pending, active] = await Promise.all(
+    [pendingLogin, activeLogin].map(async (login) =>
+      ok(org, CREATE_ACCOUNT, { i: { login, displayName: '某', role: 'viewer' } }),
+    ),
+  );
+  const jar = new CookieJar();
+  const activation = await server.graphql(
+    ACTIVATE,
+    { i: { login: activeLogin, activationCode: active?.createAccount.activationCode ?? '', password: PASSWORD } },
+    undefined,
+    { cookies: jar },
+  );
+  return {
+    pendingLogin,
+    activationCode: pending?.createAccount.activationCode ?? '',
+    activeLogin,
+    activeToken: dataOf(activation).activateAccount.accessToken,
+    refreshCookie: await jar.getCookieString(`${server.url}/graphql`),
+  };
 }
 
 async function ok<O extends Operation>(token: string, operation: O & Checked<O>, variables?: VariablesFor<O>) {
@@ -191,6 +230,7 @@ async function seedWorld(): Promise<World> {
   });
 
   return {
+    ...(await seedAccounts(org)),
     school,
     otherSchool,
     schoolToken,
@@ -216,10 +256,22 @@ async function seedWorld(): Promise<World> {
 }
 
 /** A valid call of each mutation in a fresh world, and whose token it needs. */
-function validCall(name: string, w: World): { token: string; input: Record<string, unknown> | undefined } {
+function validCall(
+  name: string,
+  w: World,
+): { token: string | undefined; input: Record<string, unknown> | undefined; cookie?: string } {
   const org = tokens.organizer as string;
   const judge = tokens.judge as string;
-  const calls: Record<string, [string, Record<string, unknown> | undefined]> = {
+  const calls: Record<string, [string | undefined, Record<string, unknown> | undefined]> = {
+    activateAccount: [undefined, { login: w.pendingLogin, activationCode: w.activationCode, password: PASSWORD }],
+    changePassword: [w.activeToken, { currentPassword: PASSWORD, newPassword: 'another-fuzz-password' }],
+    createAccount: [org, { login: slug('new'), displayName: '新账号', role: 'judge' }],
+    disableAccount: [org, { login: w.activeLogin }],
+    enableAccount: [org, { login: w.activeLogin }],
+    refreshSession: [undefined, undefined],
+    resetAccount: [org, { login: w.activeLogin }],
+    signIn: [undefined, { login: w.activeLogin, password: PASSWORD }],
+    signOut: [undefined, undefined],
     assignJudge: [org, { campaignId: w.essay, judge: 'judge-new' }],
     awardEntry: [org, { entryId: w.closedEntry, prize: 'FIRST' }],
     cancelCampaign: [org, { id: w.draft, reason: '活动取消' }],
@@ -281,7 +333,8 @@ function validCall(name: string, w: World): { token: string; input: Record<strin
   };
   const call = calls[name];
   if (!call) throw new Error(`no valid example for mutation ${name}: add one`);
-  return { token: call[0], input: call[1] };
+  // Only refreshSession's example needs the browser's cookie.
+  return { token: call[0], input: call[1], ...(name === 'refreshSession' ? { cookie: w.refreshCookie } : {}) };
 }
 
 // ——— generators from the GraphQL types ———
@@ -554,11 +607,17 @@ function oneFieldOff(type: TypeLike, base: Record<string, unknown>, ctx: Context
 interface MutationField {
   readonly name: string;
   readonly args: ReadonlyArray<{ readonly name: string; readonly type: TypeLike }>;
+  /** What to select of the result: `{ __typename }` of an object, nothing of a scalar (signOut's Boolean). */
+  readonly selection: string;
 }
+
+/** The named type under lists and non-nulls. */
+const namedType = (type: TypeLike): TypeLike => (type.ofType ? namedType(type.ofType) : type);
 
 const mutations: MutationField[] = Object.values(schema.getMutationType()?.getFields() ?? {}).map((field) => ({
   name: field.name,
   args: field.args.map((arg) => ({ name: arg.name, type: arg.type as unknown as TypeLike })),
+  selection: namedType(field.type as unknown as TypeLike).getFields ? ' { __typename }' : '',
 }));
 
 /** Outcomes seen, by mutation: 'OK', a code, or 'VARIABLE' for a coercion error. */
@@ -575,14 +634,15 @@ async function call(
   mutation: MutationField,
   token: string | undefined,
   variables: Record<string, unknown> | undefined,
+  cookie?: string,
 ): Promise<string> {
   const input = mutation.args[0];
   const query = input
-    ? `mutation($input: ${input.type.toString()}) { ${mutation.name}(input: $input) { __typename } }`
-    : `mutation { ${mutation.name} { __typename } }`;
+    ? `mutation($input: ${input.type.toString()}) { ${mutation.name}(input: $input)${mutation.selection} }`
+    : `mutation { ${mutation.name}${mutation.selection} }`;
   const store = server.server.qingmiao.store;
   const before = await store.headPosition();
-  const response = await server.graphql(query, variables, token);
+  const response = await server.graphql(query, variables, token, cookie ? { headers: { cookie } } : {});
   const after = await store.headPosition();
   const context = `${mutation.name} ${JSON.stringify(variables)?.slice(0, 500)} → HTTP ${response.status} ${JSON.stringify(response.errors)?.slice(0, 500)}`;
   expect(response.status, context).toBeLessThan(500);
@@ -643,7 +703,7 @@ describe(`hostile input: every mutation, ${RUNS} generated calls each`, () => {
         if (!world) throw new Error(`no world for ${mutation.name}`);
         const valid = validCall(mutation.name, world);
         // The valid example works in a fresh world: the generators start from something that succeeds.
-        expect(await call(mutation, valid.token, valid.input && { input: valid.input })).toBe('OK');
+        expect(await call(mutation, valid.token, valid.input && { input: valid.input }, valid.cookie)).toBe('OK');
 
         const tokenChoice = fc.constantFrom<string | undefined>(
           valid.token,

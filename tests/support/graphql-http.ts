@@ -2,6 +2,7 @@
  * The tests' one GraphQL client: one POST helper, one answer shape, one `codeOf`. Operations are gql.tada documents
  * typed from schema/schema.graphql, or plain text (see `Operation` in @qingmiao/schema/graphql).
  */
+
 import {
   type Checked,
   type GraphQLResult,
@@ -11,6 +12,7 @@ import {
   requestBody,
   type VariablesFor,
 } from '@qingmiao/schema/graphql';
+import type { CookieJar } from 'tough-cookie';
 
 export type {
   Checked,
@@ -27,6 +29,11 @@ interface RequestOptions {
   readonly signal?: AbortSignal;
   /** Further request headers, e.g. `x-correlation-id`. */
   readonly headers?: Readonly<Record<string, string>>;
+  /**
+   * A browser's cookie jar: the cookies it holds for the request's URL are sent (by path, expiry and Secure, as a
+   * browser would for a same-site request) and the answer's Set-Cookie headers are stored in it.
+   */
+  readonly cookies?: CookieJar;
 }
 
 /** A server the tests talk to: both the in-process one and the separate process answer the same way. */
@@ -50,17 +57,21 @@ export async function postGraphQL<O extends Operation>(
   options: RequestOptions = {},
 ): Promise<GraphQLResult<ResultFor<O>>> {
   const timeout = AbortSignal.timeout(options.timeoutMs ?? 30_000);
-  const response = await fetch(`${url}/graphql`, {
+  const endpoint = `${url}/graphql`;
+  const cookie = options.cookies ? await options.cookies.getCookieString(endpoint) : '';
+  const response = await fetch(endpoint, {
     method: 'POST',
     headers: {
       'content-type': 'application/json',
       accept: 'application/graphql-response+json, application/json',
       ...(token ? { authorization: `Bearer ${token}` } : {}),
+      ...(cookie ? { cookie } : {}),
       ...options.headers,
     },
     body: requestBody(operation, variables),
     signal: options.signal ? AbortSignal.any([timeout, options.signal]) : timeout,
   });
+  for (const setCookie of response.headers.getSetCookie()) await options.cookies?.setCookie(setCookie, endpoint);
   return readAnswer(response.status, await response.text());
 }
 

@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import { type AwardsCounted, type ParticipationRow, participationQuery, WHOLE_YEAR } from '../participation.ts';
 import type { Projection } from '../projection.ts';
+import { accountQueries, accountsProjection } from './accounts.ts';
 import { campaignQueries, campaignsProjection } from './campaigns.ts';
 import { entriesProjection, entryQueries } from './entries.ts';
 import { entryHistoryProjection, entryHistoryQueries } from './entry-history.ts';
@@ -16,6 +17,7 @@ export const projections: readonly Projection[] = [
   entriesProjection,
   entryHistoryProjection,
   lecturesProjection,
+  accountsProjection,
 ];
 
 /** Every read model's read half over one read-model database, as prepared statements: what the API reads. */
@@ -28,6 +30,7 @@ export function readModelQueries(db: Database.Database) {
     ...entryQueries(db),
     ...entryHistoryQueries(db),
     ...lectureQueries(db),
+    ...accountQueries(db),
     /** Participation figures of a year per group; groups without activity appear with zeros. */
     participation,
     /** A year's participation figures as one row: what the groups of any grouping add up to. */

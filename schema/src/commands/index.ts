@@ -1,3 +1,4 @@
+import { AccountRefInput, ActivateAccountInput, ChangePasswordInput, CreateAccountInput } from './accounts.ts';
 import {
   AssignJudgeInput,
   CampaignRefInput,
@@ -26,6 +27,7 @@ import {
 } from './lectures.ts';
 import { RecordEnrollmentInput, RegisterSchoolInput } from './schools.ts';
 
+export * from './accounts.ts';
 export * from './campaigns.ts';
 export * from './entries.ts';
 export * from './lecturers.ts';
@@ -62,5 +64,11 @@ export const commandInputs = {
   rescheduleLecture: RescheduleLectureInput,
   recordLectureDelivered: RecordLectureDeliveredInput,
   cancelLecture: CancelLectureInput,
+  createAccount: CreateAccountInput,
+  activateAccount: ActivateAccountInput,
+  changePassword: ChangePasswordInput,
+  disableAccount: AccountRefInput,
+  enableAccount: AccountRefInput,
+  resetAccount: AccountRefInput,
 } as const;
 export type CommandName = keyof typeof commandInputs;

@@ -1,14 +1,16 @@
 import { EventMetadata } from '../metadata.ts';
 import { defineEventCatalogue, type EventUnion } from '../versioning.ts';
+import { accountEvents } from './account.ts';
 import { campaignEvents, campaignUpcasters } from './campaign.ts';
 import { lecturerEvents } from './lecturer.ts';
 import { schoolEvents } from './school.ts';
 
+export * from './account.ts';
 export * from './campaign.ts';
 export * from './lecturer.ts';
 export * from './school.ts';
 
-const schemas = { ...schoolEvents, ...lecturerEvents, ...campaignEvents };
+const schemas = { ...schoolEvents, ...lecturerEvents, ...campaignEvents, ...accountEvents };
 
 /** Every event type Qingmiao writes, with the version it writes now; older versions are upcast when read. */
 export const events = defineEventCatalogue(schemas, {

@@ -9,13 +9,14 @@ import { AccessLog, accessLogFile } from './access-log.ts';
 import { Authenticator, resolveAuthSecret } from './auth.ts';
 import type { QingmiaoConfig } from './config.ts';
 import { dashboardRoutes } from './dashboard/routes.ts';
-import { createGraphQL } from './graphql/yoga.ts';
+import { createGraphQL, GRAPHQL_PATH } from './graphql/yoga.ts';
 import { bodyErrors, jsonBody, rateLimitPerCaller } from './http-limits.ts';
 import { metricsAccess } from './metrics-access.ts';
 import { createMetrics, requestLogging } from './observability.ts';
 import { oidcRoutes } from './oidc/routes.ts';
 import { refuseEveryLogin, type SignInByLogin } from './oidc/sign-in-by-login.ts';
 import { reportRoutes } from './reports/routes.ts';
+import { type SessionIssuer, SessionStore, sessionIssuer, sessionStoreFile, standing } from './sessions.ts';
 import { SignInThrottle } from './sign-in-throttle.ts';
 
 export interface Qingmiao {
@@ -23,6 +24,8 @@ export interface Qingmiao {
   readonly store: EventStore;
   readonly readSide: ReadSide;
   readonly commands: Commands;
+  /** Login sessions: what signing in (with a password or single sign-on) starts with `issueSession`. */
+  readonly sessions: SessionIssuer;
   /** Resolves once the read models have caught up with the log that existed at start. */
   readonly ready: Promise<void>;
   close(): Promise<void>;
@@ -45,7 +48,12 @@ const messageOf = (error: unknown) => (error instanceof Error ? error.message : 
 export function createQingmiao(config: QingmiaoConfig, logger: Logger, options: QingmiaoOptions = {}): Qingmiao {
   mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   const secret = resolveAuthSecret(config);
-  const authenticator = new Authenticator(secret, config.maxTokenLifetime);
+  const sessionStore = new SessionStore(sessionStoreFile(config));
+  const authenticator = new Authenticator(
+    secret,
+    config.maxTokenLifetime,
+    standing(sessionStore, (accountId) => readSide.read.account(accountId)),
+  );
   const store = openEventStore(config.eventStore, configuredStoreOptions(config));
   const metrics = createMetrics(store, () => readSide);
   const readSide = new ReadSide({
@@ -81,9 +89,10 @@ export function createQingmiao(config: QingmiaoConfig, logger: Logger, options: 
     onPruneError: (error) => logger.error({ err: error }, 'pruning the access log failed; retrying in an hour'),
   });
   const signInThrottle = new SignInThrottle({ attemptsPerAddressPerMinute: config.signInAttemptsPerMinute });
+  const sessions = sessionIssuer(config, sessionStore, secret, GRAPHQL_PATH);
   const graphql = createGraphQL(
     config,
-    { commands, readSide, pastFigures, accessLog, signInThrottle },
+    { commands, readSide, pastFigures, accessLog, signInThrottle, sessions },
     authenticator,
     logger,
     metrics.registry,
@@ -124,11 +133,13 @@ export function createQingmiao(config: QingmiaoConfig, logger: Logger, options: 
     store,
     readSide,
     commands,
+    sessions,
     ready,
     async close() {
       await readSide.close();
       await store.close();
       await accessLog.close();
+      sessionStore.close();
     },
   };
 }

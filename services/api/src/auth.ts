@@ -78,10 +78,21 @@ export class Authenticator {
   readonly #key: KeyObject;
   readonly #maxLifetime: number;
   readonly #verified = new LRUCache<string, Identity>({ max: VERIFIED_TOKENS });
+  readonly #standing: (identity: Identity) => boolean;
 
-  constructor(secret: Uint8Array, maxLifetime: number) {
+  /**
+   * `standing` says whether a verified identity still counts (its account enabled, its session not revoked); it is
+   * asked on every request, cached token or not, so a disabled account is refused at once.
+   */
+  constructor(secret: Uint8Array, maxLifetime: number, standing: (identity: Identity) => boolean = () => true) {
     this.#key = createSecretKey(secret);
     this.#maxLifetime = maxLifetime;
+    this.#standing = standing;
+  }
+
+  #standingOf(identity: Identity): Identity {
+    if (!this.#standing(identity)) throw new Unauthenticated('Session has ended: sign in again');
+    return identity;
   }
 
   /** The actor behind the header, or Unauthenticated saying why not. */
@@ -94,7 +105,7 @@ export class Authenticator {
     const token = tokenOf(header);
     if (!token) throw new Unauthenticated('Missing Authorization: Bearer <token> header');
     const known = this.#verified.get(token);
-    if (known) return known;
+    if (known) return this.#standingOf(known);
     let payload: JWTPayload;
     try {
       ({ payload } = await jwtVerify(token, this.#key, {
@@ -121,22 +132,34 @@ export class Authenticator {
     // The cache forgets the token the moment it expires.
     const ttl = exp * 1000 - Date.now();
     if (ttl > 0) this.#verified.set(token, identity, { ttl });
-    return identity;
+    return this.#standingOf(identity);
   }
 
-  /** The actor of a token that has already verified and not expired, without verifying anything now. */
+  /** The actor of a token that has already verified, not expired and still stands, without verifying it again. */
   verified(header: string | null | undefined): Actor | undefined {
     const token = tokenOf(header);
-    return token ? this.#verified.get(token)?.actor : undefined;
+    const identity = token ? this.#verified.get(token) : undefined;
+    return identity && this.#standing(identity) ? identity.actor : undefined;
   }
 }
 
 export async function mintToken(
   secret: Uint8Array,
-  claims: { readonly sub: string; readonly role: Role; readonly schoolId?: string | undefined },
-  expiresIn = '30d',
+  claims: {
+    readonly sub: string;
+    readonly role: Role;
+    readonly schoolId?: string | undefined;
+    /** The login session, for tokens issued at sign-in; service tokens have none. */
+    readonly sid?: string;
+  },
+  /** A lifetime as jose reads it ('8h') or the expiry in seconds since the epoch. */
+  expiresIn: string | number = '30d',
 ): Promise<string> {
-  return new SignJWT({ role: claims.role, ...(claims.schoolId ? { schoolId: claims.schoolId } : {}) })
+  return new SignJWT({
+    role: claims.role,
+    ...(claims.schoolId ? { schoolId: claims.schoolId } : {}),
+    ...(claims.sid ? { sid: claims.sid } : {}),
+  })
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
     .setSubject(claims.sub)
     .setIssuedAt()

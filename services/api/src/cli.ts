@@ -1,6 +1,14 @@
+import { randomUUID } from 'node:crypto';
 import { existsSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { backupSqliteStore, type CopyReport, locateEventStore, restoreSqliteStore } from '@qingmiao/event-store';
+import { Commands } from '@qingmiao/domain';
+import {
+  backupSqliteStore,
+  type CopyReport,
+  locateEventStore,
+  openEventStore,
+  restoreSqliteStore,
+} from '@qingmiao/event-store';
 import { Role } from '@qingmiao/schema';
 import { Command, Option } from 'commander';
 import { configuredStoreOptions } from './app.ts';
@@ -66,7 +74,7 @@ program
   .description('Print a signed token (JWT, HS256) for the Authorization: Bearer header')
   .addOption(new Option('--role <role>', 'who the token is for').choices(Role.options).makeOptionMandatory())
   .option('--school <schoolId>', 'the school acted for (role school)')
-  .option('--sub <subject>', 'the person or system the token names', 'cli')
+  .requiredOption('--sub <subject>', 'the system the token names (e.g. nightly-export): service tokens only')
   .option('--expires <duration>', 'lifetime, e.g. 8h or 30d (default: QINGMIAO_MAX_TOKEN_LIFETIME, 30d)')
   .action(async (options: { role: Role; school?: string; sub: string; expires?: string }) => {
     if (options.role === 'school' && !options.school) program.error('--school is required for role school');
@@ -93,6 +101,31 @@ program
       );
     }
     process.stdout.write(`${token}\n`);
+  });
+
+const account = program.command('account').description('Manage accounts from the server itself');
+
+account
+  .command('create')
+  .description('Create an account and print its one-time activation code (e.g. the first organizer of a fresh install)')
+  .requiredOption('--login <login>', 'a lowercase name or an e-mail address')
+  .requiredOption('--name <displayName>', 'the name shown for the account')
+  .addOption(new Option('--role <role>', 'what the account may do').choices(Role.options).makeOptionMandatory())
+  .option('--school <schoolId>', 'the school acted for (role school)')
+  .action(async (options: { login: string; name: string; role: Role; school?: string }) => {
+    const config = loadConfig();
+    // The same Commands the server runs, on the configured store: the server may be running or not.
+    const store = openEventStore(config.eventStore, configuredStoreOptions(config));
+    try {
+      const { activationCode } = await new Commands(store).createAccount(
+        { login: options.login, displayName: options.name, role: options.role, schoolId: options.school },
+        { actor: { sub: 'cli', role: 'organizer' }, correlationId: randomUUID() },
+      );
+      process.stderr.write('account: created; the activation code below is valid for 7 days and shown only now\n');
+      process.stdout.write(`${activationCode}\n`);
+    } finally {
+      await store.close();
+    }
   });
 
 program

@@ -1,7 +1,21 @@
 import { randomUUID } from 'node:crypto';
-import type { EventStore } from '@qingmiao/event-store';
+import { comparePositions, type EventStore } from '@qingmiao/event-store';
 import { type AssignJudgeInput, commandInputs, type Role, streams } from '@qingmiao/schema';
 import type { z } from 'zod';
+import { type AccountCommand, type AccountEvent, type AccountState, accountDecider } from './accounts/account.ts';
+import {
+  accountIdFor,
+  activationCodeHash,
+  hashPassword,
+  newActivationCode,
+  verifyPassword,
+} from './accounts/credentials.ts';
+import {
+  type OrganizerRosterCommand,
+  type OrganizerRosterEvent,
+  type OrganizerRosterState,
+  organizerRosterDecider,
+} from './accounts/organizers.ts';
 import { type CampaignCommand, type CampaignEvent, type CampaignState, campaignDecider } from './campaigns/campaign.ts';
 import { campaignIdOf, entryIdFor, lectureIdFor } from './campaigns/entry-id.ts';
 import {
@@ -11,7 +25,7 @@ import {
   CommandRunner,
   type CommandRunnerOptions,
 } from './command-runner.ts';
-import { Forbidden } from './errors.ts';
+import { Forbidden, InvalidInput, NotFound } from './errors.ts';
 import { type LecturerCommand, type LecturerEvent, type LecturerState, lecturerDecider } from './lecturers/lecturer.ts';
 import { type SchoolCommand, type SchoolEvent, type SchoolState, schoolDecider } from './schools/school.ts';
 import { parseInput } from './validation.ts';
@@ -24,6 +38,11 @@ const lecturers: Aggregate<LecturerState, LecturerCommand, LecturerEvent> = {
 const campaigns: Aggregate<CampaignState, CampaignCommand, CampaignEvent> = {
   name: 'campaign',
   decider: campaignDecider,
+};
+const accounts: Aggregate<AccountState, AccountCommand, AccountEvent> = { name: 'account', decider: accountDecider };
+const organizers: Aggregate<OrganizerRosterState, OrganizerRosterCommand, OrganizerRosterEvent> = {
+  name: 'organizers',
+  decider: organizerRosterDecider,
 };
 
 /** Registration (and with it the kind) is never undone: a school cached as registered needs no catching up. */
@@ -166,6 +185,125 @@ export class Commands {
   rescheduleLecture = this.#byLectureId('RescheduleLecture', commandInputs.rescheduleLecture, ORGANIZER);
   recordLectureDelivered = this.#byLectureId('RecordLectureDelivered', commandInputs.recordLectureDelivered, ORGANIZER);
   cancelLecture = this.#byLectureId('CancelLecture', commandInputs.cancelLecture, ORGANIZER);
+
+  /**
+   * A new account, pending until activated with the one-time code returned here (and nowhere else). The login's
+   * account stream is created with expected revision `no_stream`: of two concurrent creates one gets CONFLICT.
+   */
+  async createAccount(
+    raw: unknown,
+    meta: CommandMeta,
+  ): Promise<CommandOutcome & { accountId: string; activationCode: string }> {
+    const input = parseInput(commandInputs.createAccount, raw);
+    authorize(meta, ORGANIZER, 'create accounts');
+    const accountId = accountIdFor(input.login);
+    const school =
+      input.schoolId === undefined
+        ? undefined
+        : await this.#runner.load(schools, streams.school(input.schoolId), registered);
+    const activationCode = newActivationCode();
+    const command: AccountCommand = {
+      type: 'CreateAccount',
+      input: { ...input, accountId },
+      codeHash: activationCodeHash(accountId, activationCode),
+      schoolExists: school?.state.registered ?? false,
+    };
+    const created = await this.#runner.run(accounts, streams.account(accountId), command, meta);
+    const outcome = input.role === 'organizer' ? await this.#enlist(created, accountId, meta) : created;
+    return { ...outcome, accountId, activationCode };
+  }
+
+  /**
+   * Sets the first password with the one-time code. Anyone may send it (the code is the credential); a wrong,
+   * expired or used code and an unknown login get one refusal. The password is hashed before the decision, so a
+   * wrong code costs the same time as a right one; of two activations with one code the stream's expected revision
+   * lets exactly one through.
+   */
+  async activateAccount(raw: unknown, meta: CommandMeta): Promise<CommandOutcome & { accountId: string }> {
+    const { login, activationCode, password } = parseInput(commandInputs.activateAccount, raw);
+    const accountId = accountIdFor(login);
+    const command: AccountCommand = {
+      type: 'ActivateAccount',
+      login,
+      codeHash: activationCodeHash(accountId, activationCode),
+      password,
+      passwordHash: await hashPassword(password),
+    };
+    return { ...(await this.#runner.run(accounts, streams.account(accountId), command, meta)), accountId };
+  }
+
+  /** The signed-in person's own password; the current one must be given. */
+  async changePassword(raw: unknown, meta: CommandMeta): Promise<CommandOutcome & { accountId: string }> {
+    const { currentPassword, newPassword } = parseInput(commandInputs.changePassword, raw);
+    const accountId = meta.actor.sub;
+    const { state } = await this.#runner.load(accounts, streams.account(accountId));
+    if (!state.exists) throw new Forbidden('Only people signed in with an account have a password to change');
+    const verifiedHash = state.passwordHash;
+    if (verifiedHash === undefined || !(await verifyPassword(verifiedHash, currentPassword))) {
+      throw new InvalidInput('currentPassword', 'is wrong');
+    }
+    const command: AccountCommand = {
+      type: 'ChangePassword',
+      verifiedHash,
+      password: newPassword,
+      passwordHash: await hashPassword(newPassword),
+    };
+    return { ...(await this.#runner.run(accounts, streams.account(accountId), command, meta)), accountId };
+  }
+
+  /** Refused (CONFLICT) for the last enabled organizer: the roster is delisted from first, with its own revision. */
+  async disableAccount(raw: unknown, meta: CommandMeta): Promise<CommandOutcome & { accountId: string }> {
+    const { login } = parseInput(commandInputs.disableAccount, raw);
+    authorize(meta, ORGANIZER, 'disable accounts');
+    const accountId = accountIdFor(login);
+    const { state } = await this.#runner.load(accounts, streams.account(accountId));
+    if (!state.exists) throw new NotFound(`Account ${login} does not exist`);
+    if (state.role === 'organizer') await this.#roster('DelistOrganizer', accountId, meta);
+    const command: AccountCommand = { type: 'DisableAccount', login };
+    return { ...(await this.#runner.run(accounts, streams.account(accountId), command, meta)), accountId };
+  }
+
+  async enableAccount(raw: unknown, meta: CommandMeta): Promise<CommandOutcome & { accountId: string }> {
+    const { login } = parseInput(commandInputs.enableAccount, raw);
+    authorize(meta, ORGANIZER, 'enable accounts');
+    const accountId = accountIdFor(login);
+    const command: AccountCommand = { type: 'EnableAccount', login };
+    const enabled = await this.#runner.run(accounts, streams.account(accountId), command, meta);
+    const { state } = await this.#runner.load(accounts, streams.account(accountId));
+    const isOrganizer = state.exists && state.role === 'organizer';
+    const outcome = isOrganizer ? await this.#enlist(enabled, accountId, meta) : enabled;
+    return { ...outcome, accountId };
+  }
+
+  /** A new one-time code; the password stops working and the account is pending until activated again. */
+  async resetAccount(
+    raw: unknown,
+    meta: CommandMeta,
+  ): Promise<CommandOutcome & { accountId: string; activationCode: string }> {
+    const { login } = parseInput(commandInputs.resetAccount, raw);
+    authorize(meta, ORGANIZER, 'reset accounts');
+    const accountId = accountIdFor(login);
+    const activationCode = newActivationCode();
+    const command: AccountCommand = {
+      type: 'ResetAccount',
+      login,
+      codeHash: activationCodeHash(accountId, activationCode),
+    };
+    const outcome = await this.#runner.run(accounts, streams.account(accountId), command, meta);
+    return { ...outcome, accountId, activationCode };
+  }
+
+  /** Changes the roster of enabled organizers. */
+  #roster(type: OrganizerRosterCommand['type'], accountId: string, meta: CommandMeta): Promise<CommandOutcome> {
+    return this.#runner.run(organizers, streams.organizers(), { type, accountId }, meta);
+  }
+
+  /** Enlists an organizer after its account's event: the outcome is then whichever of the two came later. */
+  async #enlist(account: CommandOutcome, accountId: string, meta: CommandMeta): Promise<CommandOutcome> {
+    const roster = await this.#roster('EnlistOrganizer', accountId, meta);
+    const later = comparePositions(roster.position, account.position) > 0 ? roster : account;
+    return { position: later.position, appended: account.appended + roster.appended };
+  }
 
   /** An organizer changes a campaign's panel of judges. */
   #panel(type: 'AssignJudge' | 'UnassignJudge', schema: typeof AssignJudgeInput, what: string) {

@@ -51,3 +51,8 @@ export class TooManyAttempts extends DomainError {
     super(`Too many sign-in attempts; try again in ${Math.max(1, Math.ceil(retryAfterSeconds / 60))} minute(s)`);
   }
 }
+
+/** Wrong login or password, an unusable refresh token: one code, and messages that give nothing away. */
+export class SignInRefused extends DomainError {
+  readonly code = 'UNAUTHENTICATED';
+}

@@ -1,4 +1,13 @@
 export {
+  ACTIVATION_DAYS,
+  type AccountCommand,
+  type AccountEvent,
+  type AccountState,
+  accountDecider,
+  accountStatus,
+} from './accounts/account.ts';
+export { accountIdFor, hashPassword, verifyPassword } from './accounts/credentials.ts';
+export {
   type CampaignCommand,
   type CampaignEvent,
   type CampaignState,

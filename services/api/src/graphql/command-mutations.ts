@@ -32,7 +32,12 @@ export function commandMutation<N extends CommandName, Row>(
     type: ObjectRef<Types, Row>;
     input: CommandInputOptions<N>;
     description?: string;
-    readBack: (outcome: Outcomes[N], read: ReadModelQueries, context: Context) => Row | undefined;
+    /** May be async: activateAccount starts a session from what it reads back. */
+    readBack: (
+      outcome: Outcomes[N],
+      read: ReadModelQueries,
+      context: Context,
+    ) => Row | undefined | Promise<Row | undefined>;
   },
 ) {
   // Pothos cannot work out field shapes from type parameters; the signature above has checked input and row already.

@@ -1,7 +1,9 @@
+import type { ServerResponse } from 'node:http';
 import type { CommandMeta, CommandOutcome, Commands } from '@qingmiao/domain';
 import type { AsOfReplayer, ReadModelQueries, ReadSide } from '@qingmiao/projections';
 import type { Actor } from '@qingmiao/schema';
 import type { AccessLog } from '../access-log.ts';
+import type { SessionIssuer } from '../sessions.ts';
 import type { SignInThrottle } from '../sign-in-throttle.ts';
 
 /** What every resolver gets: the authenticated actor and the application's services. */
@@ -18,6 +20,15 @@ export interface Context {
   /** Sign-ins, sign-outs, exports: who, when, from where (not events). */
   readonly accessLog: AccessLog;
   readonly signInThrottle: SignInThrottle;
+  /** Login sessions: what signIn, activateAccount, refreshSession and signOut start, renew and end. */
+  readonly sessions: SessionIssuer;
+  /** The HTTP exchange, for the session cookie: what the request carries and where the answer sets it. */
+  readonly http: {
+    readonly cookie: string | undefined;
+    readonly response: ServerResponse;
+    /** The login session of the access token (`sid`); undefined for service tokens and anonymous calls. */
+    readonly session: string | undefined;
+  };
 }
 
 function commandMeta(context: Context): CommandMeta {
@@ -31,11 +42,11 @@ function commandMeta(context: Context): CommandMeta {
 export async function mutate<Outcome extends CommandOutcome, Row>(
   context: Context,
   run: (commands: Commands, meta: CommandMeta) => Promise<Outcome>,
-  readBack: (outcome: Outcome, read: ReadModelQueries) => Row | undefined,
+  readBack: (outcome: Outcome, read: ReadModelQueries) => Row | undefined | Promise<Row | undefined>,
 ): Promise<Row> {
   const outcome = await run(context.commands, commandMeta(context));
   await context.readSide.waitFor(outcome.position);
-  const row = readBack(outcome, context.readSide.read);
+  const row = await readBack(outcome, context.readSide.read);
   if (row === undefined) throw new Error('A successful command left nothing to read back');
   return row;
 }

@@ -1,6 +1,7 @@
 import { lexicographicSortSchema } from 'graphql';
 import { builder } from './builder.ts';
 import './access-log.ts';
+import './accounts.ts';
 import './campaigns.ts';
 import './entries.ts';
 import './judging.ts';
@@ -10,6 +11,7 @@ import './live.ts';
 import './maintenance.ts';
 import './participation.ts';
 import './schools.ts';
+import './sessions.ts';
 
 /** The whole GraphQL schema, sorted so the printed SDL diffs cleanly in review. */
 export const schema = lexicographicSortSchema(builder.toSchema());

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { ServerResponse } from 'node:http';
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection';
 import { GraphQLError } from 'graphql';
@@ -12,10 +13,18 @@ import type { Context } from './context.ts';
 import { maskError, refusalOf } from './errors.ts';
 import { useNoSuggestions } from './no-suggestions.ts';
 import { useOperationMetrics } from './operation-metrics.ts';
+import { ANONYMOUS, isPublicOperation } from './public-operations.ts';
 import { useReadModelResponseCache } from './response-cache.ts';
 import { schema } from './schema.ts';
 
-type Services = Omit<Context, 'actor' | 'correlationId' | 'read'>;
+type Services = Omit<Context, 'actor' | 'correlationId' | 'read' | 'http'>;
+
+/** What express hands Yoga with each request. */
+interface ServerContext {
+  readonly res: ServerResponse;
+}
+
+export const GRAPHQL_PATH = '/graphql';
 
 type YogaLogger = Exclude<YogaServerOptions<object, object>['logging'], boolean | string | undefined>;
 
@@ -62,9 +71,10 @@ export function createGraphQL(
   authenticator: Authenticator,
   logger: Logger,
   registry: Registry,
-): YogaServerInstance<Record<string, unknown>, Context> {
-  return createYoga<Record<string, unknown>, Context>({
+): YogaServerInstance<ServerContext, Context> {
+  return createYoga<ServerContext, Context>({
     schema,
+    graphqlEndpoint: GRAPHQL_PATH,
     graphiql: config.graphiql && {
       title: 'Qingmiao 青苗',
       headers: JSON.stringify({ Authorization: 'Bearer <token>' }),
@@ -92,13 +102,22 @@ export function createGraphQL(
       useReadModelResponseCache(services.readSide, authenticator),
       useOperationMetrics(schema, registry),
     ],
-    context: async ({ request }) => {
+    context: async ({ request, params, res }) => {
+      const correlationId = request.headers.get('x-correlation-id') ?? randomUUID();
+      const cookie = request.headers.get('cookie') ?? undefined;
+      const header = request.headers.get('authorization');
+      const read = services.readSide.read;
       try {
-        const actor = await authenticator.authenticate(request.headers.get('authorization'));
-        const correlationId = request.headers.get('x-correlation-id') ?? randomUUID();
-        return { ...services, actor, correlationId, read: services.readSide.read };
+        const { actor, session } = await authenticator.identify(header);
+        return { ...services, actor, correlationId, read, http: { cookie, response: res, session } };
       } catch (error) {
         if (!(error instanceof Unauthenticated)) throw error;
+        // Signing in, activating, refreshing and signing out need no token, and a stale one left in the header
+        // must not stand in their way.
+        if (isPublicOperation(params.query, params.operationName)) {
+          const http = { cookie, response: res, session: undefined };
+          return { ...services, actor: ANONYMOUS, correlationId, read, http };
+        }
         throw new GraphQLError(error.message, {
           extensions: { code: 'UNAUTHENTICATED', http: { status: 401, headers: { 'WWW-Authenticate': 'Bearer' } } },
         });
