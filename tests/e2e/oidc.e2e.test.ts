@@ -2,9 +2,11 @@ import { existsSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { SignInByLogin, SignInOutcome } from '@qingmiao/api';
+import { graphql } from '@qingmiao/schema/graphql';
 import Provider, { type FindAccount } from 'oidc-provider';
 import { type Browser, type BrowserContext, chromium, type Page, type Response } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dataOf } from '../support/graphql-http.ts';
 import { startTestServer, type TestServer } from '../support/in-process-server.ts';
 import { freePort } from '../support/server-process.ts';
 
@@ -99,7 +101,7 @@ describe.skipIf(!HAS_CHROMIUM)(
     let issuer: string;
     let server: TestServer;
     let byEmail: TestServer;
-    let withoutAccounts: TestServer;
+    let withAccounts: TestServer;
     let browser: Browser;
     const contexts: BrowserContext[] = [];
 
@@ -113,13 +115,13 @@ describe.skipIf(!HAS_CHROMIUM)(
       issuer = `http://127.0.0.1:${await listen(providerServer)}`;
       server = await startQingmiao(issuer, accountsSignIn(calls));
       byEmail = await startQingmiao(issuer, accountsSignIn(emailCalls), 'email');
-      withoutAccounts = await startQingmiao(issuer);
+      withAccounts = await startQingmiao(issuer);
       provider = new Provider(issuer, {
         clients: [
           {
             client_id: CLIENT_ID,
             client_secret: CLIENT_SECRET,
-            redirect_uris: [server, byEmail, withoutAccounts].map(({ url }) => `${url}/auth/oidc/callback`),
+            redirect_uris: [server, byEmail, withAccounts].map(({ url }) => `${url}/auth/oidc/callback`),
             grant_types: ['authorization_code'],
             response_types: ['code'],
             token_endpoint_auth_method: 'client_secret_basic',
@@ -145,7 +147,7 @@ describe.skipIf(!HAS_CHROMIUM)(
       await browser?.close();
       await server?.stop();
       await byEmail?.stop();
-      await withoutAccounts?.stop();
+      await withAccounts?.stop();
       await new Promise((resolve) => providerServer?.close(resolve));
     });
 
@@ -354,10 +356,52 @@ describe.skipIf(!HAS_CHROMIUM)(
       expect(await sessionOf(page)).toBeUndefined();
     });
 
-    it('refuses everyone while no accounts are plugged in (the default)', async () => {
+    it('signs in to a real, active account by default: a session the page refreshes into an access token', async () => {
+      const office = await withAccounts.token('organizer', { sub: 'office' });
+      const CREATE = graphql(
+        `mutation Create($input: CreateAccountInput!) { createAccount(input: $input) { activationCode } }`,
+      );
+      const ACTIVATE = graphql(
+        `mutation Activate($input: ActivateAccountInput!) { activateAccount(input: $input) { accessToken } }`,
+      );
+      const created = dataOf(
+        await withAccounts.graphql(
+          CREATE,
+          { input: { login: 'zhang.wei', displayName: '张伟', role: 'viewer' } },
+          office,
+        ),
+      ).createAccount;
+      // Li's account exists but was never activated: refused like a disabled one.
+      dataOf(
+        await withAccounts.graphql(
+          CREATE,
+          { input: { login: 'li.na', displayName: '李娜', role: 'viewer' } },
+          office,
+        ),
+      );
+      const input = { login: 'zhang.wei', activationCode: created.activationCode, password: 'qingmiao-2022-spring' };
+      dataOf(await withAccounts.graphql(ACTIVATE, { input }));
+
       const page = await newPage();
-      await expectRefusal(page, await signIn(page, 'p-zhang', { base: withoutAccounts.url }), 403, '无法登录');
-      expect(await sessionOf(page)).toBeUndefined();
+      await signIn(page, 'p-zhang', { base: withAccounts.url });
+      await page.waitForURL(`${withAccounts.url}/`);
+      const refresh = (await page.context().cookies()).find((cookie) => cookie.name === 'qingmiao_refresh');
+      expect(refresh).toMatchObject({ httpOnly: true, sameSite: 'Strict', path: '/graphql' });
+      const session = await page.evaluate(async () => {
+        const response = await fetch('/graphql', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ query: 'mutation { refreshSession { account { login } } }' }),
+        });
+        return response.json();
+      });
+      expect(session).toEqual({ data: { refreshSession: { account: { login: 'zhang.wei' } } } });
+
+      for (const person of ['p-li', 'p-wang']) {
+        const refused = await newPage();
+        await expectRefusal(refused, await signIn(refused, person, { base: withAccounts.url }), 403, '无法登录');
+        expect((await refused.context().cookies()).some((cookie) => cookie.name === 'qingmiao_refresh')).toBe(false);
+      }
     });
   },
 );

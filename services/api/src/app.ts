@@ -14,7 +14,7 @@ import { bodyErrors, jsonBody, rateLimitPerCaller } from './http-limits.ts';
 import { metricsAccess } from './metrics-access.ts';
 import { createMetrics, requestLogging } from './observability.ts';
 import { oidcRoutes } from './oidc/routes.ts';
-import { refuseEveryLogin, type SignInByLogin } from './oidc/sign-in-by-login.ts';
+import { type SignInByLogin, signInWithSession } from './oidc/sign-in-by-login.ts';
 import { reportRoutes } from './reports/routes.ts';
 import { type SessionIssuer, SessionStore, sessionIssuer, sessionStoreFile, standing } from './sessions.ts';
 import { SignInThrottle } from './sign-in-throttle.ts';
@@ -120,9 +120,7 @@ export function createQingmiao(config: QingmiaoConfig, logger: Logger, options: 
   });
   app.use('/reports', rateLimit, reportRoutes(authenticator, readSide, pastFigures, accessLog));
   if (config.oidc) {
-    if (!options.signInByLogin)
-      logger.warn('single sign-on is configured but no accounts are plugged in yet: it refuses everyone');
-    const signInByLogin = options.signInByLogin ?? refuseEveryLogin;
+    const signInByLogin = options.signInByLogin ?? signInWithSession(() => readSide.read, sessions, accessLog);
     const oidc = { config: config.oidc, production: config.production, secret, signInByLogin, logger };
     app.use('/auth/oidc', rateLimit, oidcRoutes(oidc));
   }

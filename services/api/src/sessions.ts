@@ -220,14 +220,19 @@ const REFRESH_REFUSED = 'No valid session: sign in again';
 export const refreshTokenOf = (cookieHeader: string | null | undefined): string | undefined =>
   cookieHeader ? parse(cookieHeader)[REFRESH_COOKIE] || undefined : undefined;
 
-/** The next access and refresh token of the session the cookie names; a reused token revokes the session. */
+/**
+ * The next access and refresh token of the session the cookie names; a reused token revokes the session and is
+ * reported to `onReused` (the access log's business).
+ */
 export async function refreshSession(
   issuer: SessionIssuer,
   refreshToken: string | undefined,
   accountOf: (accountId: string) => AccountRow | undefined,
   response: ServerResponse,
+  onReused: (session: SessionRecord) => void,
 ): Promise<Session> {
   const rotation = refreshToken === undefined ? ({ kind: 'unknown' } as const) : issuer.store.rotate(refreshToken);
+  if (rotation.kind === 'reused') onReused(rotation.session);
   if (rotation.kind !== 'rotated') {
     setRefreshCookie(issuer, response, undefined);
     throw new SignInRefused(
@@ -245,15 +250,25 @@ export async function refreshSession(
   return accessFor(issuer, account, rotation.session.id, rotation.refreshToken, response);
 }
 
-/** Ends the session of the cookie (and of the access token, if it names one) and clears the cookie. */
+/**
+ * Ends the session of the cookie (and of the access token, if it names one) and clears the cookie; returns the
+ * accounts whose live sessions ended.
+ */
 export function endSession(
   issuer: SessionIssuer,
   refreshToken: string | undefined,
   sessionId: string | undefined,
   response: ServerResponse,
-): void {
-  for (const id of [refreshToken && issuer.store.sessionOf(refreshToken), sessionId]) if (id) issuer.store.revoke(id);
+): string[] {
+  const ended = new Set<string>();
+  for (const id of [refreshToken && issuer.store.sessionOf(refreshToken), sessionId]) {
+    if (!id) continue;
+    const live = issuer.store.live(id);
+    if (live) ended.add(live.accountId);
+    issuer.store.revoke(id);
+  }
   setRefreshCookie(issuer, response, undefined);
+  return [...ended];
 }
 
 /**

@@ -21,6 +21,7 @@ type Services = Omit<Context, 'actor' | 'correlationId' | 'read' | 'http'>;
 
 /** What express hands Yoga with each request. */
 interface ServerContext {
+  readonly req: { readonly ip?: string | undefined; readonly socket: { readonly remoteAddress?: string | undefined } };
   readonly res: ServerResponse;
 }
 
@@ -102,20 +103,22 @@ export function createGraphQL(
       useReadModelResponseCache(services.readSide, authenticator),
       useOperationMetrics(schema, registry),
     ],
-    context: async ({ request, params, res }) => {
+    context: async ({ request, params, req, res }) => {
       const correlationId = request.headers.get('x-correlation-id') ?? randomUUID();
       const cookie = request.headers.get('cookie') ?? undefined;
+      // The peer as express sees it (never a forwarding header's text): what sign-in throttling and the access log key on.
+      const address = req.ip ?? req.socket.remoteAddress ?? 'unknown';
       const header = request.headers.get('authorization');
       const read = services.readSide.read;
       try {
         const { actor, session } = await authenticator.identify(header);
-        return { ...services, actor, correlationId, read, http: { cookie, response: res, session } };
+        return { ...services, actor, correlationId, read, http: { cookie, response: res, session, address } };
       } catch (error) {
         if (!(error instanceof Unauthenticated)) throw error;
         // Signing in, activating, refreshing and signing out need no token, and a stale one left in the header
         // must not stand in their way.
         if (isPublicOperation(params.query, params.operationName)) {
-          const http = { cookie, response: res, session: undefined };
+          const http = { cookie, response: res, session: undefined, address };
           return { ...services, actor: ANONYMOUS, correlationId, read, http };
         }
         throw new GraphQLError(error.message, {
