@@ -178,6 +178,61 @@ describe('an account from creation to sign-out, in a browser', () => {
   });
 });
 
+describe('sign-in throttling and the access log', () => {
+  const LOG = graphql(`
+    query AccessLog($from: DateTime!, $to: DateTime!, $actor: String) {
+      accessLog(from: $from, to: $to, actor: $actor) { actor action address }
+    }
+  `);
+  const actionsOf = async (actor: string, from: Date) => {
+    const to = new Date(Date.now() + 60_000).toISOString();
+    const answer = await server.graphql(LOG, { from: from.toISOString(), to, actor }, office);
+    return dataOf(answer).accessLog.map((entry) => entry.action);
+  };
+
+  it('records sign-in, failed sign-in, sign-out and refresh reuse, who and from where', async () => {
+    const from = new Date(Date.now() - 1000);
+    const login = `wu-${randomUUID().slice(0, 8)}`;
+    const { account, activationCode } = await createAccount(login);
+    const browser = new CookieJar();
+    dataOf(await activate(browser, login, activationCode));
+    expect(codeOf(await server.graphql(SIGN_IN, { input: { login, password: 'not the password' } }))).toBe(
+      'UNAUTHENTICATED',
+    );
+    const stolen = await copyOf(browser);
+    dataOf(await server.graphql(REFRESH, {}, undefined, { cookies: browser }));
+    expect(codeOf(await server.graphql(REFRESH, {}, undefined, { cookies: stolen }))).toBe('UNAUTHENTICATED');
+    const again = new CookieJar();
+    const signedIn = dataOf(
+      await server.graphql(SIGN_IN, { input: { login, password: PASSWORD } }, undefined, { cookies: again }),
+    ).signIn;
+    dataOf(await server.graphql(SIGN_OUT, {}, signedIn.accessToken, { cookies: again }));
+
+    // Newest first; the failed attempt is the login's, the rest the account's.
+    expect(await actionsOf(account.id, from)).toEqual(['SIGN_OUT', 'SIGN_IN', 'REFRESH_REUSE_DETECTED', 'SIGN_IN']);
+    expect(await actionsOf(login, from)).toEqual(['SIGN_IN_FAILED']);
+    const to = new Date(Date.now() + 60_000).toISOString();
+    const entries = dataOf(await server.graphql(LOG, { from: from.toISOString(), to, actor: account.id }, office));
+    expect(new Set(entries.accessLog.map((entry) => entry.address))).toEqual(new Set(['127.0.0.1']));
+  });
+
+  it('locks a login for 15 minutes after five failures, the right password included, whether it exists or not', async () => {
+    const login = `zheng-${randomUUID().slice(0, 8)}`;
+    const { activationCode } = await createAccount(login);
+    dataOf(await activate(new CookieJar(), login, activationCode));
+    const attempt = (password: string, who = login) => server.graphql(SIGN_IN, { input: { login: who, password } });
+    for (let i = 0; i < 5; i++) expect(codeOf(await attempt(`wrong-${i}-password`))).toBe('UNAUTHENTICATED');
+    const locked = await attempt(PASSWORD);
+    expect(codeOf(locked)).toBe('TOO_MANY_ATTEMPTS');
+    expect(locked.status).toBe(429);
+    // Another spelling of the same login is the same login.
+    expect(codeOf(await attempt(PASSWORD, login.toUpperCase()))).toBe('TOO_MANY_ATTEMPTS');
+    const nobody = `nobody-${randomUUID().slice(0, 8)}`;
+    for (let i = 0; i < 5; i++) await attempt(`wrong-${i}-password`, nobody);
+    expect(codeOf(await attempt(PASSWORD, nobody))).toBe('TOO_MANY_ATTEMPTS');
+  });
+});
+
 describe('refusals', () => {
   it('names the field: a weak password, a bad login, a school account without a school, an unknown school', async () => {
     const login = `weak-${randomUUID().slice(0, 8)}`;

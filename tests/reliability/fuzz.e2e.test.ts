@@ -35,6 +35,7 @@ const DOCUMENTED = new Set([
   'NOT_ELIGIBLE',
   'LIMIT_EXCEEDED',
   'QUOTA_EXCEEDED',
+  'TOO_MANY_ATTEMPTS',
 ]);
 
 /**
