@@ -1,6 +1,6 @@
-import { existsSync } from 'node:fs';
-import { type Browser, chromium, type Locator } from 'playwright-core';
+import type { Browser, Locator } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CHROMIUM, HAS_CHROMIUM, launchChromium } from '../support/browser.ts';
 import { dataOf } from '../support/graphql-http.ts';
 import { removeDataDir, type ServerProcess, startServerProcess } from '../support/server-process.ts';
 
@@ -8,8 +8,6 @@ import { removeDataDir, type ServerProcess, startServerProcess } from '../suppor
  * GraphiQL at /graphql in headless Chromium with no network beyond 127.0.0.1, as on a bureau intranet: the page
  * must bring its scripts and styles with it rather than load them from a CDN.
  */
-const CHROMIUM = '/usr/bin/chromium';
-const HAS_CHROMIUM = existsSync(CHROMIUM);
 
 /** An editor's text: it shows spaces as no-break spaces. */
 const textOf = async (editor: Locator) => ((await editor.textContent()) ?? '').replace(/\u00a0/g, ' ');
@@ -31,10 +29,7 @@ describe.skipIf(!HAS_CHROMIUM)(
           organizer,
         ),
       );
-      browser = await chromium.launch({
-        executablePath: CHROMIUM,
-        args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-      });
+      browser = await launchChromium();
     }, 120_000);
 
     afterAll(async () => {

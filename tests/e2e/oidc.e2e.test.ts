@@ -1,11 +1,11 @@
-import { existsSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { SignInByLogin, SignInOutcome } from '@qingmiao/api';
 import { graphql } from '@qingmiao/schema/graphql';
 import Provider, { type FindAccount } from 'oidc-provider';
-import { type Browser, type BrowserContext, chromium, type Page, type Response } from 'playwright-core';
+import type { Browser, BrowserContext, Page, Response } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CHROMIUM, HAS_CHROMIUM, launchChromium } from '../support/browser.ts';
 import { dataOf } from '../support/graphql-http.ts';
 import { startTestServer, type TestServer } from '../support/in-process-server.ts';
 import { freePort } from '../support/server-process.ts';
@@ -16,8 +16,6 @@ import { freePort } from '../support/server-process.ts';
  * `signInByLogin` is a real implementation over a Map of known logins that sets a cookie of its own; the session
  * cookie of accounts replaces it when accounts land.
  */
-const CHROMIUM = '/usr/bin/chromium';
-const HAS_CHROMIUM = existsSync(CHROMIUM);
 
 const CLIENT_ID = 'qingmiao';
 const CLIENT_SECRET = 'oidc-test-client-secret-0123456789';
@@ -136,10 +134,7 @@ describe.skipIf(!HAS_CHROMIUM)(
         features: { devInteractions: { enabled: true } },
       });
       handle = provider.callback();
-      browser = await chromium.launch({
-        executablePath: CHROMIUM,
-        args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-      });
+      browser = await launchChromium();
     }, 120_000);
 
     afterAll(async () => {
@@ -373,11 +368,7 @@ describe.skipIf(!HAS_CHROMIUM)(
       ).createAccount;
       // Li's account exists but was never activated: refused like a disabled one.
       dataOf(
-        await withAccounts.graphql(
-          CREATE,
-          { input: { login: 'li.na', displayName: '李娜', role: 'viewer' } },
-          office,
-        ),
+        await withAccounts.graphql(CREATE, { input: { login: 'li.na', displayName: '李娜', role: 'viewer' } }, office),
       );
       const input = { login: 'zhang.wei', activationCode: created.activationCode, password: 'qingmiao-2022-spring' };
       dataOf(await withAccounts.graphql(ACTIVATE, { input }));
