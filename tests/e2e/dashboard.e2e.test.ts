@@ -1,6 +1,8 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { graphql } from '@qingmiao/schema/graphql';
+import type Axe from 'axe-core';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Checked, dataOf, type Operation, type VariablesFor } from '../support/graphql-http.ts';
@@ -15,6 +17,7 @@ import { removeDataDir, type ServerProcess, startServerProcess } from '../suppor
 const CHROMIUM = '/usr/bin/chromium';
 const HAS_CHROMIUM = existsSync(CHROMIUM);
 const SCREENSHOT = fileURLToPath(new URL('../test-results/dashboard.png', import.meta.url));
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
 /** The current year in China: entries are stamped now, and months are China months. */
 const YEAR = new Date(Date.now() + 8 * 3_600_000).getUTCFullYear();
@@ -404,6 +407,23 @@ async function readCharts(page: Page) {
   }, CHART_NAMES);
 }
 
+interface AxeHook {
+  readonly axe: typeof Axe;
+}
+
+/**
+ * axe-core's WCAG 2.1 A and AA rules over the page as shown: each violation's rule and the elements it names. The
+ * engine goes in over the DevTools protocol, which the page's CSP (no inline script) does not govern.
+ */
+async function accessibilityViolations(page: Page) {
+  await page.evaluate(AXE_SOURCE);
+  return page.evaluate(async () => {
+    const { axe } = globalThis as unknown as AxeHook;
+    const { violations } = await axe.run('html', { runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] });
+    return violations.map((violation) => ({ rule: violation.id, targets: violation.nodes.map((node) => node.target) }));
+  });
+}
+
 async function readKpis(page: Page) {
   return page
     .locator('[data-kpi]')
@@ -689,11 +709,13 @@ describe.skipIf(!HAS_CHROMIUM)(
         expect(await page.locator('body').getAttribute('data-sso')).toBe('false');
         expect(await page.getByLabel('登录名').getAttribute('autocomplete')).toBe('username');
         expect(await page.getByLabel('密码').getAttribute('type')).toBe('password');
+        expect(await accessibilityViolations(page)).toEqual([]);
 
         // A wrong password: one message in Chinese, the password field emptied.
         await signIn(page, VIEWER.login, 'not-the-password');
         await expect.poll(() => page.getByRole('alert').first().textContent()).toBe('登录名或密码错误');
         expect(await page.inputValue('#password')).toBe('');
+        expect(await accessibilityViolations(page)).toEqual([]);
         // An unknown login: the same message.
         await signIn(page, 'nobody-here', VIEWER.password);
         await expect.poll(() => page.getByRole('alert').first().textContent()).toBe('登录名或密码错误');
@@ -738,6 +760,30 @@ describe.skipIf(!HAS_CHROMIUM)(
         await page.selectOption('#year', String(YEAR));
         await page.waitForSelector(`#dashboard[data-year="${YEAR}"]`);
         await expect.poll(() => readKpis(page), { timeout: 10_000 }).toEqual(model.kpis(YEAR));
+
+        // A request refused with 401 (as when the server's clock runs ahead): the page renews its token once and
+        // sends the request again, and stays signed in. Only that one answer is forged; the rest is the server's.
+        let forged = 0;
+        await page.route(`${server.url}/graphql`, async (route) => {
+          if (forged === 0 && route.request().postData()?.includes('query Dashboard(')) {
+            forged += 1;
+            await route.fulfill({ status: 401, contentType: 'application/json', body: '{"errors":[]}' });
+          } else {
+            await route.fallback();
+          }
+        });
+        const renewedOn401 = renewed();
+        await page.selectOption('#year', String(PRIOR));
+        expect((await renewedOn401).status()).toBe(200);
+        await page.waitForSelector(`#dashboard[data-year="${PRIOR}"]`);
+        await expect.poll(() => readPage(page), { timeout: 10_000 }).toEqual(expectedPage(model, PRIOR));
+        expect(forged).toBe(1);
+        expect(await page.isVisible('#login')).toBe(false);
+        await page.unroute(`${server.url}/graphql`);
+        // The forged 401 is what the browser reported; nothing else.
+        expect(problems.splice(0)).toEqual([
+          'console: Failed to load resource: the server responded with a status of 401 (Unauthorized)',
+        ]);
 
         // 退出登录: the form again, and the session is over on the server too (a reload does not bring it back).
         await page.getByRole('button', { name: '退出登录' }).click();
