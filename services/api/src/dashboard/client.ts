@@ -2,8 +2,9 @@
 /// <reference lib="dom.iterable" />
 /**
  * The statistics dashboard (browser code, bundled by esbuild): participation per school, towns compared, the
- * monthly trend and lecture targets, for a year and optionally one campaign. Figures come from GraphQL with the
- * viewer's bearer token; `participationChanged` (GraphQL over SSE) triggers a debounced refetch.
+ * monthly trend and lecture targets, for a year and optionally one campaign. A person signs in with login and
+ * password (or single sign-on when the server offers it); figures come from GraphQL with the session's access token;
+ * `participationChanged` (GraphQL over SSE) triggers a debounced refetch.
  *
  * Every chart's figures are also written into a visually hidden table (`table[data-chart=…]`) for screen readers
  * and for tests that cannot read canvas pixels.
@@ -167,14 +168,16 @@ async function request<D extends AnyDocument>(
 }
 
 /**
- * Asks for a fresh access token with the refresh cookie. Tabs of one browser share that cookie, and presenting an
+ * Runs a request that presents the refresh cookie. Tabs of one browser share that cookie, and presenting an
  * already-rotated one revokes the whole session (theft detection), so tabs take turns (Web Locks, where the page's
  * origin offers them).
  */
-async function refreshSession(): Promise<SessionAnswer> {
-  const refresh = async () => (await request(undefined, REFRESH_SESSION, {})).refreshSession;
-  return navigator.locks ? navigator.locks.request('qingmiao.refresh-session', refresh) : refresh();
+async function withRefreshCookie<T>(call: () => Promise<T>): Promise<T> {
+  return navigator.locks ? await navigator.locks.request('qingmiao.refresh-cookie', call) : call();
 }
+
+const refreshSession = () =>
+  withRefreshCookie(async () => (await request(undefined, REFRESH_SESSION, {})).refreshSession);
 
 /**
  * A signed-in person on this page. The access token is kept in memory only — the httpOnly refresh cookie is what
@@ -1068,7 +1071,7 @@ page.signInForm.addEventListener('submit', async (event) => {
 page.logout.addEventListener('click', async () => {
   showLogin();
   try {
-    await request(undefined, SIGN_OUT, {});
+    await withRefreshCookie(() => request(undefined, SIGN_OUT, {}));
   } catch (error) {
     // Forgotten here all the same; the server's session then ends at its idle limit.
     page.loginError.textContent = `退出时未能通知服务器:${error instanceof Error ? error.message : String(error)}`;

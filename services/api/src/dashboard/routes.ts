@@ -83,7 +83,9 @@ export function dashboardRoutes({ sso }: { readonly sso: boolean }): express.Rou
     });
     return router;
   }
-  const html = readFileSync(htmlPath, 'utf8').replace('<body>', `<body data-sso="${sso}">`);
+  const template = readFileSync(htmlPath, 'utf8');
+  if (!template.includes('<body>')) throw new Error(`${htmlPath} has no <body> to mark with data-sso`);
+  const html = template.replace('<body>', `<body data-sso="${sso}">`);
 
   const secure = (res: express.Response) =>
     res.set({
