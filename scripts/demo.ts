@@ -18,6 +18,14 @@ import { parseArgs } from 'node:util';
 import { createLogger, createQingmiao, loadConfig, mintToken, resolveAuthSecret } from '@qingmiao/api';
 import { awardCap, KIND_POLICIES } from '@qingmiao/domain';
 import { comparePositions, START } from '@qingmiao/event-store';
+import {
+  type AnyDocument,
+  graphql,
+  type ResultOf,
+  readAnswer,
+  requestBody,
+  type VariablesOf,
+} from '@qingmiao/schema/graphql';
 import { createDemoCommands, type SeedCounts, seedDemoYear } from './demo/seed.ts';
 import { type DemoPlan, generateTaicang2022 } from './demo/taicang-2022.ts';
 
@@ -147,19 +155,22 @@ const { port } = server.address() as AddressInfo;
 const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
 const base = `http://${host}:${port}`;
 const secret = resolveAuthSecret(config);
-const viewer = await mintToken(secret, { sub: 'demo-viewer', role: 'viewer' }, '30d');
 const organizer = await mintToken(secret, { sub: plan.organizer, role: 'organizer' }, '30d');
+const viewer = await createDemoViewer(base, organizer).catch(async (error: unknown) => {
+  server.close();
+  await qingmiao.close();
+  return fail(`creating the demo viewer account failed: ${error instanceof Error ? error.message : String(error)}`);
+});
 
 process.stdout.write(
   [
     '',
-    `Dashboard:        ${base}/#token=${viewer}`,
+    `Dashboard:        ${base}/  (登录名 ${viewer.login}, 密码 ${viewer.password})`,
     `GraphiQL:         ${base}/graphql`,
     '',
-    `Viewer token:     ${viewer}`,
     `Organizer token:  ${organizer}`,
     '',
-    'Tokens are valid for 30 days. Ctrl-C stops the server; the data stays in the directory above.',
+    'The token is valid for 30 days. Ctrl-C stops the server; the data stays in the directory above.',
     '',
   ].join('\n'),
 );
@@ -170,6 +181,35 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     server.closeIdleConnections();
     void qingmiao.close().then(() => process.exit(0));
   });
+}
+
+/** Through the server's own API, as the office would: a viewer account, created and activated with its code. */
+async function createDemoViewer(base: string, token: string): Promise<{ login: string; password: string }> {
+  const login = 'demo-viewer';
+  // A local demonstration's account: its password is printed with the link.
+  const password = 'qingmiao-demo-2022';
+  const post = async <D extends AnyDocument>(document: D, variables: VariablesOf<D>, bearer?: string) => {
+    const response = await fetch(`${base}/graphql`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', ...(bearer ? { Authorization: `Bearer ${bearer}` } : {}) },
+      body: requestBody(document, variables),
+    });
+    const answer = readAnswer<ResultOf<D>>(response.status, await response.text());
+    if (answer.errors?.length || !answer.data) {
+      throw new Error(answer.errors?.map((error) => error.message).join('; ') ?? `HTTP ${response.status}`);
+    }
+    return answer.data;
+  };
+  const { createAccount } = await post(
+    graphql('mutation DemoViewer($input: CreateAccountInput!) { createAccount(input: $input) { activationCode } }'),
+    { input: { login, displayName: '演示查看账号', role: 'viewer' } },
+    token,
+  );
+  await post(
+    graphql('mutation DemoActivate($input: ActivateAccountInput!) { activateAccount(input: $input) { expiresAt } }'),
+    { input: { login, activationCode: createAccount.activationCode, password } },
+  );
+  return { login, password };
 }
 
 function printSummary(plan: DemoPlan, counts: SeedCounts, projectedMs: number): void {

@@ -1,6 +1,8 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { graphql } from '@qingmiao/schema/graphql';
+import type Axe from 'axe-core';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Checked, dataOf, type Operation, type VariablesFor } from '../support/graphql-http.ts';
@@ -9,15 +11,24 @@ import { removeDataDir, type ServerProcess, startServerProcess } from '../suppor
 /**
  * The dashboard at `/` in headless Chromium against a started server: the figures every chart shows (read from the
  * chart instances and from the accessible tables beside them) against figures computed here from the seeded data,
- * a live update through `participationChanged`, the filters, the token form and the report download.
+ * a live update through `participationChanged`, the filters and the report download; signing in with a viewer
+ * account, the session surviving a reload, its access token renewed silently, signing out, and refusals in Chinese.
  */
 const CHROMIUM = '/usr/bin/chromium';
 const HAS_CHROMIUM = existsSync(CHROMIUM);
 const SCREENSHOT = fileURLToPath(new URL('../test-results/dashboard.png', import.meta.url));
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
 /** The current year in China: entries are stamped now, and months are China months. */
 const YEAR = new Date(Date.now() + 8 * 3_600_000).getUTCFullYear();
 const PRIOR = YEAR - 1;
+
+/**
+ * Access tokens (and the organizer's tokens this test mints) live this long, so the page renews its token during the
+ * test: halfway through, as the lifetime is shorter than twice the page's one-minute margin.
+ */
+const TOKEN_LIFETIME_SECONDS = 20;
+const VIEWER = { login: 'bureau-leader', password: 'qingmiao-viewer-2026' };
 
 // ---------------------------------------------------------------------------------------------------------------
 // The seeded year, and the figures it must produce (computed here, independently of the read models)
@@ -362,6 +373,13 @@ async function readTables(page: Page) {
   };
 }
 
+/** What the page keeps in the browser besides memory. */
+interface StorageLike {
+  readonly sessionStorage: { readonly length: number };
+  readonly localStorage: { readonly length: number };
+  readonly document: { readonly cookie: string };
+}
+
 interface ChartHook {
   readonly __qingmiao?: {
     readonly charts: Readonly<Record<string, { getOption(): Record<string, unknown> }>>;
@@ -387,6 +405,23 @@ async function readCharts(page: Page) {
       }),
     );
   }, CHART_NAMES);
+}
+
+interface AxeHook {
+  readonly axe: typeof Axe;
+}
+
+/**
+ * axe-core's WCAG 2.1 A and AA rules over the page as shown: each violation's rule and the elements it names. The
+ * engine goes in over the DevTools protocol, which the page's CSP (no inline script) does not govern.
+ */
+async function accessibilityViolations(page: Page) {
+  await page.evaluate(AXE_SOURCE);
+  return page.evaluate(async () => {
+    const { axe } = globalThis as unknown as AxeHook;
+    const { violations } = await axe.run('html', { runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] });
+    return violations.map((violation) => ({ rule: violation.id, targets: violation.nodes.map((node) => node.target) }));
+  });
 }
 
 async function readKpis(page: Page) {
@@ -419,12 +454,35 @@ describe.skipIf(!HAS_CHROMIUM)(
   () => {
     let server: ServerProcess;
     let browser: Browser;
-    let organizer: string;
-    let viewer: string;
     const model = new Model();
 
+    // A fresh organizer token for every call: the server refuses tokens living longer than TOKEN_LIFETIME_SECONDS.
     const gql = async <O extends Operation>(operation: O & Checked<O>, variables?: VariablesFor<O>) =>
-      dataOf(await server.graphql<O>(operation, variables, organizer));
+      dataOf(
+        await server.graphql<O>(
+          operation,
+          variables,
+          await server.token('organizer', { sub: 'office' }, `${TOKEN_LIFETIME_SECONDS}s`),
+        ),
+      );
+
+    /** A viewer account, created by the organizer and activated with its one-time code, as the office would. */
+    async function createViewer(): Promise<void> {
+      const { createAccount } = await gql(
+        graphql(`mutation CreateViewer($input: CreateAccountInput!) {
+          createAccount(input: $input) { activationCode }
+        }`),
+        { input: { login: VIEWER.login, displayName: '教育局领导', role: 'viewer' } },
+      );
+      dataOf(
+        await server.graphql(
+          graphql(`mutation ActivateViewer($input: ActivateAccountInput!) {
+            activateAccount(input: $input) { expiresAt }
+          }`),
+          { input: { login: VIEWER.login, activationCode: createAccount.activationCode, password: VIEWER.password } },
+        ),
+      );
+    }
 
     const chinaMonth = (iso: string) => {
       const local = new Date(Date.parse(iso) + 8 * 3_600_000);
@@ -510,9 +568,8 @@ describe.skipIf(!HAS_CHROMIUM)(
     }
 
     beforeAll(async () => {
-      server = await startServerProcess();
-      organizer = await server.token('organizer', { sub: 'office' });
-      viewer = await server.token('viewer', { sub: 'bureau-leader' });
+      server = await startServerProcess({ env: { QINGMIAO_MAX_TOKEN_LIFETIME: `${TOKEN_LIFETIME_SECONDS}s` } });
+      await createViewer();
       await seed();
       browser = await chromium.launch({
         executablePath: CHROMIUM,
@@ -526,7 +583,7 @@ describe.skipIf(!HAS_CHROMIUM)(
       if (server) removeDataDir(server.dataDir);
     });
 
-    /** A fresh tab (own sessionStorage) that records every script error and CSP violation. */
+    /** A fresh browser profile (own cookies) that records every script error and CSP violation. */
     async function openPage(): Promise<{ context: BrowserContext; page: Page; problems: string[] }> {
       const context = await browser.newContext({ viewport: { width: 1440, height: 1000 }, locale: 'zh-CN' });
       const page = await context.newPage();
@@ -538,16 +595,23 @@ describe.skipIf(!HAS_CHROMIUM)(
       return { context, page, problems };
     }
 
+    /** Fills the sign-in form by its accessible names, as a person (or a screen reader) finds it. */
+    async function signIn(page: Page, login = VIEWER.login, password = VIEWER.password): Promise<void> {
+      await page.getByLabel('登录名').fill(login);
+      await page.getByLabel('密码').fill(password);
+      await page.getByRole('button', { name: '登录', exact: true }).click();
+    }
+
     it('shows the figures of the year, follows new entries live, filters by year and campaign', async () => {
       const { context, page, problems } = await openPage();
       try {
-        const response = await page.goto(`${server.url}/#token=${viewer}`);
+        const response = await page.goto(`${server.url}/`);
         expect(response?.status()).toBe(200);
         expect(response?.headers()['content-security-policy']).toContain("script-src 'self'");
         expect(await page.title()).toBe('青苗 · 关工委活动统计');
+        await page.waitForSelector('body[data-state="login"]');
+        await signIn(page);
         await page.waitForSelector('body[data-state="ready"]');
-        // The token moved to sessionStorage, out of the address bar and history.
-        expect(page.url()).not.toContain('token=');
 
         // The default year is the latest with campaigns; every campaign of it is offered.
         expect(await page.inputValue('#year')).toBe(String(YEAR));
@@ -623,29 +687,137 @@ describe.skipIf(!HAS_CHROMIUM)(
       }
     }, 120_000);
 
-    it('asks for a token when the link has none, and refuses a bad one', async () => {
+    it('signs in with login and password, keeps the session over a reload, renews it silently, signs out', async () => {
+      const { context, page, problems } = await openPage();
+      /** Every bearer token the page sent to /graphql, in order. */
+      const sent: string[] = [];
+      page.on('request', (request) => {
+        const token = request.headers().authorization?.replace(/^Bearer /, '');
+        if (request.url().endsWith('/graphql') && token && sent.at(-1) !== token) sent.push(token);
+      });
+      const renewed = () =>
+        page.waitForResponse((answer) => answer.request().postData()?.includes('DashboardRefresh') === true, {
+          timeout: TOKEN_LIFETIME_SECONDS * 1000,
+        });
+      try {
+        // No session in this browser yet: the form, named for assistive technology; no single sign-on configured.
+        await page.goto(`${server.url}/`);
+        await page.waitForSelector('body[data-state="login"]');
+        expect(await page.isVisible('#dashboard')).toBe(false);
+        expect(await page.getByRole('heading', { name: '登录青苗' }).isVisible()).toBe(true);
+        expect(await page.getByRole('link', { name: '使用统一身份认证登录' }).isVisible()).toBe(false);
+        expect(await page.locator('body').getAttribute('data-sso')).toBe('false');
+        expect(await page.getByLabel('登录名').getAttribute('autocomplete')).toBe('username');
+        expect(await page.getByLabel('密码').getAttribute('type')).toBe('password');
+        expect(await accessibilityViolations(page)).toEqual([]);
+
+        // A wrong password: one message in Chinese, the password field emptied.
+        await signIn(page, VIEWER.login, 'not-the-password');
+        await expect.poll(() => page.getByRole('alert').first().textContent()).toBe('登录名或密码错误');
+        expect(await page.inputValue('#password')).toBe('');
+        expect(await accessibilityViolations(page)).toEqual([]);
+        // An unknown login: the same message.
+        await signIn(page, 'nobody-here', VIEWER.password);
+        await expect.poll(() => page.getByRole('alert').first().textContent()).toBe('登录名或密码错误');
+
+        await signIn(page);
+        await page.waitForSelector('body[data-state="ready"]');
+        await expect.poll(() => readPage(page), { timeout: 10_000 }).toEqual(expectedPage(model, YEAR));
+        // The access token is held in memory only; the httpOnly refresh cookie is what survives a reload.
+        const stored = await page.evaluate(() => {
+          const { sessionStorage, localStorage, document } = globalThis as unknown as StorageLike;
+          return [sessionStorage.length, localStorage.length, document.cookie];
+        });
+        expect(stored).toEqual([0, 0, '']);
+        const [cookie] = await context.cookies();
+        expect(cookie).toMatchObject({
+          name: 'qingmiao_refresh',
+          httpOnly: true,
+          sameSite: 'Strict',
+          path: '/graphql',
+        });
+
+        // A reload: the refresh cookie signs the page in again, no form.
+        await page.reload();
+        await page.waitForSelector('body[data-state="ready"]');
+        expect(await page.isVisible('#login')).toBe(false);
+        await expect.poll(() => readKpis(page), { timeout: 10_000 }).toEqual(model.kpis(YEAR));
+
+        // Before the access token expires the page fetches the next one, and uses it: figures still load.
+        const before = sent.length;
+        const renewal = await renewed();
+        expect(renewal.status()).toBe(200);
+        const { data } = (await renewal.json()) as { data?: { refreshSession?: { accessToken?: string } } };
+        const next = data?.refreshSession?.accessToken;
+        expect(next).toBeTruthy();
+        await page.selectOption('#year', String(PRIOR));
+        await page.waitForSelector(`#dashboard[data-year="${PRIOR}"]`);
+        await expect.poll(() => readPage(page), { timeout: 10_000 }).toEqual(expectedPage(model, PRIOR));
+        expect(sent.length).toBeGreaterThan(before);
+        expect(sent.at(-1)).toBe(next);
+        // Still signed in once the first access token has expired.
+        await renewed();
+        await page.selectOption('#year', String(YEAR));
+        await page.waitForSelector(`#dashboard[data-year="${YEAR}"]`);
+        await expect.poll(() => readKpis(page), { timeout: 10_000 }).toEqual(model.kpis(YEAR));
+
+        // A request refused with 401 (as when the server's clock runs ahead): the page renews its token once and
+        // sends the request again, and stays signed in. Only that one answer is forged; the rest is the server's.
+        let forged = 0;
+        await page.route(`${server.url}/graphql`, async (route) => {
+          if (forged === 0 && route.request().postData()?.includes('query Dashboard(')) {
+            forged += 1;
+            await route.fulfill({ status: 401, contentType: 'application/json', body: '{"errors":[]}' });
+          } else {
+            await route.fallback();
+          }
+        });
+        const renewedOn401 = renewed();
+        await page.selectOption('#year', String(PRIOR));
+        expect((await renewedOn401).status()).toBe(200);
+        await page.waitForSelector(`#dashboard[data-year="${PRIOR}"]`);
+        await expect.poll(() => readPage(page), { timeout: 10_000 }).toEqual(expectedPage(model, PRIOR));
+        expect(forged).toBe(1);
+        expect(await page.isVisible('#login')).toBe(false);
+        await page.unroute(`${server.url}/graphql`);
+        // The forged 401 is what the browser reported; nothing else.
+        expect(problems.splice(0)).toEqual([
+          'console: Failed to load resource: the server responded with a status of 401 (Unauthorized)',
+        ]);
+
+        // 退出登录: the form again, and the session is over on the server too (a reload does not bring it back).
+        await page.getByRole('button', { name: '退出登录' }).click();
+        await page.waitForSelector('body[data-state="login"]');
+        expect(await page.isVisible('#dashboard')).toBe(false);
+        expect(await page.getByLabel('登录名').isVisible()).toBe(true);
+        await expect.poll(() => context.cookies()).toEqual([]);
+        await page.reload();
+        await page.waitForSelector('body[data-state="login"]');
+        const last = sent.at(-1);
+        const answer = await server.graphql('query { me { id } }', undefined, last);
+        expect(answer.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+
+        expect(problems).toEqual([]);
+      } finally {
+        await context.close();
+      }
+    }, 120_000);
+
+    it('says so in Chinese when a login is locked after too many failures', async () => {
       const { context, page, problems } = await openPage();
       try {
         await page.goto(`${server.url}/`);
         await page.waitForSelector('body[data-state="login"]');
-        expect(await page.isVisible('#login')).toBe(true);
-        expect(await page.isVisible('#dashboard')).toBe(false);
-
-        await page.fill('#token-input', 'not-a-token');
-        await page.click('#token-form button[type="submit"]');
-        await page.waitForSelector('#login-error:has-text("令牌无效或已过期")');
-
-        await page.fill('#token-input', `Bearer ${viewer}`);
-        await page.click('#token-form button[type="submit"]');
-        await page.waitForSelector('body[data-state="ready"]');
-        expect(await readTable(page, 'lecture-progress')).toEqual(expectedTables(model, YEAR)['lecture-progress']);
-
-        // Kept for the tab: a reload needs no token again.
-        await page.reload();
-        await page.waitForSelector('body[data-state="ready"]');
-        expect(await page.isVisible('#login')).toBe(false);
-        // The refused token is the only error the page saw (the 401 of the GraphQL request).
-        expect(problems.every((problem) => problem.includes('401'))).toBe(true);
+        for (let attempt = 1; attempt <= 5; attempt += 1) {
+          await signIn(page, 'locked-out', `wrong-password-${attempt}`);
+          await expect.poll(() => page.textContent('#login-error')).toBe('登录名或密码错误');
+        }
+        await signIn(page, 'locked-out', 'wrong-password-6');
+        await expect.poll(() => page.textContent('#login-error')).toBe('尝试次数过多，请稍后再试');
+        // The refusal is HTTP 429, which the browser reports; nothing else went wrong.
+        expect(problems).toEqual([
+          'console: Failed to load resource: the server responded with a status of 429 (Too Many Requests)',
+        ]);
       } finally {
         await context.close();
       }

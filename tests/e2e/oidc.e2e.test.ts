@@ -154,13 +154,25 @@ describe.skipIf(!HAS_CHROMIUM)(
     }
 
     /**
-     * Starts at our /auth/oidc/start, signs in at the provider's login page as `person` and consents; resolves
-     * with the answer to the navigation that reached our callback (its redirects followed).
+     * Starts at our /auth/oidc/start (or at the dashboard's sign-in form, by its link), signs in at the provider's
+     * login page as `person` and consents; resolves with the answer to the navigation that reached our callback (its
+     * redirects followed).
      */
-    async function signIn(page: Page, person: string, options: { base?: string; returnTo?: string } = {}) {
+    async function signIn(
+      page: Page,
+      person: string,
+      options: { base?: string; returnTo?: string; fromDashboard?: boolean } = {},
+    ) {
       const base = options.base ?? server.url;
       const query = options.returnTo === undefined ? '' : `?returnTo=${encodeURIComponent(options.returnTo)}`;
-      await page.goto(`${base}/auth/oidc/start${query}`);
+      if (options.fromDashboard) {
+        await page.goto(`${base}/`);
+        await page.waitForSelector('body[data-state="login"]');
+        await page.getByRole('link', { name: '使用统一身份认证登录' }).click();
+        await page.waitForURL(`${issuer}/**`);
+      } else {
+        await page.goto(`${base}/auth/oidc/start${query}`);
+      }
       expect(page.url().startsWith(`${issuer}/`)).toBe(true);
       await page.fill('input[name=login]', person);
       await page.fill('input[name=password]', 'anything');
@@ -351,7 +363,7 @@ describe.skipIf(!HAS_CHROMIUM)(
       expect(await sessionOf(page)).toBeUndefined();
     });
 
-    it('signs in to a real, active account by default: a session the page refreshes into an access token', async () => {
+    it('signs in to a real, active account by default, from the dashboard, which refreshes it into an access token', async () => {
       const office = await withAccounts.token('organizer', { sub: 'office' });
       const CREATE = graphql(
         `mutation Create($input: CreateAccountInput!) { createAccount(input: $input) { activationCode } }`,
@@ -374,19 +386,27 @@ describe.skipIf(!HAS_CHROMIUM)(
       dataOf(await withAccounts.graphql(ACTIVATE, { input }));
 
       const page = await newPage();
-      await signIn(page, 'p-zhang', { base: withAccounts.url });
+      const refreshes: Response[] = [];
+      page.on('response', (response) => {
+        if (response.request().postData()?.includes('DashboardRefresh')) refreshes.push(response);
+      });
+      // The dashboard's form offers single sign-on, as it is configured here.
+      await signIn(page, 'p-zhang', { base: withAccounts.url, fromDashboard: true });
       await page.waitForURL(`${withAccounts.url}/`);
       const refresh = (await page.context().cookies()).find((cookie) => cookie.name === 'qingmiao_refresh');
       expect(refresh).toMatchObject({ httpOnly: true, sameSite: 'Strict', path: '/graphql' });
-      const session = await page.evaluate(async () => {
-        const response = await fetch('/graphql', {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ query: 'mutation { refreshSession { account { login } } }' }),
-        });
-        return response.json();
-      });
-      expect(session).toEqual({ data: { refreshSession: { account: { login: 'zhang.wei' } } } });
+      // Back at /, the page turns the session's cookie into an access token by itself: the dashboard, no form.
+      await page.waitForSelector('body[data-state="ready"]');
+      expect(await page.isVisible('#login')).toBe(false);
+      expect(await page.getByRole('button', { name: '退出登录' }).isVisible()).toBe(true);
+      // The first refresh (before single sign-on, without a cookie) was refused; the last one gave the token.
+      expect(refreshes.length).toBe(2);
+      const refreshed = refreshes.at(-1);
+      if (!refreshed) throw new Error('the page never refreshed its session');
+      const answer = (await refreshed.json()) as { data?: { refreshSession?: { accessToken?: string } } };
+      const token = answer.data?.refreshSession?.accessToken;
+      const me = await withAccounts.graphql('query { me { login } }', undefined, token);
+      expect(me.data).toEqual({ me: { login: 'zhang.wei' } });
 
       for (const person of ['p-li', 'p-wang']) {
         const refused = await newPage();

@@ -124,7 +124,7 @@ export function createQingmiao(config: QingmiaoConfig, logger: Logger, options: 
     const oidc = { config: config.oidc, production: config.production, secret, signInByLogin, logger };
     app.use('/auth/oidc', rateLimit, oidcRoutes(oidc));
   }
-  app.use(dashboardRoutes());
+  app.use(dashboardRoutes({ sso: config.oidc !== undefined }));
 
   return {
     app,

@@ -2,8 +2,9 @@
 /// <reference lib="dom.iterable" />
 /**
  * The statistics dashboard (browser code, bundled by esbuild): participation per school, towns compared, the
- * monthly trend and lecture targets, for a year and optionally one campaign. Figures come from GraphQL with the
- * viewer's bearer token; `participationChanged` (GraphQL over SSE) triggers a debounced refetch.
+ * monthly trend and lecture targets, for a year and optionally one campaign. A person signs in with login and
+ * password (or single sign-on when the server offers it); figures come from GraphQL with the session's access token;
+ * `participationChanged` (GraphQL over SSE) triggers a debounced refetch.
  *
  * Every chart's figures are also written into a visually hidden table (`table[data-chart=…]`) for screen readers
  * and for tests that cannot read canvas pixels.
@@ -58,7 +59,10 @@ type ChartOption = ComposeOption<
   | MarkLineComponentOption
 >;
 
-const TOKEN_KEY = 'qingmiao.token';
+/** An access token is renewed this long before it expires (or halfway through, when it lives shorter than twice that). */
+const RENEW_AHEAD_MS = 60_000;
+/** After a renewal that failed for want of the network, the next try. */
+const RENEW_RETRY_MS = 15_000;
 /** Schools visible at once in the rate chart; the rest scroll (dataZoom). */
 const SCHOOLS_VISIBLE = 12;
 const REFRESH_DEBOUNCE_MS = 300;
@@ -111,27 +115,46 @@ interface ResponseError {
   readonly extensions?: Readonly<Record<string, unknown>>;
 }
 
-/** The token was refused (missing, invalid or expired): ask for another. */
+const SIGN_IN = graphql(`
+  mutation DashboardSignIn($input: SignInInput!) { signIn(input: $input) { accessToken expiresAt } }
+`);
+
+/** Reads and rotates the httpOnly refresh cookie: after a reload, after single sign-on, and before expiry. */
+const REFRESH_SESSION = graphql('mutation DashboardRefresh { refreshSession { accessToken expiresAt } }');
+
+const SIGN_OUT = graphql('mutation DashboardSignOut { signOut }');
+
+type SessionAnswer = ResultOf<typeof REFRESH_SESSION>['refreshSession'];
+
+/** The token or the credentials were refused (UNAUTHENTICATED, or HTTP 401). */
 class AuthError extends Error {
   override readonly name = 'AuthError';
+}
+
+/** Too many failed sign-ins for this login or from this address (TOO_MANY_ATTEMPTS). */
+class ThrottledError extends Error {
+  override readonly name = 'ThrottledError';
 }
 
 const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
 
 function failure(errors: readonly ResponseError[]): Error {
   if (errors.some((error) => error.extensions?.code === 'UNAUTHENTICATED')) return new AuthError(errors[0]?.message);
+  if (errors.some((error) => error.extensions?.code === 'TOO_MANY_ATTEMPTS'))
+    return new ThrottledError(errors[0]?.message);
   return new Error(errors.map((error) => error.message).join('; '));
 }
 
+/** One GraphQL request; without a token for the public session mutations (they read the refresh cookie). */
 async function request<D extends AnyDocument>(
-  token: string,
+  token: string | undefined,
   document: D & SchemaChecked<D>,
   variables: VariablesOf<D>,
 ): Promise<ResultOf<D>> {
   const response = await fetch('/graphql', {
     method: 'POST',
     headers: {
-      ...bearer(token),
+      ...(token === undefined ? {} : bearer(token)),
       'Content-Type': 'application/json',
       Accept: 'application/graphql-response+json, application/json',
     },
@@ -142,6 +165,97 @@ async function request<D extends AnyDocument>(
   if (answer.errors?.length) throw failure(answer.errors);
   if (!answer.data) throw new Error(`服务器没有返回数据(HTTP ${response.status})`);
   return answer.data;
+}
+
+/**
+ * Runs a request that presents the refresh cookie. Tabs of one browser share that cookie, and presenting an
+ * already-rotated one revokes the whole session (theft detection), so tabs take turns (Web Locks, where the page's
+ * origin offers them).
+ */
+async function withRefreshCookie<T>(call: () => Promise<T>): Promise<T> {
+  return navigator.locks ? await navigator.locks.request('qingmiao.refresh-cookie', call) : call();
+}
+
+const refreshSession = () =>
+  withRefreshCookie(async () => (await request(undefined, REFRESH_SESSION, {})).refreshSession);
+
+/**
+ * A signed-in person on this page. The access token is kept in memory only — the httpOnly refresh cookie is what
+ * survives a reload — and renewed silently ahead of its expiry, and once more when a request is refused with it.
+ */
+class Session {
+  #token = '';
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #renewing: Promise<void> | undefined;
+  #ended = false;
+  readonly #onExpired: () => void;
+
+  constructor(answer: SessionAnswer, onExpired: () => void) {
+    this.#onExpired = onExpired;
+    this.#use(answer);
+  }
+
+  get token(): string {
+    return this.#token;
+  }
+
+  /** Runs `call` with the access token; refused, it renews the token once and runs it again. */
+  async authorized<T>(call: (token: string) => Promise<T>): Promise<T> {
+    const token = this.#token;
+    try {
+      return await call(token);
+    } catch (error) {
+      if (!(error instanceof AuthError) || this.#ended) throw error;
+      // Another request may have renewed it meanwhile.
+      if (token === this.#token) await this.renew();
+      return call(this.#token);
+    }
+  }
+
+  /** One renewal at a time; a refused refresh ends the session (signed out elsewhere, revoked, idle too long). */
+  renew(): Promise<void> {
+    this.#renewing ??= refreshSession()
+      .then(
+        (answer) => {
+          if (!this.#ended) this.#use(answer);
+        },
+        (error: unknown) => {
+          if (this.#ended) throw error;
+          if (error instanceof AuthError) {
+            this.end();
+            this.#onExpired();
+          } else {
+            this.#schedule(RENEW_RETRY_MS);
+          }
+          throw error;
+        },
+      )
+      .finally(() => {
+        this.#renewing = undefined;
+      });
+    return this.#renewing;
+  }
+
+  /** Forgets the token here; `signOut` ends it on the server. */
+  end(): void {
+    this.#ended = true;
+    this.#token = '';
+    clearTimeout(this.#timer);
+  }
+
+  #use(answer: SessionAnswer): void {
+    this.#token = answer.accessToken;
+    const lifetime = Date.parse(answer.expiresAt) - Date.now();
+    this.#schedule(Math.max(lifetime - RENEW_AHEAD_MS, lifetime / 2));
+  }
+
+  #schedule(delay: number): void {
+    clearTimeout(this.#timer);
+    this.#timer = setTimeout(() => {
+      // A failure is handled in renew(): the form, or another try.
+      this.renew().catch(() => undefined);
+    }, delay);
+  }
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -577,8 +691,11 @@ const page = {
   download: element('download', HTMLAnchorElement),
   logout: element('logout', HTMLButtonElement),
   login: element('login', HTMLElement),
-  tokenForm: element('token-form', HTMLFormElement),
-  tokenInput: element('token-input', HTMLTextAreaElement),
+  signInForm: element('sign-in-form', HTMLFormElement),
+  loginName: element('login-name', HTMLInputElement),
+  password: element('password', HTMLInputElement),
+  signInButton: element('sign-in', HTMLButtonElement),
+  sso: element('sso', HTMLParagraphElement),
   loginError: element('login-error', HTMLParagraphElement),
   dashboard: element('dashboard', HTMLElement),
   message: element('message', HTMLParagraphElement),
@@ -627,23 +744,9 @@ function showMessage(text: string | null): void {
   page.message.textContent = text ?? '';
 }
 
-function readToken(): string | null {
-  const fragment = new URLSearchParams(location.hash.slice(1));
-  const fromUrl = fragment.get('token');
-  if (fromUrl) {
-    sessionStorage.setItem(TOKEN_KEY, fromUrl);
-    // Keep the token out of the address bar and the history.
-    fragment.delete('token');
-    const rest = fragment.toString();
-    history.replaceState(history.state, '', `${location.pathname}${location.search}${rest ? `#${rest}` : ''}`);
-    return fromUrl;
-  }
-  return sessionStorage.getItem(TOKEN_KEY);
-}
-
 /** One signed-in session of the dashboard: filters, figures, the live subscription. */
 class Dashboard {
-  readonly #token: string;
+  readonly #session: Session;
   readonly #sse: Client;
   readonly #charts: Record<ChartName, ECharts>;
   readonly #cleanup: Array<() => void> = [];
@@ -657,13 +760,14 @@ class Dashboard {
   #resubscribeTimer: ReturnType<typeof setTimeout> | undefined;
   #unsubscribe: (() => void) | undefined;
 
-  constructor(token: string, onAuthFailure: (message: string) => void) {
-    this.#token = token;
+  constructor(session: Session, onAuthFailure: (message: string) => void) {
+    this.#session = session;
     this.#onAuthFailure = onAuthFailure;
     this.#charts = ensureCharts();
     this.#sse = createClient({
       url: '/graphql',
-      headers: () => bearer(this.#token),
+      // Asked on every (re)connect: always the current access token.
+      headers: () => bearer(this.#session.token),
       retryAttempts: Number.POSITIVE_INFINITY,
       retry: (retries) => new Promise((resolve) => setTimeout(resolve, Math.min(30_000, 1_000 * 2 ** retries))),
     });
@@ -696,7 +800,7 @@ class Dashboard {
 
     try {
       const params = new URLSearchParams(location.search);
-      const { campaigns } = await request(this.#token, YEARS_QUERY, {});
+      const { campaigns } = await this.#session.authorized((token) => request(token, YEARS_QUERY, {}));
       const years = [...new Set(campaigns.map((campaign) => campaign.year))].sort((a, b) => b - a);
       const requested = Number(params.get('year'));
       const current = chinaYear();
@@ -756,10 +860,8 @@ class Dashboard {
     const generation = ++this.#generation;
     const year = this.#year;
     try {
-      const data = await request(this.#token, DASHBOARD_QUERY, {
-        year,
-        campaignId: this.#campaignId || null,
-      });
+      const variables = { year, campaignId: this.#campaignId || null };
+      const data = await this.#session.authorized((token) => request(token, DASHBOARD_QUERY, variables));
       // A newer request (other filters, a later change) has been sent meanwhile: its answer wins.
       if (this.#stopped || generation !== this.#generation) return;
       this.#render(data, year);
@@ -772,7 +874,7 @@ class Dashboard {
   #failed(error: unknown): void {
     if (this.#stopped) return;
     if (error instanceof AuthError) {
-      this.#onAuthFailure('令牌无效或已过期,请重新输入。');
+      this.#onAuthFailure(SESSION_EXPIRED);
       return;
     }
     showMessage(`数据加载失败:${error instanceof Error ? error.message : String(error)}`);
@@ -891,8 +993,12 @@ class Dashboard {
 
   async #download(): Promise<void> {
     try {
-      const response = await fetch(page.download.href, { headers: bearer(this.#token) });
-      if (response.status === 401) throw new AuthError('令牌无效或已过期');
+      const href = page.download.href;
+      const response = await this.#session.authorized(async (token) => {
+        const answer = await fetch(href, { headers: bearer(token) });
+        if (answer.status === 401) throw new AuthError('令牌无效或已过期');
+        return answer;
+      });
       if (!response.ok) throw new Error(`报表下载失败(HTTP ${response.status})`);
       const url = URL.createObjectURL(await response.blob());
       const link = document.createElement('a');
@@ -908,46 +1014,77 @@ class Dashboard {
   }
 }
 
-let current: Dashboard | undefined;
+const SESSION_EXPIRED = '登录已过期，请重新登录。';
 
-function showLogin(error = ''): void {
-  current?.stop();
+let current: { session: Session; dashboard: Dashboard } | undefined;
+
+function forget(): void {
+  current?.session.end();
+  current?.dashboard.stop();
   current = undefined;
-  sessionStorage.removeItem(TOKEN_KEY);
+}
+
+/** The sign-in form; the dashboard and its session are gone. */
+function showLogin(error = ''): void {
+  forget();
   page.login.hidden = false;
   page.loginError.textContent = error;
   document.body.dataset.state = 'login';
-  page.tokenInput.focus();
+  page.loginName.focus();
 }
 
-function open(token: string): void {
-  current?.stop();
+function open(answer: SessionAnswer): void {
+  forget();
   page.login.hidden = true;
   page.loginError.textContent = '';
-  current = new Dashboard(token, showLogin);
-  void current.start();
+  const session = new Session(answer, () => showLogin(SESSION_EXPIRED));
+  const dashboard = new Dashboard(session, showLogin);
+  current = { session, dashboard };
+  void dashboard.start();
 }
 
-page.tokenForm.addEventListener('submit', (event) => {
+/** What a refused sign-in says: one message for an unknown login and a wrong password. */
+function signInError(error: unknown): string {
+  if (error instanceof AuthError) return '登录名或密码错误';
+  if (error instanceof ThrottledError) return '尝试次数过多，请稍后再试';
+  return `登录失败:${error instanceof Error ? error.message : String(error)}`;
+}
+
+page.signInForm.addEventListener('submit', async (event) => {
   event.preventDefault();
-  const token = page.tokenInput.value.trim().replace(/^Bearer\s+/i, '');
-  if (!token) {
-    page.loginError.textContent = '请粘贴令牌。';
-    return;
+  page.signInButton.disabled = true;
+  page.loginError.textContent = '';
+  try {
+    const input = { login: page.loginName.value.trim(), password: page.password.value };
+    const { signIn } = await request(undefined, SIGN_IN, { input });
+    page.signInForm.reset();
+    open(signIn);
+  } catch (error) {
+    page.password.value = '';
+    page.loginError.textContent = signInError(error);
+    page.password.focus();
+  } finally {
+    page.signInButton.disabled = false;
   }
-  page.tokenInput.value = '';
-  sessionStorage.setItem(TOKEN_KEY, token);
-  open(token);
 });
 
-page.logout.addEventListener('click', () => showLogin());
-
-window.addEventListener('hashchange', () => {
-  if (!new URLSearchParams(location.hash.slice(1)).has('token')) return;
-  const token = readToken();
-  if (token) open(token);
+page.logout.addEventListener('click', async () => {
+  showLogin();
+  try {
+    await withRefreshCookie(() => request(undefined, SIGN_OUT, {}));
+  } catch (error) {
+    // Forgotten here all the same; the server's session then ends at its idle limit.
+    page.loginError.textContent = `退出时未能通知服务器:${error instanceof Error ? error.message : String(error)}`;
+  }
 });
 
-const token = readToken();
-if (token) open(token);
-else showLogin();
+page.sso.hidden = document.body.dataset.sso !== 'true';
+
+// A session from an earlier sign-in in this browser, or from single sign-on: no form needed.
+try {
+  open(await refreshSession());
+} catch (error) {
+  showLogin(
+    error instanceof AuthError ? '' : `无法连接服务器:${error instanceof Error ? error.message : String(error)}`,
+  );
+}

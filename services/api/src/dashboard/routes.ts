@@ -69,8 +69,11 @@ function loadClientScript(): Promise<Buffer> {
   return clientScript;
 }
 
-/** `/` (the statistics dashboard page) and `/dashboard/client.js` (its script). Data comes from /graphql. */
-export function dashboardRoutes(): express.Router {
+/**
+ * `/` (the statistics dashboard page) and `/dashboard/client.js` (its script). Data comes from /graphql. `sso`: single
+ * sign-on is configured, so the page offers it (`<body data-sso="true">`, rendered here rather than asked for).
+ */
+export function dashboardRoutes({ sso }: { readonly sso: boolean }): express.Router {
   const router = express.Router();
   const htmlPath = assetPath('index.html');
   if (!htmlPath) {
@@ -80,7 +83,9 @@ export function dashboardRoutes(): express.Router {
     });
     return router;
   }
-  const html = readFileSync(htmlPath);
+  const template = readFileSync(htmlPath, 'utf8');
+  if (!template.includes('<body>')) throw new Error(`${htmlPath} has no <body> to mark with data-sso`);
+  const html = template.replace('<body>', `<body data-sso="${sso}">`);
 
   const secure = (res: express.Response) =>
     res.set({
