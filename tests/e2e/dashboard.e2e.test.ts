@@ -1,10 +1,11 @@
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { graphql } from '@qingmiao/schema/graphql';
 import type Axe from 'axe-core';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CHROMIUM, HAS_CHROMIUM, launchChromium } from '../support/browser.ts';
 import { type Checked, dataOf, type Operation, type VariablesFor } from '../support/graphql-http.ts';
 import { removeDataDir, type ServerProcess, startServerProcess } from '../support/server-process.ts';
 
@@ -14,8 +15,6 @@ import { removeDataDir, type ServerProcess, startServerProcess } from '../suppor
  * a live update through `participationChanged`, the filters and the report download; signing in with a viewer
  * account, the session surviving a reload, its access token renewed silently, signing out, and refusals in Chinese.
  */
-const CHROMIUM = '/usr/bin/chromium';
-const HAS_CHROMIUM = existsSync(CHROMIUM);
 const SCREENSHOT = fileURLToPath(new URL('../test-results/dashboard.png', import.meta.url));
 const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
@@ -571,10 +570,7 @@ describe.skipIf(!HAS_CHROMIUM)(
       server = await startServerProcess({ env: { QINGMIAO_MAX_TOKEN_LIFETIME: `${TOKEN_LIFETIME_SECONDS}s` } });
       await createViewer();
       await seed();
-      browser = await chromium.launch({
-        executablePath: CHROMIUM,
-        args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-      });
+      browser = await launchChromium();
     }, 120_000);
 
     afterAll(async () => {
