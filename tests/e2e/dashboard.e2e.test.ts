@@ -799,6 +799,44 @@ describe.skipIf(!HAS_CHROMIUM)(
       }
     }, 120_000);
 
+    it('takes a leader from an activation code to the figures with nothing else', async () => {
+      const login = 'leader-chen';
+      const { createAccount } = await gql(
+        graphql(
+          `mutation CreateLeader($input: CreateAccountInput!) { createAccount(input: $input) { activationCode } }`,
+        ),
+        { input: { login, displayName: '陈局长', role: 'viewer' } },
+      );
+      const { context, page, problems } = await openPage();
+      try {
+        await page.goto(`${server.url}/`);
+        await page.waitForSelector('body[data-state="login"]');
+        await page.getByRole('button', { name: '首次登录？使用激活码' }).click();
+        const activate = async (code: string, password: string) => {
+          await page.getByLabel('登录名').fill(login);
+          await page.getByLabel('激活码').fill(code);
+          await page.getByLabel('密码').fill(password);
+          await page.getByRole('button', { name: '激活并登录' }).click();
+        };
+        await activate('WRONGCODE234', 'chen-2022-spring');
+        await expect.poll(() => page.textContent('#login-error')).toBe('激活码不正确、已过期或已使用');
+        await activate(createAccount.activationCode, 'short');
+        await expect.poll(() => page.textContent('#login-error')).toBe('密码至少 10 个字符，且不能与登录名相同');
+        expect(await accessibilityViolations(page)).toEqual([]);
+        await activate(createAccount.activationCode, 'chen-2022-spring');
+        await page.waitForSelector('body[data-state="ready"]');
+        expect(await page.getByRole('button', { name: '退出登录' }).isVisible()).toBe(true);
+        // The code is spent: the next time, the leader signs in with the password chosen now.
+        await page.getByRole('button', { name: '退出登录' }).click();
+        await page.waitForSelector('body[data-state="login"]');
+        await signIn(page, login, 'chen-2022-spring');
+        await page.waitForSelector('body[data-state="ready"]');
+        expect(problems.filter((problem) => !problem.includes('status of 4'))).toEqual([]);
+      } finally {
+        await context.close();
+      }
+    }, 60_000);
+
     it('says so in Chinese when a login is locked after too many failures', async () => {
       const { context, page, problems } = await openPage();
       try {

@@ -115,6 +115,10 @@ interface ResponseError {
   readonly extensions?: Readonly<Record<string, unknown>>;
 }
 
+const ACTIVATE = graphql(`
+  mutation DashboardActivate($input: ActivateAccountInput!) { activateAccount(input: $input) { accessToken expiresAt } }
+`);
+
 const SIGN_IN = graphql(`
   mutation DashboardSignIn($input: SignInInput!) { signIn(input: $input) { accessToken expiresAt } }
 `);
@@ -138,10 +142,23 @@ class ThrottledError extends Error {
 
 const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
 
+/** Input the server refused (BAD_USER_INPUT), with the field it names. */
+class InputError extends Error {
+  override readonly name = 'InputError';
+  constructor(
+    message: string,
+    readonly field: string | undefined,
+  ) {
+    super(message);
+  }
+}
+
 function failure(errors: readonly ResponseError[]): Error {
   if (errors.some((error) => error.extensions?.code === 'UNAUTHENTICATED')) return new AuthError(errors[0]?.message);
   if (errors.some((error) => error.extensions?.code === 'TOO_MANY_ATTEMPTS'))
     return new ThrottledError(errors[0]?.message);
+  const invalid = errors.find((error) => error.extensions?.code === 'BAD_USER_INPUT');
+  if (invalid) return new InputError(invalid.message, String(invalid.extensions?.field ?? ''));
   return new Error(errors.map((error) => error.message).join('; '));
 }
 
@@ -695,6 +712,9 @@ const page = {
   loginName: element('login-name', HTMLInputElement),
   password: element('password', HTMLInputElement),
   signInButton: element('sign-in', HTMLButtonElement),
+  activation: element('activation', HTMLDivElement),
+  activationCode: element('activation-code', HTMLInputElement),
+  withCode: element('with-code', HTMLButtonElement),
   sso: element('sso', HTMLParagraphElement),
   loginError: element('login-error', HTMLParagraphElement),
   dashboard: element('dashboard', HTMLElement),
@@ -1043,22 +1063,42 @@ function open(answer: SessionAnswer): void {
   void dashboard.start();
 }
 
-/** What a refused sign-in says: one message for an unknown login and a wrong password. */
+/** What a refused sign-in or activation says: one message for an unknown login and a wrong password. */
 function signInError(error: unknown): string {
   if (error instanceof AuthError) return '登录名或密码错误';
   if (error instanceof ThrottledError) return '尝试次数过多，请稍后再试';
+  if (error instanceof InputError && error.field === 'activationCode') return '激活码不正确、已过期或已使用';
+  if (error instanceof InputError && error.field === 'password') return '密码至少 10 个字符，且不能与登录名相同';
+  if (error instanceof InputError && error.field === 'login') return '登录名格式不正确';
   return `登录失败:${error instanceof Error ? error.message : String(error)}`;
 }
+
+/** First sign-in: the one-time code from the office, and the password chosen now. */
+function showActivation(on: boolean): void {
+  page.activation.hidden = !on;
+  page.activationCode.required = on;
+  page.withCode.setAttribute('aria-expanded', String(on));
+  page.password.autocomplete = on ? 'new-password' : 'current-password';
+  page.signInButton.textContent = on ? '激活并登录' : '登录';
+  if (on) page.activationCode.focus();
+}
+
+page.withCode.addEventListener('click', () => showActivation(page.activation.hidden));
 
 page.signInForm.addEventListener('submit', async (event) => {
   event.preventDefault();
   page.signInButton.disabled = true;
   page.loginError.textContent = '';
   try {
-    const input = { login: page.loginName.value.trim(), password: page.password.value };
-    const { signIn } = await request(undefined, SIGN_IN, { input });
+    const login = page.loginName.value.trim();
+    const password = page.password.value;
+    const session = page.activation.hidden
+      ? (await request(undefined, SIGN_IN, { input: { login, password } })).signIn
+      : (await request(undefined, ACTIVATE, { input: { login, password, activationCode: page.activationCode.value } }))
+          .activateAccount;
     page.signInForm.reset();
-    open(signIn);
+    showActivation(false);
+    open(session);
   } catch (error) {
     page.password.value = '';
     page.loginError.textContent = signInError(error);
