@@ -1,7 +1,8 @@
 /**
  * Bundles the server and CLI into one file for deployment (`node dist/qingmiao.mjs serve`): workspace packages are
- * TypeScript sources, so they are compiled in; better-sqlite3 stays external because it is a native addon, esbuild
- * because it cannot bundle itself (the server only loads it to bundle the dashboard when no prebuilt one exists).
+ * TypeScript sources, so they are compiled in; better-sqlite3 and @node-rs/argon2 stay external because they are
+ * native addons, esbuild because it cannot bundle itself (the server only loads it to bundle the dashboard when no
+ * prebuilt one exists).
  *
  * The dashboard's browser script is prebuilt into `dist/dashboard/` next to its page, where the bundled server
  * looks for it first.
@@ -18,7 +19,7 @@ await build({
   format: 'esm',
   target: 'node20',
   sourcemap: true,
-  external: ['better-sqlite3', 'esbuild'],
+  external: ['better-sqlite3', '@node-rs/argon2', 'esbuild'],
   // CommonJS dependencies bundled into ESM still call require() for Node built-ins.
   banner: { js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);" },
   logLevel: 'warning',

@@ -39,7 +39,12 @@ export interface StartOptions {
   readonly startTimeoutMs?: number;
   /** What must answer 200 for the server to count as started: /readyz (caught up; the default) or /healthz. */
   readonly startedWhen?: '/readyz' | '/healthz';
+  /** Run the production bundle (`services/api/dist/qingmiao.mjs`, made by `npm run build`) instead of the sources. */
+  readonly bundle?: boolean;
 }
+
+/** The production bundle's entry, relative to ROOT. */
+const BUNDLE = join('services', 'api', 'dist', 'qingmiao.mjs');
 
 export interface ServerProcess extends GraphQLEndpoint {
   /** The server's own process (node, no wrapper): it has the event store open, and its main thread runs the event loop. */
@@ -179,7 +184,8 @@ export async function startServerProcess(options: StartOptions = {}): Promise<Se
 class PortTaken extends Error {}
 
 async function startOnce(options: StartOptions, dataDir: string, port: number): Promise<ServerProcess> {
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', CLI, 'serve'], {
+  const entry = options.bundle ? [BUNDLE] : ['--import', 'tsx', CLI];
+  const child: ChildProcess = spawn(process.execPath, [...entry, 'serve'], {
     cwd: ROOT,
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
