@@ -104,14 +104,19 @@ export function oidcRoutes({ config, production, secret, signInByLogin, logger }
     sendRefusal(res, refusal);
   };
 
-  async function start(req: express.Request, res: express.Response): Promise<void> {
-    let provider: client.Configuration;
+  /** The provider's configuration, or undefined once the caller has been told it cannot be reached. */
+  async function providerOrRefuse(res: express.Response): Promise<client.Configuration | undefined> {
     try {
-      provider = await discovered();
+      return await discovered();
     } catch (error) {
       refuse(res, 'provider-unavailable', 'discovery failed', { issuer: config.issuer.href, reason: messageOf(error) });
-      return;
+      return undefined;
     }
+  }
+
+  async function start(req: express.Request, res: express.Response): Promise<void> {
+    const provider = await providerOrRefuse(res);
+    if (!provider) return;
     const flow: Flow = {
       state: client.randomState(),
       nonce: client.randomNonce(),
@@ -154,13 +159,8 @@ export function oidcRoutes({ config, production, secret, signInByLogin, logger }
       });
       return;
     }
-    let provider: client.Configuration;
-    try {
-      provider = await discovered();
-    } catch (error) {
-      refuse(res, 'provider-unavailable', 'discovery failed', { issuer: config.issuer.href, reason: messageOf(error) });
-      return;
-    }
+    const provider = await providerOrRefuse(res);
+    if (!provider) return;
     let login: string | undefined;
     try {
       const tokens = await client.authorizationCodeGrant(provider, url, {
