@@ -122,3 +122,26 @@ export type Criterion = z.infer<typeof Criterion>;
 /** PENDING until activated with its one-time code (again after a reset); DISABLED whatever else. */
 export const AccountStatus = z.enum(['PENDING', 'ACTIVE', 'DISABLED']);
 export type AccountStatus = z.infer<typeof AccountStatus>;
+
+/** The kinds of file an entry may carry, as their bytes say (never the name or the declared type). */
+export const AttachmentMediaType = z.enum([
+  'application/pdf',
+  'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+  'image/jpeg',
+  'image/png',
+  'video/mp4',
+  'audio/mpeg',
+]);
+export type AttachmentMediaType = z.infer<typeof AttachmentMediaType>;
+
+/** A file's content address: the SHA-256 of its bytes, lowercase hex. */
+export const FileId = z.string().regex(/^[0-9a-f]{64}$/, 'is not a file id');
+
+/** What events and read models keep of an uploaded file: its address and description, never its bytes. */
+export const Attachment = z.object({
+  id: FileId,
+  name: Text(200),
+  mediaType: AttachmentMediaType,
+  size: z.number().int().nonnegative(),
+});
+export type Attachment = z.infer<typeof Attachment>;
