@@ -13,6 +13,7 @@ const LAYERS = [
   '@qingmiao/event-store',
   '@qingmiao/domain',
   '@qingmiao/projections',
+  '@qingmiao/web',
   '@qingmiao/api',
 ];
 /** Workspaces outside the layers: they may use any package, and none may use them. */

@@ -1,0 +1,21 @@
+import react from '@vitejs/plugin-react';
+import { defineConfig } from 'vitest/config';
+
+/**
+ * The web app's build: hashed assets under /assets/, no inline scripts (the server's CSP forbids them), and the
+ * component tests in jsdom. graphql resolves to Node's CJS build as in the other packages (vitest.shared.ts).
+ */
+export default defineConfig({
+  plugins: [react()],
+  build: {
+    outDir: 'dist',
+    emptyOutDir: true,
+    assetsInlineLimit: 0,
+    modulePreload: { polyfill: false },
+    sourcemap: false,
+  },
+  test: {
+    environment: 'jsdom',
+    testTimeout: 30_000,
+  },
+});
