@@ -17,7 +17,7 @@ import { checkStaged, prepareStagingDir } from './staging.ts';
 
 /** How long connecting may take, and an answer's headers (reads, deletes, lookups), before S3 counts as down. */
 const CONNECT_TIMEOUT_MS = 2_000;
-const ANSWER_TIMEOUT_MS = 5_000;
+const ANSWER_TIMEOUT_MS = 3_000;
 /** An upload has no overall limit (50 MB on a slow line take long) but is abandoned after this long without progress. */
 const UPLOAD_IDLE_MS = 10_000;
 /** The SDK's attempts per call (one retry): a store that is down answers in seconds, not after minutes of backoff. */
@@ -29,7 +29,8 @@ const silent = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {
 /**
  * Blobs as objects of an S3-compatible bucket, keyed `[prefix]ab/cd/abcd…` like the folder store. An upload is one
  * PutObject streamed from the staged file with its length and SHA-256 checksum (the id itself), so the store refuses
- * bytes damaged on the way, and an interrupted upload leaves no object: S3 makes an object visible only whole.
+ * bytes damaged on the way, and an interrupted upload leaves no blob: S3 makes an object visible only whole, and what
+ * a lesser server keeps of one does not count (see `whole`).
  */
 class S3BlobStore implements BlobStore {
   readonly stagingDir: string;
@@ -100,6 +101,7 @@ class S3BlobStore implements BlobStore {
           Body: body,
           ContentLength: size,
           ContentType: 'application/octet-stream',
+          Metadata: { [LENGTH]: String(size) },
           ChecksumSHA256: Buffer.from(id, 'hex').toString('base64'),
         }),
         // requestTimeout 0: the watchdog above limits the upload by progress instead.
@@ -117,7 +119,8 @@ class S3BlobStore implements BlobStore {
     const key = this.#key(id);
     try {
       const head = await this.#client.send(new HeadObjectCommand({ Bucket: this.location.bucket, Key: key }));
-      return head.ContentLength ?? 0;
+      const size = head.ContentLength ?? 0;
+      return whole(head.Metadata, size) ? size : undefined;
     } catch (error) {
       if (isNotFound(error)) return undefined;
       throw new BlobStoreUnavailable(error);
@@ -142,12 +145,16 @@ class S3BlobStore implements BlobStore {
       if (range && error instanceof S3ServiceException && error.$metadata.httpStatusCode === 416) throw pastTheEnd();
       throw new BlobStoreUnavailable(error);
     }
-    const { Body, ContentRange, ContentLength } = answer;
+    const { Body, ContentRange, ContentLength, Metadata } = answer;
     if (!(Body instanceof Readable)) throw new BlobStoreUnavailable(new Error('the object came without its bytes'));
-    if (!range) return Body;
-    // What was sent: `bytes first-last/size` for a range; the whole object when a server ignores Range.
-    const sent = /^bytes (\d+)-(\d+)\/(\d+)$/.exec(ContentRange ?? '');
+    // What was sent: `bytes first-last/size` for a range; the whole object without a range, or when a server ignores it.
+    const sent = range ? /^bytes (\d+)-(\d+)\/(\d+)$/.exec(ContentRange ?? '') : null;
     const size = Number(sent ? sent[3] : ContentLength);
+    if (!whole(Metadata, size)) {
+      Body.destroy();
+      throw new BlobNotFound(id);
+    }
+    if (!range) return Body;
     const first = sent ? Number(sent[1]) : 0;
     if (range.start >= size || first > range.start) {
       Body.destroy();
@@ -202,6 +209,20 @@ function bytesBetween(stream: Readable, from: number, to: number): Readable {
   });
   pipeline(stream, part, () => {});
   return part;
+}
+
+/**
+ * The user metadata (`x-amz-meta-length`) an upload declares its length in. S3 keeps an object only whole, but some
+ * S3-compatible servers (s3rver among them) show what has arrived of an upload while it runs, and keep it when the
+ * upload breaks off; their metadata comes with the last byte. So an object is a blob only when it carries the length
+ * and has it: every object Qingmiao writes does (`put`, and `qingmiao restore` through it); anything else under a
+ * blob's key (a remnant, or a copy made with other tools) counts as absent, and the next put of its id replaces it.
+ */
+const LENGTH = 'length';
+
+function whole(metadata: Record<string, string> | undefined, size: number): boolean {
+  const declared = metadata?.[LENGTH];
+  return declared !== undefined && Number(declared) === size;
 }
 
 /** NoSuchKey for a read, NotFound for a lookup (HEAD answers have no body to name the error). */
