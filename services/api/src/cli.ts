@@ -140,7 +140,10 @@ program
 
 program
   .command('backup')
-  .description('Copy the event store consistently while the server keeps running (SQLite online backup)')
+  .description(
+    'Copy the event store consistently while the server keeps running (SQLite online backup), then the files ' +
+      '(QINGMIAO_FILES=folder) to FILE.files',
+  )
   .requiredOption('--to <file>', 'the backup file to create')
   .action(async (options: { to: string }) => {
     const config = loadConfig();
@@ -152,7 +155,10 @@ program
 
 program
   .command('restore')
-  .description('Replace the event store with a backup (server stopped); read models are rebuilt at the next start')
+  .description(
+    'Replace the event store with a backup (server stopped), and put back the files of FILE.files the store lacks; ' +
+      'read models are rebuilt at the next start',
+  )
   .requiredOption('--from <file>', 'a file made by `qingmiao backup`')
   .action(async (options: { from: string }) => {
     const config = loadConfig();
