@@ -40,7 +40,8 @@ function filesUnder(root: string): string[] {
 
 const layout = (id: string) => join(id.slice(0, 2), id.slice(2, 4), id);
 
-describe('qingmiao backup, restore and export with files', () => {
+// Each test starts the CLI once or more (a few seconds each on a loaded machine).
+describe('qingmiao backup, restore and export with files', { timeout: 120_000 }, () => {
   let dir: string;
   let dataDir: string;
   let store: BlobStore;
@@ -158,12 +159,23 @@ describe('qingmiao backup, restore and export with files', () => {
     expect(made.code).toBe(1);
   });
 
-  it('says how files are backed up when exporting, and in backup and restore with S3', async () => {
+  it('says so when no file was ever kept', async () => {
+    rmSync(filesDir(dataDir), { recursive: true });
+    const backup = join(dir, 'backup.db');
+    const made = await qingmiao(dataDir, ['backup', '--to', backup]);
+    expect(made.stdout).toBe(`backed up 1 events to ${backup}\nno files in ${filesDir(dataDir)} to back up\n`);
+    expect(existsSync(`${backup}.files`)).toBe(false);
+  });
+
+  it('says where the folder keeps files when exporting', async () => {
     const exported = await qingmiao(dataDir, ['export', '--to', join(dir, 'log.jsonl')]);
     expect(exported.stdout.split('\n')[1]).toBe(
       `files are kept in ${filesDir(dataDir)}, outside the event log: \`qingmiao backup --to FILE\` copies them ` +
         'to FILE.files (back that folder up with the file)',
     );
+  });
+
+  it('leaves an S3 bucket to its own replication, and says so in backup, export and restore', async () => {
     const s3 = {
       QINGMIAO_FILES: 's3://qingmiao-files?endpoint=http://127.0.0.1:9&region=us-east-1',
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
@@ -172,12 +184,13 @@ describe('qingmiao backup, restore and export with files', () => {
       'files are kept in the S3 bucket qingmiao-files (http://127.0.0.1:9), not copied by `qingmiao backup`: ' +
       "the operator must configure the bucket's own versioning and replication to back them up";
     const backup = join(dir, 'backup.db');
-    const made = await qingmiao(dataDir, ['backup', '--to', backup], s3);
+    const [made, exported] = await Promise.all([
+      qingmiao(dataDir, ['backup', '--to', backup], s3),
+      qingmiao(dataDir, ['export', '--to', join(dir, 'log.jsonl')], s3),
+    ]);
     expect(made).toEqual({ code: 0, stdout: `backed up 1 events to ${backup}\n${advice}\n`, stderr: '' });
     expect(existsSync(`${backup}.files`)).toBe(false);
-    expect((await qingmiao(dataDir, ['export', '--to', join(dir, 'log2.jsonl')], s3)).stdout.split('\n')[1]).toBe(
-      advice,
-    );
+    expect(exported.stdout.split('\n')[1]).toBe(advice);
     const restored = await qingmiao(dataDir, ['restore', '--from', backup], s3);
     expect(restored.stdout.split('\n')[1]).toBe(`no ${backup}.files beside the backup: files are left as they are`);
   });

@@ -41,6 +41,7 @@ export async function backUpFiles(
   const destination = filesBackupDir(backupFile);
   if (existsSync(destination)) throw new Error(`${destination} exists; choose a new backup file`);
   const source = filesDir(config.dataDir);
+  if (!existsSync(source)) return `no files in ${source} to back up`;
   const target = folderBlobStoreAt(destination);
   let copy: FilesCopy;
   try {
@@ -116,7 +117,6 @@ async function copyBlobs(sourceRoot: string, target: BlobStore): Promise<FilesCo
 /** The ids of the blobs under a folder store's root, shard by shard; staging and strays are not blobs. */
 async function* blobIds(root: string): AsyncGenerator<string> {
   const shard = /^[0-9a-f]{2}$/;
-  if (!existsSync(root)) return; // no file was ever kept
   for (const first of (await readdir(root)).filter((name) => shard.test(name)).sort()) {
     for (const second of (await readdir(join(root, first))).filter((name) => shard.test(name)).sort()) {
       for (const name of (await readdir(join(root, first, second))).sort()) {
