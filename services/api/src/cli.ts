@@ -219,7 +219,7 @@ program
   .action(async (options: { to: string; from?: string }) => {
     const digest = await exportLog(storeOption('--from', options.from), options.to);
     process.stdout.write(`exported ${digest.events} events to ${options.to}, sha256 ${digest.sha256}\n`);
-    process.stdout.write(`${await filesAdvice(loadConfig())}\n`);
+    process.stdout.write(`${filesAdvice(loadConfig())}\n`);
   });
 
 program

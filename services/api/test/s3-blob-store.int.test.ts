@@ -250,6 +250,24 @@ describe('S3 blob store against s3rver', () => {
     }
   });
 
+  it('gives up an upload that stops making progress, with BlobStoreUnavailable, keeping the staged file', async () => {
+    const bytes = randomBytes(16 * 1024 * 1024);
+    const relay = await Relay.start(s3.port, 2 * 1024 * 1024, 'stall');
+    try {
+      const store = open(location(relay.port));
+      const staged = await stage(store, bytes);
+      const started = performance.now();
+      await expect(store.put(idOf(bytes), staged)).rejects.toThrow(
+        'file storage is unavailable: the upload made no progress for 10 s',
+      );
+      // Ten seconds without progress, then a prompt answer (loose for a loaded machine).
+      expect(performance.now() - started).toBeLessThan(25_000);
+      expect(existsSync(staged)).toBe(true);
+    } finally {
+      await relay.close();
+    }
+  });
+
   it('answers BlobStoreUnavailable within seconds from an S3 that takes connections and never answers', async () => {
     const silent = createServer(() => {});
     await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));

@@ -8,8 +8,9 @@ import { FileId } from '@qingmiao/schema';
 import type { QingmiaoConfig } from '../config.ts';
 import { blobKey, filesDir } from './blob-layout.ts';
 import type { BlobStore } from './blob-store.ts';
-import { folderBlobStoreAt } from './folder-blob-store.ts';
+import { folderBackupAdvice, folderBlobStoreAt } from './folder-blob-store.ts';
 import { openBlobStore } from './open-blob-store.ts';
+import { s3BackupAdvice } from './s3-blob-store.ts';
 
 /** The folder `qingmiao backup --to FILE` copies the files to, beside the events: `FILE.files`, laid out as the store. */
 function filesBackupDir(backupFile: string): string {
@@ -71,11 +72,12 @@ export async function restoreFilesOf(
   }
 }
 
-/** `qingmiao export`'s line about files (an export holds events only): how the configured store is backed up. */
-export async function filesAdvice(config: Pick<QingmiaoConfig, 'dataDir' | 'files'>): Promise<string> {
-  const store = openBlobStore(config);
-  await store.close();
-  return store.backupAdvice;
+/**
+ * `qingmiao export`'s line about files (an export holds events only): how the configured store is backed up, the
+ * store's `backupAdvice`, told without opening it (which would make folders).
+ */
+export function filesAdvice(config: Pick<QingmiaoConfig, 'dataDir' | 'files'>): string {
+  return config.files.kind === 's3' ? s3BackupAdvice(config.files) : folderBackupAdvice(filesDir(config.dataDir));
 }
 
 function refuseDamaged(copy: FilesCopy, rest: string): void {

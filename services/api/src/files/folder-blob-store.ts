@@ -19,9 +19,7 @@ class FolderBlobStore implements BlobStore {
     now: number,
   ) {
     this.stagingDir = prepareStagingDir(root, now);
-    this.backupAdvice =
-      `files are kept in ${root}, outside the event log: \`qingmiao backup --to FILE\` copies them to FILE.files ` +
-      '(back that folder up with the file)';
+    this.backupAdvice = folderBackupAdvice(root);
   }
 
   async put(id: string, stagedPath: string): Promise<void> {
@@ -117,6 +115,14 @@ class FolderBlobStore implements BlobStore {
       return false;
     }
   }
+}
+
+/** How files in the folder store at `root` are backed up. */
+export function folderBackupAdvice(root: string): string {
+  return (
+    `files are kept in ${resolve(root)}, outside the event log: \`qingmiao backup --to FILE\` copies them to ` +
+    'FILE.files (back that folder up with the file)'
+  );
 }
 
 /** The folder store of a data dir; staged files a crash left there over a day ago are removed now. */

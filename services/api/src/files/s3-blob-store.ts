@@ -43,10 +43,7 @@ class S3BlobStore implements BlobStore {
     now: number,
   ) {
     this.stagingDir = prepareStagingDir(filesDir(dataDir), now);
-    const where = `${location.bucket}${location.prefix ? `/${location.prefix}` : ''}`;
-    this.backupAdvice =
-      `files are kept in the S3 bucket ${where} (${location.endpoint ?? 'AWS'}), not copied by \`qingmiao backup\`: ` +
-      "the operator must configure the bucket's own versioning and replication to back them up";
+    this.backupAdvice = s3BackupAdvice(location);
     this.#client = new S3Client({
       endpoint: location.endpoint,
       region: location.region,
@@ -184,6 +181,15 @@ class S3BlobStore implements BlobStore {
   #key(id: string): string {
     return `${this.location.prefix}${blobKey(id)}`;
   }
+}
+
+/** How files in an S3 bucket are backed up: by the bucket's own means, which Qingmiao cannot set up. */
+export function s3BackupAdvice(location: S3Location): string {
+  const where = `${location.bucket}${location.prefix ? `/${location.prefix}` : ''}`;
+  return (
+    `files are kept in the S3 bucket ${where} (${location.endpoint ?? 'AWS'}), not copied by \`qingmiao backup\`: ` +
+    "the operator must configure the bucket's own versioning and replication to back them up"
+  );
 }
 
 /**
