@@ -9,6 +9,8 @@ import { AccessLog, accessLogFile } from './access-log.ts';
 import { Authenticator, resolveAuthSecret } from './auth.ts';
 import type { QingmiaoConfig } from './config.ts';
 import { dashboardRoutes } from './dashboard/routes.ts';
+import type { BlobStore } from './files/blob-store.ts';
+import { openBlobStore } from './files/open-blob-store.ts';
 import { createGraphQL, GRAPHQL_PATH } from './graphql/yoga.ts';
 import { bodyErrors, jsonBody, rateLimitPerCaller } from './http-limits.ts';
 import { metricsAccess } from './metrics-access.ts';
@@ -26,6 +28,8 @@ export interface Qingmiao {
   readonly commands: Commands;
   /** Login sessions: what signing in (with a password or single sign-on) starts with `issueSession`. */
   readonly sessions: SessionIssuer;
+  /** Uploaded files (QINGMIAO_FILES): the folder under the data dir, or an S3-compatible bucket. */
+  readonly files: BlobStore;
   /** Resolves once the read models have caught up with the log that existed at start. */
   readonly ready: Promise<void>;
   close(): Promise<void>;
@@ -55,6 +59,7 @@ export function createQingmiao(config: QingmiaoConfig, logger: Logger, options: 
     standing(sessionStore, (accountId) => readSide.read.account(accountId)),
   );
   const store = openEventStore(config.eventStore, configuredStoreOptions(config));
+  const files = openBlobStore(config);
   const metrics = createMetrics(store, () => readSide);
   const readSide = new ReadSide({
     store,
@@ -132,10 +137,12 @@ export function createQingmiao(config: QingmiaoConfig, logger: Logger, options: 
     readSide,
     commands,
     sessions,
+    files,
     ready,
     async close() {
       await readSide.close();
       await store.close();
+      await files.close();
       await accessLog.close();
       sessionStore.close();
     },
