@@ -47,7 +47,7 @@ const EXTENSIONS: Readonly<Record<AttachmentMediaType, string>> = {
 };
 
 /** A file as a blind judge sees it: 作品-1.pdf, 作品-2.docx … by its place in the entry. */
-export const neutralName = (attachment: Pick<Attachment, 'mediaType'>, index: number): string =>
+const neutralName = (attachment: Pick<Attachment, 'mediaType'>, index: number): string =>
   `作品-${index + 1}.${EXTENSIONS[attachment.mediaType]}`;
 
 /** The entry with everything that could tell its school removed: what a blind judge reads. */
