@@ -1,5 +1,6 @@
 import ms from 'ms';
 import { z } from 'zod';
+import { type FilesLocation, FilesSetting } from './files/files-setting.ts';
 
 const DURATION = 'must be a duration like 8h or 30d';
 
@@ -44,6 +45,7 @@ const Config = z.object({
   QINGMIAO_HOST: z.string().default('0.0.0.0'),
   QINGMIAO_DATA_DIR: z.string().min(1).default('./data'),
   QINGMIAO_EVENT_STORE: z.string().default('sqlite'),
+  QINGMIAO_FILES: FilesSetting,
   QINGMIAO_AUTH_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   QINGMIAO_GRAPHIQL: z.enum(['true', 'false']).optional(),
   QINGMIAO_RATE_LIMIT: z.coerce.number().int().positive().default(1200),
@@ -120,6 +122,8 @@ export interface QingmiaoConfig {
   readonly host: string;
   readonly dataDir: string;
   readonly eventStore: string;
+  /** Where uploaded files are kept (QINGMIAO_FILES): the data dir's `files` folder, or an S3-compatible bucket. */
+  readonly files: FilesLocation;
   readonly authSecret: string | undefined;
   readonly production: boolean;
   readonly logLevel: z.infer<typeof Config>['QINGMIAO_LOG_LEVEL'];
@@ -172,6 +176,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): QingmiaoConfig
     host: c.QINGMIAO_HOST,
     dataDir: c.QINGMIAO_DATA_DIR,
     eventStore: c.QINGMIAO_EVENT_STORE,
+    files: c.QINGMIAO_FILES,
     authSecret: c.QINGMIAO_AUTH_SECRET,
     production,
     logLevel: c.QINGMIAO_LOG_LEVEL,
