@@ -27,6 +27,18 @@ export function durationText(seconds: number): string {
   return `${seconds}s`;
 }
 
+const SIZE_UNITS = { b: 1, kb: 1024, mb: 1024 ** 2, gb: 1024 ** 3 } as const;
+
+/** A size such as `50mb` or `1gb` (powers of 1024, like QINGMIAO_BODY_LIMIT), or a bare number of bytes. */
+const Size = z
+  .string()
+  .regex(/^\d+(b|kb|mb|gb)?$/i, 'must be a size like 50mb')
+  .transform((text) => {
+    const [, amount = '0', unit = 'b'] = /^(\d+)([a-z]*)$/i.exec(text) ?? [];
+    return Number(amount) * SIZE_UNITS[(unit.toLowerCase() || 'b') as keyof typeof SIZE_UNITS];
+  })
+  .pipe(z.number().int().positive('must be more than 0'));
+
 const Config = z.object({
   NODE_ENV: z.string().optional(),
   QINGMIAO_PORT: z.coerce.number().int().min(0).max(65_535).default(4000),
@@ -63,6 +75,8 @@ const Config = z.object({
     .regex(/^\d+(b|kb|mb)$/i, 'must look like 100kb')
     .default('256kb'),
   QINGMIAO_MAX_TOKEN_LIFETIME: Duration.prefault('30d'),
+  QINGMIAO_UPLOAD_LIMIT: Size.prefault('50mb'),
+  QINGMIAO_UPLOAD_BUDGET: Size.prefault('1gb'),
   QINGMIAO_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   QINGMIAO_METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   QINGMIAO_ACCESS_LOG_DAYS: z.coerce.number().int().positive().default(180),
@@ -127,6 +141,8 @@ export interface QingmiaoConfig {
   readonly headersTimeoutMs: number;
   readonly requestTimeoutMs: number;
   readonly bodyLimit: string;
+  /** Bytes: the largest file one upload may carry, and what one account may upload per hour. */
+  readonly uploads: { readonly limit: number; readonly budgetPerHour: number };
   /**
    * Bearer token `/metrics` demands when set; unset, `/metrics` is open in development and served only to local
    * callers in production.
@@ -172,6 +188,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): QingmiaoConfig
     headersTimeoutMs: c.QINGMIAO_HEADERS_TIMEOUT_MS,
     requestTimeoutMs: c.QINGMIAO_REQUEST_TIMEOUT_MS,
     bodyLimit: c.QINGMIAO_BODY_LIMIT,
+    uploads: { limit: c.QINGMIAO_UPLOAD_LIMIT, budgetPerHour: c.QINGMIAO_UPLOAD_BUDGET },
     metricsToken: c.QINGMIAO_METRICS_TOKEN,
     maxTokenLifetime: c.QINGMIAO_MAX_TOKEN_LIFETIME,
     accessLog: {
