@@ -77,24 +77,26 @@ function expectedTables(model: Model, year: number, campaignId?: string): Record
     schools: lectures
       ? groups(model.schoolLectures(year, campaignId), false)
       : groups(model.schoolRates(year, campaignId), true),
-    towns: model.towns(year, campaignId).map((row): Row => ({
-      key: row.key,
-      cells: lectures
-        ? {
-            label: row.key,
-            schools: count(row.schools),
-            lecturesDelivered: count(row.lectures),
-            audience: count(row.audience),
-          }
-        : {
-            label: row.key,
-            schools: count(row.schools),
-            entries: count(row.entries),
-            students: count(row.students),
-            enrolled: count(row.enrolled),
-            participationRate: percent(row.rate),
-          },
-    })),
+    towns: model.towns(year, campaignId).map(
+      (row): Row => ({
+        key: row.key,
+        cells: lectures
+          ? {
+              label: row.key,
+              schools: count(row.schools),
+              lecturesDelivered: count(row.lectures),
+              audience: count(row.audience),
+            }
+          : {
+              label: row.key,
+              schools: count(row.schools),
+              entries: count(row.entries),
+              students: count(row.students),
+              enrolled: count(row.enrolled),
+              participationRate: percent(row.rate),
+            },
+      }),
+    ),
     'school-kinds': groups(model.kinds(year, campaignId), false),
     campaigns: model.campaigns(year, campaignId).map((row) => ({
       key: row.id,
@@ -226,7 +228,9 @@ function readCharts(page: Page) {
         const option = hook.charts[name]?.getOption() ?? {};
         const category = [...list(option.xAxis), ...list(option.yAxis)].find((axis) => axis.type === 'category');
         const data = (series: Record<string, unknown>) =>
-          (Array.isArray(series.data) ? (series.data as unknown[]) : []).map((value) => (value === '-' || value === undefined ? null : value));
+          (Array.isArray(series.data) ? (series.data as unknown[]) : []).map((value) =>
+            value === '-' || value === undefined ? null : value,
+          );
         return [name, { categories: category?.data ?? [], series: list(option.series).map(data) }];
       }),
     );
@@ -374,7 +378,7 @@ describe.skipIf(!HAS_CHROMIUM)(
         try {
           await signInTo(page, '/dashboard');
           await page.waitForSelector('.dashboard[data-state="ready"]');
-          // The default year is the latest with campaigns, written into the address.
+          // The default year: the latest with campaigns.
           await expect.poll(() => readPage(page), { timeout: 15_000 }).toEqual(expectedPage(model, YEAR));
           expect(await page.getByRole('heading', { level: 1, name: '关工委活动统计' }).isVisible()).toBe(true);
 

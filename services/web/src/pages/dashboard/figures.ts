@@ -69,7 +69,7 @@ const ROWS_VISIBLE = 15;
 const ROW_HEIGHT = 30;
 
 /** Axis labels stay inside the chart instead of being cut off at its edge. */
-const CONTAIN = { outerBoundsMode: 'same', outerBoundsContain: 'axisLabel' } as const;
+const CONTAIN = { outerBoundsMode: 'same', outerBoundsContain: 'all' } as const;
 
 const BASE: ChartOption = {
   textStyle: { fontFamily: FONT },

@@ -121,11 +121,8 @@ export default function Dashboard() {
 
   const [refresh, setRefresh] = useState(0);
   const [updated, setUpdated] = useState<Date | undefined>(undefined);
-  const renders = useRef(0);
   useEffect(() => {
-    if (!result.data) return;
-    renders.current += 1;
-    setUpdated(new Date());
+    if (result.data) setUpdated(new Date());
   }, [result.data]);
 
   const onChange = useCallback(() => {
@@ -161,13 +158,7 @@ export default function Dashboard() {
 
   const state = current && !result.fetching ? 'ready' : 'loading';
   return (
-    <div
-      className="dashboard"
-      data-state={state}
-      data-year={current?.year}
-      data-campaign={current?.campaignId ?? ''}
-      data-renders={renders.current}
-    >
+    <div className="dashboard" data-state={state} data-year={current?.year} data-campaign={current?.campaignId ?? ''}>
       <div className="dashboard-header">
         <Typography.Title level={1} className="dashboard-title">
           关工委活动统计

@@ -1,6 +1,6 @@
 import type { Prize } from '@qingmiao/schema';
 import { CAMPAIGN_KIND_LABELS, PRIZE_LABELS } from '@qingmiao/schema/labels';
-import { Alert, Card, Empty, Typography } from 'antd';
+import { Alert, Card, Typography } from 'antd';
 import { useEffect } from 'react';
 import { useQuery } from 'urql';
 import { count } from './figures.ts';
@@ -94,7 +94,7 @@ export function Winners({ year, campaigns, refresh }: WinnersProps & { readonly 
           获奖名单
         </Typography.Title>
         {published.length === 0 ? (
-          <Empty description="本年度尚无公布结果的活动" />
+          <p className="dashboard-none">本年度尚无公布结果的活动</p>
         ) : (
           <div className="dashboard-winners-list">
             {published.map((campaign) => (
