@@ -1,10 +1,7 @@
 import { mkdirSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import { graphql } from '@qingmiao/schema/graphql';
 import { CAMPAIGN_KIND_LABELS } from '@qingmiao/schema/labels';
-import type Axe from 'axe-core';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHROMIUM, HAS_CHROMIUM, launchChromium } from '../support/browser.ts';
 import {
@@ -24,6 +21,13 @@ import {
 } from '../support/dashboard-year.ts';
 import { type Checked, dataOf, type Operation, type VariablesFor } from '../support/graphql-http.ts';
 import { removeDataDir, type ServerProcess, startServerProcess } from '../support/server-process.ts';
+import {
+  createActiveAccount,
+  seriousAccessibilityViolations,
+  signedInPage,
+  VIEWPORTS,
+  type ViewportName,
+} from '../support/web-app.ts';
 
 /**
  * The leaders' dashboard of the web app (/dashboard) in headless Chromium against a started production server, at a
@@ -33,11 +37,8 @@ import { removeDataDir, type ServerProcess, startServerProcess } from '../suppor
  * appears without a reload; the winners list once results are published; the Excel download; axe-core finds no
  * serious or critical violation; percentage ticks never repeat; nothing scrolls sideways on a phone.
  */
-const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const SCREENSHOT = fileURLToPath(new URL('../../services/web/screenshots/dashboard.png', import.meta.url));
 const VIEWER = { login: 'bureau-leader', password: 'qingmiao-viewer-2026' };
-const PHONE = { width: 390, height: 844 };
-const LAPTOP = { width: 1366, height: 900 };
 
 const CHART_NAMES = ['schools', 'towns', 'school-kinds', 'campaigns', 'months', 'lecture-progress'] as const;
 type ChartName = (typeof CHART_NAMES)[number];
@@ -273,22 +274,6 @@ async function readPage(page: Page) {
   return { tables: await readTables(page), charts: await readCharts(page), kpis: await readKpis(page) };
 }
 
-interface AxeHook {
-  readonly axe: typeof Axe;
-}
-
-/** axe-core's WCAG 2.1 A and AA rules over the page as shown: serious and critical violations only. */
-async function seriousViolations(page: Page) {
-  await page.evaluate(AXE_SOURCE);
-  return page.evaluate(async () => {
-    const { axe } = globalThis as unknown as AxeHook;
-    const { violations } = await axe.run('html', { runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] });
-    return violations
-      .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
-      .map((violation) => ({ rule: violation.id, targets: violation.nodes.map((node) => node.target) }));
-  });
-}
-
 /** Whether the page is wider than the screen (sideways scrolling). */
 function overflowsSideways(page: Page) {
   return page.evaluate(() => {
@@ -323,20 +308,13 @@ describe.skipIf(!HAS_CHROMIUM)(
       dataOf(await server.graphql<O>(operation, variables, await server.token('organizer', { sub: 'office' })));
 
     beforeAll(async () => {
-      server = await startServerProcess({ bundle: true });
-      const { createAccount } = await gql(
-        graphql(
-          `mutation CreateLeader($input: CreateAccountInput!) { createAccount(input: $input) { activationCode } }`,
-        ),
-        { input: { login: VIEWER.login, displayName: '教育局领导', role: 'viewer' } },
-      );
-      dataOf(
-        await server.graphql(
-          graphql(
-            `mutation ActivateLeader($input: ActivateAccountInput!) { activateAccount(input: $input) { expiresAt } }`,
-          ),
-          { input: { login: VIEWER.login, activationCode: createAccount.activationCode, password: VIEWER.password } },
-        ),
+      // From the sources, as `npm start` runs: the server builds the app with Vite (production mode) and serves it.
+      server = await startServerProcess();
+      await createActiveAccount(
+        server,
+        await server.token('organizer', { sub: 'office' }),
+        { login: VIEWER.login, displayName: '教育局领导', role: 'viewer' },
+        VIEWER.password,
       );
       submitter = new Submitter(gql, model);
       await seedDashboardYear(gql, submitter);
@@ -351,32 +329,18 @@ describe.skipIf(!HAS_CHROMIUM)(
       if (server) removeDataDir(server.dataDir);
     });
 
-    /** A fresh browser profile that records every script error, CSP violation and failed request. */
-    async function openPage(viewport: { width: number; height: number }) {
-      const context: BrowserContext = await browser.newContext({ viewport, locale: 'zh-CN' });
-      const page = await context.newPage();
-      const problems: string[] = [];
-      page.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`));
-      page.on('console', (message) => {
-        if (message.type() === 'error') problems.push(`console: ${message.text()}`);
-      });
-      return { context, page, problems };
+    /** The viewer signed in through the sign-in page, which the app sent them to from `path`, and back there. */
+    async function dashboard(viewport: ViewportName, path: string) {
+      const app = await signedInPage(browser, server.url, { ...VIEWER, viewport, path });
+      await app.page.waitForURL((url) => `${url.pathname}${url.search}` === path);
+      return app;
     }
 
-    /** Signs the viewer in through the sign-in page, which then goes on to `path`. */
-    async function signInTo(page: Page, path: string): Promise<void> {
-      await page.goto(`${server.url}${path}`);
-      await page.getByLabel('登录名').fill(VIEWER.login);
-      await page.getByLabel('密码').fill(VIEWER.password);
-      await page.getByRole('button', { name: '登录', exact: true }).click();
-      await page.waitForURL((url) => `${url.pathname}${url.search}` === path);
-    }
-
-    for (const viewport of [PHONE, LAPTOP]) {
-      it(`shows the year's figures at ${viewport.width} px, accessible, without sideways scrolling`, async () => {
-        const { context, page, problems } = await openPage(viewport);
+    for (const viewport of ['phone', 'desktop'] as const) {
+      const { width } = VIEWPORTS[viewport];
+      it(`shows the year's figures at ${width} px, accessible, without sideways scrolling`, async () => {
+        const { page, problems, close } = await dashboard(viewport, '/dashboard');
         try {
-          await signInTo(page, '/dashboard');
           await page.waitForSelector('.dashboard[data-state="ready"]');
           // The default year: the latest with campaigns.
           await expect.poll(() => readPage(page), { timeout: 15_000 }).toEqual(expectedPage(model, YEAR));
@@ -413,24 +377,23 @@ describe.skipIf(!HAS_CHROMIUM)(
               (canvases as unknown as Array<{ clientWidth: number }>).map((canvas) => canvas.clientWidth),
             );
           expect(widths).toHaveLength(CHART_NAMES.length);
-          for (const width of widths) expect(width).toBeLessThanOrEqual(viewport.width);
-          expect(await seriousViolations(page)).toEqual([]);
+          for (const canvas of widths) expect(canvas).toBeLessThanOrEqual(width);
+          expect(await seriousAccessibilityViolations(page)).toEqual([]);
 
-          if (viewport === LAPTOP && process.env.QINGMIAO_SCREENSHOTS === '1') {
+          if (viewport === 'desktop' && process.env.QINGMIAO_SCREENSHOTS === '1') {
             mkdirSync(new URL('../../services/web/screenshots/', import.meta.url), { recursive: true });
             await page.screenshot({ path: SCREENSHOT, fullPage: true });
           }
           expect(problems).toEqual([]);
         } finally {
-          await context.close();
+          await close();
         }
       }, 120_000);
     }
 
     it('filters by campaign and year, kept in the address; a lecture campaign by sessions and audience', async () => {
-      const { context, page, problems } = await openPage(LAPTOP);
+      const { page, problems, close } = await dashboard('desktop', '/dashboard');
       try {
-        await signInTo(page, '/dashboard');
         await page.waitForSelector(`.dashboard[data-state="ready"][data-year="${YEAR}"]`);
         await page.getByRole('combobox', { name: '活动' }).click();
         // In the order `campaigns(year)` lists them: by opening date, then id.
@@ -479,14 +442,13 @@ describe.skipIf(!HAS_CHROMIUM)(
         expect(await page.locator('[data-empty="lecture-progress"]').isVisible()).toBe(true);
         expect(problems).toEqual([]);
       } finally {
-        await context.close();
+        await close();
       }
     }, 120_000);
 
     it('follows a new entry live, downloads the workbook, lists the winners once published', async () => {
-      const { context, page, problems } = await openPage(PHONE);
+      const { page, problems, close } = await dashboard('phone', `/dashboard?year=${YEAR}`);
       try {
-        await signInTo(page, `/dashboard?year=${YEAR}`);
         await page.waitForSelector('.dashboard[data-state="ready"]');
         await page.waitForSelector('[data-live="live"]');
         expect((await page.getByRole('status').filter({ hasText: '实时' }).textContent())?.trim()).toBe('实时');
@@ -540,10 +502,10 @@ describe.skipIf(!HAS_CHROMIUM)(
         ]);
         expect(await page.getByRole('table', { name: '红领巾心向党演讲稿征集(征文) 获奖学校' }).isVisible()).toBe(true);
         expect(await overflowsSideways(page)).toBe(false);
-        expect(await seriousViolations(page)).toEqual([]);
+        expect(await seriousAccessibilityViolations(page)).toEqual([]);
         expect(problems).toEqual([]);
       } finally {
-        await context.close();
+        await close();
       }
     }, 120_000);
   },
