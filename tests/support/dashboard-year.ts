@@ -43,7 +43,7 @@ export interface EntrySeed {
   readonly prize?: Prize;
 }
 
-export interface LectureSeed {
+interface LectureSeed {
   readonly campaign: string;
   readonly school?: string;
   readonly month: number;
@@ -51,7 +51,7 @@ export interface LectureSeed {
   readonly audience?: number;
 }
 
-export const SCHOOLS: readonly SchoolSeed[] = [
+const SCHOOLS: readonly SchoolSeed[] = [
   { id: 'dash-shiyan', name: '太仓市实验小学', kind: 'PRIMARY', town: '城厢镇', enrolled: { [YEAR]: 40 } },
   {
     id: 'dash-chengxiang',
@@ -67,14 +67,14 @@ export const SCHOOLS: readonly SchoolSeed[] = [
   { id: 'dash-liuhe-yey', name: '浏河镇中心幼儿园', kind: 'KINDERGARTEN', town: '浏河镇', enrolled: {} },
 ];
 
-export const ESSAY = `dash-essay-${YEAR}`;
+const ESSAY = `dash-essay-${YEAR}`;
 export const DANGSHI = `dash-dangshi-${YEAR}`;
-export const LAOYUANDING = `dash-laoyuanding-${YEAR}`;
+const LAOYUANDING = `dash-laoyuanding-${YEAR}`;
 /** Closed, awarded, and published when a test says so. */
 export const SPEECH = `dash-speech-${YEAR}`;
-export const ESSAY_PRIOR = `dash-essay-${PRIOR}`;
+const ESSAY_PRIOR = `dash-essay-${PRIOR}`;
 
-export const CAMPAIGNS: readonly CampaignSeed[] = [
+const CAMPAIGNS: readonly CampaignSeed[] = [
   { id: ESSAY, kind: 'ESSAY', title: '《勋章》读书征文', year: YEAR },
   { id: DANGSHI, kind: 'LECTURE', title: '千场党史报告进校园', year: YEAR, targetSessions: 8 },
   { id: LAOYUANDING, kind: 'LECTURE', title: '老园丁讲师团进社区', year: YEAR, targetSessions: 4 },
@@ -82,7 +82,7 @@ export const CAMPAIGNS: readonly CampaignSeed[] = [
   { id: ESSAY_PRIOR, kind: 'ESSAY', title: '童心向党征文', year: PRIOR },
 ];
 
-export const ENTRIES: readonly EntrySeed[] = [
+const ENTRIES: readonly EntrySeed[] = [
   { campaign: ESSAY, school: 'dash-shiyan', students: ['a1', 'a2'], adults: [{ name: '王老师', role: 'TEACHER' }] },
   // a2 again: one child in two entries counts once.
   { campaign: ESSAY, school: 'dash-shiyan', students: ['a2', 'a3'] },
@@ -110,7 +110,7 @@ export const LIVE_ENTRY: EntrySeed = {
   students: ['f1', 'f2', 'f3', 'f4', 'f5'],
 };
 
-export const LECTURES: readonly LectureSeed[] = [
+const LECTURES: readonly LectureSeed[] = [
   { campaign: DANGSHI, school: 'dash-shiyan', month: 3, audience: 120 },
   { campaign: DANGSHI, school: 'dash-shaxi-xx', month: 3, audience: 80 },
   { campaign: DANGSHI, school: 'dash-liuhe-xx', month: 5, audience: 60 },

@@ -25,7 +25,7 @@ export function measureOf(campaigns: readonly Pick<CampaignInfo, 'takes'>[]): Me
     : 'participation';
 }
 
-export interface Cell {
+interface Cell {
   readonly field: string;
   readonly value: number | string | null;
   readonly text: string;
@@ -55,7 +55,7 @@ export interface Layout {
 
 const FONT =
   "'PingFang SC', 'Hiragino Sans GB', 'Microsoft YaHei', 'Noto Sans CJK SC', 'Source Han Sans SC', 'WenQuanYi Micro Hei', sans-serif";
-export const COLORS = {
+const COLORS = {
   rate: '#2f7d4f',
   students: '#3b7dd8',
   entries: '#b86e00',
@@ -85,7 +85,7 @@ function escapeHtml(text: string): string {
 }
 
 /** `2022-03` → `3月` within the selected year, `2023年1月` outside it. */
-export function monthLabel(key: string, year: number): string {
+function monthLabel(key: string, year: number): string {
   const match = /^(\d{4})-(\d{2})$/.exec(key);
   if (!match) return key;
   const month = `${Number(match[2])}月`;

@@ -29,7 +29,7 @@ function chinaYear(): number {
 }
 
 /** The latest year with campaigns that has begun (next year's copied drafts wait), else the current year. */
-export function defaultYear(years: readonly number[], current = chinaYear()): number {
+function defaultYear(years: readonly number[], current = chinaYear()): number {
   const sorted = [...new Set(years)].sort((a, b) => b - a);
   return sorted.find((year) => year <= current) ?? sorted.at(-1) ?? current;
 }

@@ -13,7 +13,7 @@ const prizeCount = (row: WinnerRow, prize: Prize) =>
   row.awardsByPrize.find((entry) => entry.prize === prize)?.count ?? 0;
 
 /** Schools awarded, most first prizes first, then second, …, then by name. */
-export function winnersOrder(rows: readonly WinnerRow[]): WinnerRow[] {
+function winnersOrder(rows: readonly WinnerRow[]): WinnerRow[] {
   return rows
     .filter((row) => row.awards > 0)
     .sort((a, b) => {
