@@ -30,12 +30,13 @@ import {
 } from '../support/web-app.ts';
 
 /**
- * The leaders' dashboard of the web app (/dashboard) in headless Chromium against a started production server, at a
- * phone's width and a laptop's: a viewer signs in and sees figures equal to those computed here from the seeded
- * year (read from the tables that are the charts' text alternative and from the chart instances' options); the
- * filters (kept in the address) change them, a lecture campaign is shown by sessions and audience; a new entry
- * appears without a reload; the winners list once results are published; the Excel download; axe-core finds no
- * serious or critical violation; percentage ticks never repeat; nothing scrolls sideways on a phone.
+ * The leaders' dashboard of the web app (/dashboard) in headless Chromium against a started server serving the app's
+ * production build, at a phone's width and a laptop's: a viewer signs in through the sign-in page and sees figures
+ * equal to those computed here from the seeded year (read from the tables that are the charts' text alternative and
+ * from the chart instances' options); the filters (kept in the address) change them, a lecture campaign is shown by
+ * sessions and audience; a new entry and the winners of a campaign whose results are published appear without a
+ * reload; the Excel download; axe-core finds no serious or critical violation; percentage ticks never repeat;
+ * nothing scrolls sideways on a phone. QINGMIAO_SCREENSHOTS=1 writes services/web/screenshots/dashboard.png.
  */
 const SCREENSHOT = fileURLToPath(new URL('../../services/web/screenshots/dashboard.png', import.meta.url));
 const VIEWER = { login: 'bureau-leader', password: 'qingmiao-viewer-2026' };
