@@ -1,0 +1,85 @@
+import { useEffect, useRef, useState } from 'react';
+import { fetchFileBytes, PreviewError, type PreviewFailure } from './file-bytes.ts';
+import { useLinkRenewal } from './link-renewal.ts';
+import { PreviewFailed } from './preview-notice.tsx';
+import type { PreviewProps } from './preview-props.ts';
+
+type MediaKind = 'image' | 'audio' | 'video';
+
+/**
+ * Pictures, sound and video straight from the signed link: the browser fetches them itself (the route answers range
+ * requests, so players can seek). A player that fails cannot say why, so the link is asked: refused means a fresh
+ * link (playback resumes where it stopped), else the browser cannot play this file.
+ */
+export function MediaPreview({ file, renewLinks, kind }: PreviewProps & { readonly kind: MediaKind }) {
+  const url = file.previewUrl ?? file.url;
+  const { generation, renewing, latest, renew, refused } = useLinkRenewal(url, renewLinks);
+  const [src, setSrc] = useState(url);
+  const [failure, setFailure] = useState<PreviewFailure | null>(null);
+  const position = useRef(0);
+
+  // biome-ignore lint/correctness/useExhaustiveDependencies: a fresh link arrives as a new generation
+  useEffect(() => {
+    if (generation === 0) return;
+    setFailure(null);
+    setSrc(latest.current);
+  }, [generation]);
+
+  const failed = () => {
+    const abort = new AbortController();
+    fetchFileBytes(src, abort.signal)
+      .then(() => setFailure('unsupported'))
+      .catch((error: unknown) => {
+        const why = error instanceof PreviewError ? error.failure : 'network';
+        if (why === 'link' && refused()) return;
+        setFailure(why);
+      });
+  };
+
+  if (renewing) return null;
+  if (failure) {
+    const retry = failure === 'link' ? renew : () => setFailure(null);
+    return <PreviewFailed failure={failure} retry={retry} downloadUrl={file.url} />;
+  }
+  const resume = (event: React.SyntheticEvent<HTMLMediaElement>) => {
+    if (position.current > 0) event.currentTarget.currentTime = position.current;
+  };
+  const remember = (event: React.SyntheticEvent<HTMLMediaElement>) => {
+    position.current = event.currentTarget.currentTime;
+  };
+  switch (kind) {
+    case 'image':
+      return (
+        <img key={src} className="qm-image" src={src} alt={file.name} referrerPolicy="no-referrer" onError={failed} />
+      );
+    case 'audio':
+      return (
+        // biome-ignore lint/a11y/useMediaCaption: uploaded recordings come without captions
+        <audio
+          key={src}
+          controls
+          preload="metadata"
+          src={src}
+          aria-label={file.name}
+          onError={failed}
+          onLoadedMetadata={resume}
+          onTimeUpdate={remember}
+        />
+      );
+    case 'video':
+      return (
+        // biome-ignore lint/a11y/useMediaCaption: uploaded performances come without captions
+        <video
+          key={src}
+          className="qm-video"
+          controls
+          preload="metadata"
+          src={src}
+          aria-label={file.name}
+          onError={failed}
+          onLoadedMetadata={resume}
+          onTimeUpdate={remember}
+        />
+      );
+  }
+}
