@@ -13,7 +13,7 @@ type Converted = 'converting' | 'shown' | 'unreadable';
  * go into the page. Ids get a prefix per preview so footnote links stay within their own document.
  */
 export default function DocxPreview({ file, renewLinks }: PreviewProps) {
-  const { state, retry } = useFileBytes(file.previewUrl ?? file.url, renewLinks);
+  const { state, retry } = useFileBytes(file, renewLinks);
   const [converted, setConverted] = useState<Converted>('converting');
   const body = useRef<HTMLDivElement>(null);
   const idPrefix = `docx${useId().replace(/[^a-zA-Z0-9]/g, '')}-`;

@@ -12,9 +12,8 @@ type MediaKind = 'image' | 'audio' | 'video';
  * link (playback resumes where it stopped), else the browser cannot play this file.
  */
 export function MediaPreview({ file, renewLinks, kind }: PreviewProps & { readonly kind: MediaKind }) {
-  const url = file.previewUrl ?? file.url;
-  const { generation, renewing, latest, renew, refused } = useLinkRenewal(url, renewLinks);
-  const [src, setSrc] = useState(url);
+  const { generation, renewing, latest, renew, refused } = useLinkRenewal(file, renewLinks);
+  const [src, setSrc] = useState(latest.current);
   const [failure, setFailure] = useState<PreviewFailure | null>(null);
   const position = useRef(0);
 

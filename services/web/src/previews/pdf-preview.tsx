@@ -21,7 +21,7 @@ type Opened =
  * leave it, so a long document costs only the pages being read.
  */
 export default function PdfPreview({ file, renewLinks }: PreviewProps) {
-  const { state, retry } = useFileBytes(file.previewUrl ?? file.url, renewLinks);
+  const { state, retry } = useFileBytes(file, renewLinks);
   const [opened, setOpened] = useState<Opened>({ status: 'opening' });
   const frame = useRef<HTMLDivElement>(null);
   const width = useWidth(frame);

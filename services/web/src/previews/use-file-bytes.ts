@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import { fetchFileBytes, PreviewError, type PreviewFailure } from './file-bytes.ts';
 import { useLinkRenewal } from './link-renewal.ts';
+import type { PreviewedFile } from './preview-props.ts';
 
 export type FileBytes =
   | { readonly status: 'loading' }
@@ -11,8 +12,8 @@ export type FileBytes =
  * The bytes behind a signed link, fetched once per link generation (see useLinkRenewal). `retry` asks for a fresh
  * link when the last one was refused, else fetches again.
  */
-export function useFileBytes(url: string, renewLinks: () => void): { state: FileBytes; retry: () => void } {
-  const { generation, renewing, latest, renew, refused } = useLinkRenewal(url, renewLinks);
+export function useFileBytes(file: PreviewedFile, renewLinks: () => void): { state: FileBytes; retry: () => void } {
+  const { generation, renewing, latest, renew, refused } = useLinkRenewal(file, renewLinks);
   const [attempt, setAttempt] = useState(0);
   const [state, setState] = useState<FileBytes>({ status: 'loading' });
 
