@@ -9,6 +9,7 @@ import { AccessLog, accessLogFile } from './access-log.ts';
 import { Authenticator, resolveAuthSecret } from './auth.ts';
 import type { QingmiaoConfig } from './config.ts';
 import { dashboardRoutes } from './dashboard/routes.ts';
+import { FileLinks } from './files/signed-links.ts';
 import { createGraphQL, GRAPHQL_PATH } from './graphql/yoga.ts';
 import { bodyErrors, jsonBody, rateLimitPerCaller } from './http-limits.ts';
 import { metricsAccess } from './metrics-access.ts';
@@ -92,7 +93,7 @@ export function createQingmiao(config: QingmiaoConfig, logger: Logger, options: 
   const sessions = sessionIssuer(config, sessionStore, secret, GRAPHQL_PATH);
   const graphql = createGraphQL(
     config,
-    { commands, readSide, pastFigures, accessLog, signInThrottle, sessions },
+    { commands, readSide, pastFigures, accessLog, fileLinks: new FileLinks(secret), signInThrottle, sessions },
     authenticator,
     logger,
     metrics.registry,
