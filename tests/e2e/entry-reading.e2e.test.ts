@@ -1,0 +1,204 @@
+import { graphql } from '@qingmiao/schema/graphql';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CHROMIUM, HAS_CHROMIUM, launchChromium } from '../support/browser.ts';
+import { dataOf, postUpload } from '../support/graphql-http.ts';
+import { sampleDocx, samplePdf } from '../support/sample-files.ts';
+import type { ServerProcess } from '../support/server-process.ts';
+import {
+  type AppPage,
+  seriousAccessibilityViolations,
+  signedInPage,
+  type ViewportName,
+} from '../support/web-app.ts';
+import { entryInput, Organizer, startWithOrganizer, stopAndRemove, submit } from './qingmiao-client.ts';
+
+/**
+ * The reading page (/entries/:id/read) in headless Chromium against a started server, through the real path: a
+ * school uploads a PDF and a DOCX over GraphQL and submits an essay with text and both files; the organizer, then a
+ * judge of the (blind) campaign, sign in and open the page. Each sees the text of the PDF (pdf.js's text layer over
+ * its canvas) and of the DOCX (mammoth's HTML, sanitised) on screen; the judge sees neither school nor advisor nor the
+ * files' names. A hostile DOCX shows its text and nothing of its payload; a refused link is renewed by refetching the
+ * entry; axe-core finds no serious or critical violation, and the console no CSP violation.
+ */
+const PASSWORD = 'qingmiao-reading-2026';
+const PDF_SENTENCE = 'Grandfather kept his medal in a red cloth.';
+const PDF_SECOND_PAGE = 'The second page of the essay.';
+const DOCX_SENTENCE = '爷爷的勋章藏在红布包里。';
+const BODY = '第一段：爷爷的勋章。\n\n    第二段缩进，换行保留。';
+
+const CREATE_ACCOUNT = graphql(`
+  mutation ReadingAccount($input: CreateAccountInput!) {
+    createAccount(input: $input) { activationCode account { id } }
+  }
+`);
+const ACTIVATE = graphql(`
+  mutation ReadingActivate($input: ActivateAccountInput!) { activateAccount(input: $input) { expiresAt } }
+`);
+const ASSIGN = graphql(`
+  mutation ReadingAssign($input: AssignJudgeInput!) { assignJudge(input: $input) { id } }
+`);
+const UPLOAD = graphql(`
+  mutation ReadingUpload($file: File!) { uploadFile(file: $file) { id name mediaType size } }
+`);
+
+let server: ServerProcess | undefined;
+let browser: Browser | undefined;
+let entryId = '';
+let hostileEntryId = '';
+let schoolName = '';
+
+const running = () => {
+  if (!server || !browser) throw new Error('not started');
+  return { server, browser };
+};
+
+/** An account made by the office and activated with PASSWORD; its id (a judge is assigned by it). */
+async function account(organizer: Organizer, login: string, role: 'organizer' | 'judge') {
+  const { server } = running();
+  const issued = dataOf(
+    await server.graphql(CREATE_ACCOUNT, { input: { login, displayName: login, role } }, organizer.token),
+  ).createAccount;
+  dataOf(await server.graphql(ACTIVATE, { input: { login, activationCode: issued.activationCode, password: PASSWORD } }));
+  return issued.account.id;
+}
+
+async function upload(token: string, name: string, bytes: Uint8Array) {
+  return dataOf(await postUpload(running().server.url, token, UPLOAD, { name, bytes })).uploadFile.id;
+}
+
+beforeAll(async () => {
+  if (!HAS_CHROMIUM) return;
+  let organizer: Organizer;
+  ({ server, organizer } = await startWithOrganizer('reading-office'));
+  browser = await launchChromium();
+  const school = await organizer.schoolWithToken();
+  schoolName = (await organizer.schoolName?.(school.id)) ?? school.id;
+  const campaignId = await organizer.openedCampaign();
+  const pdf = await upload(school.token, '王小明的征文.pdf', samplePdf([PDF_SENTENCE, PDF_SECOND_PAGE]));
+  const docx = await upload(school.token, '王小明的征文.docx', await sampleDocx(DOCX_SENTENCE));
+  entryId = dataOf(
+    await submit(
+      server,
+      school.token,
+      entryInput(campaignId, school.id, { advisor: '李老师', body: BODY, attachmentIds: [pdf, docx] }),
+    ),
+  ).submitEntry.id;
+  const hostile = await upload(school.token, 'hostile.docx', await hostileDocx());
+  hostileEntryId = dataOf(
+    await submit(server, school.token, entryInput(campaignId, school.id, { title: '有害文档', attachmentIds: [hostile] })),
+  ).submitEntry.id;
+  await account(organizer, 'reading-organizer', 'organizer');
+  const judge = await account(organizer, 'reading-judge', 'judge');
+  dataOf(await server.graphql(ASSIGN, { input: { campaignId, judge } }, organizer.token));
+}, 180_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await stopAndRemove(server);
+});
+
+async function openReading(login: string, viewport: ViewportName, id = entryId): Promise<AppPage> {
+  const { server, browser } = running();
+  return signedInPage(browser, server.url, { login, password: PASSWORD, viewport, path: `/entries/${id}/read` });
+}
+
+/** The PDF's pages are text on screen (the text layer), over a canvas pdf.js drew. */
+async function expectPdfShown(page: Page) {
+  await expect.poll(() => page.getByText(PDF_SENTENCE).isVisible(), { timeout: 30_000 }).toBe(true);
+  const firstPage = page.getByRole('region', { name: '第 1 页，共 2 页' });
+  expect(await firstPage.locator('canvas').evaluate((canvas: HTMLCanvasElement) => canvas.width)).toBeGreaterThan(0);
+  await page.getByRole('region', { name: '第 2 页，共 2 页' }).scrollIntoViewIfNeeded();
+  await expect.poll(() => page.getByText(PDF_SECOND_PAGE).isVisible(), { timeout: 30_000 }).toBe(true);
+}
+
+describe.skipIf(!HAS_CHROMIUM)(
+  HAS_CHROMIUM ? 'the reading page (headless Chromium)' : `the reading page — skipped: ${CHROMIUM} missing`,
+  () => {
+    it('shows the organizer the title, the text as written and the PDF and DOCX as text on screen', async () => {
+      const app = await openReading('reading-organizer', 'desktop');
+      try {
+        const { page } = app;
+        await expect.poll(() => page.getByRole('heading', { level: 1, name: '我心中的勋章' }).isVisible()).toBe(true);
+        expect(await page.locator('.qm-entry-body').innerText()).toBe(BODY);
+        await expectPdfShown(page);
+        await expect.poll(() => page.getByText(DOCX_SENTENCE).isVisible(), { timeout: 30_000 }).toBe(true);
+        const facts = page.getByRole('complementary', { name: '作品信息' });
+        expect(await facts.innerText()).toContain('李老师');
+        expect(await facts.innerText()).toContain('王小明');
+        expect(await page.getByRole('heading', { level: 3, name: '王小明的征文.pdf' }).isVisible()).toBe(true);
+        expect(await seriousAccessibilityViolations(page)).toEqual([]);
+        expect(app.problems).toEqual([]);
+      } finally {
+        await app.close();
+      }
+    }, 120_000);
+
+    it('shows a judge of the blind campaign the work without school, advisor, people or file names', async () => {
+      const app = await openReading('reading-judge', 'phone');
+      try {
+        const { page } = app;
+        await expectPdfShown(page);
+        await expect.poll(() => page.getByText(DOCX_SENTENCE).isVisible(), { timeout: 30_000 }).toBe(true);
+        const text = await page.locator('body').innerText();
+        for (const hidden of ['李老师', '王小明', schoolName]) expect(text).not.toContain(hidden);
+        expect(await page.getByRole('heading', { level: 3, name: '作品-1.pdf' }).isVisible()).toBe(true);
+        expect(await page.getByRole('heading', { level: 3, name: '作品-2.docx' }).isVisible()).toBe(true);
+        const widths = await page.evaluate(() => [document.documentElement.scrollWidth, innerWidth]);
+        expect(widths[0]).toBeLessThanOrEqual(widths[1] ?? 0);
+        expect(await seriousAccessibilityViolations(page)).toEqual([]);
+        expect(app.problems).toEqual([]);
+      } finally {
+        await app.close();
+      }
+    }, 120_000);
+
+    it('asks for fresh links when the server refuses one, and shows the file then', async () => {
+      const app = await openReading('reading-organizer', 'desktop');
+      try {
+        const { page } = app;
+        let refused = 0;
+        const entryQueries: string[] = [];
+        page.on('request', (request) => {
+          if (request.url().endsWith('/graphql') && request.postData()?.includes('EntryReading(')) {
+            entryQueries.push(request.url());
+          }
+        });
+        await page.route('**/files/**', (route) => {
+          if (refused++ < 2) return route.fulfill({ status: 403, body: '' });
+          return route.continue();
+        });
+        await page.reload();
+        await expect.poll(() => page.getByText(PDF_SENTENCE).isVisible(), { timeout: 30_000 }).toBe(true);
+        await expect.poll(() => page.getByText(DOCX_SENTENCE).isVisible(), { timeout: 30_000 }).toBe(true);
+        expect(entryQueries.length).toBeGreaterThanOrEqual(2);
+        // The two refusals the route forced, reported by the browser as failed loads: nothing else.
+        expect(app.problems.filter((problem) => !problem.includes('403'))).toEqual([]);
+      } finally {
+        await app.close();
+      }
+    }, 120_000);
+
+    it('shows a hostile DOCX as its text only: no script runs, no handler, no outside link or picture', async () => {
+      const app = await openReading('reading-organizer', 'desktop', hostileEntryId);
+      try {
+        const { page } = app;
+        const outside: string[] = [];
+        page.on('request', (request) => {
+          if (!request.url().startsWith(running().server.url)) outside.push(request.url());
+        });
+        await expect.poll(() => page.getByText('正常的段落').isVisible(), { timeout: 30_000 }).toBe(true);
+        const html = await page.locator('.qm-docx').innerHTML();
+        expect(html).not.toMatch(/<script|onerror|onclick|javascript:|tracker\.example/i);
+        expect(await page.evaluate(() => (globalThis as { hacked?: unknown }).hacked)).toBeUndefined();
+        expect(await page.locator('.qm-docx a').evaluateAll((links) => links.map((a) => a.getAttribute('href')))).toEqual(
+          [null, null],
+        );
+        expect(outside).toEqual([]);
+        expect(app.problems).toEqual([]);
+      } finally {
+        await app.close();
+      }
+    }, 120_000);
+  },
+);
