@@ -17,6 +17,7 @@ export default defineConfig({
   },
   test: {
     environment: 'jsdom',
+    setupFiles: ['test/setup.ts'],
     testTimeout: 30_000,
   },
 });

@@ -8,7 +8,6 @@ import type { Logger } from 'pino';
 import { AccessLog, accessLogFile } from './access-log.ts';
 import { Authenticator, resolveAuthSecret } from './auth.ts';
 import type { QingmiaoConfig } from './config.ts';
-import { dashboardRoutes } from './dashboard/routes.ts';
 import { FileLinks } from './files/signed-links.ts';
 import { createGraphQL, GRAPHQL_PATH } from './graphql/yoga.ts';
 import { bodyErrors, jsonBody, rateLimitPerCaller } from './http-limits.ts';
@@ -19,6 +18,7 @@ import { type SignInByLogin, signInWithSession } from './oidc/sign-in-by-login.t
 import { reportRoutes } from './reports/routes.ts';
 import { type SessionIssuer, SessionStore, sessionIssuer, sessionStoreFile, standing } from './sessions.ts';
 import { SignInThrottle } from './sign-in-throttle.ts';
+import { webAppRoutes } from './web-app/routes.ts';
 
 export interface Qingmiao {
   readonly app: express.Express;
@@ -36,6 +36,8 @@ export interface Qingmiao {
 export interface QingmiaoOptions {
   /** Single sign-on's way into an account; until accounts exist, every login is refused. */
   readonly signInByLogin?: SignInByLogin;
+  /** The built web app to serve at `/` (`prepareWebApp()`); without it only the API answers. */
+  readonly webApp?: string;
 }
 
 /** How QINGMIAO_EVENT_STORE is read: `sqlite` is the data directory's events.db. */
@@ -125,7 +127,7 @@ export function createQingmiao(config: QingmiaoConfig, logger: Logger, options: 
     const oidc = { config: config.oidc, production: config.production, secret, signInByLogin, logger };
     app.use('/auth/oidc', rateLimit, oidcRoutes(oidc));
   }
-  app.use(dashboardRoutes({ sso: config.oidc !== undefined }));
+  if (options.webApp) app.use(webAppRoutes(options.webApp, { sso: config.oidc !== undefined }));
 
   return {
     app,
