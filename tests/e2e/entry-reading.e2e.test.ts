@@ -22,6 +22,7 @@ import { entryInput, Organizer, startWithOrganizer, stopAndRemove, submit } from
  * entry; axe-core finds no serious or critical violation, and the console no CSP violation.
  */
 const PASSWORD = 'qingmiao-reading-2026';
+const SCHOOL = { id: 'reading-shiyan', name: '太仓市实验小学' };
 const PDF_SENTENCE = 'Grandfather kept his medal in a red cloth.';
 const PDF_SECOND_PAGE = 'The second page of the essay.';
 const DOCX_SENTENCE = '爷爷的勋章藏在红布包里。';
@@ -46,7 +47,6 @@ let server: ServerProcess | undefined;
 let browser: Browser | undefined;
 let entryId = '';
 let hostileEntryId = '';
-let schoolName = '';
 
 const running = () => {
   if (!server || !browser) throw new Error('not started');
@@ -63,6 +63,21 @@ async function account(organizer: Organizer, login: string, role: 'organizer' | 
   return issued.account.id;
 }
 
+/**
+ * A Word document made to attack its reader: markup as text, a javascript: link and a link out (which would tell
+ * another server who reads the entry).
+ */
+function hostileDocx() {
+  const run = (text: string) => `<w:r><w:t xml:space="preserve">${text}</w:t></w:r>`;
+  return sampleDocx('正常的段落', {
+    bodyXml:
+      `<w:p>${run('&lt;img src=x onerror="window.hacked=1"&gt;&lt;script&gt;window.hacked=2&lt;/script&gt;')}</w:p>` +
+      `<w:p><w:hyperlink r:id="rScript">${run('点我')}</w:hyperlink></w:p>` +
+      `<w:p><w:hyperlink r:id="rOut">${run('外部网站')}</w:hyperlink></w:p>`,
+    externalLinks: { rScript: 'javascript:window.hacked=3', rOut: 'https://tracker.example/leak?who=judge' },
+  });
+}
+
 async function upload(token: string, name: string, bytes: Uint8Array) {
   return dataOf(await postUpload(running().server.url, token, UPLOAD, { name, bytes })).uploadFile.id;
 }
@@ -72,8 +87,8 @@ beforeAll(async () => {
   let organizer: Organizer;
   ({ server, organizer } = await startWithOrganizer('reading-office'));
   browser = await launchChromium();
-  const school = await organizer.schoolWithToken();
-  schoolName = (await organizer.schoolName?.(school.id)) ?? school.id;
+  await organizer.registerSchool(SCHOOL);
+  const school = { id: SCHOOL.id, token: await server.token('school', { sub: 'reading-contact', schoolId: SCHOOL.id }) };
   const campaignId = await organizer.openedCampaign();
   const pdf = await upload(school.token, '王小明的征文.pdf', samplePdf([PDF_SENTENCE, PDF_SECOND_PAGE]));
   const docx = await upload(school.token, '王小明的征文.docx', await sampleDocx(DOCX_SENTENCE));
@@ -141,7 +156,7 @@ describe.skipIf(!HAS_CHROMIUM)(
         await expectPdfShown(page);
         await expect.poll(() => page.getByText(DOCX_SENTENCE).isVisible(), { timeout: 30_000 }).toBe(true);
         const text = await page.locator('body').innerText();
-        for (const hidden of ['李老师', '王小明', schoolName]) expect(text).not.toContain(hidden);
+        for (const hidden of ['李老师', '王小明', SCHOOL.name, SCHOOL.id]) expect(text).not.toContain(hidden);
         expect(await page.getByRole('heading', { level: 3, name: '作品-1.pdf' }).isVisible()).toBe(true);
         expect(await page.getByRole('heading', { level: 3, name: '作品-2.docx' }).isVisible()).toBe(true);
         const widths = await page.evaluate(() => [document.documentElement.scrollWidth, innerWidth]);
@@ -188,12 +203,24 @@ describe.skipIf(!HAS_CHROMIUM)(
           if (!request.url().startsWith(running().server.url)) outside.push(request.url());
         });
         await expect.poll(() => page.getByText('正常的段落').isVisible(), { timeout: 30_000 }).toBe(true);
-        const html = await page.locator('.qm-docx').innerHTML();
-        expect(html).not.toMatch(/<script|onerror|onclick|javascript:|tracker\.example/i);
+        const docx = page.locator('.qm-docx');
+        // The markup is shown as what it is, text; no element of it exists.
+        expect(await docx.innerText()).toContain('<img src=x onerror="window.hacked=1"><script>');
+        expect(await docx.locator('script, img, iframe, [style]').count()).toBe(0);
+        const attributes = await docx
+          .locator('*')
+          .evaluateAll((elements) => elements.flatMap((element) => element.getAttributeNames()));
+        expect(attributes.filter((name) => name.startsWith('on'))).toEqual([]);
+        // Links keep their text but lead nowhere: clicking them runs nothing and leaves the page.
+        expect(await docx.locator('a').evaluateAll((links) => links.map((a) => a.getAttribute('href')))).toEqual([
+          null,
+          null,
+        ]);
+        const before = page.url();
+        await page.getByText('点我').click();
+        await page.getByText('外部网站').click();
+        expect(page.url()).toBe(before);
         expect(await page.evaluate(() => (globalThis as { hacked?: unknown }).hacked)).toBeUndefined();
-        expect(await page.locator('.qm-docx a').evaluateAll((links) => links.map((a) => a.getAttribute('href')))).toEqual(
-          [null, null],
-        );
         expect(outside).toEqual([]);
         expect(app.problems).toEqual([]);
       } finally {

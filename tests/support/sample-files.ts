@@ -4,17 +4,26 @@
  */
 import JSZip from 'jszip';
 
-/** A one-page PDF 1.4 showing `text` (ASCII) in Helvetica, with a correct cross-reference table. */
-export function samplePdf(text = 'Qingmiao essay'): Buffer {
-  const escaped = text.replace(/[\\()]/g, (character) => `\\${character}`);
-  const stream = `BT /F1 24 Tf 72 720 Td (${escaped}) Tj ET`;
+/**
+ * A PDF 1.4 showing `text` (ASCII) in Helvetica, one page per line when given several, with a correct
+ * cross-reference table.
+ */
+export function samplePdf(text: string | readonly string[] = 'Qingmiao essay'): Buffer {
+  const pages = typeof text === 'string' ? [text] : text;
+  const pageIds = pages.map((_, index) => 4 + index * 2);
   const objects = [
     '<< /Type /Catalog /Pages 2 0 R >>',
-    '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
-    '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>',
-    `<< /Length ${stream.length} >>\nstream\n${stream}\nendstream`,
+    `<< /Type /Pages /Kids [${pageIds.map((id) => `${id} 0 R`).join(' ')}] /Count ${pages.length} >>`,
     '<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>',
   ];
+  for (const [index, line] of pages.entries()) {
+    const escaped = line.replace(/[\\()]/g, (character) => `\\${character}`);
+    const stream = `BT /F1 24 Tf 72 720 Td (${escaped}) Tj ET`;
+    objects.push(
+      `<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents ${5 + index * 2} 0 R /Resources << /Font << /F1 3 0 R >> >> >>`,
+      `<< /Length ${stream.length} >>\nstream\n${stream}\nendstream`,
+    );
+  }
   let body = '%PDF-1.4\n';
   const offsets: number[] = [];
   objects.forEach((object, index) => {
@@ -28,10 +37,19 @@ export function samplePdf(text = 'Qingmiao essay'): Buffer {
   return Buffer.from(body, 'latin1');
 }
 
-const escapeXml = (text: string) => text.replace(/[<>&"]/g, (character) => `&#${character.codePointAt(0)};`);
+const escapeXml = (text: string) =>
+  text.replace(/[<>&"]/g, (character) => `&#${character.codePointAt(0)};`);
+
+/** What a sample Word document carries beyond its paragraph (for hostile documents). */
+export interface DocxExtras {
+  /** WordprocessingML appended to the body, e.g. `<w:hyperlink r:id="…">`. */
+  readonly bodyXml?: string;
+  /** Relationships of the document to outside targets, by id (hyperlinks with TargetMode External). */
+  readonly externalLinks?: Readonly<Record<string, string>>;
+}
 
 /** A Word document (.docx, Office Open XML) with one paragraph of `text`: the three parts Word needs. */
-export async function sampleDocx(text = '爷爷的勋章'): Promise<Buffer> {
+export async function sampleDocx(text = '爷爷的勋章', { bodyXml = '', externalLinks = {} }: DocxExtras = {}): Promise<Buffer> {
   const zip = new JSZip();
   zip.file(
     '[Content_Types].xml',
@@ -51,11 +69,24 @@ export async function sampleDocx(text = '爷爷的勋章'): Promise<Buffer> {
       'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" ' +
       'Target="word/document.xml"/></Relationships>',
   );
+  const links = Object.entries(externalLinks).map(
+    ([id, target]) =>
+      `<Relationship Id="${id}" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/hyperlink" ` +
+      `Target="${escapeXml(target)}" TargetMode="External"/>`,
+  );
+  if (links.length > 0) {
+    zip.file(
+      'word/_rels/document.xml.rels',
+      '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>' +
+        `<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">${links.join('')}</Relationships>`,
+    );
+  }
   zip.file(
     'word/document.xml',
     '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>' +
-      '<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">' +
-      `<w:body><w:p><w:r><w:t>${escapeXml(text)}</w:t></w:r></w:p></w:body></w:document>`,
+      '<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" ' +
+      'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">' +
+      `<w:body><w:p><w:r><w:t>${escapeXml(text)}</w:t></w:r></w:p>${bodyXml}</w:body></w:document>`,
   );
   return zip.generateAsync({ type: 'nodebuffer', compression: 'DEFLATE' });
 }

@@ -23,8 +23,6 @@ export interface Context {
   readonly pastFigures: AsOfReplayer;
   /** Sign-ins, sign-outs, exports: who, when, from where (not events). */
   readonly accessLog: AccessLog;
-  /** Signs the `/files/{id}` links of entries' attachments for their reader. */
-  readonly fileLinks: FileLinks;
   readonly signInThrottle: SignInThrottle;
   /** Uploaded files: their bytes (content addressed), who uploaded which, one keeper or sweeper per file at a time. */
   readonly blobStore: BlobStore;
