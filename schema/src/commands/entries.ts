@@ -35,6 +35,7 @@ const VideoLink = z
   .regex(/^[^\s\p{Cc}\p{Cf}]+$/u, 'must be one address without spaces or invisible characters')
   .refine((text) => /^https?:\/\//i.test(text) && URL.canParse(text), 'must be an http or https address')
   .refine((text) => {
+    if (!URL.canParse(text)) return true; // refused above
     const url = new URL(text);
     return url.username === '' && url.password === '';
   }, 'must not contain a user name or password');

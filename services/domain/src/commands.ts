@@ -28,7 +28,7 @@ import {
 import { Forbidden, InvalidInput, NotFound } from './errors.ts';
 import { type LecturerCommand, type LecturerEvent, type LecturerState, lecturerDecider } from './lecturers/lecturer.ts';
 import { type SchoolCommand, type SchoolEvent, type SchoolState, schoolDecider } from './schools/school.ts';
-import { NO_UPLOADS, type Uploads, uploadOwnerOf } from './uploads.ts';
+import { lookUpAttachments, NO_UPLOADS, type Uploads } from './uploads.ts';
 import { parseInput } from './validation.ts';
 
 const schools: Aggregate<SchoolState, SchoolCommand, SchoolEvent> = { name: 'school', decider: schoolDecider };
@@ -314,7 +314,7 @@ export class Commands {
 
   /** The upload registry's answer for each file an entry names, as uploads of the actor's school or office. */
   #lookUp(ids: readonly string[], meta: CommandMeta) {
-    return ids.length === 0 ? Promise.resolve([]) : this.#uploads.attachmentsFor(uploadOwnerOf(meta.actor), ids);
+    return lookUpAttachments(this.#uploads, meta.actor, ids);
   }
 
   /** Changes the roster of enabled organizers. */

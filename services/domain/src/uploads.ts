@@ -26,13 +26,24 @@ export interface Uploads {
   attachmentsFor(owner: UploadOwner, ids: readonly string[]): Promise<readonly AttachmentLookup[]>;
 }
 
-/** Whose uploads an actor who submits or revises entries may attach: a school its own, an organizer the office's. */
-export function uploadOwnerOf(actor: Actor): UploadOwner {
-  // A school token always names its school (Actor says so); '' would match no upload.
-  return actor.role === 'school' ? { schoolId: actor.schoolId ?? '' } : { organizers: true };
+/**
+ * Whose uploads an actor's are, and so which files they may attach: a school's own, or the organizers' office;
+ * judges and viewers upload nothing.
+ */
+export function uploadOwnerOf(actor: Actor): UploadOwner | undefined {
+  if (actor.role === 'organizer') return { organizers: true };
+  if (actor.role === 'school' && actor.schoolId !== undefined) return { schoolId: actor.schoolId };
+  return undefined;
 }
 
+const unknown = (ids: readonly string[]): AttachmentLookup[] => ids.map(() => ({ missing: 'unknown' }));
+
 /** Without an upload registry no file has been uploaded: every id is unknown. */
-export const NO_UPLOADS: Uploads = {
-  attachmentsFor: async (_owner, ids) => ids.map(() => ({ missing: 'unknown' }) as const),
-};
+export const NO_UPLOADS: Uploads = { attachmentsFor: async (_owner, ids) => unknown(ids) };
+
+/** The registry's answer for each id `actor` names; an actor without uploads of their own knows no file. */
+export function lookUpAttachments(uploads: Uploads, actor: Actor, ids: readonly string[]) {
+  const owner = uploadOwnerOf(actor);
+  if (ids.length === 0 || !owner) return Promise.resolve(unknown(ids));
+  return uploads.attachmentsFor(owner, ids);
+}

@@ -223,8 +223,9 @@ describe('a performance with a video', () => {
 });
 
 describe('whose uploads an actor attaches', () => {
-  it('is the school for a school, the office for an organizer', () => {
+  it('is the school for a school, the office for an organizer, nobody for judges and viewers', () => {
     expect(uploadOwnerOf(schoolActor(XINHUA.id))).toEqual({ schoolId: XINHUA.id });
     expect(uploadOwnerOf(ORGANIZER)).toEqual({ organizers: true });
+    expect(uploadOwnerOf({ sub: 'judge-wang', role: 'judge' })).toBeUndefined();
   });
 });
