@@ -37,8 +37,7 @@ export function samplePdf(text: string | readonly string[] = 'Qingmiao essay'): 
   return Buffer.from(body, 'latin1');
 }
 
-const escapeXml = (text: string) =>
-  text.replace(/[<>&"]/g, (character) => `&#${character.codePointAt(0)};`);
+const escapeXml = (text: string) => text.replace(/[<>&"]/g, (character) => `&#${character.codePointAt(0)};`);
 
 /** What a sample Word document carries beyond its paragraph (for hostile documents). */
 export interface DocxExtras {
@@ -49,7 +48,10 @@ export interface DocxExtras {
 }
 
 /** A Word document (.docx, Office Open XML) with one paragraph of `text`: the three parts Word needs. */
-export async function sampleDocx(text = '爷爷的勋章', { bodyXml = '', externalLinks = {} }: DocxExtras = {}): Promise<Buffer> {
+export async function sampleDocx(
+  text = '爷爷的勋章',
+  { bodyXml = '', externalLinks = {} }: DocxExtras = {},
+): Promise<Buffer> {
   const zip = new JSZip();
   zip.file(
     '[Content_Types].xml',

@@ -1,5 +1,5 @@
 import { graphql, type ResultOf } from '@qingmiao/schema/graphql';
-import { Descriptions, Empty, Tag, Typography } from 'antd';
+import { Descriptions, Empty, Typography } from 'antd';
 import { lazy, Suspense, useCallback } from 'react';
 import { useParams } from 'react-router';
 import { useQuery } from 'urql';
@@ -143,7 +143,7 @@ function EntryFacts({ entry }: { readonly entry: ReadEntry }) {
     {
       key: 'status',
       label: '状态',
-      children: entry.status === 'LIVE' ? <Tag color="green">有效</Tag> : <Tag>已撤回</Tag>,
+      children: entry.status === 'LIVE' ? '有效' : '已撤回',
     },
     { key: 'submitted', label: '提交时间', children: new Date(entry.submittedAt).toLocaleString('zh-CN') },
   ].filter((item) => !!item);
