@@ -2,7 +2,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import type { PreviewedFile } from './preview-props.ts';
 
 /** The link a preview uses: the inline one when the server gives it. */
-export const previewLink = (file: PreviewedFile) => file.previewUrl ?? file.url;
+const previewLink = (file: PreviewedFile) => file.previewUrl ?? file.url;
 
 /**
  * Signed links live 10 minutes, and a reader may open a file later than that. When the server refuses a link, the
