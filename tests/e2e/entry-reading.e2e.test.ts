@@ -3,7 +3,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHROMIUM, HAS_CHROMIUM, launchChromium } from '../support/browser.ts';
 import { dataOf, postUpload } from '../support/graphql-http.ts';
-import { sampleDocx, samplePdf } from '../support/sample-files.ts';
+import { sampleDocx, sampleMp3, samplePdf, samplePng } from '../support/sample-files.ts';
 import type { ServerProcess } from '../support/server-process.ts';
 import {
   type AppPage,
@@ -16,11 +16,12 @@ import { entryInput, type Organizer, startWithOrganizer, stopAndRemove, submit }
 
 /**
  * The reading page (/entries/:id/read) in headless Chromium against a started server, through the real path: a
- * school uploads a PDF and a DOCX over GraphQL and submits an essay with text and both files; the organizer, then a
- * judge of the (blind) campaign, sign in and open the page. Each sees the text of the PDF (pdf.js's text layer over
- * its canvas) and of the DOCX (mammoth's HTML, sanitised) on screen; the judge sees neither school nor advisor nor the
- * files' names. A hostile DOCX shows its text and nothing of its payload; a refused link is renewed by refetching the
- * entry; axe-core finds no serious or critical violation, and the console no CSP violation.
+ * school uploads a PDF, a DOCX, a PNG and an MP3 over GraphQL and submits an essay with text and the four files; the
+ * organizer, then a judge of the (blind) campaign, sign in and open the page. Each sees the text of the PDF (pdf.js's
+ * text layer over its canvas) and of the DOCX (mammoth's HTML, sanitised) on screen, the picture and a player with
+ * the recording loaded; the judge sees neither school nor advisor nor people nor the files' names. A hostile DOCX
+ * shows its text and nothing of its payload; refused links are renewed by refetching the entry; the sign-in page
+ * loads none of the preview code; axe-core finds no serious or critical violation, the console no CSP violation.
  */
 const PASSWORD = 'qingmiao-reading-2026';
 const SCHOOL = { id: 'reading-shiyan', name: '太仓市实验小学' };
@@ -98,11 +99,13 @@ beforeAll(async () => {
   const campaignId = await organizer.openedCampaign();
   const pdf = await upload(school.token, '王小明的征文.pdf', samplePdf([PDF_SENTENCE, PDF_SECOND_PAGE]));
   const docx = await upload(school.token, '王小明的征文.docx', await sampleDocx(DOCX_SENTENCE));
+  const png = await upload(school.token, '王小明的插图.png', samplePng());
+  const mp3 = await upload(school.token, '王小明的朗诵.mp3', sampleMp3());
   entryId = dataOf(
     await submit(
       server,
       school.token,
-      entryInput(campaignId, school.id, { advisor: '李老师', body: BODY, attachmentIds: [pdf, docx] }),
+      entryInput(campaignId, school.id, { advisor: '李老师', body: BODY, attachmentIds: [pdf, docx, png, mp3] }),
     ),
   ).submitEntry.id;
   const hostile = await upload(school.token, 'hostile.docx', await hostileDocx());
@@ -137,6 +140,25 @@ async function expectPdfShown(page: Page) {
   await expect.poll(() => page.getByText(PDF_SECOND_PAGE).isVisible(), { timeout: 30_000 }).toBe(true);
 }
 
+/** The picture drawn from its signed link (alt = its name) and the recording loaded into a player with controls. */
+async function expectPictureAndSound(page: Page, picture: string, recording: string) {
+  const image = page.getByRole('img', { name: picture });
+  await image.scrollIntoViewIfNeeded();
+  await expect
+    .poll(() => image.evaluate((element: HTMLImageElement) => element.complete && element.naturalWidth), {
+      timeout: 30_000,
+    })
+    .toBe(1);
+  const player = page.locator(`audio[aria-label="${recording}"]`);
+  expect(await player.evaluate((element: HTMLAudioElement) => element.controls)).toBe(true);
+  await expect
+    .poll(() => player.evaluate((element: HTMLAudioElement) => element.readyState >= HTMLMediaElement.HAVE_METADATA), {
+      timeout: 30_000,
+    })
+    .toBe(true);
+  expect(await player.evaluate((element: HTMLAudioElement) => element.duration)).toBeGreaterThan(0.5);
+}
+
 describe.skipIf(!HAS_CHROMIUM)(
   HAS_CHROMIUM ? 'the reading page (headless Chromium)' : `the reading page — skipped: ${CHROMIUM} missing`,
   () => {
@@ -169,6 +191,7 @@ describe.skipIf(!HAS_CHROMIUM)(
         expect(await body.evaluate((element) => getComputedStyle(element).whiteSpace)).toBe('pre-wrap');
         await expectPdfShown(page);
         await expect.poll(() => page.getByText(DOCX_SENTENCE).isVisible(), { timeout: 30_000 }).toBe(true);
+        await expectPictureAndSound(page, '王小明的插图.png', '王小明的朗诵.mp3');
         const facts = page.getByRole('complementary', { name: '作品信息' });
         expect(await facts.textContent()).toContain('李老师');
         expect(await facts.textContent()).toContain('王小明');
@@ -190,6 +213,7 @@ describe.skipIf(!HAS_CHROMIUM)(
         for (const hidden of ['李老师', '王小明', SCHOOL.name, SCHOOL.id]) expect(text).not.toContain(hidden);
         expect(await page.getByRole('heading', { level: 3, name: '作品-1.pdf' }).isVisible()).toBe(true);
         expect(await page.getByRole('heading', { level: 3, name: '作品-2.docx' }).isVisible()).toBe(true);
+        await expectPictureAndSound(page, '作品-3.png', '作品-4.mp3');
         const widths = await page.evaluate(() => [document.documentElement.scrollWidth, innerWidth]);
         expect(widths[0]).toBeLessThanOrEqual(widths[1] ?? 0);
         expect(await seriousAccessibilityViolations(page)).toEqual([]);
@@ -203,7 +227,7 @@ describe.skipIf(!HAS_CHROMIUM)(
       const app = await openReading('reading-organizer', 'desktop');
       try {
         const { page } = app;
-        let refused = 0;
+        const refused = new Set<string>();
         const entryQueries: string[] = [];
         page.on('request', (request) => {
           // urql sends queries as GET when they fit in a URL.
@@ -212,15 +236,20 @@ describe.skipIf(!HAS_CHROMIUM)(
             entryQueries.push(request.url());
           }
         });
+        // Every file's first link is refused, as the server refuses an expired one.
         await page.route('**/files/**', (route) => {
-          if (refused++ < 2) return route.fulfill({ status: 403, body: '' });
-          return route.continue();
+          const file = new URL(route.request().url()).pathname;
+          if (refused.has(file)) return route.continue();
+          refused.add(file);
+          return route.fulfill({ status: 403, body: '' });
         });
         await page.reload();
         await expect.poll(() => page.getByText(PDF_SENTENCE).isVisible(), { timeout: 30_000 }).toBe(true);
         await expect.poll(() => page.getByText(DOCX_SENTENCE).isVisible(), { timeout: 30_000 }).toBe(true);
+        await expectPictureAndSound(page, '王小明的插图.png', '王小明的朗诵.mp3');
+        expect(refused.size).toBe(4);
         expect(entryQueries.length).toBeGreaterThanOrEqual(2);
-        // The two refusals the route forced, reported by the browser as failed loads: nothing else.
+        // The refusals the route forced, reported by the browser as failed loads: nothing else.
         expect(app.problems.filter((problem) => !problem.includes('403'))).toEqual([]);
       } finally {
         await app.close();

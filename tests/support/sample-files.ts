@@ -103,3 +103,13 @@ export async function sampleZip(): Promise<Buffer> {
 /** A 1×1 PNG (one green pixel). */
 export const samplePng = (): Buffer =>
   Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAIAAACQd1PeAAAADElEQVR4nGNg+M8AAAICAQB7CYF4AAAAAElFTkSuQmCC', 'base64');
+
+/**
+ * About a second of silence as MP3: 38 MPEG-1 Layer III frames (128 kbit/s, 44.1 kHz, 417 bytes each) with empty
+ * audio data, which players decode as silence.
+ */
+export function sampleMp3(): Buffer {
+  const frame = Buffer.alloc(417);
+  frame.writeUInt32BE(0xfffb9064, 0);
+  return Buffer.concat(Array.from({ length: 38 }, () => frame));
+}

@@ -26,14 +26,13 @@ export class PreviewError extends Error {
   }
 }
 
-/**
- * The file's bytes from its signed link. Credentials are omitted: the signature is the whole permission, and the
- * session cookie has no business travelling with a file download.
- */
-export async function fetchFileBytes(url: string, signal: AbortSignal): Promise<ArrayBuffer> {
+/** Asks the file route with the link; the answer, or why there is none. */
+async function askFor(url: string, method: 'GET' | 'HEAD', signal: AbortSignal): Promise<Response> {
   let response: Response;
   try {
-    response = await fetch(url, { credentials: 'omit', referrerPolicy: 'no-referrer', signal });
+    // Credentials are omitted: the signature is the whole permission, and the session cookie has no business
+    // travelling with a file download.
+    response = await fetch(url, { method, credentials: 'omit', referrerPolicy: 'no-referrer', signal });
   } catch (error) {
     if (signal.aborted) throw error;
     throw new PreviewError('network', { cause: error });
@@ -41,5 +40,15 @@ export async function fetchFileBytes(url: string, signal: AbortSignal): Promise<
   if (response.status === 403) throw new PreviewError('link');
   if (response.status === 404) throw new PreviewError('missing');
   if (!response.ok) throw new PreviewError('network', { cause: new Error(`HTTP ${response.status}`) });
-  return response.arrayBuffer();
+  return response;
+}
+
+/** The file's bytes from its signed link. */
+export async function fetchFileBytes(url: string, signal: AbortSignal): Promise<ArrayBuffer> {
+  return (await askFor(url, 'GET', signal)).arrayBuffer();
+}
+
+/** Whether the link serves its file now (HEAD: a 50 MB video is not fetched to learn that); throws why not. */
+export async function probeFileLink(url: string, signal: AbortSignal): Promise<void> {
+  await askFor(url, 'HEAD', signal);
 }

@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
-import { fetchFileBytes, PreviewError, type PreviewFailure } from './file-bytes.ts';
+import { PreviewError, type PreviewFailure, probeFileLink } from './file-bytes.ts';
 import { useLinkRenewal } from './link-renewal.ts';
 import { PreviewFailed } from './preview-notice.tsx';
 import type { PreviewProps } from './preview-props.ts';
@@ -9,25 +9,35 @@ type MediaKind = 'image' | 'audio' | 'video';
 /**
  * Pictures, sound and video straight from the signed link: the browser fetches them itself (the route answers range
  * requests, so players can seek). A player that fails cannot say why, so the link is asked: refused means a fresh
- * link (playback resumes where it stopped), else the browser cannot play this file.
+ * link (playback resumes where it stopped); served means another try with the same link (the failure may have
+ * passed), and when that fails too, the browser cannot show this file.
  */
 export function MediaPreview({ file, renewLinks, kind }: PreviewProps & { readonly kind: MediaKind }) {
   const { generation, renewing, latest, renew, refused } = useLinkRenewal(file, renewLinks);
   const [src, setSrc] = useState(latest.current);
   const [failure, setFailure] = useState<PreviewFailure | null>(null);
+  const [attempt, setAttempt] = useState(0);
+  const retried = useRef(false);
   const position = useRef(0);
 
   // biome-ignore lint/correctness/useExhaustiveDependencies: a fresh link arrives as a new generation
   useEffect(() => {
     if (generation === 0) return;
+    retried.current = false;
     setFailure(null);
     setSrc(latest.current);
   }, [generation]);
 
   const failed = () => {
-    const abort = new AbortController();
-    fetchFileBytes(src, abort.signal)
-      .then(() => setFailure('unsupported'))
+    probeFileLink(src, AbortSignal.timeout(30_000))
+      .then(() => {
+        if (retried.current) {
+          setFailure('unsupported');
+          return;
+        }
+        retried.current = true;
+        setAttempt((n) => n + 1);
+      })
       .catch((error: unknown) => {
         const why = error instanceof PreviewError ? error.failure : 'network';
         if (why === 'link' && refused()) return;
@@ -37,7 +47,13 @@ export function MediaPreview({ file, renewLinks, kind }: PreviewProps & { readon
 
   if (renewing) return null;
   if (failure) {
-    const retry = failure === 'link' ? renew : () => setFailure(null);
+    const retry =
+      failure === 'link'
+        ? renew
+        : () => {
+            setFailure(null);
+            setAttempt((n) => n + 1);
+          };
     return <PreviewFailed failure={failure} retry={retry} downloadUrl={file.url} />;
   }
   const resume = (event: React.SyntheticEvent<HTMLMediaElement>) => {
@@ -49,13 +65,20 @@ export function MediaPreview({ file, renewLinks, kind }: PreviewProps & { readon
   switch (kind) {
     case 'image':
       return (
-        <img key={src} className="qm-image" src={src} alt={file.name} referrerPolicy="no-referrer" onError={failed} />
+        <img
+          key={`${attempt}:${src}`}
+          className="qm-image"
+          src={src}
+          alt={file.name}
+          referrerPolicy="no-referrer"
+          onError={failed}
+        />
       );
     case 'audio':
       return (
         // biome-ignore lint/a11y/useMediaCaption: uploaded recordings come without captions
         <audio
-          key={src}
+          key={`${attempt}:${src}`}
           controls
           preload="metadata"
           src={src}
@@ -69,7 +92,7 @@ export function MediaPreview({ file, renewLinks, kind }: PreviewProps & { readon
       return (
         // biome-ignore lint/a11y/useMediaCaption: uploaded performances come without captions
         <video
-          key={src}
+          key={`${attempt}:${src}`}
           className="qm-video"
           controls
           preload="metadata"
