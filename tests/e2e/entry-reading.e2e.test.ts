@@ -1,3 +1,5 @@
+import { mkdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { graphql } from '@qingmiao/schema/graphql';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -23,6 +25,8 @@ import { entryInput, type Organizer, startWithOrganizer, stopAndRemove, submit }
  * shows its text and nothing of its payload; refused links are renewed by refetching the entry; the sign-in page
  * loads none of the preview code; axe-core finds no serious or critical violation, the console no CSP violation.
  */
+/** What the organizer's reading page looks like at a laptop's width (for the README). */
+const SCREENSHOT = fileURLToPath(new URL('../test-results/entry-reading.png', import.meta.url));
 const PASSWORD = 'qingmiao-reading-2026';
 const SCHOOL = { id: 'reading-shiyan', name: '太仓市实验小学' };
 const PDF_SENTENCE = 'Grandfather kept his medal in a red cloth.';
@@ -136,6 +140,14 @@ async function expectPdfShown(page: Page) {
   await expect.poll(() => page.getByText(PDF_SENTENCE).isVisible(), { timeout: 30_000 }).toBe(true);
   const firstPage = page.getByRole('region', { name: '第 1 页，共 2 页' });
   expect(await firstPage.locator('canvas').evaluate((canvas: HTMLCanvasElement) => canvas.width)).toBeGreaterThan(0);
+  // The text lies where the page draws it: 72 pt from the left, its 24 pt line ending 72 pt below the top.
+  const pageBox = await firstPage.boundingBox();
+  const textBox = await page.getByText(PDF_SENTENCE).boundingBox();
+  if (!pageBox || !textBox) throw new Error('the first page or its text has no box');
+  const scale = pageBox.width / 612;
+  expect(Math.abs(textBox.x - (pageBox.x + 72 * scale))).toBeLessThan(3);
+  expect(textBox.y).toBeGreaterThan(pageBox.y + (72 - 24) * scale - 3);
+  expect(textBox.y + textBox.height).toBeLessThan(pageBox.y + (72 + 12) * scale);
   await page.getByRole('region', { name: '第 2 页，共 2 页' }).scrollIntoViewIfNeeded();
   await expect.poll(() => page.getByText(PDF_SECOND_PAGE).isVisible(), { timeout: 30_000 }).toBe(true);
 }
@@ -196,6 +208,9 @@ describe.skipIf(!HAS_CHROMIUM)(
         expect(await facts.textContent()).toContain('李老师');
         expect(await facts.textContent()).toContain('王小明');
         expect(await page.getByRole('heading', { level: 3, name: '王小明的征文.pdf' }).isVisible()).toBe(true);
+        mkdirSync(new URL('../test-results/', import.meta.url), { recursive: true });
+        await page.evaluate(() => window.scrollTo(0, 0));
+        await page.screenshot({ path: SCREENSHOT });
         expect(await seriousAccessibilityViolations(page)).toEqual([]);
         expect(app.problems).toEqual([]);
       } finally {
