@@ -53,6 +53,8 @@ let server: ServerProcess | undefined;
 let browser: Browser | undefined;
 let entryId = '';
 let hostileEntryId = '';
+let longEntryId = '';
+const LONG_PAGES = 30;
 
 const running = () => {
   if (!server || !browser) throw new Error('not started');
@@ -118,6 +120,19 @@ beforeAll(async () => {
       server,
       school.token,
       entryInput(campaignId, school.id, { title: '有害文档', attachmentIds: [hostile] }),
+    ),
+  ).submitEntry.id;
+  const long = await upload(
+    school.token,
+    '长篇.pdf',
+    samplePdf(Array.from({ length: LONG_PAGES }, (_, index) => `Page ${index + 1} of the long essay.`)),
+  );
+  const broken = await upload(school.token, '损坏.pdf', Buffer.from('%PDF-1.4\nthis is no PDF at all\n%%EOF\n'));
+  longEntryId = dataOf(
+    await submit(
+      server,
+      school.token,
+      entryInput(campaignId, school.id, { title: '长篇', attachmentIds: [long, broken] }),
     ),
   ).submitEntry.id;
   await account(organizer, 'reading-organizer', 'organizer');
@@ -266,6 +281,38 @@ describe.skipIf(!HAS_CHROMIUM)(
         expect(entryQueries.length).toBeGreaterThanOrEqual(2);
         // The refusals the route forced, reported by the browser as failed loads: nothing else.
         expect(app.problems.filter((problem) => !problem.includes('403'))).toEqual([]);
+      } finally {
+        await app.close();
+      }
+    }, 120_000);
+
+    it('draws a long PDF page by page as the reader scrolls, and says in Chinese when a PDF cannot be read', async () => {
+      const app = await openReading('reading-organizer', 'desktop', longEntryId);
+      try {
+        const { page } = app;
+        const pdfPage = (n: number) => page.getByRole('region', { name: `第 ${n} 页，共 ${LONG_PAGES} 页` });
+        const drawn = (n: number) =>
+          pdfPage(n)
+            .locator('canvas')
+            .evaluate((canvas: HTMLCanvasElement) => canvas.width > 0);
+        await expect
+          .poll(() => page.getByText('Page 1 of the long essay.').isVisible(), { timeout: 30_000 })
+          .toBe(true);
+        expect(await page.getByRole('region', { name: /^第 \d+ 页/ }).count()).toBe(LONG_PAGES);
+        expect(await drawn(LONG_PAGES)).toBe(false);
+        expect(await page.getByText(`Page ${LONG_PAGES} of the long essay.`).count()).toBe(0);
+        await pdfPage(LONG_PAGES).scrollIntoViewIfNeeded();
+        await expect
+          .poll(() => page.getByText(`Page ${LONG_PAGES} of the long essay.`).isVisible(), { timeout: 30_000 })
+          .toBe(true);
+        expect(await drawn(LONG_PAGES)).toBe(true);
+        // Far behind the reader now: its pixels are let go, its text stays.
+        await expect.poll(() => drawn(1)).toBe(false);
+        expect(await page.getByText('Page 1 of the long essay.').count()).toBe(1);
+        expect(await page.getByRole('alert').filter({ hasText: '文件已损坏或格式无法识别，无法预览。' }).count()).toBe(
+          1,
+        );
+        expect(app.problems).toEqual([]);
       } finally {
         await app.close();
       }

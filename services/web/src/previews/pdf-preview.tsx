@@ -125,7 +125,7 @@ function PdfPage({
       aria-label={`第 ${number} 页，共 ${pdf.numPages} 页`}
       style={{ width, height }}
     >
-      <canvas ref={canvasRef} />
+      <canvas ref={canvasRef} width={0} height={0} />
       <div ref={textRef} className="textLayer" />
       {failed && <PreviewFailed failure="unreadable" />}
     </section>
