@@ -24,6 +24,31 @@ export function samplePdf(text: string | readonly string[] = 'Qingmiao essay'): 
       `<< /Length ${stream.length} >>\nstream\n${stream}\nendstream`,
     );
   }
+  return assemblePdf(objects);
+}
+
+/**
+ * A one-page PDF showing `text` (Chinese) in STSong-Light, a font PDF readers must bring themselves, encoded by the
+ * predefined UniGB-UCS2-H character map: a viewer shows it only with the Adobe character maps at hand.
+ */
+export function sampleChinesePdf(text: string): Buffer {
+  const hex = [...text].map((character) => (character.codePointAt(0) ?? 0).toString(16).padStart(4, '0')).join('');
+  const stream = `BT /F1 24 Tf 72 720 Td <${hex}> Tj ET`;
+  return assemblePdf([
+    '<< /Type /Catalog /Pages 2 0 R >>',
+    '<< /Type /Pages /Kids [4 0 R] /Count 1 >>',
+    '<< /Type /Font /Subtype /Type0 /BaseFont /STSong-Light /Encoding /UniGB-UCS2-H /DescendantFonts [6 0 R] >>',
+    '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 5 0 R /Resources << /Font << /F1 3 0 R >> >> >>',
+    `<< /Length ${stream.length} >>\nstream\n${stream}\nendstream`,
+    '<< /Type /Font /Subtype /CIDFontType0 /BaseFont /STSong-Light ' +
+      '/CIDSystemInfo << /Registry (Adobe) /Ordering (GB1) /Supplement 2 >> /FontDescriptor 7 0 R /DW 1000 >>',
+    '<< /Type /FontDescriptor /FontName /STSong-Light /Flags 6 /FontBBox [-25 -254 1000 880] /ItalicAngle 0 ' +
+      '/Ascent 880 /Descent -120 /CapHeight 880 /StemV 93 >>',
+  ]);
+}
+
+/** PDF 1.4 of these objects (numbered from 1), with a correct cross-reference table. */
+function assemblePdf(objects: readonly string[]): Buffer {
   let body = '%PDF-1.4\n';
   const offsets: number[] = [];
   objects.forEach((object, index) => {
