@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { PreviewError, type PreviewFailure, probeFileLink } from './file-bytes.ts';
 import { useLinkRenewal } from './link-renewal.ts';
-import { PreviewFailed } from './preview-notice.tsx';
+import { PreviewFailed, PreviewLoading } from './preview-notice.tsx';
 import type { PreviewProps } from './preview-props.ts';
 
 type MediaKind = 'image' | 'audio' | 'video';
@@ -45,7 +45,7 @@ export function MediaPreview({ file, renewLinks, kind }: PreviewProps & { readon
       });
   };
 
-  if (renewing) return null;
+  if (renewing) return <PreviewLoading name={file.name} />;
   if (failure) {
     const retry =
       failure === 'link'
