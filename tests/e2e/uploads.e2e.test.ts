@@ -1,12 +1,23 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
+import { type AddressInfo, createServer } from 'node:net';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { graphql } from '@qingmiao/schema/graphql';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { codeOf, dataOf, postUpload, type UploadedPart } from '../support/graphql-http.ts';
 import { startTestServer, type TestServer } from '../support/in-process-server.ts';
 import { sampleDocx, samplePdf, samplePng, sampleZip } from '../support/sample-files.ts';
 
-const UPLOAD = 'mutation Upload($file: File!) { uploadFile(file: $file) { id name mediaType size } }';
+const UPLOAD = graphql(`
+  mutation Upload($file: File!) {
+    uploadFile(file: $file) {
+      id
+      name
+      mediaType
+      size
+    }
+  }
+`);
 const LIMIT = 256 * 1024;
 
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
@@ -160,6 +171,31 @@ describe('the hourly upload budget per account', () => {
       expect(codeOf(await postUpload(small.url, other, UPLOAD, { name: 'a.pdf', bytes: pdf }))).toBe('OK');
     } finally {
       await small.stop();
+    }
+  });
+});
+
+describe('uploads while the file storage is down', () => {
+  it('answers STORAGE_UNAVAILABLE (503) and keeps nothing, the staged file removed', async () => {
+    // An S3 endpoint nobody listens on: every call of the blob store fails as unavailable.
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const { port } = closed.address() as AddressInfo;
+    await new Promise((resolve) => closed.close(resolve));
+    vi.stubEnv('AWS_ACCESS_KEY_ID', 'qingmiao-test');
+    vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'qingmiao-test-secret');
+    const down = await startTestServer({
+      QINGMIAO_FILES: `s3://qingmiao-files?endpoint=http://127.0.0.1:${port}&region=us-east-1`,
+    });
+    try {
+      const token = await down.token('school', { schoolId: 'tc-shiyan' });
+      const answer = await postUpload(down.url, token, UPLOAD, { name: 'a.pdf', bytes: samplePdf('down') });
+      expect(answer.status).toBe(503);
+      expect(codeOf(answer)).toBe('STORAGE_UNAVAILABLE');
+      expect(readdirSync(join(down.dataDir, 'files', '.staging'))).toEqual([]);
+    } finally {
+      await down.stop();
+      vi.unstubAllEnvs();
     }
   });
 });

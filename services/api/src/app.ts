@@ -134,6 +134,7 @@ export function createQingmiao(config: QingmiaoConfig, logger: Logger, options: 
     budget: uploadBudget,
     limit: config.uploads.limit,
     stagingDir: blobStore.stagingDir,
+    logger,
   });
   app.use(graphql.graphqlEndpoint, rateLimit, receiveUploads, jsonBody(config), bodyErrors, graphql.requestListener);
   // Before any page route: a web app's history fallback must never answer for a file.

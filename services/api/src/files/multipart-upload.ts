@@ -8,6 +8,7 @@ import { pipeline } from 'node:stream/promises';
 import { Busboy, type BusboyFileStream } from '@fastify/busboy';
 import type { Request, RequestHandler, Response } from 'express';
 import type { GraphQLParams, Plugin } from 'graphql-yoga';
+import type { Logger } from 'pino';
 import { type Authenticator, type Identity, Unauthenticated } from '../auth.ts';
 import { MAX_NESTING, tooDeeplyNested } from '../http-limits.ts';
 import type { UploadBudget } from './upload-budget.ts';
@@ -29,7 +30,7 @@ export class StagedUpload {
 }
 
 /** The header a cross-site form cannot send without a CORS preflight (as Apollo's and Yoga's CSRF prevention). */
-export const PREFLIGHT_HEADER = 'GraphQL-Require-Preflight';
+const PREFLIGHT_HEADER = 'GraphQL-Require-Preflight';
 
 /** Largest `operations` or `map` part: ample for an upload mutation, small enough to hold in memory. */
 const FIELD_LIMIT = 64 * 1024;
@@ -256,6 +257,7 @@ export interface MultipartUploadOptions {
   /** The largest file, in bytes. */
   readonly limit: number;
   readonly stagingDir: string;
+  readonly logger: Logger;
 }
 
 const accountOf = ({ actor }: Identity) => JSON.stringify([actor.role, actor.sub]);
@@ -306,7 +308,10 @@ export function multipartUploads(options: MultipartUploadOptions): RequestHandle
         return answer(res, new UploadRefusal(413, 'PAYLOAD_TOO_LARGE', message, 'file'));
       }
       if (error instanceof UploadRefusal) return answer(res, error);
-      next(error);
+      // Writing the staged file failed (disk full, storage folder gone): nothing is kept.
+      options.logger.error({ err: error }, 'staging an upload failed');
+      const message = 'File storage is unavailable; nothing was kept, try again later';
+      answer(res, new UploadRefusal(503, 'STORAGE_UNAVAILABLE', message), { 'Retry-After': '30' });
     }
   };
 }
