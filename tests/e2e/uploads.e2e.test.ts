@@ -101,6 +101,18 @@ describe('uploadFile over the GraphQL multipart request spec', () => {
     expect(dataOf(await upload({ name: 'exact.pdf', bytes: exact })).uploadFile.size).toBe(LIMIT);
   });
 
+  it('takes a file of 40 MB under the default limit (only QINGMIAO_UPLOAD_LIMIT bounds an upload)', async () => {
+    const big = await startTestServer();
+    try {
+      const token = await big.token('school', { schoolId: 'tc-shiyan' });
+      const bytes = Buffer.concat([samplePdf(), Buffer.alloc(40 * 1024 * 1024, 3)]);
+      const answer = await postUpload(big.url, token, UPLOAD, { name: 'big.pdf', bytes });
+      expect(dataOf(answer).uploadFile).toMatchObject({ id: sha256(bytes), size: bytes.length });
+    } finally {
+      await big.stop();
+    }
+  });
+
   it('refuses a multipart request without the preflight header (a cross-site form) with 415', async () => {
     const refused = await upload({ name: 'a.pdf', bytes: samplePdf('no preflight') }, school, { preflight: false });
     expect(refused.status).toBe(415);
