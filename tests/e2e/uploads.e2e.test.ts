@@ -2,10 +2,11 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { type AddressInfo, createServer } from 'node:net';
 import { join } from 'node:path';
+import { FileLinks } from '@qingmiao/api';
 import { graphql } from '@qingmiao/schema/graphql';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { codeOf, dataOf, postUpload, type UploadedPart } from '../support/graphql-http.ts';
-import { startTestServer, type TestServer } from '../support/in-process-server.ts';
+import { SECRET, startTestServer, type TestServer } from '../support/in-process-server.ts';
 import { sampleDocx, samplePdf, samplePng, sampleZip } from '../support/sample-files.ts';
 
 const UPLOAD = graphql(`
@@ -209,5 +210,22 @@ describe('uploads while the file storage is down', () => {
       await down.stop();
       vi.unstubAllEnvs();
     }
+  });
+});
+
+describe('GET /files/{id} on the server', () => {
+  it('checks links signed with a key derived from the auth secret: tampered 403, a file no entry lists 404', async () => {
+    const pdf = samplePdf('linked');
+    const { id } = dataOf(await upload({ name: 'linked.pdf', bytes: pdf })).uploadFile;
+    const links = new FileLinks(new TextEncoder().encode(SECRET));
+    const link = links.urlFor({ fileId: id, entryId: 'essay-2022:none', reader: 'tc-shiyan-office', inline: false });
+    const unlisted = await fetch(server.url + link);
+    expect(unlisted.status).toBe(404);
+    const tampered = await fetch(server.url + link.replace('reader=tc-shiyan-office', 'reader=tc-other-office'));
+    expect(tampered.status).toBe(403);
+    expect(await tampered.text()).toBe('Forbidden');
+    const otherKey = new FileLinks(new TextEncoder().encode(`${SECRET}-other`));
+    const forged = otherKey.urlFor({ fileId: id, entryId: 'essay-2022:none', reader: 'x', inline: false });
+    expect((await fetch(server.url + forged)).status).toBe(403);
   });
 });
