@@ -229,3 +229,13 @@ describe('GET /files/{id} on the server', () => {
     expect((await fetch(server.url + forged)).status).toBe(403);
   });
 });
+
+describe('GET /reports/campaigns/{id}/files.zip on the server', () => {
+  it('is mounted with the other reports: organizers only, 404 for an unknown campaign', async () => {
+    const url = `${server.url}/reports/campaigns/no-such-campaign/files.zip`;
+    expect((await fetch(url, { headers: { authorization: `Bearer ${school}` } })).status).toBe(403);
+    const unknown = await fetch(url, { headers: { authorization: `Bearer ${organizer}` } });
+    expect(unknown.status).toBe(404);
+    expect(await unknown.json()).toMatchObject({ error: { code: 'NOT_FOUND' } });
+  });
+});

@@ -9,6 +9,7 @@ import { AccessLog, accessLogFile } from './access-log.ts';
 import { Authenticator, resolveAuthSecret } from './auth.ts';
 import type { QingmiaoConfig } from './config.ts';
 import { dashboardRoutes } from './dashboard/routes.ts';
+import { campaignZipRoutes } from './files/campaign-zip.ts';
 import { FileLocks } from './files/file-locks.ts';
 import { fileRoutes } from './files/file-routes.ts';
 import { multipartUploads } from './files/multipart-upload.ts';
@@ -163,7 +164,15 @@ export function createQingmiao(config: QingmiaoConfig, logger: Logger, options: 
       ...(caughtUp ? {} : { reason: notReadyBecause ?? 'catching up with the event log' }),
     });
   });
-  app.use('/reports', rateLimit, reportRoutes(authenticator, readSide, pastFigures, accessLog));
+  const campaignZip = campaignZipRoutes({
+    authenticator,
+    blobStore,
+    accessLog,
+    // Entries carry no files until entry content lands: then each live entry's attachments, by school.
+    filesOf: (campaignId) => (readSide.read.campaign(campaignId) ? [] : undefined),
+    logger,
+  });
+  app.use('/reports', rateLimit, campaignZip, reportRoutes(authenticator, readSide, pastFigures, accessLog));
   if (config.oidc) {
     const signInByLogin = options.signInByLogin ?? signInWithSession(() => readSide.read, sessions, accessLog);
     const oidc = { config: config.oidc, production: config.production, secret, signInByLogin, logger };
