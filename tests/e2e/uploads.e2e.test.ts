@@ -4,10 +4,12 @@ import { type AddressInfo, createServer } from 'node:net';
 import { join } from 'node:path';
 import { FileLinks } from '@qingmiao/api';
 import { graphql } from '@qingmiao/schema/graphql';
+import JSZip from 'jszip';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { codeOf, dataOf, postUpload, type UploadedPart } from '../support/graphql-http.ts';
 import { SECRET, startTestServer, type TestServer } from '../support/in-process-server.ts';
 import { sampleDocx, samplePdf, samplePng, sampleZip } from '../support/sample-files.ts';
+import { entryInput, Organizer, submit, uid } from './qingmiao-client.ts';
 
 const UPLOAD = graphql(`
   mutation Upload($file: File!) {
@@ -231,11 +233,45 @@ describe('GET /files/{id} on the server', () => {
 });
 
 describe('GET /reports/campaigns/{id}/files.zip on the server', () => {
-  it('is mounted with the other reports: organizers only, 404 for an unknown campaign', async () => {
-    const url = `${server.url}/reports/campaigns/no-such-campaign/files.zip`;
-    expect((await fetch(url, { headers: { authorization: `Bearer ${school}` } })).status).toBe(403);
-    const unknown = await fetch(url, { headers: { authorization: `Bearer ${organizer}` } });
+  it('zips the files of a campaign’s live entries, a folder per school, for organizers only', async () => {
+    const office = new Organizer(server, organizer);
+    const campaignId = await office.openedCampaign({ maxEntriesPerSchool: 5 });
+    const schools = await Promise.all(
+      ['太仓市实验小学', '城厢镇第一小学'].map(async (name) => {
+        const { id } = await office.registerSchool({ id: uid('zip'), name });
+        return { id, name, token: await server.token('school', { sub: `contact-${id}`, schoolId: id }) };
+      }),
+    );
+    const expected = new Map<string, Buffer>();
+    for (const [index, school] of schools.entries()) {
+      const pdf = samplePdf(`zip ${school.id}`);
+      const docx = await sampleDocx(`zip ${school.id}`);
+      const ids = [];
+      for (const [name, bytes] of [
+        ['作文.pdf', pdf],
+        ['作文.docx', docx],
+      ] as const) {
+        ids.push(dataOf(await postUpload(server.url, school.token, UPLOAD, { name, bytes })).uploadFile.id);
+        expected.set(`${school.name}/${name}`, bytes);
+      }
+      const input = entryInput(campaignId, school.id, { title: `作品 ${index}`, attachmentIds: ids });
+      expect(codeOf(await submit(server, school.token, input))).toBe('OK');
+    }
+    const url = `${server.url}/reports/campaigns/${campaignId}/files.zip`;
+    const response = await fetch(url, { headers: { authorization: `Bearer ${organizer}` } });
+    expect(response.status).toBe(200);
+    const zip = await JSZip.loadAsync(await response.arrayBuffer());
+    const names = Object.values(zip.files)
+      .filter((entry) => !entry.dir)
+      .map((entry) => entry.name);
+    expect(names.sort()).toEqual([...expected.keys()].sort());
+    for (const [name, bytes] of expected) expect(await zip.file(name)?.async('nodebuffer')).toEqual(bytes);
+    const [first] = schools;
+    if (!first) throw new Error('no school');
+    expect((await fetch(url, { headers: { authorization: `Bearer ${first.token}` } })).status).toBe(403);
+    const unknown = await fetch(url.replace(campaignId, 'no-such-campaign'), {
+      headers: { authorization: `Bearer ${organizer}` },
+    });
     expect(unknown.status).toBe(404);
-    expect(await unknown.json()).toMatchObject({ error: { code: 'NOT_FOUND' } });
   });
 });

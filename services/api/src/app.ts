@@ -9,7 +9,7 @@ import { AccessLog, accessLogFile } from './access-log.ts';
 import { Authenticator, resolveAuthSecret } from './auth.ts';
 import type { QingmiaoConfig } from './config.ts';
 import { dashboardRoutes } from './dashboard/routes.ts';
-import { campaignZipRoutes } from './files/campaign-zip.ts';
+import { campaignFiles, campaignZipRoutes } from './files/campaign-zip.ts';
 import { FileLocks } from './files/file-locks.ts';
 import { fileRoutes } from './files/file-routes.ts';
 import { multipartUploads } from './files/multipart-upload.ts';
@@ -18,6 +18,7 @@ import { FileLinks } from './files/signed-links.ts';
 import { UploadBudget } from './files/upload-budget.ts';
 import { UploadRegistry, uploadRegistryFile } from './files/upload-registry.ts';
 import { UploadSweeper } from './files/upload-sweeper.ts';
+import { linkedAttachment } from './graphql/entry-access.ts';
 import { createGraphQL, GRAPHQL_PATH } from './graphql/yoga.ts';
 import { bodyErrors, jsonBody, rateLimitPerCaller } from './http-limits.ts';
 import { metricsAccess } from './metrics-access.ts';
@@ -74,7 +75,8 @@ export function createQingmiao(config: QingmiaoConfig, logger: Logger, options: 
       logger.warn({ type: event.type, position: String(event.position.commit) }, 'skipped an event of unknown type');
     },
   });
-  const commands = new Commands(store, { onSettled: metrics.onCommandSettled });
+  const uploads = new UploadRegistry(uploadRegistryFile(config.dataDir));
+  const commands = new Commands(store, { onSettled: metrics.onCommandSettled, uploads });
   const pastFigures = new AsOfReplayer({ store, live: readSide, projections, ...config.replays });
   const ready = readSide.start();
   // Why /readyz says "not ready" beyond catching up: the store's answer at start, or the projections' failure.
@@ -100,15 +102,14 @@ export function createQingmiao(config: QingmiaoConfig, logger: Logger, options: 
   const signInThrottle = new SignInThrottle({ attemptsPerAddressPerMinute: config.signInAttemptsPerMinute });
   const sessions = sessionIssuer(config, sessionStore, secret, GRAPHQL_PATH);
   const blobStore = openBlobStore(config);
-  const uploads = new UploadRegistry(uploadRegistryFile(config.dataDir));
   const fileLocks = new FileLocks();
   const fileLinks = new FileLinks(secret);
-  // Entries carry no files until entry content lands: then "referenced" is the entries read model's answer.
+  // An upload any entry carries or once carried is kept for ever (its events name it).
   const sweeper = new UploadSweeper({
     registry: uploads,
     blobStore,
     locks: fileLocks,
-    isReferenced: () => false,
+    isReferenced: (fileId) => readSide.read.isFileReferenced(fileId),
     onError: (error) => logger.error({ err: error }, 'sweeping unused uploads failed; retrying in an hour'),
   });
   // Only once the read models have caught up: an entry not yet projected would not protect its files.
@@ -144,8 +145,7 @@ export function createQingmiao(config: QingmiaoConfig, logger: Logger, options: 
     fileRoutes({
       fileLinks,
       blobStore,
-      // Entries carry no files until entry content lands: then the entries read model answers (blind names for judges).
-      attachmentOf: () => undefined,
+      attachmentOf: (link) => linkedAttachment(readSide.read, link),
       perMinute: { reader: config.rateLimitPerMinute, address: config.anonymousRateLimitPerMinute },
       logger,
     }),
@@ -168,8 +168,7 @@ export function createQingmiao(config: QingmiaoConfig, logger: Logger, options: 
     authenticator,
     blobStore,
     accessLog,
-    // Entries carry no files until entry content lands: then each live entry's attachments, by school.
-    filesOf: (campaignId) => (readSide.read.campaign(campaignId) ? [] : undefined),
+    filesOf: (campaignId) => campaignFiles(readSide.read, campaignId),
     logger,
   });
   app.use('/reports', rateLimit, campaignZip, reportRoutes(authenticator, readSide, pastFigures, accessLog));

@@ -1,9 +1,10 @@
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { uploadOwnerOf } from '@qingmiao/domain';
 import type { Attachment } from '@qingmiao/schema';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { UploadRegistry, uploadOwnerOf, uploadRegistryFile } from '../src/files/upload-registry.ts';
+import { UploadRegistry, uploadRegistryFile } from '../src/files/upload-registry.ts';
 
 const HOUR = 3_600_000;
 const T0 = Date.parse('2022-06-01T00:00:00.000Z');

@@ -1,4 +1,5 @@
 import { once } from 'node:events';
+import type { ReadModelQueries } from '@qingmiao/projections';
 import type { Attachment } from '@qingmiao/schema';
 import archiver from 'archiver';
 import { create as contentDisposition } from 'content-disposition';
@@ -22,6 +23,18 @@ export interface CampaignZipOptions {
   /** The files the campaign's entries carry now (school names as organizers see them); undefined: no such campaign. */
   readonly filesOf: (campaignId: string) => readonly CampaignFile[] | undefined;
   readonly logger: Logger;
+}
+
+/** The files the campaign's live entries carry, by school name (organizers see everything); undefined: no campaign. */
+export function campaignFiles(read: ReadModelQueries, campaignId: string): CampaignFile[] | undefined {
+  if (!read.campaign(campaignId)) return undefined;
+  return read
+    .entries(campaignId)
+    .filter((entry) => entry.status === 'LIVE')
+    .flatMap((entry) => {
+      const school = read.school(entry.schoolId)?.name ?? entry.schoolId;
+      return entry.attachments.map((attachment) => ({ school, attachment }));
+    });
 }
 
 /** `name` made unique among `taken` by a ` (2)`, ` (3)`… before its extension. */

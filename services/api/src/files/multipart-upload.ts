@@ -6,13 +6,13 @@ import { join } from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { Busboy, type BusboyFileStream } from '@fastify/busboy';
+import { uploadOwnerOf } from '@qingmiao/domain';
 import type { Request, RequestHandler, Response } from 'express';
 import type { GraphQLParams, Plugin } from 'graphql-yoga';
 import type { Logger } from 'pino';
 import { type Authenticator, type Identity, Unauthenticated } from '../auth.ts';
 import { MAX_NESTING, tooDeeplyNested } from '../http-limits.ts';
 import type { UploadBudget } from './upload-budget.ts';
-import { uploadOwnerOf } from './upload-registry.ts';
 
 /**
  * A file received whole into the blob store's staging folder, fsynced, with its SHA-256 and size: what the `File`

@@ -1,18 +1,11 @@
 import { chmodSync, closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import type { Actor, Attachment } from '@qingmiao/schema';
+import type { Attachment } from '@qingmiao/schema';
 import Database from 'better-sqlite3';
 import type { AttachmentLookup, UploadOwner, Uploads } from './uploads.ts';
 
 /** Where the upload registry lives: a file of its own in the data directory, beside the event log. */
 export const uploadRegistryFile = (dataDir: string) => join(dataDir, 'uploads.db');
-
-/** Whose uploads an actor's are: a school's own, or the organizers' office; judges and viewers upload nothing. */
-export function uploadOwnerOf(actor: Actor): UploadOwner | undefined {
-  if (actor.role === 'organizer') return { organizers: true };
-  if (actor.role === 'school' && actor.schoolId !== undefined) return { schoolId: actor.schoolId };
-  return undefined;
-}
 
 /** The owner as stored: `school:<id>` or `organizers`, which cannot collide. */
 const ownerKey = (owner: UploadOwner) => ('schoolId' in owner ? `school:${owner.schoolId}` : 'organizers');

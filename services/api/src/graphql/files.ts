@@ -1,11 +1,10 @@
 import { rm } from 'node:fs/promises';
-import { Forbidden, InvalidInput } from '@qingmiao/domain';
+import { Forbidden, InvalidInput, uploadOwnerOf } from '@qingmiao/domain';
 import type { Attachment } from '@qingmiao/schema';
 import { GraphQLError } from 'graphql';
 import { sanitisedFileName } from '../files/file-names.ts';
 import { attachmentTypeOf } from '../files/media-types.ts';
 import { StagedUpload } from '../files/multipart-upload.ts';
-import { uploadOwnerOf } from '../files/upload-registry.ts';
 import { builder } from './builder.ts';
 
 const notAFile = () =>
