@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
+import { request } from 'node:http';
 import { type AddressInfo, createServer } from 'node:net';
 import { join } from 'node:path';
 import { FileLinks } from '@qingmiao/api';
@@ -273,5 +274,63 @@ describe('GET /reports/campaigns/{id}/files.zip on the server', () => {
       headers: { authorization: `Bearer ${organizer}` },
     });
     expect(unknown.status).toBe(404);
+  });
+});
+
+/** Sends an upload of `pieces` × 100 bytes (after a PDF header), one piece every 100 ms; the status, or 'closed'. */
+function slowUpload(url: string, token: string, pieces: number): Promise<number | 'closed'> {
+  const boundary = 'slow-upload-boundary';
+  const head =
+    `--${boundary}\r\nContent-Disposition: form-data; name="operations"\r\n\r\n` +
+    `${JSON.stringify({ query: 'mutation($file: File!) { uploadFile(file: $file) { id } }', variables: { file: null } })}\r\n` +
+    `--${boundary}\r\nContent-Disposition: form-data; name="map"\r\n\r\n{"0":["variables.file"]}\r\n` +
+    `--${boundary}\r\nContent-Disposition: form-data; name="0"; filename="slow.pdf"\r\n\r\n`;
+  return new Promise((resolve) => {
+    const sent = request(`${url}/graphql`, {
+      method: 'POST',
+      headers: {
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+        'graphql-require-preflight': '1',
+        'content-type': `multipart/form-data; boundary=${boundary}`,
+      },
+    });
+    sent.on('response', (response) => {
+      response.resume();
+      resolve(response.statusCode ?? 0);
+    });
+    sent.on('error', () => resolve('closed'));
+    sent.write(head);
+    sent.write(samplePdf(`slow ${Date.now()}`));
+    let written = 0;
+    const timer = setInterval(() => {
+      if (sent.destroyed) return clearInterval(timer);
+      sent.write(Buffer.alloc(100, 1));
+      if (++written < pieces) return;
+      clearInterval(timer);
+      sent.end(`\r\n--${boundary}--\r\n`);
+    }, 100);
+  });
+}
+
+describe('upload deadlines', () => {
+  it('gives an upload QINGMIAO_UPLOAD_TIMEOUT_MS, every other request QINGMIAO_REQUEST_TIMEOUT_MS', async () => {
+    const slow = await startTestServer({
+      QINGMIAO_HEADERS_TIMEOUT_MS: '500',
+      QINGMIAO_REQUEST_TIMEOUT_MS: '1000',
+      QINGMIAO_UPLOAD_TIMEOUT_MS: '4000',
+    });
+    try {
+      const token = await slow.token('school', { schoolId: 'tc-shiyan' });
+      // 2.5 s: past the request timeout, within the upload timeout.
+      expect(await slowUpload(slow.url, token, 25)).toBe(200);
+      // 6 s: past the upload timeout.
+      expect(await slowUpload(slow.url, token, 60)).toBe(408);
+      // Refused before reading: answered and closed at once, whatever the body still holds.
+      const started = performance.now();
+      expect(await slowUpload(slow.url, '', 60)).toBe(401);
+      expect(performance.now() - started).toBeLessThan(3000);
+    } finally {
+      await slow.stop();
+    }
   });
 });
