@@ -16,6 +16,7 @@ export default defineConfig({
   },
   test: {
     environment: 'jsdom',
+    setupFiles: ['test/jsdom-setup.ts'],
     testTimeout: 30_000,
   },
 });

@@ -1,0 +1,193 @@
+import { WithdrawEntryInput } from '@qingmiao/schema';
+import { CAMPAIGN_KIND_LABELS, PRIZE_LABELS } from '@qingmiao/schema/labels';
+import { Alert, App, Button, Card, Empty, Input, Modal, Skeleton, Tag, Timeline } from 'antd';
+import { useState } from 'react';
+import { Link } from 'react-router';
+import { useMutation, useQuery } from 'urql';
+import { errorMessage } from '../../error-messages.ts';
+import { EntryHistory, WithdrawEntry } from './documents.ts';
+import { fieldErrors } from './field-errors.ts';
+import { formatTime, type SchoolCampaign, useSchoolCampaigns } from './school-data.ts';
+
+type Entry = SchoolCampaign['entries'][number];
+
+/** What each event of an entry's history means to the school. */
+const EVENTS: Readonly<Record<string, string>> = {
+  EntrySubmitted: '提交',
+  EntryRevised: '修改',
+  EntryWithdrawn: '撤回',
+  EntryAwarded: '获奖',
+  AwardRevoked: '撤销奖项',
+  EntryRated: '评定星级',
+};
+
+const ROLES: Readonly<Record<string, string>> = {
+  school: '本校',
+  organizer: '关工委办公室',
+  judge: '评委',
+};
+
+function History({ entryId }: { readonly entryId: string }) {
+  const [answer] = useQuery({ query: EntryHistory, variables: { entryId }, requestPolicy: 'network-only' });
+  if (answer.fetching) return <Skeleton active paragraph={{ rows: 2 }} />;
+  if (answer.error) return <Alert type="error" title={errorMessage(answer.error)} />;
+  return (
+    <Timeline
+      className="history"
+      items={(answer.data?.entryHistory ?? []).map((event) => ({
+        content: (
+          <>
+            <strong>{EVENTS[event.type] ?? event.type}</strong>
+            <span className="hint">
+              {' '}
+              {formatTime(event.recordedAt)} · {ROLES[event.role] ?? event.role}
+            </span>
+          </>
+        ),
+      }))}
+    />
+  );
+}
+
+function WithdrawDialog({ entry, onClose }: { readonly entry: Entry; readonly onClose: (done: boolean) => void }) {
+  const [reason, setReason] = useState('');
+  const [problem, setProblem] = useState<string>();
+  const [{ fetching }, withdrawEntry] = useMutation(WithdrawEntry);
+  const confirm = async () => {
+    const parsed = WithdrawEntryInput.safeParse({ entryId: entry.id, reason });
+    if (!parsed.success) {
+      setProblem(fieldErrors(parsed.error.issues).reason ?? '填写有误');
+      return;
+    }
+    const answer = await withdrawEntry({ input: parsed.data });
+    if (answer.error) setProblem(errorMessage(answer.error));
+    else onClose(true);
+  };
+  return (
+    <Modal
+      open
+      title={`撤回作品：${entry.title}`}
+      okText="撤回"
+      cancelText="取消"
+      okButtonProps={{ danger: true, loading: fetching, disabled: fetching }}
+      onOk={confirm}
+      onCancel={() => onClose(false)}
+    >
+      <label htmlFor="withdraw-reason" className="field-label">
+        撤回原因
+      </label>
+      <Input.TextArea
+        id="withdraw-reason"
+        autoSize={{ minRows: 3 }}
+        value={reason}
+        status={problem ? 'error' : undefined}
+        aria-describedby={problem ? 'withdraw-reason-error' : undefined}
+        aria-invalid={problem ? true : undefined}
+        onChange={(event) => setReason(event.target.value)}
+      />
+      {problem && (
+        <div id="withdraw-reason-error" className="field-error" role="alert">
+          {problem}
+        </div>
+      )}
+      <p className="hint">撤回后名额空出，可重新提交；撤回不能取消。</p>
+    </Modal>
+  );
+}
+
+function Result({ campaign, entry }: { readonly campaign: SchoolCampaign; readonly entry: Entry }) {
+  if (campaign.status !== 'RESULTS_PUBLISHED') {
+    return campaign.status === 'CLOSED' ? <span className="hint">评审中，结果公布后可见</span> : null;
+  }
+  return (
+    <span className="result">
+      {entry.prize ? <Tag color="gold">{PRIZE_LABELS[entry.prize]}</Tag> : entry.stars === null ? '未获奖' : null}
+      {entry.stars !== null && <span>评定 {entry.stars} 星</span>}
+      {entry.meanScore !== null && <span className="hint">平均分 {entry.meanScore.toFixed(1)}</span>}
+    </span>
+  );
+}
+
+function EntryCard({
+  campaign,
+  entry,
+  onWithdraw,
+}: {
+  campaign: SchoolCampaign;
+  entry: Entry;
+  onWithdraw: () => void;
+}) {
+  const [showHistory, setShowHistory] = useState(false);
+  const live = entry.status === 'LIVE';
+  const open = campaign.status === 'OPEN';
+  return (
+    <Card className="entry-card" title={<h3 className="card-title">{entry.title}</h3>}>
+      <p className="campaign-meta">
+        <Tag>{CAMPAIGN_KIND_LABELS[campaign.kind]}</Tag>
+        <span>{campaign.title}</span>
+      </p>
+      <p className="entry-status">
+        <Tag color={live ? 'blue' : 'default'}>{live ? '已提交' : '已撤回'}</Tag>
+        {live && <Result campaign={campaign} entry={entry} />}
+      </p>
+      <div className="entry-actions">
+        {live && open && (
+          <>
+            <Link className="action-link secondary" to={`/school/entries/${encodeURIComponent(entry.id)}/revise`}>
+              修改<span className="visually-hidden">：{entry.title}</span>
+            </Link>
+            <Button danger onClick={onWithdraw}>
+              撤回
+            </Button>
+          </>
+        )}
+        <Button aria-expanded={showHistory} onClick={() => setShowHistory((shown) => !shown)}>
+          {showHistory ? '收起记录' : '查看记录'}
+        </Button>
+      </div>
+      {showHistory && <History entryId={entry.id} />}
+    </Card>
+  );
+}
+
+/** 我的作品: the school's entries with their status, results once published, history, and 撤回 with a reason. */
+export default function MyEntriesPage() {
+  const { campaigns, fetching, error, school, reload } = useSchoolCampaigns();
+  const [withdrawing, setWithdrawing] = useState<Entry>();
+  const { message } = App.useApp();
+  if (error) return <Alert type="error" title={errorMessage(error)} />;
+  if (fetching && !school) return <Skeleton active />;
+  const withEntries = campaigns.filter((campaign) => campaign.entries.length > 0);
+  return (
+    <>
+      <h1 className="page-title">我的作品</h1>
+      {withEntries.length === 0 ? (
+        <Empty
+          description={
+            <>
+              还没有作品。<Link to="/school">去本校活动提交</Link>
+            </>
+          }
+        />
+      ) : (
+        withEntries.map((campaign) =>
+          campaign.entries.map((entry) => (
+            <EntryCard key={entry.id} campaign={campaign} entry={entry} onWithdraw={() => setWithdrawing(entry)} />
+          )),
+        )
+      )}
+      {withdrawing && (
+        <WithdrawDialog
+          entry={withdrawing}
+          onClose={(done) => {
+            setWithdrawing(undefined);
+            if (done) {
+              void message.success('已撤回');
+              reload();
+            }
+          }}
+        />
+      )}
+    </>
+  );
+}

@@ -1,0 +1,115 @@
+import { cleanup, fireEvent, render, screen, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { emptyDraft, type Target } from '../src/pages/school/entry-draft.ts';
+import { EntryForm } from '../src/pages/school/entry-form.tsx';
+import { blankRow } from '../src/pages/school/participant-rows.ts';
+
+afterEach(cleanup);
+
+const TARGET: Target = {
+  mode: 'submit',
+  submissionId: '6f1c2a4e-7d9b-4c1a-9e2f-0a1b2c3d4e5f',
+  campaignId: 'essay-2026',
+  schoolId: 'tc-shiyan',
+};
+
+const noUpload = () => Promise.reject(new Error('no uploads in this test'));
+
+function renderForm(onSubmit = vi.fn(async () => ({}))) {
+  render(
+    <EntryForm kind="ESSAY" initial={emptyDraft([blankRow()])} target={TARGET} upload={noUpload} onSubmit={onSubmit} />,
+  );
+  return onSubmit;
+}
+
+/** The problem shown beside a field: the element its aria-describedby names. */
+function problemBeside(field: HTMLElement): string | null {
+  const id = field.getAttribute('aria-describedby');
+  return id ? (document.getElementById(id)?.textContent ?? null) : null;
+}
+
+describe('the entry form checks what it sends with the server’s zod schema', () => {
+  it('says beside 作品标题 that a blank title will not do, and sends nothing', async () => {
+    const onSubmit = renderForm();
+    const user = userEvent.setup();
+    await user.type(screen.getByRole('textbox', { name: '第 1 行 姓名' }), '王小明');
+    await user.type(screen.getByLabelText('作品标题'), '   ');
+    await user.click(screen.getByRole('button', { name: '提交' }));
+    const title = screen.getByLabelText('作品标题');
+    expect(title.getAttribute('aria-invalid')).toBe('true');
+    expect(problemBeside(title)).toBe('不能为空');
+    expect(onSubmit).not.toHaveBeenCalled();
+  });
+
+  it('says beside 正文 that it is too long', async () => {
+    const onSubmit = renderForm();
+    const user = userEvent.setup();
+    await user.type(screen.getByLabelText('作品标题'), '我的家乡');
+    await user.type(screen.getByRole('textbox', { name: '第 1 行 姓名' }), '王小明');
+    fireEvent.change(screen.getByLabelText('正文'), { target: { value: '长'.repeat(20_001) } });
+    await user.click(screen.getByRole('button', { name: '提交' }));
+    expect(problemBeside(screen.getByLabelText('正文'))).toBe('不能超过 20000 个字');
+    expect(screen.getByLabelText('作品标题').getAttribute('aria-invalid')).toBeNull();
+    expect(onSubmit).not.toHaveBeenCalled();
+  });
+
+  it('says in the row which participant field is wrong', async () => {
+    const onSubmit = renderForm();
+    const user = userEvent.setup();
+    await user.type(screen.getByLabelText('作品标题'), '我的家乡');
+    // A grade without a name, and a second person whose name holds a zero-width space.
+    await user.type(screen.getByRole('textbox', { name: '第 1 行 年级' }), '三年级');
+    await user.click(screen.getByRole('button', { name: '添加一行' }));
+    fireEvent.change(screen.getByRole('textbox', { name: '第 2 行 姓名' }), { target: { value: '李\u200b华' } });
+    await user.click(screen.getByRole('button', { name: '提交' }));
+    expect(problemBeside(screen.getByRole('textbox', { name: '第 1 行 姓名' }))).toBe('不能为空');
+    expect(problemBeside(screen.getByRole('textbox', { name: '第 2 行 姓名' }))).toBe(
+      '只能写一行，不能含不可见字符（如零宽空格）',
+    );
+    expect(problemBeside(screen.getByRole('textbox', { name: '第 1 行 年级' }))).toBeNull();
+    expect(onSubmit).not.toHaveBeenCalled();
+  });
+
+  it('asks for at least one participant when every row is blank', async () => {
+    const onSubmit = renderForm();
+    const user = userEvent.setup();
+    await user.type(screen.getByLabelText('作品标题'), '我的家乡');
+    await user.click(screen.getByRole('button', { name: '提交' }));
+    const table = screen.getByRole('table', { name: '参赛人员' });
+    expect(table).toBeTruthy();
+    expect(screen.getByText('请至少填写一名参赛人员')).toBeTruthy();
+    expect(onSubmit).not.toHaveBeenCalled();
+  });
+
+  it('sends a valid entry once however often 提交 is clicked, with its own submissionId', async () => {
+    let finish: (value: object) => void = () => undefined;
+    const onSubmit = vi.fn(() => new Promise<object>((resolve) => (finish = resolve)));
+    renderForm(onSubmit);
+    const user = userEvent.setup();
+    await user.type(screen.getByLabelText('作品标题'), ' 我的家乡 ');
+    await user.type(screen.getByRole('textbox', { name: '第 1 行 姓名' }), '王小明');
+    await user.selectOptions(screen.getByRole('combobox', { name: '第 1 行 身份' }), '学生');
+    await user.type(screen.getByLabelText('正文'), '家乡的河。');
+    const submit = screen.getByRole('button', { name: '提交' });
+    await user.dblClick(submit);
+    await user.click(submit);
+    expect(onSubmit).toHaveBeenCalledTimes(1);
+    expect(onSubmit.mock.calls[0]?.[0]).toMatchObject({
+      ok: true,
+      mode: 'submit',
+      input: {
+        submissionId: TARGET.submissionId,
+        campaignId: 'essay-2026',
+        schoolId: 'tc-shiyan',
+        title: '我的家乡',
+        participants: [{ name: '王小明', role: 'STUDENT' }],
+        body: '家乡的河。',
+      },
+    });
+    expect((submit as HTMLButtonElement).disabled).toBe(true);
+    finish({});
+    await vi.waitFor(() => expect((submit as HTMLButtonElement).disabled).toBe(false));
+    expect(within(document.body).queryByRole('alert')).toBeNull();
+  });
+});
