@@ -2,7 +2,7 @@ import { cleanup, fireEvent, render, screen, within } from '@testing-library/rea
 import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { emptyDraft, type Target } from '../src/pages/school/entry-draft.ts';
-import { EntryForm } from '../src/pages/school/entry-form.tsx';
+import { EntryForm, type FormAnswer } from '../src/pages/school/entry-form.tsx';
 import { blankRow } from '../src/pages/school/participant-rows.ts';
 
 afterEach(cleanup);
@@ -16,7 +16,9 @@ const TARGET: Target = {
 
 const noUpload = () => Promise.reject(new Error('no uploads in this test'));
 
-function renderForm(onSubmit = vi.fn(async () => ({}))) {
+type OnSubmit = (accepted: unknown) => Promise<FormAnswer>;
+
+function renderForm(onSubmit = vi.fn<OnSubmit>(async () => ({}))) {
   render(
     <EntryForm kind="ESSAY" initial={emptyDraft([blankRow()])} target={TARGET} upload={noUpload} onSubmit={onSubmit} />,
   );
@@ -83,8 +85,8 @@ describe('the entry form checks what it sends with the server’s zod schema', (
   });
 
   it('sends a valid entry once however often 提交 is clicked, with its own submissionId', async () => {
-    let finish: (value: object) => void = () => undefined;
-    const onSubmit = vi.fn(() => new Promise<object>((resolve) => (finish = resolve)));
+    let finish: (value: FormAnswer) => void = () => undefined;
+    const onSubmit = vi.fn<OnSubmit>(() => new Promise((resolve) => (finish = resolve)));
     renderForm(onSubmit);
     const user = userEvent.setup();
     await user.type(screen.getByLabelText('作品标题'), ' 我的家乡 ');

@@ -25,10 +25,19 @@ function useNow(): number {
 
 const percent = (share: number) => `${Math.round(share * 1000) / 10}%`;
 
-function OpenCampaign({ campaign, now }: { readonly campaign: SchoolCampaign; readonly now: number }) {
+interface CardProps {
+  readonly campaign: SchoolCampaign;
+  readonly schoolId: string;
+}
+
+/** The lectures of a campaign held at the school. */
+const ours = (campaign: SchoolCampaign, schoolId: string) =>
+  campaign.lectures.filter((lecture) => lecture.schoolId === schoolId);
+
+function OpenCampaign({ campaign, schoolId, now }: CardProps & { readonly now: number }) {
   const used = liveEntries(campaign).length;
   const left = countdown(campaign.closesAt, now);
-  const lectures = campaign.lectures.filter((lecture) => lecture.status === 'SCHEDULED');
+  const lectures = ours(campaign, schoolId).filter((lecture) => lecture.status === 'SCHEDULED');
   return (
     <Card className="campaign-card" title={<h3 className="card-title">{campaign.title}</h3>}>
       <p className="campaign-meta">
@@ -94,7 +103,7 @@ function LectureList({ lectures }: { readonly lectures: SchoolCampaign['lectures
   );
 }
 
-function Results({ campaign }: { readonly campaign: SchoolCampaign }) {
+function Results({ campaign, schoolId }: CardProps) {
   const entries = liveEntries(campaign);
   const published = campaign.status === 'RESULTS_PUBLISHED';
   return (
@@ -104,7 +113,7 @@ function Results({ campaign }: { readonly campaign: SchoolCampaign }) {
         <Tag color={published ? 'green' : 'default'}>{published ? '结果已公布' : '评审中'}</Tag>
       </p>
       {campaign.takes === 'LECTURES' ? (
-        <p>本校讲座：已开展 {campaign.lectures.filter((lecture) => lecture.status === 'DELIVERED').length} 场</p>
+        <p>本校讲座：已开展 {ours(campaign, schoolId).filter((lecture) => lecture.status === 'DELIVERED').length} 场</p>
       ) : entries.length === 0 ? (
         <p className="hint">本校没有参加。</p>
       ) : (
@@ -135,7 +144,7 @@ function Results({ campaign }: { readonly campaign: SchoolCampaign }) {
 
 /** 本校活动: what the school may enter now, and what is over with its results. */
 export default function CampaignsPage() {
-  const { campaigns, school, fetching, error, noSchool } = useSchoolCampaigns();
+  const { campaigns, school, schoolId = '', fetching, error, noSchool } = useSchoolCampaigns();
   const now = useNow();
   if (noSchool) return <Alert type="warning" title="当前账号不属于任何学校。" />;
   if (error) return <Alert type="error" title="活动加载失败，请刷新重试。" />;
@@ -151,7 +160,7 @@ export default function CampaignsPage() {
         {open.length === 0 ? (
           <Empty description="暂无可参加的活动" />
         ) : (
-          open.map((campaign) => <OpenCampaign key={campaign.id} campaign={campaign} now={now} />)
+          open.map((campaign) => <OpenCampaign key={campaign.id} campaign={campaign} schoolId={schoolId} now={now} />)
         )}
       </section>
       <section aria-labelledby="past-campaigns">
@@ -159,7 +168,7 @@ export default function CampaignsPage() {
         {over.length === 0 ? (
           <Empty description="暂无已结束的活动" />
         ) : (
-          over.map((campaign) => <Results key={campaign.id} campaign={campaign} />)
+          over.map((campaign) => <Results key={campaign.id} campaign={campaign} schoolId={schoolId} />)
         )}
       </section>
     </>

@@ -8,13 +8,19 @@ import { ParticipantsTable } from './participants-table.tsx';
 
 type Accepted = Extract<Checked, { ok: true }>;
 
+/** What the form shows after the server answered: a sentence, and refused fields marked beside their inputs. */
+export interface FormAnswer {
+  readonly errors?: FieldErrors;
+  readonly message?: string;
+}
+
 interface Props {
   readonly kind: CampaignKind;
   readonly initial: EntryDraft;
   readonly target: Target;
   readonly upload: Upload;
   /** Sends the checked input; resolves to the server's problems by field (empty when it took it) or rejects. */
-  readonly onSubmit: (accepted: Accepted) => Promise<{ readonly errors?: FieldErrors; readonly message?: string }>;
+  readonly onSubmit: (accepted: Accepted) => Promise<FormAnswer>;
 }
 
 interface FieldProps {

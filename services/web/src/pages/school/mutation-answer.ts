@@ -1,13 +1,8 @@
 import type { CombinedError } from '@urql/core';
 import { errorMessage } from '../../error-messages.ts';
-import type { FieldErrors } from './field-errors.ts';
+import type { FormAnswer } from './entry-form.tsx';
 
 /** What the form shows after the server refused a mutation: a sentence, and the refused field marked beside it. */
-export interface FormAnswer {
-  readonly errors?: FieldErrors;
-  readonly message?: string;
-}
-
 export function refusal(error: CombinedError): FormAnswer {
   const first = error.graphQLErrors.find((graphQLError) => graphQLError.extensions?.code);
   const field = first?.extensions?.field;
