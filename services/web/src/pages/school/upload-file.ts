@@ -3,7 +3,7 @@
  * fetch reports no upload progress. The server refuses a multipart body without the preflight header, so a
  * cross-site form can never post one.
  */
-export const UPLOAD_PREFLIGHT_HEADER = 'GraphQL-Preflight';
+export const UPLOAD_PREFLIGHT_HEADER = 'GraphQL-Require-Preflight';
 
 const UPLOAD_FILE = 'mutation UploadFile($file: File!) { uploadFile(file: $file) { id name mediaType size } }';
 
