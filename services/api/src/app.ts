@@ -9,6 +9,8 @@ import { AccessLog, accessLogFile } from './access-log.ts';
 import { Authenticator, resolveAuthSecret } from './auth.ts';
 import type { QingmiaoConfig } from './config.ts';
 import { dashboardRoutes } from './dashboard/routes.ts';
+import { FileLinks } from './files/signed-links.ts';
+import { UploadRegistry, uploadRegistryFile } from './files/upload-registry.ts';
 import { createGraphQL, GRAPHQL_PATH } from './graphql/yoga.ts';
 import { bodyErrors, jsonBody, rateLimitPerCaller } from './http-limits.ts';
 import { metricsAccess } from './metrics-access.ts';
@@ -65,7 +67,8 @@ export function createQingmiao(config: QingmiaoConfig, logger: Logger, options: 
       logger.warn({ type: event.type, position: String(event.position.commit) }, 'skipped an event of unknown type');
     },
   });
-  const commands = new Commands(store, { onSettled: metrics.onCommandSettled });
+  const uploads = new UploadRegistry(uploadRegistryFile(config.dataDir));
+  const commands = new Commands(store, { onSettled: metrics.onCommandSettled, uploads });
   const pastFigures = new AsOfReplayer({ store, live: readSide, projections, ...config.replays });
   const ready = readSide.start();
   // Why /readyz says "not ready" beyond catching up: the store's answer at start, or the projections' failure.
@@ -92,7 +95,7 @@ export function createQingmiao(config: QingmiaoConfig, logger: Logger, options: 
   const sessions = sessionIssuer(config, sessionStore, secret, GRAPHQL_PATH);
   const graphql = createGraphQL(
     config,
-    { commands, readSide, pastFigures, accessLog, signInThrottle, sessions },
+    { commands, readSide, pastFigures, accessLog, fileLinks: new FileLinks(secret), signInThrottle, sessions },
     authenticator,
     logger,
     metrics.registry,
@@ -138,6 +141,7 @@ export function createQingmiao(config: QingmiaoConfig, logger: Logger, options: 
       await store.close();
       await accessLog.close();
       sessionStore.close();
+      uploads.close();
     },
   };
 }

@@ -3,6 +3,7 @@ import type { CommandMeta, CommandOutcome, Commands } from '@qingmiao/domain';
 import type { AsOfReplayer, ReadModelQueries, ReadSide } from '@qingmiao/projections';
 import type { Actor } from '@qingmiao/schema';
 import type { AccessLog } from '../access-log.ts';
+import type { FileLinks } from '../files/signed-links.ts';
 import type { SessionIssuer } from '../sessions.ts';
 import type { SignInThrottle } from '../sign-in-throttle.ts';
 
@@ -19,6 +20,8 @@ export interface Context {
   readonly pastFigures: AsOfReplayer;
   /** Sign-ins, sign-outs, exports: who, when, from where (not events). */
   readonly accessLog: AccessLog;
+  /** Signs the `/files/{id}` links of entries' attachments for their reader. */
+  readonly fileLinks: FileLinks;
   readonly signInThrottle: SignInThrottle;
   /** Login sessions: what signIn, activateAccount, refreshSession and signOut start, renew and end. */
   readonly sessions: SessionIssuer;

@@ -1,4 +1,4 @@
-import { DomainError, InvalidInput, TooManyAttempts } from '@qingmiao/domain';
+import { DomainError, TooManyAttempts } from '@qingmiao/domain';
 import { ReplaysBusy } from '@qingmiao/projections';
 import { GraphQLError } from 'graphql';
 import { maskError as maskUnexpected, type YogaServerOptions } from 'graphql-yoga';
@@ -18,7 +18,7 @@ export function refusalOf(error: unknown): DomainError | ReplaysBusy | undefined
 
 /**
  * The one place where refusals become GraphQL errors: a DomainError's code goes to `extensions.code` (with
- * `extensions.field` for bad input); a full as-of replay queue answers HTTP 503 and too many sign-in attempts HTTP
+ * `extensions.field` when it is about one field: bad input, an attachment not found or not the sender's); a full as-of replay queue answers HTTP 503 and too many sign-in attempts HTTP
  * 429, both with Retry-After; anything unexpected is masked by Yoga's default.
  */
 export const maskError: MaskError = (error, message, isDev) => {
@@ -33,7 +33,7 @@ export const maskError: MaskError = (error, message, isDev) => {
       ? retryAfter(503, refusal.retryAfterSeconds)
       : refusal instanceof TooManyAttempts
         ? retryAfter(429, refusal.retryAfterSeconds)
-        : { code: refusal.code, ...(refusal instanceof InvalidInput ? { field: refusal.field } : {}) };
+        : { code: refusal.code, ...(refusal.field === undefined ? {} : { field: refusal.field }) };
   return new GraphQLError(refusal.message, {
     ...(error instanceof GraphQLError ? { nodes: error.nodes, path: error.path } : {}),
     extensions,
