@@ -9,8 +9,14 @@ import { AccessLog, accessLogFile } from './access-log.ts';
 import { Authenticator, resolveAuthSecret } from './auth.ts';
 import type { QingmiaoConfig } from './config.ts';
 import { dashboardRoutes } from './dashboard/routes.ts';
+import { FileLocks } from './files/file-locks.ts';
+import { fileRoutes } from './files/file-routes.ts';
+import { multipartUploads } from './files/multipart-upload.ts';
+import { openBlobStore } from './files/open-blob-store.ts';
 import { FileLinks } from './files/signed-links.ts';
+import { UploadBudget } from './files/upload-budget.ts';
 import { UploadRegistry, uploadRegistryFile } from './files/upload-registry.ts';
+import { UploadSweeper } from './files/upload-sweeper.ts';
 import { createGraphQL, GRAPHQL_PATH } from './graphql/yoga.ts';
 import { bodyErrors, jsonBody, rateLimitPerCaller } from './http-limits.ts';
 import { metricsAccess } from './metrics-access.ts';
@@ -93,9 +99,25 @@ export function createQingmiao(config: QingmiaoConfig, logger: Logger, options: 
   });
   const signInThrottle = new SignInThrottle({ attemptsPerAddressPerMinute: config.signInAttemptsPerMinute });
   const sessions = sessionIssuer(config, sessionStore, secret, GRAPHQL_PATH);
+  const blobStore = openBlobStore(config);
+  const fileLocks = new FileLocks();
+  const fileLinks = new FileLinks(secret);
+  // Entries carry no files until entry content lands: then "referenced" is the entries read model's answer.
+  const sweeper = new UploadSweeper({
+    registry: uploads,
+    blobStore,
+    locks: fileLocks,
+    isReferenced: () => false,
+    onError: (error) => logger.error({ err: error }, 'sweeping unused uploads failed; retrying in an hour'),
+  });
+  // Only once the read models have caught up: an entry not yet projected would not protect its files.
+  ready.then(
+    () => sweeper.start(),
+    () => undefined,
+  );
   const graphql = createGraphQL(
     config,
-    { commands, readSide, pastFigures, accessLog, fileLinks: new FileLinks(secret), signInThrottle, sessions },
+    { commands, readSide, pastFigures, accessLog, signInThrottle, sessions, blobStore, uploads, fileLocks, fileLinks },
     authenticator,
     logger,
     metrics.registry,
@@ -106,7 +128,26 @@ export function createQingmiao(config: QingmiaoConfig, logger: Logger, options: 
   app.disable('x-powered-by');
   app.use(requestLogging(logger));
   // First after logging: the hot path should not walk the other routes' matchers.
-  app.use(graphql.graphqlEndpoint, rateLimit, jsonBody(config), bodyErrors, graphql.requestListener);
+  const uploadBudget = new UploadBudget(config.uploads.budgetPerHour);
+  const receiveUploads = multipartUploads({
+    authenticator,
+    budget: uploadBudget,
+    limit: config.uploads.limit,
+    stagingDir: blobStore.stagingDir,
+  });
+  app.use(graphql.graphqlEndpoint, rateLimit, receiveUploads, jsonBody(config), bodyErrors, graphql.requestListener);
+  // Before any page route: a web app's history fallback must never answer for a file.
+  app.use(
+    '/files',
+    fileRoutes({
+      fileLinks,
+      blobStore,
+      // Entries carry no files until entry content lands: then the entries read model answers (blind names for judges).
+      attachmentOf: () => undefined,
+      perMinute: { reader: config.rateLimitPerMinute, address: config.anonymousRateLimitPerMinute },
+      logger,
+    }),
+  );
   app.get('/metrics', metricsAccess(config), async (_req, res) => {
     res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
   });
@@ -137,11 +178,13 @@ export function createQingmiao(config: QingmiaoConfig, logger: Logger, options: 
     sessions,
     ready,
     async close() {
+      await sweeper.close();
       await readSide.close();
       await store.close();
       await accessLog.close();
       sessionStore.close();
       uploads.close();
+      await blobStore.close();
     },
   };
 }

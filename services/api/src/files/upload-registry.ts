@@ -54,8 +54,7 @@ export class UploadRegistry implements Uploads {
         last_used_at INTEGER,
         PRIMARY KEY (owner, id)
       ) WITHOUT ROWID;
-      CREATE INDEX IF NOT EXISTS uploads_id ON uploads (id);
-      CREATE INDEX IF NOT EXISTS uploads_touched ON uploads (max(uploaded_at, coalesce(last_used_at, 0)))`);
+      CREATE INDEX IF NOT EXISTS uploads_id ON uploads (id)`);
     const db = this.#db;
     this.#statements = {
       // Uploading the same bytes again keeps one row: the newest name, uploaded now.
@@ -67,9 +66,9 @@ export class UploadRegistry implements Uploads {
       ),
       touch: db.prepare('UPDATE uploads SET last_used_at = ? WHERE owner = ? AND id = ?'),
       anyOwner: db.prepare<[string], { found: number }>('SELECT 1 AS found FROM uploads WHERE id = ? LIMIT 1'),
-      idle: db.prepare<[number, number], IdleUpload>(
-        `SELECT owner, id FROM uploads WHERE max(uploaded_at, coalesce(last_used_at, 0)) < ?
-          ORDER BY max(uploaded_at, coalesce(last_used_at, 0)) LIMIT ?`,
+      idle: db.prepare<[number, string, string, number], IdleUpload>(
+        `SELECT owner, id FROM uploads WHERE max(uploaded_at, coalesce(last_used_at, 0)) < ? AND (owner, id) > (?, ?)
+          ORDER BY owner, id LIMIT ?`,
       ),
       forget: db.prepare<[string, string, number]>(
         'DELETE FROM uploads WHERE owner = ? AND id = ? AND max(uploaded_at, coalesce(last_used_at, 0)) < ?',
@@ -102,9 +101,12 @@ export class UploadRegistry implements Uploads {
     return this.#statements.anyOwner.get(id) !== undefined;
   }
 
-  /** Up to `limit` uploads neither uploaded nor used since `before` (Unix ms), the longest idle first. */
-  idleSince(before: number, limit: number): IdleUpload[] {
-    return this.#statements.idle.all(before, limit);
+  /**
+   * Up to `limit` uploads neither uploaded nor used since `before` (Unix ms), in key order after `after` (a page's
+   * last row: uploads an entry refers to stay idle for ever, so the sweeper pages past them).
+   */
+  idleSince(before: number, limit: number, after: IdleUpload = { owner: '', id: '' }): IdleUpload[] {
+    return this.#statements.idle.all(before, after.owner, after.id, limit);
   }
 
   /** Deletes the row unless it was uploaded or used again since `before`; whether it was deleted. */
