@@ -1,3 +1,5 @@
+import { graphql, queryText, type ResultOf } from '@qingmiao/schema/graphql';
+
 /**
  * One file to the API as a GraphQL multipart request (operations, map, the file), sent with XMLHttpRequest because
  * fetch reports no upload progress. The server refuses a multipart body without the preflight header, so a
@@ -5,14 +7,18 @@
  */
 export const UPLOAD_PREFLIGHT_HEADER = 'GraphQL-Require-Preflight';
 
-const UPLOAD_FILE = 'mutation UploadFile($file: File!) { uploadFile(file: $file) { id name mediaType size } }';
+const UploadFile = graphql(`
+  mutation UploadFile($file: File!) {
+    uploadFile(file: $file) {
+      id
+      name
+      mediaType
+      size
+    }
+  }
+`);
 
-export interface UploadedFile {
-  readonly id: string;
-  readonly name: string;
-  readonly mediaType: string;
-  readonly size: number;
-}
+export type UploadedFile = ResultOf<typeof UploadFile>['uploadFile'];
 
 /** An upload that did not give a file: what to tell the user, in Chinese. */
 export class UploadFailed extends Error {}
@@ -31,24 +37,26 @@ interface Answer {
 }
 
 const REFUSALS: Readonly<Record<string, string>> = {
-  BAD_USER_INPUT: '文件类型不受支持或文件过大（可上传 PDF、Word、JPEG、PNG、MP4、MP3）',
+  BAD_USER_INPUT: '文件类型不受支持（可上传 PDF、Word、JPEG、PNG、MP4、MP3）',
+  PAYLOAD_TOO_LARGE: '文件过大',
+  STORAGE_UNAVAILABLE: '文件存储暂时不可用，请稍后重试',
   UNAUTHENTICATED: '登录已过期，请重新登录后重试',
   FORBIDDEN: '没有上传文件的权限',
-  TOO_MANY_REQUESTS: '上传过于频繁，请稍后重试',
+  RATE_LIMITED: '上传过于频繁，请稍后重试',
 };
 
 function failure(status: number, answer: Answer | undefined): UploadFailed {
   const code = answer?.errors?.[0]?.extensions?.code;
   if (code && REFUSALS[code]) return new UploadFailed(REFUSALS[code]);
-  if (status === 413) return new UploadFailed('文件过大');
-  if (status === 429) return new UploadFailed(REFUSALS.TOO_MANY_REQUESTS);
+  if (status === 413) return new UploadFailed(REFUSALS.PAYLOAD_TOO_LARGE);
+  if (status === 429) return new UploadFailed(REFUSALS.RATE_LIMITED);
   return new UploadFailed(`上传失败（${status || '网络中断'}），请重试`);
 }
 
 export async function uploadFile(file: File, options: UploadOptions): Promise<UploadedFile> {
   const authorization = await options.authorization();
   const body = new FormData();
-  body.append('operations', JSON.stringify({ query: UPLOAD_FILE, variables: { file: null } }));
+  body.append('operations', JSON.stringify({ query: queryText(UploadFile), variables: { file: null } }));
   body.append('map', JSON.stringify({ 0: ['variables.file'] }));
   body.append('0', file, file.name);
   return new Promise((resolve, reject) => {
