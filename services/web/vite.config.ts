@@ -16,7 +16,7 @@ export default defineConfig({
   },
   test: {
     environment: 'jsdom',
-    setupFiles: ['test/jsdom-setup.ts'],
+    setupFiles: ['test/setup.ts'],
     testTimeout: 30_000,
   },
 });

@@ -8,7 +8,6 @@ import type { Logger } from 'pino';
 import { AccessLog, accessLogFile } from './access-log.ts';
 import { Authenticator, resolveAuthSecret } from './auth.ts';
 import type { QingmiaoConfig } from './config.ts';
-import { dashboardRoutes } from './dashboard/routes.ts';
 import { FileLocks } from './files/file-locks.ts';
 import { fileRoutes } from './files/file-routes.ts';
 import { multipartUploads } from './files/multipart-upload.ts';
@@ -26,6 +25,7 @@ import { type SignInByLogin, signInWithSession } from './oidc/sign-in-by-login.t
 import { reportRoutes } from './reports/routes.ts';
 import { type SessionIssuer, SessionStore, sessionIssuer, sessionStoreFile, standing } from './sessions.ts';
 import { SignInThrottle } from './sign-in-throttle.ts';
+import { webAppRoutes } from './web-app/routes.ts';
 
 export interface Qingmiao {
   readonly app: express.Express;
@@ -43,6 +43,8 @@ export interface Qingmiao {
 export interface QingmiaoOptions {
   /** Single sign-on's way into an account; until accounts exist, every login is refused. */
   readonly signInByLogin?: SignInByLogin;
+  /** The built web app to serve at `/` (`prepareWebApp()`); without it only the API answers. */
+  readonly webApp?: string;
 }
 
 /** How QINGMIAO_EVENT_STORE is read: `sqlite` is the data directory's events.db. */
@@ -168,7 +170,7 @@ export function createQingmiao(config: QingmiaoConfig, logger: Logger, options: 
     const oidc = { config: config.oidc, production: config.production, secret, signInByLogin, logger };
     app.use('/auth/oidc', rateLimit, oidcRoutes(oidc));
   }
-  app.use(dashboardRoutes({ sso: config.oidc !== undefined }));
+  if (options.webApp) app.use(webAppRoutes(options.webApp, { sso: config.oidc !== undefined }));
 
   return {
     app,

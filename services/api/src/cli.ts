@@ -18,6 +18,7 @@ import { backUpFiles, filesAdvice, restoreFilesOf } from './files/files-backup.t
 import { exportLog, importLog, migrate, type StoreSpec } from './migrate.ts';
 import { rebuildReadModels } from './rebuild.ts';
 import { startServer } from './server.ts';
+import { prepareWebApp } from './web-app/build.ts';
 
 /** The configured embedded store's file (`sqlite` or `sqlite:PATH`); backup and restore work on it only. */
 function embeddedStorePath(config: QingmiaoConfig = loadConfig()): string {
@@ -58,7 +59,7 @@ program
   .command('serve')
   .description('Start the API server (GraphQL at /graphql) on the configured event store')
   .action(async () => {
-    const server = await startServer(loadConfig());
+    const server = await startServer(loadConfig(), { webApp: prepareWebApp() });
     let stopping = false;
     for (const signal of ['SIGINT', 'SIGTERM'] as const) {
       process.on(signal, () => {

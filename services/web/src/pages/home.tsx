@@ -1,4 +1,16 @@
-/** Placeholder until its page lands. */
-export default function Page() {
-  return <p>青苗</p>;
+import { Navigate } from 'react-router';
+import { useAccount } from '../session/context.tsx';
+import type { SignedInAccount } from '../session/operations.ts';
+
+/** Where each role starts. */
+export const HOMES: Readonly<Record<SignedInAccount['role'], string>> = {
+  school: '/school',
+  organizer: '/dashboard',
+  viewer: '/dashboard',
+  judge: '/judge',
+};
+
+/** `/`: the signed-in account's home. */
+export default function HomePage() {
+  return <Navigate to={HOMES[useAccount().role]} replace />;
 }

@@ -2,15 +2,6 @@ import { graphql } from '@qingmiao/schema/graphql';
 
 /** The GraphQL the school portal sends, typed by gql.tada from schema/schema.graphql. */
 
-export const MySchool = graphql(`
-  query MySchool {
-    me {
-      id
-      schoolId
-    }
-  }
-`);
-
 export const SchoolCampaigns = graphql(`
   query SchoolCampaigns($schoolId: ID!) {
     school(id: $schoolId) {

@@ -1,4 +1,3 @@
-import { ConfigProvider } from 'antd';
 import { lazy } from 'react';
 import { NavLink, Route, Routes } from 'react-router';
 import CampaignsPage from './campaigns-page.tsx';
@@ -15,26 +14,23 @@ const RevisePage = lazy(() => import('./revise-page.tsx'));
  */
 export default function SchoolPortal() {
   return (
-    // Two-character Chinese labels (提交, 撤回) keep their accessible names without antd's inserted space.
-    <ConfigProvider button={{ autoInsertSpace: false }}>
-      <div className="school-portal">
-        <nav className="school-nav" aria-label="学校">
-          <NavLink to="/school" end>
-            本校活动
-          </NavLink>
-          <NavLink to="/school/entries" end>
-            我的作品
-          </NavLink>
-        </nav>
-        <div className="school-main">
-          <Routes>
-            <Route index element={<CampaignsPage />} />
-            <Route path="campaigns/:campaignId/submit" element={<SubmitPage />} />
-            <Route path="entries" element={<MyEntriesPage />} />
-            <Route path="entries/:entryId/revise" element={<RevisePage />} />
-          </Routes>
-        </div>
+    <div className="school-portal">
+      <nav className="school-nav" aria-label="学校">
+        <NavLink to="/school" end>
+          本校活动
+        </NavLink>
+        <NavLink to="/school/entries" end>
+          我的作品
+        </NavLink>
+      </nav>
+      <div className="school-main">
+        <Routes>
+          <Route index element={<CampaignsPage />} />
+          <Route path="campaigns/:campaignId/submit" element={<SubmitPage />} />
+          <Route path="entries" element={<MyEntriesPage />} />
+          <Route path="entries/:entryId/revise" element={<RevisePage />} />
+        </Routes>
       </div>
-    </ConfigProvider>
+    </div>
   );
 }

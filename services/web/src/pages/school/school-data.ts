@@ -1,6 +1,7 @@
 import type { ResultOf } from '@qingmiao/schema/graphql';
 import { useQuery } from 'urql';
-import { MySchool, SchoolCampaigns } from './documents.ts';
+import { useAccount } from '../../session/context.tsx';
+import { SchoolCampaigns } from './documents.ts';
 
 export type SchoolCampaign = ResultOf<typeof SchoolCampaigns>['campaigns'][number];
 export type SchoolInfo = NonNullable<ResultOf<typeof SchoolCampaigns>['school']>;
@@ -13,8 +14,7 @@ const SHOWN = new Set<SchoolCampaign['status']>(['OPEN', 'CLOSED', 'RESULTS_PUBL
  * shows a school only its own). `reload` asks again, bypassing the cache, after a change.
  */
 export function useSchoolCampaigns() {
-  const [me] = useQuery({ query: MySchool });
-  const schoolId = me.data?.me?.schoolId ?? undefined;
+  const schoolId = useAccount().schoolId ?? undefined;
   const [answer, reexecute] = useQuery({
     query: SchoolCampaigns,
     variables: { schoolId: schoolId ?? '' },
@@ -30,10 +30,10 @@ export function useSchoolCampaigns() {
     schoolId,
     school,
     campaigns,
-    fetching: me.fetching || answer.fetching,
-    error: me.error ?? answer.error,
-    /** No school behind this sign-in (an organizer's or a service token). */
-    noSchool: !me.fetching && me.data !== undefined && schoolId === undefined,
+    fetching: answer.fetching,
+    error: answer.error,
+    /** A school account without its school (the API refuses to make one; said rather than shown empty). */
+    noSchool: schoolId === undefined,
     reload: () => reexecute({ requestPolicy: 'network-only' }),
   };
 }

@@ -1,0 +1,227 @@
+import { graphql } from '@qingmiao/schema/graphql';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CHROMIUM, HAS_CHROMIUM, launchChromium } from '../support/browser.ts';
+import { dataOf } from '../support/graphql-http.ts';
+import { removeDataDir, type ServerProcess, startServerProcess } from '../support/server-process.ts';
+import {
+  type AppPage,
+  createAccount,
+  createActiveAccount,
+  openAppPage,
+  seriousAccessibilityViolations,
+  signedInPage,
+  signInThroughUi,
+  signOutThroughUi,
+  VIEWPORTS,
+  type ViewportName,
+} from '../support/web-app.ts';
+
+/**
+ * The web app's shell in headless Chromium against a started server, at a phone's width and a laptop's: an account
+ * activates with its code, lands on its role's home, signs out and in again; a session that ends returns to the
+ * sign-in page and then back to the page it was on; a page of another role reads FORBIDDEN in Chinese. Every page
+ * passes axe-core without serious or critical violations, and the console reports no CSP violation.
+ */
+
+/** Access tokens live this long, so the page renews its token (at half its life) while a test waits. */
+const TOKEN_LIFETIME_SECONDS = 12;
+const PASSWORD = 'qingmiao-web-2026';
+
+let server: ServerProcess | undefined;
+let browser: Browser | undefined;
+
+const running = () => {
+  if (!server || !browser) throw new Error('not started');
+  return { server, browser };
+};
+
+const office = () => running().server.token('organizer', { sub: 'office' }, `${TOKEN_LIFETIME_SECONDS}s`);
+
+beforeAll(async () => {
+  if (!HAS_CHROMIUM) return;
+  server = await startServerProcess({ env: { QINGMIAO_MAX_TOKEN_LIFETIME: `${TOKEN_LIFETIME_SECONDS}s` } });
+  browser = await launchChromium();
+  dataOf(
+    await server.graphql(
+      graphql(`mutation School($input: RegisterSchoolInput!) { registerSchool(input: $input) { id } }`),
+      { input: { id: 'web-shiyan', name: '太仓市实验小学', kind: 'PRIMARY', town: '城厢镇' } },
+      await office(),
+    ),
+  );
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+  if (server) removeDataDir(server.dataDir);
+});
+
+async function expectAccessible(app: AppPage, where: string) {
+  expect({ where, violations: await seriousAccessibilityViolations(app.page) }).toEqual({ where, violations: [] });
+}
+
+/** Nothing wider than the screen (no sideways scrolling) at a phone's width. */
+async function expectNoSidewaysScroll(app: AppPage) {
+  const widths = await app.page.evaluate(() => ({
+    content: document.documentElement.scrollWidth,
+    screen: document.documentElement.clientWidth,
+  }));
+  expect(widths.content).toBeLessThanOrEqual(widths.screen);
+}
+
+/** Every button and link on the page is at least 44 px tall (tap targets). */
+async function expectTapTargets(app: AppPage) {
+  const small = await app.page.locator('button:visible, a:visible, input:visible').evaluateAll((elements) =>
+    elements
+      .map((element) => ({
+        text: element.textContent?.trim() || element.getAttribute('aria-label') || element.id,
+        height: element.getBoundingClientRect().height,
+      }))
+      .filter((target) => target.height < 44),
+  );
+  expect(small).toEqual([]);
+}
+
+describe.skipIf(!HAS_CHROMIUM)(`the web app's shell (Chromium at ${CHROMIUM})`, { timeout: 120_000 }, () => {
+  for (const viewport of Object.keys(VIEWPORTS) as ViewportName[]) {
+    it(`takes a school account from its activation code to its home and out again (${viewport})`, async () => {
+      const { server, browser } = running();
+      const login = `contact-${viewport}`;
+      const code = await createAccount(server, await office(), {
+        login,
+        displayName: '实验小学联络员',
+        role: 'school',
+        schoolId: 'web-shiyan',
+      });
+      const app = await openAppPage(browser, viewport);
+      try {
+        const { page } = app;
+        await page.goto(server.url);
+        await page.waitForURL((url) => url.pathname === '/sign-in');
+        await page.getByRole('heading', { name: '登录' }).waitFor();
+        await expectAccessible(app, 'sign-in');
+        if (viewport === 'phone') {
+          await expectNoSidewaysScroll(app);
+          await expectTapTargets(app);
+        }
+
+        await page.getByRole('link', { name: /激活账号/ }).click();
+        await page.getByRole('heading', { name: '激活账号' }).waitFor();
+        await page.getByLabel('登录名').fill(login);
+        await page.getByLabel('激活码').fill(code);
+        await page.getByLabel('设置密码').fill('short');
+        await page.getByLabel('确认密码').fill('short');
+        await page.getByRole('button', { name: '激活并登录' }).click();
+        await page.getByText('密码至少 10 个字符').waitFor();
+        await expectAccessible(app, 'activation with an error');
+        await page.getByLabel('设置密码').fill(PASSWORD);
+        await page.getByLabel('确认密码').fill(PASSWORD);
+        await page.getByRole('button', { name: '激活并登录' }).click();
+        await page.waitForURL((url) => url.pathname === '/school');
+        await page.getByRole('button', { name: '退出登录' }).waitFor();
+        await expectAccessible(app, 'school home');
+        if (viewport === 'phone') await expectNoSidewaysScroll(app);
+
+        // A reload keeps the session (the refresh cookie), without the sign-in page.
+        await page.reload();
+        await page.getByRole('button', { name: '退出登录' }).waitFor();
+        expect(new URL(page.url()).pathname).toBe('/school');
+
+        await signOutThroughUi(page);
+        await expectAccessible(app, 'sign-in after signing out');
+        await page.goto(`${server.url}/school`);
+        await page.waitForURL((url) => url.pathname === '/sign-in');
+
+        await page.getByLabel('登录名').fill(login);
+        await page.getByLabel('密码', { exact: true }).fill('not-the-password');
+        await page.getByRole('button', { name: '登录', exact: true }).click();
+        await page.getByRole('alert').getByText('登录名或密码错误').waitFor();
+        await expectAccessible(app, 'sign-in refused');
+        await signInThroughUi(page, login, PASSWORD);
+        expect(new URL(page.url()).pathname).toBe('/school');
+        expect(app.problems).toEqual([]);
+      } finally {
+        await app.close();
+      }
+    });
+  }
+
+  it('sends each role to its home', async () => {
+    const { server, browser } = running();
+    for (const [role, home] of [
+      ['viewer', '/dashboard'],
+      ['organizer', '/dashboard'],
+      ['judge', '/judge'],
+    ] as const) {
+      const login = `home-${role}`;
+      await createActiveAccount(server, await office(), { login, displayName: `${role} 测试`, role }, PASSWORD);
+      const app = await signedInPage(browser, server.url, { login, password: PASSWORD, viewport: 'desktop' });
+      try {
+        await app.page.waitForURL((url) => url.pathname === home);
+        await app.page.getByRole('button', { name: '退出登录' }).waitFor();
+        if (role === 'judge') {
+          await app.page.getByText('暂无分配给您的活动').waitFor();
+          await expectAccessible(app, 'judge home');
+        }
+        expect(app.problems).toEqual([]);
+      } finally {
+        await app.close();
+      }
+    }
+  });
+
+  it('answers a page of another role with FORBIDDEN in Chinese', async () => {
+    const { server, browser } = running();
+    await createActiveAccount(
+      server,
+      await office(),
+      { login: 'forbidden-school', displayName: '学校', role: 'school', schoolId: 'web-shiyan' },
+      PASSWORD,
+    );
+    const app = await signedInPage(browser, server.url, {
+      login: 'forbidden-school',
+      password: PASSWORD,
+      viewport: 'phone',
+      path: '/dashboard',
+    });
+    try {
+      expect(new URL(app.page.url()).pathname).toBe('/dashboard');
+      await app.page.getByText('您的账号没有权限查看或进行此操作。').waitFor();
+      await expectAccessible(app, 'forbidden');
+      expect(app.problems).toEqual([]);
+    } finally {
+      await app.close();
+    }
+  });
+
+  for (const viewport of Object.keys(VIEWPORTS) as ViewportName[]) {
+    it(`returns an expired session to sign-in and then to the page it was on (${viewport})`, async () => {
+      const { server, browser } = running();
+      const login = `expiring-${viewport}`;
+      await createActiveAccount(server, await office(), { login, displayName: '评委', role: 'judge' }, PASSWORD);
+      const app = await signedInPage(browser, server.url, {
+        login,
+        password: PASSWORD,
+        viewport,
+        path: '/account/password?from=test',
+      });
+      try {
+        const { page } = app;
+        expect(new URL(page.url()).pathname + new URL(page.url()).search).toBe('/account/password?from=test');
+        // The session ends on the server's side for this browser (its refresh cookie is gone, as after the idle
+        // limit): the renewal the page makes before the token expires is refused.
+        await app.context.clearCookies();
+        await page.waitForURL((url) => url.pathname === '/sign-in', { timeout: TOKEN_LIFETIME_SECONDS * 1000 + 5_000 });
+        await page.getByText('登录已过期，请重新登录。').waitFor();
+        await expectAccessible(app, 'sign-in after expiry');
+        await signInThroughUi(page, login, PASSWORD);
+        expect(new URL(page.url()).pathname + new URL(page.url()).search).toBe('/account/password?from=test');
+        await page.getByRole('heading', { name: '修改密码' }).or(page.getByText('修改密码').first()).first().waitFor();
+        expect(app.problems).toEqual([]);
+      } finally {
+        await app.close();
+      }
+    });
+  }
+});

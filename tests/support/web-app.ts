@@ -1,0 +1,138 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { graphql } from '@qingmiao/schema/graphql';
+import type Axe from 'axe-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { dataOf, type GraphQLEndpoint } from './graphql-http.ts';
+
+/**
+ * The web app in a browser, as every browser test drives it: a page at a viewport that records what the console
+ * says (CSP violations among it), accounts made by the office and used through the sign-in page, and axe-core.
+ */
+
+/** The two widths the app is tested at: a phone (schools' contacts) and a laptop. */
+export const VIEWPORTS = {
+  phone: { width: 390, height: 844 },
+  desktop: { width: 1366, height: 768 },
+} as const;
+export type ViewportName = keyof typeof VIEWPORTS;
+
+export interface AppPage {
+  readonly context: BrowserContext;
+  readonly page: Page;
+  /** Console errors and CSP violations so far (should stay empty). */
+  readonly problems: string[];
+  close(): Promise<void>;
+}
+
+/** A fresh browser context (no cookies) at a viewport; phones get touch and a phone's pixel ratio. */
+export async function openAppPage(browser: Browser, viewport: ViewportName): Promise<AppPage> {
+  const phone = viewport === 'phone';
+  const context = await browser.newContext({
+    viewport: VIEWPORTS[viewport],
+    locale: 'zh-CN',
+    ...(phone ? { isMobile: true, hasTouch: true, deviceScaleFactor: 3 } : {}),
+  });
+  const page = await context.newPage();
+  const problems: string[] = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error') problems.push(message.text());
+  });
+  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+  // Violations are also reported as events, which survive a console that says nothing.
+  await context.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (event) => {
+      console.error(`CSP violation: ${event.violatedDirective} ${event.blockedURI}`);
+    });
+  });
+  return { context, page, problems, close: () => context.close() };
+}
+
+const CREATE_ACCOUNT = graphql(`
+  mutation WebCreateAccount($input: CreateAccountInput!) { createAccount(input: $input) { activationCode } }
+`);
+const ACTIVATE = graphql(`
+  mutation WebActivate($input: ActivateAccountInput!) { activateAccount(input: $input) { expiresAt } }
+`);
+
+export interface AccountSeed {
+  readonly login: string;
+  readonly displayName: string;
+  readonly role: 'school' | 'organizer' | 'viewer' | 'judge';
+  readonly schoolId?: string;
+}
+
+/** The office creates an account (with an organizer token of the server); its one-time activation code. */
+export async function createAccount(server: GraphQLEndpoint, officeToken: string, account: AccountSeed) {
+  return dataOf(await server.graphql(CREATE_ACCOUNT, { input: account }, officeToken)).createAccount.activationCode;
+}
+
+/** An account ready to sign in with `password`: created and activated over GraphQL. */
+export async function createActiveAccount(
+  server: GraphQLEndpoint,
+  officeToken: string,
+  account: AccountSeed,
+  password: string,
+): Promise<void> {
+  const activationCode = await createAccount(server, officeToken, account);
+  dataOf(await server.graphql(ACTIVATE, { input: { login: account.login, activationCode, password } }));
+}
+
+/** Fills the sign-in page (already open) and waits until the app has left it. */
+export async function signInThroughUi(page: Page, login: string, password: string): Promise<void> {
+  await page.getByLabel('登录名').fill(login);
+  await page.getByLabel('密码', { exact: true }).fill(password);
+  await page.getByRole('button', { name: '登录', exact: true }).click();
+  await page.waitForURL((url) => url.pathname !== '/sign-in');
+}
+
+/**
+ * Opens `path` of the app in a new context at `viewport`, signs in through the sign-in page it is sent to, and
+ * waits until the app has brought it back (to `path`, or the role's home for `/`).
+ */
+export async function signedInPage(
+  browser: Browser,
+  url: string,
+  options: {
+    readonly login: string;
+    readonly password: string;
+    readonly viewport: ViewportName;
+    readonly path?: string;
+  },
+): Promise<AppPage> {
+  const app = await openAppPage(browser, options.viewport);
+  await app.page.goto(`${url}${options.path ?? '/'}`);
+  await app.page.waitForURL((current) => current.pathname === '/sign-in');
+  await signInThroughUi(app.page, options.login, options.password);
+  return app;
+}
+
+/** Signs out through the header's 退出登录 and waits for the sign-in page. */
+export async function signOutThroughUi(page: Page): Promise<void> {
+  await page.getByRole('button', { name: '退出登录' }).click();
+  await page.waitForURL((url) => url.pathname === '/sign-in');
+}
+
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+interface AxeHook {
+  readonly axe: typeof Axe;
+}
+
+/**
+ * axe-core's WCAG 2.1 A and AA rules over the page as shown: the serious and critical violations, each with its
+ * rule and the elements it names. The engine goes in over the DevTools protocol, which the page's CSP (no inline
+ * script) does not govern.
+ */
+export async function seriousAccessibilityViolations(page: Page) {
+  // Colours are judged as they end up, not half-way through a fade-in.
+  await page.waitForFunction(() => document.getAnimations().every((animation) => animation.playState !== 'running'));
+  await page.evaluate(AXE_SOURCE);
+  return page.evaluate(async () => {
+    const { axe } = globalThis as unknown as AxeHook;
+    const { violations } = await axe.run('html', { runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] });
+    return violations
+      .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
+      .map((violation) => ({ rule: violation.id, targets: violation.nodes.map((node) => node.target) }));
+  });
+}
