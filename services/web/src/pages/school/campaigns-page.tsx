@@ -48,11 +48,7 @@ function OpenCampaign({ campaign, schoolId, now }: CardProps & { readonly now: n
         <dt>截止时间</dt>
         <dd>
           {formatTime(campaign.closesAt)}
-          {left && (
-            <Tag color="red" className="countdown">
-              {left}
-            </Tag>
-          )}
+          {left && <span className="badge is-urgent countdown">{left}</span>}
         </dd>
         {campaign.takes === 'ENTRIES' && (
           <>
@@ -110,7 +106,7 @@ function Results({ campaign, schoolId }: CardProps) {
     <Card className="campaign-card" title={<h3 className="card-title">{campaign.title}</h3>}>
       <p className="campaign-meta">
         <Tag>{CAMPAIGN_KIND_LABELS[campaign.kind]}</Tag>
-        <Tag color={published ? 'green' : 'default'}>{published ? '结果已公布' : '评审中'}</Tag>
+        <span className={`badge ${published ? 'is-done' : 'is-plain'}`}>{published ? '结果已公布' : '评审中'}</span>
       </p>
       {campaign.takes === 'LECTURES' ? (
         <p>本校讲座：已开展 {ours(campaign, schoolId).filter((lecture) => lecture.status === 'DELIVERED').length} 场</p>
@@ -123,7 +119,11 @@ function Results({ campaign, schoolId }: CardProps) {
               <span>{entry.title}</span>
               {published ? (
                 <span className="result">
-                  {entry.prize ? <Tag color="gold">{PRIZE_LABELS[entry.prize]}</Tag> : entry.stars ? null : '未获奖'}
+                  {entry.prize ? (
+                    <span className="badge is-prize">{PRIZE_LABELS[entry.prize]}</span>
+                  ) : entry.stars ? null : (
+                    '未获奖'
+                  )}
                   {entry.stars !== null && (
                     <span>
                       {'★'.repeat(entry.stars)}（{entry.stars} 星）

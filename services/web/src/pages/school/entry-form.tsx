@@ -157,7 +157,7 @@ export function EntryForm({ kind, initial, target, upload, onSubmit }: Props) {
         <Field id="entry-body" label="正文" error={errors.body}>
           <Input.TextArea
             id="entry-body"
-            autoSize={{ minRows: 6, maxRows: 20 }}
+            rows={10}
             showCount
             value={draft.body}
             onChange={(event) => set({ body: event.target.value })}

@@ -1,7 +1,7 @@
 import { WithdrawEntryInput } from '@qingmiao/schema';
 import { CAMPAIGN_KIND_LABELS, PRIZE_LABELS } from '@qingmiao/schema/labels';
-import { Alert, App, Button, Card, Empty, Input, Modal, Skeleton, Tag, Timeline } from 'antd';
-import { useState } from 'react';
+import { Alert, App, Button, Card, Empty, Input, Skeleton, Tag, Timeline } from 'antd';
+import { type FormEvent, useEffect, useRef, useState } from 'react';
 import { Link } from 'react-router';
 import { useMutation, useQuery } from 'urql';
 import { errorMessage } from '../../error-messages.ts';
@@ -49,11 +49,20 @@ function History({ entryId }: { readonly entryId: string }) {
   );
 }
 
+/**
+ * 撤回 asks for the reason in the browser's own modal dialog (focus kept inside, Esc cancels): Ant Design's Modal
+ * locks the page's scrolling with an inline style element, which the app's CSP refuses.
+ */
 function WithdrawDialog({ entry, onClose }: { readonly entry: Entry; readonly onClose: (done: boolean) => void }) {
   const [reason, setReason] = useState('');
   const [problem, setProblem] = useState<string>();
   const [{ fetching }, withdrawEntry] = useMutation(WithdrawEntry);
-  const confirm = async () => {
+  const dialog = useRef<HTMLDialogElement>(null);
+  useEffect(() => {
+    dialog.current?.showModal();
+  }, []);
+  const confirm = async (event: FormEvent) => {
+    event.preventDefault();
     const parsed = WithdrawEntryInput.safeParse({ entryId: entry.id, reason });
     if (!parsed.success) {
       setProblem(fieldErrors(parsed.error.issues).reason ?? '填写有误');
@@ -64,34 +73,39 @@ function WithdrawDialog({ entry, onClose }: { readonly entry: Entry; readonly on
     else onClose(true);
   };
   return (
-    <Modal
-      open
-      title={`撤回作品：${entry.title}`}
-      okText="撤回"
-      cancelText="取消"
-      okButtonProps={{ danger: true, loading: fetching, disabled: fetching }}
-      onOk={confirm}
-      onCancel={() => onClose(false)}
-    >
-      <label htmlFor="withdraw-reason" className="field-label">
-        撤回原因
-      </label>
-      <Input.TextArea
-        id="withdraw-reason"
-        autoSize={{ minRows: 3 }}
-        value={reason}
-        status={problem ? 'error' : undefined}
-        aria-describedby={problem ? 'withdraw-reason-error' : undefined}
-        aria-invalid={problem ? true : undefined}
-        onChange={(event) => setReason(event.target.value)}
-      />
-      {problem && (
-        <div id="withdraw-reason-error" className="field-error" role="alert">
-          {problem}
+    <dialog ref={dialog} className="withdraw-dialog" aria-labelledby="withdraw-title" onClose={() => onClose(false)}>
+      <form onSubmit={confirm} noValidate>
+        <h2 id="withdraw-title" className="dialog-title">
+          撤回作品：{entry.title}
+        </h2>
+        <label htmlFor="withdraw-reason" className="field-label">
+          撤回原因
+        </label>
+        <Input.TextArea
+          id="withdraw-reason"
+          rows={3}
+          value={reason}
+          status={problem ? 'error' : undefined}
+          aria-describedby={problem ? 'withdraw-reason-error' : 'withdraw-hint'}
+          aria-invalid={problem ? true : undefined}
+          onChange={(event) => setReason(event.target.value)}
+        />
+        {problem && (
+          <div id="withdraw-reason-error" className="field-error" role="alert">
+            {problem}
+          </div>
+        )}
+        <p id="withdraw-hint" className="hint">
+          撤回后名额空出，可重新提交；撤回不能取消。
+        </p>
+        <div className="dialog-actions">
+          <Button onClick={() => dialog.current?.close()}>取消</Button>
+          <Button danger type="primary" htmlType="submit" loading={fetching} disabled={fetching}>
+            撤回
+          </Button>
         </div>
-      )}
-      <p className="hint">撤回后名额空出，可重新提交；撤回不能取消。</p>
-    </Modal>
+      </form>
+    </dialog>
   );
 }
 
@@ -101,7 +115,11 @@ function Result({ campaign, entry }: { readonly campaign: SchoolCampaign; readon
   }
   return (
     <span className="result">
-      {entry.prize ? <Tag color="gold">{PRIZE_LABELS[entry.prize]}</Tag> : entry.stars === null ? '未获奖' : null}
+      {entry.prize ? (
+        <span className="badge is-prize">{PRIZE_LABELS[entry.prize]}</span>
+      ) : entry.stars === null ? (
+        '未获奖'
+      ) : null}
       {entry.stars !== null && <span>评定 {entry.stars} 星</span>}
       {entry.meanScore !== null && <span className="hint">平均分 {entry.meanScore.toFixed(1)}</span>}
     </span>
@@ -127,7 +145,7 @@ function EntryCard({
         <span>{campaign.title}</span>
       </p>
       <p className="entry-status">
-        <Tag color={live ? 'blue' : 'default'}>{live ? '已提交' : '已撤回'}</Tag>
+        <span className={`badge ${live ? 'is-live' : 'is-plain'}`}>{live ? '已提交' : '已撤回'}</span>
         {live && <Result campaign={campaign} entry={entry} />}
       </p>
       <div className="entry-actions">
