@@ -1,4 +1,5 @@
 import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { graphql } from '@qingmiao/schema/graphql';
 import type { Browser, Page } from 'playwright-core';
@@ -101,6 +102,7 @@ async function expectAccessible(page: Page, where: string) {
   expect({ where, violations: await seriousAccessibilityViolations(page) }).toEqual({ where, violations: [] });
 }
 
+/** On a phone: nothing wider than the screen, and every button, link and field of the portal at least 44 px tall. */
 async function expectFits(page: Page, viewport: ViewportName, where: string) {
   if (viewport !== 'phone') return;
   const widths = await page.evaluate(() => ({
@@ -108,6 +110,18 @@ async function expectFits(page: Page, viewport: ViewportName, where: string) {
     inner: window.innerWidth,
   }));
   expect({ where, fits: widths.scroll <= widths.inner, ...widths }).toMatchObject({ where, fits: true });
+  const small = await page
+    // The file input is drawn as its label (the visible 上传附件 button), which is what is tapped.
+    .locator('.school-portal :is(button, a, input:not(.visually-hidden), select, label.file-button):visible')
+    .evaluateAll((elements) =>
+      elements
+        .map((element) => ({
+          name: element.textContent?.trim() || element.getAttribute('aria-label') || element.id,
+          height: Math.round(element.getBoundingClientRect().height),
+        }))
+        .filter((target) => target.height < 44),
+    );
+  expect({ where, small }).toEqual({ where, small: [] });
 }
 
 /** Each page of the flow once it has settled: accessible, no sideways scrolling on a phone, nothing the CSP blocked. */
@@ -195,6 +209,10 @@ describe.skipIf(!HAS_CHROMIUM)(`the school portal (Chromium at ${CHROMIUM})`, ()
         expect(await card.textContent()).toContain('已提交 0 件，最多 3 件');
         expect(await card.textContent()).toContain('100%');
         await checkPage(app, viewport, '本校活动');
+        if (process.env.QINGMIAO_SCREENSHOTS === '1' && viewport === 'phone') {
+          mkdirSync(dirname(SCREENSHOT), { recursive: true });
+          await page.screenshot({ path: SCREENSHOT, fullPage: true });
+        }
 
         // 提交作品: two students pasted from a spreadsheet, the text, a PDF; 提交 double-clicked.
         await card.getByRole('link', { name: '提交作品' }).click();
@@ -209,12 +227,36 @@ describe.skipIf(!HAS_CHROMIUM)(`the school portal (Chromium at ${CHROMIUM})`, ()
         await expect.poll(() => page.getByRole('textbox', { name: '第 2 行 姓名' }).inputValue()).toBe('李小红');
         await page.getByLabel('指导老师').fill('陈老师');
         await page.getByLabel('正文', { exact: true }).fill('勋章背后，是一代人的青春。\n我们要记住他们。');
+        // The first try of the upload is cut off (the network drops it): the file says so, and 重试 sends it again.
+        let cut = false;
+        await page.route('**/graphql', async (route) => {
+          const multipart = route.request().headers()['content-type']?.startsWith('multipart/form-data');
+          if (multipart && !cut) {
+            cut = true;
+            await route.abort('connectionreset');
+          } else {
+            await route.fallback();
+          }
+        });
         await page.getByLabel('上传附件').setInputFiles({
           name: '读后感.pdf',
           mimeType: 'application/pdf',
           buffer: smallPdf(),
         });
-        await page.getByText('已上传').waitFor();
+        const file = page.locator('.attachment-item', { hasText: '读后感.pdf' });
+        await file.getByText('上传失败', { exact: true }).waitFor();
+        expect(await file.getByRole('alert').textContent()).toBe('上传失败（网络中断），请重试');
+        expect(cut).toBe(true);
+        // Chromium reports the dropped request on the console; it was the test's doing.
+        app.problems.splice(
+          0,
+          app.problems.length,
+          ...app.problems.filter((problem) => !/ERR_CONNECTION_RESET|Failed to load resource/.test(problem)),
+        );
+        await page.getByRole('button', { name: '提交', exact: true }).click();
+        await page.getByText('有文件上传失败：请重试或移除').first().waitFor();
+        await file.getByRole('button', { name: '重试' }).click();
+        await file.getByText('已上传', { exact: true }).waitFor();
         await checkPage(app, viewport, '提交作品');
         await page.getByRole('button', { name: '提交', exact: true }).dblclick();
         await page.waitForURL((url) => url.pathname === '/school/entries');
@@ -291,10 +333,6 @@ describe.skipIf(!HAS_CHROMIUM)(`the school portal (Chromium at ${CHROMIUM})`, ()
         await expect.poll(() => results.textContent()).toContain('结果已公布');
         expect(await results.textContent()).toContain('一等奖');
         await checkPage(app, viewport, '本校活动（已结束）');
-        if (process.env.QINGMIAO_SCREENSHOTS === '1' && viewport === 'phone') {
-          mkdirSync(fileURLToPath(new URL('.', `file://${SCREENSHOT}`)), { recursive: true });
-          await page.screenshot({ path: SCREENSHOT, fullPage: true });
-        }
         expect(app.problems).toEqual([]);
       } finally {
         await app.close();
