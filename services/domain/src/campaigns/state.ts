@@ -78,7 +78,15 @@ export function fingerprint(value: unknown): string {
 /** The fields of content that make it the same entry, each as a fingerprint; files by id (a name is not content). */
 function entryFields(content: ClaimedContent): Record<string, string> {
   const { schoolId, title, participants, advisor, performance, body, attachments } = content;
-  const fields = { schoolId, title, participants, advisor, performance, body, attachmentIds: attachments.map((a) => a.id) };
+  const fields = {
+    schoolId,
+    title,
+    participants,
+    advisor,
+    performance,
+    body,
+    attachmentIds: attachments.map((a) => a.id),
+  };
   return Object.fromEntries(Object.entries(fields).map(([name, value]) => [name, fingerprint(value)]));
 }
 
@@ -96,7 +104,10 @@ export function differingField(a: ClaimedContent, b: ClaimedContent): string | u
 /** The content an entry event records; undefined body and attachments are those of entries recorded before them. */
 export function contentOf(
   schoolId: string,
-  data: Pick<EventOf<'EntryRevised'>['data'], 'title' | 'participants' | 'advisor' | 'performance' | 'body' | 'attachments'>,
+  data: Pick<
+    EventOf<'EntryRevised'>['data'],
+    'title' | 'participants' | 'advisor' | 'performance' | 'body' | 'attachments'
+  >,
 ): EntryContent {
   const { title, participants, advisor, performance, body, attachments } = data;
   return { schoolId, title, participants, advisor, performance, body: body ?? null, attachments: attachments ?? [] };

@@ -12,7 +12,7 @@ const unit = (origin: string) => (origin === 'string' ? '个字' : origin === 'a
  * A zod issue in Chinese. The schemas' own messages are English for programs and logs; the page words them from the
  * issue's kind and bounds, so that a rule changed in the schema changes what the page says.
  */
-export function chineseMessage(issue: Issue): string {
+function chineseMessage(issue: Issue): string {
   const field = String(issue.path.at(-1) ?? '');
   switch (issue.code) {
     case 'too_small':

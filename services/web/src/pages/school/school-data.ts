@@ -4,7 +4,6 @@ import { useAccount } from '../../session/context.tsx';
 import { SchoolCampaigns } from './documents.ts';
 
 export type SchoolCampaign = ResultOf<typeof SchoolCampaigns>['campaigns'][number];
-export type SchoolInfo = NonNullable<ResultOf<typeof SchoolCampaigns>['school']>;
 
 /** Statuses a school sees a campaign in: open for entries, or over with (or awaiting) its results. */
 const SHOWN = new Set<SchoolCampaign['status']>(['OPEN', 'CLOSED', 'RESULTS_PUBLISHED']);

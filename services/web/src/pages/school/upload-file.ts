@@ -5,7 +5,7 @@ import { graphql, queryText, type ResultOf } from '@qingmiao/schema/graphql';
  * fetch reports no upload progress. The server refuses a multipart body without the preflight header, so a
  * cross-site form can never post one.
  */
-export const UPLOAD_PREFLIGHT_HEADER = 'GraphQL-Require-Preflight';
+const UPLOAD_PREFLIGHT_HEADER = 'GraphQL-Require-Preflight';
 
 const UploadFile = graphql(`
   mutation UploadFile($file: File!) {
@@ -21,7 +21,7 @@ const UploadFile = graphql(`
 export type UploadedFile = ResultOf<typeof UploadFile>['uploadFile'];
 
 /** An upload that did not give a file: what to tell the user, in Chinese. */
-export class UploadFailed extends Error {}
+class UploadFailed extends Error {}
 
 export interface UploadOptions {
   readonly endpoint?: string;
