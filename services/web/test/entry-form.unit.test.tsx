@@ -1,3 +1,4 @@
+import type { CampaignKind } from '@qingmiao/schema';
 import { cleanup, fireEvent, render, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -18,9 +19,9 @@ const noUpload = () => Promise.reject(new Error('no uploads in this test'));
 
 type OnSubmit = (accepted: unknown) => Promise<FormAnswer>;
 
-function renderForm(onSubmit = vi.fn<OnSubmit>(async () => ({}))) {
+function renderForm(onSubmit = vi.fn<OnSubmit>(async () => ({})), kind: CampaignKind = 'ESSAY') {
   render(
-    <EntryForm kind="ESSAY" initial={emptyDraft([blankRow()])} target={TARGET} upload={noUpload} onSubmit={onSubmit} />,
+    <EntryForm kind={kind} initial={emptyDraft([blankRow()])} target={TARGET} upload={noUpload} onSubmit={onSubmit} />,
   );
   return onSubmit;
 }
@@ -113,5 +114,37 @@ describe('the entry form checks what it sends with the server’s zod schema', (
     finish({});
     await vi.waitFor(() => expect((submit as HTMLButtonElement).disabled).toBe(false));
     expect(within(document.body).queryByRole('alert')).toBeNull();
+  });
+
+  it('checks a performance: its genre, whole minutes, and a link that is a web address', async () => {
+    const onSubmit = renderForm(undefined, 'PERFORMANCE');
+    const user = userEvent.setup();
+    await user.type(screen.getByLabelText('作品标题'), '七子之歌');
+    await user.type(screen.getByRole('textbox', { name: '第 1 行 姓名' }), '王小明');
+    await user.type(screen.getByLabelText('时长（分钟）'), '4.5');
+    fireEvent.change(screen.getByLabelText('视频链接'), { target: { value: 'javascript:alert(1)' } });
+    await user.click(screen.getByRole('button', { name: '提交' }));
+    expect(problemBeside(screen.getByLabelText('节目类型'))).toBe('不能为空');
+    expect(problemBeside(screen.getByLabelText('时长（分钟）'))).toBe('须为整数');
+    expect(problemBeside(screen.getByLabelText('视频链接'))).toBe('须为 http 或 https 网址，且不含用户名或密码');
+    expect(onSubmit).not.toHaveBeenCalled();
+    await user.type(screen.getByLabelText('节目类型'), '合唱');
+    await user.clear(screen.getByLabelText('时长（分钟）'));
+    await user.type(screen.getByLabelText('时长（分钟）'), '5');
+    fireEvent.change(screen.getByLabelText('视频链接'), { target: { value: 'https://v.example.cn/qizi' } });
+    await user.click(screen.getByRole('button', { name: '提交' }));
+    expect(onSubmit.mock.calls[0]?.[0]).toMatchObject({
+      input: { performance: { genre: '合唱', durationMinutes: 5, videoLink: 'https://v.example.cn/qizi' } },
+    });
+  });
+
+  it('takes an EVALUATION application without participants', async () => {
+    const onSubmit = renderForm(undefined, 'EVALUATION');
+    const user = userEvent.setup();
+    expect(screen.queryByRole('table', { name: '参赛人员' })).toBeNull();
+    await user.type(screen.getByLabelText('作品标题'), '关工委工作示范校申报');
+    await user.type(screen.getByLabelText('正文'), '本校关工委……');
+    await user.click(screen.getByRole('button', { name: '提交' }));
+    expect(onSubmit.mock.calls[0]?.[0]).toMatchObject({ input: { participants: [], body: '本校关工委……' } });
   });
 });
