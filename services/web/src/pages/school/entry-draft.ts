@@ -1,3 +1,4 @@
+import './zod-jitless.ts';
 import { type CampaignKind, ReviseEntryInput, SubmitEntryInput } from '@qingmiao/schema';
 import type { VariablesOf } from '@qingmiao/schema/graphql';
 import type { ReviseEntry, SubmitEntry } from './documents.ts';

@@ -1,5 +1,3 @@
-// First: zod must be told before any schema is built (see zod-jitless.ts).
-import './zod-jitless.ts';
 import { lazy } from 'react';
 import { NavLink, Route, Routes } from 'react-router';
 import CampaignsPage from './campaigns-page.tsx';

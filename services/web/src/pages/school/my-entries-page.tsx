@@ -1,15 +1,16 @@
-import { WithdrawEntryInput } from '@qingmiao/schema';
 import { CAMPAIGN_KIND_LABELS, PRIZE_LABELS } from '@qingmiao/schema/labels';
-import { Alert, App, Button, Card, Empty, Input, Skeleton, Tag, Timeline } from 'antd';
-import { type FormEvent, useEffect, useRef, useState } from 'react';
+import { Alert, App, Button, Card, Empty, Skeleton, Tag, Timeline } from 'antd';
+import { lazy, Suspense, useState } from 'react';
 import { Link } from 'react-router';
-import { useMutation, useQuery } from 'urql';
+import { useQuery } from 'urql';
 import { errorMessage } from '../../error-messages.ts';
-import { EntryHistory, WithdrawEntry } from './documents.ts';
-import { fieldErrors } from './field-errors.ts';
+import { EntryHistory } from './documents.ts';
 import { formatTime, type SchoolCampaign, useSchoolCampaigns } from './school-data.ts';
 
 type Entry = SchoolCampaign['entries'][number];
+
+// With the schemas (zod) it checks the reason with: loaded when 撤回 is first pressed, not with the page.
+const WithdrawDialog = lazy(() => import('./withdraw-dialog.tsx'));
 
 /** What each event of an entry's history means to the school. */
 const EVENTS: Readonly<Record<string, string>> = {
@@ -46,66 +47,6 @@ function History({ entryId }: { readonly entryId: string }) {
         ),
       }))}
     />
-  );
-}
-
-/**
- * 撤回 asks for the reason in the browser's own modal dialog (focus kept inside, Esc cancels): Ant Design's Modal
- * locks the page's scrolling with an inline style element, which the app's CSP refuses.
- */
-function WithdrawDialog({ entry, onClose }: { readonly entry: Entry; readonly onClose: (done: boolean) => void }) {
-  const [reason, setReason] = useState('');
-  const [problem, setProblem] = useState<string>();
-  const [{ fetching }, withdrawEntry] = useMutation(WithdrawEntry);
-  const dialog = useRef<HTMLDialogElement>(null);
-  useEffect(() => {
-    dialog.current?.showModal();
-  }, []);
-  const confirm = async (event: FormEvent) => {
-    event.preventDefault();
-    const parsed = WithdrawEntryInput.safeParse({ entryId: entry.id, reason });
-    if (!parsed.success) {
-      setProblem(fieldErrors(parsed.error.issues).reason ?? '填写有误');
-      return;
-    }
-    const answer = await withdrawEntry({ input: parsed.data });
-    if (answer.error) setProblem(errorMessage(answer.error));
-    else onClose(true);
-  };
-  return (
-    <dialog ref={dialog} className="withdraw-dialog" aria-labelledby="withdraw-title" onClose={() => onClose(false)}>
-      <form onSubmit={confirm} noValidate>
-        <h2 id="withdraw-title" className="dialog-title">
-          撤回作品：{entry.title}
-        </h2>
-        <label htmlFor="withdraw-reason" className="field-label">
-          撤回原因
-        </label>
-        <Input.TextArea
-          id="withdraw-reason"
-          rows={3}
-          value={reason}
-          status={problem ? 'error' : undefined}
-          aria-describedby={problem ? 'withdraw-reason-error' : 'withdraw-hint'}
-          aria-invalid={problem ? true : undefined}
-          onChange={(event) => setReason(event.target.value)}
-        />
-        {problem && (
-          <div id="withdraw-reason-error" className="field-error" role="alert">
-            {problem}
-          </div>
-        )}
-        <p id="withdraw-hint" className="hint">
-          撤回后名额空出，可重新提交；撤回不能取消。
-        </p>
-        <div className="dialog-actions">
-          <Button onClick={() => dialog.current?.close()}>取消</Button>
-          <Button danger type="primary" htmlType="submit" loading={fetching} disabled={fetching}>
-            撤回
-          </Button>
-        </div>
-      </form>
-    </dialog>
   );
 }
 
@@ -195,16 +136,18 @@ export default function MyEntriesPage() {
         )
       )}
       {withdrawing && (
-        <WithdrawDialog
-          entry={withdrawing}
-          onClose={(done) => {
-            setWithdrawing(undefined);
-            if (done) {
-              void message.success('已撤回');
-              reload();
-            }
-          }}
-        />
+        <Suspense>
+          <WithdrawDialog
+            entry={withdrawing}
+            onClose={(done) => {
+              setWithdrawing(undefined);
+              if (done) {
+                void message.success('已撤回');
+                reload();
+              }
+            }}
+          />
+        </Suspense>
       )}
     </>
   );
