@@ -571,6 +571,8 @@ describe('entry text and files', () => {
       expect(read.entryHasFile(ENTRY, id)).toBe(true);
       expect(read.isFileReferenced(id)).toBe(true);
     }
+    expect(read.entryFile(ENTRY, SCAN.id)).toEqual(SCAN);
+    expect(read.entryFile(entryId(2), ESSAY.id)).toBeUndefined();
     expect(read.entryHasFile(entryId(2), ESSAY.id)).toBe(false);
     expect(read.isFileReferenced('f'.repeat(64))).toBe(false);
     expect(read.entryHasFile('other-campaign:00000000-0000-4000-8000-000000000001', ESSAY.id)).toBe(false);

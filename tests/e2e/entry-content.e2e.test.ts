@@ -3,8 +3,9 @@ import { FileLinks, UploadRegistry, uploadRegistryFile } from '@qingmiao/api';
 import type { Attachment } from '@qingmiao/schema';
 import { graphql } from '@qingmiao/schema/graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { codeOf, dataOf, type GraphQLResult } from '../support/graphql-http.ts';
+import { codeOf, dataOf, type GraphQLResult, postUpload } from '../support/graphql-http.ts';
 import { SECRET, startTestServer, type TestServer } from '../support/in-process-server.ts';
+import { sampleDocx, samplePdf } from '../support/sample-files.ts';
 import { entryInput, Organizer, type SubmitEntryInput, submit, uid } from './qingmiao-client.ts';
 
 /**
@@ -263,6 +264,64 @@ describe('the files of an entry', () => {
     const foreignRevision = await revise([foreign.id]);
     expect(codeOf(foreignRevision)).toBe('FORBIDDEN');
     expect(fieldOf(foreignRevision)).toBe('attachmentIds.0');
+  });
+});
+
+const UPLOAD = graphql(`mutation UploadFile($file: File!) { uploadFile(file: $file) { id name mediaType size } }`);
+
+describe('from upload to download', () => {
+  it('uploads a PDF and a DOCX, submits them with the text, and downloads the same bytes by signed link', async () => {
+    const school = await namedSchool();
+    const campaignId = await organizer.openedCampaign();
+    const pdf = samplePdf('Grandfather medal');
+    const docx = await sampleDocx('爷爷的勋章');
+    const upload = async (name: string, bytes: Buffer) =>
+      dataOf(await postUpload(server.url, school.token, UPLOAD, { name, bytes })).uploadFile;
+    const files = [await upload('实验小学-征文.pdf', pdf), await upload('实验小学-征文.docx', docx)];
+    const input = entryInput(campaignId, school.id, {
+      body: '爷爷的勋章',
+      attachmentIds: files.map((file) => file.id),
+    });
+    const entry = dataOf(await server.graphql(SUBMIT_FULL, { input }, school.token)).submitEntry;
+    expect(entry.attachments.map(({ id, name, mediaType, size }) => ({ id, name, mediaType, size }))).toEqual(files);
+
+    const [pdfLink, docxLink] = entry.attachments;
+    const download = (path: string, init?: RequestInit) => fetch(new URL(path, server.url), init);
+    const got = await download(pdfLink?.url ?? '');
+    expect(got.status).toBe(200);
+    expect(Buffer.from(await got.arrayBuffer()).equals(pdf)).toBe(true);
+    expect(got.headers.get('content-disposition')).toContain('attachment');
+    expect(decodeURIComponent(got.headers.get('content-disposition') ?? '')).toContain('实验小学-征文.pdf');
+    expect(got.headers.get('x-content-type-options')).toBe('nosniff');
+    expect((await download(pdfLink?.previewUrl ?? '')).headers.get('content-disposition')).toMatch(/^inline/);
+    const word = await download(docxLink?.url ?? '');
+    expect(Buffer.from(await word.arrayBuffer()).equals(docx)).toBe(true);
+
+    // A link names one file of one entry for one reader: another file, a changed signature or a past expiry fail.
+    const swapped = (pdfLink?.url ?? '').replace(pdfLink?.id ?? '', docxLink?.id ?? '');
+    expect((await download(swapped)).status).toBe(403);
+    expect((await download((pdfLink?.url ?? '').replace(/sig=.{4}/, 'sig=AAAA'))).status).toBe(403);
+    const links = new FileLinks(new TextEncoder().encode(SECRET));
+    const stale = links.urlFor(
+      { fileId: pdfLink?.id ?? '', entryId: entry.id, reader: `contact-${school.id}`, inline: false },
+      Date.now() - 11 * 60_000,
+    );
+    expect((await download(stale)).status).toBe(403);
+
+    // A judge of the campaign (judged blind) downloads the same bytes under the neutral name.
+    const judge = await server.token('judge', { sub: 'judge-download' });
+    const assigned = await server.graphql(
+      `mutation($i: AssignJudgeInput!) { assignJudge(input: $i) { id } }`,
+      { i: { campaignId, judge: 'judge-download' } },
+      organizer.token,
+    );
+    expect(codeOf(assigned)).toBe('OK');
+    const judged = dataOf(await server.graphql(ENTRY, { id: entry.id }, judge)).entry;
+    const blind = await download(judged?.attachments[0]?.url ?? '');
+    expect(Buffer.from(await blind.arrayBuffer()).equals(pdf)).toBe(true);
+    const disposition = decodeURIComponent(blind.headers.get('content-disposition') ?? '');
+    expect(disposition).toContain('作品-1.pdf');
+    expect(disposition).not.toContain('实验小学');
   });
 });
 

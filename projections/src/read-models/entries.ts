@@ -100,7 +100,7 @@ const work = ({ entryId, body, attachments = [] }: ContentFields): Operation<Wor
   { statement: 'deleteAttachments', params: { id: entryId } },
   ...attachments.flatMap(({ id, name, mediaType, size }, seq): Operation<Work>[] => [
     { statement: 'insertAttachment', params: { entryId, seq, fileId: id, name, mediaType, size } },
-    { statement: 'recordAttachedFile', params: { entryId, fileId: id } },
+    { statement: 'recordAttachedFile', params: { entryId, fileId: id, name, mediaType, size } },
   ]),
 ];
 type Work = 'deleteBody' | 'insertBody' | 'deleteAttachments' | 'insertAttachment' | 'recordAttachedFile';
@@ -175,6 +175,9 @@ export const entriesProjection = defineProjection({
     `CREATE TABLE attached_files (
       file_id TEXT NOT NULL,
       entry_id TEXT NOT NULL,
+      name TEXT NOT NULL,
+      media_type TEXT NOT NULL,
+      size INTEGER NOT NULL,
       PRIMARY KEY (file_id, entry_id)
     ) WITHOUT ROWID`,
     `CREATE TABLE recusals (
@@ -213,9 +216,13 @@ export const entriesProjection = defineProjection({
       sql: `INSERT INTO attachments (entry_id, seq, file_id, name, media_type, size)
         VALUES (@entryId, @seq, @fileId, @name, @mediaType, @size)`,
     },
+    // The file as the entry carried it last.
     recordAttachedFile: {
       table: 'attached_files',
-      sql: 'INSERT OR IGNORE INTO attached_files (file_id, entry_id) VALUES (@fileId, @entryId)',
+      sql: `INSERT INTO attached_files (file_id, entry_id, name, media_type, size)
+        VALUES (@fileId, @entryId, @name, @mediaType, @size)
+        ON CONFLICT (file_id, entry_id) DO UPDATE SET name = excluded.name, media_type = excluded.media_type,
+          size = excluded.size`,
     },
     deleteParticipants: { table: 'participants', sql: 'DELETE FROM participants WHERE entry_id = @id' },
     insertParticipant: {
@@ -470,8 +477,9 @@ export function entryQueries(db: Database.Database) {
   const fileReferenced = db.prepare<[string], { found: number }>(
     'SELECT 1 AS found FROM attached_files WHERE file_id = ? LIMIT 1',
   );
-  const entryFile = db.prepare<[string, string], { found: number }>(
-    'SELECT 1 AS found FROM attached_files WHERE file_id = ? AND entry_id = ?',
+  const entryFile = db.prepare<[string, string], Attachment>(
+    `SELECT file_id AS id, name, media_type AS mediaType, size FROM attached_files
+      WHERE file_id = ? AND entry_id = ?`,
   );
   return {
     /** The entry's typed text; null without one. */
@@ -480,6 +488,8 @@ export function entryQueries(db: Database.Database) {
     isFileReferenced: (fileId: string): boolean => fileReferenced.get(fileId) !== undefined,
     /** Whether the entry carries or once carried the file: what a signed link to it may fetch. */
     entryHasFile: (entryId: string, fileId: string): boolean => entryFile.get(fileId, entryId) !== undefined,
+    /** The file as the entry carries it, or carried it last; undefined when it never did. */
+    entryFile: (entryId: string, fileId: string): Attachment | undefined => entryFile.get(fileId, entryId),
     /** Entries of a campaign, live and withdrawn, optionally of one school only. */
     entries: (campaignId: string, schoolId?: string): EntryRow[] =>
       entries.all({ campaignId, schoolId: schoolId ?? null }).map(toEntry),

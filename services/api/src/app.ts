@@ -16,6 +16,7 @@ import { FileLinks } from './files/signed-links.ts';
 import { UploadBudget } from './files/upload-budget.ts';
 import { UploadRegistry, uploadRegistryFile } from './files/upload-registry.ts';
 import { UploadSweeper } from './files/upload-sweeper.ts';
+import { linkedAttachment } from './graphql/entry-access.ts';
 import { createGraphQL, GRAPHQL_PATH } from './graphql/yoga.ts';
 import { bodyErrors, jsonBody, rateLimitPerCaller } from './http-limits.ts';
 import { metricsAccess } from './metrics-access.ts';
@@ -104,12 +105,12 @@ export function createQingmiao(config: QingmiaoConfig, logger: Logger, options: 
   const blobStore = openBlobStore(config);
   const fileLocks = new FileLocks();
   const fileLinks = new FileLinks(secret);
-  // Entries carry no files until entry content lands: then "referenced" is the entries read model's answer.
+  // An upload any entry carries or once carried is kept for ever (its events name it).
   const sweeper = new UploadSweeper({
     registry: uploads,
     blobStore,
     locks: fileLocks,
-    isReferenced: () => false,
+    isReferenced: (fileId) => readSide.read.isFileReferenced(fileId),
     onError: (error) => logger.error({ err: error }, 'sweeping unused uploads failed; retrying in an hour'),
   });
   // Only once the read models have caught up: an entry not yet projected would not protect its files.
@@ -144,8 +145,7 @@ export function createQingmiao(config: QingmiaoConfig, logger: Logger, options: 
     fileRoutes({
       fileLinks,
       blobStore,
-      // Entries carry no files until entry content lands: then the entries read model answers (blind names for judges).
-      attachmentOf: () => undefined,
+      attachmentOf: (link) => linkedAttachment(readSide.read, link),
       perMinute: { reader: config.rateLimitPerMinute, address: config.anonymousRateLimitPerMinute },
       logger,
     }),

@@ -23,13 +23,13 @@ export interface Context {
   readonly pastFigures: AsOfReplayer;
   /** Sign-ins, sign-outs, exports: who, when, from where (not events). */
   readonly accessLog: AccessLog;
-  /** Signs the `/files/{id}` links of entries' attachments for their reader. */
-  readonly fileLinks: FileLinks;
   readonly signInThrottle: SignInThrottle;
   /** Uploaded files: their bytes (content addressed), who uploaded which, one keeper or sweeper per file at a time. */
   readonly blobStore: BlobStore;
   readonly uploads: UploadRegistry;
   readonly fileLocks: FileLocks;
+  /** Signs the `/files/{id}` links handed out with attachments. */
+  readonly fileLinks: FileLinks;
   /** Login sessions: what signIn, activateAccount, refreshSession and signOut start, renew and end. */
   readonly sessions: SessionIssuer;
   /** The HTTP exchange, for the session cookie: what the request carries and where the answer sets it. */

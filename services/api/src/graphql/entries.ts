@@ -2,12 +2,12 @@ import type { EntryRow, HistoryRow, ParticipantRow, ReadModelQueries } from '@qi
 import type {
   Actor,
   Attachment as AttachmentData,
-  AttachmentMediaType,
   CriterionScoreInput,
   ParticipantInput,
   PerformanceInput,
 } from '@qingmiao/schema';
 import type { z } from 'zod';
+import { previewable } from '../files/media-types.ts';
 import { builder, type InputFieldBuilder, inputOf, ParticipantRoleEnum, PrizeEnum } from './builder.ts';
 import { type CommandInputOptions, type CommandsYielding, commandMutation } from './command-mutations.ts';
 import { type VisibleEntry, visibleEntries } from './entry-access.ts';
@@ -35,15 +35,6 @@ const Performance = builder
     }),
   });
 
-/** Kinds of file a browser shows by itself (the others are downloaded). */
-const PREVIEWABLE: ReadonlySet<AttachmentMediaType> = new Set<AttachmentMediaType>([
-  'application/pdf',
-  'image/jpeg',
-  'image/png',
-  'video/mp4',
-  'audio/mpeg',
-]);
-
 const Attachment = builder.objectRef<AttachmentData & { readonly entryId: string }>('Attachment').implement({
   description: 'A file an entry carries. Judges of a campaign judged blind see it as 作品-1.pdf, 作品-2.docx …',
   fields: (t) => ({
@@ -61,7 +52,7 @@ const Attachment = builder.objectRef<AttachmentData & { readonly entryId: string
       description:
         'A link to show the file in the browser (PDF, images, audio, video), signed like url; null for other kinds.',
       resolve: ({ id, entryId, mediaType }, _args, { fileLinks, actor }) =>
-        PREVIEWABLE.has(mediaType) ? fileLinks.urlFor({ fileId: id, entryId, reader: actor.sub, inline: true }) : null,
+        previewable(mediaType) ? fileLinks.urlFor({ fileId: id, entryId, reader: actor.sub, inline: true }) : null,
     }),
   }),
 });

@@ -1,5 +1,6 @@
-import type { AwardsCounted, CampaignPanel, EntryRow, HistoryRow } from '@qingmiao/projections';
+import type { AwardsCounted, CampaignPanel, EntryRow, HistoryRow, ReadModelQueries } from '@qingmiao/projections';
 import type { Actor, Attachment, AttachmentMediaType, EventType } from '@qingmiao/schema';
+import type { FileLink } from '../files/signed-links.ts';
 
 /**
  * Who may see what of an entry: the one policy every resolver that reads entries, their judging or their history
@@ -46,9 +47,9 @@ const EXTENSIONS: Readonly<Record<AttachmentMediaType, string>> = {
   'audio/mpeg': 'mp3',
 };
 
-/** A file as a blind judge sees it: 作品-1.pdf, 作品-2.docx … by its place in the entry. */
-export const neutralName = (attachment: Pick<Attachment, 'mediaType'>, index: number): string =>
-  `作品-${index + 1}.${EXTENSIONS[attachment.mediaType]}`;
+/** A file as a blind judge sees it: 作品-1.pdf, 作品-2.docx … by its place in the entry (作品.pdf when gone). */
+const neutralName = (attachment: Pick<Attachment, 'mediaType'>, index: number): string =>
+  `作品${index < 0 ? '' : `-${index + 1}`}.${EXTENSIONS[attachment.mediaType]}`;
 
 /** The entry with everything that could tell its school removed: what a blind judge reads. */
 function anonymous(row: EntryRow): Omit<VisibleEntry, 'access'> {
@@ -128,6 +129,24 @@ export function entryAccess(
  * campaigns whose results are published (an award is judging, confidential until then).
  */
 export const awardsCounted = (actor: Actor): AwardsCounted => (actor.role === 'organizer' ? 'all' : 'published');
+
+/**
+ * The file a signed link fetches, named as its reader may see it: the attachment its entry carries (or once
+ * carried) under the link's file id; undefined when the entry never carried it. A link names its reader's token
+ * subject but not their role: a subject on the panel of a campaign judged blind gets the neutral name.
+ */
+export function linkedAttachment(
+  read: Pick<ReadModelQueries, 'entryFile' | 'entry' | 'panel'>,
+  link: Pick<FileLink, 'entryId' | 'fileId' | 'reader'>,
+): Attachment | undefined {
+  const attachment = read.entryFile(link.entryId, link.fileId);
+  const entry = attachment && read.entry(link.entryId);
+  const campaign = entry && read.panel(entry.campaignId);
+  if (!attachment || !entry || !campaign) return undefined;
+  const blind = entryAccess({ sub: link.reader, role: 'judge' }, entry, campaign)?.blind ?? false;
+  const index = entry.attachments.findIndex(({ id }) => id === link.fileId);
+  return blind ? { ...attachment, name: neutralName(attachment, index) } : attachment;
+}
 
 /** The entries among `rows` that `actor` may read, each with what they may see of it. */
 export function visibleEntries(actor: Actor, campaign: CampaignPanel, rows: readonly EntryRow[]): VisibleEntry[] {

@@ -20,8 +20,8 @@ export function refusalOf(error: unknown): DomainError | ReplaysBusy | undefined
 /**
  * The one place where refusals become GraphQL errors: a DomainError's code goes to `extensions.code` (with
  * `extensions.field` when it is about one field: bad input, an attachment not found or not the sender's); a full
- * as-of replay queue answers HTTP 503 and too many sign-in attempts HTTP 429, both with Retry-After; unreachable file
- * storage is STORAGE_UNAVAILABLE (HTTP 503); anything unexpected is masked by Yoga's default.
+ * as-of replay queue answers HTTP 503 and too many sign-in attempts HTTP 429, both with Retry-After; unreachable
+ * file storage is STORAGE_UNAVAILABLE (HTTP 503); anything unexpected is masked by Yoga's default.
  */
 export const maskError: MaskError = (error, message, isDev) => {
   const original = error instanceof GraphQLError ? error.originalError : error;

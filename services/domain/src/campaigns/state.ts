@@ -102,7 +102,7 @@ export function differingField(a: ClaimedContent, b: ClaimedContent): string | u
 }
 
 /** The content an entry event records; undefined body and attachments are those of entries recorded before them. */
-export function contentOf(
+function contentOf(
   schoolId: string,
   data: Pick<
     EventOf<'EntryRevised'>['data'],
