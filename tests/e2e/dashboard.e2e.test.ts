@@ -1,8 +1,6 @@
 import { mkdirSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { graphql } from '@qingmiao/schema/graphql';
-import type Axe from 'axe-core';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHROMIUM, HAS_CHROMIUM, launchChromium } from '../support/browser.ts';
@@ -16,7 +14,6 @@ import { removeDataDir, type ServerProcess, startServerProcess } from '../suppor
  * account, the session surviving a reload, its access token renewed silently, signing out, and refusals in Chinese.
  */
 const SCREENSHOT = fileURLToPath(new URL('../test-results/dashboard.png', import.meta.url));
-const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
 /** The current year in China: entries are stamped now, and months are China months. */
 const YEAR = new Date(Date.now() + 8 * 3_600_000).getUTCFullYear();
@@ -372,13 +369,6 @@ async function readTables(page: Page) {
   };
 }
 
-/** What the page keeps in the browser besides memory. */
-interface StorageLike {
-  readonly sessionStorage: { readonly length: number };
-  readonly localStorage: { readonly length: number };
-  readonly document: { readonly cookie: string };
-}
-
 interface ChartHook {
   readonly __qingmiao?: {
     readonly charts: Readonly<Record<string, { getOption(): Record<string, unknown> }>>;
@@ -404,23 +394,6 @@ async function readCharts(page: Page) {
       }),
     );
   }, CHART_NAMES);
-}
-
-interface AxeHook {
-  readonly axe: typeof Axe;
-}
-
-/**
- * axe-core's WCAG 2.1 A and AA rules over the page as shown: each violation's rule and the elements it names. The
- * engine goes in over the DevTools protocol, which the page's CSP (no inline script) does not govern.
- */
-async function accessibilityViolations(page: Page) {
-  await page.evaluate(AXE_SOURCE);
-  return page.evaluate(async () => {
-    const { axe } = globalThis as unknown as AxeHook;
-    const { violations } = await axe.run('html', { runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] });
-    return violations.map((violation) => ({ rule: violation.id, targets: violation.nodes.map((node) => node.target) }));
-  });
 }
 
 async function readKpis(page: Page) {
@@ -682,179 +655,5 @@ describe.skipIf(!HAS_CHROMIUM)(
         await context.close();
       }
     }, 120_000);
-
-    it('signs in with login and password, keeps the session over a reload, renews it silently, signs out', async () => {
-      const { context, page, problems } = await openPage();
-      /** Every bearer token the page sent to /graphql, in order. */
-      const sent: string[] = [];
-      page.on('request', (request) => {
-        const token = request.headers().authorization?.replace(/^Bearer /, '');
-        if (request.url().endsWith('/graphql') && token && sent.at(-1) !== token) sent.push(token);
-      });
-      const renewed = () =>
-        page.waitForResponse((answer) => answer.request().postData()?.includes('DashboardRefresh') === true, {
-          timeout: TOKEN_LIFETIME_SECONDS * 1000,
-        });
-      try {
-        // No session in this browser yet: the form, named for assistive technology; no single sign-on configured.
-        await page.goto(`${server.url}/`);
-        await page.waitForSelector('body[data-state="login"]');
-        expect(await page.isVisible('#dashboard')).toBe(false);
-        expect(await page.getByRole('heading', { name: '登录青苗' }).isVisible()).toBe(true);
-        expect(await page.getByRole('link', { name: '使用统一身份认证登录' }).isVisible()).toBe(false);
-        expect(await page.locator('body').getAttribute('data-sso')).toBe('false');
-        expect(await page.getByLabel('登录名').getAttribute('autocomplete')).toBe('username');
-        expect(await page.getByLabel('密码').getAttribute('type')).toBe('password');
-        expect(await accessibilityViolations(page)).toEqual([]);
-
-        // A wrong password: one message in Chinese, the password field emptied.
-        await signIn(page, VIEWER.login, 'not-the-password');
-        await expect.poll(() => page.getByRole('alert').first().textContent()).toBe('登录名或密码错误');
-        expect(await page.inputValue('#password')).toBe('');
-        expect(await accessibilityViolations(page)).toEqual([]);
-        // An unknown login: the same message.
-        await signIn(page, 'nobody-here', VIEWER.password);
-        await expect.poll(() => page.getByRole('alert').first().textContent()).toBe('登录名或密码错误');
-
-        await signIn(page);
-        await page.waitForSelector('body[data-state="ready"]');
-        await expect.poll(() => readPage(page), { timeout: 10_000 }).toEqual(expectedPage(model, YEAR));
-        // The access token is held in memory only; the httpOnly refresh cookie is what survives a reload.
-        const stored = await page.evaluate(() => {
-          const { sessionStorage, localStorage, document } = globalThis as unknown as StorageLike;
-          return [sessionStorage.length, localStorage.length, document.cookie];
-        });
-        expect(stored).toEqual([0, 0, '']);
-        const [cookie] = await context.cookies();
-        expect(cookie).toMatchObject({
-          name: 'qingmiao_refresh',
-          httpOnly: true,
-          sameSite: 'Strict',
-          path: '/graphql',
-        });
-
-        // A reload: the refresh cookie signs the page in again, no form.
-        await page.reload();
-        await page.waitForSelector('body[data-state="ready"]');
-        expect(await page.isVisible('#login')).toBe(false);
-        await expect.poll(() => readKpis(page), { timeout: 10_000 }).toEqual(model.kpis(YEAR));
-
-        // Before the access token expires the page fetches the next one, and uses it: figures still load.
-        const before = sent.length;
-        const renewal = await renewed();
-        expect(renewal.status()).toBe(200);
-        const { data } = (await renewal.json()) as { data?: { refreshSession?: { accessToken?: string } } };
-        const next = data?.refreshSession?.accessToken;
-        expect(next).toBeTruthy();
-        await page.selectOption('#year', String(PRIOR));
-        await page.waitForSelector(`#dashboard[data-year="${PRIOR}"]`);
-        await expect.poll(() => readPage(page), { timeout: 10_000 }).toEqual(expectedPage(model, PRIOR));
-        expect(sent.length).toBeGreaterThan(before);
-        expect(sent.at(-1)).toBe(next);
-        // Still signed in once the first access token has expired.
-        await renewed();
-        await page.selectOption('#year', String(YEAR));
-        await page.waitForSelector(`#dashboard[data-year="${YEAR}"]`);
-        await expect.poll(() => readKpis(page), { timeout: 10_000 }).toEqual(model.kpis(YEAR));
-
-        // A request refused with 401 (as when the server's clock runs ahead): the page renews its token once and
-        // sends the request again, and stays signed in. Only that one answer is forged; the rest is the server's.
-        let forged = 0;
-        await page.route(`${server.url}/graphql`, async (route) => {
-          if (forged === 0 && route.request().postData()?.includes('query Dashboard(')) {
-            forged += 1;
-            await route.fulfill({ status: 401, contentType: 'application/json', body: '{"errors":[]}' });
-          } else {
-            await route.fallback();
-          }
-        });
-        const renewedOn401 = renewed();
-        await page.selectOption('#year', String(PRIOR));
-        expect((await renewedOn401).status()).toBe(200);
-        await page.waitForSelector(`#dashboard[data-year="${PRIOR}"]`);
-        await expect.poll(() => readPage(page), { timeout: 10_000 }).toEqual(expectedPage(model, PRIOR));
-        expect(forged).toBe(1);
-        expect(await page.isVisible('#login')).toBe(false);
-        await page.unroute(`${server.url}/graphql`);
-        // The forged 401 is what the browser reported; nothing else.
-        expect(problems.splice(0)).toEqual([
-          'console: Failed to load resource: the server responded with a status of 401 (Unauthorized)',
-        ]);
-
-        // 退出登录: the form again, and the session is over on the server too (a reload does not bring it back).
-        await page.getByRole('button', { name: '退出登录' }).click();
-        await page.waitForSelector('body[data-state="login"]');
-        expect(await page.isVisible('#dashboard')).toBe(false);
-        expect(await page.getByLabel('登录名').isVisible()).toBe(true);
-        await expect.poll(() => context.cookies()).toEqual([]);
-        await page.reload();
-        await page.waitForSelector('body[data-state="login"]');
-        const last = sent.at(-1);
-        const answer = await server.graphql('query { me { id } }', undefined, last);
-        expect(answer.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
-
-        expect(problems).toEqual([]);
-      } finally {
-        await context.close();
-      }
-    }, 120_000);
-
-    it('takes a leader from an activation code to the figures with nothing else', async () => {
-      const login = 'leader-chen';
-      const { createAccount } = await gql(
-        graphql(
-          `mutation CreateLeader($input: CreateAccountInput!) { createAccount(input: $input) { activationCode } }`,
-        ),
-        { input: { login, displayName: '陈局长', role: 'viewer' } },
-      );
-      const { context, page, problems } = await openPage();
-      try {
-        await page.goto(`${server.url}/`);
-        await page.waitForSelector('body[data-state="login"]');
-        await page.getByRole('button', { name: '首次登录？使用激活码' }).click();
-        const activate = async (code: string, password: string) => {
-          await page.getByLabel('登录名').fill(login);
-          await page.getByLabel('激活码').fill(code);
-          await page.getByLabel('密码').fill(password);
-          await page.getByRole('button', { name: '激活并登录' }).click();
-        };
-        await activate('WRONGCODE234', 'chen-2022-spring');
-        await expect.poll(() => page.textContent('#login-error')).toBe('激活码不正确、已过期或已使用');
-        await activate(createAccount.activationCode, 'short');
-        await expect.poll(() => page.textContent('#login-error')).toBe('密码至少 10 个字符，且不能与登录名相同');
-        expect(await accessibilityViolations(page)).toEqual([]);
-        await activate(createAccount.activationCode, 'chen-2022-spring');
-        await page.waitForSelector('body[data-state="ready"]');
-        expect(await page.getByRole('button', { name: '退出登录' }).isVisible()).toBe(true);
-        // The code is spent: the next time, the leader signs in with the password chosen now.
-        await page.getByRole('button', { name: '退出登录' }).click();
-        await page.waitForSelector('body[data-state="login"]');
-        await signIn(page, login, 'chen-2022-spring');
-        await page.waitForSelector('body[data-state="ready"]');
-        expect(problems.filter((problem) => !problem.includes('status of 4'))).toEqual([]);
-      } finally {
-        await context.close();
-      }
-    }, 60_000);
-
-    it('says so in Chinese when a login is locked after too many failures', async () => {
-      const { context, page, problems } = await openPage();
-      try {
-        await page.goto(`${server.url}/`);
-        await page.waitForSelector('body[data-state="login"]');
-        for (let attempt = 1; attempt <= 5; attempt += 1) {
-          await signIn(page, 'locked-out', `wrong-password-${attempt}`);
-          await expect.poll(() => page.textContent('#login-error')).toBe('登录名或密码错误');
-        }
-        await signIn(page, 'locked-out', 'wrong-password-6');
-        await expect.poll(() => page.textContent('#login-error')).toBe('尝试次数过多，请稍后再试');
-        // The refusal is HTTP 429, which the browser reports; nothing else went wrong.
-        expect(problems).toEqual([
-          'console: Failed to load resource: the server responded with a status of 429 (Too Many Requests)',
-        ]);
-      } finally {
-        await context.close();
-      }
-    }, 60_000);
   },
 );

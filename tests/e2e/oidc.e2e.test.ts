@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { SignInByLogin, SignInOutcome } from '@qingmiao/api';
+import { prepareWebApp, type SignInByLogin, type SignInOutcome } from '@qingmiao/api';
 import { graphql } from '@qingmiao/schema/graphql';
 import Provider, { type FindAccount } from 'oidc-provider';
 import type { Browser, BrowserContext, Page, Response } from 'playwright-core';
@@ -65,7 +65,12 @@ async function listen(server: Server): Promise<number> {
 }
 
 /** Our server on a port known before it starts (the redirect URI names it); a port taken meanwhile is retried. */
-async function startQingmiao(issuer: string, signInByLogin?: SignInByLogin, claim?: string): Promise<TestServer> {
+async function startQingmiao(
+  issuer: string,
+  signInByLogin?: SignInByLogin,
+  claim?: string,
+  webApp?: string,
+): Promise<TestServer> {
   for (let attempt = 1; ; attempt++) {
     const port = await freePort();
     try {
@@ -78,7 +83,7 @@ async function startQingmiao(issuer: string, signInByLogin?: SignInByLogin, clai
           QINGMIAO_OIDC_CLIENT_SECRET: CLIENT_SECRET,
           ...(claim ? { QINGMIAO_OIDC_LOGIN_CLAIM: claim } : {}),
         },
-        signInByLogin ? { signInByLogin } : {},
+        { ...(signInByLogin ? { signInByLogin } : {}), ...(webApp ? { webApp } : {}) },
       );
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE' || attempt >= 5) throw error;
@@ -113,7 +118,8 @@ describe.skipIf(!HAS_CHROMIUM)(
       issuer = `http://127.0.0.1:${await listen(providerServer)}`;
       server = await startQingmiao(issuer, accountsSignIn(calls));
       byEmail = await startQingmiao(issuer, accountsSignIn(emailCalls), 'email');
-      withAccounts = await startQingmiao(issuer);
+      // The web app too: its sign-in page offers single sign-on.
+      withAccounts = await startQingmiao(issuer, undefined, undefined, prepareWebApp());
       provider = new Provider(issuer, {
         clients: [
           {
@@ -154,20 +160,20 @@ describe.skipIf(!HAS_CHROMIUM)(
     }
 
     /**
-     * Starts at our /auth/oidc/start (or at the dashboard's sign-in form, by its link), signs in at the provider's
+     * Starts at our /auth/oidc/start (or at the web app's sign-in page, by its link), signs in at the provider's
      * login page as `person` and consents; resolves with the answer to the navigation that reached our callback (its
      * redirects followed).
      */
     async function signIn(
       page: Page,
       person: string,
-      options: { base?: string; returnTo?: string; fromDashboard?: boolean } = {},
+      options: { base?: string; returnTo?: string; fromApp?: boolean } = {},
     ) {
       const base = options.base ?? server.url;
       const query = options.returnTo === undefined ? '' : `?returnTo=${encodeURIComponent(options.returnTo)}`;
-      if (options.fromDashboard) {
+      if (options.fromApp) {
         await page.goto(`${base}/`);
-        await page.waitForSelector('body[data-state="login"]');
+        await page.waitForURL((url) => url.pathname === '/sign-in');
         await page.getByRole('link', { name: '使用统一身份认证登录' }).click();
         await page.waitForURL(`${issuer}/**`);
       } else {
@@ -363,7 +369,7 @@ describe.skipIf(!HAS_CHROMIUM)(
       expect(await sessionOf(page)).toBeUndefined();
     });
 
-    it('signs in to a real, active account by default, from the dashboard, which refreshes it into an access token', async () => {
+    it('signs in to a real, active account by default, from the web app, which refreshes it into an access token', async () => {
       const office = await withAccounts.token('organizer', { sub: 'office' });
       const CREATE = graphql(
         `mutation Create($input: CreateAccountInput!) { createAccount(input: $input) { activationCode } }`,
@@ -388,17 +394,15 @@ describe.skipIf(!HAS_CHROMIUM)(
       const page = await newPage();
       const refreshes: Response[] = [];
       page.on('response', (response) => {
-        if (response.request().postData()?.includes('DashboardRefresh')) refreshes.push(response);
+        if (response.request().postData()?.includes('RefreshSession')) refreshes.push(response);
       });
-      // The dashboard's form offers single sign-on, as it is configured here.
-      await signIn(page, 'p-zhang', { base: withAccounts.url, fromDashboard: true });
-      await page.waitForURL(`${withAccounts.url}/`);
+      // The app's sign-in page offers single sign-on, as it is configured here.
+      await signIn(page, 'p-zhang', { base: withAccounts.url, fromApp: true });
+      // Back at /, the app turns the session's cookie into an access token by itself and opens the viewer's home.
+      await page.waitForURL(`${withAccounts.url}/dashboard`);
       const refresh = (await page.context().cookies()).find((cookie) => cookie.name === 'qingmiao_refresh');
       expect(refresh).toMatchObject({ httpOnly: true, sameSite: 'Strict', path: '/graphql' });
-      // Back at /, the page turns the session's cookie into an access token by itself: the dashboard, no form.
-      await page.waitForSelector('body[data-state="ready"]');
-      expect(await page.isVisible('#login')).toBe(false);
-      expect(await page.getByRole('button', { name: '退出登录' }).isVisible()).toBe(true);
+      await page.getByRole('button', { name: '退出登录' }).waitFor();
       // The first refresh (before single sign-on, without a cookie) was refused; the last one gave the token.
       expect(refreshes.length).toBe(2);
       const refreshed = refreshes.at(-1);

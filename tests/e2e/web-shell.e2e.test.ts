@@ -100,6 +100,10 @@ describe.skipIf(!HAS_CHROMIUM)(`the web app's shell (Chromium at ${CHROMIUM})`, 
         await page.goto(server.url);
         await page.waitForURL((url) => url.pathname === '/sign-in');
         await page.getByRole('heading', { name: '登录' }).waitFor();
+        // Single sign-on is not configured here, so not offered.
+        expect(await page.getByRole('link', { name: '使用统一身份认证登录' }).count()).toBe(0);
+        expect(await page.getByLabel('登录名').getAttribute('autocomplete')).toBe('username');
+        expect(await page.getByLabel('密码', { exact: true }).getAttribute('type')).toBe('password');
         await expectAccessible(app, 'sign-in');
         if (viewport === 'phone') {
           await expectNoSidewaysScroll(app);
@@ -109,6 +113,12 @@ describe.skipIf(!HAS_CHROMIUM)(`the web app's shell (Chromium at ${CHROMIUM})`, 
         await page.getByRole('link', { name: /激活账号/ }).click();
         await page.getByRole('heading', { name: '激活账号' }).waitFor();
         await page.getByLabel('登录名').fill(login);
+        await page.getByLabel('激活码').fill(code);
+        await page.getByLabel('激活码').fill('WRONGCODE234');
+        await page.getByLabel('设置密码').fill(PASSWORD);
+        await page.getByLabel('确认密码').fill(PASSWORD);
+        await page.getByRole('button', { name: '激活并登录' }).click();
+        await page.getByRole('alert').getByText('激活码不正确、已过期或已使用。').waitFor();
         await page.getByLabel('激活码').fill(code);
         await page.getByLabel('设置密码').fill('short');
         await page.getByLabel('确认密码').fill('short');
@@ -224,4 +234,116 @@ describe.skipIf(!HAS_CHROMIUM)(`the web app's shell (Chromium at ${CHROMIUM})`, 
       }
     });
   }
+
+  it('keeps the token in memory, renews it before it expires and once on a 401, and ends the session on the server', async () => {
+    const { server, browser } = running();
+    const login = 'renewing-judge';
+    await createActiveAccount(server, await office(), { login, displayName: '评委甲', role: 'judge' }, PASSWORD);
+    const app = await signedInPage(browser, server.url, { login, password: PASSWORD, viewport: 'desktop' });
+    const { page, context } = app;
+    /** Every bearer token the page sent to /graphql, in order. */
+    const sent: string[] = [];
+    page.on('request', (request) => {
+      const token = request.headers().authorization?.replace(/^Bearer /, '');
+      if (request.url().endsWith('/graphql') && token && sent.at(-1) !== token) sent.push(token);
+    });
+    const refreshes: string[] = [];
+    page.on('request', (request) => {
+      if (request.postData()?.includes('RefreshSession')) refreshes.push(request.url());
+    });
+    const renewed = () =>
+      page.waitForResponse((answer) => answer.request().postData()?.includes('RefreshSession') === true, {
+        timeout: TOKEN_LIFETIME_SECONDS * 1000,
+      });
+    const reopenHome = async () => {
+      const listed = page.waitForResponse((answer) => answer.request().postData()?.includes('JudgeCampaigns') === true);
+      await page.getByRole('link', { name: '修改密码' }).click();
+      await page.getByRole('link', { name: '青苗' }).click();
+      return listed;
+    };
+    try {
+      await page.getByText('暂无分配给您的活动').waitFor();
+      // The access token is held in memory only; the httpOnly refresh cookie is what survives a reload.
+      const stored = await page.evaluate(() => [sessionStorage.length, localStorage.length, document.cookie]);
+      expect(stored).toEqual([0, 0, '']);
+      expect(await context.cookies()).toEqual([
+        expect.objectContaining({ name: 'qingmiao_refresh', httpOnly: true, sameSite: 'Strict', path: '/graphql' }),
+      ]);
+
+      // Before the access token expires the page fetches the next one, and uses it.
+      const renewal = await renewed();
+      const { data } = (await renewal.json()) as { data?: { refreshSession?: { accessToken?: string } } };
+      const next = data?.refreshSession?.accessToken;
+      expect(next).toBeTruthy();
+      expect((await reopenHome()).status()).toBe(200);
+      expect(sent.at(-1)).toBe(next);
+      // Still signed in once the first access token has expired.
+      await renewed();
+      expect((await reopenHome()).status()).toBe(200);
+
+      // A request refused with 401 (as when the server's clock runs ahead): one renewal, the request sent again.
+      let forged = 0;
+      await page.route(`${server.url}/graphql`, async (route) => {
+        if (forged === 0 && route.request().postData()?.includes('JudgeCampaigns')) {
+          forged += 1;
+          await route.fulfill({ status: 401, contentType: 'application/json', body: '{"errors":[]}' });
+        } else {
+          await route.fallback();
+        }
+      });
+      const before = refreshes.length;
+      const renewedOn401 = renewed();
+      await reopenHome();
+      expect((await renewedOn401).status()).toBe(200);
+      await page.getByText('暂无分配给您的活动').waitFor();
+      expect(forged).toBe(1);
+      expect(refreshes.length - before).toBe(1);
+      expect(new URL(page.url()).pathname).toBe('/judge');
+      await page.unroute(`${server.url}/graphql`);
+      // The forged 401 is what the browser reported; nothing else.
+      expect(app.problems.splice(0)).toEqual([
+        'Failed to load resource: the server responded with a status of 401 (Unauthorized)',
+      ]);
+
+      // 退出登录: the session is over on the server too (a reload does not bring it back).
+      await signOutThroughUi(page);
+      await expect.poll(() => context.cookies()).toEqual([]);
+      await page.goto(`${server.url}/judge`);
+      await page.waitForURL((url) => url.pathname === '/sign-in');
+      const answer = await server.graphql('query { me { id } }', undefined, sent.at(-1));
+      expect(answer.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+      expect(app.problems).toEqual([]);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('says so in Chinese when a login is locked after too many failures', async () => {
+    const { server, browser } = running();
+    const app = await openAppPage(browser, 'phone');
+    try {
+      const { page } = app;
+      await page.goto(`${server.url}/sign-in`);
+      const attempt = async (password: string) => {
+        await page.getByLabel('登录名').fill('locked-out');
+        await page.getByLabel('密码', { exact: true }).fill(password);
+        await page.getByRole('button', { name: '登录', exact: true }).click();
+      };
+      for (let failure = 1; failure <= 5; failure += 1) {
+        await attempt(`wrong-password-${failure}`);
+        await expect.poll(() => page.getByRole('alert').textContent()).toBe('登录名或密码错误。');
+        // The password field is emptied after a refusal.
+        expect(await page.getByLabel('密码', { exact: true }).inputValue()).toBe('');
+      }
+      await attempt('wrong-password-6');
+      await expect.poll(() => page.getByRole('alert').textContent()).toBe('尝试次数过多，请 15 分钟后再试。');
+      await expectAccessible(app, 'sign-in locked');
+      // The refusal is HTTP 429, which the browser reports; nothing else went wrong.
+      expect(app.problems).toEqual([
+        'Failed to load resource: the server responded with a status of 429 (Too Many Requests)',
+      ]);
+    } finally {
+      await app.close();
+    }
+  });
 });

@@ -1,12 +1,10 @@
 import type { CampaignKind } from '@qingmiao/schema';
-import { cleanup, fireEvent, render, screen, within } from '@testing-library/react';
+import { fireEvent, render, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { emptyDraft, type Target } from '../src/pages/school/entry-draft.ts';
 import { EntryForm, type FormAnswer } from '../src/pages/school/entry-form.tsx';
 import { blankRow } from '../src/pages/school/participant-rows.ts';
-
-afterEach(cleanup);
 
 const TARGET: Target = {
   mode: 'submit',

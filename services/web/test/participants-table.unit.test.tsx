@@ -1,11 +1,9 @@
-import { cleanup, fireEvent, render, screen, within } from '@testing-library/react';
+import { fireEvent, render, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { useState } from 'react';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { blankRow, type ParticipantRow } from '../src/pages/school/participant-rows.ts';
 import { ParticipantsTable } from '../src/pages/school/participants-table.tsx';
-
-afterEach(cleanup);
 
 function Harness({ initial }: { readonly initial: ParticipantRow[] }) {
   const [rows, setRows] = useState(initial);

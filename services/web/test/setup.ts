@@ -1,8 +1,12 @@
+import { cleanup, configure } from '@testing-library/react';
+import { afterEach } from 'vitest';
+
 /**
  * What jsdom lacks of a browser and Ant Design needs: `matchMedia` (responsive breakpoints), answering as a
- * 1366 px wide screen would, and ResizeObserver (auto-sized text areas; jsdom has no layout, so nothing resizes). Component tests load this first (vite.config.ts `test.setupFiles`).
+ * 1366 px wide screen would, and ResizeObserver (text areas; jsdom has no layout, so nothing ever resizes).
+ * Component tests load this first (vite.config.ts `test.setupFiles`).
  */
-if (!window.matchMedia) {
+if (typeof window !== 'undefined' && !window.matchMedia) {
   window.matchMedia = (query: string): MediaQueryList => {
     const minWidth = /min-width:\s*(\d+)px/.exec(query);
     const maxWidth = /max-width:\s*(\d+)px/.exec(query);
@@ -28,3 +32,9 @@ if (!globalThis.ResizeObserver) {
     disconnect() {}
   };
 }
+
+// Testing Library unmounts after each test by itself only where test functions are globals; here they are imported.
+afterEach(cleanup);
+
+// Pages are lazy chunks: the first to load in a test file is compiled then, which takes seconds on a busy machine.
+configure({ asyncUtilTimeout: 15_000 });

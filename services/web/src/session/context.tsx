@@ -45,6 +45,8 @@ export function SessionProvider({
         exchanges: [cacheExchange, fetchExchange],
         fetch: sessionKeeper.fetch,
         fetchOptions: { credentials: 'same-origin' },
+        // POST always: a query's variables (names, ids) stay out of URLs, and so out of logs and history.
+        preferGetMethod: false,
       }),
     [sessionKeeper, accountId],
   );

@@ -19,7 +19,7 @@ const STATUS_NAMES: Readonly<Record<Status, string>> = {
 
 /** A judge's home until judging lands in the app: the campaigns it is assigned to. */
 export default function JudgeHome() {
-  const [{ data, error, fetching }, refetch] = useQuery({ query: ASSIGNED });
+  const [{ data, error, fetching }, refetch] = useQuery({ query: ASSIGNED, requestPolicy: 'cache-and-network' });
   if (fetching && !data) return <Loading />;
   if (error) return <Problem error={error} onRetry={() => refetch({ requestPolicy: 'network-only' })} />;
   const assigned = (data?.campaigns ?? []).filter((campaign) => campaign.assignedToMe);
