@@ -308,6 +308,12 @@ describe.skipIf(!HAS_CHROMIUM)(`the school portal (Chromium at ${CHROMIUM})`, ()
           ['读《勋章》有感（修改稿）', 'LIVE', null],
           ['家乡的英雄', 'WITHDRAWN', '学生转学'],
         ]);
+        // The revision changed the title and kept the rest: the two students, the text, the PDF.
+        expect(entries[0]).toMatchObject({
+          body: '勋章背后，是一代人的青春。\n我们要记住他们。',
+          participants: [{ name: '王小明' }, { name: '李小红' }],
+          attachments: [{ name: '读后感.pdf' }],
+        });
 
         // History: submitted, then revised.
         await first.getByRole('button', { name: '查看记录' }).click();
