@@ -317,7 +317,9 @@ describe.skipIf(!HAS_CHROMIUM)(`the school portal (Chromium at ${CHROMIUM})`, ()
 
         // History: submitted, then revised.
         await first.getByRole('button', { name: '查看记录' }).click();
-        await expect.poll(() => first.locator('.history').textContent()).toMatch(/提交.*修改/);
+        await expect.poll(() => first.locator('.history').textContent()).toMatch(/提交.*附件：添加 读后感\.pdf.*修改/);
+        await second.getByRole('button', { name: '查看记录' }).click();
+        await expect.poll(() => second.locator('.history').textContent()).toMatch(/撤回.*原因：学生转学/);
         await checkPage(app, viewport, '作品记录');
 
         // The office closes, awards and publishes; the school reads its prize.

@@ -87,9 +87,10 @@ export const EntryHistory = graphql(`
     entryHistory(entryId: $entryId) {
       type
       recordedAt
-      actor
       role
       data
+      attachmentsAdded
+      attachmentsRemoved
     }
   }
 `);

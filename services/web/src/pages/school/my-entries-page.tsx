@@ -1,3 +1,4 @@
+import type { ResultOf } from '@qingmiao/schema/graphql';
 import { CAMPAIGN_KIND_LABELS, PRIZE_LABELS } from '@qingmiao/schema/labels';
 import { Alert, App, Button, Card, Empty, Skeleton, Tag, Timeline } from 'antd';
 import { lazy, Suspense, useState } from 'react';
@@ -28,6 +29,34 @@ const ROLES: Readonly<Record<string, string>> = {
   judge: '评委',
 };
 
+type HistoryEvent = ResultOf<typeof EntryHistory>['entryHistory'][number];
+
+/** Text of one field of an event's data, if it is text. */
+function dataField(event: HistoryEvent, field: string): string | undefined {
+  try {
+    const value = (JSON.parse(event.data) as Record<string, unknown>)[field];
+    return typeof value === 'string' ? value : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+const isPrize = (value: string | undefined): value is keyof typeof PRIZE_LABELS =>
+  value !== undefined && value in PRIZE_LABELS;
+
+/** What a change did, beyond its kind: the files it added and removed, the reason, the prize. */
+function details(event: HistoryEvent): string[] {
+  const lines = [
+    ...(event.attachmentsAdded.length ? [`附件：添加 ${event.attachmentsAdded.join('、')}`] : []),
+    ...(event.attachmentsRemoved.length ? [`附件：移除 ${event.attachmentsRemoved.join('、')}`] : []),
+  ];
+  const reason = dataField(event, 'reason');
+  if (reason) lines.push(`原因：${reason}`);
+  const prize = dataField(event, 'prize');
+  if (isPrize(prize)) lines.push(PRIZE_LABELS[prize]);
+  return lines;
+}
+
 function History({ entryId }: { readonly entryId: string }) {
   const [answer] = useQuery({ query: EntryHistory, variables: { entryId }, requestPolicy: 'network-only' });
   if (answer.fetching) return <Skeleton active paragraph={{ rows: 2 }} />;
@@ -43,6 +72,11 @@ function History({ entryId }: { readonly entryId: string }) {
               {' '}
               {formatTime(event.recordedAt)} · {ROLES[event.role] ?? event.role}
             </span>
+            {details(event).map((line) => (
+              <div key={line} className="history-detail">
+                {line}
+              </div>
+            ))}
           </>
         ),
       }))}
