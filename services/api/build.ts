@@ -19,7 +19,10 @@ await build({
   sourcemap: true,
   external: ['better-sqlite3', '@node-rs/argon2'],
   // CommonJS dependencies bundled into ESM still call require() for Node built-ins.
-  banner: { js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);" },
+  // Aliased: bundled modules import createRequire under its own name too.
+  banner: {
+    js: "import { createRequire as bannerCreateRequire } from 'node:module'; const require = bannerCreateRequire(import.meta.url);",
+  },
   logLevel: 'warning',
 });
 

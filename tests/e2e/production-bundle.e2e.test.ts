@@ -1,15 +1,21 @@
 import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { graphql } from '@qingmiao/schema/graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { HAS_CHROMIUM, launchChromium } from '../support/browser.ts';
 import { dataOf } from '../support/graphql-http.ts';
 import { ROOT, removeDataDir, type ServerProcess, startServerProcess } from '../support/server-process.ts';
+import { signedInPage } from '../support/web-app.ts';
 
 /**
  * What `npm run start:prod` runs: the esbuild bundle, built here as `npm run build` builds it, started in production
- * mode. Native addons (SQLite, argon2) must load from outside the bundle; a sign-in hashes and verifies a password.
+ * mode. Native addons (SQLite, argon2) must load from outside the bundle; a sign-in hashes and verifies a password;
+ * the web app built beside it is served, and a leader signs in through it in Chromium.
  */
 let server: ServerProcess | undefined;
+const PASSWORD = 'bundle-2022-spring';
 
 beforeAll(async () => {
   await promisify(execFile)('npm', ['run', '--silent', 'build', '--workspace', '@qingmiao/api'], { cwd: ROOT });
@@ -32,8 +38,7 @@ describe('the production bundle', () => {
         office,
       ),
     ).createAccount;
-    const password = 'bundle-2022-spring';
-    const input = { login: 'bundle-viewer', activationCode: created.activationCode, password };
+    const input = { login: 'bundle-viewer', activationCode: created.activationCode, password: PASSWORD };
     dataOf(
       await server.graphql(
         graphql(`mutation Activate($input: ActivateAccountInput!) { activateAccount(input: $input) { expiresAt } }`),
@@ -43,10 +48,42 @@ describe('the production bundle', () => {
     const signedIn = dataOf(
       await server.graphql(
         graphql(`mutation SignIn($input: SignInInput!) { signIn(input: $input) { account { login } } }`),
-        { input: { login: 'bundle-viewer', password } },
+        { input: { login: 'bundle-viewer', password: PASSWORD } },
       ),
     ).signIn;
     expect(signedIn.account.login).toBe('bundle-viewer');
     expect((await server.get('/readyz')).status).toBe(200);
+  });
+
+  it('serves the web app built next to it, and a leader signs in through it', async () => {
+    if (!server) throw new Error('not started');
+    const index = await fetch(`${server.url}/sign-in`, { headers: { Accept: 'text/html' } });
+    expect(index.status).toBe(200);
+    expect(index.headers.get('cache-control')).toBe('no-cache');
+    expect(index.headers.get('content-security-policy')).toContain("script-src 'self';");
+    const html = await index.text();
+    const script = /<script type="module" crossorigin src="(\/assets\/[^"]+\.js)"/.exec(html)?.[1];
+    if (!script) throw new Error(`no module script in ${html}`);
+    const asset = await fetch(`${server.url}${script}`);
+    expect(asset.status).toBe(200);
+    expect(asset.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+    // The bundle's own build, not one of the sources: it sits in dist/web/ next to qingmiao.mjs.
+    expect(existsSync(join(ROOT, 'services', 'api', 'dist', 'web', script))).toBe(true);
+    if (!HAS_CHROMIUM) return;
+
+    const browser = await launchChromium();
+    try {
+      const app = await signedInPage(browser, server.url, {
+        login: 'bundle-viewer',
+        password: PASSWORD,
+        viewport: 'phone',
+      });
+      await app.page.waitForURL((url) => url.pathname === '/dashboard');
+      await app.page.getByRole('button', { name: '退出登录' }).waitFor();
+      expect(app.problems).toEqual([]);
+      await app.close();
+    } finally {
+      await browser.close();
+    }
   });
 });

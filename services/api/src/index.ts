@@ -7,4 +7,4 @@ export { schema } from './graphql/schema.ts';
 export { createLogger } from './observability.ts';
 export type { SignInByLogin, SignInOutcome } from './oidc/sign-in-by-login.ts';
 export { type RunningServer, startServer } from './server.ts';
-export { prepareWebApp } from './web-app/build.ts';
+export { prepareWebApp, webAppFromSources } from './web-app/build.ts';

@@ -88,20 +88,23 @@ function tryLock(lock: string): boolean {
 }
 
 /** Builds older than the current one, except the newest few (servers still running may be serving them). */
-function pruneOldBuilds(keep: string): void {
-  const builds = readdirSync(BUILDS, { withFileTypes: true })
+function pruneOldBuilds(builds: string, keep: string): void {
+  const older = readdirSync(builds, { withFileTypes: true })
     .filter((entry) => entry.isDirectory() && /^[0-9a-f]{16}$/.test(entry.name) && entry.name !== keep)
-    .map((entry) => ({ path: join(BUILDS, entry.name), at: statSync(join(BUILDS, entry.name)).mtimeMs }))
+    .map((entry) => ({ path: join(builds, entry.name), at: statSync(join(builds, entry.name)).mtimeMs }))
     .sort((a, b) => b.at - a.at);
-  for (const old of builds.slice(2)) rmSync(old.path, { recursive: true, force: true });
+  for (const old of older.slice(2)) rmSync(old.path, { recursive: true, force: true });
 }
 
-/** The folder of a build of the current sources, built now if there is none yet. */
-export function webAppFromSources(): string {
+/**
+ * The folder of a build of the current sources, built now if there is none yet. `builds`: where builds are kept
+ * (tests use their own).
+ */
+export function webAppFromSources(builds = BUILDS): string {
   const hash = webSourceHash();
-  const target = join(BUILDS, hash);
-  mkdirSync(BUILDS, { recursive: true });
-  const lock = join(BUILDS, `${hash}.lock`);
+  const target = join(builds, hash);
+  mkdirSync(builds, { recursive: true });
+  const lock = join(builds, `${hash}.lock`);
   const deadline = Date.now() + STALE_LOCK_MS;
   while (!existsSync(join(target, 'index.html'))) {
     if (!tryLock(lock)) {
@@ -111,12 +114,12 @@ export function webAppFromSources(): string {
     }
     try {
       if (existsSync(join(target, 'index.html'))) break;
-      const temporary = join(BUILDS, `.${hash}-${process.pid}`);
+      const temporary = join(builds, `.${hash}-${process.pid}`);
       buildWebApp(temporary);
       writeFileSync(join(temporary, 'source-hash.txt'), `${hash}\n`);
       rmSync(target, { recursive: true, force: true });
       renameSync(temporary, target);
-      pruneOldBuilds(hash);
+      pruneOldBuilds(builds, hash);
     } finally {
       rmSync(lock, { force: true });
     }
