@@ -22,7 +22,7 @@ export const ERROR_MESSAGES = {
   BUSY: '服务器正忙，请稍后再试。',
 } as const satisfies Record<string, string>;
 
-export type ErrorCode = keyof typeof ERROR_MESSAGES;
+type ErrorCode = keyof typeof ERROR_MESSAGES;
 
 /** Chinese names of the fields of the API's inputs and arguments. */
 export const FIELD_LABELS: Readonly<Record<string, string>> = {

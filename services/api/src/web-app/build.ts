@@ -50,7 +50,7 @@ function filesOf(path: string): string[] {
 }
 
 /** The content hash of everything the build reads from the repository. */
-export function webSourceHash(): string {
+function webSourceHash(): string {
   const hash = createHash('sha256');
   for (const file of INPUTS.flatMap(filesOf)) {
     hash.update(relative(REPOSITORY, file)).update('\0').update(readFileSync(file)).update('\0');
