@@ -131,7 +131,10 @@ describe.skipIf(!HAS_CHROMIUM)(`the web app's shell (Chromium at ${CHROMIUM})`, 
         await page.waitForURL((url) => url.pathname === '/school');
         await page.getByRole('button', { name: '退出登录' }).waitFor();
         await expectAccessible(app, 'school home');
-        if (viewport === 'phone') await expectNoSidewaysScroll(app);
+        if (viewport === 'phone') {
+          await expectNoSidewaysScroll(app);
+          await expectTapTargets(app);
+        }
 
         // A reload keeps the session (the refresh cookie), without the sign-in page.
         await page.reload();
