@@ -78,6 +78,7 @@ function campaign(campaignId: string, year: number, kind: 'ESSAY' | 'LECTURE'): 
     awardQuota: null,
     rubric: DEFAULT_RUBRIC,
     copiedFrom: null,
+    blindJudging: true,
   };
   return append(`campaign-${campaignId}`, [
     { type: 'CampaignCreated', data },

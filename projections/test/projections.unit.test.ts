@@ -38,6 +38,8 @@ const submitted: EventOf<'EntrySubmitted'> = {
     ],
     advisor: '李老师',
     performance: null,
+    body: '爷爷的勋章挂在墙上。',
+    attachments: [{ id: 'a'.repeat(64), name: '作文.pdf', mediaType: 'application/pdf', size: 2048 }],
   },
 };
 
@@ -70,7 +72,8 @@ const everyEvent: DomainEvent[] = [
       title: '我读《勋章》',
       participants: [{ name: '张小明', role: 'STUDENT', grade: '五年级' }],
       advisor: null,
-      performance: null,
+      performance: { genre: '朗诵', durationMinutes: 5, videoLink: 'https://video.example.cn/v/1' },
+      attachments: [{ id: 'b'.repeat(64), name: '朗诵.mp4', mediaType: 'video/mp4', size: 4096 }],
     },
   },
   { type: 'EntryWithdrawn', data: { campaignId: CAMPAIGN, entryId: ENTRY, reason: '重复提交' } },

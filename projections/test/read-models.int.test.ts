@@ -1,4 +1,4 @@
-import type { DomainEvent, EventMetadata, EventOf } from '@qingmiao/schema';
+import type { Attachment, DomainEvent, EventMetadata, EventOf } from '@qingmiao/schema';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createApplier, createTables } from '../src/apply.ts';
@@ -254,7 +254,7 @@ describe('campaigns read model', () => {
       closesAt: '2022-07-15T23:59:59+08:00',
       judges: ['judge-a', 'judge-b'],
     });
-    expect(read.panel(CAMPAIGN)).toEqual({ status: 'CLOSED', judges: ['judge-a', 'judge-b'] });
+    expect(read.panel(CAMPAIGN)).toEqual({ status: 'CLOSED', blindJudging: true, judges: ['judge-a', 'judge-b'] });
     given(
       { type: 'ResultsPublished', data: { campaignId: CAMPAIGN } },
       { type: 'CampaignCancelled', data: { campaignId: LECTURES, reason: '疫情' } },
@@ -390,6 +390,7 @@ describe('entries read model', () => {
       advisor: '李老师',
       genre: null,
       durationMinutes: null,
+      videoLink: null,
       intergenerational: true,
       status: 'LIVE',
       prize: null,
@@ -403,6 +404,7 @@ describe('entries read model', () => {
         { name: '张小明', role: 'STUDENT', grade: '五年级', key: null },
         { name: '王老师', role: 'RETIRED_TEACHER', grade: null, key: 'T-7' },
       ],
+      attachments: [],
     });
     expect(read.entryHistory(ENTRY)).toEqual([
       {
@@ -411,6 +413,8 @@ describe('entries read model', () => {
         actor: 'organizer-1',
         role: 'organizer',
         data: JSON.stringify(submitted(1).data),
+        attachmentsAdded: [],
+        attachmentsRemoved: [],
       },
     ]);
   });
@@ -532,6 +536,82 @@ describe('entries read model', () => {
       'EntryRated',
       'AwardRevoked',
     ]);
+  });
+});
+
+describe('entry text and files', () => {
+  const file = (n: number, name: string, mediaType: Attachment['mediaType'] = 'application/pdf'): Attachment => ({
+    id: String(n).repeat(64),
+    name,
+    mediaType,
+    size: 1024 * n,
+  });
+  const ESSAY = file(1, '爷爷的勋章.pdf');
+  const SCAN = file(2, '手写稿.jpg', 'image/jpeg');
+  const DRAFT = file(3, '草稿.docx', 'application/vnd.openxmlformats-officedocument.wordprocessingml.document');
+  const BODY = '第一段。\n第二段。';
+  const withWork = <E extends EventOf<'EntrySubmitted'> | EventOf<'EntryRevised'>>(
+    event: E,
+    work: { body?: string; attachments?: Attachment[] },
+  ): E => ({ ...event, data: { ...event.data, ...work } });
+
+  it('keeps the text apart and the files in order, and every file an entry ever carried', () => {
+    const { read, given } = readModels();
+    given(...opened, withWork(submitted(1), { body: BODY, attachments: [ESSAY, SCAN] }), submitted(2));
+    expect(read.entry(ENTRY)?.attachments).toEqual([ESSAY, SCAN]);
+    expect(read.entryBody(ENTRY)).toBe(BODY);
+    expect(read.entry(entryId(2))?.attachments).toEqual([]);
+    expect(read.entryBody(entryId(2))).toBeNull();
+
+    given(withWork(revised(1, STUDENT_AND_RETIRED), { attachments: [DRAFT, ESSAY] }));
+    expect(read.entry(ENTRY)?.attachments).toEqual([DRAFT, ESSAY]);
+    expect(read.entryBody(ENTRY)).toBeNull();
+    // Current or past: the scan was taken off, but its links and the sweeper still see it as the entry's.
+    for (const { id } of [ESSAY, SCAN, DRAFT]) {
+      expect(read.entryHasFile(ENTRY, id)).toBe(true);
+      expect(read.isFileReferenced(id)).toBe(true);
+    }
+    expect(read.entryFile(ENTRY, SCAN.id)).toEqual(SCAN);
+    expect(read.entryFile(entryId(2), ESSAY.id)).toBeUndefined();
+    expect(read.entryHasFile(entryId(2), ESSAY.id)).toBe(false);
+    expect(read.isFileReferenced('f'.repeat(64))).toBe(false);
+    expect(read.entryHasFile('other-campaign:00000000-0000-4000-8000-000000000001', ESSAY.id)).toBe(false);
+  });
+
+  it('lists the files each submission and revision added and removed, by content', () => {
+    const { read, given } = readModels();
+    const renamed = { ...ESSAY, name: '改了名字.pdf' };
+    given(
+      ...opened,
+      withWork(submitted(1), { attachments: [ESSAY, SCAN] }),
+      withWork(revised(1, STUDENT_AND_RETIRED), { body: BODY, attachments: [ESSAY, SCAN] }),
+      withWork(revised(1, STUDENT_AND_RETIRED), { attachments: [DRAFT, renamed] }),
+      withdrawn(1),
+    );
+    expect(
+      read.entryHistory(ENTRY).map(({ type, attachmentsAdded, attachmentsRemoved }) => ({
+        type,
+        attachmentsAdded,
+        attachmentsRemoved,
+      })),
+    ).toEqual([
+      { type: 'EntrySubmitted', attachmentsAdded: ['爷爷的勋章.pdf', '手写稿.jpg'], attachmentsRemoved: [] },
+      { type: 'EntryRevised', attachmentsAdded: [], attachmentsRemoved: [] },
+      { type: 'EntryRevised', attachmentsAdded: ['草稿.docx'], attachmentsRemoved: ['手写稿.jpg'] },
+      { type: 'EntryWithdrawn', attachmentsAdded: [], attachmentsRemoved: [] },
+    ]);
+  });
+
+  it('keeps a performance video link, and drops it when a revision has none', () => {
+    const { read, given } = readModels();
+    const performance = { genre: '合唱', durationMinutes: 6, videoLink: 'https://video.example.cn/v/1' };
+    given(...opened, { ...submitted(1), data: { ...submitted(1).data, performance } });
+    expect(read.entry(ENTRY)).toMatchObject({ genre: '合唱', durationMinutes: 6, videoLink: performance.videoLink });
+    given({
+      ...revised(1, STUDENT_AND_RETIRED),
+      data: { ...revised(1, STUDENT_AND_RETIRED).data, performance: { genre: '合唱', durationMinutes: 6 } },
+    });
+    expect(read.entry(ENTRY)).toMatchObject({ genre: '合唱', videoLink: null });
   });
 });
 

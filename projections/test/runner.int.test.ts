@@ -87,6 +87,7 @@ const campaignDefinition: EventOf<'CampaignCreated'>['data'] = {
   awardQuota: null,
   rubric: DEFAULT_RUBRIC,
   copiedFrom: null,
+  blindJudging: true,
 };
 
 const entryData = (n: number, schoolId: string, participants: Participant[] = []) => ({
@@ -447,6 +448,31 @@ describe('ProjectionRunner on SQLite', () => {
     await stop(incremental);
     await submit(5, 'c-primary', [{ name: '周九', role: 'STUDENT', grade: '六年级' }]);
     await withdraw(2, 'a-primary', '作者转学');
+    // Text and files, then other files: the current ones and every one ever attached are rebuilt alike.
+    const file = (n: number) => ({
+      id: String(n).repeat(64),
+      name: `附件${n}.pdf`,
+      mediaType: 'application/pdf' as const,
+      size: n,
+    });
+    const revision = (attachments: ReturnType<typeof file>[], body?: string) => ({
+      type: 'EntryRevised' as const,
+      data: {
+        campaignId: CAMPAIGN,
+        entryId: entryId(5),
+        title: '作品 5',
+        participants: [],
+        advisor: null,
+        performance: null,
+        attachments,
+        ...(body ? { body } : {}),
+      },
+    });
+    await append(
+      `campaign-${CAMPAIGN}`,
+      [revision([file(1), file(2)], '正文'), revision([file(3)])],
+      contact('c-primary'),
+    );
     const continued = runner();
     await continued.start();
     const head = await store.headPosition();
@@ -456,6 +482,9 @@ describe('ProjectionRunner on SQLite', () => {
     expect(tables).toEqual(
       expect.arrayContaining(['schools', 'enrollments', 'campaigns', 'entries', 'participants', 'entry_history']),
     );
+    expect(before.attachments).toHaveLength(1);
+    expect(before.attached_files).toHaveLength(3);
+    expect(before.entry_texts).toHaveLength(0);
     const version = continued.db.prepare<[], { version: string }>('SELECT version FROM projection_meta').get();
     await stop(continued);
 

@@ -17,5 +17,6 @@ export const campaignCreated = (campaignId: string, kind: CampaignKind = 'ESSAY'
     awardQuota: 0.15,
     rubric: DEFAULT_RUBRIC,
     copiedFrom: null,
+    blindJudging: true,
   },
 });

@@ -108,6 +108,8 @@ export const Performance = z.object({
     .int('must be a whole number')
     .min(1, 'must be at least 1')
     .max(180, 'must be at most 180'),
+  /** Where the performance can be watched (http or https), instead of or beside an mp4 attachment. */
+  videoLink: z.string().max(500).optional(),
 });
 export type Performance = z.infer<typeof Performance>;
 

@@ -149,17 +149,40 @@ describe("Qingmiao's event catalogue", () => {
     awardQuota: null,
   };
 
-  it('writes CampaignCreated and EntrySubmitted at v2, the rest at v1', () => {
-    expect(events.versionOf('CampaignCreated')).toBe(2);
+  it('writes CampaignCreated at v3, EntrySubmitted at v2, the rest at v1', () => {
+    expect(events.versionOf('CampaignCreated')).toBe(3);
     expect(events.versionOf('EntrySubmitted')).toBe(2);
     expect(events.versionOf('SchoolRegistered')).toBe(1);
   });
 
-  it('upcasts a v1 CampaignCreated with the default rubric and no copy origin', () => {
+  it('upcasts a v1 CampaignCreated with the default rubric, no copy origin and blind judging', () => {
     expect(events.decode({ type: 'CampaignCreated', data: created, schemaVersion: 1 })).toEqual({
       type: 'CampaignCreated',
-      data: { ...created, rubric: DEFAULT_RUBRIC, copiedFrom: null },
+      data: { ...created, rubric: DEFAULT_RUBRIC, copiedFrom: null, blindJudging: true },
     });
+  });
+
+  it('reads a v2 CampaignCreated (before blindJudging) as judged blind, the default', () => {
+    const v2 = { ...created, rubric: DEFAULT_RUBRIC, copiedFrom: null };
+    expect(events.decode({ type: 'CampaignCreated', data: v2, schemaVersion: 2 })?.data).toEqual({
+      ...v2,
+      blindJudging: true,
+    });
+  });
+
+  it('reads an entry recorded before text and files as one without them', () => {
+    const entry = {
+      campaignId: 'medal-essay-2022',
+      entryId: 'medal-essay-2022:0f8fad5b-d9cb-569f-a165-70867728950e',
+      title: '我读《勋章》',
+      participants: [],
+      advisor: null,
+      performance: { genre: '朗诵', durationMinutes: 5 },
+    };
+    const decoded = events.decode({ type: 'EntryRevised', data: entry, schemaVersion: 1 });
+    expect(decoded?.data).toEqual(entry);
+    expect(decoded?.data).not.toHaveProperty('body');
+    expect(decoded?.data).not.toHaveProperty('attachments');
   });
 
   it('reads a stored current event with its metadata (readEvent)', () => {

@@ -3,7 +3,7 @@
  * as a ratio; figures are medians of several runs. Writes BENCHMARKS.md at the repository root.
  *
  *   npm run bench                 full sizes (5 runs; catch-up and growth to 1M events; ~10 min on 2 cores)
- *   npm run bench -- --quick      CI smoke sizes (3 runs; 20k / 50k events; under 3 min). Asserts nothing.
+ *   npm run bench -- --quick      CI smoke sizes (3 runs; 20k / 50k events; under 3 min). Asserts no figure; exits 1 when a benchmark fails.
  *   --only 1,3,6                  a subset (1 = appends incl. 1b and 2, 3 = submitEntry, 4 = catch-up,
  *                                 5 = participation, 6 = growth, 7 = the web app in Chromium)
  *   --out FILE                    write somewhere else than BENCHMARKS.md
@@ -107,6 +107,9 @@ function machine(): string[][] {
   ];
 }
 
+/** How many benchmarks failed: the file is still written, and the command fails, so CI sees it. */
+let failed = 0;
+
 async function main(): Promise<void> {
   const work = makeWorkDir();
   const started = Date.now();
@@ -130,6 +133,7 @@ async function main(): Promise<void> {
       const list = Array.isArray(result) ? result : [result];
       sections.push(...list.map((section) => ({ ...section, markdown: `${section.markdown}${note}` })));
     } catch (error) {
+      failed += 1;
       log(`${title} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
       sections.push({
         title,
@@ -213,4 +217,5 @@ async function main(): Promise<void> {
 
 await main();
 // Child processes are stopped; close whatever else (e.g. autocannon agents) may still hold the loop.
-process.exit(0);
+if (failed > 0) console.error(`${failed} benchmark(s) failed; see the file`);
+process.exit(failed > 0 ? 1 : 0);

@@ -183,6 +183,7 @@ function* years(options: LogOptions): Generator<Array<{ planned: Planned; at: nu
             awardQuota,
             rubric,
             copiedFrom: null,
+            blindJudging: true,
           },
         }),
         org({ type: 'CampaignOpened', data: { campaignId } }),

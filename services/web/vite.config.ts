@@ -1,12 +1,13 @@
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vitest/config';
+import { pdfjsAssets } from './vite-pdfjs-assets.ts';
 
 /**
  * The web app's build: hashed assets under /assets/, no inline scripts (the server's CSP forbids them), and the
  * component tests in jsdom. graphql resolves to Node's CJS build as in the other packages (vitest.shared.ts).
  */
 export default defineConfig({
-  plugins: [react()],
+  plugins: [react(), pdfjsAssets()],
   build: {
     outDir: 'dist',
     emptyOutDir: true,

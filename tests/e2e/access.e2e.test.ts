@@ -233,7 +233,8 @@ describe('who sees which participants', () => {
     const judge = await server.token('judge', { sub: 'judge-wang' });
     const result = await server.graphql(ENTRY, { id: entryB.id }, judge);
     expect(result.status).toBe(200);
-    expect(result.data?.entry).toMatchObject({ id: entryB.id, schoolId: schoolB.id, participants: null });
+    // Judged blind (the default), the judge does not learn the school either.
+    expect(result.data?.entry).toMatchObject({ id: entryB.id, schoolId: null, participants: null });
     expect(codeOf(result)).toBe('FORBIDDEN');
     expect(result.errors?.[0]?.path).toEqual(['entry', 'participants']);
     expect(JSON.stringify(result)).not.toContain('乙校学生');

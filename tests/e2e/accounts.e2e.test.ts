@@ -38,6 +38,9 @@ const SIGN_IN = graphql(`
 `);
 const REFRESH = graphql(`mutation Refresh { refreshSession { accessToken expiresAt account { id } } }`);
 const SIGN_OUT = graphql(`mutation SignOut { signOut }`);
+const CHANGE_PASSWORD = graphql(`
+  mutation ChangePassword($input: ChangePasswordInput!) { changePassword(input: $input) { login } }
+`);
 const ME = graphql(`query Me { me { id login displayName role schoolId status } }`);
 const SCHOOLS = graphql(`query Schools { schools { id } }`);
 const DISABLE = graphql(`mutation Disable($input: DisableAccountInput!) { disableAccount(input: $input) { status } }`);
@@ -157,6 +160,35 @@ describe('an account from creation to sign-out, in a browser', () => {
     expect(dataOf(await server.graphql(ENABLE, { input: { login } }, office)).enableAccount.status).toBe('ACTIVE');
     expect(codeOf(await server.graphql(SCHOOLS, {}, accessToken))).toBe('UNAUTHENTICATED');
     dataOf(await server.graphql(SIGN_IN, { input: { login, password: PASSWORD } }));
+  });
+
+  it("changing the password ends the account's other sessions, not the one that changed it", async () => {
+    const login = `wu-${randomUUID().slice(0, 8)}`;
+    const { activationCode } = await createAccount(login);
+    const phone = new CookieJar();
+    const mine = dataOf(await activate(phone, login, activationCode)).activateAccount;
+    const laptop = new CookieJar();
+    const other = dataOf(
+      await server.graphql(SIGN_IN, { input: { login, password: PASSWORD } }, undefined, { cookies: laptop }),
+    ).signIn;
+
+    const newPassword = 'qingmiao-2022-autumn';
+    const changed = await server.graphql(
+      CHANGE_PASSWORD,
+      { input: { currentPassword: PASSWORD, newPassword } },
+      mine.accessToken,
+    );
+    expect(dataOf(changed).changePassword.login).toBe(login);
+
+    expect(codeOf(await server.graphql(ME, {}, other.accessToken))).toBe('UNAUTHENTICATED');
+    expect(codeOf(await server.graphql(REFRESH, {}, undefined, { cookies: laptop }))).toBe('UNAUTHENTICATED');
+    expect(dataOf(await server.graphql(ME, {}, mine.accessToken)).me?.login).toBe(login);
+    expect(dataOf(await server.graphql(REFRESH, {}, undefined, { cookies: phone })).refreshSession.account.id).toBe(
+      mine.account.id,
+    );
+    const signIn = (password: string) => server.graphql(SIGN_IN, { input: { login, password } });
+    expect(codeOf(await signIn(PASSWORD))).toBe('UNAUTHENTICATED');
+    expect(dataOf(await signIn(newPassword)).signIn.account.login).toBe(login);
   });
 
   it('resets an account: sessions and password end, the new code activates it again, the old one does not', async () => {

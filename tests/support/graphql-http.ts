@@ -75,6 +75,61 @@ export async function postGraphQL<O extends Operation>(
   return readAnswer(response.status, await response.text());
 }
 
+/** A file to send in a multipart upload request. */
+export interface UploadedPart {
+  readonly name: string;
+  readonly bytes: Uint8Array | Blob;
+  /** The type the client declares (the server decides from the bytes). */
+  readonly type?: string;
+}
+
+export interface UploadOptions extends Omit<RequestOptions, 'cookies'> {
+  /** Send the `GraphQL-Require-Preflight` header (default true): a cross-site form cannot. */
+  readonly preflight?: boolean;
+  /** The parts in another order than the spec's `operations`, `map`, file. */
+  readonly order?: ReadonlyArray<'operations' | 'map' | 'file'>;
+  /** The map's value, instead of `{"0": ["variables.file"]}`. */
+  readonly map?: unknown;
+}
+
+/**
+ * POST `${url}/graphql` as the GraphQL multipart request spec says: `operations` (the operation, `file` null in its
+ * variables), `map` (`{"0": ["variables.file"]}`), then the file as part `0`.
+ */
+export async function postUpload<O extends Operation>(
+  url: string,
+  token: string | undefined,
+  operation: O & Checked<O>,
+  file: UploadedPart,
+  options: UploadOptions = {},
+): Promise<GraphQLResult<ResultFor<O>>> {
+  const form = new FormData();
+  const parts = {
+    operations: () => form.append('operations', requestBody(operation, { file: null })),
+    map: () => form.append('map', JSON.stringify(options.map ?? { 0: ['variables.file'] })),
+    file: () =>
+      form.append(
+        '0',
+        file.bytes instanceof Blob ? file.bytes : new Blob([file.bytes], { type: file.type }),
+        file.name,
+      ),
+  };
+  for (const part of options.order ?? ['operations', 'map', 'file']) parts[part]();
+  const timeout = AbortSignal.timeout(options.timeoutMs ?? 60_000);
+  const response = await fetch(`${url}/graphql`, {
+    method: 'POST',
+    headers: {
+      accept: 'application/graphql-response+json, application/json',
+      ...(options.preflight === false ? {} : { 'graphql-require-preflight': '1' }),
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+      ...options.headers,
+    },
+    body: form,
+    signal: options.signal ? AbortSignal.any([timeout, options.signal]) : timeout,
+  });
+  return readAnswer(response.status, await response.text());
+}
+
 /** The `extensions.code` of an answer's first error: 'OK' without errors, 'NO_CODE' for an error without one. */
 export function codeOf(result: GraphQLResult<unknown>): string {
   if (!result.errors?.length) return 'OK';

@@ -17,6 +17,8 @@ export interface CampaignRow {
   readonly awardQuota: number | null;
   readonly rubric: Criterion[];
   readonly copiedFrom: string | null;
+  /** Judges see its entries without school, advisor, participants or file names. */
+  readonly blindJudging: boolean;
   readonly status: CampaignStatus;
   readonly cancelReason: string | null;
   /** Live entries, the schools they come from, those awarded and those intergenerational. */
@@ -31,7 +33,7 @@ export interface CampaignRow {
 }
 
 /** What decides who may see a campaign's entries and their judging. */
-export type CampaignPanel = Pick<CampaignRow, 'status' | 'judges'>;
+export type CampaignPanel = Pick<CampaignRow, 'status' | 'judges' | 'blindJudging'>;
 
 export interface CampaignFilter {
   readonly year?: number | undefined;
@@ -41,7 +43,7 @@ export interface CampaignFilter {
 
 export const campaignsProjection = defineProjection({
   name: 'campaigns',
-  version: 3,
+  version: 4,
   tables: [
     `CREATE TABLE campaigns (
       id TEXT PRIMARY KEY,
@@ -57,6 +59,7 @@ export const campaignsProjection = defineProjection({
       award_quota REAL,
       rubric TEXT NOT NULL,
       copied_from TEXT,
+      blind_judging INTEGER NOT NULL,
       status TEXT NOT NULL,
       cancel_reason TEXT,
       created_at TEXT NOT NULL
@@ -84,9 +87,9 @@ export const campaignsProjection = defineProjection({
     insertCampaign: {
       table: 'campaigns',
       sql: `INSERT INTO campaigns (id, kind, title, theme, year, opens_at, closes_at, eligible_school_kinds,
-          max_entries_per_school, target_sessions, award_quota, rubric, copied_from, status, created_at)
+          max_entries_per_school, target_sessions, award_quota, rubric, copied_from, blind_judging, status, created_at)
         VALUES (@id, @kind, @title, @theme, @year, @opensAt, @closesAt, @eligibleSchoolKinds,
-          @maxEntriesPerSchool, @targetSessions, @awardQuota, @rubric, @copiedFrom, 'DRAFT', @at)`,
+          @maxEntriesPerSchool, @targetSessions, @awardQuota, @rubric, @copiedFrom, @blindJudging, 'DRAFT', @at)`,
     },
     insertFigures: { table: 'campaign_figures', sql: 'INSERT INTO campaign_figures (campaign_id) VALUES (@id)' },
     setStatus: { table: 'campaigns', sql: 'UPDATE campaigns SET status = @status WHERE id = @id' },
@@ -114,7 +117,7 @@ export const campaignsProjection = defineProjection({
   handle(event, { metadata }) {
     switch (event.type) {
       case 'CampaignCreated': {
-        const { campaignId, eligibleSchoolKinds, rubric, ...rest } = event.data;
+        const { campaignId, eligibleSchoolKinds, rubric, blindJudging, ...rest } = event.data;
         return [
           {
             statement: 'insertCampaign',
@@ -123,6 +126,7 @@ export const campaignsProjection = defineProjection({
               id: campaignId,
               eligibleSchoolKinds: JSON.stringify(eligibleSchoolKinds),
               rubric: JSON.stringify(rubric),
+              blindJudging: blindJudging ? 1 : 0,
               at: metadata.recordedAt,
             },
           },
@@ -154,15 +158,17 @@ const JUDGES = '(SELECT json_group_array(j.judge ORDER BY j.judge) FROM judges j
 
 const CAMPAIGN_COLUMNS = `c.id, c.kind, c.title, c.theme, c.year, c.opens_at AS opensAt, c.closes_at AS closesAt,
   c.eligible_school_kinds AS eligibleSchoolKinds, c.max_entries_per_school AS maxEntriesPerSchool,
-  c.target_sessions AS targetSessions, c.award_quota AS awardQuota, c.rubric, c.copied_from AS copiedFrom, c.status,
+  c.target_sessions AS targetSessions, c.award_quota AS awardQuota, c.rubric, c.copied_from AS copiedFrom,
+  c.blind_judging AS blindJudging, c.status,
   c.cancel_reason AS cancelReason, f.entry_count AS entryCount, f.school_count AS schoolCount,
   f.awards_granted AS awardsGranted, f.intergenerational_entries AS intergenerationalEntries,
   f.sessions_delivered AS sessionsDelivered, f.audience, ${JUDGES}`;
 const CAMPAIGNS = 'campaigns c JOIN campaign_figures f ON f.campaign_id = c.id';
 
-type RawCampaign = Raw<CampaignRow, 'eligibleSchoolKinds' | 'rubric' | 'judges'>;
+type RawCampaign = Raw<CampaignRow, 'eligibleSchoolKinds' | 'rubric' | 'judges', 'blindJudging'>;
 const toCampaign = (row: RawCampaign): CampaignRow => ({
   ...row,
+  blindJudging: row.blindJudging === 1,
   eligibleSchoolKinds: JSON.parse(row.eligibleSchoolKinds) as SchoolKind[],
   rubric: JSON.parse(row.rubric) as Criterion[],
   judges: JSON.parse(row.judges) as string[],
@@ -176,8 +182,8 @@ export function campaignQueries(db: Database.Database) {
       ORDER BY c.year DESC, c.opens_at, c.id`,
   );
   const campaign = db.prepare<[string], RawCampaign>(`SELECT ${CAMPAIGN_COLUMNS} FROM ${CAMPAIGNS} WHERE c.id = ?`);
-  const panel = db.prepare<[string], Raw<CampaignPanel, 'judges'>>(
-    `SELECT c.status, ${JUDGES} FROM campaigns c WHERE c.id = ?`,
+  const panel = db.prepare<[string], Raw<CampaignPanel, 'judges', 'blindJudging'>>(
+    `SELECT c.status, c.blind_judging AS blindJudging, ${JUDGES} FROM campaigns c WHERE c.id = ?`,
   );
   return {
     campaigns: (filter: CampaignFilter = {}): CampaignRow[] =>
@@ -188,10 +194,10 @@ export function campaignQueries(db: Database.Database) {
       const row = campaign.get(id);
       return row && toCampaign(row);
     },
-    /** A campaign's status and judges only, without the figures of `campaign`. */
+    /** A campaign's status, judges and way of judging only, without the figures of `campaign`. */
     panel: (campaignId: string): CampaignPanel | undefined => {
       const row = panel.get(campaignId);
-      return row && { ...row, judges: JSON.parse(row.judges) as string[] };
+      return row && { ...row, blindJudging: row.blindJudging === 1, judges: JSON.parse(row.judges) as string[] };
     },
   };
 }

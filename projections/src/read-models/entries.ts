@@ -1,4 +1,4 @@
-import type { EventOf, Participant, ParticipantRole, Prize } from '@qingmiao/schema';
+import type { Attachment, EventOf, Participant, ParticipantRole, Prize } from '@qingmiao/schema';
 import type Database from 'better-sqlite3';
 import { defineProjection, type Operation } from '../projection.ts';
 import type { Raw } from '../raw-row.ts';
@@ -19,6 +19,7 @@ export interface EntryRow {
   readonly advisor: string | null;
   readonly genre: string | null;
   readonly durationMinutes: number | null;
+  readonly videoLink: string | null;
   readonly intergenerational: boolean;
   readonly status: 'LIVE' | 'WITHDRAWN';
   readonly prize: Prize | null;
@@ -30,6 +31,8 @@ export interface EntryRow {
   readonly submittedAt: string;
   readonly updatedAt: string;
   readonly participants: ParticipantRow[];
+  /** The files the entry carries now, in its order. The text (`body`) is read apart: lists do not need it. */
+  readonly attachments: Attachment[];
 }
 
 export interface ScoreRow {
@@ -71,7 +74,7 @@ function intergenerational(participants: readonly Participant[]): number {
 /** The fields of an entry that submission and revision both set. */
 type ContentFields = Pick<
   EventOf<'EntryRevised'>['data'],
-  'entryId' | 'title' | 'participants' | 'advisor' | 'performance'
+  'entryId' | 'title' | 'participants' | 'advisor' | 'performance' | 'body' | 'attachments'
 >;
 
 // The helpers of `handle` live out here, so that replaying a long log does not make closures for every event.
@@ -82,9 +85,25 @@ const content = ({ entryId, title, advisor, performance, participants }: Content
   advisor,
   genre: performance?.genre ?? null,
   durationMinutes: performance?.durationMinutes ?? null,
+  videoLink: performance?.videoLink ?? null,
   intergenerational: intergenerational(participants),
   at,
 });
+
+/**
+ * The text and files an entry event records, replacing what the entry had (absent ones are none: entries recorded
+ * before text and files existed have neither). Every file ever attached stays listed in `attached_files`.
+ */
+const work = ({ entryId, body, attachments = [] }: ContentFields): Operation<Work>[] => [
+  { statement: 'deleteBody', params: { id: entryId } },
+  { statement: 'insertBody', params: { id: entryId, body: body ?? null } },
+  { statement: 'deleteAttachments', params: { id: entryId } },
+  ...attachments.flatMap(({ id, name, mediaType, size }, seq): Operation<Work>[] => [
+    { statement: 'insertAttachment', params: { entryId, seq, fileId: id, name, mediaType, size } },
+    { statement: 'recordAttachedFile', params: { entryId, fileId: id, name, mediaType, size } },
+  ]),
+];
+type Work = 'deleteBody' | 'insertBody' | 'deleteAttachments' | 'insertAttachment' | 'recordAttachedFile';
 
 const participant = (entryId: string, seq: number, { name, role, grade, key }: Participant) => ({
   entryId,
@@ -97,7 +116,7 @@ const participant = (entryId: string, seq: number, { name, role, grade, key }: P
 
 export const entriesProjection = defineProjection({
   name: 'entries',
-  version: 3,
+  version: 4,
   tables: [
     `CREATE TABLE entries (
       id TEXT PRIMARY KEY,
@@ -108,6 +127,7 @@ export const entriesProjection = defineProjection({
       advisor TEXT,
       genre TEXT,
       duration_minutes INTEGER,
+      video_link TEXT,
       intergenerational INTEGER NOT NULL,
       status TEXT NOT NULL,
       withdraw_reason TEXT,
@@ -136,6 +156,30 @@ export const entriesProjection = defineProjection({
       scored_at TEXT NOT NULL,
       PRIMARY KEY (entry_id, judge)
     ) WITHOUT ROWID`,
+    // Apart from the entries: up to 20,000 characters each, which lists and figures never read.
+    `CREATE TABLE entry_texts (
+      entry_id TEXT PRIMARY KEY,
+      body TEXT NOT NULL
+    )`,
+    `CREATE TABLE attachments (
+      entry_id TEXT NOT NULL,
+      seq INTEGER NOT NULL,
+      file_id TEXT NOT NULL,
+      name TEXT NOT NULL,
+      media_type TEXT NOT NULL,
+      size INTEGER NOT NULL,
+      PRIMARY KEY (entry_id, seq)
+    ) WITHOUT ROWID`,
+    // Every file an entry carries or once carried: a signed link of a file taken off since still names its entry,
+    // and an upload any entry ever referred to is never swept.
+    `CREATE TABLE attached_files (
+      file_id TEXT NOT NULL,
+      entry_id TEXT NOT NULL,
+      name TEXT NOT NULL,
+      media_type TEXT NOT NULL,
+      size INTEGER NOT NULL,
+      PRIMARY KEY (file_id, entry_id)
+    ) WITHOUT ROWID`,
     `CREATE TABLE recusals (
       entry_id TEXT NOT NULL,
       judge TEXT NOT NULL,
@@ -150,15 +194,35 @@ export const entriesProjection = defineProjection({
     insertEntry: {
       table: 'entries',
       sql: `INSERT INTO entries (id, campaign_id, school_id, submission_id, title, advisor, genre, duration_minutes,
-          intergenerational, status, submitted_at, updated_at)
+          video_link, intergenerational, status, submitted_at, updated_at)
         VALUES (@id, @campaignId, @schoolId, @submissionId, @title, @advisor, @genre, @durationMinutes,
-          @intergenerational, 'LIVE', @at, @at)`,
+          @videoLink, @intergenerational, 'LIVE', @at, @at)`,
     },
     reviseEntry: {
       table: 'entries',
       sql: `UPDATE entries SET title = @title, advisor = @advisor, genre = @genre,
-          duration_minutes = @durationMinutes, intergenerational = @intergenerational, updated_at = @at
+          duration_minutes = @durationMinutes, video_link = @videoLink, intergenerational = @intergenerational,
+          updated_at = @at
         WHERE id = @id`,
+    },
+    deleteBody: { table: 'entry_texts', sql: 'DELETE FROM entry_texts WHERE entry_id = @id' },
+    insertBody: {
+      table: 'entry_texts',
+      sql: 'INSERT INTO entry_texts (entry_id, body) SELECT @id, @body WHERE @body IS NOT NULL',
+    },
+    deleteAttachments: { table: 'attachments', sql: 'DELETE FROM attachments WHERE entry_id = @id' },
+    insertAttachment: {
+      table: 'attachments',
+      sql: `INSERT INTO attachments (entry_id, seq, file_id, name, media_type, size)
+        VALUES (@entryId, @seq, @fileId, @name, @mediaType, @size)`,
+    },
+    // The file as the entry carried it last.
+    recordAttachedFile: {
+      table: 'attached_files',
+      sql: `INSERT INTO attached_files (file_id, entry_id, name, media_type, size)
+        VALUES (@fileId, @entryId, @name, @mediaType, @size)
+        ON CONFLICT (file_id, entry_id) DO UPDATE SET name = excluded.name, media_type = excluded.media_type,
+          size = excluded.size`,
     },
     deleteParticipants: { table: 'participants', sql: 'DELETE FROM participants WHERE entry_id = @id' },
     insertParticipant: {
@@ -236,8 +300,27 @@ export const entriesProjection = defineProjection({
     },
   },
   handles: {
-    EntrySubmitted: ['tallySubmitted', 'insertEntry', 'insertParticipant'],
-    EntryRevised: ['retallyContent', 'reviseEntry', 'deleteParticipants', 'reviseParticipant'],
+    EntrySubmitted: [
+      'tallySubmitted',
+      'insertEntry',
+      'insertParticipant',
+      'deleteBody',
+      'insertBody',
+      'deleteAttachments',
+      'insertAttachment',
+      'recordAttachedFile',
+    ],
+    EntryRevised: [
+      'retallyContent',
+      'reviseEntry',
+      'deleteParticipants',
+      'reviseParticipant',
+      'deleteBody',
+      'insertBody',
+      'deleteAttachments',
+      'insertAttachment',
+      'recordAttachedFile',
+    ],
     EntryWithdrawn: ['untallyWithdrawn', 'withdrawEntry'],
     EntryScored: ['upsertScore'],
     JudgeRecused: ['recuse', 'dropScore'],
@@ -266,6 +349,7 @@ export const entriesProjection = defineProjection({
               params: { ...participant(entryId, seq, p), schoolId, personKey: personKey(schoolId, p) },
             }),
           ),
+          ...work(event.data),
         ];
       }
       case 'EntryRevised': {
@@ -285,6 +369,7 @@ export const entriesProjection = defineProjection({
               params: { ...participant(event.data.entryId, seq, p), personKey: personKey('', p) },
             }),
           ),
+          ...work(event.data),
         ];
       }
       case 'EntryWithdrawn': {
@@ -339,18 +424,23 @@ export const entriesProjection = defineProjection({
 });
 
 const ENTRY_COLUMNS = `e.id, e.campaign_id AS campaignId, e.school_id AS schoolId, e.submission_id AS submissionId,
-  e.title, e.advisor, e.genre, e.duration_minutes AS durationMinutes, e.intergenerational, e.status, e.prize, e.stars,
+  e.title, e.advisor, e.genre, e.duration_minutes AS durationMinutes, e.video_link AS videoLink, e.intergenerational,
+  e.status, e.prize, e.stars,
   (SELECT avg(s.weighted_score) FROM scores s WHERE s.entry_id = e.id) AS meanScore,
   (SELECT count(*) FROM scores s WHERE s.entry_id = e.id) AS scoreCount,
   e.withdraw_reason AS withdrawReason, e.submitted_at AS submittedAt, e.updated_at AS updatedAt,
   (SELECT json_group_array(json_object('name', p.name, 'role', p.role, 'grade', p.grade, 'key', p.key) ORDER BY p.seq)
-     FROM participants p WHERE p.entry_id = e.id) AS participants`;
+     FROM participants p WHERE p.entry_id = e.id) AS participants,
+  (SELECT json_group_array(json_object('id', a.file_id, 'name', a.name, 'mediaType', a.media_type, 'size', a.size)
+       ORDER BY a.seq)
+     FROM attachments a WHERE a.entry_id = e.id) AS attachments`;
 
-type RawEntry = Raw<EntryRow, 'participants', 'intergenerational'>;
+type RawEntry = Raw<EntryRow, 'participants' | 'attachments', 'intergenerational'>;
 const toEntry = (row: RawEntry): EntryRow => ({
   ...row,
   intergenerational: row.intergenerational === 1,
   participants: JSON.parse(row.participants) as ParticipantRow[],
+  attachments: JSON.parse(row.attachments) as Attachment[],
 });
 type RawScore = Raw<ScoreRow, 'criteria'>;
 const toScore = (row: RawScore): ScoreRow => ({
@@ -383,7 +473,23 @@ export function entryQueries(db: Database.Database) {
           WHERE e.campaign_id = j.campaign_id AND e.status = 'LIVE' AND s.judge = j.judge) AS scored
       FROM judges j WHERE j.campaign_id = ? ORDER BY j.judge`,
   );
+  const body = db.prepare<[string], { body: string }>('SELECT body FROM entry_texts WHERE entry_id = ?');
+  const fileReferenced = db.prepare<[string], { found: number }>(
+    'SELECT 1 AS found FROM attached_files WHERE file_id = ? LIMIT 1',
+  );
+  const entryFile = db.prepare<[string, string], Attachment>(
+    `SELECT file_id AS id, name, media_type AS mediaType, size FROM attached_files
+      WHERE file_id = ? AND entry_id = ?`,
+  );
   return {
+    /** The entry's typed text; null without one. */
+    entryBody: (entryId: string): string | null => body.get(entryId)?.body ?? null,
+    /** Whether any entry carries or ever carried the file: such an upload is never swept. */
+    isFileReferenced: (fileId: string): boolean => fileReferenced.get(fileId) !== undefined,
+    /** Whether the entry carries or once carried the file: what a signed link to it may fetch. */
+    entryHasFile: (entryId: string, fileId: string): boolean => entryFile.get(fileId, entryId) !== undefined,
+    /** The file as the entry carries it, or carried it last; undefined when it never did. */
+    entryFile: (entryId: string, fileId: string): Attachment | undefined => entryFile.get(fileId, entryId),
     /** Entries of a campaign, live and withdrawn, optionally of one school only. */
     entries: (campaignId: string, schoolId?: string): EntryRow[] =>
       entries.all({ campaignId, schoolId: schoolId ?? null }).map(toEntry),

@@ -1,4 +1,4 @@
-import type { DomainEvent } from '@qingmiao/schema';
+import type { Attachment, DomainEvent, EventType } from '@qingmiao/schema';
 import type Database from 'better-sqlite3';
 import { defineProjection } from '../projection.ts';
 
@@ -8,7 +8,17 @@ export interface HistoryRow {
   readonly actor: string;
   readonly role: string;
   readonly data: string;
+  /** Names of the files this event attached that the entry did not carry before (a submission: all of them). */
+  readonly attachmentsAdded: string[];
+  /** Names of the files the entry carried before and this event took off. */
+  readonly attachmentsRemoved: string[];
 }
+
+/** The events that record an entry's whole content, its files included. */
+const CONTENT: ReadonlySet<string> = new Set<EventType>(['EntrySubmitted', 'EntryRevised']);
+
+const namesOf = (attachments: readonly Attachment[], without: readonly Attachment[]) =>
+  attachments.filter(({ id }) => !without.some((other) => other.id === id)).map(({ name }) => name);
 
 /** Every event about an entry is kept in its history, with the data in its current shape. */
 export const entryHistoryProjection = defineProjection({
@@ -59,11 +69,24 @@ export const entryHistoryProjection = defineProjection({
 });
 
 export function entryHistoryQueries(db: Database.Database) {
-  const history = db.prepare<[string], HistoryRow>(
+  const history = db.prepare<[string], Omit<HistoryRow, 'attachmentsAdded' | 'attachmentsRemoved'>>(
     `SELECT type, recorded_at AS recordedAt, actor, role, data FROM entry_history
       WHERE entry_id = ? ORDER BY position`,
   );
   return {
-    entryHistory: (entryId: string): HistoryRow[] => history.all(entryId),
+    /** The entry's events in log order, each with the files it changed (by content: a file is its id). */
+    entryHistory: (entryId: string): HistoryRow[] => {
+      let carried: readonly Attachment[] = [];
+      return history.all(entryId).map((row) => {
+        if (!CONTENT.has(row.type)) return { ...row, attachmentsAdded: [], attachmentsRemoved: [] };
+        const attachments = (JSON.parse(row.data) as { attachments?: Attachment[] }).attachments ?? [];
+        const changes = {
+          attachmentsAdded: namesOf(attachments, carried),
+          attachmentsRemoved: namesOf(carried, attachments),
+        };
+        carried = attachments;
+        return { ...row, ...changes };
+      });
+    },
   };
 }

@@ -37,6 +37,11 @@ export const CreateCampaignInput = z
           'criterion names must differ',
         ),
     ),
+    /** On unless turned off: judges see entries without school, advisor, participants or file names. */
+    blindJudging: z
+      .boolean()
+      .nullish()
+      .transform((value) => value ?? true),
   })
   .refine((input) => Date.parse(input.closesAt) > Date.parse(input.opensAt), {
     path: ['closesAt'],

@@ -1,5 +1,15 @@
 import { z } from 'zod';
-import { Id, MultiLineText, NestedId, Participant, Performance, Prize, Reason, SingleLineText } from '../primitives.ts';
+import {
+  FileId,
+  Id,
+  MultiLineText,
+  NestedId,
+  Participant,
+  Performance,
+  Prize,
+  Reason,
+  SingleLineText,
+} from '../primitives.ts';
 import { optional } from './optional.ts';
 
 /**
@@ -13,7 +23,42 @@ export const ParticipantInput = Participant.extend({
   key: z.preprocess(absentIfNull, SingleLineText(64).optional()),
 });
 
-export const PerformanceInput = Performance.extend({ genre: SingleLineText(50) });
+/**
+ * Where a performance can be watched: an http(s) address the browser opens as a link. Anything else (javascript:,
+ * data:, file:) could run or read in the reader's browser, and a user name or password in it would hand a
+ * credential to every reader.
+ */
+const VideoLink = z
+  .string()
+  .trim()
+  .max(500, 'must be at most 500 characters')
+  .regex(/^[^\s\p{Cc}\p{Cf}]+$/u, 'must be one address without spaces or invisible characters')
+  .refine((text) => /^https?:\/\//i.test(text) && URL.canParse(text), 'must be an http or https address')
+  .refine((text) => {
+    if (!URL.canParse(text)) return true; // refused above
+    const url = new URL(text);
+    return url.username === '' && url.password === '';
+  }, 'must not contain a user name or password');
+
+export const PerformanceInput = Performance.extend({
+  genre: SingleLineText(50),
+  videoLink: z.preprocess(absentIfNull, VideoLink.optional()),
+});
+
+/** The essay itself, typed: may span lines, nothing invisible. */
+const Body = MultiLineText(20_000);
+
+/** Uploaded files (their ids from uploadFile), in the order the entry shows them. */
+const AttachmentIds = z
+  .array(FileId)
+  .max(10, 'must list at most 10 files')
+  .superRefine((ids, context) => {
+    ids.forEach((id, index) => {
+      if (ids.indexOf(id) !== index) {
+        context.addIssue({ code: 'custom', path: [index], message: 'names a file already listed' });
+      }
+    });
+  });
 
 /** How many a campaign's kind requires (at least one, none for an EVALUATION) is the decider's rule. */
 const Participants = z.array(ParticipantInput).max(500, 'must list at most 500');
@@ -26,6 +71,8 @@ export const SubmitEntryInput = z.object({
   participants: Participants.nullish().transform((value) => value ?? []),
   advisor: optional(SingleLineText(64)),
   performance: optional(PerformanceInput),
+  body: optional(Body),
+  attachmentIds: AttachmentIds.nullish().transform((value) => value ?? []),
 });
 export type SubmitEntryInput = z.infer<typeof SubmitEntryInput>;
 
@@ -35,13 +82,18 @@ export const WithdrawEntryInput = z.object({
 });
 export type WithdrawEntryInput = z.infer<typeof WithdrawEntryInput>;
 
-/** Only the fields given change; the rest stay as submitted. */
+/**
+ * Only the fields given change; the rest stay as submitted. An empty body removes the text; attachmentIds replaces
+ * the list of files (an empty list removes them all).
+ */
 export const ReviseEntryInput = z.object({
   entryId: NestedId,
   title: optional(SingleLineText(200)),
   participants: optional(Participants),
   advisor: optional(SingleLineText(64)),
   performance: optional(PerformanceInput),
+  body: optional(Body),
+  attachmentIds: optional(AttachmentIds),
 });
 export type ReviseEntryInput = z.infer<typeof ReviseEntryInput>;
 

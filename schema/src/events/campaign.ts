@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import {
+  Attachment,
   CampaignKind,
   Criterion,
   DateTime,
@@ -27,6 +28,8 @@ export const CampaignCreated = z.object({
   awardQuota: z.number().gt(0).max(1).nullable(),
   rubric: z.array(Criterion).min(1),
   copiedFrom: Id.nullable(),
+  /** Judges see entries without school, advisor, participants or file names. */
+  blindJudging: z.boolean(),
 });
 
 /** The rubric of campaigns created before rubrics existed: one overall score out of 100. */
@@ -34,6 +37,16 @@ export const DEFAULT_RUBRIC: Criterion[] = [{ name: '总分', weight: 1, maxScor
 
 export const CampaignOpened = z.object({ campaignId: Id });
 export const CampaignClosed = z.object({ campaignId: Id });
+
+/**
+ * The typed text and the files of an entry. Optional, so that entries recorded before they existed read as they
+ * were: without text and without files.
+ */
+const EntryWork = {
+  body: z.string().min(1).max(20_000).optional(),
+  /** Each file's address and description, never its bytes. */
+  attachments: z.array(Attachment).max(10).optional(),
+};
 
 export const EntrySubmitted = z.object({
   campaignId: Id,
@@ -44,6 +57,7 @@ export const EntrySubmitted = z.object({
   participants: z.array(Participant),
   advisor: Text(64).nullable(),
   performance: Performance.nullable(),
+  ...EntryWork,
 });
 
 export const EntryWithdrawn = z.object({
@@ -68,6 +82,7 @@ export const EntryRevised = z.object({
   participants: z.array(Participant),
   advisor: Text(64).nullable(),
   performance: Performance.nullable(),
+  ...EntryWork,
 });
 
 export const CriterionScore = z.object({ criterion: Text(50), score: z.number() });
@@ -134,12 +149,20 @@ export const campaignEvents = {
   LectureCancelled,
 } as const;
 
-/** v1 → v2 upcasters: CampaignCreated gained a rubric and its copy origin, EntrySubmitted a performance. */
+/**
+ * v1 → v2: CampaignCreated gained a rubric and its copy origin, EntrySubmitted a performance. v2 → v3:
+ * CampaignCreated gained blindJudging, on for every campaign created before it existed (the default).
+ */
 export const campaignUpcasters = [
   {
     type: 'CampaignCreated',
     fromVersion: 1,
     upcast: (data: Record<string, unknown>) => ({ ...data, rubric: DEFAULT_RUBRIC, copiedFrom: null }),
+  },
+  {
+    type: 'CampaignCreated',
+    fromVersion: 2,
+    upcast: (data: Record<string, unknown>) => ({ ...data, blindJudging: true }),
   },
   {
     type: 'EntrySubmitted',

@@ -8,6 +8,15 @@ import type { Logger } from 'pino';
 import { AccessLog, accessLogFile } from './access-log.ts';
 import { Authenticator, resolveAuthSecret } from './auth.ts';
 import type { QingmiaoConfig } from './config.ts';
+import { FileLocks } from './files/file-locks.ts';
+import { fileRoutes } from './files/file-routes.ts';
+import { multipartUploads } from './files/multipart-upload.ts';
+import { openBlobStore } from './files/open-blob-store.ts';
+import { FileLinks } from './files/signed-links.ts';
+import { UploadBudget } from './files/upload-budget.ts';
+import { UploadRegistry, uploadRegistryFile } from './files/upload-registry.ts';
+import { UploadSweeper } from './files/upload-sweeper.ts';
+import { linkedAttachment } from './graphql/entry-access.ts';
 import { createGraphQL, GRAPHQL_PATH } from './graphql/yoga.ts';
 import { bodyErrors, jsonBody, rateLimitPerCaller } from './http-limits.ts';
 import { metricsAccess } from './metrics-access.ts';
@@ -67,7 +76,8 @@ export function createQingmiao(config: QingmiaoConfig, logger: Logger, options: 
       logger.warn({ type: event.type, position: String(event.position.commit) }, 'skipped an event of unknown type');
     },
   });
-  const commands = new Commands(store, { onSettled: metrics.onCommandSettled });
+  const uploads = new UploadRegistry(uploadRegistryFile(config.dataDir));
+  const commands = new Commands(store, { onSettled: metrics.onCommandSettled, uploads });
   const pastFigures = new AsOfReplayer({ store, live: readSide, projections, ...config.replays });
   const ready = readSide.start();
   // Why /readyz says "not ready" beyond catching up: the store's answer at start, or the projections' failure.
@@ -92,9 +102,25 @@ export function createQingmiao(config: QingmiaoConfig, logger: Logger, options: 
   });
   const signInThrottle = new SignInThrottle({ attemptsPerAddressPerMinute: config.signInAttemptsPerMinute });
   const sessions = sessionIssuer(config, sessionStore, secret, GRAPHQL_PATH);
+  const blobStore = openBlobStore(config);
+  const fileLocks = new FileLocks();
+  const fileLinks = new FileLinks(secret);
+  // An upload any entry carries or once carried is kept for ever (its events name it).
+  const sweeper = new UploadSweeper({
+    registry: uploads,
+    blobStore,
+    locks: fileLocks,
+    isReferenced: (fileId) => readSide.read.isFileReferenced(fileId),
+    onError: (error) => logger.error({ err: error }, 'sweeping unused uploads failed; retrying in an hour'),
+  });
+  // Only once the read models have caught up: an entry not yet projected would not protect its files.
+  ready.then(
+    () => sweeper.start(),
+    () => undefined,
+  );
   const graphql = createGraphQL(
     config,
-    { commands, readSide, pastFigures, accessLog, signInThrottle, sessions },
+    { commands, readSide, pastFigures, accessLog, signInThrottle, sessions, blobStore, uploads, fileLocks, fileLinks },
     authenticator,
     logger,
     metrics.registry,
@@ -105,7 +131,25 @@ export function createQingmiao(config: QingmiaoConfig, logger: Logger, options: 
   app.disable('x-powered-by');
   app.use(requestLogging(logger));
   // First after logging: the hot path should not walk the other routes' matchers.
-  app.use(graphql.graphqlEndpoint, rateLimit, jsonBody(config), bodyErrors, graphql.requestListener);
+  const uploadBudget = new UploadBudget(config.uploads.budgetPerHour);
+  const receiveUploads = multipartUploads({
+    authenticator,
+    budget: uploadBudget,
+    limit: config.uploads.limit,
+    stagingDir: blobStore.stagingDir,
+  });
+  app.use(graphql.graphqlEndpoint, rateLimit, receiveUploads, jsonBody(config), bodyErrors, graphql.requestListener);
+  // Before any page route: a web app's history fallback must never answer for a file.
+  app.use(
+    '/files',
+    fileRoutes({
+      fileLinks,
+      blobStore,
+      attachmentOf: (link) => linkedAttachment(readSide.read, link),
+      perMinute: { reader: config.rateLimitPerMinute, address: config.anonymousRateLimitPerMinute },
+      logger,
+    }),
+  );
   app.get('/metrics', metricsAccess(config), async (_req, res) => {
     res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
   });
@@ -136,10 +180,13 @@ export function createQingmiao(config: QingmiaoConfig, logger: Logger, options: 
     sessions,
     ready,
     async close() {
+      await sweeper.close();
       await readSide.close();
       await store.close();
       await accessLog.close();
       sessionStore.close();
+      uploads.close();
+      await blobStore.close();
     },
   };
 }

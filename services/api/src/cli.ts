@@ -14,6 +14,7 @@ import { Command, Option } from 'commander';
 import { configuredStoreOptions } from './app.ts';
 import { devSecretFile, mintToken, resolveAuthSecret } from './auth.ts';
 import { Duration, durationText, loadConfig, type QingmiaoConfig } from './config.ts';
+import { backUpFiles, filesAdvice, restoreFilesOf } from './files/files-backup.ts';
 import { exportLog, importLog, migrate, type StoreSpec } from './migrate.ts';
 import { rebuildReadModels } from './rebuild.ts';
 import { startServer } from './server.ts';
@@ -140,22 +141,32 @@ program
 
 program
   .command('backup')
-  .description('Copy the event store consistently while the server keeps running (SQLite online backup)')
+  .description(
+    'Copy the event store consistently while the server keeps running (SQLite online backup), then the files ' +
+      '(QINGMIAO_FILES=folder) to FILE.files',
+  )
   .requiredOption('--to <file>', 'the backup file to create')
   .action(async (options: { to: string }) => {
-    const { events } = await backupSqliteStore(embeddedStorePath(), options.to);
+    const config = loadConfig();
+    const { events } = await backupSqliteStore(embeddedStorePath(config), options.to);
     process.stdout.write(`backed up ${events} events to ${options.to}\n`);
+    // After the events: every file they refer to is kept by then.
+    process.stdout.write(`${await backUpFiles(config, options.to)}\n`);
   });
 
 program
   .command('restore')
-  .description('Replace the event store with a backup (server stopped); read models are rebuilt at the next start')
+  .description(
+    'Replace the event store with a backup (server stopped), and put back the files of FILE.files the store lacks; ' +
+      'read models are rebuilt at the next start',
+  )
   .requiredOption('--from <file>', 'a file made by `qingmiao backup`')
   .action(async (options: { from: string }) => {
     const config = loadConfig();
     const { events } = await restoreSqliteStore(options.from, embeddedStorePath(config));
     rmSync(join(config.dataDir, 'read-models'), { recursive: true, force: true });
     process.stdout.write(`restored ${events} events from ${options.from}; read models will be rebuilt at start\n`);
+    process.stdout.write(`${await restoreFilesOf(config, options.from)}\n`);
   });
 
 /**
@@ -209,6 +220,7 @@ program
   .action(async (options: { to: string; from?: string }) => {
     const digest = await exportLog(storeOption('--from', options.from), options.to);
     process.stdout.write(`exported ${digest.events} events to ${options.to}, sha256 ${digest.sha256}\n`);
+    process.stdout.write(`${filesAdvice(loadConfig())}\n`);
   });
 
 program

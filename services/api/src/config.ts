@@ -1,5 +1,6 @@
 import ms from 'ms';
 import { z } from 'zod';
+import { type FilesLocation, FilesSetting } from './files/files-setting.ts';
 
 const DURATION = 'must be a duration like 8h or 30d';
 
@@ -26,12 +27,25 @@ export function durationText(seconds: number): string {
   return `${seconds}s`;
 }
 
+const SIZE_UNITS = { b: 1, kb: 1024, mb: 1024 ** 2, gb: 1024 ** 3 } as const;
+
+/** A size such as `50mb` or `1gb` (powers of 1024, like QINGMIAO_BODY_LIMIT), or a bare number of bytes. */
+const Size = z
+  .string()
+  .regex(/^\d+(b|kb|mb|gb)?$/i, 'must be a size like 50mb')
+  .transform((text) => {
+    const [, amount = '0', unit = 'b'] = /^(\d+)([a-z]*)$/i.exec(text) ?? [];
+    return Number(amount) * SIZE_UNITS[(unit.toLowerCase() || 'b') as keyof typeof SIZE_UNITS];
+  })
+  .pipe(z.number().int().positive('must be more than 0'));
+
 const Config = z.object({
   NODE_ENV: z.string().optional(),
   QINGMIAO_PORT: z.coerce.number().int().min(0).max(65_535).default(4000),
   QINGMIAO_HOST: z.string().default('0.0.0.0'),
   QINGMIAO_DATA_DIR: z.string().min(1).default('./data'),
   QINGMIAO_EVENT_STORE: z.string().default('sqlite'),
+  QINGMIAO_FILES: FilesSetting,
   QINGMIAO_AUTH_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   QINGMIAO_GRAPHIQL: z.enum(['true', 'false']).optional(),
   QINGMIAO_RATE_LIMIT: z.coerce.number().int().positive().default(1200),
@@ -61,6 +75,8 @@ const Config = z.object({
     .regex(/^\d+(b|kb|mb)$/i, 'must look like 100kb')
     .default('256kb'),
   QINGMIAO_MAX_TOKEN_LIFETIME: Duration.prefault('30d'),
+  QINGMIAO_UPLOAD_LIMIT: Size.prefault('50mb'),
+  QINGMIAO_UPLOAD_BUDGET: Size.prefault('1gb'),
   QINGMIAO_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   QINGMIAO_METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   QINGMIAO_ACCESS_LOG_DAYS: z.coerce.number().int().positive().default(180),
@@ -106,6 +122,8 @@ export interface QingmiaoConfig {
   readonly host: string;
   readonly dataDir: string;
   readonly eventStore: string;
+  /** Where uploaded files are kept (QINGMIAO_FILES): the data dir's `files` folder, or an S3-compatible bucket. */
+  readonly files: FilesLocation;
   readonly authSecret: string | undefined;
   readonly production: boolean;
   readonly logLevel: z.infer<typeof Config>['QINGMIAO_LOG_LEVEL'];
@@ -123,6 +141,8 @@ export interface QingmiaoConfig {
   readonly headersTimeoutMs: number;
   readonly requestTimeoutMs: number;
   readonly bodyLimit: string;
+  /** Bytes: the largest file one upload may carry, and what one account may upload per hour. */
+  readonly uploads: { readonly limit: number; readonly budgetPerHour: number };
   /**
    * Bearer token `/metrics` demands when set; unset, `/metrics` is open in development and served only to local
    * callers in production.
@@ -156,6 +176,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): QingmiaoConfig
     host: c.QINGMIAO_HOST,
     dataDir: c.QINGMIAO_DATA_DIR,
     eventStore: c.QINGMIAO_EVENT_STORE,
+    files: c.QINGMIAO_FILES,
     authSecret: c.QINGMIAO_AUTH_SECRET,
     production,
     logLevel: c.QINGMIAO_LOG_LEVEL,
@@ -167,6 +188,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): QingmiaoConfig
     headersTimeoutMs: c.QINGMIAO_HEADERS_TIMEOUT_MS,
     requestTimeoutMs: c.QINGMIAO_REQUEST_TIMEOUT_MS,
     bodyLimit: c.QINGMIAO_BODY_LIMIT,
+    uploads: { limit: c.QINGMIAO_UPLOAD_LIMIT, budgetPerHour: c.QINGMIAO_UPLOAD_BUDGET },
     metricsToken: c.QINGMIAO_METRICS_TOKEN,
     maxTokenLifetime: c.QINGMIAO_MAX_TOKEN_LIFETIME,
     accessLog: {

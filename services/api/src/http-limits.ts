@@ -2,6 +2,7 @@ import express, { type ErrorRequestHandler, type Request, type RequestHandler } 
 import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
 import { type Authenticator, Unauthenticated } from './auth.ts';
 import type { QingmiaoConfig } from './config.ts';
+import { isReceivedUpload } from './files/multipart-upload.ts';
 
 /**
  * A refusal in the shape of the endpoint's other answers: GraphQL's `errors` list on /graphql, the `error` object
@@ -100,10 +101,11 @@ const JSON_TYPES = ['application/json', 'application/graphql+json'];
 
 /**
  * Refuses any other body (form-encoded, `application/graphql`, multipart): Yoga would read it itself, past the size
- * and nesting limits. A request without a body goes on (a GET, or a POST Yoga answers with 400).
+ * and nesting limits. A request without a body goes on (a GET, or a POST Yoga answers with 400), and so does an
+ * upload `multipartUploads` has already received within its own limits.
  */
 const jsonOnly: RequestHandler = (req, res, next) => {
-  if (req.is(JSON_TYPES) !== false) return next();
+  if (req.is(JSON_TYPES) !== false || isReceivedUpload(req)) return next();
   res.status(415).json({
     errors: [{ message: 'Request body must be application/json', extensions: { code: 'BAD_REQUEST' } }],
   });

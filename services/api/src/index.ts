@@ -1,6 +1,8 @@
 export { createQingmiao, type Qingmiao, type QingmiaoOptions } from './app.ts';
 export { Authenticator, mintToken, resolveAuthSecret } from './auth.ts';
 export { loadConfig, type QingmiaoConfig } from './config.ts';
+export { FileLinks } from './files/signed-links.ts';
+export { UploadRegistry, uploadRegistryFile } from './files/upload-registry.ts';
 export { schema } from './graphql/schema.ts';
 export { createLogger } from './observability.ts';
 export type { SignInByLogin, SignInOutcome } from './oidc/sign-in-by-login.ts';

@@ -63,7 +63,8 @@ export class SessionStore {
         session_id TEXT NOT NULL REFERENCES sessions (id),
         expires_at TEXT NOT NULL,
         rotated INTEGER NOT NULL DEFAULT 0
-      )`);
+      );
+      CREATE INDEX IF NOT EXISTS sessions_by_account ON sessions (account_id)`);
     const db = this.#db;
     this.#statements = {
       insertSession: db.prepare(
@@ -84,6 +85,9 @@ export class SessionStore {
         'SELECT id, account_id AS accountId, created_at AS createdAt FROM sessions WHERE id = ?',
       ),
       revoke: db.prepare('UPDATE sessions SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL'),
+      revokeOthers: db.prepare(
+        'UPDATE sessions SET revoked_at = ? WHERE account_id = ? AND id IS NOT ? AND revoked_at IS NULL',
+      ),
     };
   }
 
@@ -131,6 +135,11 @@ export class SessionStore {
 
   revoke(sessionId: string, now = new Date()): void {
     this.#statements.revoke.run(now.toISOString(), sessionId);
+  }
+
+  /** Ends every session of the account but `keep` (the one asking, if any); returns how many ended. */
+  revokeOthers(accountId: string, keep: string | undefined, now = new Date()): number {
+    return this.#statements.revokeOthers.run(now.toISOString(), accountId, keep ?? null).changes;
   }
 
   /** The session a refresh token belongs to, rotated or not (for signing out). */

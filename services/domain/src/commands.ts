@@ -28,6 +28,7 @@ import {
 import { Forbidden, InvalidInput, NotFound } from './errors.ts';
 import { type LecturerCommand, type LecturerEvent, type LecturerState, lecturerDecider } from './lecturers/lecturer.ts';
 import { type SchoolCommand, type SchoolEvent, type SchoolState, schoolDecider } from './schools/school.ts';
+import { lookUpAttachments, NO_UPLOADS, type Uploads } from './uploads.ts';
 import { parseInput } from './validation.ts';
 
 const schools: Aggregate<SchoolState, SchoolCommand, SchoolEvent> = { name: 'school', decider: schoolDecider };
@@ -59,8 +60,13 @@ function authorize(meta: CommandMeta, allowed: readonly Role[], what: string): v
 /** A campaign command whose input names its target directly: `{id}` of the campaign, or a nested entry/lecture id. */
 type SimpleCampaignCommand = Exclude<
   CampaignCommand,
-  { type: 'CreateCampaign' | 'CopyCampaign' | 'SubmitEntry' | 'ScheduleLecture' }
+  { type: 'CreateCampaign' | 'CopyCampaign' | 'SubmitEntry' | 'ReviseEntry' | 'ScheduleLecture' }
 >;
+
+export interface CommandsOptions extends CommandRunnerOptions {
+  /** Where entries' `attachmentIds` are looked up; without one, every id is unknown (NOT_FOUND). */
+  readonly uploads?: Uploads;
+}
 
 /**
  * Every command Qingmiao accepts, whoever sends it (GraphQL, CLI, demo seeding): validate the input (each method with
@@ -69,9 +75,11 @@ type SimpleCampaignCommand = Exclude<
  */
 export class Commands {
   readonly #runner: CommandRunner;
+  readonly #uploads: Uploads;
 
-  constructor(store: EventStore, options?: CommandRunnerOptions) {
+  constructor(store: EventStore, { uploads = NO_UPLOADS, ...options }: CommandsOptions = {}) {
     this.#runner = new CommandRunner(store, options);
+    this.#uploads = uploads;
   }
 
   async registerSchool(raw: unknown, meta: CommandMeta): Promise<CommandOutcome & { schoolId: string }> {
@@ -146,17 +154,28 @@ export class Commands {
   async submitEntry(raw: unknown, meta: CommandMeta): Promise<CommandOutcome & { entryId: string }> {
     const input = parseInput(commandInputs.submitEntry, raw);
     authorize(meta, ORGANIZER_OR_SCHOOL, 'submit entries');
-    const { state: school } = await this.#runner.load(schools, streams.school(input.schoolId), registered);
+    const [{ state: school }, attachments] = await Promise.all([
+      this.#runner.load(schools, streams.school(input.schoolId), registered),
+      this.#lookUp(input.attachmentIds, meta),
+    ]);
     const command: CampaignCommand = {
       type: 'SubmitEntry',
       input,
       school: school.registered ? { id: input.schoolId, kind: school.kind } : undefined,
+      attachments,
     };
     const outcome = await this.#runner.run(campaigns, streams.campaign(input.campaignId), command, meta);
     return { ...outcome, entryId: entryIdFor(input.campaignId, input.submissionId) };
   }
 
-  reviseEntry = this.#byEntryId('ReviseEntry', commandInputs.reviseEntry, ORGANIZER_OR_SCHOOL);
+  async reviseEntry(raw: unknown, meta: CommandMeta): Promise<CommandOutcome & { entryId: string }> {
+    const input = parseInput(commandInputs.reviseEntry, raw);
+    authorize(meta, ORGANIZER_OR_SCHOOL, 'revise entries');
+    const attachments = await this.#lookUp(input.attachmentIds ?? [], meta);
+    const command: CampaignCommand = { type: 'ReviseEntry', input, attachments };
+    const outcome = await this.#runner.run(campaigns, streams.campaign(campaignIdOf(input.entryId)), command, meta);
+    return { ...outcome, entryId: input.entryId };
+  }
   withdrawEntry = this.#byEntryId('WithdrawEntry', commandInputs.withdrawEntry, ORGANIZER_OR_SCHOOL);
   scoreEntry = this.#byEntryId('ScoreEntry', commandInputs.scoreEntry, JUDGE);
   recuseFromEntry = this.#byEntryId('RecuseFromEntry', commandInputs.recuseFromEntry, JUDGE);
@@ -291,6 +310,11 @@ export class Commands {
     };
     const outcome = await this.#runner.run(accounts, streams.account(accountId), command, meta);
     return { ...outcome, accountId, activationCode };
+  }
+
+  /** The upload registry's answer for each file an entry names, as uploads of the actor's school or office. */
+  #lookUp(ids: readonly string[], meta: CommandMeta) {
+    return lookUpAttachments(this.#uploads, meta.actor, ids);
   }
 
   /** Changes the roster of enabled organizers. */

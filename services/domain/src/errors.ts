@@ -4,15 +4,22 @@
  */
 export abstract class DomainError extends Error {
   abstract readonly code: string;
+
+  constructor(
+    message: string,
+    /** The input field the refusal is about, when it is about one (`extensions.field`), e.g. `attachmentIds.0`. */
+    readonly field?: string,
+  ) {
+    super(message);
+  }
 }
 
 export class InvalidInput extends DomainError {
   readonly code = 'BAD_USER_INPUT';
-  constructor(
-    readonly field: string,
-    message: string,
-  ) {
-    super(`${field}: ${message}`);
+  declare readonly field: string;
+
+  constructor(field: string, message: string) {
+    super(`${field}: ${message}`, field);
   }
 }
 

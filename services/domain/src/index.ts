@@ -25,8 +25,9 @@ export {
   type CommandRunnerOptions,
   type SettledCommand,
 } from './command-runner.ts';
-export { Commands } from './commands.ts';
+export { Commands, type CommandsOptions } from './commands.ts';
 export type { Decider, DecisionContext } from './decider.ts';
 export * from './errors.ts';
 export { type LecturerCommand, type LecturerEvent, type LecturerState, lecturerDecider } from './lecturers/lecturer.ts';
 export { type SchoolCommand, type SchoolEvent, type SchoolState, schoolDecider } from './schools/school.ts';
+export { type AttachmentLookup, type UploadOwner, type Uploads, uploadOwnerOf } from './uploads.ts';

@@ -22,6 +22,7 @@ export const definition = (overrides: Partial<Definition> = {}): Definition => (
   awardQuota: null,
   rubric: DEFAULT_RUBRIC,
   copiedFrom: null,
+  blindJudging: true,
   ...overrides,
 });
 
@@ -43,6 +44,7 @@ export const createCommand = (overrides: Partial<CreateInput> = {}): CampaignCom
     targetSessions: undefined,
     awardQuota: undefined,
     rubric: undefined,
+    blindJudging: true,
     ...overrides,
   },
 });
@@ -86,6 +88,8 @@ export const submission = (overrides: Partial<SubmitEntryInput> = {}): SubmitEnt
   participants: [{ name: '张小明', role: 'STUDENT', grade: '五年级' }],
   advisor: '李老师',
   performance: undefined,
+  body: undefined,
+  attachmentIds: [],
   ...overrides,
 });
 

@@ -37,7 +37,12 @@ const submit = (
   overrides: Partial<SubmitEntryInput> = {},
   /** The submitting school as the shell loaded it; `null`: not registered. */
   school: { id: string; kind: SchoolKind } | null = XINHUA,
-): CampaignCommand => ({ type: 'SubmitEntry', input: submission(overrides), school: school ?? undefined });
+): CampaignCommand => ({
+  type: 'SubmitEntry',
+  input: submission(overrides),
+  school: school ?? undefined,
+  attachments: [],
+});
 
 const withdraw = (submissionId: string, reason = '重复提交'): CampaignCommand => ({
   type: 'WithdrawEntry',

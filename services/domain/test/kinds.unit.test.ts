@@ -44,6 +44,7 @@ const submit = (overrides: Parameters<typeof submission>[0]): CampaignCommand =>
   type: 'SubmitEntry',
   input: submission(overrides),
   school: XINHUA,
+  attachments: [],
 });
 
 describe('campaign kinds', () => {

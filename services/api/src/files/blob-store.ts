@@ -20,7 +20,11 @@ export interface BlobStore {
   put(id: string, stagedPath: string): Promise<void>;
   /** The blob's size in bytes, or undefined when there is no such blob. */
   size(id: string): Promise<number | undefined>;
-  /** The blob's bytes, or the range of them; throws `BlobNotFound` when there is no such blob. */
+  /**
+   * The blob's bytes, or the range of them; throws `BlobNotFound` when there is no such blob. A range's `end` past the
+   * last byte reads to the end (as HTTP does); a range starting past it throws `RangeError`. Every method refuses an
+   * id that is not a `FileId` with a `TypeError`, before touching the storage.
+   */
   read(id: string, range?: ByteRange): Promise<Readable>;
   /** Removes the blob; removing an absent blob is not an error. */
   delete(id: string): Promise<void>;

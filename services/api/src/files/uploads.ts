@@ -1,26 +1,6 @@
-import type { Attachment } from '@qingmiao/schema';
-
 /**
- * Whose uploads a file belongs to: a school's (its id) or the organizers' office (`organizers`). An entry may carry
- * only files uploaded by its school or by an organizer.
+ * The upload registry port (`Uploads`, with `UploadOwner` and `AttachmentLookup`) is declared in the domain, whose
+ * entry commands look attachment ids up through it; the domain may not depend on the API. Implemented by
+ * `upload-registry.ts` (uploads.db in the data dir).
  */
-export type UploadOwner = { readonly schoolId: string } | { readonly organizers: true };
-
-/** What the upload registry answers for one id an entry names. */
-export type AttachmentLookup =
-  | { readonly found: Attachment }
-  | { readonly missing: 'unknown' }
-  | { readonly missing: 'foreign' };
-
-/**
- * The upload registry (port): which files who uploaded, under which name, and when. Implemented by
- * `upload-registry.ts` (uploads.db in the data dir); read by the entry commands to turn `attachmentIds` into
- * attachments, and by the sweeper to find uploads no entry refers to.
- */
-export interface Uploads {
-  /**
-   * Looks each id up for `owner`, in order: `foreign` when only others uploaded it. Marks the found uploads as just
-   * used, so the sweeper cannot take a file between this lookup and the entry's event.
-   */
-  attachmentsFor(owner: UploadOwner, ids: readonly string[]): Promise<readonly AttachmentLookup[]>;
-}
+export type { AttachmentLookup, UploadOwner, Uploads } from '@qingmiao/domain';

@@ -101,12 +101,17 @@ commandMutation('enableAccount', {
 
 commandMutation('changePassword', {
   type: Account,
-  description: "The signed-in account's own password: at least 10 characters and not the login.",
+  description:
+    "The signed-in account's own password: at least 10 characters and not the login. Every other session of the " +
+    'account ends (whoever knew the old password is signed out); the one asking goes on.',
   input: {
     fields: (t) => ({
       currentPassword: t.string({ required: true }),
       newPassword: t.string({ required: true }),
     }),
   },
-  readBack: ({ accountId }, read) => read.account(accountId),
+  readBack: ({ accountId }, read, context) => {
+    context.sessions.store.revokeOthers(accountId, context.http.session);
+    return read.account(accountId);
+  },
 });

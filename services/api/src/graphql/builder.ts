@@ -2,13 +2,14 @@ import SchemaBuilder, { type InputFieldRef, type RecursivelyNormalizeNullableFie
 import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
 import { CampaignKind, CampaignStatus, ParticipantRole, Prize, SchoolKind } from '@qingmiao/schema';
 import { GraphQLError } from 'graphql';
+import type { StagedUpload } from '../files/multipart-upload.ts';
 import type { Context } from './context.ts';
 import { DateTimeResolver } from './date-time.ts';
 
 export const builder = new SchemaBuilder<{
   Context: Context;
   DefaultFieldNullability: false;
-  Scalars: { DateTime: { Input: string; Output: string } };
+  Scalars: { DateTime: { Input: string; Output: string }; File: { Input: StagedUpload; Output: never } };
   AuthScopes: { organizer: boolean; judge: boolean; school: boolean };
 }>({
   plugins: [ScopeAuthPlugin],

@@ -53,6 +53,9 @@ export const Campaign = builder.objectRef<CampaignRow>('Campaign').implement({
     awardQuota: t.exposeFloat('awardQuota', { nullable: true }),
     rubric: t.field({ type: [CriterionType], resolve: (campaign) => campaign.rubric }),
     copiedFrom: t.exposeID('copiedFrom', { nullable: true, description: 'The campaign this one was copied from.' }),
+    blindJudging: t.exposeBoolean('blindJudging', {
+      description: 'Judges see its entries without school, advisor, participants or file names (作品-1.pdf …).',
+    }),
     status: t.field({ type: CampaignStatusEnum, resolve: (campaign) => campaign.status }),
     cancelReason: t.exposeString('cancelReason', { nullable: true }),
     entryCount: t.exposeInt('entryCount', { description: 'Live (not withdrawn) entries.' }),
@@ -154,6 +157,11 @@ campaignMutation('createCampaign', {
     targetSessions: t.int({ description: 'LECTURE campaigns: sessions to deliver, e.g. 1000.' }),
     awardQuota: t.float({ description: 'Share of live entries that may win an award, e.g. 0.15.' }),
     rubric: t.field({ type: [CriterionInputType], description: 'Judging criteria; default one overall score of 100.' }),
+    blindJudging: t.boolean({
+      description:
+        'Default true: judges see entries without school, advisor, participants or file names. Set at creation ' +
+        '(a copy keeps it).',
+    }),
   }),
 });
 campaignMutation('copyCampaign', {

@@ -3,6 +3,10 @@ import type { CommandMeta, CommandOutcome, Commands } from '@qingmiao/domain';
 import type { AsOfReplayer, ReadModelQueries, ReadSide } from '@qingmiao/projections';
 import type { Actor } from '@qingmiao/schema';
 import type { AccessLog } from '../access-log.ts';
+import type { BlobStore } from '../files/blob-store.ts';
+import type { FileLocks } from '../files/file-locks.ts';
+import type { FileLinks } from '../files/signed-links.ts';
+import type { UploadRegistry } from '../files/upload-registry.ts';
 import type { SessionIssuer } from '../sessions.ts';
 import type { SignInThrottle } from '../sign-in-throttle.ts';
 
@@ -20,6 +24,12 @@ export interface Context {
   /** Sign-ins, sign-outs, exports: who, when, from where (not events). */
   readonly accessLog: AccessLog;
   readonly signInThrottle: SignInThrottle;
+  /** Uploaded files: their bytes (content addressed), who uploaded which, one keeper or sweeper per file at a time. */
+  readonly blobStore: BlobStore;
+  readonly uploads: UploadRegistry;
+  readonly fileLocks: FileLocks;
+  /** Signs the `/files/{id}` links handed out with attachments. */
+  readonly fileLinks: FileLinks;
   /** Login sessions: what signIn, activateAccount, refreshSession and signOut start, renew and end. */
   readonly sessions: SessionIssuer;
   /** The HTTP exchange, for the session cookie: what the request carries and where the answer sets it. */

@@ -1,6 +1,13 @@
 import type { EntryRow, HistoryRow, ParticipantRow, ReadModelQueries } from '@qingmiao/projections';
-import type { Actor, CriterionScoreInput, ParticipantInput, PerformanceInput } from '@qingmiao/schema';
+import type {
+  Actor,
+  Attachment as AttachmentData,
+  CriterionScoreInput,
+  ParticipantInput,
+  PerformanceInput,
+} from '@qingmiao/schema';
 import type { z } from 'zod';
+import { previewable } from '../files/media-types.ts';
 import { builder, type InputFieldBuilder, inputOf, ParticipantRoleEnum, PrizeEnum } from './builder.ts';
 import { type CommandInputOptions, type CommandsYielding, commandMutation } from './command-mutations.ts';
 import { type VisibleEntry, visibleEntries } from './entry-access.ts';
@@ -14,11 +21,39 @@ const Participant = builder.objectRef<ParticipantRow>('Participant').implement({
   }),
 });
 
-const Performance = builder.objectRef<{ genre: string; durationMinutes: number }>('Performance').implement({
-  description: 'What a showcase (展演) entry performs.',
+const Performance = builder
+  .objectRef<{ genre: string; durationMinutes: number; videoLink: string | null }>('Performance')
+  .implement({
+    description: 'What a showcase (展演) entry performs.',
+    fields: (t) => ({
+      genre: t.exposeString('genre'),
+      durationMinutes: t.exposeInt('durationMinutes'),
+      videoLink: t.exposeString('videoLink', {
+        nullable: true,
+        description: 'Where the performance can be watched (http or https); the video may also be an mp4 attachment.',
+      }),
+    }),
+  });
+
+const Attachment = builder.objectRef<AttachmentData & { readonly entryId: string }>('Attachment').implement({
+  description: 'A file an entry carries. Judges of a campaign judged blind see it as 作品-1.pdf, 作品-2.docx …',
   fields: (t) => ({
-    genre: t.exposeString('genre'),
-    durationMinutes: t.exposeInt('durationMinutes'),
+    id: t.exposeID('id', { description: 'The SHA-256 of its bytes.' }),
+    name: t.exposeString('name'),
+    mediaType: t.exposeString('mediaType', { description: 'As its bytes say, e.g. application/pdf.' }),
+    size: t.exposeInt('size', { description: 'Bytes.' }),
+    url: t.string({
+      description: 'A link to download the file, signed for the reader and this entry, valid for 10 minutes.',
+      resolve: ({ id, entryId }, _args, { fileLinks, actor }) =>
+        fileLinks.urlFor({ fileId: id, entryId, reader: actor.sub, inline: false }),
+    }),
+    previewUrl: t.string({
+      nullable: true,
+      description:
+        'A link to show the file in the browser (PDF, images, audio, video), signed like url; null for other kinds.',
+      resolve: ({ id, entryId, mediaType }, _args, { fileLinks, actor }) =>
+        previewable(mediaType) ? fileLinks.urlFor({ fileId: id, entryId, reader: actor.sub, inline: true }) : null,
+    }),
   }),
 });
 
@@ -38,22 +73,38 @@ export const Entry = builder.objectRef<VisibleEntry>('Entry').implement({
   description: 'What a school submitted to a campaign.',
   fields: (t) => ({
     id: t.exposeID('id'),
-    submissionId: t.exposeID('submissionId'),
+    submissionId: t.exposeID('submissionId', {
+      nullable: true,
+      description: 'Null to judges of a campaign judged blind (a school often names it after itself).',
+    }),
     campaignId: t.exposeID('campaignId'),
-    schoolId: t.exposeID('schoolId'),
+    schoolId: t.exposeID('schoolId', { nullable: true, description: 'Null to judges of a campaign judged blind.' }),
     title: t.exposeString('title'),
-    advisor: t.exposeString('advisor', { nullable: true }),
+    advisor: t.exposeString('advisor', { nullable: true, description: 'Null to judges of a campaign judged blind.' }),
+    body: t.string({
+      nullable: true,
+      description: 'The typed text of the entry (an essay), up to 20,000 characters; null without one.',
+      resolve: (entry, _args, { read }) => read.entryBody(entry.id),
+    }),
+    attachments: t.field({
+      type: [Attachment],
+      description: 'The files the entry carries, in its order.',
+      resolve: (entry) => entry.attachments.map((attachment) => ({ ...attachment, entryId: entry.id })),
+    }),
     performance: t.field({
       type: Performance,
       nullable: true,
-      resolve: ({ genre, durationMinutes }) =>
-        genre !== null && durationMinutes !== null ? { genre, durationMinutes } : null,
+      resolve: ({ genre, durationMinutes, videoLink }) =>
+        genre !== null && durationMinutes !== null ? { genre, durationMinutes, videoLink } : null,
     }),
     intergenerational: t.exposeBoolean('intergenerational', {
       description: '老少同台: retired teachers and students in one entry.',
     }),
     status: t.field({ type: EntryStatus, resolve: (entry) => entry.status }),
-    withdrawReason: t.exposeString('withdrawReason', { nullable: true }),
+    withdrawReason: t.exposeString('withdrawReason', {
+      nullable: true,
+      description: 'Null to judges of a campaign judged blind (a school may name itself in it).',
+    }),
     prize: t.field({
       type: PrizeEnum,
       nullable: true,
@@ -82,7 +133,9 @@ export const Entry = builder.objectRef<VisibleEntry>('Entry').implement({
     participants: t.field({
       type: [Participant],
       nullable: true,
-      description: "Names of children and teachers: visible to organizers and to the entry's own school only.",
+      description:
+        "Names of children and teachers: visible to organizers and to the entry's own school only (FORBIDDEN to " +
+        'judges, blind or not).',
       authScopes: (entry) => entry.access.participants,
       resolve: (entry) => entry.participants,
     }),
@@ -97,6 +150,12 @@ const EntryEvent = builder.objectRef<HistoryRow>('EntryEvent').implement({
     actor: t.exposeString('actor'),
     role: t.exposeString('role'),
     data: t.exposeString('data', { description: 'The event data as JSON.' }),
+    attachmentsAdded: t.exposeStringList('attachmentsAdded', {
+      description: 'Names of the files this change attached (a submission: all its files).',
+    }),
+    attachmentsRemoved: t.exposeStringList('attachmentsRemoved', {
+      description: 'Names of the files this change took off the entry.',
+    }),
   }),
 });
 
@@ -136,6 +195,23 @@ const PerformanceInputType = inputOf<z.input<typeof PerformanceInput>>('Performa
   fields: (t) => ({
     genre: t.string({ required: true, description: 'e.g. 合唱, 朗诵, 舞蹈' }),
     durationMinutes: t.int({ required: true }),
+    videoLink: t.string({
+      description: 'Where the performance can be watched: an http or https address of at most 500 characters.',
+    }),
+  }),
+});
+
+/** The text and files an entry carries, as submitting and revising take them. */
+const work = (t: InputFieldBuilder, revising: boolean) => ({
+  body: t.string({
+    description:
+      'The typed text (an essay): at most 20,000 characters, line breaks allowed, no invisible characters.' +
+      (revising ? ' An empty text removes it.' : ''),
+  }),
+  attachmentIds: t.idList({
+    description:
+      'Ids of files uploaded (uploadFile) by the school or, for an organizer, by the office: at most 10, each once.' +
+      (revising ? ' Replaces the list; an empty list removes every file.' : ''),
   }),
 });
 
@@ -176,6 +252,7 @@ entryMutation(
       }),
       advisor: t.string(),
       performance: t.field({ type: PerformanceInputType, description: 'Required for PERFORMANCE campaigns.' }),
+      ...work(t, false),
     }),
   },
   'A school (or an organizer for it) submits an entry; idempotent by submissionId.',
@@ -190,6 +267,7 @@ entryMutation(
       participants: t.field({ type: [ParticipantInputType] }),
       advisor: t.string(),
       performance: t.field({ type: PerformanceInputType }),
+      ...work(t, true),
     }),
   },
   'Change an entry while the campaign is open.',

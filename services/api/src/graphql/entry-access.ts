@@ -1,5 +1,6 @@
-import type { AwardsCounted, CampaignPanel, EntryRow, HistoryRow } from '@qingmiao/projections';
-import type { Actor, EventType } from '@qingmiao/schema';
+import type { AwardsCounted, CampaignPanel, EntryRow, HistoryRow, ReadModelQueries } from '@qingmiao/projections';
+import type { Actor, Attachment, AttachmentMediaType, EventType } from '@qingmiao/schema';
+import type { FileLink } from '../files/signed-links.ts';
 
 /**
  * Who may see what of an entry: the one policy every resolver that reads entries, their judging or their history
@@ -8,7 +9,9 @@ import type { Actor, EventType } from '@qingmiao/schema';
  * - a school sees its own entries and their participants; its entries' results (meanScore, scoreCount, prize,
  *   stars) only once results are published, and never a judge's score, comment or recusal;
  * - a judge sees the entries of the campaigns they are assigned to, without participants; their own scores, and
- *   the results only once published; in history only their own scores and recusals;
+ *   the results only once published; in history only their own scores and recusals (never the content events,
+ *   which name the school, its people and its files); in a campaign judged blind (the default) the entry itself
+ *   is anonymous: no school, submission id, advisor or withdrawal reason, and files named 作品-1.pdf, 作品-2.docx …;
  * - viewers see no entries.
  */
 export interface EntryAccess {
@@ -19,10 +22,47 @@ export interface EntryAccess {
   readonly results: boolean;
   /** Which events of the entry's history the reader sees. */
   readonly sees: (event: HistoryRow) => boolean;
+  /** Whether the reader judges blind: the entry is shown as `anonymous` makes it. */
+  readonly blind: boolean;
 }
 
-/** An entry together with what its reader may see of it: what the GraphQL `Entry` type resolves from. */
-export type VisibleEntry = EntryRow & { readonly access: EntryAccess };
+/**
+ * An entry as its reader may see it, together with what they may see of it: what the GraphQL `Entry` type
+ * resolves from. Whatever a blind judge may not learn is already gone from it, so no field can show it.
+ */
+export type VisibleEntry = Omit<EntryRow, 'schoolId' | 'submissionId'> & {
+  readonly schoolId: string | null;
+  /** Chosen by the school (often after its own code), so hidden from blind judges too. */
+  readonly submissionId: string | null;
+  readonly access: EntryAccess;
+};
+
+/** The extension of each kind of file, for the neutral names of blind judging. */
+const EXTENSIONS: Readonly<Record<AttachmentMediaType, string>> = {
+  'application/pdf': 'pdf',
+  'application/vnd.openxmlformats-officedocument.wordprocessingml.document': 'docx',
+  'image/jpeg': 'jpg',
+  'image/png': 'png',
+  'video/mp4': 'mp4',
+  'audio/mpeg': 'mp3',
+};
+
+/** A file as a blind judge sees it: 作品-1.pdf, 作品-2.docx … by its place in the entry (作品.pdf when gone). */
+const neutralName = (attachment: Pick<Attachment, 'mediaType'>, index: number): string =>
+  `作品${index < 0 ? '' : `-${index + 1}`}.${EXTENSIONS[attachment.mediaType]}`;
+
+/** The entry with everything that could tell its school removed: what a blind judge reads. */
+function anonymous(row: EntryRow): Omit<VisibleEntry, 'access'> {
+  return {
+    ...row,
+    schoolId: null,
+    submissionId: null,
+    advisor: null,
+    withdrawReason: null,
+    participants: [],
+    attachments: row.attachments.map((attachment, index) => ({ ...attachment, name: neutralName(attachment, index) })),
+  };
+}
 
 /** Events that are the entry itself, whoever sees the entry sees them (subject to the participants rule). */
 const CONTENT: ReadonlySet<string> = new Set<EventType>(['EntrySubmitted', 'EntryRevised', 'EntryWithdrawn']);
@@ -31,7 +71,7 @@ const RESULTS: ReadonlySet<string> = new Set<EventType>(['EntryAwarded', 'AwardR
 /** A judge's own acts on an entry. */
 const JUDGING: ReadonlySet<string> = new Set<EventType>(['EntryScored', 'JudgeRecused']);
 
-const everything: EntryAccess = { participants: true, scores: 'all', results: true, sees: () => true };
+const everything: EntryAccess = { participants: true, scores: 'all', results: true, sees: () => true, blind: false };
 
 const onPanel = (actor: Actor, campaign: CampaignPanel) =>
   actor.role === 'judge' && campaign.judges.includes(actor.sub);
@@ -67,6 +107,7 @@ export function entryAccess(
         scores: 'none',
         results: published,
         sees: ({ type }) => CONTENT.has(type) || (published && RESULTS.has(type)),
+        blind: false,
       };
     case 'judge':
       if (!onPanel(actor, campaign)) return undefined;
@@ -76,6 +117,7 @@ export function entryAccess(
         scores: 'own',
         results: published,
         sees: ({ type, actor: by }) => JUDGING.has(type) && by === actor.sub,
+        blind: campaign.blindJudging,
       };
     case 'viewer':
       return undefined;
@@ -88,10 +130,29 @@ export function entryAccess(
  */
 export const awardsCounted = (actor: Actor): AwardsCounted => (actor.role === 'organizer' ? 'all' : 'published');
 
+/**
+ * The file a signed link fetches, named as its reader may see it: the attachment its entry carries (or once
+ * carried) under the link's file id; undefined when the entry never carried it. A link names its reader's token
+ * subject but not their role: a subject on the panel of a campaign judged blind gets the neutral name.
+ */
+export function linkedAttachment(
+  read: Pick<ReadModelQueries, 'entryFile' | 'entry' | 'panel'>,
+  link: Pick<FileLink, 'entryId' | 'fileId' | 'reader'>,
+): Attachment | undefined {
+  const attachment = read.entryFile(link.entryId, link.fileId);
+  const entry = attachment && read.entry(link.entryId);
+  const campaign = entry && read.panel(entry.campaignId);
+  if (!attachment || !entry || !campaign) return undefined;
+  const blind = entryAccess({ sub: link.reader, role: 'judge' }, entry, campaign)?.blind ?? false;
+  const index = entry.attachments.findIndex(({ id }) => id === link.fileId);
+  return blind ? { ...attachment, name: neutralName(attachment, index) } : attachment;
+}
+
 /** The entries among `rows` that `actor` may read, each with what they may see of it. */
 export function visibleEntries(actor: Actor, campaign: CampaignPanel, rows: readonly EntryRow[]): VisibleEntry[] {
   return rows.flatMap((row) => {
     const access = entryAccess(actor, row, campaign);
-    return access ? [{ ...row, access }] : [];
+    if (!access) return [];
+    return [{ ...(access.blind ? anonymous(row) : row), access }];
   });
 }

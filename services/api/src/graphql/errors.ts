@@ -1,7 +1,8 @@
-import { DomainError, InvalidInput, TooManyAttempts } from '@qingmiao/domain';
+import { DomainError, TooManyAttempts } from '@qingmiao/domain';
 import { ReplaysBusy } from '@qingmiao/projections';
 import { GraphQLError } from 'graphql';
 import { maskError as maskUnexpected, type YogaServerOptions } from 'graphql-yoga';
+import { BlobStoreUnavailable } from '../files/blob-store.ts';
 
 type MaskError = NonNullable<
   Exclude<YogaServerOptions<object, object>['maskedErrors'], boolean | undefined>['maskError']
@@ -18,10 +19,18 @@ export function refusalOf(error: unknown): DomainError | ReplaysBusy | undefined
 
 /**
  * The one place where refusals become GraphQL errors: a DomainError's code goes to `extensions.code` (with
- * `extensions.field` for bad input); a full as-of replay queue answers HTTP 503 and too many sign-in attempts HTTP
- * 429, both with Retry-After; anything unexpected is masked by Yoga's default.
+ * `extensions.field` when it is about one field: bad input, an attachment not found or not the sender's); a full
+ * as-of replay queue answers HTTP 503 and too many sign-in attempts HTTP 429, both with Retry-After; unreachable
+ * file storage is STORAGE_UNAVAILABLE (HTTP 503); anything unexpected is masked by Yoga's default.
  */
 export const maskError: MaskError = (error, message, isDev) => {
+  const original = error instanceof GraphQLError ? error.originalError : error;
+  if (original instanceof BlobStoreUnavailable) {
+    return new GraphQLError('File storage is unavailable; nothing was kept, try again later', {
+      ...(error instanceof GraphQLError ? { nodes: error.nodes, path: error.path } : {}),
+      extensions: { code: 'STORAGE_UNAVAILABLE', http: { status: 503, headers: { 'Retry-After': '30' } } },
+    });
+  }
   const refusal = refusalOf(error);
   if (!refusal) return maskUnexpected(error, message, isDev);
   const retryAfter = (status: number, seconds: number) => ({
@@ -33,7 +42,7 @@ export const maskError: MaskError = (error, message, isDev) => {
       ? retryAfter(503, refusal.retryAfterSeconds)
       : refusal instanceof TooManyAttempts
         ? retryAfter(429, refusal.retryAfterSeconds)
-        : { code: refusal.code, ...(refusal instanceof InvalidInput ? { field: refusal.field } : {}) };
+        : { code: refusal.code, ...(refusal.field === undefined ? {} : { field: refusal.field }) };
   return new GraphQLError(refusal.message, {
     ...(error instanceof GraphQLError ? { nodes: error.nodes, path: error.path } : {}),
     extensions,

@@ -46,8 +46,9 @@ export function useReadModelResponseCache(readSide: ReadSide, authenticator: Aut
   return useResponseCache({
     cache,
     invalidateViaMutation: false,
-    // The access log is not a read model: its entries do not move the log position.
-    ttlPerSchemaCoordinate: { 'Query.accessLog': 0 },
+    // The access log is not a read model: its entries do not move the log position. Links to files expire (and
+    // are signed for one reader) whatever the log does: an answer with one is never kept.
+    ttlPerSchemaCoordinate: { 'Query.accessLog': 0, 'Attachment.url': 0, 'Attachment.previewUrl': 0 },
     // The session authenticates, as a cached answer skips the context (and its authentication) altogether.
     session: async (request) => {
       try {

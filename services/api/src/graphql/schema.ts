@@ -4,6 +4,7 @@ import './access-log.ts';
 import './accounts.ts';
 import './campaigns.ts';
 import './entries.ts';
+import './files.ts';
 import './judging.ts';
 import './lecturers.ts';
 import './lectures.ts';

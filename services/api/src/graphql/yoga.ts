@@ -8,6 +8,7 @@ import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import { type Authenticator, Unauthenticated } from '../auth.ts';
 import type { QingmiaoConfig } from '../config.ts';
+import { useStagedUploads } from '../files/multipart-upload.ts';
 import { useAsOfLimit } from './as-of-limit.ts';
 import type { Context } from './context.ts';
 import { maskError, refusalOf } from './errors.ts';
@@ -88,6 +89,7 @@ export function createGraphQL(
     },
     logging: yogaLogger(logger),
     plugins: [
+      useStagedUploads(),
       EnvelopArmorPlugin({
         maxDepth: { n: 12 },
         costLimit: { maxCost: 10_000 },

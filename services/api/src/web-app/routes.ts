@@ -28,6 +28,8 @@ function contentSecurityPolicy(nonce: string): string {
     "style-src-attr 'unsafe-inline'",
     "img-src 'self' data: blob:",
     "font-src 'self' data:",
+    // Entries' audio and video play from their signed /files links.
+    "media-src 'self'",
     "worker-src 'self' blob:",
     "frame-src 'self' blob:",
     "manifest-src 'self'",

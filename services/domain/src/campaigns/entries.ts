@@ -1,4 +1,11 @@
-import type { Actor, ReviseEntryInput, SchoolKind, SubmitEntryInput, WithdrawEntryInput } from '@qingmiao/schema';
+import type {
+  Actor,
+  Attachment,
+  ReviseEntryInput,
+  SchoolKind,
+  SubmitEntryInput,
+  WithdrawEntryInput,
+} from '@qingmiao/schema';
 import type { DecisionContext } from '../decider.ts';
 import {
   CampaignNotOpen,
@@ -9,6 +16,7 @@ import {
   NotFound,
   QuotaExceeded,
 } from '../errors.ts';
+import type { AttachmentLookup } from '../uploads.ts';
 import { entryIdFor } from './entry-id.ts';
 import { checkEntryContent, takingEntries } from './kinds.ts';
 import {
@@ -17,6 +25,8 @@ import {
   type Campaign,
   type CampaignEvent,
   type CampaignState,
+  type ClaimedContent,
+  differingField,
   type EntryContent,
   entryFingerprint,
   existingCampaign,
@@ -30,9 +40,17 @@ export interface SubmittingSchool {
   readonly kind: SchoolKind;
 }
 
+/** The upload registry's answer for each of `input.attachmentIds`, in order, looked up by the shell. */
+type Lookups = readonly AttachmentLookup[];
+
 export type EntryCommand =
-  | { readonly type: 'SubmitEntry'; readonly input: SubmitEntryInput; readonly school: SubmittingSchool | undefined }
-  | { readonly type: 'ReviseEntry'; readonly input: ReviseEntryInput }
+  | {
+      readonly type: 'SubmitEntry';
+      readonly input: SubmitEntryInput;
+      readonly school: SubmittingSchool | undefined;
+      readonly attachments: Lookups;
+    }
+  | { readonly type: 'ReviseEntry'; readonly input: ReviseEntryInput; readonly attachments: Lookups }
   | { readonly type: 'WithdrawEntry'; readonly input: WithdrawEntryInput };
 
 function actingFor(actor: Actor, schoolId: string, what: string): void {
@@ -48,6 +66,33 @@ function acceptingEntries(campaign: Campaign, now: string): void {
   }
 }
 
+/**
+ * The files `ids` name, from the registry's answers; a file the entry already carries stays as it is, even when the
+ * actor could not attach it now (an organizer revising a school's entry keeps the school's files).
+ */
+function attachmentsOf(ids: readonly string[], lookups: Lookups, carried: readonly Attachment[]): Attachment[] {
+  return ids.map((id, index) => {
+    const lookup = lookups[index];
+    if (lookup && 'found' in lookup) return lookup.found;
+    const kept = carried.find((attachment) => attachment.id === id);
+    if (kept) return kept;
+    const field = `attachmentIds.${index}`;
+    if (lookup?.missing === 'foreign') {
+      throw new Forbidden(`${field}: file ${id} was uploaded by someone else; upload it yourself to attach it`, field);
+    }
+    throw new NotFound(`${field}: no file ${id} has been uploaded`, field);
+  });
+}
+
+/** What an entry event records of content: text and files only when there are some, as entries without them read. */
+function recorded({ schoolId: _, body, attachments, ...content }: EntryContent) {
+  return {
+    ...content,
+    ...(body === null ? {} : { body }),
+    ...(attachments.length === 0 ? {} : { attachments: [...attachments] }),
+  };
+}
+
 export function decideEntry(
   command: EntryCommand,
   state: CampaignState,
@@ -59,21 +104,30 @@ export function decideEntry(
       actingFor(actor, input.schoolId, `A school submits only for itself, not for ${input.schoolId}`);
       const campaign = existingCampaign(state, input.campaignId);
       const entryId = entryIdFor(input.campaignId, input.submissionId);
-      const content: EntryContent = {
+      const claimed: ClaimedContent = {
         schoolId: input.schoolId,
         title: input.title,
         participants: input.participants,
         advisor: input.advisor ?? null,
         performance: input.performance ?? null,
+        body: input.body || null,
+        attachments: input.attachmentIds.map((id) => ({ id })),
       };
       const earlier = campaign.entries.get(entryId);
       if (earlier) {
-        // Rule 4: a retry returns the same entry and appends nothing, whatever happened since.
-        if (entryFingerprint(earlier.submitted) === entryFingerprint(content)) return [];
-        throw new Conflict(`submissionId ${input.submissionId} was already used for a different entry`);
+        // Rule 4: a retry returns the same entry and appends nothing, whatever happened since (to its files too).
+        if (entryFingerprint(earlier.submitted) === entryFingerprint(claimed)) return [];
+        throw new Conflict(
+          `submissionId ${input.submissionId} was already used for a different entry`,
+          differingField(earlier.submitted, claimed),
+        );
       }
       takingEntries(campaign);
       acceptingEntries(campaign, now);
+      const content: EntryContent = {
+        ...claimed,
+        attachments: attachmentsOf(input.attachmentIds, command.attachments, []),
+      };
       checkEntryContent(campaign, content);
       if (!school) throw new NotFound(`School ${input.schoolId} does not exist`);
       if (!campaign.definition.eligibleSchoolKinds.includes(school.kind)) {
@@ -83,12 +137,8 @@ export function decideEntry(
       if (limit !== null && (campaign.liveEntriesBySchool.get(input.schoolId) ?? 0) >= limit) {
         throw new LimitExceeded(`School ${input.schoolId} already has ${limit} live entries in ${input.campaignId}`);
       }
-      return [
-        {
-          type: 'EntrySubmitted',
-          data: { campaignId: input.campaignId, entryId, submissionId: input.submissionId, ...content },
-        },
-      ];
+      const { campaignId, submissionId, schoolId } = input;
+      return [{ type: 'EntrySubmitted', data: { campaignId, entryId, submissionId, schoolId, ...recorded(content) } }];
     }
 
     case 'ReviseEntry': {
@@ -103,16 +153,15 @@ export function decideEntry(
         ...(input.participants === undefined ? {} : { participants: input.participants }),
         ...(input.advisor === undefined ? {} : { advisor: input.advisor }),
         ...(input.performance === undefined ? {} : { performance: input.performance }),
+        ...(input.body === undefined ? {} : { body: input.body || null }),
+        ...(input.attachmentIds === undefined
+          ? {}
+          : { attachments: attachmentsOf(input.attachmentIds, command.attachments, entry.content.attachments) }),
       };
       checkEntryContent(campaign, revised);
       if (entryFingerprint(revised) === entryFingerprint(entry.content)) return [];
-      const { schoolId: _, ...changed } = revised;
-      return [
-        {
-          type: 'EntryRevised',
-          data: { campaignId: campaign.definition.campaignId, entryId: input.entryId, ...changed },
-        },
-      ];
+      const data = { campaignId: campaign.definition.campaignId, entryId: input.entryId, ...recorded(revised) };
+      return [{ type: 'EntryRevised', data }];
     }
 
     case 'WithdrawEntry': {

@@ -68,6 +68,7 @@ export function decideLifecycle(command: LifecycleCommand, state: CampaignState)
           awardQuota: input.awardQuota ?? null,
           rubric: input.rubric ?? DEFAULT_RUBRIC,
           copiedFrom: null,
+          blindJudging: input.blindJudging,
         }),
       );
     }

@@ -1,4 +1,4 @@
-import type { CampaignStatus, EventOf, Prize } from '@qingmiao/schema';
+import type { Attachment, CampaignStatus, EventOf, Prize } from '@qingmiao/schema';
 import { Map as PersistentMap } from 'immutable';
 import { stringify } from 'safe-stable-stringify';
 import { NotFound } from '../errors.ts';
@@ -26,10 +26,19 @@ export type CampaignEvent =
   | EventOf<'LectureDelivered'>
   | EventOf<'LectureCancelled'>;
 
+/** What an entry says and carries; `body` and `attachments` as entries recorded before them read (none). */
 export type EntryContent = Pick<
   EventOf<'EntrySubmitted'>['data'],
   'schoolId' | 'title' | 'participants' | 'advisor' | 'performance'
->;
+> & {
+  readonly body: string | null;
+  readonly attachments: readonly Attachment[];
+};
+
+/** Content as a submission claims it: its files named by id only, before they are looked up. */
+export type ClaimedContent = Omit<EntryContent, 'attachments'> & {
+  readonly attachments: readonly Pick<Attachment, 'id'>[];
+};
 
 export interface EntryState {
   readonly schoolId: string;
@@ -66,9 +75,42 @@ export function fingerprint(value: unknown): string {
   return stringify(value) ?? '';
 }
 
-export function entryFingerprint(content: EntryContent): string {
-  const { schoolId, title, participants, advisor, performance } = content;
-  return fingerprint({ schoolId, title, participants, advisor, performance });
+/** The fields of content that make it the same entry, each as a fingerprint; files by id (a name is not content). */
+function entryFields(content: ClaimedContent): Record<string, string> {
+  const { schoolId, title, participants, advisor, performance, body, attachments } = content;
+  const fields = {
+    schoolId,
+    title,
+    participants,
+    advisor,
+    performance,
+    body,
+    attachmentIds: attachments.map((a) => a.id),
+  };
+  return Object.fromEntries(Object.entries(fields).map(([name, value]) => [name, fingerprint(value)]));
+}
+
+export function entryFingerprint(content: ClaimedContent): string {
+  return fingerprint(entryFields(content));
+}
+
+/** The first field in which two contents differ (e.g. `attachmentIds`), undefined when they are the same. */
+export function differingField(a: ClaimedContent, b: ClaimedContent): string | undefined {
+  const left = entryFields(a);
+  const right = entryFields(b);
+  return Object.keys(left).find((name) => left[name] !== right[name]);
+}
+
+/** The content an entry event records; undefined body and attachments are those of entries recorded before them. */
+function contentOf(
+  schoolId: string,
+  data: Pick<
+    EventOf<'EntryRevised'>['data'],
+    'title' | 'participants' | 'advisor' | 'performance' | 'body' | 'attachments'
+  >,
+): EntryContent {
+  const { title, participants, advisor, performance, body, attachments } = data;
+  return { schoolId, title, participants, advisor, performance, body: body ?? null, attachments: attachments ?? [] };
 }
 
 export function existingCampaign(state: CampaignState, campaignId: string): Campaign {
@@ -159,8 +201,8 @@ export function evolve(state: CampaignState, event: CampaignEvent): CampaignStat
       return { ...state, judges };
     }
     case 'EntrySubmitted': {
-      const { entryId, schoolId, title, participants, advisor, performance } = event.data;
-      const content = { schoolId, title, participants, advisor, performance };
+      const { entryId, schoolId } = event.data;
+      const content = contentOf(schoolId, event.data);
       const entry: EntryState = {
         schoolId,
         live: true,
@@ -175,13 +217,11 @@ export function evolve(state: CampaignState, event: CampaignEvent): CampaignStat
         liveEntriesBySchool: countLive(state, schoolId, 1),
       };
     }
-    case 'EntryRevised': {
-      const { title, participants, advisor, performance } = event.data;
+    case 'EntryRevised':
       return withEntry(state, event.data.entryId, (entry) => ({
         ...entry,
-        content: { ...entry.content, title, participants, advisor, performance },
+        content: contentOf(entry.schoolId, event.data),
       }));
-    }
     case 'EntryWithdrawn': {
       const entry = state.entries.get(event.data.entryId);
       if (!entry?.live) return state;
