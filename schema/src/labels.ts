@@ -1,4 +1,4 @@
-import type { CampaignKind, ParticipationGrouping, Prize, SchoolKind } from './primitives.ts';
+import type { CampaignKind, ParticipantRole, ParticipationGrouping, Prize, SchoolKind } from './primitives.ts';
 
 // The Chinese names reports, read models and the dashboard show, one per enum value: a value added to an enum does
 // not compile until it has its name here. Types only are imported, so the browser bundle takes these tables alone.
@@ -35,4 +35,11 @@ export const GROUPING_LABELS: Readonly<Record<ParticipationGrouping, string>> = 
   SCHOOL_KIND: '按学校类型',
   CAMPAIGN: '按活动',
   MONTH: '按月份',
+};
+
+export const PARTICIPANT_ROLE_LABELS: Readonly<Record<ParticipantRole, string>> = {
+  STUDENT: '学生',
+  TEACHER: '教师',
+  RETIRED_TEACHER: '退休教师',
+  PARENT: '家长',
 };

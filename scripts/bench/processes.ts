@@ -176,7 +176,7 @@ export async function startQingmiao(dataDir: string, readyTimeoutMs = 20 * 60_00
 }
 
 /** Starts `bare-server.ts` in one of its modes; it prints `{"url": …}` once listening. */
-export async function startBare(mode: 'static' | 'insert', argument: string): Promise<Child> {
+export async function startBare(mode: 'static' | 'insert' | 'upload', argument: string): Promise<Child> {
   const { child, stderr, exited } = startGroup(
     'npx',
     ['tsx', join('scripts', 'bench', 'bare-server.ts'), mode, argument],

@@ -1,12 +1,27 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
+import { request } from 'node:http';
+import { type AddressInfo, createServer } from 'node:net';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FileLinks } from '@qingmiao/api';
+import { graphql } from '@qingmiao/schema/graphql';
+import JSZip from 'jszip';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { codeOf, dataOf, postUpload, type UploadedPart } from '../support/graphql-http.ts';
-import { startTestServer, type TestServer } from '../support/in-process-server.ts';
+import { SECRET, startTestServer, type TestServer } from '../support/in-process-server.ts';
 import { sampleDocx, samplePdf, samplePng, sampleZip } from '../support/sample-files.ts';
+import { entryInput, Organizer, submit, uid } from './qingmiao-client.ts';
 
-const UPLOAD = 'mutation Upload($file: File!) { uploadFile(file: $file) { id name mediaType size } }';
+const UPLOAD = graphql(`
+  mutation Upload($file: File!) {
+    uploadFile(file: $file) {
+      id
+      name
+      mediaType
+      size
+    }
+  }
+`);
 const LIMIT = 256 * 1024;
 
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
@@ -90,6 +105,18 @@ describe('uploadFile over the GraphQL multipart request spec', () => {
     expect(dataOf(await upload({ name: 'exact.pdf', bytes: exact })).uploadFile.size).toBe(LIMIT);
   });
 
+  it('takes a file of 40 MB under the default limit (only QINGMIAO_UPLOAD_LIMIT bounds an upload)', async () => {
+    const big = await startTestServer();
+    try {
+      const token = await big.token('school', { schoolId: 'tc-shiyan' });
+      const bytes = Buffer.concat([samplePdf(), Buffer.alloc(40 * 1024 * 1024, 3)]);
+      const answer = await postUpload(big.url, token, UPLOAD, { name: 'big.pdf', bytes });
+      expect(dataOf(answer).uploadFile).toMatchObject({ id: sha256(bytes), size: bytes.length });
+    } finally {
+      await big.stop();
+    }
+  });
+
   it('refuses a multipart request without the preflight header (a cross-site form) with 415', async () => {
     const refused = await upload({ name: 'a.pdf', bytes: samplePdf('no preflight') }, school, { preflight: false });
     expect(refused.status).toBe(415);
@@ -160,6 +187,150 @@ describe('the hourly upload budget per account', () => {
       expect(codeOf(await postUpload(small.url, other, UPLOAD, { name: 'a.pdf', bytes: pdf }))).toBe('OK');
     } finally {
       await small.stop();
+    }
+  });
+});
+
+describe('uploads while the file storage is down', () => {
+  it('answers STORAGE_UNAVAILABLE (503) and keeps nothing, the staged file removed', async () => {
+    // An S3 endpoint nobody listens on: every call of the blob store fails as unavailable.
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const { port } = closed.address() as AddressInfo;
+    await new Promise((resolve) => closed.close(resolve));
+    vi.stubEnv('AWS_ACCESS_KEY_ID', 'qingmiao-test');
+    vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'qingmiao-test-secret');
+    const down = await startTestServer({
+      QINGMIAO_FILES: `s3://qingmiao-files?endpoint=http://127.0.0.1:${port}&region=us-east-1`,
+    });
+    try {
+      const token = await down.token('school', { schoolId: 'tc-shiyan' });
+      const answer = await postUpload(down.url, token, UPLOAD, { name: 'a.pdf', bytes: samplePdf('down') });
+      expect(answer.status).toBe(503);
+      expect(codeOf(answer)).toBe('STORAGE_UNAVAILABLE');
+      expect(readdirSync(join(down.dataDir, 'files', '.staging'))).toEqual([]);
+    } finally {
+      await down.stop();
+      vi.unstubAllEnvs();
+    }
+  });
+});
+
+describe('GET /files/{id} on the server', () => {
+  it('checks links signed with a key derived from the auth secret: tampered 403, a file no entry lists 404', async () => {
+    const pdf = samplePdf('linked');
+    const { id } = dataOf(await upload({ name: 'linked.pdf', bytes: pdf })).uploadFile;
+    const links = new FileLinks(new TextEncoder().encode(SECRET));
+    const link = links.urlFor({ fileId: id, entryId: 'essay-2022:none', reader: 'tc-shiyan-office', inline: false });
+    const unlisted = await fetch(server.url + link);
+    expect(unlisted.status).toBe(404);
+    const tampered = await fetch(server.url + link.replace('reader=tc-shiyan-office', 'reader=tc-other-office'));
+    expect(tampered.status).toBe(403);
+    expect(await tampered.text()).toBe('Forbidden');
+    const otherKey = new FileLinks(new TextEncoder().encode(`${SECRET}-other`));
+    const forged = otherKey.urlFor({ fileId: id, entryId: 'essay-2022:none', reader: 'x', inline: false });
+    expect((await fetch(server.url + forged)).status).toBe(403);
+  });
+});
+
+describe('GET /reports/campaigns/{id}/files.zip on the server', () => {
+  it('zips the files of a campaign’s live entries, a folder per school, for organizers only', async () => {
+    const office = new Organizer(server, organizer);
+    const campaignId = await office.openedCampaign({ maxEntriesPerSchool: 5 });
+    const schools = await Promise.all(
+      ['太仓市实验小学', '城厢镇第一小学'].map(async (name) => {
+        const { id } = await office.registerSchool({ id: uid('zip'), name });
+        return { id, name, token: await server.token('school', { sub: `contact-${id}`, schoolId: id }) };
+      }),
+    );
+    const expected = new Map<string, Buffer>();
+    for (const [index, school] of schools.entries()) {
+      const pdf = samplePdf(`zip ${school.id}`);
+      const docx = await sampleDocx(`zip ${school.id}`);
+      const ids = [];
+      for (const [name, bytes] of [
+        ['作文.pdf', pdf],
+        ['作文.docx', docx],
+      ] as const) {
+        ids.push(dataOf(await postUpload(server.url, school.token, UPLOAD, { name, bytes })).uploadFile.id);
+        expected.set(`${school.name}/${name}`, bytes);
+      }
+      const input = entryInput(campaignId, school.id, { title: `作品 ${index}`, attachmentIds: ids });
+      expect(codeOf(await submit(server, school.token, input))).toBe('OK');
+    }
+    const url = `${server.url}/reports/campaigns/${campaignId}/files.zip`;
+    const response = await fetch(url, { headers: { authorization: `Bearer ${organizer}` } });
+    expect(response.status).toBe(200);
+    const zip = await JSZip.loadAsync(await response.arrayBuffer());
+    const names = Object.values(zip.files)
+      .filter((entry) => !entry.dir)
+      .map((entry) => entry.name);
+    expect(names.sort()).toEqual([...expected.keys()].sort());
+    for (const [name, bytes] of expected) expect(await zip.file(name)?.async('nodebuffer')).toEqual(bytes);
+    const [first] = schools;
+    if (!first) throw new Error('no school');
+    expect((await fetch(url, { headers: { authorization: `Bearer ${first.token}` } })).status).toBe(403);
+    const unknown = await fetch(url.replace(campaignId, 'no-such-campaign'), {
+      headers: { authorization: `Bearer ${organizer}` },
+    });
+    expect(unknown.status).toBe(404);
+  });
+});
+
+/** Sends an upload of `pieces` × 100 bytes (after a PDF header), one piece every 100 ms; the status, or 'closed'. */
+function slowUpload(url: string, token: string, pieces: number): Promise<number | 'closed'> {
+  const boundary = 'slow-upload-boundary';
+  const head =
+    `--${boundary}\r\nContent-Disposition: form-data; name="operations"\r\n\r\n` +
+    `${JSON.stringify({ query: 'mutation($file: File!) { uploadFile(file: $file) { id } }', variables: { file: null } })}\r\n` +
+    `--${boundary}\r\nContent-Disposition: form-data; name="map"\r\n\r\n{"0":["variables.file"]}\r\n` +
+    `--${boundary}\r\nContent-Disposition: form-data; name="0"; filename="slow.pdf"\r\n\r\n`;
+  return new Promise((resolve) => {
+    const sent = request(`${url}/graphql`, {
+      method: 'POST',
+      headers: {
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+        'graphql-require-preflight': '1',
+        'content-type': `multipart/form-data; boundary=${boundary}`,
+      },
+    });
+    sent.on('response', (response) => {
+      response.resume();
+      resolve(response.statusCode ?? 0);
+    });
+    sent.on('error', () => resolve('closed'));
+    sent.write(head);
+    sent.write(samplePdf(`slow ${Date.now()}`));
+    let written = 0;
+    const timer = setInterval(() => {
+      if (sent.destroyed) return clearInterval(timer);
+      sent.write(Buffer.alloc(100, 1));
+      if (++written < pieces) return;
+      clearInterval(timer);
+      sent.end(`\r\n--${boundary}--\r\n`);
+    }, 100);
+  });
+}
+
+describe('upload deadlines', () => {
+  it('gives an upload QINGMIAO_UPLOAD_TIMEOUT_MS, every other request QINGMIAO_REQUEST_TIMEOUT_MS', async () => {
+    const slow = await startTestServer({
+      QINGMIAO_HEADERS_TIMEOUT_MS: '500',
+      QINGMIAO_REQUEST_TIMEOUT_MS: '1000',
+      QINGMIAO_UPLOAD_TIMEOUT_MS: '4000',
+    });
+    try {
+      const token = await slow.token('school', { schoolId: 'tc-shiyan' });
+      // 2.5 s: past the request timeout, within the upload timeout.
+      expect(await slowUpload(slow.url, token, 25)).toBe(200);
+      // 6 s: past the upload timeout.
+      expect(await slowUpload(slow.url, token, 60)).toBe(408);
+      // Refused before reading: answered and closed at once, whatever the body still holds.
+      const started = performance.now();
+      expect(await slowUpload(slow.url, '', 60)).toBe(401);
+      expect(performance.now() - started).toBeLessThan(3000);
+    } finally {
+      await slow.stop();
     }
   });
 });

@@ -110,7 +110,7 @@ export async function postUpload<O extends Operation>(
     file: () =>
       form.append(
         '0',
-        file.bytes instanceof Blob ? file.bytes : new Blob([file.bytes], { type: file.type }),
+        file.bytes instanceof Blob ? file.bytes : new Blob([new Uint8Array(file.bytes)], { type: file.type }),
         file.name,
       ),
   };

@@ -8,9 +8,10 @@ import type { Logger } from 'pino';
 import { AccessLog, accessLogFile } from './access-log.ts';
 import { Authenticator, resolveAuthSecret } from './auth.ts';
 import type { QingmiaoConfig } from './config.ts';
+import { campaignFiles, campaignZipRoutes } from './files/campaign-zip.ts';
 import { FileLocks } from './files/file-locks.ts';
 import { fileRoutes } from './files/file-routes.ts';
-import { multipartUploads } from './files/multipart-upload.ts';
+import { isUploadRequest, multipartUploads } from './files/multipart-upload.ts';
 import { openBlobStore } from './files/open-blob-store.ts';
 import { FileLinks } from './files/signed-links.ts';
 import { UploadBudget } from './files/upload-budget.ts';
@@ -18,7 +19,7 @@ import { UploadRegistry, uploadRegistryFile } from './files/upload-registry.ts';
 import { UploadSweeper } from './files/upload-sweeper.ts';
 import { linkedAttachment } from './graphql/entry-access.ts';
 import { createGraphQL, GRAPHQL_PATH } from './graphql/yoga.ts';
-import { bodyErrors, jsonBody, rateLimitPerCaller } from './http-limits.ts';
+import { bodyErrors, jsonBody, rateLimitPerCaller, requestDeadline } from './http-limits.ts';
 import { metricsAccess } from './metrics-access.ts';
 import { createMetrics, requestLogging } from './observability.ts';
 import { oidcRoutes } from './oidc/routes.ts';
@@ -130,13 +131,16 @@ export function createQingmiao(config: QingmiaoConfig, logger: Logger, options: 
   const app = express();
   app.disable('x-powered-by');
   app.use(requestLogging(logger));
-  // First after logging: the hot path should not walk the other routes' matchers.
+  // Uploads have their own, longer deadline: they are the only requests whose bodies may take minutes.
+  app.use(requestDeadline(config.requestTimeoutMs, (req) => req.path === GRAPHQL_PATH && isUploadRequest(req)));
+  // First after logging and the deadline: the hot path should not walk the other routes' matchers.
   const uploadBudget = new UploadBudget(config.uploads.budgetPerHour);
   const receiveUploads = multipartUploads({
     authenticator,
     budget: uploadBudget,
     limit: config.uploads.limit,
     stagingDir: blobStore.stagingDir,
+    logger,
   });
   app.use(graphql.graphqlEndpoint, rateLimit, receiveUploads, jsonBody(config), bodyErrors, graphql.requestListener);
   // Before any page route: a web app's history fallback must never answer for a file.
@@ -164,7 +168,14 @@ export function createQingmiao(config: QingmiaoConfig, logger: Logger, options: 
       ...(caughtUp ? {} : { reason: notReadyBecause ?? 'catching up with the event log' }),
     });
   });
-  app.use('/reports', rateLimit, reportRoutes(authenticator, readSide, pastFigures, accessLog));
+  const campaignZip = campaignZipRoutes({
+    authenticator,
+    blobStore,
+    accessLog,
+    filesOf: (campaignId) => campaignFiles(readSide.read, campaignId),
+    logger,
+  });
+  app.use('/reports', rateLimit, campaignZip, reportRoutes(authenticator, readSide, pastFigures, accessLog));
   if (config.oidc) {
     const signInByLogin = options.signInByLogin ?? signInWithSession(() => readSide.read, sessions, accessLog);
     const oidc = { config: config.oidc, production: config.production, secret, signInByLogin, logger };

@@ -77,6 +77,7 @@ const Config = z.object({
   QINGMIAO_MAX_TOKEN_LIFETIME: Duration.prefault('30d'),
   QINGMIAO_UPLOAD_LIMIT: Size.prefault('50mb'),
   QINGMIAO_UPLOAD_BUDGET: Size.prefault('1gb'),
+  QINGMIAO_UPLOAD_TIMEOUT_MS: z.coerce.number().int().positive().default(600_000),
   QINGMIAO_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   QINGMIAO_METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   QINGMIAO_ACCESS_LOG_DAYS: z.coerce.number().int().positive().default(180),
@@ -141,8 +142,11 @@ export interface QingmiaoConfig {
   readonly headersTimeoutMs: number;
   readonly requestTimeoutMs: number;
   readonly bodyLimit: string;
-  /** Bytes: the largest file one upload may carry, and what one account may upload per hour. */
-  readonly uploads: { readonly limit: number; readonly budgetPerHour: number };
+  /**
+   * Bytes: the largest file one upload may carry, and what one account may upload per hour; how long an upload
+   * request may take (instead of requestTimeoutMs: 50 MB in 10 minutes is 85 KB/s).
+   */
+  readonly uploads: { readonly limit: number; readonly budgetPerHour: number; readonly timeoutMs: number };
   /**
    * Bearer token `/metrics` demands when set; unset, `/metrics` is open in development and served only to local
    * callers in production.
@@ -188,7 +192,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): QingmiaoConfig
     headersTimeoutMs: c.QINGMIAO_HEADERS_TIMEOUT_MS,
     requestTimeoutMs: c.QINGMIAO_REQUEST_TIMEOUT_MS,
     bodyLimit: c.QINGMIAO_BODY_LIMIT,
-    uploads: { limit: c.QINGMIAO_UPLOAD_LIMIT, budgetPerHour: c.QINGMIAO_UPLOAD_BUDGET },
+    uploads: {
+      limit: c.QINGMIAO_UPLOAD_LIMIT,
+      budgetPerHour: c.QINGMIAO_UPLOAD_BUDGET,
+      timeoutMs: c.QINGMIAO_UPLOAD_TIMEOUT_MS,
+    },
     metricsToken: c.QINGMIAO_METRICS_TOKEN,
     maxTokenLifetime: c.QINGMIAO_MAX_TOKEN_LIFETIME,
     accessLog: {

@@ -41,6 +41,27 @@ export function rateLimitPerCaller(config: QingmiaoConfig, authenticator: Authen
   });
 }
 
+/**
+ * Cuts off a request whose body has not fully arrived `ms` after it came in (a client trickling its body): 408, then
+ * the connection closed, as Node's requestTimeout would. Node's own bound is raised to the upload timeout, so this
+ * is what holds every request but an upload (a multipart POST, which `multipartUploads` reads or refuses at once,
+ * closing the connection of a refused one) to QINGMIAO_REQUEST_TIMEOUT_MS.
+ */
+export function requestDeadline(ms: number, isUpload: (req: Request) => boolean): RequestHandler {
+  return (req, res, next) => {
+    if (req.complete || isUpload(req)) return next();
+    const timer = setTimeout(() => {
+      if (req.complete) return;
+      if (res.headersSent) return void req.socket.destroy();
+      res.writeHead(408, { Connection: 'close', 'Content-Type': 'text/plain' });
+      res.end('Request Timeout', () => req.socket.destroy());
+    }, ms);
+    // The request, not the answer: a body still trickling in after a quick refusal is cut off too.
+    req.once('close', () => clearTimeout(timer));
+    next();
+  };
+}
+
 /** How deep a request's variables or extensions may nest: far beyond any input type of the schema. */
 export const MAX_NESTING = 64;
 

@@ -23,11 +23,13 @@ export async function startServer(config: QingmiaoConfig, options: QingmiaoOptio
   const logger = createLogger(config.logLevel);
   const qingmiao = createQingmiao(config, logger, options);
   // A slow client is cut off once its headers or its whole request take too long. requestTimeout ends at the
-  // request's last byte, so streamed answers (subscriptions) may run for as long as they like.
+  // request's last byte, so streamed answers (subscriptions) may run for as long as they like. Node's own bound is
+  // the longest a request may take, an upload's; every other request is held to requestTimeoutMs by the app
+  // (`requestDeadline`).
   const server = createServer(
     {
       headersTimeout: config.headersTimeoutMs,
-      requestTimeout: config.requestTimeoutMs,
+      requestTimeout: Math.max(config.requestTimeoutMs, config.uploads.timeoutMs),
       keepAliveTimeout: KEEP_ALIVE_MS,
       // How often Node looks for requests past those timeouts (30 s by default).
       connectionsCheckingInterval: Math.min(1_000, config.headersTimeoutMs),

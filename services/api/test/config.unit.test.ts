@@ -104,3 +104,24 @@ describe('single sign-on settings', () => {
     expect(() => loadConfig({ ...OIDC, ...bad })).toThrow(`Configuration: ${message}`);
   });
 });
+
+describe('QINGMIAO_UPLOAD_LIMIT and QINGMIAO_UPLOAD_BUDGET', () => {
+  it('read sizes in powers of 1024, or bare bytes; 50 MB and 1 GB by default', () => {
+    expect(loadConfig({}).uploads).toMatchObject({
+      limit: 50 * 1024 ** 2,
+      budgetPerHour: 1024 ** 3,
+      timeoutMs: 600_000,
+    });
+    expect(loadConfig({ QINGMIAO_UPLOAD_LIMIT: '20MB', QINGMIAO_UPLOAD_BUDGET: '300kb' }).uploads).toMatchObject({
+      limit: 20 * 1024 ** 2,
+      budgetPerHour: 300 * 1024,
+    });
+    expect(loadConfig({ QINGMIAO_UPLOAD_LIMIT: '65536' }).uploads.limit).toBe(65_536);
+  });
+
+  it('refuse anything else, naming the variable', () => {
+    for (const text of ['50 MB', 'lots', '0', '-5mb', '2tb']) {
+      expect(() => loadConfig({ QINGMIAO_UPLOAD_LIMIT: text }), text).toThrow(/^Configuration: QINGMIAO_UPLOAD_LIMIT /);
+    }
+  });
+});

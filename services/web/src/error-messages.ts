@@ -20,6 +20,7 @@ export const ERROR_MESSAGES = {
   TOO_MANY_ATTEMPTS: '尝试次数过多，请 15 分钟后再试。',
   RATE_LIMITED: '请求过于频繁，请稍后再试。',
   BUSY: '服务器正忙，请稍后再试。',
+  STORAGE_UNAVAILABLE: '文件存储暂时不可用，请稍后重试。',
 } as const satisfies Record<string, string>;
 
 type ErrorCode = keyof typeof ERROR_MESSAGES;
@@ -30,8 +31,11 @@ export const FIELD_LABELS: Readonly<Record<string, string>> = {
   actor: '操作人',
   advisor: '指导老师',
   asOf: '查询时间',
+  attachmentIds: '附件',
   audience: '听众人数',
   awardQuota: '获奖名额',
+  blindJudging: '匿名评审',
+  body: '正文',
   campaignId: '活动',
   closesAt: '截止时间',
   comment: '评语',
@@ -42,6 +46,7 @@ export const FIELD_LABELS: Readonly<Record<string, string>> = {
   durationMinutes: '时长(分钟)',
   eligibleSchoolKinds: '可参加的学校类型',
   entryId: '作品',
+  file: '文件',
   formerSchoolId: '原学校',
   from: '开始日期',
   genre: '表演类型',
@@ -87,6 +92,7 @@ export const FIELD_LABELS: Readonly<Record<string, string>> = {
   topics: '题目',
   town: '镇区',
   venue: '地点',
+  videoLink: '视频链接',
   weight: '权重',
   year: '年度',
 };

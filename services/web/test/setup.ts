@@ -3,7 +3,8 @@ import { afterEach } from 'vitest';
 
 /**
  * What jsdom lacks of a browser and Ant Design needs: `matchMedia` (responsive breakpoints), answering as a
- * 1366 px wide screen would. Component tests load this first (vite.config.ts `test.setupFiles`).
+ * 1366 px wide screen would, and ResizeObserver (text areas; jsdom has no layout, so nothing ever resizes).
+ * Component tests load this first (vite.config.ts `test.setupFiles`).
  */
 if (typeof window !== 'undefined' && !window.matchMedia) {
   window.matchMedia = (query: string): MediaQueryList => {
@@ -21,6 +22,14 @@ if (typeof window !== 'undefined' && !window.matchMedia) {
       dispatchEvent: () => false,
     };
     return list;
+  };
+}
+
+if (!globalThis.ResizeObserver) {
+  globalThis.ResizeObserver = class {
+    observe() {}
+    unobserve() {}
+    disconnect() {}
   };
 }
 

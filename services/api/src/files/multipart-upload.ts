@@ -9,6 +9,7 @@ import { Busboy, type BusboyFileStream } from '@fastify/busboy';
 import { uploadOwnerOf } from '@qingmiao/domain';
 import type { Request, RequestHandler, Response } from 'express';
 import type { GraphQLParams, Plugin } from 'graphql-yoga';
+import type { Logger } from 'pino';
 import { type Authenticator, type Identity, Unauthenticated } from '../auth.ts';
 import { MAX_NESTING, tooDeeplyNested } from '../http-limits.ts';
 import type { UploadBudget } from './upload-budget.ts';
@@ -29,7 +30,7 @@ export class StagedUpload {
 }
 
 /** The header a cross-site form cannot send without a CORS preflight (as Apollo's and Yoga's CSRF prevention). */
-export const PREFLIGHT_HEADER = 'GraphQL-Require-Preflight';
+const PREFLIGHT_HEADER = 'GraphQL-Require-Preflight';
 
 /** Largest `operations` or `map` part: ample for an upload mutation, small enough to hold in memory. */
 const FIELD_LIMIT = 64 * 1024;
@@ -61,6 +62,10 @@ function answer(res: Response, refusal: UploadRefusal, headers: Record<string, s
 
 /** The GraphQL parameters of each upload request, once its file is staged; read by `useStagedUploads`. */
 const receivedParams = new WeakMap<object, GraphQLParams>();
+
+/** A multipart POST: an upload, the only multipart request taken (to the GraphQL endpoint, where this is mounted). */
+export const isUploadRequest = (req: Request): boolean =>
+  req.method === 'POST' && req.is('multipart/form-data') !== false;
 
 /** Whether the request is a multipart upload this module has received (other multipart bodies are refused). */
 export const isReceivedUpload = (req: Request): boolean => receivedParams.has(req);
@@ -256,6 +261,7 @@ export interface MultipartUploadOptions {
   /** The largest file, in bytes. */
   readonly limit: number;
   readonly stagingDir: string;
+  readonly logger: Logger;
 }
 
 const accountOf = ({ actor }: Identity) => JSON.stringify([actor.role, actor.sub]);
@@ -268,28 +274,34 @@ const accountOf = ({ actor }: Identity) => JSON.stringify([actor.role, actor.sub
  */
 export function multipartUploads(options: MultipartUploadOptions): RequestHandler {
   return async (req, res, next) => {
-    if (req.method !== 'POST' || !req.is('multipart/form-data')) return next();
+    if (!isUploadRequest(req)) return next();
+    // Refused before its body is read: the connection is closed, so a body trickling in cannot hold it for the
+    // upload timeout.
+    const refuse = (refusal: UploadRefusal, headers: Record<string, string> = {}) => {
+      answer(res, refusal, { ...headers, Connection: 'close' });
+      res.once('finish', () => req.socket.destroy());
+    };
     if (!req.get(PREFLIGHT_HEADER)) {
       const message = `multipart/form-data is for uploads only and needs a ${PREFLIGHT_HEADER} header`;
-      return answer(res, new UploadRefusal(415, 'BAD_REQUEST', message));
+      return refuse(new UploadRefusal(415, 'BAD_REQUEST', message));
     }
     let identity: Identity;
     try {
       identity = await options.authenticator.identify(req.get('authorization'));
     } catch (error) {
       if (!(error instanceof Unauthenticated)) return next(error);
-      return answer(res, new UploadRefusal(401, 'UNAUTHENTICATED', error.message), { 'WWW-Authenticate': 'Bearer' });
+      return refuse(new UploadRefusal(401, 'UNAUTHENTICATED', error.message), { 'WWW-Authenticate': 'Bearer' });
     }
     if (!uploadOwnerOf(identity.actor)) {
-      return answer(res, new UploadRefusal(403, 'FORBIDDEN', 'Only organizers and schools upload files'));
+      return refuse(new UploadRefusal(403, 'FORBIDDEN', 'Only organizers and schools upload files'));
     }
     const reservation = options.budget.reserve(accountOf(identity), options.limit);
     const received = { bytes: 0 };
-    const overBudget = () =>
-      answer(res, new UploadRefusal(429, 'RATE_LIMITED', 'This hour’s upload budget is spent; retry later', 'file'), {
+    const overBudget = (respond = answer) =>
+      respond(res, new UploadRefusal(429, 'RATE_LIMITED', 'This hour’s upload budget is spent; retry later', 'file'), {
         'Retry-After': String(options.budget.secondsToNextHour()),
       });
-    if (reservation.granted === 0) return overBudget();
+    if (reservation.granted === 0) return overBudget((_res, refusal, headers) => refuse(refusal, headers));
     try {
       const { params, file } = await receive(req, reservation.granted, options.stagingDir, received);
       options.budget.refund(reservation, reservation.granted - received.bytes);
@@ -306,7 +318,10 @@ export function multipartUploads(options: MultipartUploadOptions): RequestHandle
         return answer(res, new UploadRefusal(413, 'PAYLOAD_TOO_LARGE', message, 'file'));
       }
       if (error instanceof UploadRefusal) return answer(res, error);
-      next(error);
+      // Writing the staged file failed (disk full, storage folder gone): nothing is kept.
+      options.logger.error({ err: error }, 'staging an upload failed');
+      const message = 'File storage is unavailable; nothing was kept, try again later';
+      answer(res, new UploadRefusal(503, 'STORAGE_UNAVAILABLE', message), { 'Retry-After': '30' });
     }
   };
 }

@@ -4,7 +4,7 @@ import type { IdleUpload, UploadRegistry } from './upload-registry.ts';
 
 const HOUR_MS = 3_600_000;
 /** How long an upload no entry refers to is kept after it was last uploaded or named by an entry. */
-export const UNREFERENCED_UPLOAD_MS = 24 * HOUR_MS;
+const UNREFERENCED_UPLOAD_MS = 24 * HOUR_MS;
 const PAGE = 500;
 
 export interface UploadSweeperOptions {

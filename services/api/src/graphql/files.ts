@@ -1,3 +1,4 @@
+import { rm } from 'node:fs/promises';
 import { Forbidden, InvalidInput, uploadOwnerOf } from '@qingmiao/domain';
 import type { Attachment } from '@qingmiao/schema';
 import { GraphQLError } from 'graphql';
@@ -50,16 +51,21 @@ builder.mutationField('uploadFile', (t) =>
       'be reached, and nothing is kept.',
     args: { file: t.arg({ type: 'File', required: true }) },
     resolve: async (_root, { file }, { actor, blobStore, uploads, fileLocks }) => {
-      const owner = uploadOwnerOf(actor);
-      if (!owner) throw new Forbidden('Only organizers and schools upload files');
-      const mediaType = await attachmentTypeOf(file.path);
-      if (!mediaType) throw new InvalidInput('file', 'must be a PDF, Word (.docx), JPEG, PNG, MP4 or MP3 file');
-      const attachment = { id: file.id, name: sanitisedFileName(file.sentName), mediaType, size: file.size };
-      await fileLocks.run(file.id, async () => {
-        await blobStore.put(file.id, file.path);
-        uploads.record(owner, attachment);
-      });
-      return attachment;
+      try {
+        const owner = uploadOwnerOf(actor);
+        if (!owner) throw new Forbidden('Only organizers and schools upload files');
+        const mediaType = await attachmentTypeOf(file.path);
+        if (!mediaType) throw new InvalidInput('file', 'must be a PDF, Word (.docx), JPEG, PNG, MP4 or MP3 file');
+        const attachment = { id: file.id, name: sanitisedFileName(file.sentName), mediaType, size: file.size };
+        await fileLocks.run(file.id, async () => {
+          await blobStore.put(file.id, file.path);
+          uploads.record(owner, attachment);
+        });
+        return attachment;
+      } finally {
+        // Kept files were consumed by put; a refused one goes before the answer does.
+        await rm(file.path, { force: true });
+      }
     },
   }),
 );

@@ -83,6 +83,9 @@ export function createGraphQL(
     },
     renderGraphiQL: config.graphiql ? offlineGraphiQL() : undefined,
     maskedErrors: { maskError, isDev: !config.production },
+    // Bodies are bounded before Yoga sees a request: JSON by express.json (QINGMIAO_BODY_LIMIT), uploads by
+    // multipartUploads (QINGMIAO_UPLOAD_LIMIT). Yoga's own check reads Content-Length and would refuse a 26 MB upload.
+    maxRequestBodySize: false,
     cors: (request) => {
       const origin = request.headers.get('origin');
       return origin !== null && config.corsOrigins.includes(origin) ? { origin, credentials: false } : false;

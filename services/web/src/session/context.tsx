@@ -14,6 +14,8 @@ export interface Session {
   retry(): void;
   /** `fetch` with the access token and one silent renewal on 401: for downloads and uploads outside GraphQL. */
   readonly fetch: SessionKeeper['fetch'];
+  /** The access token as it is now, for requests `fetch` cannot make (uploads with progress, by XMLHttpRequest). */
+  accessToken(): string | undefined;
 }
 
 const SessionContext = createContext<Session | undefined>(undefined);
@@ -55,6 +57,7 @@ export function SessionProvider({
       signOut: () => sessionKeeper.signOut(),
       retry: () => void sessionKeeper.start(),
       fetch: sessionKeeper.fetch,
+      accessToken: () => sessionKeeper.token,
     }),
     [state, sessionKeeper],
   );

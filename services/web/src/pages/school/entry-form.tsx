@@ -1,0 +1,190 @@
+import type { CampaignKind } from '@qingmiao/schema';
+import { Alert, Button, Form, Input } from 'antd';
+import { type FormEvent, type ReactNode, useRef, useState } from 'react';
+import { AttachmentsField, type Upload } from './attachments-field.tsx';
+import { type Checked, checkDraft, type EntryDraft, type Target, takesParticipants } from './entry-draft.ts';
+import type { FieldErrors } from './field-errors.ts';
+import { ParticipantsTable } from './participants-table.tsx';
+
+type Accepted = Extract<Checked, { ok: true }>;
+
+/** What the form shows after the server answered: a sentence, and refused fields marked beside their inputs. */
+export interface FormAnswer {
+  readonly errors?: FieldErrors;
+  readonly message?: string;
+}
+
+interface Props {
+  readonly kind: CampaignKind;
+  readonly initial: EntryDraft;
+  readonly target: Target;
+  readonly upload: Upload;
+  /** Sends the checked input; resolves to the server's problems by field (empty when it took it) or rejects. */
+  readonly onSubmit: (accepted: Accepted) => Promise<FormAnswer>;
+}
+
+interface FieldProps {
+  readonly id: string;
+  readonly label: string;
+  readonly error: string | undefined;
+  readonly required?: boolean;
+  readonly children: ReactNode;
+}
+
+/** A labelled field with its problem beside it, linked to the input for screen readers. */
+function Field({ id, label, error, required, children }: FieldProps) {
+  return (
+    <Form.Item
+      label={label}
+      htmlFor={id}
+      required={required}
+      validateStatus={error ? 'error' : undefined}
+      help={error ? <span id={`${id}-error`}>{error}</span> : undefined}
+    >
+      {children}
+    </Form.Item>
+  );
+}
+
+const describedBy = (id: string, error: string | undefined) =>
+  error ? { 'aria-describedby': `${id}-error`, 'aria-invalid': true } : {};
+
+/**
+ * The entry of one campaign, new or revised: 作品标题, 参赛人员 (not for an EVALUATION application), 指导老师, 正文,
+ * 上传附件, and for a PERFORMANCE its genre, minutes and video link. Checked with the server's zod schema before it
+ * is sent; 提交 stays disabled while sending, and the target's submissionId is the form's own, so sending twice
+ * makes one entry.
+ */
+export function EntryForm({ kind, initial, target, upload, onSubmit }: Props) {
+  const [draft, setDraft] = useState(initial);
+  const [errors, setErrors] = useState<FieldErrors>({});
+  const [message, setMessage] = useState<string>();
+  const [sending, setSending] = useState(false);
+  // Set synchronously, so that a second click in the same frame finds the form already sending.
+  const inFlight = useRef(false);
+
+  const set = (change: Partial<EntryDraft>) => setDraft((current) => ({ ...current, ...change }));
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    if (inFlight.current) return;
+    const checked = checkDraft(kind, draft, target);
+    if (!checked.ok) {
+      setErrors(checked.errors);
+      setMessage('请按提示修改后再提交');
+      return;
+    }
+    inFlight.current = true;
+    setSending(true);
+    setErrors({});
+    setMessage(undefined);
+    try {
+      const answer = await onSubmit(checked);
+      setErrors(answer.errors ?? {});
+      setMessage(answer.message);
+    } finally {
+      inFlight.current = false;
+      setSending(false);
+    }
+  };
+
+  const isPerformance = kind === 'PERFORMANCE';
+  return (
+    <Form layout="vertical" component={false}>
+      <form className="entry-form" onSubmit={submit} noValidate aria-label="作品">
+        {message && <Alert type="error" title={message} showIcon className="form-message" role="alert" />}
+        <Field id="entry-title" label="作品标题" error={errors.title} required>
+          <Input
+            id="entry-title"
+            value={draft.title}
+            onChange={(event) => set({ title: event.target.value })}
+            {...describedBy('entry-title', errors.title)}
+          />
+        </Field>
+        {takesParticipants(kind) && (
+          <Field id="entry-participants" label="参赛人员" error={errors.participants} required>
+            <div id="entry-participants" {...describedBy('entry-participants', errors.participants)}>
+              <ParticipantsTable
+                rows={draft.participants}
+                errors={errors}
+                disabled={sending}
+                onChange={(participants) => set({ participants })}
+              />
+            </div>
+          </Field>
+        )}
+        <Field id="entry-advisor" label="指导老师" error={errors.advisor}>
+          <Input
+            id="entry-advisor"
+            value={draft.advisor}
+            onChange={(event) => set({ advisor: event.target.value })}
+            {...describedBy('entry-advisor', errors.advisor)}
+          />
+        </Field>
+        {isPerformance && (
+          <>
+            <Field id="entry-genre" label="节目类型" error={errors['performance.genre']} required>
+              <Input
+                id="entry-genre"
+                placeholder="如 合唱、朗诵、舞蹈"
+                value={draft.genre}
+                onChange={(event) => set({ genre: event.target.value })}
+                {...describedBy('entry-genre', errors['performance.genre'])}
+              />
+            </Field>
+            <Field id="entry-minutes" label="时长（分钟）" error={errors['performance.durationMinutes']} required>
+              <Input
+                id="entry-minutes"
+                inputMode="numeric"
+                value={draft.minutes}
+                onChange={(event) => set({ minutes: event.target.value })}
+                {...describedBy('entry-minutes', errors['performance.durationMinutes'])}
+              />
+            </Field>
+            <Field id="entry-video-link" label="视频链接" error={errors['performance.videoLink']}>
+              <Input
+                id="entry-video-link"
+                type="url"
+                inputMode="url"
+                placeholder="https://…（也可在附件中上传 MP4 视频）"
+                value={draft.videoLink}
+                onChange={(event) => set({ videoLink: event.target.value })}
+                {...describedBy('entry-video-link', errors['performance.videoLink'])}
+              />
+            </Field>
+          </>
+        )}
+        <Field id="entry-body" label="正文" error={errors.body}>
+          <Input.TextArea
+            id="entry-body"
+            rows={10}
+            showCount
+            value={draft.body}
+            onChange={(event) => set({ body: event.target.value })}
+            {...describedBy('entry-body', errors.body)}
+          />
+        </Field>
+        <div className="form-section">
+          <AttachmentsField
+            items={draft.attachments}
+            upload={upload}
+            error={errors.attachmentIds}
+            disabled={sending}
+            onChange={(update) => setDraft((current) => ({ ...current, attachments: update(current.attachments) }))}
+          />
+        </div>
+        <Button
+          type="primary"
+          htmlType="submit"
+          size="large"
+          block
+          autoInsertSpace={false}
+          loading={sending}
+          disabled={sending}
+        >
+          提交
+        </Button>
+      </form>
+    </Form>
+  );
+}

@@ -1,0 +1,148 @@
+import type { CampaignKind } from '@qingmiao/schema';
+import { fireEvent, render, screen, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { describe, expect, it, vi } from 'vitest';
+import { emptyDraft, type Target } from '../src/pages/school/entry-draft.ts';
+import { EntryForm, type FormAnswer } from '../src/pages/school/entry-form.tsx';
+import { blankRow } from '../src/pages/school/participant-rows.ts';
+
+const TARGET: Target = {
+  mode: 'submit',
+  submissionId: '6f1c2a4e-7d9b-4c1a-9e2f-0a1b2c3d4e5f',
+  campaignId: 'essay-2026',
+  schoolId: 'tc-shiyan',
+};
+
+const noUpload = () => Promise.reject(new Error('no uploads in this test'));
+
+type OnSubmit = (accepted: unknown) => Promise<FormAnswer>;
+
+function renderForm(onSubmit = vi.fn<OnSubmit>(async () => ({})), kind: CampaignKind = 'ESSAY') {
+  render(
+    <EntryForm kind={kind} initial={emptyDraft([blankRow()])} target={TARGET} upload={noUpload} onSubmit={onSubmit} />,
+  );
+  return onSubmit;
+}
+
+/** The problem shown beside a field: the element its aria-describedby names. */
+function problemBeside(field: HTMLElement): string | null {
+  const id = field.getAttribute('aria-describedby');
+  return id ? (document.getElementById(id)?.textContent ?? null) : null;
+}
+
+describe('the entry form checks what it sends with the server’s zod schema', () => {
+  it('says beside 作品标题 that a blank title will not do, and sends nothing', async () => {
+    const onSubmit = renderForm();
+    const user = userEvent.setup();
+    await user.type(screen.getByRole('textbox', { name: '第 1 行 姓名' }), '王小明');
+    await user.type(screen.getByLabelText('作品标题'), '   ');
+    await user.click(screen.getByRole('button', { name: '提交' }));
+    const title = screen.getByLabelText('作品标题');
+    expect(title.getAttribute('aria-invalid')).toBe('true');
+    expect(problemBeside(title)).toBe('不能为空');
+    expect(onSubmit).not.toHaveBeenCalled();
+  });
+
+  it('says beside 正文 that it is too long', async () => {
+    const onSubmit = renderForm();
+    const user = userEvent.setup();
+    await user.type(screen.getByLabelText('作品标题'), '我的家乡');
+    await user.type(screen.getByRole('textbox', { name: '第 1 行 姓名' }), '王小明');
+    fireEvent.change(screen.getByLabelText('正文'), { target: { value: '长'.repeat(20_001) } });
+    await user.click(screen.getByRole('button', { name: '提交' }));
+    expect(problemBeside(screen.getByLabelText('正文'))).toBe('不能超过 20000 个字');
+    expect(screen.getByLabelText('作品标题').getAttribute('aria-invalid')).toBeNull();
+    expect(onSubmit).not.toHaveBeenCalled();
+  });
+
+  it('says in the row which participant field is wrong', async () => {
+    const onSubmit = renderForm();
+    const user = userEvent.setup();
+    await user.type(screen.getByLabelText('作品标题'), '我的家乡');
+    // A grade without a name, and a second person whose name holds a zero-width space.
+    await user.type(screen.getByRole('textbox', { name: '第 1 行 年级' }), '三年级');
+    await user.click(screen.getByRole('button', { name: '添加一行' }));
+    fireEvent.change(screen.getByRole('textbox', { name: '第 2 行 姓名' }), { target: { value: '李\u200b华' } });
+    await user.click(screen.getByRole('button', { name: '提交' }));
+    expect(problemBeside(screen.getByRole('textbox', { name: '第 1 行 姓名' }))).toBe('不能为空');
+    expect(problemBeside(screen.getByRole('textbox', { name: '第 2 行 姓名' }))).toBe(
+      '只能写一行，不能含不可见字符（如零宽空格）',
+    );
+    expect(problemBeside(screen.getByRole('textbox', { name: '第 1 行 年级' }))).toBeNull();
+    expect(onSubmit).not.toHaveBeenCalled();
+  });
+
+  it('asks for at least one participant when every row is blank', async () => {
+    const onSubmit = renderForm();
+    const user = userEvent.setup();
+    await user.type(screen.getByLabelText('作品标题'), '我的家乡');
+    await user.click(screen.getByRole('button', { name: '提交' }));
+    const table = screen.getByRole('table', { name: '参赛人员' });
+    expect(table).toBeTruthy();
+    expect(screen.getByText('请至少填写一名参赛人员')).toBeTruthy();
+    expect(onSubmit).not.toHaveBeenCalled();
+  });
+
+  it('sends a valid entry once however often 提交 is clicked, with its own submissionId', async () => {
+    let finish: (value: FormAnswer) => void = () => undefined;
+    const onSubmit = vi.fn<OnSubmit>(() => new Promise((resolve) => (finish = resolve)));
+    renderForm(onSubmit);
+    const user = userEvent.setup();
+    await user.type(screen.getByLabelText('作品标题'), ' 我的家乡 ');
+    await user.type(screen.getByRole('textbox', { name: '第 1 行 姓名' }), '王小明');
+    await user.selectOptions(screen.getByRole('combobox', { name: '第 1 行 身份' }), '学生');
+    await user.type(screen.getByLabelText('正文'), '家乡的河。');
+    const submit = screen.getByRole('button', { name: '提交' });
+    await user.dblClick(submit);
+    await user.click(submit);
+    expect(onSubmit).toHaveBeenCalledTimes(1);
+    expect(onSubmit.mock.calls[0]?.[0]).toMatchObject({
+      ok: true,
+      mode: 'submit',
+      input: {
+        submissionId: TARGET.submissionId,
+        campaignId: 'essay-2026',
+        schoolId: 'tc-shiyan',
+        title: '我的家乡',
+        participants: [{ name: '王小明', role: 'STUDENT' }],
+        body: '家乡的河。',
+      },
+    });
+    expect((submit as HTMLButtonElement).disabled).toBe(true);
+    finish({});
+    await vi.waitFor(() => expect((submit as HTMLButtonElement).disabled).toBe(false));
+    expect(within(document.body).queryByRole('alert')).toBeNull();
+  });
+
+  it('checks a performance: its genre, whole minutes, and a link that is a web address', async () => {
+    const onSubmit = renderForm(undefined, 'PERFORMANCE');
+    const user = userEvent.setup();
+    await user.type(screen.getByLabelText('作品标题'), '七子之歌');
+    await user.type(screen.getByRole('textbox', { name: '第 1 行 姓名' }), '王小明');
+    await user.type(screen.getByLabelText('时长（分钟）'), '4.5');
+    fireEvent.change(screen.getByLabelText('视频链接'), { target: { value: 'javascript:alert(1)' } });
+    await user.click(screen.getByRole('button', { name: '提交' }));
+    expect(problemBeside(screen.getByLabelText('节目类型'))).toBe('不能为空');
+    expect(problemBeside(screen.getByLabelText('时长（分钟）'))).toBe('须为整数');
+    expect(problemBeside(screen.getByLabelText('视频链接'))).toBe('须为 http 或 https 网址，且不含用户名或密码');
+    expect(onSubmit).not.toHaveBeenCalled();
+    await user.type(screen.getByLabelText('节目类型'), '合唱');
+    await user.clear(screen.getByLabelText('时长（分钟）'));
+    await user.type(screen.getByLabelText('时长（分钟）'), '5');
+    fireEvent.change(screen.getByLabelText('视频链接'), { target: { value: 'https://v.example.cn/qizi' } });
+    await user.click(screen.getByRole('button', { name: '提交' }));
+    expect(onSubmit.mock.calls[0]?.[0]).toMatchObject({
+      input: { performance: { genre: '合唱', durationMinutes: 5, videoLink: 'https://v.example.cn/qizi' } },
+    });
+  });
+
+  it('takes an EVALUATION application without participants', async () => {
+    const onSubmit = renderForm(undefined, 'EVALUATION');
+    const user = userEvent.setup();
+    expect(screen.queryByRole('table', { name: '参赛人员' })).toBeNull();
+    await user.type(screen.getByLabelText('作品标题'), '关工委工作示范校申报');
+    await user.type(screen.getByLabelText('正文'), '本校关工委……');
+    await user.click(screen.getByRole('button', { name: '提交' }));
+    expect(onSubmit.mock.calls[0]?.[0]).toMatchObject({ input: { participants: [], body: '本校关工委……' } });
+  });
+});
