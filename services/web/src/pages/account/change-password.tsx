@@ -52,7 +52,7 @@ export default function ChangePasswordPage() {
         <Form.Item label="确认新密码" name="confirm" dependencies={['newPassword']} rules={confirmRules('newPassword')}>
           <Input.Password autoComplete="new-password" size="large" />
         </Form.Item>
-        <Button type="primary" htmlType="submit" block size="large" loading={fetching}>
+        <Button type="primary" htmlType="submit" block size="large" aria-busy={fetching}>
           修改密码
         </Button>
       </Form>
