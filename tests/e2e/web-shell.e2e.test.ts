@@ -131,7 +131,10 @@ describe.skipIf(!HAS_CHROMIUM)(`the web app's shell (Chromium at ${CHROMIUM})`, 
         await page.waitForURL((url) => url.pathname === '/school');
         await page.getByRole('button', { name: '退出登录' }).waitFor();
         await expectAccessible(app, 'school home');
-        if (viewport === 'phone') await expectNoSidewaysScroll(app);
+        if (viewport === 'phone') {
+          await expectNoSidewaysScroll(app);
+          await expectTapTargets(app);
+        }
 
         // A reload keeps the session (the refresh cookie), without the sign-in page.
         await page.reload();
@@ -200,6 +203,39 @@ describe.skipIf(!HAS_CHROMIUM)(`the web app's shell (Chromium at ${CHROMIUM})`, 
       await app.page.getByText('您的账号没有权限查看或进行此操作。').waitFor();
       await expectAccessible(app, 'forbidden');
       expect(app.problems).toEqual([]);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('offers to try again when the server cannot be reached', async () => {
+    const { server, browser } = running();
+    await createActiveAccount(
+      server,
+      await office(),
+      { login: 'offline-school', displayName: '学校', role: 'school', schoolId: 'web-shiyan' },
+      PASSWORD,
+    );
+    const app = await signedInPage(browser, server.url, {
+      login: 'offline-school',
+      password: PASSWORD,
+      viewport: 'phone',
+    });
+    try {
+      const { page } = app;
+      await page.waitForURL((url) => url.pathname === '/school');
+      // The network drops: the page reloads, and cannot ask the server for its session.
+      await page.route(`${server.url}/graphql`, (route) => route.abort('internetdisconnected'));
+      await page.reload();
+      await page.getByText('网络连接失败').waitFor();
+      await page.getByText('无法连接服务器，请检查网络后重试。').waitFor();
+      await expectAccessible(app, 'offline');
+      // Back online: 重试 resumes the session where it was, without signing in again.
+      await page.unroute(`${server.url}/graphql`);
+      await page.getByRole('button', { name: '重试' }).click();
+      await page.getByRole('button', { name: '退出登录' }).waitFor();
+      expect(new URL(page.url()).pathname).toBe('/school');
+      expect(app.problems.filter((problem) => !problem.includes('net::ERR_INTERNET_DISCONNECTED'))).toEqual([]);
     } finally {
       await app.close();
     }

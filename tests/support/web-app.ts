@@ -125,8 +125,12 @@ interface AxeHook {
  * script) does not govern.
  */
 export async function seriousAccessibilityViolations(page: Page) {
-  // Colours are judged as they end up, not half-way through a fade-in.
-  await page.waitForFunction(() => document.getAnimations().every((animation) => animation.playState !== 'running'));
+  // Colours are judged as they end up, not half-way through a fade-in (endless ones, like a spinner, aside).
+  await page.waitForFunction(() =>
+    document
+      .getAnimations()
+      .every((animation) => animation.playState !== 'running' || animation.effect?.getTiming().iterations === Infinity),
+  );
   await page.evaluate(AXE_SOURCE);
   return page.evaluate(async () => {
     const { axe } = globalThis as unknown as AxeHook;

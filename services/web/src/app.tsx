@@ -1,4 +1,4 @@
-import { App as AntApp, ConfigProvider, type ThemeConfig } from 'antd';
+import { ConfigProvider, type ThemeConfig } from 'antd';
 import zhCN from 'antd/locale/zh_CN';
 import { Suspense, useState } from 'react';
 import { createBrowserRouter, RouterProvider } from 'react-router';
@@ -35,13 +35,11 @@ export function App({ router }: { readonly router?: ReturnType<typeof createBrow
   const nonce = cspNonce();
   return (
     <ConfigProvider locale={zhCN} theme={THEME} button={NO_SPACE} csp={nonce ? { nonce } : undefined}>
-      <AntApp>
-        <SessionProvider>
-          <Suspense fallback={<Loading />}>
-            <RouterProvider router={appRouter} />
-          </Suspense>
-        </SessionProvider>
-      </AntApp>
+      <SessionProvider>
+        <Suspense fallback={<Loading />}>
+          <RouterProvider router={appRouter} />
+        </Suspense>
+      </SessionProvider>
     </ConfigProvider>
   );
 }

@@ -23,7 +23,7 @@ export const ERROR_MESSAGES = {
   STORAGE_UNAVAILABLE: '文件存储暂时不可用，请稍后重试。',
 } as const satisfies Record<string, string>;
 
-export type ErrorCode = keyof typeof ERROR_MESSAGES;
+type ErrorCode = keyof typeof ERROR_MESSAGES;
 
 /** Chinese names of the fields of the API's inputs and arguments. */
 export const FIELD_LABELS: Readonly<Record<string, string>> = {

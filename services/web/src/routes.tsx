@@ -1,7 +1,6 @@
 import { lazy } from 'react';
 import type { RouteObject } from 'react-router';
 import { RequireRole, RequireSession } from './shell/guards.tsx';
-import { AppLayout } from './shell/layout.tsx';
 
 /**
  * The app's pages by path. Each page is its own chunk, loaded when first visited, so the sign-in page and the school
@@ -21,7 +20,7 @@ export const routes: RouteObject[] = [
     children: [
       { path: '/', element: page(() => import('./pages/home.tsx')) },
       {
-        element: <AppLayout />,
+        element: page(() => import('./shell/layout.tsx')),
         children: [
           { path: '/account/password', element: page(() => import('./pages/account/change-password.tsx')) },
           {

@@ -27,8 +27,11 @@ import { fileURLToPath } from 'node:url';
 
 const REPOSITORY = fileURLToPath(new URL('../../../../', import.meta.url));
 const WEB = join(REPOSITORY, 'services', 'web');
-/** Where builds from the sources go, one folder per content hash (under dist/, which git ignores). */
-const BUILDS = join(WEB, 'dist', 'builds');
+/**
+ * Where builds from the sources go, one folder per content hash: a tool cache (git ignores it), apart from
+ * services/web/dist, which `vite build` empties.
+ */
+const BUILDS = join(WEB, 'node_modules', '.cache', 'qingmiao-builds');
 /** What the app's output depends on besides node_modules: its sources and config, the shared schema, the lock. */
 const INPUTS = [
   join(WEB, 'src'),
@@ -50,7 +53,7 @@ function filesOf(path: string): string[] {
 }
 
 /** The content hash of everything the build reads from the repository. */
-export function webSourceHash(): string {
+function webSourceHash(): string {
   const hash = createHash('sha256');
   for (const file of INPUTS.flatMap(filesOf)) {
     hash.update(relative(REPOSITORY, file)).update('\0').update(readFileSync(file)).update('\0');

@@ -19,7 +19,7 @@ const API_PATHS = ['/graphql', '/files', '/reports', '/metrics', '/healthz', '/r
 
 const ASSET_CACHE = 'public, max-age=31536000, immutable';
 
-export function contentSecurityPolicy(nonce: string): string {
+function contentSecurityPolicy(nonce: string): string {
   return [
     "default-src 'none'",
     "script-src 'self'",

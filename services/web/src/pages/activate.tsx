@@ -60,7 +60,7 @@ export default function ActivatePage() {
         <Form.Item label="确认密码" name="confirm" dependencies={['password']} rules={confirmRules('password')}>
           <Input.Password autoComplete="new-password" size="large" />
         </Form.Item>
-        <Button type="primary" htmlType="submit" block size="large" loading={busy}>
+        <Button type="primary" htmlType="submit" block size="large" aria-busy={busy}>
           激活并登录
         </Button>
       </Form>

@@ -3,7 +3,7 @@ import { useAccount } from '../session/context.tsx';
 import type { SignedInAccount } from '../session/operations.ts';
 
 /** Where each role starts. */
-export const HOMES: Readonly<Record<SignedInAccount['role'], string>> = {
+const HOMES: Readonly<Record<SignedInAccount['role'], string>> = {
   school: '/school',
   organizer: '/dashboard',
   viewer: '/dashboard',

@@ -1,4 +1,5 @@
 import { graphql, type ResultOf } from '@qingmiao/schema/graphql';
+import { checked } from '../checked.ts';
 
 /**
  * The session operations of the API (DESIGN "Accounts and sign-in"), as the old dashboard used them, each answering
@@ -26,9 +27,11 @@ export const REFRESH_SESSION = graphql(`
 
 export const SIGN_OUT = graphql('mutation SignOut { signOut }');
 
-export const CHANGE_PASSWORD = graphql(`
+export const CHANGE_PASSWORD = checked(
+  graphql(`
   mutation ChangePassword($input: ChangePasswordInput!) { changePassword(input: $input) { id } }
-`);
+`),
+);
 
 export type SessionAnswer = ResultOf<typeof REFRESH_SESSION>['refreshSession'];
 export type SignedInAccount = SessionAnswer['account'];

@@ -1,4 +1,4 @@
-import { Alert, Button, Card, Form, Input } from 'antd';
+import { Alert, Button, Form, Input } from 'antd';
 import { useState } from 'react';
 import { useMutation } from 'urql';
 import { CHANGE_PASSWORD } from '../../session/operations.ts';
@@ -29,7 +29,10 @@ export default function ChangePasswordPage() {
   };
 
   return (
-    <Card title="修改密码" className="qm-auth-card" style={{ margin: '0 auto' }}>
+    <section className="qm-auth-card qm-panel" style={{ margin: '0 auto' }} aria-labelledby="qm-password-title">
+      <h1 className="qm-auth-title" id="qm-password-title">
+        修改密码
+      </h1>
       {outcome && (
         <Alert
           type={outcome.ok ? 'success' : 'error'}
@@ -49,10 +52,10 @@ export default function ChangePasswordPage() {
         <Form.Item label="确认新密码" name="confirm" dependencies={['newPassword']} rules={confirmRules('newPassword')}>
           <Input.Password autoComplete="new-password" size="large" />
         </Form.Item>
-        <Button type="primary" htmlType="submit" block size="large" loading={fetching}>
+        <Button type="primary" htmlType="submit" block size="large" aria-busy={fetching}>
           修改密码
         </Button>
       </Form>
-    </Card>
+    </section>
   );
 }

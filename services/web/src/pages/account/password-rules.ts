@@ -1,7 +1,7 @@
 import type { FormRule } from 'antd';
 
 /** The server's rule for a new password (services/domain/src/accounts/account.ts), checked before sending. */
-export const MIN_PASSWORD_LENGTH = 10;
+const MIN_PASSWORD_LENGTH = 10;
 
 /** A new password: at least 10 characters, and not the login typed in the field `loginField` (if any). */
 export function passwordRules(loginField?: string): FormRule[] {

@@ -1,11 +1,14 @@
 import { graphql, type ResultOf } from '@qingmiao/schema/graphql';
 import { Empty, List, Tag, Typography } from 'antd';
 import { useQuery } from 'urql';
+import { checked } from '../../checked.ts';
 import { Loading, Problem } from '../../shell/problems.tsx';
 
-const ASSIGNED = graphql(`
+const ASSIGNED = checked(
+  graphql(`
   query JudgeCampaigns { campaigns { id title year status closesAt assignedToMe } }
-`);
+`),
+);
 
 type Status = ResultOf<typeof ASSIGNED>['campaigns'][number]['status'];
 
