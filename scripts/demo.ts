@@ -1,6 +1,6 @@
 /**
  * `npm run demo`: seeds the Taicang 2022 campaign year into a fresh data directory through the server's own command
- * path, then serves it and prints a dashboard URL with a viewer token and an organizer token.
+ * path, then serves it with the web app and prints the dashboard's URL with a viewer token and an organizer token.
  *
  *   npm run demo                          # ./data-demo, full year, http://localhost:4000
  *   npm run demo -- --reset               # delete ./data-demo first (only Qingmiao's files are allowed in it)
@@ -15,7 +15,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { createLogger, createQingmiao, loadConfig, mintToken, resolveAuthSecret } from '@qingmiao/api';
+import { createLogger, createQingmiao, loadConfig, mintToken, prepareWebApp, resolveAuthSecret } from '@qingmiao/api';
 import { awardCap, KIND_POLICIES } from '@qingmiao/domain';
 import { comparePositions, START } from '@qingmiao/event-store';
 import {
@@ -98,7 +98,7 @@ const dataDir = resolve(config.dataDir);
 if (args.reset) resetDataDir(dataDir);
 
 const logger = createLogger(config.logLevel, 'qingmiao-demo');
-const qingmiao = createQingmiao(config, logger);
+const qingmiao = createQingmiao(config, logger, args['no-serve'] ? {} : { webApp: prepareWebApp() });
 await qingmiao.ready;
 if (comparePositions(await qingmiao.store.headPosition(), START) > 0) {
   await qingmiao.close();
@@ -165,7 +165,7 @@ const viewer = await createDemoViewer(base, organizer).catch(async (error: unkno
 process.stdout.write(
   [
     '',
-    `Dashboard:        ${base}/  (登录名 ${viewer.login}, 密码 ${viewer.password})`,
+    `Dashboard:        ${base}/dashboard  (登录名 ${viewer.login}, 密码 ${viewer.password})`,
     `GraphiQL:         ${base}/graphql`,
     '',
     `Organizer token:  ${organizer}`,
