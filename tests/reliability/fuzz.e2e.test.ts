@@ -47,7 +47,7 @@ function isVariableCoercionError(
   response: GraphQLResult<unknown>,
   error: { message: string; extensions?: unknown },
 ): boolean {
-  return response.status === 400 && error.extensions === undefined && error.message.startsWith('Variable "$input"');
+  return response.status === 400 && error.extensions === undefined && /^Variable "\$(input|file)"/.test(error.message);
 }
 
 let server: TestServer;
@@ -639,7 +639,7 @@ async function call(
 ): Promise<string> {
   const input = mutation.args[0];
   const query = input
-    ? `mutation($input: ${input.type.toString()}) { ${mutation.name}(input: $input)${mutation.selection} }`
+    ? `mutation($${input.name}: ${input.type.toString()}) { ${mutation.name}(${input.name}: $${input.name})${mutation.selection} }`
     : `mutation { ${mutation.name}${mutation.selection} }`;
   const store = server.server.qingmiao.store;
   const before = await store.headPosition();
@@ -696,7 +696,24 @@ describe(`hostile input: every mutation, ${RUNS} generated calls each`, () => {
     for (const mutation of mutations) expect(mutation.args.length, mutation.name).toBeLessThanOrEqual(1);
   });
 
+  // uploadFile takes its file from a multipart request (tests/e2e/uploads.e2e.test.ts); over JSON, nothing may fill it.
+  const upload = mutations.find((mutation) => mutation.name === 'uploadFile');
+  it('uploadFile: no JSON value stands in for a file', async () => {
+    if (!upload) throw new Error('uploadFile is missing from the schema');
+    const world = worlds.get('uploadFile');
+    if (!world) throw new Error('no world for uploadFile');
+    const tokenChoice = fc.constantFrom<string | undefined>(tokens.organizer, world.schoolToken, undefined);
+    const file = fc.oneof(garbage, fc.record({ path: fc.string(), name: fc.string(), size: fc.nat() }));
+    await fc.assert(
+      fc.asyncProperty(tokenChoice, file, async (token, value) => {
+        expect(await call(upload, token, { file: value })).not.toBe('OK');
+      }),
+      { numRuns: RUNS, endOnFailure: true },
+    );
+  });
+
   for (const mutation of mutations) {
+    if (mutation === upload) continue;
     it(
       mutation.name,
       async () => {

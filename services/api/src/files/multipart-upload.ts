@@ -35,6 +35,9 @@ const PREFLIGHT_HEADER = 'GraphQL-Require-Preflight';
 /** Largest `operations` or `map` part: ample for an upload mutation, small enough to hold in memory. */
 const FIELD_LIMIT = 64 * 1024;
 
+/** The largest multipart body an upload of at most `fileLimit` bytes can have: the file, two fields, their framing. */
+export const largestUploadBody = (fileLimit: number): number => fileLimit + 2 * FIELD_LIMIT + 64 * 1024;
+
 /** A refusal of the request as a whole, answered in GraphQL's error shape with its HTTP status. */
 class UploadRefusal extends Error {
   constructor(
@@ -65,7 +68,8 @@ const receivedParams = new WeakMap<object, GraphQLParams>();
 
 /** A multipart POST: an upload, the only multipart request taken (to the GraphQL endpoint, where this is mounted). */
 export const isUploadRequest = (req: Request): boolean =>
-  req.method === 'POST' && req.is('multipart/form-data') !== false;
+  // `is` answers null, not false, for a request without a body: only a matched type counts.
+  req.method === 'POST' && typeof req.is('multipart/form-data') === 'string';
 
 /** Whether the request is a multipart upload this module has received (other multipart bodies are refused). */
 export const isReceivedUpload = (req: Request): boolean => receivedParams.has(req);

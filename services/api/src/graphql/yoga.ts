@@ -8,7 +8,7 @@ import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import { type Authenticator, Unauthenticated } from '../auth.ts';
 import type { QingmiaoConfig } from '../config.ts';
-import { useStagedUploads } from '../files/multipart-upload.ts';
+import { largestUploadBody, useStagedUploads } from '../files/multipart-upload.ts';
 import { useAsOfLimit } from './as-of-limit.ts';
 import type { Context } from './context.ts';
 import { maskError, refusalOf } from './errors.ts';
@@ -84,8 +84,9 @@ export function createGraphQL(
     renderGraphiQL: config.graphiql ? offlineGraphiQL() : undefined,
     maskedErrors: { maskError, isDev: !config.production },
     // Bodies are bounded before Yoga sees a request: JSON by express.json (QINGMIAO_BODY_LIMIT), uploads by
-    // multipartUploads (QINGMIAO_UPLOAD_LIMIT). Yoga's own check reads Content-Length and would refuse a 26 MB upload.
-    maxRequestBodySize: false,
+    // multipartUploads (QINGMIAO_UPLOAD_LIMIT). Yoga's own check reads Content-Length: its default would refuse a
+    // 26 MB upload, and turning it off (`false`) leaves a POST with an empty body hanging.
+    maxRequestBodySize: largestUploadBody(config.uploads.limit),
     cors: (request) => {
       const origin = request.headers.get('origin');
       return origin !== null && config.corsOrigins.includes(origin) ? { origin, credentials: false } : false;
