@@ -1,5 +1,5 @@
 /** The current year in China: campaigns are dated in China time. */
-export function chinaYear(): number {
+function chinaYear(): number {
   return new Date(Date.now() + 8 * 3_600_000).getUTCFullYear();
 }
 

@@ -13,7 +13,7 @@ export const WINNERS_QUERY = checked(
   `),
 );
 
-export type WinnersData = ResultOf<typeof WINNERS_QUERY>;
+type WinnersData = ResultOf<typeof WINNERS_QUERY>;
 export type Winner = WinnersData['winners'][number];
 export type CampaignItem = WinnersData['campaigns'][number];
 
