@@ -85,6 +85,7 @@ export default function YearSummary() {
     refetchSchools({ requestPolicy: 'network-only' });
   };
 
+  const madeAt = new Date();
   const ready = data && !figures.fetching && !winners.fetching && !schools.fetching;
   return (
     <div className="office-report year-summary-page" data-state={ready ? 'ready' : 'loading'}>
@@ -105,7 +106,7 @@ export default function YearSummary() {
               {year}年关工委活动年度总结
             </Typography.Title>
             <p className="report-note">
-              制表日期 <time dateTime={new Date().toISOString()}>{new Date().toLocaleDateString('zh-CN')}</time>
+              制表日期 <time dateTime={madeAt.toISOString()}>{madeAt.toLocaleDateString('zh-CN')}</time>
             </p>
           </header>
           <dl className="dashboard-kpis year-summary-kpis" aria-label="年度总数">
