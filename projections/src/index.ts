@@ -45,3 +45,4 @@ export {
   ProjectionRunner,
   type ProjectionRunnerOptions,
 } from './runner.ts';
+export type { WinnerRow } from './winners.ts';

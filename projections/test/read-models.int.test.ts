@@ -539,6 +539,60 @@ describe('entries read model', () => {
   });
 });
 
+describe('winners', () => {
+  const published: DomainEvent = { type: 'ResultsPublished', data: { campaignId: CAMPAIGN } };
+  const OTHER = 'other-essay-2022';
+  const otherEntry = (n: number) => `${OTHER}:00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
+
+  it('lists live awarded entries by campaign, prize and school; only published campaigns unless all awards count', () => {
+    const { read, given } = readModels();
+    given(
+      ...opened,
+      submitted(1),
+      submitted(2, 'guangming', [{ name: '李四', role: 'STUDENT', grade: '三年级', key: 'G-1' }]),
+      submitted(3),
+      submitted(4),
+      awarded(1, 'SECOND'),
+      awarded(2),
+      awarded(3),
+      awarded(4),
+      // Withdrawn or revoked: not a winner.
+      withdrawn(3),
+      revoked(4),
+      created(OTHER),
+      {
+        type: 'EntrySubmitted',
+        data: { ...submitted(1).data, campaignId: OTHER, entryId: otherEntry(1), submissionId: 'other-1' },
+      },
+      { type: 'EntryAwarded', data: { campaignId: OTHER, entryId: otherEntry(1), prize: 'THIRD' } },
+      { type: 'CampaignCancelled', data: { campaignId: OTHER, reason: '取消' } },
+    );
+    const all = read.winners(2022, undefined, 'all');
+    expect(all.map((row) => [row.entryId, row.prize, row.schoolName, row.campaignStatus])).toEqual([
+      [entryId(2), 'FIRST', '光明民工子弟学校', 'DRAFT'],
+      [entryId(1), 'SECOND', '新华小学', 'DRAFT'],
+    ]);
+    expect(all[0]).toEqual({
+      entryId: entryId(2),
+      campaignId: CAMPAIGN,
+      campaignTitle: '《勋章》读书征文',
+      campaignKind: 'ESSAY',
+      campaignStatus: 'DRAFT',
+      prize: 'FIRST',
+      title: '作品 2',
+      schoolId: 'guangming',
+      schoolName: '光明民工子弟学校',
+      advisor: '李老师',
+      participants: [{ name: '李四', role: 'STUDENT', grade: '三年级', key: 'G-1' }],
+    });
+    expect(read.winners(2022, undefined, 'published')).toEqual([]);
+    expect(read.winners(2023, undefined, 'all')).toEqual([]);
+    expect(read.winners(2022, OTHER, 'all')).toEqual([]);
+    given(published);
+    expect(read.winners(2022, CAMPAIGN, 'published').map((row) => row.entryId)).toEqual([entryId(2), entryId(1)]);
+  });
+});
+
 describe('entry text and files', () => {
   const file = (n: number, name: string, mediaType: Attachment['mediaType'] = 'application/pdf'): Attachment => ({
     id: String(n).repeat(64),

@@ -164,7 +164,7 @@ describe.skipIf(!HAS_CHROMIUM)(`the web app's shell (Chromium at ${CHROMIUM})`, 
     const { server, browser } = running();
     for (const [role, home] of [
       ['viewer', '/dashboard'],
-      ['organizer', '/dashboard'],
+      ['organizer', '/office/campaigns'],
       ['judge', '/judge'],
     ] as const) {
       const login = `home-${role}`;

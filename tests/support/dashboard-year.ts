@@ -51,7 +51,7 @@ interface LectureSeed {
   readonly audience?: number;
 }
 
-const SCHOOLS: readonly SchoolSeed[] = [
+export const SCHOOLS: readonly SchoolSeed[] = [
   { id: 'dash-shiyan', name: '太仓市实验小学', kind: 'PRIMARY', town: '城厢镇', enrolled: { [YEAR]: 40 } },
   {
     id: 'dash-chengxiang',
@@ -67,7 +67,7 @@ const SCHOOLS: readonly SchoolSeed[] = [
   { id: 'dash-liuhe-yey', name: '浏河镇中心幼儿园', kind: 'KINDERGARTEN', town: '浏河镇', enrolled: {} },
 ];
 
-const ESSAY = `dash-essay-${YEAR}`;
+export const ESSAY = `dash-essay-${YEAR}`;
 export const DANGSHI = `dash-dangshi-${YEAR}`;
 const LAOYUANDING = `dash-laoyuanding-${YEAR}`;
 /** Closed, awarded, and published when a test says so. */
@@ -137,6 +137,9 @@ interface Live {
   /** YYYY-MM in China time, from the entry's submittedAt. */
   readonly month: string;
   readonly prize?: Prize;
+  readonly title: string;
+  /** Names as submitted, students first. */
+  readonly names: readonly string[];
 }
 
 /** What a group of schools (one, a town, a kind) counts in a year. */
@@ -361,6 +364,7 @@ export class Submitter {
 
   async submit(entry: EntrySeed): Promise<void> {
     this.#submissions += 1;
+    const title = `作品 ${this.#submissions}`;
     const participants = [
       ...entry.students.map((key) => ({ name: `学生${key}`, role: 'STUDENT' as const, grade: '五年级', key })),
       ...(entry.adults ?? []),
@@ -372,7 +376,7 @@ export class Submitter {
           submissionId: `dash-${entry.campaign}-${this.#submissions}`,
           campaignId: entry.campaign,
           schoolId: entry.school,
-          title: `作品 ${this.#submissions}`,
+          title,
           participants,
         },
       },
@@ -388,6 +392,8 @@ export class Submitter {
       school: entry.school,
       campaign: entry.campaign,
       students: entry.students,
+      title,
+      names: participants.map((person) => person.name),
       month: chinaMonth(submitEntry.submittedAt),
       ...(entry.prize ? { prize: entry.prize } : {}),
     });

@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import { type AwardsCounted, type ParticipationRow, participationQuery, WHOLE_YEAR } from '../participation.ts';
 import type { Projection } from '../projection.ts';
+import { winnersQuery } from '../winners.ts';
 import { accountQueries, accountsProjection } from './accounts.ts';
 import { campaignQueries, campaignsProjection } from './campaigns.ts';
 import { entriesProjection, entryQueries } from './entries.ts';
@@ -33,6 +34,8 @@ export function readModelQueries(db: Database.Database) {
     ...accountQueries(db),
     /** Participation figures of a year per group; groups without activity appear with zeros. */
     participation,
+    /** The awarded entries of a year's campaigns, as the winners list shows them. */
+    winners: winnersQuery(db),
     /** A year's participation figures as one row: what the groups of any grouping add up to. */
     participationTotals(year: number, campaignId?: string, awards?: AwardsCounted): ParticipationRow {
       const [totals] = participation(year, WHOLE_YEAR, campaignId, awards);

@@ -36,6 +36,10 @@ export const routes: RouteObject[] = [
             ),
           },
           {
+            path: '/office/*',
+            element: <RequireRole roles={['organizer']}>{page(() => import('./pages/office/index.tsx'))}</RequireRole>,
+          },
+          {
             path: '/judge/*',
             element: <RequireRole roles={['judge']}>{page(() => import('./pages/judge/index.tsx'))}</RequireRole>,
           },

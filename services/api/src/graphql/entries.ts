@@ -12,7 +12,7 @@ import { builder, type InputFieldBuilder, inputOf, ParticipantRoleEnum, PrizeEnu
 import { type CommandInputOptions, type CommandsYielding, commandMutation } from './command-mutations.ts';
 import { type VisibleEntry, visibleEntries } from './entry-access.ts';
 
-const Participant = builder.objectRef<ParticipantRow>('Participant').implement({
+export const Participant = builder.objectRef<ParticipantRow>('Participant').implement({
   fields: (t) => ({
     name: t.exposeString('name'),
     role: t.field({ type: ParticipantRoleEnum, resolve: (participant) => participant.role }),

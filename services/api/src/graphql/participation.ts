@@ -72,7 +72,7 @@ function rank(rows: readonly ParticipationRow[], metric: (typeof METRICS)[number
   return sorted.map((row) => ({ ...row, rank: sorted.filter((other) => value(other) > value(row)).length + 1 }));
 }
 
-function validYear(value: number): number {
+export function validYear(value: number): number {
   const year = Year.safeParse(value);
   if (!year.success) throw new InvalidInput('year', year.error.issues[0]?.message ?? 'is invalid');
   return year.data;

@@ -13,6 +13,7 @@ import './maintenance.ts';
 import './participation.ts';
 import './schools.ts';
 import './sessions.ts';
+import './winners.ts';
 
 /** The whole GraphQL schema, sorted so the printed SDL diffs cleanly in review. */
 export const schema = lexicographicSortSchema(builder.toSchema());

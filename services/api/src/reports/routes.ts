@@ -7,6 +7,7 @@ import { type Authenticator, Unauthenticated } from '../auth.ts';
 import { awardsCounted } from '../graphql/entry-access.ts';
 import { yearFigures } from '../year-figures.ts';
 import { participationCsv, participationWorkbook } from './participation-report.ts';
+import { winnersWorkbook } from './winners-report.ts';
 
 const ReportQuery = z.object({
   year: z.coerce.number().pipe(Year),
@@ -15,12 +16,15 @@ const ReportQuery = z.object({
   asOf: DateTime.optional(),
 });
 
+const WinnersQuery = ReportQuery.pick({ year: true, campaignId: true });
+
 /** What the authentication step leaves for the routes. */
 type Locals = { actor: Actor };
 
 /**
- * `/reports/participation.{xlsx,csv}`: the same figures as GraphQL `participation`, with the same bearer token. Every
- * download is in the access log (the path without its query) before it is sent.
+ * `/reports/participation.{xlsx,csv}`: the same figures as GraphQL `participation`; `/reports/winners.xlsx`: the
+ * same rows as GraphQL `winners`; both with the same bearer token. Every download is in the access log (the path
+ * without its query) before it is sent.
  */
 export function reportRoutes(
   authenticator: Authenticator,
@@ -43,14 +47,15 @@ export function reportRoutes(
     }
   });
 
-  const parse = (req: express.Request, res: express.Response) => {
-    const query = ReportQuery.safeParse(req.query);
+  const parse = <S extends z.ZodType>(req: express.Request, res: express.Response, schema: S) => {
+    const query = schema.safeParse(req.query);
     if (query.success) return query.data;
     const issue = query.error.issues[0];
     const field = issue?.path.join('.') || 'query';
     res.status(400).json({ error: { code: 'BAD_USER_INPUT', field, message: `${field}: ${issue?.message}` } });
     return undefined;
   };
+  const parseReport = (req: express.Request, res: express.Response) => parse(req, res, ReportQuery);
 
   const recordExport = (req: express.Request, actor: Actor) =>
     accessLog.record({
@@ -77,7 +82,7 @@ export function reportRoutes(
   };
 
   router.get('/participation.csv', async (req, res: express.Response<unknown, Locals>) => {
-    const query = parse(req, res);
+    const query = parseReport(req, res);
     if (!query) return;
     const [rows = []] = await figures(`csv:${JSON.stringify(query)}`, res.locals.actor, query, [
       { groupBy: query.groupBy, campaignId: query.campaignId },
@@ -90,7 +95,7 @@ export function reportRoutes(
   });
 
   router.get('/participation.xlsx', async (req, res: express.Response<unknown, Locals>) => {
-    const query = parse(req, res);
+    const query = parseReport(req, res);
     if (!query) return;
     const groupings = ParticipationGrouping.options;
     const answers = await figures(
@@ -106,6 +111,28 @@ export function reportRoutes(
     res
       .type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
       .attachment(`participation-${query.year}.xlsx`)
+      .send(workbook);
+  });
+
+  /**
+   * The winners list: organizers get every award with the participants' names; everyone else only the awards of
+   * campaigns whose results are published, without names (children's names are for the office).
+   */
+  router.get('/winners.xlsx', async (req, res: express.Response<unknown, Locals>) => {
+    const query = parse(req, res, WinnersQuery);
+    if (!query) return;
+    const { actor } = res.locals;
+    const awards = awardsCounted(actor);
+    const rows = readSide.memo(`winners:${query.year}:${query.campaignId ?? ''}:${awards}`, (models) =>
+      models.winners(query.year, query.campaignId, awards),
+    );
+    const workbook = await winnersWorkbook(`${query.year}年关工委活动获奖名单`, rows, {
+      participants: actor.role === 'organizer',
+    });
+    recordExport(req, actor);
+    res
+      .type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+      .attachment(`winners-${query.year}${query.campaignId ? `-${query.campaignId}` : ''}.xlsx`)
       .send(workbook);
   });
 

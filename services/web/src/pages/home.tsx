@@ -5,7 +5,7 @@ import type { SignedInAccount } from '../session/operations.ts';
 /** Where each role starts. */
 const HOMES: Readonly<Record<SignedInAccount['role'], string>> = {
   school: '/school',
-  organizer: '/dashboard',
+  organizer: '/office',
   viewer: '/dashboard',
   judge: '/judge',
 };

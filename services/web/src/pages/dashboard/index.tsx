@@ -21,18 +21,8 @@ import {
 import { type LiveState, useParticipationChanges } from './live.ts';
 import { DASHBOARD_QUERY, type DashboardData, YEARS_QUERY } from './queries.ts';
 import { Winners } from './winners.tsx';
+import { defaultYear } from './years.ts';
 import './dashboard.css';
-
-/** The current year in China: campaigns are dated in China time. */
-function chinaYear(): number {
-  return new Date(Date.now() + 8 * 3_600_000).getUTCFullYear();
-}
-
-/** The latest year with campaigns that has begun (next year's copied drafts wait), else the current year. */
-function defaultYear(years: readonly number[], current = chinaYear()): number {
-  const sorted = [...new Set(years)].sort((a, b) => b - a);
-  return sorted.find((year) => year <= current) ?? sorted.at(-1) ?? current;
-}
 
 const NARROW = '(max-width: 575px)';
 

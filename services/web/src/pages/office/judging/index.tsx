@@ -1,0 +1,4 @@
+/** Placeholder until the section lands. */
+export default function Section() {
+  return <h1>judging</h1>;
+}
