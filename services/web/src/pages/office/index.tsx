@@ -26,6 +26,7 @@ export default function OfficeConsole() {
       <nav aria-label="办公室">
         <Menu
           mode="horizontal"
+          disabledOverflow
           selectedKeys={[section]}
           items={[
             ...SECTIONS.map(({ path, label }) => ({ key: path, label: <Link to={`/office/${path}`}>{label}</Link> })),

@@ -1,5 +1,5 @@
 import type { CreateAccountInput } from '@qingmiao/schema';
-import { App, Button, Popconfirm, Select, Table, Tag } from 'antd';
+import { App, Button, Popconfirm, Select } from 'antd';
 import { useState } from 'react';
 import { useSearchParams } from 'react-router';
 import { useMutation, useQuery } from 'urql';
@@ -7,6 +7,7 @@ import { errorMessage } from '../../../error-messages.ts';
 import { Loading, Problem } from '../../../shell/problems.tsx';
 import { refusal } from '../../school/mutation-answer.ts';
 import '../lectures/lectures.css';
+import { PlainTable } from '../lectures/plain-table.tsx';
 import { ActivationSlip } from './activation-slip.tsx';
 import './accounts.css';
 import { CreateAccountForm } from './create-form.tsx';
@@ -21,8 +22,6 @@ interface Issued {
   readonly displayName: string;
   readonly code: string;
 }
-
-const STATUS_COLORS: Record<Status, string> = { ACTIVE: 'green', PENDING: 'gold', DISABLED: 'default' };
 
 const isRole = (value: string | null): value is Role => value !== null && value in ROLE_LABELS;
 const isStatus = (value: string | null): value is Status => value !== null && value in STATUS_LABELS;
@@ -150,21 +149,21 @@ export default function AccountsSection() {
         />
       )}
       <div className="account-filters no-print">
-        <label className="lecture-filter">
-          <span>角色</span>
+        <div className="lecture-filter">
+          <label htmlFor="filter-role">角色</label>
           <Select
-            aria-label="角色"
+            id="filter-role"
             allowClear
             placeholder="全部"
             value={isRole(role) ? role : undefined}
             options={ROLE_OPTIONS}
             onChange={(value?: string) => setFilter('role', value)}
           />
-        </label>
-        <label className="lecture-filter">
-          <span>学校</span>
+        </div>
+        <div className="lecture-filter">
+          <label htmlFor="filter-school">学校</label>
           <Select
-            aria-label="学校"
+            id="filter-school"
             allowClear
             showSearch={{ optionFilterProp: 'label' }}
             placeholder="全部"
@@ -172,42 +171,39 @@ export default function AccountsSection() {
             options={data.schools.map((school) => ({ value: school.id, label: school.name }))}
             onChange={(value?: string) => setFilter('school', value)}
           />
-        </label>
-        <label className="lecture-filter">
-          <span>状态</span>
+        </div>
+        <div className="lecture-filter">
+          <label htmlFor="filter-status">状态</label>
           <Select
-            aria-label="状态"
+            id="filter-status"
             allowClear
             placeholder="全部"
             value={isStatus(status) ? status : undefined}
             options={Object.entries(STATUS_LABELS).map(([value, label]) => ({ value, label }))}
             onChange={(value?: string) => setFilter('status', value)}
           />
-        </label>
+        </div>
       </div>
-      <Table<Account>
-        className="no-print"
-        rowKey="id"
-        size="small"
-        dataSource={accounts}
-        pagination={{ pageSize: 50, hideOnSinglePage: true }}
-        scroll={{ x: 'max-content' }}
-        locale={{ emptyText: '没有符合条件的账号' }}
+      <PlainTable<Account>
+        className="no-print account-list"
+        rows={accounts}
+        rowKey={(account) => account.id}
+        empty="没有符合条件的账号"
         columns={[
-          { title: '登录名', dataIndex: 'login' },
-          { title: '显示名称', dataIndex: 'displayName' },
-          { title: '角色', key: 'role', render: (_, account) => ROLE_LABELS[account.role] },
+          { title: '登录名', render: (account) => account.login },
+          { title: '显示名称', render: (account) => account.displayName },
+          { title: '角色', render: (account) => ROLE_LABELS[account.role] },
           {
             title: '学校',
-            key: 'school',
-            render: (_, account) => (account.schoolId ? (schoolName.get(account.schoolId) ?? account.schoolId) : ''),
+            render: (account) => (account.schoolId ? (schoolName.get(account.schoolId) ?? account.schoolId) : ''),
           },
           {
             title: '状态',
-            key: 'status',
-            render: (_, account) => <Tag color={STATUS_COLORS[account.status]}>{STATUS_LABELS[account.status]}</Tag>,
+            render: (account) => (
+              <span className={`status-tag status-${account.status}`}>{STATUS_LABELS[account.status]}</span>
+            ),
           },
-          { title: '操作', key: 'actions', render: (_, account) => actions(account) },
+          { title: '操作', render: (account) => actions(account) },
         ]}
       />
     </div>

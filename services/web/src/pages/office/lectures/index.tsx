@@ -1,4 +1,4 @@
-import { App, Button, Calendar, Progress, Select, Table, Tabs, Tag } from 'antd';
+import { App, Button, Calendar, Progress, Select, Tabs } from 'antd';
 import { useState } from 'react';
 import { type CombinedError, useMutation, useQuery } from 'urql';
 import { errorMessage } from '../../../error-messages.ts';
@@ -7,6 +7,7 @@ import { refusal } from '../../school/mutation-answer.ts';
 import { chinaClock, chinaDateTime, chinaDay } from './china-time.ts';
 import { OfficeLectures, ScheduleLecture } from './documents.ts';
 import { type LectureAction, LectureDialog } from './lecture-dialog.tsx';
+import { PlainTable } from './plain-table.tsx';
 import { ScheduleForm } from './schedule-form.tsx';
 import './lectures.css';
 
@@ -16,10 +17,10 @@ type Status = LectureRow['status'];
 
 const useOfficeLectures = () => useQuery({ query: OfficeLectures, requestPolicy: 'cache-and-network' });
 
-const STATUS: Record<Status, { label: string; color: string }> = {
-  SCHEDULED: { label: '待举办', color: 'blue' },
-  DELIVERED: { label: '已完成', color: 'green' },
-  CANCELLED: { label: '已取消', color: 'default' },
+const STATUS: Record<Status, { label: string }> = {
+  SCHEDULED: { label: '待举办' },
+  DELIVERED: { label: '已完成' },
+  CANCELLED: { label: '已取消' },
 };
 
 const byTime = (a: LectureRow, b: LectureRow) => a.scheduledAt.localeCompare(b.scheduledAt);
@@ -97,24 +98,24 @@ export default function LecturesSection() {
 
   const describe = (lecture: LectureRow) => (
     <>
-      <Tag color={STATUS[lecture.status].color}>{STATUS[lecture.status].label}</Tag>
+      <span className={`status-tag status-${lecture.status}`}>{STATUS[lecture.status].label}</span>
       {lecture.status === 'DELIVERED' && `听众 ${lecture.audience} 人 · ${lecture.durationMinutes} 分钟`}
       {lecture.status === 'CANCELLED' && `原因：${lecture.cancelReason}`}
     </>
   );
 
   const filter = <K extends keyof Filters>(key: K, label: string, options: { value: string; label: string }[]) => (
-    <label className="lecture-filter">
-      <span>{label}</span>
+    <div className="lecture-filter">
+      <label htmlFor={`filter-${key}`}>{label}</label>
       <Select
-        aria-label={label}
+        id={`filter-${key}`}
         allowClear
         placeholder="全部"
         value={filters[key]}
         options={options}
         onChange={(value) => setFilters({ ...filters, [key]: value })}
       />
-    </label>
+    </div>
   );
 
   const list = (
@@ -141,21 +142,19 @@ export default function LecturesSection() {
           Object.entries(STATUS).map(([value, { label }]) => ({ value, label })),
         )}
       </div>
-      <Table<LectureRow>
-        rowKey="id"
-        size="small"
-        dataSource={shown}
-        pagination={{ pageSize: 20, hideOnSinglePage: true }}
-        scroll={{ x: 'max-content' }}
-        locale={{ emptyText: '没有符合条件的讲座' }}
+      <PlainTable<LectureRow>
+        className="lecture-list"
+        rows={shown}
+        rowKey={(lecture) => lecture.id}
+        empty="没有符合条件的讲座"
         columns={[
-          { title: '时间', key: 'time', render: (_, lecture) => chinaDateTime(lecture.scheduledAt) },
-          { title: '题目', dataIndex: 'topic' },
-          { title: '讲师', key: 'lecturer', render: (_, lecture) => lecturerName.get(lecture.lecturerId) },
-          { title: '地点', key: 'place', render: (_, lecture) => place(lecture) },
-          { title: '活动', key: 'campaign', render: (_, lecture) => campaignName.get(lecture.campaignId) },
-          { title: '状态', key: 'status', render: (_, lecture) => describe(lecture) },
-          { title: '操作', key: 'actions', render: (_, lecture) => actions(lecture) },
+          { title: '时间', render: (lecture) => chinaDateTime(lecture.scheduledAt) },
+          { title: '题目', render: (lecture) => lecture.topic },
+          { title: '讲师', render: (lecture) => lecturerName.get(lecture.lecturerId) },
+          { title: '地点', render: (lecture) => place(lecture) },
+          { title: '活动', render: (lecture) => campaignName.get(lecture.campaignId) },
+          { title: '状态', render: (lecture) => describe(lecture) },
+          { title: '操作', render: (lecture) => actions(lecture) },
         ]}
       />
     </>
@@ -164,6 +163,13 @@ export default function LecturesSection() {
   const calendar = (
     <div className="lecture-calendar">
       <Calendar
+        headerRender={({ value, onChange }) => (
+          <div className="calendar-head">
+            <Button onClick={() => onChange(value.subtract(1, 'month'))}>上个月</Button>
+            <h3 aria-live="polite">{value.format('YYYY 年 M 月')}</h3>
+            <Button onClick={() => onChange(value.add(1, 'month'))}>下个月</Button>
+          </div>
+        )}
         onSelect={(date) => setDay(date.format('YYYY-MM-DD'))}
         cellRender={(date, info) => {
           if (info.type !== 'date') return info.originNode;
@@ -238,19 +244,17 @@ export default function LecturesSection() {
             </li>
           ))}
         </ul>
-        <Table
-          rowKey="id"
-          size="small"
+        <PlainTable
           className="lecturer-progress"
           caption="讲师完成场次"
-          dataSource={data.lecturers}
-          pagination={{ pageSize: 10, hideOnSinglePage: true }}
-          scroll={{ x: 'max-content' }}
+          rows={data.lecturers}
+          rowKey={(lecturer) => lecturer.id}
+          empty="还没有讲师"
           columns={[
-            { title: '讲师', dataIndex: 'name' },
-            { title: '已完成', dataIndex: 'lecturesDelivered' },
-            { title: '待举办', dataIndex: 'lecturesScheduled' },
-            { title: '听众', dataIndex: 'audience' },
+            { title: '讲师', render: (lecturer) => lecturer.name },
+            { title: '已完成', render: (lecturer) => lecturer.lecturesDelivered },
+            { title: '待举办', render: (lecturer) => lecturer.lecturesScheduled },
+            { title: '听众', render: (lecturer) => lecturer.audience },
           ]}
         />
       </section>
