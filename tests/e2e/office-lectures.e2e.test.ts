@@ -246,9 +246,9 @@ describe.skipIf(!HAS_CHROMIUM)(`the office's lectures (Chromium at ${CHROMIUM})`
         await checkPage(app, viewport, '改期');
         await dialog.getByRole('button', { name: '保存' }).click();
         await dialog.waitFor({ state: 'detached' });
-        await expect.poll(() => rows.filter({ hasText: '家风家训代代传' }).textContent()).toContain(
-          chinaInput(5, '10:15').replace('T', ' '),
-        );
+        await expect
+          .poll(() => rows.filter({ hasText: '家风家训代代传' }).textContent())
+          .toContain(chinaInput(5, '10:15').replace('T', ' '));
 
         // 取消 with a reason (none refused first).
         await rows.filter({ hasText: '红色故事会' }).getByRole('button', { name: '取消' }).click();
