@@ -230,7 +230,7 @@ describe.skipIf(!HAS_CHROMIUM)(`the office's lectures (Chromium at ${CHROMIUM})`
         await checkPage(app, viewport, '讲座（已完成一场）');
         if (process.env.QINGMIAO_SCREENSHOTS === '1' && viewport === 'desktop') {
           mkdirSync(dirname(SCREENSHOT), { recursive: true });
-          await page.locator('.lecture-calendar').scrollIntoViewIfNeeded();
+          await page.locator('.ant-message-notice').waitFor({ state: 'detached' });
           await page.screenshot({ path: SCREENSHOT, fullPage: true });
         }
 

@@ -1,4 +1,6 @@
 import { App, Button, Calendar, Progress, Select, Tabs } from 'antd';
+import dayjs from 'dayjs';
+import 'dayjs/locale/zh-cn';
 import { useState } from 'react';
 import { type CombinedError, useMutation, useQuery } from 'urql';
 import { errorMessage } from '../../../error-messages.ts';
@@ -22,6 +24,9 @@ const STATUS: Record<Status, { label: string }> = {
   DELIVERED: { label: '已完成' },
   CANCELLED: { label: '已取消' },
 };
+
+// The calendar's weekday names and first day of the week (Monday) come from dayjs's locale, not Ant Design's.
+dayjs.locale('zh-cn');
 
 const byTime = (a: LectureRow, b: LectureRow) => a.scheduledAt.localeCompare(b.scheduledAt);
 
@@ -173,8 +178,21 @@ export default function LecturesSection() {
         onSelect={(date) => setDay(date.format('YYYY-MM-DD'))}
         cellRender={(date, info) => {
           if (info.type !== 'date') return info.originNode;
-          const count = onDay(date.format('YYYY-MM-DD')).length;
-          return count > 0 ? <span className="day-count">{count} 场</span> : null;
+          const held = onDay(date.format('YYYY-MM-DD'));
+          if (held.length === 0) return null;
+          // A phone has room for the count only; the day's list below the calendar says which.
+          return (
+            <>
+              <span className="day-count">{held.length} 场</span>
+              <ul className="day-items">
+                {held.map((lecture) => (
+                  <li key={lecture.id} className={`status-${lecture.status}`}>
+                    {chinaClock(lecture.scheduledAt)} {lecture.topic}
+                  </li>
+                ))}
+              </ul>
+            </>
+          );
         }}
       />
       <section aria-labelledby="day-title" className="lecture-day">
