@@ -5,7 +5,7 @@ import { type FormEvent, type ReactNode, useState } from 'react';
 import { type FieldErrors, fieldErrors } from '../../school/field-errors.ts';
 import { ROLE_OPTIONS } from './roles.ts';
 
-export interface CreateAnswer {
+interface CreateAnswer {
   readonly errors?: FieldErrors;
   readonly message?: string;
 }

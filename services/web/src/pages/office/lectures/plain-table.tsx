@@ -1,6 +1,6 @@
 import type { ReactNode } from 'react';
 
-export interface Column<Row> {
+interface Column<Row> {
   readonly title: string;
   readonly render: (row: Row) => ReactNode;
 }
