@@ -191,6 +191,17 @@ describe.skipIf(!HAS_CHROMIUM)(`the office's accounts (Chromium at ${CHROMIUM})`
         await expect.poll(() => row.textContent()).toContain('待激活');
         expect(await row.textContent()).toContain(schoolName);
 
+        // The same login again is refused by the server, beside 登录名.
+        await page.getByRole('button', { name: '新建账号' }).click();
+        await form.getByLabel('登录名').fill(login);
+        await form.getByLabel('显示名称').fill('重复的账号');
+        await form.getByRole('button', { name: '创建' }).click();
+        expect(await form.getByRole('alert').textContent()).toContain('该登录名已被使用，请换一个。');
+        const loginField = form.getByLabel('登录名');
+        expect(await loginField.getAttribute('aria-invalid')).toBe('true');
+        await form.getByText('该登录名已被使用', { exact: true }).waitFor();
+        await form.getByRole('button', { name: '关闭' }).click();
+
         // The contact activates it in a browser of their own and is signed in.
         await activate(viewport, login, firstCode);
         await page.reload();

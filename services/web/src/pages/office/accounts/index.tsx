@@ -3,7 +3,7 @@ import { App, Button, Popconfirm, Select } from 'antd';
 import { useState } from 'react';
 import { useSearchParams } from 'react-router';
 import { useMutation, useQuery } from 'urql';
-import { errorMessage } from '../../../error-messages.ts';
+import { errorCode, errorMessage } from '../../../error-messages.ts';
 import { Loading, Problem } from '../../../shell/problems.tsx';
 import { refusal } from '../../school/mutation-answer.ts';
 import '../lectures/lectures.css';
@@ -65,6 +65,9 @@ export default function AccountsSection() {
 
   const create = async (input: CreateAccountInput) => {
     const answer = await createAccount({ input });
+    if (answer.error && errorCode(answer.error) === 'CONFLICT') {
+      return { errors: { login: '该登录名已被使用' }, message: '该登录名已被使用，请换一个。' };
+    }
     if (answer.error || !answer.data) return answer.error ? refusal(answer.error) : {};
     const { account, activationCode } = answer.data.createAccount;
     setCreating(false);
@@ -84,7 +87,11 @@ export default function AccountsSection() {
         setIssued({ login: account.login, displayName: account.displayName, code: activationCode });
       } else {
         const answer = await (action === 'disable' ? disableAccount({ input }) : enableAccount({ input }));
-        if (answer.error) return message.error(errorMessage(answer.error));
+        if (answer.error) {
+          // The one refusal particular to accounts: the office must keep an organizer who can sign in.
+          const lastOrganizer = action === 'disable' && errorCode(answer.error) === 'CONFLICT';
+          return message.error(lastOrganizer ? '不能停用最后一个可用的组织方账号。' : errorMessage(answer.error));
+        }
         message.success(action === 'disable' ? `已停用 ${login}` : `已启用 ${login}`);
       }
       reload();
