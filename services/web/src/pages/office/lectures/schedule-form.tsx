@@ -103,6 +103,7 @@ export function ScheduleForm({ campaigns, lecturers, schools, onSubmit, onCancel
       <form className="lecture-form" onSubmit={submit} noValidate aria-labelledby="schedule-title">
         <h2 id="schedule-title">安排讲座</h2>
         {message && <Alert type="error" showIcon role="alert" title={message} />}
+        {campaigns.length === 0 && <p className="hint">没有进行中的讲座活动：请先在“活动”中创建并开启一个讲座活动。</p>}
         <Field id="lecture-campaign" label="活动" error={errors.campaignId} required>
           <Select
             id="lecture-campaign"
