@@ -28,7 +28,6 @@ export default function OfficeConsole() {
         <Menu
           mode="horizontal"
           disabledOverflow
-          style={{ flexWrap: 'wrap' }}
           selectedKeys={[section]}
           items={[
             ...SECTIONS.map(({ path, label }) => ({ key: path, label: <Link to={`/office/${path}`}>{label}</Link> })),

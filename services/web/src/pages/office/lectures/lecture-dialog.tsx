@@ -1,0 +1,172 @@
+import '../../school/zod-jitless.ts';
+import { CancelLectureInput, RecordLectureDeliveredInput, RescheduleLectureInput } from '@qingmiao/schema';
+import { Alert, Button, Input, InputNumber } from 'antd';
+import { type FormEvent, useEffect, useRef, useState } from 'react';
+import { useMutation } from 'urql';
+import { errorMessage } from '../../../error-messages.ts';
+import type { FieldErrors } from '../../school/field-errors.ts';
+import { chinaDateTime, chinaLocalInput, isoFromChinaInput } from './china-time.ts';
+import { CancelLecture, RecordLectureDelivered, RescheduleLecture } from './documents.ts';
+import { lectureFieldErrors } from './lecture-errors.ts';
+
+export type LectureAction = 'reschedule' | 'cancel' | 'deliver';
+
+interface Props {
+  readonly action: LectureAction;
+  readonly lecture: { readonly id: string; readonly topic: string; readonly scheduledAt: string };
+  /** Called once the dialog is closed: `done` when the server took the change. */
+  readonly onClose: (done: boolean) => void;
+}
+
+const TITLES: Record<LectureAction, string> = { reschedule: '改期', cancel: '取消讲座', deliver: '记录完成' };
+
+/** A whole number typed into a number field, or the text as typed for zod to refuse. */
+const count = (value: string) => (value.trim() === '' ? undefined : Number(value));
+
+/**
+ * 改期, 取消 (with a reason) and 记录完成 (audience and minutes) of one lecture, in the browser's own modal dialog
+ * (focus kept inside, Esc closes): Ant Design's Modal locks scrolling with an inline style the CSP refuses. Checked
+ * with the server's zod schemas; the server's refusal is shown in the dialog.
+ */
+export function LectureDialog({ action, lecture, onClose }: Props) {
+  const dialog = useRef<HTMLDialogElement>(null);
+  const [when, setWhen] = useState(() => chinaLocalInput(lecture.scheduledAt));
+  const [reason, setReason] = useState('');
+  const [audience, setAudience] = useState('');
+  const [minutes, setMinutes] = useState('');
+  const [errors, setErrors] = useState<FieldErrors>({});
+  const [message, setMessage] = useState<string>();
+  const [reschedule, rescheduleLecture] = useMutation(RescheduleLecture);
+  const [cancel, cancelLecture] = useMutation(CancelLecture);
+  const [deliver, recordDelivered] = useMutation(RecordLectureDelivered);
+  const busy = reschedule.fetching || cancel.fetching || deliver.fetching;
+  useEffect(() => {
+    dialog.current?.showModal();
+  }, []);
+
+  const send = async () => {
+    const lectureId = lecture.id;
+    if (action === 'reschedule') {
+      const parsed = RescheduleLectureInput.safeParse({ lectureId, scheduledAt: isoFromChinaInput(when) });
+      if (!parsed.success) return { errors: lectureFieldErrors(parsed.error.issues) };
+      return { error: (await rescheduleLecture({ input: parsed.data })).error };
+    }
+    if (action === 'cancel') {
+      const parsed = CancelLectureInput.safeParse({ lectureId, reason });
+      if (!parsed.success) return { errors: lectureFieldErrors(parsed.error.issues) };
+      return { error: (await cancelLecture({ input: parsed.data })).error };
+    }
+    const parsed = RecordLectureDeliveredInput.safeParse({
+      lectureId,
+      audience: count(audience),
+      durationMinutes: count(minutes),
+    });
+    if (!parsed.success) return { errors: lectureFieldErrors(parsed.error.issues) };
+    return { error: (await recordDelivered({ input: parsed.data })).error };
+  };
+
+  const confirm = async (event: FormEvent) => {
+    event.preventDefault();
+    if (busy) return;
+    const answer = await send();
+    setErrors(answer.errors ?? {});
+    setMessage(answer.error ? errorMessage(answer.error) : undefined);
+    if (!answer.errors && !answer.error) {
+      onClose(true);
+    }
+  };
+
+  const fieldError = (field: string, id: string) =>
+    errors[field] && (
+      <div id={`${id}-error`} className="field-error">
+        {errors[field]}
+      </div>
+    );
+  const describedBy = (field: string, id: string) =>
+    errors[field] ? { 'aria-describedby': `${id}-error`, 'aria-invalid': true } : {};
+
+  return (
+    <dialog
+      ref={dialog}
+      className="lecture-dialog"
+      aria-labelledby="lecture-dialog-title"
+      onClose={() => onClose(false)}
+    >
+      <form onSubmit={confirm} noValidate>
+        <h2 id="lecture-dialog-title" className="dialog-title">
+          {TITLES[action]}：{lecture.topic}
+        </h2>
+        <p className="hint">原定 {chinaDateTime(lecture.scheduledAt)}（北京时间）</p>
+        {message && <Alert type="error" showIcon role="alert" title={message} />}
+        {action === 'reschedule' && (
+          <div className="dialog-field">
+            <label htmlFor="lecture-new-time" className="field-label">
+              新的时间（北京时间）
+            </label>
+            <Input
+              id="lecture-new-time"
+              type="datetime-local"
+              value={when}
+              onChange={(event) => setWhen(event.target.value)}
+              {...describedBy('scheduledAt', 'lecture-new-time')}
+            />
+            {fieldError('scheduledAt', 'lecture-new-time')}
+          </div>
+        )}
+        {action === 'cancel' && (
+          <div className="dialog-field">
+            <label htmlFor="lecture-cancel-reason" className="field-label">
+              取消原因
+            </label>
+            <Input.TextArea
+              id="lecture-cancel-reason"
+              rows={3}
+              value={reason}
+              onChange={(event) => setReason(event.target.value)}
+              {...describedBy('reason', 'lecture-cancel-reason')}
+            />
+            {fieldError('reason', 'lecture-cancel-reason')}
+          </div>
+        )}
+        {action === 'deliver' && (
+          <>
+            <div className="dialog-field">
+              <label htmlFor="lecture-audience" className="field-label">
+                听众人数
+              </label>
+              <InputNumber
+                id="lecture-audience"
+                className="number-field"
+                value={audience}
+                stringMode
+                onChange={(value) => setAudience(value ?? '')}
+                {...describedBy('audience', 'lecture-audience')}
+              />
+              {fieldError('audience', 'lecture-audience')}
+            </div>
+            <div className="dialog-field">
+              <label htmlFor="lecture-minutes" className="field-label">
+                时长（分钟）
+              </label>
+              <InputNumber
+                id="lecture-minutes"
+                className="number-field"
+                value={minutes}
+                stringMode
+                onChange={(value) => setMinutes(value ?? '')}
+                {...describedBy('durationMinutes', 'lecture-minutes')}
+              />
+              {fieldError('durationMinutes', 'lecture-minutes')}
+            </div>
+          </>
+        )}
+        <div className="dialog-actions">
+          <Button onClick={() => dialog.current?.close()}>关闭</Button>
+          <Button type="primary" danger={action === 'cancel'} htmlType="submit" disabled={busy}>
+            {action === 'cancel' ? '确认取消' : '保存'}
+          </Button>
+        </div>
+      </form>
+    </dialog>
+  );
+}
