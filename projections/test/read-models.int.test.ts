@@ -515,6 +515,8 @@ describe('entries read model', () => {
       judge('JudgeUnassigned', 'judge-3'),
     );
     expect(read.scores(ENTRY).map(({ judge }) => judge)).toEqual(['judge-1']);
+    expect(read.recusalReason(ENTRY, 'judge-2')).toBe('亲属');
+    expect(read.recusalReason(ENTRY, 'judge-1')).toBeUndefined();
     expect(read.scores(entryId(2)).map(({ judge }) => judge)).toEqual(['judge-1']);
     expect(read.judgingProgress(CAMPAIGN)).toEqual([
       { judge: 'judge-1', assigned: 3, scored: 2 },

@@ -266,6 +266,41 @@ describe('an assigned judge before results are published', () => {
   });
 });
 
+describe("a judge's own queue", () => {
+  const MINE = graphql(`
+    query Mine($id: ID!) {
+      campaign(id: $id) { myProgress { judge assigned scored } entries { id myRecusal } }
+    }
+  `);
+
+  it('says which entries they stepped aside from and how far they are, to them only', async () => {
+    const { a, campaignId, entryA, entryB } = await judgedCampaign();
+    const li = await ok(as(judge.li, MINE, { id: campaignId }));
+    expect(li.campaign?.myProgress).toEqual({ judge: 'judge-li', assigned: 1, scored: 1 });
+    expect(li.campaign?.entries).toEqual(
+      expect.arrayContaining([
+        { id: entryA, myRecusal: null },
+        { id: entryB, myRecusal: RECUSAL },
+      ]),
+    );
+    // Another judge of the panel does not learn of the recusal; their own progress counts both entries.
+    const wang = await ok(as(judge.wang, MINE, { id: campaignId }));
+    expect(wang.campaign?.myProgress).toEqual({ judge: 'judge-wang', assigned: 2, scored: 1 });
+    expect(wang.campaign?.entries.map((entry) => entry.myRecusal)).toEqual([null, null]);
+    // The organizer is on no panel; a school reads its own entry without a word of the recusal.
+    const office = await ok(as(organizer.token, MINE, { id: campaignId }));
+    expect(office.campaign?.myProgress).toBeNull();
+    expect(office.campaign?.entries.map((entry) => entry.myRecusal)).toEqual([null, null]);
+    const MINE_ENTRY = graphql(`query MineEntry($id: ID!) { entry(id: $id) { myRecusal } }`);
+    expect((await ok(as(a.token, MINE_ENTRY, { id: entryA }))).entry?.myRecusal).toBeNull();
+    // A judge of another campaign has no progress on this one.
+    const zhao = await ok(
+      as(judge.zhao, graphql(`query Z($id: ID!) { campaign(id: $id) { myProgress { judge } } }`), { id: campaignId }),
+    );
+    expect(zhao.campaign?.myProgress).toBeNull();
+  });
+});
+
 describe('campaign.judges', () => {
   it('is for organizers only; a judge learns whether they are assigned', async () => {
     const { a, campaignId } = await judgedCampaign();

@@ -473,6 +473,9 @@ export function entryQueries(db: Database.Database) {
           WHERE e.campaign_id = j.campaign_id AND e.status = 'LIVE' AND s.judge = j.judge) AS scored
       FROM judges j WHERE j.campaign_id = ? ORDER BY j.judge`,
   );
+  const recusal = db.prepare<[string, string], { reason: string }>(
+    'SELECT reason FROM recusals WHERE entry_id = ? AND judge = ?',
+  );
   const body = db.prepare<[string], { body: string }>('SELECT body FROM entry_texts WHERE entry_id = ?');
   const fileReferenced = db.prepare<[string], { found: number }>(
     'SELECT 1 AS found FROM attached_files WHERE file_id = ? LIMIT 1',
@@ -501,5 +504,7 @@ export function entryQueries(db: Database.Database) {
     /** Live entries by mean score, best first; unscored entries last. */
     leaderboard: (campaignId: string): EntryRow[] => leaderboard.all(campaignId).map(toEntry),
     judgingProgress: (campaignId: string): JudgingProgressRow[] => judgingProgress.all(campaignId),
+    /** The reason the judge gave for stepping aside from the entry; undefined when they did not. */
+    recusalReason: (entryId: string, judge: string): string | undefined => recusal.get(entryId, judge)?.reason,
   };
 }

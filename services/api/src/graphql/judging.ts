@@ -38,6 +38,14 @@ builder.objectFields(Entry, (t) => ({
     resolve: (entry, _args, { read, actor }) =>
       read.scores(entry.id).filter((score) => entry.access.scores === 'all' || score.judge === actor.sub),
   }),
+  myRecusal: t.string({
+    nullable: true,
+    description:
+      'The reason the reader, a judge, gave for stepping aside from this entry; null when they did not (and for ' +
+      'other roles).',
+    resolve: (entry, _args, { read, actor }) =>
+      actor.role === 'judge' ? (read.recusalReason(entry.id, actor.sub) ?? null) : null,
+  }),
 }));
 
 builder.objectFields(Campaign, (t) => ({
@@ -51,6 +59,13 @@ builder.objectFields(Campaign, (t) => ({
     type: [JudgingProgress],
     authScopes: { organizer: true },
     resolve: (campaign, _args, { read }) => read.judgingProgress(campaign.id),
+  }),
+  myProgress: t.field({
+    type: JudgingProgress,
+    nullable: true,
+    description: "The reader's own judgingProgress row when they are a judge on the panel; null for anyone else.",
+    resolve: (campaign, _args, { read, actor }) =>
+      actor.role === 'judge' ? read.judgingProgress(campaign.id).find((row) => row.judge === actor.sub) : null,
   }),
 }));
 
