@@ -69,7 +69,8 @@ export function EntryReadingView({ entryId, children }: { readonly entryId: stri
   });
   const renewLinks = useCallback(() => refetch({ requestPolicy: 'network-only' }), [refetch]);
 
-  if (fetching && !data) return <Loading />;
+  // Another entry's answer, kept while this one loads, is not shown under this entry's form.
+  if (fetching && data?.entry?.id !== entryId) return <Loading />;
   if (error && !data?.entry) return <Problem error={error} onRetry={renewLinks} />;
   const entry = data?.entry;
   if (!entry) return <Empty description="作品不存在或已被删除" />;

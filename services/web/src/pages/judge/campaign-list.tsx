@@ -36,7 +36,7 @@ export default function JudgeCampaignList() {
           renderItem={(campaign) => (
             <List.Item
               actions={[
-                <Link key="open" to={`/judge/campaigns/${campaign.id}`} aria-label={`评审：${campaign.title}`}>
+                <Link key="open" to={`/judge/campaigns/${campaign.id}`} aria-label={`进入评审：${campaign.title}`}>
                   进入评审
                 </Link>,
               ]}

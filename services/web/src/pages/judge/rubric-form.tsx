@@ -7,8 +7,8 @@ import { type QueueEntryView, type RubricCriterion, ScoreEntry } from './documen
 interface Props {
   readonly entry: QueueEntryView;
   readonly rubric: readonly RubricCriterion[];
-  /** After the server accepted a score: the queue and the progress are asked again. */
-  readonly onScored: () => void;
+  /** After the server accepted a score: the queue and the progress are asked again (the answer shows after). */
+  readonly onScored: () => Promise<void>;
 }
 
 type Answer = { readonly ok: true; readonly text: string } | { readonly ok: false; readonly text: string };
@@ -52,8 +52,8 @@ export function RubricForm({ entry, rubric, onScored }: Props) {
       setAnswer({ ok: false, text: errorMessage(result.error) });
       return;
     }
+    await onScored();
     setAnswer({ ok: true, text: `已保存评分：加权得分 ${saved.weightedScore.toFixed(2)}（满分 100）` });
-    onScored();
   };
 
   return (

@@ -1,7 +1,7 @@
 import { Alert, Button, Empty, Progress, Tag, Typography } from 'antd';
 import { useCallback, useEffect, useState } from 'react';
 import { Link, Navigate, useNavigate, useParams } from 'react-router';
-import { useMutation, useQuery } from 'urql';
+import { useClient, useMutation, useQuery } from 'urql';
 import { errorMessage } from '../../error-messages.ts';
 import { Loading, Problem } from '../../shell/problems.tsx';
 import { EntryReadingView } from '../entry-reading.tsx';
@@ -11,10 +11,10 @@ import { ReasonDialog } from './reason-dialog.tsx';
 import { RubricForm } from './rubric-form.tsx';
 import './judging.css';
 
-const STATE_TAGS: Readonly<Record<QueueState, { readonly label: string; readonly color?: string }>> = {
+const STATE_TAGS: Readonly<Record<QueueState, { readonly label: string; readonly className?: string }>> = {
   unscored: { label: '未评' },
-  scored: { label: '已评', color: 'green' },
-  recused: { label: '已回避', color: 'orange' },
+  scored: { label: '已评', className: 'qm-tag-scored' },
+  recused: { label: '已回避', className: 'qm-tag-recused' },
 };
 
 /** Typing in a field is not a move through the queue. */
@@ -60,6 +60,12 @@ export default function JudgeWorkspace() {
   }, [move]);
 
   const reload = useCallback(() => refetch({ requestPolicy: 'network-only' }), [refetch]);
+  const client = useClient();
+  // After a score, the queue and the progress are asked again before the answer shows, so that a move to the next
+  // unscored entry right after it reads the queue as the server now has it.
+  const refresh = useCallback(async () => {
+    await client.query(JudgeQueue, { id: campaignId }, { requestPolicy: 'network-only' }).toPromise();
+  }, [client, campaignId]);
 
   if (fetching && !data) return <Loading />;
   if (error && !campaign) return <Problem error={error} onRetry={reload} />;
@@ -94,7 +100,7 @@ export default function JudgeWorkspace() {
                       <span className="qm-queue-title">
                         {index + 1}. {entry.title}
                       </span>
-                      <Tag color={state.color}>{state.label}</Tag>
+                      <Tag className={state.className}>{state.label}</Tag>
                     </Link>
                   </li>
                 );
@@ -102,8 +108,8 @@ export default function JudgeWorkspace() {
             </ol>
           </nav>
           <EntryReadingView entryId={open.id}>
-            <RubricForm key={open.id} entry={open} rubric={campaign.rubric} onScored={reload} />
-            <Recusal key={`recuse-${open.id}`} entry={open} onRecused={reload} />
+            <RubricForm key={open.id} entry={open} rubric={campaign.rubric} onScored={refresh} />
+            <Recusal key={`recuse-${open.id}`} entry={open} onRecused={refresh} />
           </EntryReadingView>
         </div>
       )}

@@ -1,5 +1,5 @@
 import { PRIZE_LABELS } from '@qingmiao/schema/labels';
-import { Alert, Button, Progress, Select, Table, Tag, Typography } from 'antd';
+import { Alert, Button, Progress, Select, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { useMutation } from 'urql';
 import { errorMessage } from '../../../error-messages.ts';
@@ -64,57 +64,56 @@ export function Awards({ campaign, schoolNames, onChanged }: Props) {
           />
         )}
       </div>
-      <Table
-        rowKey="id"
-        size="small"
-        pagination={false}
-        scroll={{ x: 'max-content' }}
-        locale={{ emptyText: '暂无作品' }}
-        dataSource={campaign.leaderboard}
-        columns={[
-          { title: '名次', key: 'rank', render: (_, entry, index) => (entry.meanScore === null ? '—' : index + 1) },
-          { title: '作品', dataIndex: 'title' },
-          {
-            title: '学校',
-            dataIndex: 'schoolId',
-            render: (schoolId: string | null) => (schoolId ? (schoolNames.get(schoolId) ?? schoolId) : '—'),
-          },
-          {
-            title: '平均分',
-            dataIndex: 'meanScore',
-            render: (score: number | null) => (score === null ? '未评' : score.toFixed(2)),
-          },
-          { title: '评分人次', dataIndex: 'scoreCount' },
-          {
-            title: '奖项',
-            dataIndex: 'prize',
-            render: (prize: Prize | null) => (prize ? <Tag color="gold">{PRIZE_LABELS[prize]}</Tag> : '—'),
-          },
-          {
-            title: '授奖',
-            key: 'award',
-            render: (_, entry) => (
-              <div className="qm-award-cell">
-                <Select
-                  aria-label={`奖项：${entry.title}`}
-                  placeholder="选择奖项"
-                  value={prizes[entry.id] ?? entry.prize ?? undefined}
-                  onChange={(prize) => setPrizes((current) => ({ ...current, [entry.id]: prize }))}
-                  options={PRIZES.map((prize) => ({ value: prize, label: PRIZE_LABELS[prize] }))}
-                />
-                <Button type="primary" onClick={() => grant(entry)} disabled={fetching}>
-                  授奖
-                </Button>
-                {entry.prize && (
-                  <Button danger onClick={() => setRevoking(entry)}>
-                    撤销奖项
-                  </Button>
-                )}
-              </div>
-            ),
-          },
-        ]}
-      />
+      {campaign.leaderboard.length === 0 ? (
+        <p className="qm-field-hint">暂无作品。</p>
+      ) : (
+        <div className="qm-table-wrap">
+          <table className="qm-table">
+            <thead>
+              <tr>
+                <th scope="col">名次</th>
+                <th scope="col">作品</th>
+                <th scope="col">学校</th>
+                <th scope="col">平均分</th>
+                <th scope="col">评分人次</th>
+                <th scope="col">奖项</th>
+                <th scope="col">授奖</th>
+              </tr>
+            </thead>
+            <tbody>
+              {campaign.leaderboard.map((entry, index) => (
+                <tr key={entry.id}>
+                  <td>{entry.meanScore === null ? '—' : index + 1}</td>
+                  <td>{entry.title}</td>
+                  <td>{entry.schoolId ? (schoolNames.get(entry.schoolId) ?? entry.schoolId) : '—'}</td>
+                  <td>{entry.meanScore === null ? '未评' : entry.meanScore.toFixed(2)}</td>
+                  <td>{entry.scoreCount ?? 0}</td>
+                  <td>{entry.prize ? <Tag className="qm-tag-prize">{PRIZE_LABELS[entry.prize]}</Tag> : '—'}</td>
+                  <td>
+                    <div className="qm-award-cell">
+                      <Select
+                        aria-label={`奖项：${entry.title}`}
+                        placeholder="选择奖项"
+                        value={prizes[entry.id] ?? entry.prize ?? undefined}
+                        onChange={(prize) => setPrizes((current) => ({ ...current, [entry.id]: prize }))}
+                        options={PRIZES.map((prize) => ({ value: prize, label: PRIZE_LABELS[prize] }))}
+                      />
+                      <Button type="primary" onClick={() => grant(entry)} disabled={fetching}>
+                        授奖
+                      </Button>
+                      {entry.prize && (
+                        <Button danger onClick={() => setRevoking(entry)}>
+                          撤销奖项
+                        </Button>
+                      )}
+                    </div>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
       {revoking && (
         <ReasonDialog
           title={`撤销奖项：《${revoking.title}》`}

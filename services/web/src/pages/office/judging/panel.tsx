@@ -1,4 +1,4 @@
-import { Alert, Button, Progress, Select, Table, Typography } from 'antd';
+import { Alert, Button, Progress, Select, Typography } from 'antd';
 import { useState } from 'react';
 import { useMutation } from 'urql';
 import { errorMessage } from '../../../error-messages.ts';
@@ -75,46 +75,47 @@ export function Panel({ campaign, judgeAccounts, onChanged }: Props) {
           style={{ marginTop: 8 }}
         />
       )}
-      <Table
-        rowKey="judge"
-        size="small"
-        pagination={false}
-        scroll={{ x: 'max-content' }}
-        style={{ marginTop: 12 }}
-        locale={{ emptyText: '尚未分配评委' }}
-        dataSource={campaign.judges.map((judge) => ({
-          judge,
-          assigned: progress.get(judge)?.assigned ?? 0,
-          scored: progress.get(judge)?.scored ?? 0,
-        }))}
-        columns={[
-          { title: '评委', dataIndex: 'judge', render: (judge: string) => nameOf(judge) },
-          {
-            title: '进度',
-            key: 'progress',
-            render: (_, row) => (
-              <span>
-                已评 {row.scored} / 应评 {row.assigned}
-                <Progress
-                  percent={row.assigned === 0 ? 0 : Math.round((row.scored / row.assigned) * 100)}
-                  size="small"
-                  aria-label={`${nameOf(row.judge)}的进度`}
-                  style={{ width: 140, margin: '0 0 0 8px' }}
-                />
-              </span>
-            ),
-          },
-          {
-            title: '操作',
-            key: 'actions',
-            render: (_, row) => (
-              <Button danger onClick={() => setRemoving(row.judge)} aria-label={`移除评委 ${nameOf(row.judge)}`}>
-                移除
-              </Button>
-            ),
-          },
-        ]}
-      />
+      {campaign.judges.length === 0 ? (
+        <p className="qm-field-hint">尚未分配评委。</p>
+      ) : (
+        <div className="qm-table-wrap">
+          <table className="qm-table">
+            <thead>
+              <tr>
+                <th scope="col">评委</th>
+                <th scope="col">进度</th>
+                <th scope="col">操作</th>
+              </tr>
+            </thead>
+            <tbody>
+              {campaign.judges.map((judge) => {
+                const row = progress.get(judge);
+                const assigned = row?.assigned ?? 0;
+                const scored = row?.scored ?? 0;
+                return (
+                  <tr key={judge}>
+                    <td>{nameOf(judge)}</td>
+                    <td>
+                      已评 {scored} / 应评 {assigned}
+                      <Progress
+                        percent={assigned === 0 ? 0 : Math.round((scored / assigned) * 100)}
+                        size="small"
+                        aria-label={`${nameOf(judge)}的进度`}
+                        style={{ width: 140, margin: '0 0 0 8px' }}
+                      />
+                    </td>
+                    <td>
+                      <Button danger onClick={() => setRemoving(judge)} aria-label={`移除评委 ${nameOf(judge)}`}>
+                        移除
+                      </Button>
+                    </td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        </div>
+      )}
       {removing && (
         <ReasonDialog
           title={`移除评委：${nameOf(removing)}`}
