@@ -45,3 +45,4 @@ export {
   ProjectionRunner,
   type ProjectionRunnerOptions,
 } from './runner.ts';
+export type { StandardScoreRow } from './standard-scores.ts';

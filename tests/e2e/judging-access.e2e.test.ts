@@ -301,6 +301,33 @@ describe("a judge's own queue", () => {
   });
 });
 
+describe('campaign.standardScores', () => {
+  const STANDARD = graphql(`
+    query Standard($id: ID!) { campaign(id: $id) { standardScores { entryId standardScore } } }
+  `);
+
+  it('puts each judge on one scale, for organizers only', async () => {
+    const { a, campaignId, entryA, entryB } = await judgedCampaign();
+    // Each judge has one score so far: nothing to compare it with, so 50.
+    expect((await ok(as(organizer.token, STANDARD, { id: campaignId }))).campaign?.standardScores).toEqual([
+      { entryId: entryA, standardScore: 50 },
+    ]);
+    // judge-wang scores B above A: A falls below the middle for them, B rises above it (judge-li stays at 0).
+    await ok(
+      as(judge.wang, `mutation($i: ScoreEntryInput!) { scoreEntry(input: $i) { id } }`, {
+        i: { entryId: entryB, score: 90 },
+      }),
+    );
+    expect((await ok(as(organizer.token, STANDARD, { id: campaignId }))).campaign?.standardScores).toEqual([
+      { entryId: entryA, standardScore: 45 },
+      { entryId: entryB, standardScore: 60 },
+    ]);
+    for (const token of [a.token, judge.wang, viewer]) {
+      expect(codeOf(await as(token, STANDARD, { id: campaignId }))).toBe('FORBIDDEN');
+    }
+  });
+});
+
 describe('campaign.judges', () => {
   it('is for organizers only; a judge learns whether they are assigned', async () => {
     const { a, campaignId } = await judgedCampaign();

@@ -1,4 +1,4 @@
-import type { JudgingProgressRow, ScoreRow } from '@qingmiao/projections';
+import type { JudgingProgressRow, ScoreRow, StandardScoreRow } from '@qingmiao/projections';
 import { builder, type InputFieldBuilder } from './builder.ts';
 import { Campaign, campaignMutation } from './campaigns.ts';
 import { Entry } from './entries.ts';
@@ -25,6 +25,17 @@ const JudgingProgress = builder.objectRef<JudgingProgressRow>('JudgingProgress')
     judge: t.exposeString('judge'),
     assigned: t.exposeInt('assigned'),
     scored: t.exposeInt('scored'),
+  }),
+});
+
+const StandardScore = builder.objectRef<StandardScoreRow>('StandardScore').implement({
+  description:
+    "标准分 of a scored live entry: each judge's rubric-weighted scores turned into z-scores (against that judge's mean " +
+    'and standard deviation in the campaign), averaged over the entry’s judges, as 50 + 10 z. A strict and a generous ' +
+    'judge then weigh the same.',
+  fields: (t) => ({
+    entryId: t.exposeID('entryId'),
+    standardScore: t.exposeFloat('standardScore'),
   }),
 });
 
@@ -59,6 +70,13 @@ builder.objectFields(Campaign, (t) => ({
     type: [JudgingProgress],
     authScopes: { organizer: true },
     resolve: (campaign, _args, { read }) => read.judgingProgress(campaign.id),
+  }),
+  standardScores: t.field({
+    type: [StandardScore],
+    description:
+      'Standard scores (标准分) of the scored live entries, beside the leaderboard’s mean scores (organizers).',
+    authScopes: { organizer: true },
+    resolve: (campaign, _args, { read }) => read.standardScores(campaign.id),
   }),
   myProgress: t.field({
     type: JudgingProgress,
