@@ -297,6 +297,10 @@ describe.skipIf(!HAS_CHROMIUM)(
           expect(await rows.nth(index + 1).textContent()).toContain(essay.title);
         }
         expect(await rows.nth(1).textContent()).toContain(SCHOOLS[0].name);
+        // Beside each mean, the server's standard score (标准分): the best essay lies above the middle (50).
+        await awards.getByRole('columnheader', { name: '标准分' }).waitFor();
+        expect(Number(await rows.nth(1).locator('td').nth(4).textContent())).toBeGreaterThan(50);
+        expect(Number(await rows.nth(4).locator('td').nth(4).textContent())).toBeLessThan(50);
         const meter = () => awards.locator('.qm-quota').textContent();
         expect(await meter()).toBe('可授奖 2 / 已授 0');
         await expectCleanPage(app);

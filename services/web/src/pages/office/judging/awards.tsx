@@ -26,6 +26,7 @@ export function Awards({ campaign, schoolNames, onChanged }: Props) {
   const [revoking, setRevoking] = useState<LeaderboardEntry>();
   const [{ fetching }, award] = useMutation(AwardEntry);
   const [, revoke] = useMutation(RevokeAward);
+  const standard = new Map(campaign.standardScores.map((row) => [row.entryId, row.standardScore]));
 
   const grant = async (entry: LeaderboardEntry) => {
     const prize = prizes[entry.id] ?? entry.prize ?? undefined;
@@ -51,7 +52,9 @@ export function Awards({ campaign, schoolNames, onChanged }: Props) {
       {campaign.status === 'OPEN' && <p className="qm-field-hint">活动截止后才能授奖。</p>}
       <p className="qm-field-hint">
         平均分：各评委按评分细则（{campaign.rubric.map((c) => `${c.name} 权重 ${c.weight}`).join('，')}
-        ）加权、折算为百分制的得分的平均，由服务器计算；未评的作品排在最后。
+        ）加权、折算为百分制的得分的平均；标准分：把每位评委的评分换算到同一尺度（减去该评委的平均分、除以其标准差），
+        各评委取平均后记为 50 + 10 ×
+        z，宽严不同的评委因此分量相同。两者都由服务器计算；排行按平均分，未评的作品排在最后。
       </p>
       <div aria-live="polite">
         {answer && (
@@ -75,6 +78,7 @@ export function Awards({ campaign, schoolNames, onChanged }: Props) {
                 <th scope="col">作品</th>
                 <th scope="col">学校</th>
                 <th scope="col">平均分</th>
+                <th scope="col">标准分</th>
                 <th scope="col">评分人次</th>
                 <th scope="col">奖项</th>
                 <th scope="col">授奖</th>
@@ -87,6 +91,7 @@ export function Awards({ campaign, schoolNames, onChanged }: Props) {
                   <td>{entry.title}</td>
                   <td>{entry.schoolId ? (schoolNames.get(entry.schoolId) ?? entry.schoolId) : '—'}</td>
                   <td>{entry.meanScore === null ? '未评' : entry.meanScore.toFixed(2)}</td>
+                  <td>{standard.get(entry.id)?.toFixed(2) ?? '—'}</td>
                   <td>{entry.scoreCount ?? 0}</td>
                   <td>{entry.prize ? <Tag className="qm-tag-prize">{PRIZE_LABELS[entry.prize]}</Tag> : '—'}</td>
                   <td>

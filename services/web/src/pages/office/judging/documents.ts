@@ -3,7 +3,8 @@ import { checked } from '../../../checked.ts';
 
 /**
  * Everything the office's judging page shows, as the server computes it: the panel and each judge's progress, the
- * leaderboard (live entries by mean rubric-weighted score, 0–100), the quota and the awards granted; the judge
+ * leaderboard (live entries by mean rubric-weighted score, 0–100) with each entry's standard score (标准分, every judge
+ * on one scale), the quota and the awards granted; the judge
  * accounts to choose from and the schools' names.
  */
 export const OfficeJudging = checked(
@@ -22,6 +23,7 @@ export const OfficeJudging = checked(
         rubric { name weight maxScore }
         judgingProgress { judge assigned scored }
         leaderboard { id title schoolId meanScore scoreCount prize }
+        standardScores { entryId standardScore }
       }
       accounts(role: judge) { id login displayName status }
       schools { id name }
