@@ -45,4 +45,5 @@ export {
   ProjectionRunner,
   type ProjectionRunnerOptions,
 } from './runner.ts';
+export type { StandardScoreRow } from './standard-scores.ts';
 export type { WinnerRow } from './winners.ts';

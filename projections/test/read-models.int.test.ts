@@ -515,6 +515,13 @@ describe('entries read model', () => {
       judge('JudgeUnassigned', 'judge-3'),
     );
     expect(read.scores(ENTRY).map(({ judge }) => judge)).toEqual(['judge-1']);
+    expect(read.recusalReason(ENTRY, 'judge-2')).toBe('亲属');
+    expect(read.recusalReason(ENTRY, 'judge-1')).toBeUndefined();
+    // judge-1 alone still counts: 84 on entry 1 and 95 on entry 2 (judge-2's and judge-3's scores are gone).
+    expect(read.standardScores(CAMPAIGN)).toEqual([
+      { entryId: ENTRY, standardScore: 40 },
+      { entryId: entryId(2), standardScore: 60 },
+    ]);
     expect(read.scores(entryId(2)).map(({ judge }) => judge)).toEqual(['judge-1']);
     expect(read.judgingProgress(CAMPAIGN)).toEqual([
       { judge: 'judge-1', assigned: 3, scored: 2 },

@@ -266,6 +266,68 @@ describe('an assigned judge before results are published', () => {
   });
 });
 
+describe("a judge's own queue", () => {
+  const MINE = graphql(`
+    query Mine($id: ID!) {
+      campaign(id: $id) { myProgress { judge assigned scored } entries { id myRecusal } }
+    }
+  `);
+
+  it('says which entries they stepped aside from and how far they are, to them only', async () => {
+    const { a, campaignId, entryA, entryB } = await judgedCampaign();
+    const li = await ok(as(judge.li, MINE, { id: campaignId }));
+    expect(li.campaign?.myProgress).toEqual({ judge: 'judge-li', assigned: 1, scored: 1 });
+    expect(li.campaign?.entries).toEqual(
+      expect.arrayContaining([
+        { id: entryA, myRecusal: null },
+        { id: entryB, myRecusal: RECUSAL },
+      ]),
+    );
+    // Another judge of the panel does not learn of the recusal; their own progress counts both entries.
+    const wang = await ok(as(judge.wang, MINE, { id: campaignId }));
+    expect(wang.campaign?.myProgress).toEqual({ judge: 'judge-wang', assigned: 2, scored: 1 });
+    expect(wang.campaign?.entries.map((entry) => entry.myRecusal)).toEqual([null, null]);
+    // The organizer is on no panel; a school reads its own entry without a word of the recusal.
+    const office = await ok(as(organizer.token, MINE, { id: campaignId }));
+    expect(office.campaign?.myProgress).toBeNull();
+    expect(office.campaign?.entries.map((entry) => entry.myRecusal)).toEqual([null, null]);
+    const MINE_ENTRY = graphql(`query MineEntry($id: ID!) { entry(id: $id) { myRecusal } }`);
+    expect((await ok(as(a.token, MINE_ENTRY, { id: entryA }))).entry?.myRecusal).toBeNull();
+    // A judge of another campaign has no progress on this one.
+    const zhao = await ok(
+      as(judge.zhao, graphql(`query Z($id: ID!) { campaign(id: $id) { myProgress { judge } } }`), { id: campaignId }),
+    );
+    expect(zhao.campaign?.myProgress).toBeNull();
+  });
+});
+
+describe('campaign.standardScores', () => {
+  const STANDARD = graphql(`
+    query Standard($id: ID!) { campaign(id: $id) { standardScores { entryId standardScore } } }
+  `);
+
+  it('puts each judge on one scale, for organizers only', async () => {
+    const { a, campaignId, entryA, entryB } = await judgedCampaign();
+    // Each judge has one score so far: nothing to compare it with, so 50.
+    expect((await ok(as(organizer.token, STANDARD, { id: campaignId }))).campaign?.standardScores).toEqual([
+      { entryId: entryA, standardScore: 50 },
+    ]);
+    // judge-wang scores B above A: A falls below the middle for them, B rises above it (judge-li stays at 0).
+    await ok(
+      as(judge.wang, `mutation($i: ScoreEntryInput!) { scoreEntry(input: $i) { id } }`, {
+        i: { entryId: entryB, score: 90 },
+      }),
+    );
+    expect((await ok(as(organizer.token, STANDARD, { id: campaignId }))).campaign?.standardScores).toEqual([
+      { entryId: entryA, standardScore: 45 },
+      { entryId: entryB, standardScore: 60 },
+    ]);
+    for (const token of [a.token, judge.wang, viewer]) {
+      expect(codeOf(await as(token, STANDARD, { id: campaignId }))).toBe('FORBIDDEN');
+    }
+  });
+});
+
 describe('campaign.judges', () => {
   it('is for organizers only; a judge learns whether they are assigned', async () => {
     const { a, campaignId } = await judgedCampaign();

@@ -2,6 +2,7 @@ import type { Attachment, EventOf, Participant, ParticipantRole, Prize } from '@
 import type Database from 'better-sqlite3';
 import { defineProjection, type Operation } from '../projection.ts';
 import type { Raw } from '../raw-row.ts';
+import { type JudgeScore, type StandardScoreRow, standardScores } from '../standard-scores.ts';
 
 export interface ParticipantRow {
   readonly name: string;
@@ -473,6 +474,14 @@ export function entryQueries(db: Database.Database) {
           WHERE e.campaign_id = j.campaign_id AND e.status = 'LIVE' AND s.judge = j.judge) AS scored
       FROM judges j WHERE j.campaign_id = ? ORDER BY j.judge`,
   );
+  const countedScores = db.prepare<[string], JudgeScore>(
+    `SELECT s.entry_id AS entryId, s.judge, s.weighted_score AS weightedScore
+      FROM scores s JOIN entries e ON e.id = s.entry_id
+      WHERE e.campaign_id = ? AND e.status = 'LIVE' ORDER BY e.submitted_at, e.id, s.judge`,
+  );
+  const recusal = db.prepare<[string, string], { reason: string }>(
+    'SELECT reason FROM recusals WHERE entry_id = ? AND judge = ?',
+  );
   const body = db.prepare<[string], { body: string }>('SELECT body FROM entry_texts WHERE entry_id = ?');
   const fileReferenced = db.prepare<[string], { found: number }>(
     'SELECT 1 AS found FROM attached_files WHERE file_id = ? LIMIT 1',
@@ -501,5 +510,9 @@ export function entryQueries(db: Database.Database) {
     /** Live entries by mean score, best first; unscored entries last. */
     leaderboard: (campaignId: string): EntryRow[] => leaderboard.all(campaignId).map(toEntry),
     judgingProgress: (campaignId: string): JudgingProgressRow[] => judgingProgress.all(campaignId),
+    /** Standard scores (标准分) of a campaign's scored live entries: each judge's scores on one scale. */
+    standardScores: (campaignId: string): StandardScoreRow[] => standardScores(countedScores.all(campaignId)),
+    /** The reason the judge gave for stepping aside from the entry; undefined when they did not. */
+    recusalReason: (entryId: string, judge: string): string | undefined => recusal.get(entryId, judge)?.reason,
   };
 }

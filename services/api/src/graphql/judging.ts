@@ -1,4 +1,4 @@
-import type { JudgingProgressRow, ScoreRow } from '@qingmiao/projections';
+import type { JudgingProgressRow, ScoreRow, StandardScoreRow } from '@qingmiao/projections';
 import { builder, type InputFieldBuilder } from './builder.ts';
 import { Campaign, campaignMutation } from './campaigns.ts';
 import { Entry } from './entries.ts';
@@ -28,6 +28,17 @@ const JudgingProgress = builder.objectRef<JudgingProgressRow>('JudgingProgress')
   }),
 });
 
+const StandardScore = builder.objectRef<StandardScoreRow>('StandardScore').implement({
+  description:
+    "标准分 of a scored live entry: each judge's rubric-weighted scores turned into z-scores (against that judge's mean " +
+    'and standard deviation in the campaign), averaged over the entry’s judges, as 50 + 10 z. A strict and a generous ' +
+    'judge then weigh the same.',
+  fields: (t) => ({
+    entryId: t.exposeID('entryId'),
+    standardScore: t.exposeFloat('standardScore'),
+  }),
+});
+
 builder.objectFields(Entry, (t) => ({
   scores: t.field({
     type: [Score],
@@ -37,6 +48,14 @@ builder.objectFields(Entry, (t) => ({
     authScopes: (entry) => entry.access.scores !== 'none',
     resolve: (entry, _args, { read, actor }) =>
       read.scores(entry.id).filter((score) => entry.access.scores === 'all' || score.judge === actor.sub),
+  }),
+  myRecusal: t.string({
+    nullable: true,
+    description:
+      'The reason the reader, a judge, gave for stepping aside from this entry; null when they did not (and for ' +
+      'other roles).',
+    resolve: (entry, _args, { read, actor }) =>
+      actor.role === 'judge' ? (read.recusalReason(entry.id, actor.sub) ?? null) : null,
   }),
 }));
 
@@ -51,6 +70,20 @@ builder.objectFields(Campaign, (t) => ({
     type: [JudgingProgress],
     authScopes: { organizer: true },
     resolve: (campaign, _args, { read }) => read.judgingProgress(campaign.id),
+  }),
+  standardScores: t.field({
+    type: [StandardScore],
+    description:
+      'Standard scores (标准分) of the scored live entries, beside the leaderboard’s mean scores (organizers).',
+    authScopes: { organizer: true },
+    resolve: (campaign, _args, { read }) => read.standardScores(campaign.id),
+  }),
+  myProgress: t.field({
+    type: JudgingProgress,
+    nullable: true,
+    description: "The reader's own judgingProgress row when they are a judge on the panel; null for anyone else.",
+    resolve: (campaign, _args, { read, actor }) =>
+      actor.role === 'judge' ? read.judgingProgress(campaign.id).find((row) => row.judge === actor.sub) : null,
   }),
 }));
 

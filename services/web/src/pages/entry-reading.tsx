@@ -1,6 +1,6 @@
 import { graphql, type ResultOf } from '@qingmiao/schema/graphql';
 import { Descriptions, Empty, Typography } from 'antd';
-import { lazy, Suspense, useCallback } from 'react';
+import { lazy, type ReactNode, Suspense, useCallback } from 'react';
 import { useParams } from 'react-router';
 import { useQuery } from 'urql';
 import { PreviewLoading } from '../previews/preview-notice.tsx';
@@ -49,13 +49,19 @@ const ROLE_NAMES: Readonly<Record<Role, string>> = {
 const size = (bytes: number) =>
   bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(1)} MB` : `${Math.max(1, Math.round(bytes / 1024))} KB`;
 
+/** `/entries/:entryId/read`: the reading pane of one entry. */
+export default function EntryReading() {
+  const { entryId = '' } = useParams();
+  return <EntryReadingView entryId={entryId} />;
+}
+
 /**
  * The reading pane for organizers and judges: the entry's title, its text as written (line breaks kept) and every
  * file shown in the page, with the entry's facts beside it. The judges' workspace puts its rubric form into the side
- * area. Signed file links live 10 minutes: a preview that meets an expired one refetches the entry for fresh ones.
+ * area (`children`, above the facts). Signed file links live 10 minutes: a preview that meets an expired one
+ * refetches the entry for fresh ones.
  */
-export default function EntryReading() {
-  const { entryId = '' } = useParams();
+export function EntryReadingView({ entryId, children }: { readonly entryId: string; readonly children?: ReactNode }) {
   const { role } = useAccount();
   const [{ data, error, fetching }, refetch] = useQuery({
     query: ENTRY,
@@ -63,7 +69,8 @@ export default function EntryReading() {
   });
   const renewLinks = useCallback(() => refetch({ requestPolicy: 'network-only' }), [refetch]);
 
-  if (fetching && !data) return <Loading />;
+  // Another entry's answer, kept while this one loads, is not shown under this entry's form.
+  if (fetching && data?.entry?.id !== entryId) return <Loading />;
   if (error && !data?.entry) return <Problem error={error} onRetry={renewLinks} />;
   const entry = data?.entry;
   if (!entry) return <Empty description="作品不存在或已被删除" />;
@@ -104,6 +111,7 @@ export default function EntryReading() {
         </section>
       </article>
       <aside className="qm-reading-side" aria-label="作品信息">
+        {children}
         <EntryFacts entry={entry} />
       </aside>
     </div>

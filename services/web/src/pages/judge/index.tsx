@@ -1,52 +1,20 @@
-import { graphql, type ResultOf } from '@qingmiao/schema/graphql';
-import { Empty, List, Tag, Typography } from 'antd';
-import { useQuery } from 'urql';
-import { checked } from '../../checked.ts';
-import { Loading, Problem } from '../../shell/problems.tsx';
+import { lazy, Suspense } from 'react';
+import { Route, Routes } from 'react-router';
+import { Loading } from '../../shell/problems.tsx';
+import JudgeCampaignList from './campaign-list.tsx';
 
-const ASSIGNED = checked(
-  graphql(`
-  query JudgeCampaigns { campaigns { id title year status closesAt assignedToMe } }
-`),
-);
+// The workspace brings the reading pane (and through it the previews): it loads when a campaign is opened.
+const Workspace = lazy(() => import('./workspace.tsx'));
 
-type Status = ResultOf<typeof ASSIGNED>['campaigns'][number]['status'];
-
-const STATUS_NAMES: Readonly<Record<Status, string>> = {
-  DRAFT: '草稿',
-  OPEN: '进行中',
-  CLOSED: '已截止',
-  RESULTS_PUBLISHED: '已公布结果',
-  CANCELLED: '已取消',
-};
-
-/** A judge's home until judging lands in the app: the campaigns it is assigned to. */
+/** `/judge/*`: the judge's campaigns, and per campaign the workspace with its queue. */
 export default function JudgeHome() {
-  const [{ data, error, fetching }, refetch] = useQuery({ query: ASSIGNED, requestPolicy: 'cache-and-network' });
-  if (fetching && !data) return <Loading />;
-  if (error) return <Problem error={error} onRetry={() => refetch({ requestPolicy: 'network-only' })} />;
-  const assigned = (data?.campaigns ?? []).filter((campaign) => campaign.assignedToMe);
   return (
-    <section>
-      <Typography.Title level={1} style={{ fontSize: 22 }}>
-        我的评审活动
-      </Typography.Title>
-      {assigned.length === 0 ? (
-        <Empty description="暂无分配给您的活动" />
-      ) : (
-        <List
-          bordered
-          dataSource={assigned}
-          renderItem={(campaign) => (
-            <List.Item>
-              <span>
-                {campaign.year} 年 · {campaign.title}
-              </span>
-              <Tag>{STATUS_NAMES[campaign.status]}</Tag>
-            </List.Item>
-          )}
-        />
-      )}
-    </section>
+    <Suspense fallback={<Loading />}>
+      <Routes>
+        <Route index element={<JudgeCampaignList />} />
+        <Route path="campaigns/:campaignId" element={<Workspace />} />
+        <Route path="campaigns/:campaignId/entries/:entryId" element={<Workspace />} />
+      </Routes>
+    </Suspense>
   );
 }
