@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3';
 import { type AwardsCounted, type ParticipationRow, participationQuery, WHOLE_YEAR } from '../participation.ts';
 import type { Projection } from '../projection.ts';
 import { accountQueries, accountsProjection } from './accounts.ts';
+import { campaignHistoryProjection, campaignHistoryQueries } from './campaign-history.ts';
 import { campaignQueries, campaignsProjection } from './campaigns.ts';
 import { entriesProjection, entryQueries } from './entries.ts';
 import { entryHistoryProjection, entryHistoryQueries } from './entry-history.ts';
@@ -14,6 +15,7 @@ export const projections: readonly Projection[] = [
   schoolsProjection,
   lecturersProjection,
   campaignsProjection,
+  campaignHistoryProjection,
   entriesProjection,
   entryHistoryProjection,
   lecturesProjection,
@@ -27,6 +29,7 @@ export function readModelQueries(db: Database.Database) {
     ...schoolQueries(db),
     ...lecturerQueries(db),
     ...campaignQueries(db),
+    ...campaignHistoryQueries(db),
     ...entryQueries(db),
     ...entryHistoryQueries(db),
     ...lectureQueries(db),
