@@ -132,10 +132,7 @@ export function CampaignActions({ campaign, onChanged }: Props) {
         const parsed = ExtendDeadlineInput.safeParse({ id, closesAt: chinaInputToIso(closesAt) });
         if (!parsed.success) return '请填写新的截止时间';
         if (Date.parse(parsed.data.closesAt) <= Date.parse(campaign.closesAt)) return '新的截止时间须晚于当前截止时间';
-        return run(
-          () => extend({ input: parsed.data }),
-          `截止时间已延至 ${chinaTime(parsed.data.closesAt)}`,
-        );
+        return run(() => extend({ input: parsed.data }), `截止时间已延至 ${chinaTime(parsed.data.closesAt)}`);
       },
     },
     cancel: {
@@ -144,7 +141,12 @@ export function CampaignActions({ campaign, onChanged }: Props) {
         <>
           <p>取消后活动结束，不能恢复。</p>
           <label htmlFor="cancel-reason">取消原因</label>
-          <Input.TextArea id="cancel-reason" rows={3} value={reason} onChange={(event) => setReason(event.target.value)} />
+          <Input.TextArea
+            id="cancel-reason"
+            rows={3}
+            value={reason}
+            onChange={(event) => setReason(event.target.value)}
+          />
         </>
       ),
       confirm: async () => {
@@ -158,7 +160,12 @@ export function CampaignActions({ campaign, onChanged }: Props) {
         <>
           <p>复制类型、名称、主题、参加范围、名额和评分细则，成为新年度的草稿；日期按年份顺延。</p>
           <label htmlFor="copy-year">新年度</label>
-          <Input id="copy-year" inputMode="numeric" value={copyYear} onChange={(event) => setCopyYear(event.target.value)} />
+          <Input
+            id="copy-year"
+            inputMode="numeric"
+            value={copyYear}
+            onChange={(event) => setCopyYear(event.target.value)}
+          />
           <label htmlFor="copy-id">新活动编号</label>
           <Input id="copy-id" value={copyId} onChange={(event) => setCopyId(event.target.value)} />
         </>

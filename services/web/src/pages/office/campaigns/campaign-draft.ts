@@ -85,7 +85,9 @@ const blank = (text: string) => text.trim() === '';
 const numberOrNull = (text: string) => (blank(text) ? null : Number(text.trim()));
 
 export type CreateInput = ReturnType<typeof CreateCampaignInput.parse>;
-export type CheckedCampaign = { readonly ok: true; readonly input: CreateInput } | { readonly ok: false; readonly errors: FieldErrors };
+export type CheckedCampaign =
+  | { readonly ok: true; readonly input: CreateInput }
+  | { readonly ok: false; readonly errors: FieldErrors };
 
 /** The create input the draft stands for: what the kind does not take is left out, so the server never refuses it. */
 export function toInput(draft: CampaignDraft) {
@@ -129,12 +131,29 @@ function kindRules(draft: CampaignDraft): Record<string, string> {
   return errors;
 }
 
-/** Chinese for the schema's refinements, which zod reports as custom issues without bounds. */
-function refinementMessages(errors: FieldErrors): FieldErrors {
+type Issues = Parameters<typeof fieldErrors>[0];
+
+/** Chinese for what the school portal's wording does not cover: exclusive bounds (weight > 0) and the refinements. */
+function campaignMessages(issues: Issues): FieldErrors {
+  const errors = fieldErrors(issues);
   const worded: Record<string, string> = { ...errors };
+  for (const issue of issues) {
+    const path = issue.path.map(String).join('.');
+    if (
+      issue.code === 'too_small' &&
+      issue.origin === 'number' &&
+      !issue.inclusive &&
+      errors[path]?.startsWith('不能小于')
+    ) {
+      worded[path] = `须大于 ${issue.minimum}`;
+    }
+  }
+  // Typed as a percent, checked as a share: the schema's bounds 0 and 1 would read wrong.
+  if (errors.awardQuota && errors.awardQuota !== '请填写数字') worded.awardQuota = '须大于 0%，不超过 100%';
   if (errors.closesAt === '填写有误') worded.closesAt = '截止时间须晚于开始时间';
   if (errors.rubric === '填写有误') worded.rubric = '评分项名称不能重复';
-  if (errors.id && errors.id !== '不能为空') worded.id = '只能用小写字母、数字和连字符，以字母或数字开头，最多 63 个字符';
+  if (errors.id && errors.id !== '不能为空')
+    worded.id = '只能用小写字母、数字和连字符，以字母或数字开头，最多 63 个字符';
   return worded;
 }
 
@@ -145,7 +164,7 @@ function refinementMessages(errors: FieldErrors): FieldErrors {
 export function checkCampaignDraft(draft: CampaignDraft): CheckedCampaign {
   const rules = kindRules(draft);
   const parsed = CreateCampaignInput.safeParse(toInput(draft));
-  if (!parsed.success) return { ok: false, errors: { ...refinementMessages(fieldErrors(parsed.error.issues)), ...rules } };
+  if (!parsed.success) return { ok: false, errors: { ...campaignMessages(parsed.error.issues), ...rules } };
   return Object.keys(rules).length ? { ok: false, errors: rules } : { ok: true, input: parsed.data };
 }
 

@@ -52,7 +52,9 @@ function Settings({ campaign }: { readonly campaign: OfficeCampaignData }) {
           </dd>
           <dt>评分细则</dt>
           <dd>
-            {campaign.rubric.map((criterion) => `${criterion.name}（权重 ${criterion.weight}，满分 ${criterion.maxScore}）`).join('；')}
+            {campaign.rubric
+              .map((criterion) => `${criterion.name}（权重 ${criterion.weight}，满分 ${criterion.maxScore}）`)
+              .join('；')}
           </dd>
           <dt>匿名评审</dt>
           <dd>{campaign.blindJudging ? '是' : '否'}</dd>

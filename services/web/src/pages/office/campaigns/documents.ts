@@ -64,10 +64,14 @@ export const OfficeCampaign = checked(
         submittedAt
         updatedAt
       }
-      lectures {
-        id
-        status
-        scheduledAt
+      history {
+        type
+        recordedAt
+        actor
+        closesAt
+        reason
+        judge
+        copiedFrom
       }
     }
     schools {

@@ -36,6 +36,17 @@ const KIND_HINTS: Readonly<Record<CampaignKind, string>> = {
 };
 
 /**
+ * A new campaign year takes the dates along: those in the year the campaign opened in move to it, so that a year
+ * typed digit by digit (2, 20, 202, 2027) does not leave the dates behind.
+ */
+function withYear(before: CampaignDraft, next: CampaignDraft): CampaignDraft {
+  const from = next.opensAt.slice(0, 4);
+  if (next.year === before.year || !/^\d{4}$/.test(next.year) || !/^\d{4}$/.test(from)) return next;
+  const move = (local: string) => (local.startsWith(from) ? next.year + local.slice(4) : local);
+  return { ...next, opensAt: move(next.opensAt), closesAt: move(next.closesAt) };
+}
+
+/**
  * 新建活动 for one kind: the fields the kind takes (entries, limit, quota and rubric; or a target of lectures),
  * checked with the server's CreateCampaignInput before it is sent, each problem beside its field in Chinese.
  */
@@ -49,7 +60,7 @@ export function CampaignWizard({ initial, idTail, onSubmit }: Props) {
 
   const set = (change: Partial<CampaignDraft>) =>
     setDraft((current) => {
-      const next = { ...current, ...change };
+      const next = withYear(current, { ...current, ...change });
       return next.idEdited ? next : { ...next, id: suggestedId(next.year, next.kind, idTail) };
     });
   const setRow = (key: string, change: Partial<CriterionRow>) =>
