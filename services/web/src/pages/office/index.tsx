@@ -24,8 +24,11 @@ export default function OfficeConsole() {
   return (
     <div className="qm-office">
       <nav aria-label="办公室">
+        {/* Wrapped, not folded into "…": the folded items stay focusable while aria-hidden (axe: aria-hidden-focus). */}
         <Menu
           mode="horizontal"
+          disabledOverflow
+          style={{ flexWrap: 'wrap' }}
           selectedKeys={[section]}
           items={[
             ...SECTIONS.map(({ path, label }) => ({ key: path, label: <Link to={`/office/${path}`}>{label}</Link> })),

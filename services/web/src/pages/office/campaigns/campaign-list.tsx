@@ -1,12 +1,13 @@
+import '../../school/zod-jitless.ts';
 import { CAMPAIGN_KIND_LABELS, CampaignKind } from '@qingmiao/schema';
 import type { ResultOf } from '@qingmiao/schema/graphql';
-import { Button, Empty, Progress, Select, Table, Tag } from 'antd';
+import { Button, Empty, Progress, Select } from 'antd';
 import { Link, useNavigate, useSearchParams } from 'react-router';
 import { useQuery } from 'urql';
 import { Loading, Problem } from '../../../shell/problems.tsx';
 import { chinaTime, chinaYear } from './china-time.ts';
 import { OfficeCampaigns } from './documents.ts';
-import { STATUS_TAGS } from './labels.ts';
+import { StatusBadge } from './labels.tsx';
 
 type Row = ResultOf<typeof OfficeCampaigns>['campaigns'][number];
 
@@ -89,39 +90,40 @@ export function CampaignList() {
         <Empty description="这一年还没有活动" />
       ) : (
         <div className="table-scroll">
-          <Table<Row>
-            rowKey="id"
-            dataSource={campaigns}
-            pagination={false}
-            size="middle"
-            columns={[
-              {
-                title: '活动',
-                key: 'title',
-                render: (_, campaign) => <Link to={`/office/campaigns/${campaign.id}`}>{campaign.title}</Link>,
-              },
-              { title: '类型', key: 'kind', render: (_, campaign) => CAMPAIGN_KIND_LABELS[campaign.kind] },
-              { title: '年度', dataIndex: 'year' },
-              {
-                title: '状态',
-                key: 'status',
-                render: (_, campaign) => (
-                  <Tag color={STATUS_TAGS[campaign.status].color}>{STATUS_TAGS[campaign.status].label}</Tag>
-                ),
-              },
-              { title: '截止时间', key: 'closesAt', render: (_, campaign) => chinaTime(campaign.closesAt) },
-              {
-                title: '作品 / 学校 · 讲座',
-                key: 'figures',
-                render: (_, campaign) =>
-                  campaign.takes === 'LECTURES' ? (
-                    <LectureProgress campaign={campaign} />
-                  ) : (
-                    `${campaign.entryCount} 件 / ${campaign.schoolCount} 校`
-                  ),
-              },
-            ]}
-          />
+          <table className="qm-table" aria-label="活动列表">
+            <thead>
+              <tr>
+                <th scope="col">活动</th>
+                <th scope="col">类型</th>
+                <th scope="col">年度</th>
+                <th scope="col">状态</th>
+                <th scope="col">截止时间</th>
+                <th scope="col">作品 / 学校 · 讲座</th>
+              </tr>
+            </thead>
+            <tbody>
+              {campaigns.map((campaign) => (
+                <tr key={campaign.id}>
+                  <td>
+                    <Link to={`/office/campaigns/${campaign.id}`}>{campaign.title}</Link>
+                  </td>
+                  <td>{CAMPAIGN_KIND_LABELS[campaign.kind]}</td>
+                  <td>{campaign.year}</td>
+                  <td>
+                    <StatusBadge status={campaign.status} />
+                  </td>
+                  <td>{chinaTime(campaign.closesAt)}</td>
+                  <td>
+                    {campaign.takes === 'LECTURES' ? (
+                      <LectureProgress campaign={campaign} />
+                    ) : (
+                      `${campaign.entryCount} 件 / ${campaign.schoolCount} 校`
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
         </div>
       )}
     </section>

@@ -1,6 +1,6 @@
 import { CAMPAIGN_KIND_LABELS, SCHOOL_KIND_LABELS } from '@qingmiao/schema';
 import type { ResultOf } from '@qingmiao/schema/graphql';
-import { App, Button, Empty, Input, Progress, Table, Tag } from 'antd';
+import { App, Button, Empty, Input, Progress } from 'antd';
 import { useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { useQuery } from 'urql';
@@ -8,7 +8,7 @@ import { Loading, Problem } from '../../../shell/problems.tsx';
 import { CampaignActions } from './campaign-actions.tsx';
 import { chinaTime } from './china-time.ts';
 import { OfficeCampaign } from './documents.ts';
-import { STATUS_TAGS } from './labels.ts';
+import { StatusBadge } from './labels.tsx';
 import { CampaignTimeline } from './timeline.tsx';
 
 type Answer = ResultOf<typeof OfficeCampaign>;
@@ -95,33 +95,38 @@ function EntriesBySchool({ rows }: { readonly rows: readonly EntryRow[] }) {
   if (rows.length === 0) return <Empty description="还没有学校提交作品" />;
   return (
     <div className="table-scroll">
-      <Table<EntryRow>
-        rowKey="id"
-        dataSource={[...rows]}
-        pagination={rows.length > 50 ? { pageSize: 50 } : false}
-        size="middle"
-        aria-label="各校作品"
-        columns={[
-          { title: '学校', dataIndex: 'schoolName' },
-          { title: '作品', dataIndex: 'title' },
-          {
-            title: '状态',
-            key: 'status',
-            render: (_, entry) =>
-              entry.status === 'LIVE' ? <Tag color="green">有效</Tag> : <Tag color="default">已撤回</Tag>,
-          },
-          { title: '提交时间', key: 'submittedAt', render: (_, entry) => chinaTime(entry.submittedAt) },
-          {
-            title: '操作',
-            key: 'read',
-            render: (_, entry) => (
-              <Link to={`/entries/${encodeURIComponent(entry.id)}/read`} aria-label={`阅读 ${entry.title}`}>
-                阅读
-              </Link>
-            ),
-          },
-        ]}
-      />
+      <table className="qm-table" aria-label="各校作品">
+        <thead>
+          <tr>
+            <th scope="col">学校</th>
+            <th scope="col">作品</th>
+            <th scope="col">状态</th>
+            <th scope="col">提交时间</th>
+            <th scope="col">操作</th>
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((entry) => (
+            <tr key={entry.id}>
+              <td>{entry.schoolName}</td>
+              <td>{entry.title}</td>
+              <td>
+                {entry.status === 'LIVE' ? (
+                  <span className="badge is-open">有效</span>
+                ) : (
+                  <span className="badge is-draft">已撤回</span>
+                )}
+              </td>
+              <td>{chinaTime(entry.submittedAt)}</td>
+              <td>
+                <Link to={`/entries/${encodeURIComponent(entry.id)}/read`} aria-label={`阅读 ${entry.title}`}>
+                  阅读
+                </Link>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
     </div>
   );
 }
@@ -145,7 +150,7 @@ function NotEntered({ schools }: { readonly schools: readonly School[] }) {
     <div>
       <p>
         共 {schools.length} 所可参加的学校还没有有效作品。
-        <Button size="small" onClick={copy} aria-label="复制提醒名单">
+        <Button size="small" onClick={copy}>
           {copied ? '已复制' : '复制名单'}
         </Button>
       </p>
@@ -181,6 +186,9 @@ export function CampaignPage() {
     );
   }
   const schools = new Map((data?.schools ?? []).map((school) => [school.id, school]));
+  const people = new Map(
+    (data?.accounts ?? []).map((account) => [account.id, `${account.displayName}（${account.login}）`]),
+  );
   const entries: EntryRow[] = campaign.entries
     .map((entry) => ({ ...entry, schoolName: schools.get(entry.schoolId ?? '')?.name ?? entry.schoolId ?? '—' }))
     .sort((a, b) => a.schoolName.localeCompare(b.schoolName, 'zh-CN') || a.submittedAt.localeCompare(b.submittedAt));
@@ -188,7 +196,6 @@ export function CampaignPage() {
   const notEntered = (data?.schools ?? [])
     .filter((school) => campaign.eligibleSchoolKinds.includes(school.kind) && !entered.has(school.id))
     .sort((a, b) => a.town.localeCompare(b.town, 'zh-CN') || a.name.localeCompare(b.name, 'zh-CN'));
-  const status = STATUS_TAGS[campaign.status];
   const takesEntries = campaign.takes === 'ENTRIES';
 
   return (
@@ -197,7 +204,7 @@ export function CampaignPage() {
         <Link to="/office/campaigns">← 活动列表</Link>
       </p>
       <h1 className="page-title">
-        {campaign.title} <Tag color={status.color}>{status.label}</Tag>
+        {campaign.title} <StatusBadge status={campaign.status} />
       </h1>
       <CampaignActions campaign={campaign} onChanged={reload} />
       {takesEntries && (
@@ -220,7 +227,7 @@ export function CampaignPage() {
         </>
       )}
       <h2 className="section-title">时间线</h2>
-      <CampaignTimeline campaign={campaign} />
+      <CampaignTimeline campaign={campaign} people={people} />
     </section>
   );
 }

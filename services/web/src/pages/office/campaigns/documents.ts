@@ -80,6 +80,11 @@ export const OfficeCampaign = checked(
       kind
       town
     }
+    accounts(role: organizer) {
+      id
+      login
+      displayName
+    }
   }
 `),
 );

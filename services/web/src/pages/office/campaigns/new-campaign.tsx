@@ -1,3 +1,4 @@
+import '../../school/zod-jitless.ts';
 import { CAMPAIGN_KIND_LABELS, CampaignKind } from '@qingmiao/schema';
 import type { CombinedError } from '@urql/core';
 import { App, Button } from 'antd';

@@ -27,14 +27,20 @@ function said(event: Event): string {
   }
 }
 
+interface Props {
+  readonly campaign: OfficeCampaignData;
+  /** Who is who: an account's id (a token's subject) → its name and login; service tokens keep their subject. */
+  readonly people: ReadonlyMap<string, string>;
+}
+
 /** 时间线: the campaign's own changes in order (Campaign.history), each with its time and who made it. */
-export function CampaignTimeline({ campaign }: { readonly campaign: OfficeCampaignData }) {
+export function CampaignTimeline({ campaign, people }: Props) {
   return (
     <ol className="campaign-timeline" aria-label="时间线">
       {campaign.history.map((event) => (
         <li key={`${event.type}-${event.recordedAt}-${event.judge ?? ''}`}>
           <time dateTime={event.recordedAt}>{chinaTime(event.recordedAt)}</time> {said(event)}
-          <span className="hint">（{event.actor}）</span>
+          <span className="hint"> · {people.get(event.actor) ?? event.actor}</span>
         </li>
       ))}
     </ol>
