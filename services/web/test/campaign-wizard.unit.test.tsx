@@ -33,6 +33,10 @@ describe('the campaign wizard checks what it sends with the server’s CreateCam
     expect(problemBeside(screen.getByRole('group', { name: '可参加的学校类型' }))).toBe('请至少选择一种学校类型');
     expect(screen.getByRole('alert').textContent).toContain('请按提示修改后再创建');
     expect(onSubmit).not.toHaveBeenCalled();
+    // Edited, a field loses its problem; the others keep theirs until the next check.
+    await user.type(screen.getByLabelText('活动名称'), '征文');
+    expect(problemBeside(screen.getByLabelText('活动名称'))).toBeNull();
+    expect(problemBeside(screen.getByRole('group', { name: '可参加的学校类型' }))).toBe('请至少选择一种学校类型');
   });
 
   it('refuses a deadline before the start beside 截止时间', async () => {

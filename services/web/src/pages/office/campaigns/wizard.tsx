@@ -35,6 +35,9 @@ const KIND_HINTS: Readonly<Record<CampaignKind, string>> = {
   EVALUATION: '每校申报一项，按名额授奖（如不超过申报数的 15%），可评星级。',
 };
 
+/** Where the server names a problem with a field the draft holds under another name. */
+const ERROR_FIELDS: Partial<Record<keyof CampaignDraft, string>> = { awardQuotaPercent: 'awardQuota' };
+
 /**
  * A new campaign year takes the dates along: those in the year the campaign opened in move to it, so that a year
  * typed digit by digit (2, 20, 202, 2027) does not leave the dates behind.
@@ -58,11 +61,21 @@ export function CampaignWizard({ initial, idTail, onSubmit }: Props) {
   const inFlight = useRef(false);
   const rules = KIND_FORM[draft.kind];
 
-  const set = (change: Partial<CampaignDraft>) =>
+  /** A field edited is no longer wrong as far as the page knows: its problem goes until the next check. */
+  const forget = (fields: readonly string[]) => {
+    const stale = (key: string) => fields.some((field) => key === field || key.startsWith(`${field}.`));
+    const kept = Object.fromEntries(Object.entries(errors).filter(([key]) => !stale(key)));
+    if (Object.keys(kept).length === Object.keys(errors).length) return;
+    setErrors(kept);
+    if (Object.keys(kept).length === 0) setMessage(undefined);
+  };
+  const set = (change: Partial<CampaignDraft>) => {
+    forget(Object.keys(change).map((field) => ERROR_FIELDS[field as keyof CampaignDraft] ?? field));
     setDraft((current) => {
       const next = withYear(current, { ...current, ...change });
       return next.idEdited ? next : { ...next, id: suggestedId(next.year, next.kind, idTail) };
     });
+  };
   const setRow = (key: string, change: Partial<CriterionRow>) =>
     set({ rubric: draft.rubric.map((row) => (row.key === key ? { ...row, ...change } : row)) });
 
@@ -140,7 +153,10 @@ export function CampaignWizard({ initial, idTail, onSubmit }: Props) {
             <Input
               id="campaign-id"
               value={draft.id}
-              onChange={(event) => setDraft((current) => ({ ...current, id: event.target.value, idEdited: true }))}
+              onChange={(event) => {
+                forget(['id']);
+                setDraft((current) => ({ ...current, id: event.target.value, idEdited: true }));
+              }}
               {...describedBy('campaign-id', errors.id)}
             />
           </Field>
