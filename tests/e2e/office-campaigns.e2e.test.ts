@@ -228,6 +228,13 @@ describe.skipIf(!HAS_CHROMIUM)(`the office's campaigns (Chromium at ${CHROMIUM})
         await page.getByLabel('活动名称').fill('千场党史报告进校园');
         await page.getByRole('button', { name: '全选' }).click();
         await page.getByLabel('目标场次').fill('1000');
+        // An id already taken: the server's CONFLICT is said beside 活动编号, and nothing is created.
+        await page.getByLabel('活动编号').fill(essayId);
+        await page.getByRole('button', { name: '创建活动' }).click();
+        await expect.poll(() => page.getByText('该编号已被其他活动使用，请换一个').count()).toBe(1);
+        expect(await page.getByLabel('活动编号').getAttribute('aria-invalid')).toBe('true');
+        expect(await page.getByRole('alert').textContent()).toContain('活动编号已被使用，未创建。');
+        await page.getByLabel('活动编号').fill(lectureId);
         await checkPage(app, viewport, '新建讲座活动');
         await page.getByRole('button', { name: '创建活动' }).click();
         await page.waitForURL((url) => url.pathname === `/office/campaigns/${lectureId}`);

@@ -51,7 +51,7 @@ const firstProblem = (issues: Parameters<typeof fieldErrors>[0], field: string, 
   fieldErrors(issues)[field] ?? fallback;
 
 /** The id of next year's copy: this year's number swapped for the next, else the year appended. */
-export function nextYearId(id: string, year: number, next: number): string {
+function nextYearId(id: string, year: number, next: number): string {
   const swapped = id.replace(String(year), String(next));
   return swapped !== id ? swapped : `${id}-${next}`.slice(0, 63);
 }

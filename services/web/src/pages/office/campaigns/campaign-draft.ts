@@ -90,7 +90,7 @@ export type CheckedCampaign =
   | { readonly ok: false; readonly errors: FieldErrors };
 
 /** The create input the draft stands for: what the kind does not take is left out, so the server never refuses it. */
-export function toInput(draft: CampaignDraft) {
+function toInput(draft: CampaignDraft) {
   const rules = KIND_FORM[draft.kind];
   const quota = numberOrNull(draft.awardQuotaPercent);
   return {

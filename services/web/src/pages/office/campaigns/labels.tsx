@@ -4,7 +4,7 @@ import type { OfficeCampaigns } from './documents.ts';
 type Status = ResultOf<typeof OfficeCampaigns>['campaigns'][number]['status'];
 
 /** Each status in Chinese with the class of its badge (campaigns.css: colours with enough contrast). */
-export const STATUS_TAGS: Readonly<Record<Status, { readonly label: string; readonly tone: string }>> = {
+const STATUS_TAGS: Readonly<Record<Status, { readonly label: string; readonly tone: string }>> = {
   DRAFT: { label: '草稿', tone: 'is-draft' },
   OPEN: { label: '进行中', tone: 'is-open' },
   CLOSED: { label: '已截止', tone: 'is-closed' },

@@ -20,7 +20,8 @@ function refusal(error: CombinedError): WizardAnswer {
   if (code === 'BAD_USER_INPUT' && typeof field === 'string')
     return { errors: { [field]: '服务器未接受此项，请检查' }, message };
   // A taken id is the one conflict a new campaign can meet.
-  if (code === 'CONFLICT') return { errors: { id: '该编号已被其他活动使用，请换一个' }, message };
+  if (code === 'CONFLICT')
+    return { errors: { id: '该编号已被其他活动使用，请换一个' }, message: '活动编号已被使用，未创建。' };
   return { message };
 }
 
