@@ -19,7 +19,8 @@ import {
  * The office's campaigns in headless Chromium against a server started from the sources, at a laptop's width and a
  * phone's: an organizer creates an essay contest with a rubric through the wizard, opens it, sees the entries two
  * schools submitted (over GraphQL with their tokens) by school and the eligible school that has not entered, extends
- * the deadline, closes it; creates a lecture series with a target and copies it to next year. Every page passes
+ * the deadline, closes it and publishes its results; creates a lecture series with a target (after the server refused
+ * a taken id beside the field), copies it to next year and cancels the copy with a reason. Every page passes
  * axe-core without serious or critical violations, the console stays free of CSP violations, and on the phone
  * nothing scrolls sideways.
  */
@@ -220,6 +221,10 @@ describe.skipIf(!HAS_CHROMIUM)(`the office's campaigns (Chromium at ${CHROMIUM})
         const timeline = await page.getByRole('list', { name: '时间线' }).textContent();
         for (const step of ['创建活动', '开启活动', '截止时间延至', '截止活动']) expect(timeline).toContain(step);
         expect(timeline).toContain(`关工委办公室（${login}）`);
+        // 公布结果 once closed (judging and awards are the judging page's).
+        await confirmAction(page, '公布结果');
+        await expect.poll(() => page.locator('h1').textContent()).toContain('已公布结果');
+        expect(await page.getByRole('button', { name: '取消活动' }).count()).toBe(0);
 
         // A lecture series with its target.
         await page.goto(`${server.url}/office/campaigns/new?kind=LECTURE`);
@@ -255,12 +260,23 @@ describe.skipIf(!HAS_CHROMIUM)(`the office's campaigns (Chromium at ${CHROMIUM})
         });
         await checkPage(app, viewport, '复制的活动');
 
+        // 取消活动 asks for a reason: none is refused in the dialog, one given cancels the draft.
+        await page.getByRole('button', { name: '取消活动', exact: true }).click();
+        const dialog = page.getByRole('dialog');
+        await dialog.getByRole('button', { name: '取消活动' }).click();
+        await expect.poll(() => dialog.getByRole('alert').textContent()).toBe('取消原因不能为空');
+        await dialog.getByLabel('取消原因').fill('与区里的活动合并');
+        await dialog.getByRole('button', { name: '取消活动' }).click();
+        await dialog.waitFor({ state: 'hidden' });
+        await expect.poll(() => page.locator('h1').textContent()).toContain('已取消');
+        expect(await page.locator('.campaign-settings').textContent()).toContain('与区里的活动合并');
+
         // The list: this year's contest with its entries and schools, the series with its progress.
         await page.goto(`${server.url}/office/campaigns?year=${YEAR}`);
         const rowOf = (id: string) => page.locator('tr', { has: page.locator(`a[href="/office/campaigns/${id}"]`) });
         const row = rowOf(essayId);
         await expect.poll(() => row.textContent()).toContain('2 件 / 2 校');
-        expect(await row.textContent()).toContain('已截止');
+        expect(await row.textContent()).toContain('已公布结果');
         expect(await rowOf(lectureId).textContent()).toContain('0 / 1000 场');
         await checkPage(app, viewport, '活动列表');
       } finally {
