@@ -24,6 +24,7 @@ export {
   type Statement,
 } from './projection.ts';
 export type { AccountRow } from './read-models/accounts.ts';
+export type { CampaignHistoryRow } from './read-models/campaign-history.ts';
 export type { CampaignFilter, CampaignPanel, CampaignRow } from './read-models/campaigns.ts';
 export {
   type EntryRow,

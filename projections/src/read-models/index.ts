@@ -3,6 +3,7 @@ import { type AwardsCounted, type ParticipationRow, participationQuery, WHOLE_YE
 import type { Projection } from '../projection.ts';
 import { winnersQuery } from '../winners.ts';
 import { accountQueries, accountsProjection } from './accounts.ts';
+import { campaignHistoryProjection, campaignHistoryQueries } from './campaign-history.ts';
 import { campaignQueries, campaignsProjection } from './campaigns.ts';
 import { entriesProjection, entryQueries } from './entries.ts';
 import { entryHistoryProjection, entryHistoryQueries } from './entry-history.ts';
@@ -15,6 +16,7 @@ export const projections: readonly Projection[] = [
   schoolsProjection,
   lecturersProjection,
   campaignsProjection,
+  campaignHistoryProjection,
   entriesProjection,
   entryHistoryProjection,
   lecturesProjection,
@@ -28,6 +30,7 @@ export function readModelQueries(db: Database.Database) {
     ...schoolQueries(db),
     ...lecturerQueries(db),
     ...campaignQueries(db),
+    ...campaignHistoryQueries(db),
     ...entryQueries(db),
     ...entryHistoryQueries(db),
     ...lectureQueries(db),

@@ -1,5 +1,5 @@
 import { awardCap, KIND_POLICIES } from '@qingmiao/domain';
-import type { CampaignRow } from '@qingmiao/projections';
+import type { CampaignHistoryRow, CampaignRow } from '@qingmiao/projections';
 import { CampaignKind, CampaignStatus, type Criterion, type CriterionInput } from '@qingmiao/schema';
 import type { z } from 'zod';
 import {
@@ -26,6 +26,30 @@ const CriterionType = builder.objectRef<Criterion>('Criterion').implement({
 const CampaignTakesEnum = builder.enumType('CampaignTakes', {
   description: 'What a campaign of its kind takes: entries from schools, or lectures counted against a target.',
   values: ['ENTRIES', 'LECTURES'] as const,
+});
+
+const CampaignEvent = builder.objectRef<CampaignHistoryRow>('CampaignEvent').implement({
+  description:
+    'One change to a campaign itself: created (or copied), opened, extended, closed, cancelled, published, judges.',
+  fields: (t) => ({
+    type: t.exposeString('type', {
+      description:
+        'CampaignCreated, CampaignOpened, DeadlineExtended, CampaignClosed, CampaignCancelled, ResultsPublished, ' +
+        'JudgeAssigned or JudgeUnassigned.',
+    }),
+    recordedAt: t.field({ type: 'DateTime', resolve: (row) => row.recordedAt }),
+    actor: t.exposeString('actor'),
+    role: t.exposeString('role'),
+    closesAt: t.field({
+      type: 'DateTime',
+      nullable: true,
+      description: 'The deadline it set (creation, extension).',
+      resolve: (row) => row.closesAt,
+    }),
+    reason: t.exposeString('reason', { nullable: true, description: 'Why it was cancelled.' }),
+    judge: t.exposeString('judge', { nullable: true, description: 'The judge assigned or unassigned.' }),
+    copiedFrom: t.exposeID('copiedFrom', { nullable: true, description: 'The campaign a copy was made from.' }),
+  }),
 });
 
 export const Campaign = builder.objectRef<CampaignRow>('Campaign').implement({
@@ -80,6 +104,12 @@ export const Campaign = builder.objectRef<CampaignRow>('Campaign').implement({
       description: 'Token subjects of the assigned judges (organizers only).',
       authScopes: { organizer: true },
       resolve: (campaign) => campaign.judges,
+    }),
+    history: t.field({
+      type: [CampaignEvent],
+      description: "The campaign's own changes in order, with time and actor (organizers only): its timeline.",
+      authScopes: { organizer: true },
+      resolve: (campaign, _args, { read }) => read.campaignHistory(campaign.id),
     }),
     assignedToMe: t.boolean({
       description: 'Whether the reader is one of the judges assigned to this campaign.',

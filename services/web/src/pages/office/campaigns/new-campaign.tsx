@@ -1,0 +1,79 @@
+import '../../school/zod-jitless.ts';
+import { CAMPAIGN_KIND_LABELS, CampaignKind } from '@qingmiao/schema';
+import type { CombinedError } from '@urql/core';
+import { App, Button } from 'antd';
+import { useState } from 'react';
+import { Link, useNavigate, useSearchParams } from 'react-router';
+import { useMutation } from 'urql';
+import { errorMessage } from '../../../error-messages.ts';
+import { emptyCampaignDraft } from './campaign-draft.ts';
+import { chinaYear } from './china-time.ts';
+import { CreateCampaign } from './documents.ts';
+import { CampaignWizard, type WizardAnswer } from './wizard.tsx';
+
+/** The server's refusal as the wizard shows it: the sentence, and the refused field marked beside its input. */
+function refusal(error: CombinedError): WizardAnswer {
+  const first = error.graphQLErrors.find((graphQLError) => graphQLError.extensions?.code);
+  const code = first?.extensions?.code;
+  const field = first?.extensions?.field;
+  const message = errorMessage(error);
+  if (code === 'BAD_USER_INPUT' && typeof field === 'string')
+    return { errors: { [field]: '服务器未接受此项，请检查' }, message };
+  // A taken id is the one conflict a new campaign can meet.
+  if (code === 'CONFLICT')
+    return { errors: { id: '该编号已被其他活动使用，请换一个' }, message: '活动编号已被使用，未创建。' };
+  return { message };
+}
+
+const isKind = (value: string | null): value is CampaignKind => CampaignKind.safeParse(value).success;
+
+/** `/office/campaigns/new?kind=ESSAY`: pick the kind, then fill in its wizard. */
+export function NewCampaign() {
+  const [params, setParams] = useSearchParams();
+  const kind = params.get('kind');
+  const navigate = useNavigate();
+  const { message } = App.useApp();
+  const [, createCampaign] = useMutation(CreateCampaign);
+  // Made once per page, so a retry after a lost answer sends the same id (and the server answers it as done).
+  const [idTail] = useState(() => crypto.randomUUID().slice(0, 4));
+
+  if (!isKind(kind)) {
+    return (
+      <section>
+        <h1 className="page-title">新建活动：选择类型</h1>
+        <div className="kind-picker">
+          {CampaignKind.options.map((option) => (
+            <Button key={option} onClick={() => setParams({ kind: option })}>
+              {CAMPAIGN_KIND_LABELS[option]}
+            </Button>
+          ))}
+        </div>
+        <Link to="/office/campaigns">返回活动列表</Link>
+      </section>
+    );
+  }
+
+  const submit = async (input: Parameters<typeof createCampaign>[0]['input']): Promise<WizardAnswer> => {
+    const answer = await createCampaign({ input });
+    if (answer.error) return refusal(answer.error);
+    const id = answer.data?.createCampaign.id ?? input.id;
+    message.success(`已创建活动 ${id}（草稿），开启后学校即可提交`);
+    navigate(`/office/campaigns/${id}`);
+    return {};
+  };
+
+  return (
+    <section>
+      <h1 className="page-title">新建{CAMPAIGN_KIND_LABELS[kind]}活动</h1>
+      <p>
+        <Link to="/office/campaigns/new">重新选择类型</Link>
+      </p>
+      <CampaignWizard
+        key={kind}
+        initial={emptyCampaignDraft(kind, chinaYear(Date.now()), idTail)}
+        idTail={idTail}
+        onSubmit={submit}
+      />
+    </section>
+  );
+}
