@@ -25,6 +25,10 @@ function registry(schools: SchoolRow[] = [], enrollments: EnrollmentRow[] = []) 
       for (const action of actions) {
         if (action.command === 'registerSchool') {
           schools.push({ ...action.input, private: action.input.private ?? false });
+        } else if (action.command === 'renameSchool') {
+          const index = schools.findIndex((school) => school.id === action.input.schoolId);
+          const school = schools[index];
+          if (school) schools[index] = { ...school, name: action.input.name };
         } else {
           const index = enrollments.findIndex(
             (r) => r.schoolId === action.input.schoolId && r.year === action.input.year,
@@ -144,7 +148,7 @@ describe('planSchools', () => {
     expect(validRows(plan)).toEqual([]);
   });
 
-  it('plans nothing for a sheet imported already, and a new enrollment for a changed count', () => {
+  it('plans nothing for a sheet imported already, a rename for a new name and a new enrollment for a new count', () => {
     const sheet = sheetOf([
       ['tc-a', '甲小学', '小学', '城厢镇', '否', '100'],
       ['tc-b', '乙中学', '初中', '沙溪镇', '是', '300'],
@@ -155,14 +159,17 @@ describe('planSchools', () => {
 
     const changed = sheetOf([
       ['tc-a', '甲小学', '小学', '城厢镇', '否', '120'],
-      ['tc-b', '乙中学', '初中', '沙溪镇', '是', '300'],
+      ['tc-b', '太仓市乙中学', '初中', '沙溪镇', '是', '300'],
     ]);
-    expect(planSchools(changed, mapping, known, 2022).map((row) => row.actions)).toEqual([
+    const plan = planSchools(changed, mapping, known, 2022);
+    expect(plan.map((row) => row.actions)).toEqual([
       [{ command: 'recordEnrollment', input: { schoolId: 'tc-a', year: 2022, students: 120 } }],
-      [],
+      [{ command: 'renameSchool', input: { schoolId: 'tc-b', name: '太仓市乙中学' } }],
     ]);
+    known.apply(plan.flatMap((row) => row.actions));
+    expect(planSchools(changed, mapping, known, 2022).map((row) => row.actions)).toEqual([[], []]);
     // Another year is another enrollment.
-    expect(planSchools(sheet, mapping, known, 2023).map((row) => row.actions.map((a) => a.command))).toEqual([
+    expect(planSchools(changed, mapping, known, 2023).map((row) => row.actions.map((a) => a.command))).toEqual([
       ['recordEnrollment'],
       ['recordEnrollment'],
     ]);

@@ -3,6 +3,7 @@ import {
   RecordEnrollmentInput,
   RegisterLecturerInput,
   RegisterSchoolInput,
+  type RenameSchoolInput,
   SCHOOL_KIND_LABELS,
   SchoolKind,
   Year,
@@ -32,6 +33,7 @@ export interface RowError {
 
 export type SchoolAction =
   | { readonly command: 'registerSchool'; readonly input: RegisterSchoolInput & { readonly id: string } }
+  | { readonly command: 'renameSchool'; readonly input: RenameSchoolInput }
   | { readonly command: 'recordEnrollment'; readonly input: RecordEnrollmentInput };
 
 export type LecturerAction = { readonly command: 'registerLecturer'; readonly input: RegisterLecturerInput };
@@ -120,7 +122,8 @@ export interface SchoolRegistry {
 
 /**
  * The commands that bring the registry in line with a sheet of schools: a new code registers the school; a known
- * code whose kind, town or 民办 differ is an error (the office changes those by hand); a row with a student count
+ * code with another name renames it; one whose kind, town or 民办 differ is an error (those are not changed by
+ * import: a school of another kind is another school for past figures); a row with a student count
  * records the year's enrollment when it differs from what is recorded. A sheet imported twice plans nothing the second
  * time. `year` is the enrollment year of rows without a 年度 column.
  */
@@ -169,8 +172,10 @@ export function planSchools(
       } else {
         const differs = (field: SchoolField, now: string, sheetValue: string) =>
           now !== sheetValue &&
-          reader.fail(field, 'DIFFERS', `the school is registered with ${now}; change it by hand, not by import`);
-        differs('name', known.name, registration.name);
+          reader.fail(field, 'DIFFERS', `the school is registered with ${now}; an import does not change it`);
+        if (known.name !== registration.name) {
+          actions.push({ command: 'renameSchool', input: { schoolId: id, name: registration.name } });
+        }
         differs('kind', known.kind, registration.kind);
         differs('town', known.town, registration.town);
         differs('private', known.private ? '是' : '否', registration.private ? '是' : '否');

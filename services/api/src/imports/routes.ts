@@ -222,6 +222,8 @@ function run(commands: Commands, action: Action, meta: CommandMeta) {
   switch (action.command) {
     case 'registerSchool':
       return commands.registerSchool(action.input, meta);
+    case 'renameSchool':
+      return commands.renameSchool(action.input, meta);
     case 'recordEnrollment':
       return commands.recordEnrollment(action.input, meta);
     case 'registerLecturer':
