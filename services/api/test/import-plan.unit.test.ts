@@ -182,6 +182,16 @@ describe('planSchools', () => {
       ['DIFFERS', '学校类型'],
       ['DIFFERS', '镇区'],
     ]);
+    // A sheet without a 民办 column says nothing about it.
+    const privateSchool = registry([{ id: 'tc-p', name: '民办学校', kind: 'PRIMARY', town: '城厢镇', private: true }]);
+    const columns = ['学校代码', '学校名称', '学校类型', '镇区'];
+    const withoutPrivate = planSchools(
+      sheetOf([['tc-p', '民办学校', '小学', '城厢镇']], columns),
+      suggestMapping(SCHOOL_FIELDS, columns),
+      privateSchool,
+      2022,
+    );
+    expect(withoutPrivate.map((row) => [row.errors, row.actions])).toEqual([[[], []]]);
   });
 
   it('reads the year from a 年度 column, and needs one without the import year', () => {

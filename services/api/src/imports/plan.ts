@@ -178,7 +178,10 @@ export function planSchools(
         }
         differs('kind', known.kind, registration.kind);
         differs('town', known.town, registration.town);
-        differs('private', known.private ? '是' : '否', registration.private ? '是' : '否');
+        // A sheet without a 民办 column says nothing about it.
+        if (mapping.private !== undefined) {
+          differs('private', known.private ? '是' : '否', registration.private ? '是' : '否');
+        }
       }
       if (enrollment && registry.enrollment(id, enrollment.year)?.students !== enrollment.students) {
         actions.push({ command: 'recordEnrollment', input: enrollment });
