@@ -21,7 +21,7 @@ const post = (path: string, body: Buffer | string, token = organizer, type = XLS
   fetch(`${server.url}${path}`, {
     method: 'POST',
     headers: { authorization: `Bearer ${token}`, 'content-type': type },
-    body,
+    body: typeof body === 'string' ? body : new Uint8Array(body),
   });
 
 interface PreviewRow {
