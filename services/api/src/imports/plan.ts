@@ -1,5 +1,9 @@
 import type { EnrollmentRow, LecturerRow, SchoolRow } from '@qingmiao/projections';
 import {
+  type ImportCommand,
+  type ImportRowError,
+  type ImportRowErrorCode,
+  type PlannedImportRow,
   RecordEnrollmentInput,
   RegisterLecturerInput,
   RegisterSchoolInput,
@@ -12,25 +16,6 @@ import type { z } from 'zod';
 import type { LecturerField, Mapping, SchoolField } from './columns.ts';
 import type { Sheet, SheetRow } from './sheet.ts';
 
-/** Why a row cannot be imported; the web app words each code in Chinese. */
-export type RowErrorCode =
-  | 'MISSING'
-  | 'UNKNOWN_KIND'
-  | 'DUPLICATE'
-  | 'BAD_NUMBER'
-  | 'BAD_VALUE'
-  | 'DIFFERS'
-  | 'UNKNOWN_SCHOOL';
-
-export interface RowError {
-  readonly code: RowErrorCode;
-  readonly field: string;
-  /** The sheet's column the field is read from; null when the field has no column (a missing year). */
-  readonly column: string | null;
-  readonly value: string;
-  readonly message: string;
-}
-
 export type SchoolAction =
   | { readonly command: 'registerSchool'; readonly input: RegisterSchoolInput & { readonly id: string } }
   | { readonly command: 'renameSchool'; readonly input: RenameSchoolInput }
@@ -38,21 +23,16 @@ export type SchoolAction =
 
 export type LecturerAction = { readonly command: 'registerLecturer'; readonly input: RegisterLecturerInput };
 
-/** What importing one row does: the commands it runs (none when nothing changes), or why it cannot run. */
-export interface PlannedRow<Action> {
-  readonly row: number;
-  /** The school code or lecturer name the row is about, when it has one. */
-  readonly key: string | null;
-  readonly actions: readonly Action[];
-  readonly errors: readonly RowError[];
-}
+/** What importing one row does. */
+export type PlannedRow<Action extends { readonly command: ImportCommand }> = PlannedImportRow<Action>;
 
 /** The rows of a plan that can be imported as they are. */
-export const validRows = <Action>(plan: readonly PlannedRow<Action>[]) => plan.filter((row) => row.errors.length === 0);
+export const validRows = <Action extends { readonly command: ImportCommand }>(plan: readonly PlannedRow<Action>[]) =>
+  plan.filter((row) => row.errors.length === 0);
 
 /** Where a row's fields come from, and what its errors say about them. */
 class RowReader<Field extends string> {
-  readonly errors: RowError[] = [];
+  readonly errors: ImportRowError[] = [];
 
   constructor(
     private readonly row: SheetRow,
@@ -64,7 +44,7 @@ class RowReader<Field extends string> {
     return column === undefined ? '' : (this.row.cells[column] ?? '').trim();
   }
 
-  fail(field: Field, code: RowErrorCode, message: string): undefined {
+  fail(field: Field, code: ImportRowErrorCode, message: string): undefined {
     const column = this.mapping[field] ?? null;
     this.errors.push({ code, field, column, value: this.text(field), message: `${field}: ${message}` });
     return undefined;

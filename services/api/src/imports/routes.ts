@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { type CommandMeta, type Commands, DomainError } from '@qingmiao/domain';
 import type { ReadSide } from '@qingmiao/projections';
-import { type Actor, Year } from '@qingmiao/schema';
+import { type Actor, type ImportLine, type ImportPreview, Year } from '@qingmiao/schema';
 import express from 'express';
 import { z } from 'zod';
 import { type Authenticator, Unauthenticated } from '../auth.ts';
@@ -154,12 +154,13 @@ export function importRoutes(authenticator: Authenticator, readSide: ReadSide, c
     if (!kind) return;
     const plan = await planned(req, res, kind);
     if (!plan) return;
-    res.json({
+    const preview: ImportPreview = {
       columns: plan.sheet.columns,
       mapping: plan.mapping,
       mappingProblems: plan.problems,
       rows: plan.rows,
-    });
+    };
+    res.json(preview);
   });
 
   router.post('/:kind', file, async (req, res: express.Response<unknown, Locals>) => {
@@ -184,7 +185,7 @@ export function importRoutes(authenticator: Authenticator, readSide: ReadSide, c
     }
     const meta: CommandMeta = { actor: res.locals.actor, correlationId: randomUUID() };
     res.type('application/x-ndjson');
-    const send = (line: object) => res.write(`${JSON.stringify(line)}\n`);
+    const send = (line: ImportLine) => res.write(`${JSON.stringify(line)}\n`);
     send({ type: 'start', total: plan.rows.length, valid: valid.length });
     const counts = { applied: 0, unchanged: 0, failed: 0, skipped: plan.rows.length - valid.length };
     for (const row of valid) {
