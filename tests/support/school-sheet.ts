@@ -11,13 +11,13 @@ const TOWNS = ['城厢镇', '沙溪镇', '浏河镇', '璜泾镇', '双凤镇'];
 export const BAD_ROWS = { unknownKind: 10, duplicateCode: 20, badNumber: 30 } as const;
 
 /**
- * The bureau's sheet of `count` schools (codes `sch-001` …, enrollment 300 + 7·i), with three bad rows: an unknown
- * kind (大学), a code already on an earlier row and a student count that is not a number.
+ * The bureau's sheet of `count` schools (codes `sch-001` … with the default prefix, enrollment 300 + 7·i), with three
+ * bad rows: an unknown kind (大学), a code already on an earlier row and a student count that is not a number.
  */
-export function bureauSchools(count: number): Cell[][] {
+export function bureauSchools(count: number, prefix = 'sch'): Cell[][] {
   return Array.from({ length: count }, (_, i) => {
     const n = i + 1;
-    const code = i === BAD_ROWS.duplicateCode ? 'sch-005' : `sch-${String(n).padStart(3, '0')}`;
+    const code = `${prefix}-${String(i === BAD_ROWS.duplicateCode ? 5 : n).padStart(3, '0')}`;
     const kind = i === BAD_ROWS.unknownKind ? '大学' : (KINDS[i % KINDS.length] ?? '小学');
     const students = i === BAD_ROWS.badNumber ? '三百' : 300 + 7 * i;
     return [code, `太仓市第${n}学校`, kind, TOWNS[i % TOWNS.length] ?? '城厢镇', i % 9 === 0 ? '是' : '否', students];

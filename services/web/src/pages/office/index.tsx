@@ -26,6 +26,9 @@ export default function OfficeConsole() {
       <nav aria-label="办公室">
         <Menu
           mode="horizontal"
+          // Wrapped rather than folded into "…": folded items stay focusable under aria-hidden (axe: aria-hidden-focus).
+          disabledOverflow
+          style={{ flexWrap: 'wrap' }}
           selectedKeys={[section]}
           items={[
             ...SECTIONS.map(({ path, label }) => ({ key: path, label: <Link to={`/office/${path}`}>{label}</Link> })),
