@@ -57,6 +57,9 @@ function problemText({ code, column, value }: ImportRowError, fields: Readonly<R
   }
 }
 
+/** How many error-free rows the preview lists before 显示全部. */
+const FEW_ROWS = 20;
+
 type RowOutcome = Extract<ImportLine, { type: 'row' }>;
 type Done = Extract<ImportLine, { type: 'done' }>;
 
@@ -73,6 +76,7 @@ export default function ImportPage({ kind }: { readonly kind: ImportKind }) {
   const [problem, setProblem] = useState<string>();
   const [busy, setBusy] = useState(false);
   const [validOnly, setValidOnly] = useState(false);
+  const [showAll, setShowAll] = useState(false);
   const [progress, setProgress] = useState<{ total: number; outcomes: RowOutcome[]; done?: Done }>();
 
   const check = async (chosen: File, chosenMapping = mapping, chosenYear = year) => {
@@ -145,6 +149,9 @@ export default function ImportPage({ kind }: { readonly kind: ImportKind }) {
   const mappingOk = preview !== undefined && preview.mappingProblems.length === 0;
   const canImport = mappingOk && rows.length > 0 && (bad.length === 0 || validOnly) && !busy && !progress?.done;
   const done = progress?.outcomes.length ?? 0;
+  // The rows with errors first, then the others: the first few unless asked for all (a sheet has hundreds).
+  const fine = rows.filter((row) => row.errors.length === 0);
+  const shownRows = [...bad, ...(showAll ? fine : fine.slice(0, FEW_ROWS))];
 
   return (
     <section className="office-import">
@@ -240,7 +247,7 @@ export default function ImportPage({ kind }: { readonly kind: ImportKind }) {
           <DataTable
             label="预览结果"
             className="office-gap"
-            rows={[...bad, ...rows.filter((row) => row.errors.length === 0)]}
+            rows={shownRows}
             rowKey={(row) => row.row}
             columns={[
               { title: '行号', numeric: true, render: (row) => row.row },
@@ -266,6 +273,11 @@ export default function ImportPage({ kind }: { readonly kind: ImportKind }) {
               },
             ]}
           />
+          {fine.length > FEW_ROWS && (
+            <Button type="link" onClick={() => setShowAll(!showAll)}>
+              {showAll ? `只显示前 ${FEW_ROWS} 行无误的行` : `显示全部 ${rows.length} 行`}
+            </Button>
+          )}
           <div className="office-import-controls office-gap">
             {bad.length > 0 && (
               <Checkbox checked={validOnly} onChange={(event) => setValidOnly(event.target.checked)}>
