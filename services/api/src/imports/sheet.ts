@@ -16,7 +16,7 @@ export interface Sheet {
 export class UnreadableSheet extends Error {}
 
 /** The most data rows one import takes (the bureau has a few hundred schools). */
-export const MAX_ROWS = 5000;
+const MAX_ROWS = 5000;
 
 /** An .xlsx is a zip: it starts with "PK". Anything else is read as CSV. */
 const isXlsx = (file: Buffer) => file.length >= 2 && file[0] === 0x50 && file[1] === 0x4b;
