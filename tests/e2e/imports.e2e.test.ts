@@ -225,6 +225,7 @@ describe('importing schools', () => {
     expect(await broken.json()).toMatchObject({ error: { code: 'BAD_USER_INPUT', field: 'file' } });
     const huge = await post('/imports/schools/preview', Buffer.alloc(6 * 1024 * 1024, 'a'));
     expect(huge.status).toBe(413);
+    expect(await huge.json()).toMatchObject({ error: { code: 'BAD_REQUEST', field: 'file' } });
   });
 });
 

@@ -215,6 +215,15 @@ export function importRoutes(authenticator: Authenticator, readSide: ReadSide, c
     res.end();
   });
 
+  // The body parser's refusals (a file over the limit, a broken upload) as this router's JSON, naming the file.
+  router.use(((error, _req, res, next) => {
+    const status = typeof error === 'object' && error !== null && 'status' in error ? Number(error.status) : 500;
+    if (status < 400 || status >= 500 || res.headersSent) return next(error);
+    const tooLarge = status === 413;
+    const message = tooLarge ? `file: larger than ${MAX_FILE_BYTES / 1024 / 1024} MB` : 'file: cannot be read';
+    refuse(res, status, 'BAD_REQUEST', message, 'file');
+  }) satisfies express.ErrorRequestHandler);
+
   return router;
 }
 

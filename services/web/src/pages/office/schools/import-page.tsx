@@ -3,6 +3,7 @@ import { Alert, App, Button, Card, Checkbox, InputNumber, Progress, Select, Tag 
 import { type ChangeEvent, useId, useState } from 'react';
 import { Link } from 'react-router';
 import { errorMessage, messageFor } from '../../../error-messages.ts';
+import { ApiError } from '../../../session/api-request.ts';
 import { useSession } from '../../../session/context.tsx';
 import { DataTable } from './data-table.tsx';
 import { downloadTemplate, previewImport, runImport } from './import-client.ts';
@@ -60,6 +61,12 @@ function problemText({ code, column, value }: ImportRowError, fields: Readonly<R
 /** How many error-free rows the preview lists before 显示全部. */
 const FEW_ROWS = 20;
 
+/** What went wrong with the file or the request, in Chinese; a file over the server's limit said as such. */
+const importProblem = (error: unknown) =>
+  error instanceof ApiError && error.status === 413
+    ? '文件太大（不能超过 5 MB），请分成几个表格导入。'
+    : errorMessage(error);
+
 type RowOutcome = Extract<ImportLine, { type: 'row' }>;
 type Done = Extract<ImportLine, { type: 'done' }>;
 
@@ -95,7 +102,7 @@ export default function ImportPage({ kind }: { readonly kind: ImportKind }) {
       setMapping(answer.mapping);
     } catch (error) {
       setPreview(undefined);
-      setProblem(errorMessage(error));
+      setProblem(importProblem(error));
     } finally {
       setBusy(false);
     }
@@ -137,7 +144,7 @@ export default function ImportPage({ kind }: { readonly kind: ImportKind }) {
         },
       );
     } catch (error) {
-      setProblem(errorMessage(error));
+      setProblem(importProblem(error));
     } finally {
       setBusy(false);
     }
@@ -193,7 +200,7 @@ export default function ImportPage({ kind }: { readonly kind: ImportKind }) {
           <Button
             onClick={() =>
               downloadTemplate(session.fetch, kind, `${kind === 'schools' ? '学校' : '讲师'}导入模板.xlsx`).catch(
-                (error: unknown) => setProblem(errorMessage(error)),
+                (error: unknown) => setProblem(importProblem(error)),
               )
             }
           >
