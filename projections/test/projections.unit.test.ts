@@ -49,6 +49,7 @@ const everyEvent: DomainEvent[] = [
     type: 'SchoolRegistered',
     data: { schoolId: 'xinhua-primary', name: '新华小学', kind: 'PRIMARY', town: '城关镇', private: false },
   },
+  { type: 'SchoolRenamed', data: { schoolId: 'xinhua-primary', name: '新华实验小学' } },
   { type: 'EnrollmentRecorded', data: { schoolId: 'xinhua-primary', year: 2022, students: 800 } },
   {
     type: 'LecturerRegistered',

@@ -163,6 +163,13 @@ describe('schools read model', () => {
       [2022, 812],
     ]);
   });
+
+  it('shows a renamed school by its new name, in the participation figures too', () => {
+    const { read, given } = readModels();
+    given(...opened, { type: 'SchoolRenamed', data: { schoolId: 'xinhua-primary', name: '新华实验小学' } });
+    expect(read.school('xinhua-primary')?.name).toBe('新华实验小学');
+    expect(read.participation(2022, 'SCHOOL').find((row) => row.key === 'xinhua-primary')?.label).toBe('新华实验小学');
+  });
 });
 
 describe('lecturers and lectures read models', () => {

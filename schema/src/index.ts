@@ -2,6 +2,7 @@ export * from './access-log.ts';
 export * from './actor.ts';
 export * from './commands/index.ts';
 export * from './events/index.ts';
+export * from './imports.ts';
 export * from './labels.ts';
 export * from './metadata.ts';
 export * from './primitives.ts';

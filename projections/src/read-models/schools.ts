@@ -19,7 +19,7 @@ export interface EnrollmentRow {
 
 export const schoolsProjection = defineProjection({
   name: 'schools',
-  version: 1,
+  version: 2,
   tables: [
     `CREATE TABLE schools (
       id TEXT PRIMARY KEY,
@@ -41,13 +41,18 @@ export const schoolsProjection = defineProjection({
       table: 'schools',
       sql: 'INSERT INTO schools (id, name, kind, town, private, registered_at) VALUES (@id, @name, @kind, @town, @private, @at)',
     },
+    renameSchool: { table: 'schools', sql: 'UPDATE schools SET name = @name WHERE id = @schoolId' },
     upsertEnrollment: {
       table: 'enrollments',
       sql: `INSERT INTO enrollments (school_id, year, students) VALUES (@schoolId, @year, @students)
         ON CONFLICT (school_id, year) DO UPDATE SET students = excluded.students`,
     },
   },
-  handles: { SchoolRegistered: ['insertSchool'], EnrollmentRecorded: ['upsertEnrollment'] },
+  handles: {
+    SchoolRegistered: ['insertSchool'],
+    SchoolRenamed: ['renameSchool'],
+    EnrollmentRecorded: ['upsertEnrollment'],
+  },
   handle(event, { metadata }) {
     switch (event.type) {
       case 'SchoolRegistered': {
@@ -59,6 +64,8 @@ export const schoolsProjection = defineProjection({
           },
         ];
       }
+      case 'SchoolRenamed':
+        return [{ statement: 'renameSchool', params: event.data }];
       case 'EnrollmentRecorded':
         return [{ statement: 'upsertEnrollment', params: event.data }];
       default:

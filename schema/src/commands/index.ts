@@ -25,7 +25,7 @@ import {
   RescheduleLectureInput,
   ScheduleLectureInput,
 } from './lectures.ts';
-import { RecordEnrollmentInput, RegisterSchoolInput } from './schools.ts';
+import { RecordEnrollmentInput, RegisterSchoolInput, RenameSchoolInput } from './schools.ts';
 
 export * from './accounts.ts';
 export * from './campaigns.ts';
@@ -40,6 +40,7 @@ export * from './schools.ts';
  */
 export const commandInputs = {
   registerSchool: RegisterSchoolInput,
+  renameSchool: RenameSchoolInput,
   recordEnrollment: RecordEnrollmentInput,
   registerLecturer: RegisterLecturerInput,
   retireLecturer: RetireLecturerInput,

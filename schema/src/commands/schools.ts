@@ -11,6 +11,12 @@ export const RegisterSchoolInput = z.object({
 });
 export type RegisterSchoolInput = z.infer<typeof RegisterSchoolInput>;
 
+export const RenameSchoolInput = z.object({
+  schoolId: Id,
+  name: SingleLineText(100),
+});
+export type RenameSchoolInput = z.infer<typeof RenameSchoolInput>;
+
 export const RecordEnrollmentInput = z.object({
   schoolId: Id,
   year: Year,

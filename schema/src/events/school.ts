@@ -9,6 +9,12 @@ export const SchoolRegistered = z.object({
   private: z.boolean(),
 });
 
+/** The bureau's new name for a school; its code, kind and town stay. */
+export const SchoolRenamed = z.object({
+  schoolId: Id,
+  name: Text(100),
+});
+
 export const EnrollmentRecorded = z.object({
   schoolId: Id,
   year: Year,
@@ -17,5 +23,6 @@ export const EnrollmentRecorded = z.object({
 
 export const schoolEvents = {
   SchoolRegistered,
+  SchoolRenamed,
   EnrollmentRecorded,
 } as const;

@@ -20,6 +20,7 @@ import { UploadSweeper } from './files/upload-sweeper.ts';
 import { linkedAttachment } from './graphql/entry-access.ts';
 import { createGraphQL, GRAPHQL_PATH } from './graphql/yoga.ts';
 import { bodyErrors, jsonBody, rateLimitPerCaller, requestDeadline } from './http-limits.ts';
+import { importRoutes } from './imports/routes.ts';
 import { metricsAccess } from './metrics-access.ts';
 import { createMetrics, requestLogging } from './observability.ts';
 import { oidcRoutes } from './oidc/routes.ts';
@@ -176,6 +177,7 @@ export function createQingmiao(config: QingmiaoConfig, logger: Logger, options: 
     logger,
   });
   app.use('/reports', rateLimit, campaignZip, reportRoutes(authenticator, readSide, pastFigures, accessLog));
+  app.use('/imports', rateLimit, importRoutes(authenticator, readSide, commands));
   if (config.oidc) {
     const signInByLogin = options.signInByLogin ?? signInWithSession(() => readSide.read, sessions, accessLog);
     const oidc = { config: config.oidc, production: config.production, secret, signInByLogin, logger };

@@ -90,6 +90,16 @@ export class Commands {
     return { ...(await this.#runner.run(schools, streams.school(schoolId), command, meta)), schoolId };
   }
 
+  async renameSchool(raw: unknown, meta: CommandMeta): Promise<CommandOutcome & { schoolId: string }> {
+    const input = parseInput(commandInputs.renameSchool, raw);
+    authorize(meta, ORGANIZER, 'rename schools');
+    const command: SchoolCommand = { type: 'RenameSchool', input };
+    return {
+      ...(await this.#runner.run(schools, streams.school(input.schoolId), command, meta)),
+      schoolId: input.schoolId,
+    };
+  }
+
   async recordEnrollment(
     raw: unknown,
     meta: CommandMeta,

@@ -110,3 +110,19 @@ describe('RecordEnrollment', () => {
       .then([{ type: 'EnrollmentRecorded', data: { schoolId: 'xinhua-primary', year: 2022, students: 0 } }]);
   });
 });
+
+describe('RenameSchool', () => {
+  const rename = (name: string, schoolId = 'xinhua-primary') =>
+    ({ type: 'RenameSchool', input: { schoolId, name } }) satisfies SchoolCommand;
+
+  it('refuses an unknown school', () => {
+    given(schoolDecider).when(rename('新华实验小学')).thenThrows(NotFound, 'xinhua-primary');
+  });
+
+  it('renames a school, once', () => {
+    const renamed = { type: 'SchoolRenamed', data: { schoolId: 'xinhua-primary', name: '新华实验小学' } } as const;
+    given(schoolDecider, [registered]).when(rename('新华实验小学')).then([renamed]);
+    given(schoolDecider, [registered, renamed]).when(rename('新华实验小学')).then([]);
+    given(schoolDecider, [registered]).when(rename('新华小学')).then([]);
+  });
+});

@@ -50,6 +50,18 @@ commandMutation('registerSchool', {
   readBack: ({ schoolId }, read) => read.school(schoolId),
 });
 
+commandMutation('renameSchool', {
+  type: School,
+  description: "The bureau's new name for a school; its code, kind and town stay.",
+  input: {
+    fields: (t) => ({
+      schoolId: t.id({ required: true }),
+      name: t.string({ required: true }),
+    }),
+  },
+  readBack: ({ schoolId }, read) => read.school(schoolId),
+});
+
 commandMutation('recordEnrollment', {
   type: Enrollment,
   input: {

@@ -1,12 +1,19 @@
-import type { EventOf, RecordEnrollmentInput, RegisterSchoolInput, SchoolKind } from '@qingmiao/schema';
+import type {
+  EventOf,
+  RecordEnrollmentInput,
+  RegisterSchoolInput,
+  RenameSchoolInput,
+  SchoolKind,
+} from '@qingmiao/schema';
 import { stringify } from 'safe-stable-stringify';
 import type { Decider } from '../decider.ts';
 import { Conflict, NotFound } from '../errors.ts';
 
-export type SchoolEvent = EventOf<'SchoolRegistered'> | EventOf<'EnrollmentRecorded'>;
+export type SchoolEvent = EventOf<'SchoolRegistered'> | EventOf<'SchoolRenamed'> | EventOf<'EnrollmentRecorded'>;
 
 export type SchoolCommand =
   | { readonly type: 'RegisterSchool'; readonly input: RegisterSchoolInput & { readonly id: string } }
+  | { readonly type: 'RenameSchool'; readonly input: RenameSchoolInput }
   | { readonly type: 'RecordEnrollment'; readonly input: RecordEnrollmentInput };
 
 export type SchoolState =
@@ -33,6 +40,12 @@ export const schoolDecider: Decider<SchoolState, SchoolCommand, SchoolEvent> = {
         }
         return [{ type: 'SchoolRegistered', data }];
       }
+      case 'RenameSchool': {
+        const { schoolId, name } = command.input;
+        if (!state.registered) throw new NotFound(`School ${schoolId} does not exist`);
+        if (state.registration.name === name) return [];
+        return [{ type: 'SchoolRenamed', data: { schoolId, name } }];
+      }
       case 'RecordEnrollment': {
         const { schoolId, year, students } = command.input;
         if (!state.registered) throw new NotFound(`School ${schoolId} does not exist`);
@@ -46,6 +59,9 @@ export const schoolDecider: Decider<SchoolState, SchoolCommand, SchoolEvent> = {
     switch (event.type) {
       case 'SchoolRegistered':
         return { registered: true, registration: event.data, kind: event.data.kind, enrollment: new Map() };
+      case 'SchoolRenamed':
+        if (!state.registered) return state;
+        return { ...state, registration: { ...state.registration, name: event.data.name } };
       case 'EnrollmentRecorded':
         if (!state.registered) return state;
         return { ...state, enrollment: new Map(state.enrollment).set(event.data.year, event.data.students) };
