@@ -153,6 +153,21 @@ function rawCatchUp(
       run('entries.reviseParticipant', { ...participantParams(entryId, seq, p), personKey: personKey(p) });
     });
   };
+  // An entry's text and files, as submitted or revised (entries of the benchmark's log have none or some).
+  const content = (d: Json) => {
+    if (d.body !== undefined) run('entries.insertBody', { id: d.entryId, body: d.body });
+    (d.attachments ?? []).forEach((file: Json, seq: number) => {
+      const params = {
+        entryId: d.entryId,
+        fileId: file.id,
+        name: file.name,
+        mediaType: file.mediaType,
+        size: file.size,
+      };
+      run('entries.insertAttachment', { ...params, seq });
+      run('entries.recordAttachedFile', params);
+    });
+  };
   const history = (row: Row, d: Json, m: Json) =>
     run('entryHistory.insertHistory', {
       entryId: d.entryId,
@@ -191,10 +206,12 @@ function rawCatchUp(
         });
         return;
       case 'CampaignCreated': {
-        const { campaignId, eligibleSchoolKinds, rubric, ...rest } = d;
+        const { campaignId, eligibleSchoolKinds, rubric, blindJudging, ...rest } = d;
         run('campaigns.insertCampaign', {
           ...rest,
           id: campaignId,
+          // Campaigns recorded before blind judging existed are judged blind, as the upcaster reads them.
+          blindJudging: blindJudging === false ? 0 : 1,
           eligibleSchoolKinds: JSON.stringify(eligibleSchoolKinds),
           rubric: JSON.stringify(rubric),
           at,
@@ -226,10 +243,12 @@ function rawCatchUp(
           advisor: d.advisor,
           genre: d.performance?.genre ?? null,
           durationMinutes: d.performance?.durationMinutes ?? null,
+          videoLink: d.performance?.videoLink ?? null,
           intergenerational: figures,
           at,
         });
         participants(d.entryId, d.schoolId, d.participants);
+        content(d);
         history(row, d, m);
         return;
       }
@@ -242,11 +261,15 @@ function rawCatchUp(
           advisor: d.advisor,
           genre: d.performance?.genre ?? null,
           durationMinutes: d.performance?.durationMinutes ?? null,
+          videoLink: d.performance?.videoLink ?? null,
           intergenerational: figures,
           at,
         });
         run('entries.deleteParticipants', { id: d.entryId });
         revisedParticipants(d.entryId, d.participants);
+        run('entries.deleteBody', { id: d.entryId });
+        run('entries.deleteAttachments', { id: d.entryId });
+        content(d);
         history(row, d, m);
         return;
       }

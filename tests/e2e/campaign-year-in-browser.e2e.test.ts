@@ -9,6 +9,7 @@ import { BAD_ROWS, bureauSchools, SCHOOL_COLUMNS, studentsOf, workbookOf } from 
 import { removeDataDir, type ServerProcess, startServerProcess } from '../support/server-process.ts';
 import {
   type AppPage,
+  chooseOption,
   createActiveAccount,
   seriousAccessibilityViolations,
   signedInPage,
@@ -129,14 +130,6 @@ async function confirmAction(page: Page, button: string) {
   await dialog.waitFor();
   await dialog.getByRole('button', { name: button, exact: true }).click();
   await dialog.waitFor({ state: 'hidden' });
-}
-
-/** Picks `option` in the select named `name`, and waits until its list has closed (or the next pick sees two). */
-async function chooseOption(page: Page, name: string, option: string) {
-  const shown = page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden)');
-  await page.getByRole('combobox', { name }).click();
-  await shown.getByTitle(option, { exact: true }).click();
-  await expect.poll(() => shown.count(), POLL).toBe(0);
 }
 
 /** Picks `option` in the Ant Design select labelled `label` inside `scope`. */

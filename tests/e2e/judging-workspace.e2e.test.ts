@@ -10,6 +10,7 @@ import { samplePdf } from '../support/sample-files.ts';
 import type { ServerProcess } from '../support/server-process.ts';
 import {
   type AppPage,
+  chooseOption,
   createActiveAccount,
   seriousAccessibilityViolations,
   signedInPage,
@@ -132,14 +133,6 @@ async function expectBlind(page: Page) {
   const text = (await page.locator('body').textContent()) ?? '';
   for (const school of SCHOOLS) expect(text).not.toContain(school.name);
   expect(text).not.toContain(ADVISOR);
-}
-
-async function chooseOption(page: Page, name: string, option: string) {
-  await page.getByRole('combobox', { name }).click();
-  await page
-    .locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden)')
-    .getByTitle(option, { exact: true })
-    .click();
 }
 
 const statusText = (page: Page) => page.locator('.qm-workspace-bar').textContent();

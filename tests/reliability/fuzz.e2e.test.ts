@@ -303,6 +303,7 @@ function validCall(
     recuseFromEntry: [judge, { entryId: w.entry, reason: '利益冲突' }],
     registerLecturer: [org, { id: slug('lect'), name: '李老师', topics: ['家风家训'] }],
     registerSchool: [org, { id: slug('school'), name: '浏河镇中心小学', kind: 'PRIMARY', town: '浏河镇' }],
+    renameSchool: [org, { schoolId: w.school, name: '太仓市实验小学(新校区)' }],
     rescheduleLecture: [org, { lectureId: w.scheduledLecture, scheduledAt: '2022-06-01T09:00:00+08:00' }],
     retireLecturer: [org, { lecturerId: w.lecturer, reason: '年事已高' }],
     reviseEntry: [w.schoolToken, { entryId: w.entry, title: '修改后的题目' }],

@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import { graphql } from '@qingmiao/schema/graphql';
 import type Axe from 'axe-core';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { expect } from 'vitest';
 import { dataOf, type GraphQLEndpoint } from './graphql-http.ts';
 
 /**
@@ -139,4 +140,15 @@ export async function seriousAccessibilityViolations(page: Page) {
       .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
       .map((violation) => ({ rule: violation.id, targets: violation.nodes.map((node) => node.target) }));
   });
+}
+
+/**
+ * Picks `option` in the Ant Design select named `name`, and waits until its list has closed: a pick made while the
+ * previous list is still fading out would see two lists.
+ */
+export async function chooseOption(page: Page, name: string, option: string): Promise<void> {
+  const shown = page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden)');
+  await page.getByRole('combobox', { name }).click();
+  await shown.getByTitle(option, { exact: true }).click();
+  await expect.poll(() => shown.count(), { timeout: 10_000 }).toBe(0);
 }
