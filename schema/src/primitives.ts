@@ -97,6 +97,13 @@ export const Participant = z.object({
   grade: Text(32).optional(),
   /** The school's own key for a person (e.g. student number), so one child in two entries counts once. */
   key: Text(64).optional(),
+  /**
+   * Pseudonymous and stable (a keyed HMAC of the school and the key, or of name and grade): who the participant is
+   * for counting, also after erasure. Set when events are read, never by callers.
+   */
+  participantId: z.string().optional(),
+  /** The participant's personal data was erased: the name reads 已删除, grade and key are gone. */
+  erased: z.literal(true).optional(),
 });
 export type Participant = z.infer<typeof Participant>;
 

@@ -11,6 +11,7 @@ import { ROOT } from '../support/server-process.ts';
 const LAYERS = [
   '@qingmiao/schema',
   '@qingmiao/event-store',
+  '@qingmiao/privacy',
   '@qingmiao/domain',
   '@qingmiao/projections',
   '@qingmiao/web',

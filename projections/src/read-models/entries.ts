@@ -52,10 +52,12 @@ export interface JudgingProgressRow {
 }
 
 /**
- * Who a participant is across entries of one school: the school's own key when given, else name and grade.
- * Prefixed with the school so the same name at two schools stays two people.
+ * Who a participant is across entries of one school: the pseudonymous id the log gives every participant (so a
+ * count survives erasure), else (events given in clear, as in the projections' own tests) the school's own key when
+ * given, else name and grade. Prefixed with the school so the same name at two schools stays two people.
  */
 export function personKey(schoolId: string, participant: Participant): string {
+  if (participant.participantId !== undefined) return participant.participantId;
   return participant.key === undefined
     ? `${schoolId}|n|${participant.name}|${participant.grade ?? ''}`
     : `${schoolId}|k|${participant.key}`;
@@ -117,7 +119,7 @@ const participant = (entryId: string, seq: number, { name, role, grade, key }: P
 
 export const entriesProjection = defineProjection({
   name: 'entries',
-  version: 4,
+  version: 5,
   tables: [
     `CREATE TABLE entries (
       id TEXT PRIMARY KEY,

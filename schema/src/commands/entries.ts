@@ -17,7 +17,7 @@ import { optional } from './optional.ts';
  * become absent, not a value (a null key would otherwise make every keyless participant one person).
  */
 const absentIfNull = (value: string | null | undefined) => value ?? undefined;
-export const ParticipantInput = Participant.extend({
+export const ParticipantInput = Participant.omit({ participantId: true, erased: true }).extend({
   name: SingleLineText(64),
   grade: z.preprocess(absentIfNull, SingleLineText(32).optional()),
   key: z.preprocess(absentIfNull, SingleLineText(64).optional()),

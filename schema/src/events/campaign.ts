@@ -46,6 +46,11 @@ const EntryWork = {
   body: z.string().min(1).max(20_000).optional(),
   /** Each file's address and description, never its bytes. */
   attachments: z.array(Attachment).max(10).optional(),
+  /**
+   * The data subjects and keys the personal fields were sealed under, as read back from the log (never written by
+   * deciders): what erasure and retention destroy.
+   */
+  personalDataKeys: z.array(z.object({ subject: z.string(), kid: z.string() })).optional(),
 };
 
 export const EntrySubmitted = z.object({
@@ -78,6 +83,8 @@ export const JudgeUnassigned = z.object({ campaignId: Id, judge: z.string().min(
 export const EntryRevised = z.object({
   campaignId: Id,
   entryId: NestedId,
+  /** Absent in revisions recorded before personal data was sealed (the seal needs the school). */
+  schoolId: Id.optional(),
   title: Text(200),
   participants: z.array(Participant),
   advisor: Text(64).nullable(),

@@ -1,13 +1,14 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Commands } from '@qingmiao/domain';
-import { type EventStore, type EventStoreSpecOptions, openEventStore, withoutCredentials } from '@qingmiao/event-store';
+import { type EventStore, withoutCredentials } from '@qingmiao/event-store';
 import { AsOfReplayer, projections, ReadSide } from '@qingmiao/projections';
 import express from 'express';
 import type { Logger } from 'pino';
 import { AccessLog, accessLogFile } from './access-log.ts';
 import { Authenticator, resolveAuthSecret } from './auth.ts';
 import type { QingmiaoConfig } from './config.ts';
+import { openEventLog } from './event-log.ts';
 import { campaignFiles, campaignZipRoutes } from './files/campaign-zip.ts';
 import { FileLocks } from './files/file-locks.ts';
 import { fileRoutes } from './files/file-routes.ts';
@@ -51,10 +52,6 @@ export interface QingmiaoOptions {
 }
 
 /** How QINGMIAO_EVENT_STORE is read: `sqlite` is the data directory's events.db. */
-export function configuredStoreOptions(config: QingmiaoConfig): EventStoreSpecOptions {
-  return { dataDir: config.dataDir, setting: 'QINGMIAO_EVENT_STORE' };
-}
-
 const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 /** Wires the event store, command handlers, projections and the HTTP API together. */
@@ -67,7 +64,8 @@ export function createQingmiao(config: QingmiaoConfig, logger: Logger, options: 
     config.maxTokenLifetime,
     standing(sessionStore, (accountId) => readSide.read.account(accountId)),
   );
-  const store = openEventStore(config.eventStore, configuredStoreOptions(config));
+  const personalData = openEventLog(config);
+  const { store } = personalData;
   const metrics = createMetrics(store, () => readSide);
   const readSide = new ReadSide({
     store,

@@ -2,18 +2,12 @@ import { randomUUID } from 'node:crypto';
 import { existsSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Commands } from '@qingmiao/domain';
-import {
-  backupSqliteStore,
-  type CopyReport,
-  locateEventStore,
-  openEventStore,
-  restoreSqliteStore,
-} from '@qingmiao/event-store';
+import { backupSqliteStore, type CopyReport, locateEventStore, restoreSqliteStore } from '@qingmiao/event-store';
 import { Role } from '@qingmiao/schema';
 import { Command, Option } from 'commander';
-import { configuredStoreOptions } from './app.ts';
 import { devSecretFile, mintToken, resolveAuthSecret } from './auth.ts';
 import { Duration, durationText, loadConfig, type QingmiaoConfig } from './config.ts';
+import { configuredStoreOptions, openEventLog } from './event-log.ts';
 import { backUpFiles, filesAdvice, restoreFilesOf } from './files/files-backup.ts';
 import { exportLog, importLog, migrate, type StoreSpec } from './migrate.ts';
 import { rebuildReadModels } from './rebuild.ts';
@@ -117,7 +111,7 @@ account
   .action(async (options: { login: string; name: string; role: Role; school?: string }) => {
     const config = loadConfig();
     // The same Commands the server runs, on the configured store: the server may be running or not.
-    const store = openEventStore(config.eventStore, configuredStoreOptions(config));
+    const { store } = openEventLog(config);
     try {
       const { activationCode } = await new Commands(store).createAccount(
         { login: options.login, displayName: options.name, role: options.role, schoolId: options.school },

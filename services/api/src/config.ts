@@ -47,6 +47,10 @@ const Config = z.object({
   QINGMIAO_EVENT_STORE: z.string().default('sqlite'),
   QINGMIAO_FILES: FilesSetting,
   QINGMIAO_AUTH_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  QINGMIAO_MASTER_KEY: z
+    .string()
+    .regex(/^([0-9a-f]{64}|[A-Za-z0-9+/]{43}=)$/i, 'must be 32 random bytes as base64 or hex (openssl rand -base64 32)')
+    .optional(),
   QINGMIAO_GRAPHIQL: z.enum(['true', 'false']).optional(),
   QINGMIAO_RATE_LIMIT: z.coerce.number().int().positive().default(1200),
   QINGMIAO_ANON_RATE_LIMIT: z.coerce.number().int().positive().default(60),
@@ -126,6 +130,8 @@ export interface QingmiaoConfig {
   /** Where uploaded files are kept (QINGMIAO_FILES): the data dir's `files` folder, or an S3-compatible bucket. */
   readonly files: FilesLocation;
   readonly authSecret: string | undefined;
+  /** Wraps the data keys that seal participants' personal data (QINGMIAO_MASTER_KEY; generated in development). */
+  readonly masterKey: string | undefined;
   readonly production: boolean;
   readonly logLevel: z.infer<typeof Config>['QINGMIAO_LOG_LEVEL'];
   /** GraphiQL and introspection: on in development, off in production unless QINGMIAO_GRAPHIQL=true. */
@@ -182,6 +188,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): QingmiaoConfig
     eventStore: c.QINGMIAO_EVENT_STORE,
     files: c.QINGMIAO_FILES,
     authSecret: c.QINGMIAO_AUTH_SECRET,
+    masterKey: c.QINGMIAO_MASTER_KEY,
     production,
     logLevel: c.QINGMIAO_LOG_LEVEL,
     graphiql: c.QINGMIAO_GRAPHIQL === undefined ? !production : c.QINGMIAO_GRAPHIQL === 'true',

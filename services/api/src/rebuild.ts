@@ -1,9 +1,8 @@
 import { join } from 'node:path';
-import { openEventStore } from '@qingmiao/event-store';
 import { projections, ReadSide } from '@qingmiao/projections';
-import { configuredStoreOptions } from './app.ts';
 import { mintToken, resolveAuthSecret } from './auth.ts';
 import type { QingmiaoConfig } from './config.ts';
+import { openEventLog } from './event-log.ts';
 
 /**
  * `qingmiao rebuild`: asks the running server to rebuild blue-green (it keeps serving meanwhile); when no server
@@ -32,7 +31,7 @@ export async function rebuildReadModels(
     if (!body.data) throw new Error(`Rebuild failed: ${body.errors?.map((e) => e.message).join('; ')}`);
     return { ...body.data.rebuildReadModels, via: 'server' };
   }
-  const store = openEventStore(config.eventStore, configuredStoreOptions(config));
+  const { store } = openEventLog(config);
   const readSide = new ReadSide({ store, dir: join(config.dataDir, 'read-models'), projections });
   try {
     const report = await readSide.rebuild();

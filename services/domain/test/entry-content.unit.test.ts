@@ -154,6 +154,7 @@ describe('revising text and files', () => {
       data: {
         campaignId: CAMPAIGN,
         entryId: entryId('sub-1'),
+        schoolId: XINHUA.id,
         title,
         participants,
         advisor: advisor ?? null,

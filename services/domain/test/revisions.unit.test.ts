@@ -46,6 +46,7 @@ const revised = (changes: Partial<Revised> = {}, original: Partial<SubmitEntryIn
     data: {
       campaignId: CAMPAIGN,
       entryId: ENTRY,
+      schoolId: XINHUA.id,
       title,
       participants,
       advisor: advisor ?? null,

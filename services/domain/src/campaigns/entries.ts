@@ -160,7 +160,12 @@ export function decideEntry(
       };
       checkEntryContent(campaign, revised);
       if (entryFingerprint(revised) === entryFingerprint(entry.content)) return [];
-      const data = { campaignId: campaign.definition.campaignId, entryId: input.entryId, ...recorded(revised) };
+      const data = {
+        campaignId: campaign.definition.campaignId,
+        entryId: input.entryId,
+        schoolId: entry.schoolId,
+        ...recorded(revised),
+      };
       return [{ type: 'EntryRevised', data }];
     }
 

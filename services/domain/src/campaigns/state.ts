@@ -81,7 +81,8 @@ function entryFields(content: ClaimedContent): Record<string, string> {
   const fields = {
     schoolId,
     title,
-    participants,
+    // The pseudonymous id is the log's, not the caller's: a retried submission read back carries it.
+    participants: participants.map(({ participantId: _, ...given }) => given),
     advisor,
     performance,
     body,
