@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { graphql } from '@qingmiao/schema/graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dataOf } from '../support/graphql-http.ts';
 import { startTestServer, type TestServer } from '../support/in-process-server.ts';
@@ -9,6 +10,8 @@ import { entryInput, Organizer, participationOf, rowOf, submit, uid } from './qi
  * Privacy of minors over real HTTP against the server started in this process: what a school submits about a child
  * reaches the log's files only as ciphertext, while every reader with the right to see it reads it back.
  */
+const REVISE = graphql(`mutation ReviseTitle($input: ReviseEntryInput!) { reviseEntry(input: $input) { id } }`);
+
 let server: TestServer;
 let organizer: Organizer;
 
@@ -53,13 +56,16 @@ describe('personal data in the log', () => {
     expect(readdirSync(server.dataDir)).toContain('keys.db');
   });
 
-  it('counts one child in two entries once, by the pseudonymous id', async () => {
+  it('counts one child in two entries once, by the pseudonymous id, also after a revision', async () => {
     const school = await organizer.schoolWithToken();
     const campaignId = await organizer.openedCampaign();
     const child = { name: '陈一', role: 'STUDENT' as const, key: uid('stu') };
+    const ids: string[] = [];
     for (const title of ['一', '二']) {
-      dataOf(await submit(server, school.token, entryInput(campaignId, school.id, { title, participants: [child] })));
+      const input = entryInput(campaignId, school.id, { title, participants: [child] });
+      ids.push(dataOf(await submit(server, school.token, input)).submitEntry.id);
     }
+    dataOf(await server.graphql(REVISE, { input: { entryId: ids[0] ?? '', title: '一（修改）' } }, school.token));
     const row = rowOf(await participationOf(server, organizer.token, 2022, campaignId), school.id);
     expect(row.entries).toBe(2);
     expect(row.students).toBe(1);

@@ -167,7 +167,7 @@ describe(`kill -9 during submission bursts, ${ROUNDS} rounds`, () => {
         expect(acks, `round ${round}: nothing acknowledged before the kill`).toBeGreaterThan(0);
 
         // The log as the killed process left it.
-        const log = checkLog(join(dataDir, 'events.db'));
+        const log = await checkLog(join(dataDir, 'events.db'));
         expect(log.problems, `round ${round}`).toEqual([]);
         for (const [entryId, { input }] of acknowledged) {
           expect(log.submitted.get(entryId), `round ${round}: acknowledged ${entryId}`).toBe(1);
@@ -203,7 +203,7 @@ describe(`kill -9 during submission bursts, ${ROUNDS} rounds`, () => {
           expect(codeOf(result), JSON.stringify(result.errors)).toBe('OK');
           withdrawals.add(entryId);
         }
-        const after = checkLog(join(dataDir, 'events.db'));
+        const after = await checkLog(join(dataDir, 'events.db'));
         expect(after.problems).toEqual([]);
         expect([...after.submitted].filter(([, n]) => n !== 1)).toEqual([]);
         expect(after.submitted.size).toBe(acknowledged.size);

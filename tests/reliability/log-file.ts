@@ -1,3 +1,7 @@
+import { readFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { type RecordedEvent, SqliteEventStore } from '@qingmiao/event-store';
+import { devMasterKeyFile, keyStoreFile, parseMasterKey, protectPersonalData, SqliteKeyStore } from '@qingmiao/privacy';
 import { readEvent } from '@qingmiao/schema';
 import Database from 'better-sqlite3';
 
@@ -26,11 +30,39 @@ interface Row {
 }
 
 /**
- * Every event is whole (data and metadata parse and match their schema, or the type is unknown to this version),
- * every stream's revisions run 0…n-1 without a gap and in log order, event ids are unique and SQLite finds the
- * file intact.
+ * The log's events as the server reads them: personal data opened with the key store and the development master
+ * key beside the file (where a server on it keeps them).
  */
-export function checkLog(path: string, options: { readonly allowUnknownTypes?: boolean } = {}): LogCheck {
+async function openedEvents(path: string): Promise<Map<number, RecordedEvent>> {
+  const dir = dirname(path);
+  const masterKey = parseMasterKey(readFileSync(devMasterKeyFile(dir), 'utf8'));
+  const { store } = protectPersonalData(
+    new SqliteEventStore({ path }),
+    new SqliteKeyStore(keyStoreFile(dir)),
+    masterKey,
+  );
+  const opened = new Map<number, RecordedEvent>();
+  try {
+    let page = await store.readAll();
+    for (let last = page.at(-1); last; last = page.at(-1)) {
+      for (const event of page) opened.set(Number(event.position.commit), event);
+      page = await store.readAll({ after: last.position });
+    }
+  } finally {
+    await store.close();
+  }
+  return opened;
+}
+
+/**
+ * Every event is whole (data and metadata parse and match their schema once opened, or the type is unknown to this
+ * version), every stream's revisions run 0…n-1 without a gap and in log order, event ids are unique and SQLite finds
+ * the file intact.
+ */
+export async function checkLog(
+  path: string,
+  options: { readonly allowUnknownTypes?: boolean } = {},
+): Promise<LogCheck> {
   const db = new Database(path, { readonly: true, fileMustExist: true });
   try {
     const problems: string[] = [];
@@ -39,6 +71,8 @@ export function checkLog(path: string, options: { readonly allowUnknownTypes?: b
     const rows = db
       .prepare<[], Row>('SELECT position, id, stream, revision, type, data, metadata FROM events ORDER BY position')
       .all();
+    // Read after the rows: a server still writing may have added events since, never removed any.
+    const opened = await openedEvents(path);
     const next = new Map<string, number>();
     const ids = new Set<string>();
     const submitted = new Map<string, number>();
@@ -54,7 +88,8 @@ export function checkLog(path: string, options: { readonly allowUnknownTypes?: b
       ids.add(row.id);
       let data: Record<string, unknown>;
       try {
-        data = JSON.parse(row.data) as Record<string, unknown>;
+        JSON.parse(row.data);
+        data = opened.get(row.position)?.data ?? {};
         const read = readEvent({ type: row.type, data, metadata: JSON.parse(row.metadata) });
         if (!read && !options.allowUnknownTypes) problems.push(`unknown event type ${row.type} at ${row.position}`);
       } catch (error) {

@@ -192,7 +192,7 @@ describe('two API processes on one SQLite event store', () => {
         return campaign?.sessionsDelivered === RACES;
       });
     }
-    const log = checkLog(storePath);
+    const log = await checkLog(storePath);
     expect(log.problems).toEqual([]);
   });
 

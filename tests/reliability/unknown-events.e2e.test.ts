@@ -141,7 +141,7 @@ describe('events of unknown types', () => {
     expect(campaign?.entryCount).toBe(2);
 
     // The log holds them as written, and nothing else is amiss.
-    const log = checkLog(join(dataDir, 'events.db'), { allowUnknownTypes: true });
+    const log = await checkLog(join(dataDir, 'events.db'), { allowUnknownTypes: true });
     expect(log.problems).toEqual([]);
   });
 

@@ -57,7 +57,7 @@ export interface JudgingProgressRow {
  * given, else name and grade. Prefixed with the school so the same name at two schools stays two people.
  */
 export function personKey(schoolId: string, participant: Participant): string {
-  if (participant.participantId !== undefined) return participant.participantId;
+  if (participant.participantId !== undefined) return `${schoolId}|p|${participant.participantId}`;
   return participant.key === undefined
     ? `${schoolId}|n|${participant.name}|${participant.grade ?? ''}`
     : `${schoolId}|k|${participant.key}`;

@@ -1,4 +1,5 @@
-import { type EventStoreSpecOptions, openEventStore } from '@qingmiao/event-store';
+import { dirname } from 'node:path';
+import { type EventStoreSpecOptions, locateEventStore, openEventStore } from '@qingmiao/event-store';
 import {
   keyStoreFile,
   type PersonalDataProtection,
@@ -20,10 +21,16 @@ export function configuredStoreOptions(config: QingmiaoConfig): EventStoreSpecOp
  */
 export function openEventLog(config: QingmiaoConfig): PersonalDataProtection {
   const store = openEventStore(config.eventStore, configuredStoreOptions(config));
-  const masterKey = resolveMasterKey({
-    masterKey: config.masterKey,
-    dataDir: config.dataDir,
-    production: config.production,
-  });
-  return protectPersonalData(store, new SqliteKeyStore(keyStoreFile(config.dataDir)), masterKey);
+  const dir = keysDir(config);
+  const masterKey = resolveMasterKey({ masterKey: config.masterKey, dataDir: dir, production: config.production });
+  return protectPersonalData(store, new SqliteKeyStore(keyStoreFile(dir)), masterKey);
+}
+
+/**
+ * Where the data keys (and development's generated master key) live: beside an embedded log, so that processes
+ * sharing one log file (`sqlite:PATH`) share its keys; else in the data directory.
+ */
+function keysDir(config: QingmiaoConfig): string {
+  const location = locateEventStore(config.eventStore, configuredStoreOptions(config));
+  return location.kind === 'sqlite' ? dirname(location.path) : config.dataDir;
 }
