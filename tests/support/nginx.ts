@@ -21,9 +21,11 @@ import { freePort, ROOT, sleep } from './server-process.ts';
  */
 
 export const NGINX = '/usr/sbin/nginx';
+/** Debian's openssl CLI (package openssl, which .ci/run installs), for the test's certificate. */
+const OPENSSL = '/usr/bin/openssl';
 export const HAS_NGINX = existsSync(NGINX);
 /** Debian's brotli filter module (libnginx-mod-http-brotli-filter), which deploy/nginx/brotli.conf needs. */
-export const BROTLI_MODULE = '/usr/lib/nginx/modules/ngx_http_brotli_filter_module.so';
+const BROTLI_MODULE = '/usr/lib/nginx/modules/ngx_http_brotli_filter_module.so';
 export const HAS_BROTLI = existsSync(BROTLI_MODULE);
 
 export const TEMPLATE = join(ROOT, 'deploy', 'nginx', 'qingmiao.conf.template');
@@ -44,7 +46,7 @@ export interface RunningNginx {
 }
 
 /** The template with each `${NAME}` replaced; fails on a placeholder it was not given, or one given and absent. */
-export function renderTemplate(template: string, values: Readonly<Record<string, string>>): string {
+function renderTemplate(template: string, values: Readonly<Record<string, string>>): string {
   for (const name of Object.keys(values)) {
     if (!template.includes(`\${${name}}`)) throw new Error(`the template has no \${${name}}`);
   }
@@ -81,7 +83,7 @@ async function handshakes(port: number): Promise<boolean> {
 export async function startNginx(upstream: string): Promise<RunningNginx> {
   const dir = mkdtempSync(join(tmpdir(), 'qingmiao-nginx-'));
   execFileSync(
-    'openssl',
+    OPENSSL,
     [
       'req',
       '-x509',
