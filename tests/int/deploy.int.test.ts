@@ -149,7 +149,7 @@ const REGISTER = graphql(`
   mutation BackupRegister($input: RegisterSchoolInput!) { registerSchool(input: $input) { id } }
 `);
 
-describe('deploy/qingmiao-backup beside a running server', () => {
+describe('deploy/qingmiao-backup beside a running server', { timeout: 120_000 }, () => {
   let server: TestServer;
   let fileId: string;
   const backups = join(scratch, 'backups');
