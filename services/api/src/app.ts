@@ -129,6 +129,8 @@ export function createQingmiao(config: QingmiaoConfig, logger: Logger, options: 
   const rateLimit = rateLimitPerCaller(config, authenticator);
   const app = express();
   app.disable('x-powered-by');
+  // Before anything reads req.ip or req.secure: rate limits, the sign-in throttle, the access log, cookies.
+  app.set('trust proxy', config.trustProxy);
   app.use(requestLogging(logger));
   // Uploads have their own, longer deadline: they are the only requests whose bodies may take minutes.
   app.use(requestDeadline(config.requestTimeoutMs, (req) => req.path === GRAPHQL_PATH && isUploadRequest(req)));

@@ -1,4 +1,5 @@
 import ms from 'ms';
+import proxyAddr from 'proxy-addr';
 import { z } from 'zod';
 import { type FilesLocation, FilesSetting } from './files/files-setting.ts';
 
@@ -39,6 +40,39 @@ const Size = z
   })
   .pipe(z.number().int().positive('must be more than 0'));
 
+const TRUST_PROXY =
+  'must be a hop count like 1, or proxy addresses like 127.0.0.1,10.0.0.0/8 (or loopback) separated by commas';
+
+/**
+ * Which peers are reverse proxies whose X-Forwarded-For and X-Forwarded-Proto are believed: none (unset or 0), a hop
+ * count, or addresses, CIDR ranges and proxy-addr's names (loopback, linklocal, uniquelocal). As express's
+ * `trust proxy` takes it, and checked by the same parser (proxy-addr); `true` (everyone) is refused, since it lets any
+ * client name its own address and so step around the per-address limits.
+ */
+const TrustProxy = z
+  .string()
+  .default('')
+  .transform((text, context): false | number | string[] => {
+    const setting = text.trim();
+    if (/^\d+$/.test(setting)) return Number(setting) > 0 && Number(setting);
+    const proxies = setting
+      .split(',')
+      .map((proxy) => proxy.trim())
+      .filter((proxy) => proxy !== '');
+    if (proxies.length === 0) return false;
+    try {
+      proxyAddr.compile(proxies);
+    } catch (error) {
+      context.issues.push({
+        code: 'custom',
+        message: `${TRUST_PROXY} (${error instanceof Error ? error.message : String(error)})`,
+        input: text,
+      });
+      return z.NEVER;
+    }
+    return proxies;
+  });
+
 const Config = z.object({
   NODE_ENV: z.string().optional(),
   QINGMIAO_PORT: z.coerce.number().int().min(0).max(65_535).default(4000),
@@ -56,6 +90,7 @@ const Config = z.object({
   QINGMIAO_ANON_RATE_LIMIT: z.coerce.number().int().positive().default(60),
   QINGMIAO_REPLAY_CONCURRENCY: z.coerce.number().int().positive().default(1),
   QINGMIAO_REPLAY_QUEUE: z.coerce.number().int().min(0).default(8),
+  QINGMIAO_TRUST_PROXY: TrustProxy,
   QINGMIAO_CORS_ORIGINS: z
     .string()
     .default('')
@@ -142,6 +177,11 @@ export interface QingmiaoConfig {
   readonly anonymousRateLimitPerMinute: number;
   /** As-of replays running at once, and waiting beyond those before requests are refused as BUSY. */
   readonly replays: { readonly concurrency: number; readonly maxWaiting: number };
+  /**
+   * The reverse proxies in front (express's `trust proxy`): false (none, the default), a hop count, or addresses and
+   * ranges. Client addresses (`req.ip`) and the scheme (`req.secure`) come from their X-Forwarded-* headers.
+   */
+  readonly trustProxy: false | number | readonly string[];
   /** Origins other than the server's own that browsers may call the API from (CORS); none by default. */
   readonly corsOrigins: readonly string[];
   /** How long a client may take to send a request's headers, and the whole request, before it is cut off. */
@@ -195,6 +235,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): QingmiaoConfig
     rateLimitPerMinute: c.QINGMIAO_RATE_LIMIT,
     anonymousRateLimitPerMinute: c.QINGMIAO_ANON_RATE_LIMIT,
     replays: { concurrency: c.QINGMIAO_REPLAY_CONCURRENCY, maxWaiting: c.QINGMIAO_REPLAY_QUEUE },
+    trustProxy: c.QINGMIAO_TRUST_PROXY,
     corsOrigins: c.QINGMIAO_CORS_ORIGINS,
     headersTimeoutMs: c.QINGMIAO_HEADERS_TIMEOUT_MS,
     requestTimeoutMs: c.QINGMIAO_REQUEST_TIMEOUT_MS,

@@ -91,14 +91,19 @@ function withoutQuery(url: string): string {
  */
 const LOGGED_HEADERS = ['host', 'user-agent', 'content-type', 'content-length', 'accept', 'referer'] as const;
 
-/** The request as logged: method, path, the headers above (the referer without its query), peer; no query. */
-function requestForLog({ id, method, url, headers, remoteAddress, remotePort }: SerializedRequest) {
+/**
+ * The request as logged: method, path, the headers above (the referer without its query), the peer (`remoteAddress`,
+ * a reverse proxy's own when there is one) and the client's address (`address`, express's `req.ip`: from
+ * X-Forwarded-For only when the peer is a proxy QINGMIAO_TRUST_PROXY trusts); no query.
+ */
+function requestForLog({ id, method, url, headers, remoteAddress, remotePort, raw }: SerializedRequest) {
   const logged: Record<string, string> = {};
   for (const name of LOGGED_HEADERS) {
     const value = headers[name];
     if (typeof value === 'string') logged[name] = name === 'referer' ? withoutQuery(value) : value.slice(0, 256);
   }
-  return { id, method, url: withoutQuery(url), headers: logged, remoteAddress, remotePort };
+  const address = 'ip' in raw && typeof raw.ip === 'string' ? raw.ip : remoteAddress;
+  return { id, method, url: withoutQuery(url), headers: logged, remoteAddress, remotePort, address };
 }
 
 /**

@@ -171,6 +171,7 @@ export interface SessionIssuer {
   readonly accessSeconds: number;
   /** The cookie's Path: the GraphQL endpoint, the only place that reads it. */
   readonly cookiePath: string;
+  /** The cookie is Secure always (production), not only when the request came over HTTPS. */
   readonly secureCookie: boolean;
 }
 
@@ -184,11 +185,20 @@ export function sessionIssuer(config: QingmiaoConfig, store: SessionStore, secre
   } satisfies SessionIssuer;
 }
 
+/**
+ * Whether the browser reached us over HTTPS: express's `req.secure`, true for TLS here and for `X-Forwarded-Proto:
+ * https` from a proxy QINGMIAO_TRUST_PROXY trusts (a request outside express has no such flag).
+ */
+function overHttps(response: ServerResponse): boolean {
+  const request = response.req;
+  return 'secure' in request && request.secure === true;
+}
+
 function setRefreshCookie(issuer: SessionIssuer, response: ServerResponse, refreshToken: string | undefined): void {
   const cookie = serialize(REFRESH_COOKIE, refreshToken ?? '', {
     httpOnly: true,
     sameSite: 'strict',
-    secure: issuer.secureCookie,
+    secure: issuer.secureCookie || overHttps(response),
     path: issuer.cookiePath,
     maxAge: refreshToken === undefined ? 0 : IDLE_MS / 1000,
   });

@@ -125,3 +125,32 @@ describe('QINGMIAO_UPLOAD_LIMIT and QINGMIAO_UPLOAD_BUDGET', () => {
     }
   });
 });
+
+describe('QINGMIAO_TRUST_PROXY', () => {
+  it('trusts no proxy unless set: unset, empty and 0 all mean none', () => {
+    expect(loadConfig({}).trustProxy).toBe(false);
+    expect(loadConfig({ QINGMIAO_TRUST_PROXY: ' ' }).trustProxy).toBe(false);
+    expect(loadConfig({ QINGMIAO_TRUST_PROXY: '0' }).trustProxy).toBe(false);
+  });
+
+  it('reads a hop count, or addresses, ranges and proxy-addr names separated by commas', () => {
+    expect(loadConfig({ QINGMIAO_TRUST_PROXY: '2' }).trustProxy).toBe(2);
+    expect(loadConfig({ QINGMIAO_TRUST_PROXY: '127.0.0.1, 10.0.0.0/8,,::1,loopback' }).trustProxy).toEqual([
+      '127.0.0.1',
+      '10.0.0.0/8',
+      '::1',
+      'loopback',
+    ]);
+  });
+
+  it.each([
+    ['true', 'invalid IP address: true'],
+    ['nginx.internal', 'invalid IP address: nginx.internal'],
+    ['127.0.0.1,10.0.0.0/33', 'invalid range on address: 10.0.0.0/33'],
+    ['-1', 'invalid IP address: -1'],
+  ])('refuses %j, naming the variable and the entry', (text, reason) => {
+    expect(() => loadConfig({ QINGMIAO_TRUST_PROXY: text })).toThrow(
+      `Configuration: QINGMIAO_TRUST_PROXY must be a hop count like 1, or proxy addresses like 127.0.0.1,10.0.0.0/8 (or loopback) separated by commas (${reason})`,
+    );
+  });
+});

@@ -38,7 +38,7 @@ export interface Context {
     readonly response: ServerResponse;
     /** The login session of the access token (`sid`); undefined for service tokens and anonymous calls. */
     readonly session: string | undefined;
-    /** The client's address as the server sees it (the TCP peer, express's `req.ip`). */
+    /** The client's address as the server sees it (express's `req.ip`: the TCP peer, or a trusted proxy's client). */
     readonly address: string;
   };
 }

@@ -112,7 +112,8 @@ export function createGraphQL(
     context: async ({ request, params, req, res }) => {
       const correlationId = request.headers.get('x-correlation-id') ?? randomUUID();
       const cookie = request.headers.get('cookie') ?? undefined;
-      // The peer as express sees it (never a forwarding header's text): what sign-in throttling and the access log key on.
+      // The client as express sees it (X-Forwarded-For only from a proxy QINGMIAO_TRUST_PROXY trusts): what sign-in
+      // throttling and the access log key on.
       const address = req.ip ?? req.socket.remoteAddress ?? 'unknown';
       const header = request.headers.get('authorization');
       const read = services.readSide.read;

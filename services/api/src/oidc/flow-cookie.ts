@@ -20,10 +20,10 @@ export type Flow = z.infer<typeof Flow>;
 
 /**
  * httpOnly; SameSite=Lax so that the provider's top-level redirect back carries it (Strict would not); only sent
- * to the sign-in routes; Secure in production.
+ * to the sign-in routes; Secure in production, and whenever the browser came over HTTPS.
  */
-export function flowCookieOptions(production: boolean): CookieOptions {
-  return { httpOnly: true, sameSite: 'lax', secure: production, path: '/auth/oidc' };
+export function flowCookieOptions(secure: boolean): CookieOptions {
+  return { httpOnly: true, sameSite: 'lax', secure, path: '/auth/oidc' };
 }
 
 /**

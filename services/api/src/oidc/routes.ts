@@ -10,7 +10,7 @@ import type { SignInByLogin } from './sign-in-by-login.ts';
 
 export interface OidcRoutesOptions {
   readonly config: OidcConfig;
-  /** Secure cookies. */
+  /** Secure cookies always; otherwise when the request came over HTTPS (`req.secure`, X-Forwarded-Proto). */
   readonly production: boolean;
   /** The server's signing secret: the flow cookie's key is derived from it. */
   readonly secret: Uint8Array;
@@ -97,7 +97,6 @@ export function oidcRoutes({ config, production, secret, signInByLogin, logger }
   const discovered = lazyDiscovery(config);
   const sealer = new FlowSealer(secret);
   const usedStates = new LRUCache<string, true>({ max: USED_STATES, ttl: FLOW_LIFETIME_SECONDS * 1000 });
-  const cookieOptions = flowCookieOptions(production);
 
   const refuse = (res: express.Response, refusal: Refusal, why: string, fields: Record<string, unknown> = {}) => {
     logger.warn({ refusal, ...fields }, `single sign-on refused: ${why}`);
@@ -132,14 +131,19 @@ export function oidcRoutes({ config, production, secret, signInByLogin, logger }
       nonce: flow.nonce,
     });
     res
-      .cookie(FLOW_COOKIE, await sealer.seal(flow), { ...cookieOptions, maxAge: FLOW_LIFETIME_SECONDS * 1000 })
+      .cookie(FLOW_COOKIE, await sealer.seal(flow), {
+        ...flowCookieOptions(production || req.secure),
+        maxAge: FLOW_LIFETIME_SECONDS * 1000,
+      })
       .set('Cache-Control', 'no-store')
       .redirect(303, authorization.href);
   }
 
   async function callback(req: express.Request, res: express.Response): Promise<void> {
     // One attempt, one callback: whatever happens next, the browser's flow cookie is spent.
-    res.clearCookie(FLOW_COOKIE, cookieOptions).set({ 'Cache-Control': 'no-store', 'Referrer-Policy': 'no-referrer' });
+    res
+      .clearCookie(FLOW_COOKIE, flowCookieOptions(production || req.secure))
+      .set({ 'Cache-Control': 'no-store', 'Referrer-Policy': 'no-referrer' });
     const flow = await sealer.open(cookieOf(req.headers.cookie, FLOW_COOKIE));
     const url = callbackUrl(config, req.originalUrl);
     if (!flow || url.searchParams.get('state') !== flow.state) {
