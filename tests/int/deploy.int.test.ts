@@ -1,4 +1,5 @@
 import { execFile, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import {
   existsSync,
   mkdirSync,
@@ -121,11 +122,13 @@ describe('deploy/qingmiao.env', () => {
     }
   });
 
-  it('starts a production server once the secret is filled in, behind nginx on this host, and shows true defaults', () => {
+  it('starts a production server once the secret and the master key are filled in, behind nginx on this host, and shows true defaults', () => {
     const { assignments } = envTemplate();
     const active = Object.fromEntries(assignments.filter((a) => a.active).map((a) => [a.name, a.value]));
     expect(() => loadConfig(active)).toThrow('Configuration: QINGMIAO_AUTH_SECRET must be at least 32 characters');
-    const filled = { ...active, QINGMIAO_AUTH_SECRET: 'x'.repeat(48) };
+    const withSecret = { ...active, QINGMIAO_AUTH_SECRET: 'x'.repeat(48) };
+    expect(() => loadConfig(withSecret)).toThrow('Configuration: QINGMIAO_MASTER_KEY must be 32 random bytes');
+    const filled = { ...withSecret, QINGMIAO_MASTER_KEY: randomBytes(32).toString('base64') };
     const config = loadConfig(filled);
     expect(config).toMatchObject({
       production: true,
