@@ -29,7 +29,10 @@ const campaignSettings = {
       .array(CriterionInput)
       .min(1, 'must have at least one criterion')
       .max(20, 'must have at most 20 criteria')
-      .refine((criteria) => new Set(criteria.map((c) => c.name)).size === criteria.length, 'criterion names must differ'),
+      .refine(
+        (criteria) => new Set(criteria.map((c) => c.name)).size === criteria.length,
+        'criterion names must differ',
+      ),
   ),
   /** On unless turned off: judges see entries without school, advisor, participants or file names. */
   blindJudging: z
@@ -50,7 +53,9 @@ export type CreateCampaignInput = z.infer<typeof CreateCampaignInput>;
 /**
  * A draft's settings as a whole, replacing those it has: what is left out falls back to the default, as at creation.
  */
-export const ChangeCampaignSettingsInput = z.object({ id: Id, ...campaignSettings }).refine(closesAfterOpens, CLOSES_AFTER_OPENS);
+export const ChangeCampaignSettingsInput = z
+  .object({ id: Id, ...campaignSettings })
+  .refine(closesAfterOpens, CLOSES_AFTER_OPENS);
 export type ChangeCampaignSettingsInput = z.infer<typeof ChangeCampaignSettingsInput>;
 
 export const CampaignRefInput = z.object({ id: Id });

@@ -94,9 +94,7 @@ describe('ChangeCampaignSettings', () => {
     given(campaignDecider, [created(), extended])
       .when(change({ closesAt: '2022-07-15T23:59:59+08:00' }))
       .then([]);
-    given(campaignDecider, [created(), extended])
-      .when(change())
-      .then([changed()]);
+    given(campaignDecider, [created(), extended]).when(change()).then([changed()]);
   });
 
   it.each([
@@ -144,17 +142,19 @@ describe('ChangeCampaignSettings', () => {
       input: { sourceId: CAMPAIGN, id: 'medal-essay-2023', year: 2023, opensAt: undefined, closesAt: undefined },
       source: source.created ? source.definition : undefined,
     };
-    given(campaignDecider).when(copy).then([
-      created({
-        ...edited,
-        eligibleSchoolKinds: ['PRIMARY'],
-        rubric: RUBRIC,
-        campaignId: 'medal-essay-2023',
-        year: 2023,
-        opensAt: '2023-03-01T00:00:00+08:00',
-        closesAt: '2023-07-31T23:59:59+08:00',
-        copiedFrom: CAMPAIGN,
-      }),
-    ]);
+    given(campaignDecider)
+      .when(copy)
+      .then([
+        created({
+          ...edited,
+          eligibleSchoolKinds: ['PRIMARY'],
+          rubric: RUBRIC,
+          campaignId: 'medal-essay-2023',
+          year: 2023,
+          opensAt: '2023-03-01T00:00:00+08:00',
+          closesAt: '2023-07-31T23:59:59+08:00',
+          copiedFrom: CAMPAIGN,
+        }),
+      ]);
   });
 });

@@ -10,7 +10,9 @@ import { StatusBadge } from './labels.tsx';
 import { CampaignWizard, type WizardAnswer, wizardRefusal } from './wizard.tsx';
 
 // Someone opened or cancelled the campaign meanwhile: its settings are those schools enter under now.
-const NO_LONGER_DRAFT: WizardAnswer = { message: '活动已不是草稿（已开启或已取消），设置不能再修改。请返回活动页刷新。' };
+const NO_LONGER_DRAFT: WizardAnswer = {
+  message: '活动已不是草稿（已开启或已取消），设置不能再修改。请返回活动页刷新。',
+};
 
 /** `/office/campaigns/:id/edit`: a draft's settings in the wizard's form, saved as a whole (changeCampaignSettings). */
 export function EditCampaign() {

@@ -52,9 +52,7 @@ export function Awards({ campaign, schoolNames, onChanged }: Props) {
         排行与授奖
       </Typography.Title>
       <QuotaMeter campaign={campaign} />
-      {campaign.status === 'OPEN' && (
-        <p className="qm-field-hint">活动截止后才能授奖{rated ? '和评星' : ''}。</p>
-      )}
+      {campaign.status === 'OPEN' && <p className="qm-field-hint">活动截止后才能授奖{rated ? '和评星' : ''}。</p>}
       <p className="qm-field-hint">
         平均分：各评委按评分细则（{campaign.rubric.map((c) => `${c.name} 权重 ${c.weight}`).join('，')}
         ）加权、折算为百分制的得分的平均；标准分：把每位评委的评分换算到同一尺度（减去该评委的平均分、除以其标准差），
