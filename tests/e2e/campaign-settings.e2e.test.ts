@@ -111,7 +111,7 @@ describe('changeCampaignSettings', () => {
     expect(campaign?.history.map((event) => event.type)).toEqual(['CampaignCreated', 'CampaignSettingsChanged']);
   });
 
-  it.each([
+  it.each<[string, Partial<Settings>]>([
     ['title', { title: '  ' }],
     ['closesAt', { closesAt: '2026-02-01T00:00:00+08:00' }],
     ['awardQuota', { awardQuota: 1.5 }],
@@ -120,7 +120,7 @@ describe('changeCampaignSettings', () => {
     ['rubric', { rubric: [] }],
     // The kind's rules, as at creation: an essay contest has no target of sessions.
     ['targetSessions', { targetSessions: 100 }],
-  ] as const)('refuses a bad %s, naming the field, and changes nothing', async (field, bad) => {
+  ])('refuses a bad %s, naming the field, and changes nothing', async (field, bad) => {
     const settings = await draft();
     const answer = await server.graphql(CHANGE, { i: { ...settings, ...bad } }, organizer);
     expect([codeOf(answer), fieldOf(answer)]).toEqual(['BAD_USER_INPUT', field]);
