@@ -81,8 +81,26 @@ export function emptyCampaignDraft(kind: CampaignKind, year: number, tail: strin
   };
 }
 
+/** What the wizard edits of a campaign as the office reads it. */
+export type CampaignSettings = Pick<
+  OfficeCampaignData,
+  | 'id'
+  | 'kind'
+  | 'title'
+  | 'theme'
+  | 'year'
+  | 'opensAt'
+  | 'closesAt'
+  | 'eligibleSchoolKinds'
+  | 'maxEntriesPerSchool'
+  | 'targetSessions'
+  | 'awardQuota'
+  | 'rubric'
+  | 'blindJudging'
+>;
+
 /** The draft of a campaign as it is now, to edit its settings: its id is fixed, so never suggested again. */
-export function campaignDraftOf(campaign: OfficeCampaignData): CampaignDraft {
+export function campaignDraftOf(campaign: CampaignSettings): CampaignDraft {
   const text = (value: number | null) => (value === null ? '' : String(value));
   return {
     kind: campaign.kind,
