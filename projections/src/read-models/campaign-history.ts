@@ -20,7 +20,8 @@ export interface CampaignHistoryRow {
 
 /**
  * A campaign's timeline: its creation (or copy), new settings while a draft, opening, deadline extensions, closing,
- * cancellation, publication and the changes to its panel, in log order. Entries and lectures have histories of their own.
+ * cancellation, publication and the changes to its panel, in log order. Entries and lectures have histories of
+ * their own.
  */
 export const campaignHistoryProjection = defineProjection({
   name: 'campaignHistory',

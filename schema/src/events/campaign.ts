@@ -33,8 +33,8 @@ export const CampaignCreated = z.object({
 });
 
 /**
- * A draft's settings replaced as a whole (what CampaignCreated set, but its id, kind, year and copy origin): a plain
- * object of the settings, so that a setting added to campaigns is added here too.
+ * A draft's settings replaced as a whole: a plain object of what CampaignCreated set but the kind, year and copy
+ * origin. A setting added to campaigns is picked here too (and given an upcaster), so a draft can change it.
  */
 export const CampaignSettingsChanged = CampaignCreated.pick({
   campaignId: true,

@@ -48,10 +48,26 @@ function settingsOf(campaignId: string, input: Omit<ChangeCampaignSettingsInput,
   };
 }
 
-/** The settings part of a definition, to compare a change with what is in force. */
+/**
+ * The settings part of a definition, field by field: what the event records and what a change is compared with.
+ * Named one by one so that a setting added to the event does not compile until it is taken here too.
+ */
 function settingsIn(definition: Definition): Settings {
-  const { kind: _kind, year: _year, copiedFrom: _copiedFrom, ...settings } = definition;
-  return settings;
+  const { campaignId, title, theme, opensAt, closesAt, eligibleSchoolKinds } = definition;
+  const { maxEntriesPerSchool, targetSessions, awardQuota, rubric, blindJudging } = definition;
+  return {
+    campaignId,
+    title,
+    theme,
+    opensAt,
+    closesAt,
+    eligibleSchoolKinds,
+    maxEntriesPerSchool,
+    targetSessions,
+    awardQuota,
+    rubric,
+    blindJudging,
+  };
 }
 
 function create(state: CampaignState, data: Definition): CampaignEvent[] {
@@ -85,7 +101,7 @@ export function decideLifecycle(command: LifecycleCommand, state: CampaignState)
     case 'ChangeCampaignSettings': {
       const { id, ...given } = command.input;
       const campaign = existingCampaign(state, id);
-      // Once open, schools may have entered under the settings in force: changing them would change the rules mid-game.
+      // Once open, schools may have entered under the settings in force: changing them would change the rules midway.
       if (campaign.status !== 'DRAFT') {
         throw new Conflict(`Campaign ${id} is ${campaign.status}; only a DRAFT campaign's settings can change`);
       }
