@@ -19,6 +19,7 @@ export function EditCampaign() {
   const { campaignId = '' } = useParams();
   const navigate = useNavigate();
   const { message } = App.useApp();
+  // The campaign page's answer (cache-first): were the campaign opened meanwhile, the server refuses the change.
   const [{ data, error, fetching }, refetch] = useQuery({ query: OfficeCampaign, variables: { id: campaignId } });
   const [, changeSettings] = useMutation(ChangeCampaignSettings);
   if (error) return <Problem error={error} onRetry={() => refetch({ requestPolicy: 'network-only' })} />;
