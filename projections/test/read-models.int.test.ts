@@ -274,6 +274,42 @@ describe('campaigns read model', () => {
     expect(read.campaigns({ kind: 'ESSAY', year: 2021 })).toEqual([]);
   });
 
+  it("takes a draft's new settings, leaving its kind, year, copy origin and status, and notes them in its timeline", () => {
+    const { read, given } = readModels();
+    given(...opened);
+    const settings: EventOf<'CampaignSettingsChanged'> = {
+      type: 'CampaignSettingsChanged',
+      data: {
+        campaignId: CAMPAIGN,
+        title: '童心喜迎二十大 征文',
+        theme: '',
+        opensAt: '2022-04-01T00:00:00+08:00',
+        closesAt: '2022-07-31T23:59:59+08:00',
+        eligibleSchoolKinds: ['PRIMARY'],
+        maxEntriesPerSchool: null,
+        targetSessions: null,
+        awardQuota: null,
+        rubric: [{ name: '立意', weight: 2, maxScore: 40 }],
+        blindJudging: false,
+      },
+    };
+    given(settings);
+    const { campaignId: _, ...changed } = settings.data;
+    expect(read.campaign(CAMPAIGN)).toMatchObject({
+      ...changed,
+      id: CAMPAIGN,
+      kind: 'ESSAY',
+      year: 2022,
+      copiedFrom: null,
+      status: 'DRAFT',
+    });
+    expect(read.panel(CAMPAIGN)).toEqual({ status: 'DRAFT', blindJudging: false, judges: [] });
+    expect(read.campaignHistory(CAMPAIGN).map(({ type, closesAt }) => [type, closesAt])).toEqual([
+      ['CampaignCreated', '2022-06-30T23:59:59+08:00'],
+      ['CampaignSettingsChanged', '2022-07-31T23:59:59+08:00'],
+    ]);
+  });
+
   it('keeps its figures as its entries and lectures change: live entries, their schools, awards and lectures', () => {
     const { read, given } = readModels();
     const figures = (id = CAMPAIGN) => {

@@ -20,7 +20,8 @@ import {
  * phone's: an organizer creates an essay contest with a rubric through the wizard, opens it, sees the entries two
  * schools submitted (over GraphQL with their tokens) by school and the eligible school that has not entered, extends
  * the deadline, closes it and publishes its results; creates a lecture series with a target (after the server refused
- * a taken id beside the field), copies it to next year and cancels the copy with a reason. Every page passes
+ * a taken id beside the field), copies it to next year and cancels the copy with a reason; and edits a draft's
+ * settings in the wizard's form (编辑), until someone opens it and the server refuses. Every page passes
  * axe-core without serious or critical violations, the console stays free of CSP violations, and on the phone
  * nothing scrolls sideways.
  */
@@ -39,6 +40,16 @@ const running = () => {
 
 const REGISTER_SCHOOL = graphql(`
   mutation OcSchool($input: RegisterSchoolInput!) { registerSchool(input: $input) { id } }
+`);
+const CREATE = graphql(`mutation OcCreate($input: CreateCampaignInput!) { createCampaign(input: $input) { id } }`);
+const OPEN = graphql(`mutation OcOpen($input: OpenCampaignInput!) { openCampaign(input: $input) { id } }`);
+const SETTINGS = graphql(`
+  query OcSettings($id: ID!) {
+    campaign(id: $id) {
+      kind year title theme opensAt closesAt eligibleSchoolKinds maxEntriesPerSchool awardQuota blindJudging
+      rubric { name weight maxScore }
+    }
+  }
 `);
 const SUBMIT = graphql(`mutation OcSubmit($input: SubmitEntryInput!) { submitEntry(input: $input) { id } }`);
 const CAMPAIGN = graphql(`
@@ -279,6 +290,126 @@ describe.skipIf(!HAS_CHROMIUM)(`the office's campaigns (Chromium at ${CHROMIUM})
         expect(await row.textContent()).toContain('已公布结果');
         expect(await rowOf(lectureId).textContent()).toContain('0 / 1000 场');
         await checkPage(app, viewport, '活动列表');
+      } finally {
+        await app.close();
+      }
+    }, 240_000);
+  }
+
+  for (const viewport of ['desktop', 'phone'] as const) {
+    it(`edits a draft's settings in the wizard's form at ${viewport} width, until it opens`, async () => {
+      const { server, browser } = running();
+      const office = await server.token('organizer', { sub: 'office' });
+      const login = `oc-edit-${viewport}`;
+      await createActiveAccount(server, office, { login, displayName: '关工委办公室', role: 'organizer' }, PASSWORD);
+      const id = `edit-${viewport}-${YEAR}`;
+      dataOf(
+        await server.graphql(
+          CREATE,
+          {
+            input: {
+              id,
+              kind: 'ESSAY',
+              title: '《勋章》读书征文',
+              year: YEAR,
+              opensAt: `${YEAR}-03-01T00:00:00+08:00`,
+              closesAt: `${YEAR + 1}-06-30T23:59:00+08:00`,
+              eligibleSchoolKinds: ['PRIMARY'],
+              maxEntriesPerSchool: 3,
+              awardQuota: 0.15,
+              rubric: [{ name: '内容', weight: 1, maxScore: 100 }],
+            },
+          },
+          office,
+        ),
+      );
+      const app = await signedInPage(browser, server.url, {
+        login,
+        password: PASSWORD,
+        viewport,
+        path: `/office/campaigns/${id}`,
+      });
+      const { page } = app;
+      const form = page.getByRole('form', { name: '编辑活动' });
+      try {
+        await page.getByRole('button', { name: '编辑', exact: true }).click();
+        await page.waitForURL((url) => url.pathname === `/office/campaigns/${id}/edit`);
+        await page.getByRole('heading', { name: '编辑征文活动：《勋章》读书征文' }).waitFor();
+        // The form holds the settings in force; kind, year and id stay as they are.
+        expect(await form.getByLabel('活动名称').inputValue()).toBe('《勋章》读书征文');
+        expect(await form.getByLabel('截止时间（北京时间）').inputValue()).toBe(`${YEAR + 1}-06-30T23:59`);
+        expect(await form.getByLabel('获奖名额（%）').inputValue()).toBe('15');
+        expect(await form.getByLabel('每校作品数上限').inputValue()).toBe('3');
+        expect(await form.getByLabel('评分项 1', { exact: true }).inputValue()).toBe('内容');
+        expect(await form.getByRole('checkbox', { name: '小学', exact: true }).isChecked()).toBe(true);
+        expect(await form.getByLabel('年度').isDisabled()).toBe(true);
+        expect(await form.getByLabel('活动编号').isDisabled()).toBe(true);
+        await checkPage(app, viewport, '编辑活动');
+
+        // A problem is said beside its field, and nothing is sent.
+        await form.getByLabel('活动名称').fill('');
+        await form.getByRole('button', { name: '保存修改' }).click();
+        await form.getByRole('alert').getByText('请按提示修改后再保存').waitFor();
+        expect(await form.getByLabel('活动名称').getAttribute('aria-invalid')).toBe('true');
+        await checkPage(app, viewport, '编辑活动（有误）');
+
+        await form.getByLabel('活动名称').fill('童心喜迎二十大 征文');
+        await form.getByLabel('主题').fill('讲好身边的故事');
+        await form.getByLabel('截止时间（北京时间）').fill(`${YEAR + 1}-07-31T23:59`);
+        await form.getByRole('checkbox', { name: '初中', exact: true }).check();
+        await form.getByLabel('每校作品数上限').fill('');
+        await form.getByLabel('获奖名额（%）').fill('20');
+        await form.getByLabel('评分项 1', { exact: true }).fill('立意');
+        await form.getByLabel('权重').first().fill('2');
+        await form.getByLabel('满分').first().fill('40');
+        await form.getByRole('button', { name: '添加评分项' }).click();
+        await form.getByLabel('评分项 2', { exact: true }).fill('文采');
+        await form.getByLabel('满分').nth(1).fill('60');
+        await form.getByRole('switch').click();
+        await form.getByRole('button', { name: '保存修改' }).click();
+        await page.waitForURL((url) => url.pathname === `/office/campaigns/${id}`);
+        await expect.poll(() => page.locator('h1').textContent()).toContain('童心喜迎二十大 征文');
+        const settings = page.locator('.campaign-settings');
+        await expect.poll(() => settings.textContent()).toContain('立意（权重 2，满分 40）；文采（权重 1，满分 60）');
+        expect(await settings.textContent()).toContain('20%');
+        await expect.poll(() => page.getByRole('list', { name: '时间线' }).textContent()).toContain('修改活动设置');
+        expect(dataOf(await server.graphql(SETTINGS, { id }, office)).campaign).toEqual({
+          kind: 'ESSAY',
+          year: YEAR,
+          title: '童心喜迎二十大 征文',
+          theme: '讲好身边的故事',
+          opensAt: `${YEAR}-03-01T00:00:00+08:00`,
+          closesAt: `${YEAR + 1}-07-31T23:59:00+08:00`,
+          eligibleSchoolKinds: ['PRIMARY', 'JUNIOR_HIGH'],
+          maxEntriesPerSchool: null,
+          awardQuota: 0.2,
+          blindJudging: false,
+          rubric: [
+            { name: '立意', weight: 2, maxScore: 40 },
+            { name: '文采', weight: 1, maxScore: 60 },
+          ],
+        });
+        await checkPage(app, viewport, '活动页面（已修改）');
+
+        // Opened by someone else while the form is open: the server refuses, and the page says why.
+        await page.getByRole('button', { name: '编辑', exact: true }).click();
+        await form.getByLabel('主题').fill('另一个主题');
+        dataOf(await server.graphql(OPEN, { input: { id } }, office));
+        await form.getByRole('button', { name: '保存修改' }).click();
+        await form
+          .getByRole('alert')
+          .getByText('活动已不是草稿（已开启或已取消），设置不能再修改。请返回活动页刷新。')
+          .waitFor();
+        await checkPage(app, viewport, '编辑活动（已开启）');
+        expect(dataOf(await server.graphql(SETTINGS, { id }, office)).campaign?.theme).toBe('讲好身边的故事');
+
+        // An open campaign offers no 编辑, and its form says it cannot change.
+        await page.goto(`${server.url}/office/campaigns/${id}`);
+        await expect.poll(() => page.locator('h1').textContent()).toContain('进行中');
+        expect(await page.getByRole('button', { name: '编辑', exact: true }).count()).toBe(0);
+        await page.goto(`${server.url}/office/campaigns/${id}/edit`);
+        await page.getByText('只有草稿活动可以修改设置').waitFor();
+        expect(await page.getByRole('form', { name: '编辑活动' }).count()).toBe(0);
       } finally {
         await app.close();
       }

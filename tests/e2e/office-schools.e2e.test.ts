@@ -10,6 +10,7 @@ import { BAD_ROWS, bureauSchools, SCHOOL_COLUMNS, studentsOf, workbookOf } from 
 import { removeDataDir, type ServerProcess, startServerProcess } from '../support/server-process.ts';
 import {
   type AppPage,
+  createAccount,
   createActiveAccount,
   seriousAccessibilityViolations,
   signedInPage,
@@ -28,6 +29,11 @@ import {
 const SCREENSHOT = fileURLToPath(new URL('../../services/web/screenshots/office-import.png', import.meta.url));
 const PASSWORD = 'qingmiao-office-2026';
 const YEAR = new Date().getFullYear();
+
+const REGISTER_SCHOOL = graphql(`
+  mutation OfficeSchoolsRegister($input: RegisterSchoolInput!) { registerSchool(input: $input) { id } }
+`);
+const LECTURERS = graphql(`query OfficeSchoolsLecturers { lecturers { id name topics formerSchoolId } }`);
 
 const FIGURES = graphql(`
   query OfficeImportFigures($year: Int!) {
@@ -230,5 +236,118 @@ describe.skipIf(!HAS_CHROMIUM)(`the office's school import (Chromium at ${CHROMI
         await app.close();
       }
     }, 240_000);
+  }
+});
+
+describe.skipIf(!HAS_CHROMIUM)(`lecturers by hand and a school's accounts (Chromium at ${CHROMIUM})`, () => {
+  for (const viewport of ['desktop', 'phone'] as const) {
+    it(`registers a lecturer through the form and opens a school's accounts at ${viewport} width`, async () => {
+      const { server, browser } = running();
+      const token = await server.token('organizer', { sub: 'office' });
+      const login = `office-hand-${viewport}`;
+      await createActiveAccount(server, token, { login, displayName: '关工委办公室', role: 'organizer' }, PASSWORD);
+      const school = {
+        id: `hand-${viewport}`,
+        name: `太仓市实验小学${viewport}`,
+        kind: 'PRIMARY' as const,
+        town: '城厢镇',
+      };
+      const other = {
+        id: `hand-${viewport}-2`,
+        name: `沙溪镇中心小学${viewport}`,
+        kind: 'PRIMARY' as const,
+        town: '沙溪镇',
+      };
+      for (const input of [school, other]) dataOf(await server.graphql(REGISTER_SCHOOL, { input }, token));
+      const contact = `hand-contact-${viewport}`;
+      const otherContact = `hand-other-${viewport}`;
+      await createAccount(server, token, {
+        login: contact,
+        displayName: '实验小学联络员',
+        role: 'school',
+        schoolId: school.id,
+      });
+      await createAccount(server, token, {
+        login: otherContact,
+        displayName: '沙溪联络员',
+        role: 'school',
+        schoolId: other.id,
+      });
+      const lecturerId = `zhang-${viewport}`;
+
+      const app = await signedInPage(browser, server.url, {
+        login,
+        password: PASSWORD,
+        viewport,
+        path: '/office/schools/lecturers',
+      });
+      const { page } = app;
+      try {
+        await page.getByRole('heading', { name: '讲师', exact: true }).waitFor();
+        await page.getByRole('button', { name: '登记讲师' }).click();
+        const form = page.getByRole('form', { name: '登记讲师' });
+
+        // Nothing typed: the server's own schema finds the problem, said beside the field, and nothing is sent.
+        await form.getByRole('button', { name: '登记', exact: true }).click();
+        await form.getByRole('alert').getByText('请按提示修改后再登记。').waitFor();
+        await form.getByText('不能为空').waitFor();
+        expect(await form.getByLabel('讲师姓名').getAttribute('aria-invalid')).toBe('true');
+        await checkPage(app, viewport, '登记讲师（有误）');
+
+        await form.getByLabel('讲师姓名').fill('张建国');
+        await form.getByLabel('讲题/专长').fill('党史、家风家训');
+        // Searched by name: with the imported schools the list is long, and only what is in view is rendered.
+        const formerSchool = page.getByRole('combobox', { name: '原任教学校' });
+        await formerSchool.click();
+        await formerSchool.fill(school.name);
+        const list = page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden)');
+        await list.getByTitle(school.name, { exact: true }).click();
+        await expect.poll(() => list.count(), { timeout: 10_000 }).toBe(0);
+        await form.getByLabel('讲师编号').fill(lecturerId);
+        await form.getByRole('button', { name: '登记', exact: true }).click();
+        await form.waitFor({ state: 'detached' });
+        // Each run's lecturer is of its own school: the rows of both runs share the server.
+        const row = page.locator('tr', { hasText: school.name });
+        await row.waitFor();
+        expect(await row.textContent()).toContain('张建国');
+        expect(await row.textContent()).toContain('党史、家风家训');
+        const registered = dataOf(await server.graphql(LECTURERS, {}, token)).lecturers;
+        expect(registered.find((lecturer) => lecturer.id === lecturerId)).toEqual({
+          id: lecturerId,
+          name: '张建国',
+          topics: ['党史', '家风家训'],
+          formerSchoolId: school.id,
+        });
+        await checkPage(app, viewport, '讲师（已登记）');
+
+        // The same number for someone else: the server refuses, and the page says so beside 讲师编号.
+        await page.getByRole('button', { name: '登记讲师' }).click();
+        await form.getByLabel('讲师姓名').fill('李秀英');
+        await form.getByLabel('讲师编号').fill(lecturerId);
+        await form.getByRole('button', { name: '登记', exact: true }).click();
+        await form.getByRole('alert').getByText('内容已被他人修改或状态已变化，请刷新后重试。').waitFor();
+        await form.getByText('该编号已有讲师，请换一个').waitFor();
+        await checkPage(app, viewport, '登记讲师（被拒绝）');
+        const after = dataOf(await server.graphql(LECTURERS, {}, token)).lecturers;
+        expect(after.filter((lecturer) => lecturer.id === lecturerId).map((lecturer) => lecturer.name)).toEqual([
+          '张建国',
+        ]);
+        expect(after.some((lecturer) => lecturer.name === '李秀英')).toBe(false);
+
+        // 账号 in the schools table opens that school's accounts, and only theirs.
+        await page.goto(`${server.url}/office/schools`);
+        await page.getByRole('heading', { name: '学校与在校生数' }).waitFor();
+        await page.getByLabel('搜索学校名称或代码').fill(school.id);
+        await page.getByRole('link', { name: `${school.name} 的账号` }).click();
+        await page.waitForURL((url) => url.pathname === '/office/accounts');
+        expect(new URL(page.url()).searchParams.get('school')).toBe(school.id);
+        await page.getByRole('heading', { name: '账号', exact: true }).waitFor();
+        await page.getByRole('cell', { name: contact, exact: true }).waitFor();
+        expect(await page.getByRole('cell', { name: otherContact, exact: true }).count()).toBe(0);
+        await checkPage(app, viewport, '学校的账号');
+      } finally {
+        await app.close();
+      }
+    }, 180_000);
   }
 });

@@ -277,6 +277,16 @@ function validCall(
     awardEntry: [org, { entryId: w.closedEntry, prize: 'FIRST' }],
     cancelCampaign: [org, { id: w.draft, reason: '活动取消' }],
     cancelLecture: [org, { lectureId: w.scheduledLecture, reason: '天气原因' }],
+    changeCampaignSettings: [
+      org,
+      {
+        id: w.draft,
+        title: '童心喜迎二十大',
+        opensAt: '2022-03-01T00:00:00+08:00',
+        closesAt: '2022-11-30T23:59:59+08:00',
+        maxEntriesPerSchool: 2,
+      },
+    ],
     closeCampaign: [org, { id: w.essay }],
     copyCampaign: [org, { sourceId: w.essay, id: slug('copy'), year: 2023 }],
     createCampaign: [

@@ -8,7 +8,7 @@ export interface CampaignHistoryRow {
   readonly recordedAt: string;
   readonly actor: string;
   readonly role: string;
-  /** The deadline set (creation, extension). */
+  /** The deadline set (creation, a draft's new settings, extension). */
   readonly closesAt: string | null;
   /** Why it was cancelled. */
   readonly reason: string | null;
@@ -19,12 +19,13 @@ export interface CampaignHistoryRow {
 }
 
 /**
- * A campaign's timeline: its creation (or copy), opening, deadline extensions, closing, cancellation, publication
- * and the changes to its panel, in log order. Entries and lectures have histories of their own.
+ * A campaign's timeline: its creation (or copy), new settings while a draft, opening, deadline extensions, closing,
+ * cancellation, publication and the changes to its panel, in log order. Entries and lectures have histories of
+ * their own.
  */
 export const campaignHistoryProjection = defineProjection({
   name: 'campaignHistory',
-  version: 1,
+  version: 2,
   tables: [
     // Keyed by log position, as entry_history is: rows arrive in order.
     `CREATE TABLE campaign_history (
@@ -51,6 +52,7 @@ export const campaignHistoryProjection = defineProjection({
   },
   handles: {
     CampaignCreated: ['insertCampaignHistory'],
+    CampaignSettingsChanged: ['insertCampaignHistory'],
     CampaignOpened: ['insertCampaignHistory'],
     DeadlineExtended: ['insertCampaignHistory'],
     CampaignClosed: ['insertCampaignHistory'],
@@ -89,6 +91,7 @@ function detailsOf(event: DomainEvent): { readonly campaignId: string; readonly 
       const { campaignId, closesAt, copiedFrom } = event.data;
       return { campaignId, said: { ...NOTHING, closesAt, copiedFrom } };
     }
+    case 'CampaignSettingsChanged':
     case 'DeadlineExtended':
       return { campaignId: event.data.campaignId, said: { ...NOTHING, closesAt: event.data.closesAt } };
     case 'CampaignCancelled':

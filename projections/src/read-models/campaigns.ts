@@ -41,9 +41,16 @@ export interface CampaignFilter {
   readonly status?: CampaignStatus | undefined;
 }
 
+/** The settings SQLite keeps as JSON text or as 0/1. */
+const encodedSettings = (settings: Pick<CampaignRow, 'eligibleSchoolKinds' | 'rubric' | 'blindJudging'>) => ({
+  eligibleSchoolKinds: JSON.stringify(settings.eligibleSchoolKinds),
+  rubric: JSON.stringify(settings.rubric),
+  blindJudging: settings.blindJudging ? 1 : 0,
+});
+
 export const campaignsProjection = defineProjection({
   name: 'campaigns',
-  version: 4,
+  version: 5,
   tables: [
     `CREATE TABLE campaigns (
       id TEXT PRIMARY KEY,
@@ -92,6 +99,13 @@ export const campaignsProjection = defineProjection({
           @maxEntriesPerSchool, @targetSessions, @awardQuota, @rubric, @copiedFrom, @blindJudging, 'DRAFT', @at)`,
     },
     insertFigures: { table: 'campaign_figures', sql: 'INSERT INTO campaign_figures (campaign_id) VALUES (@id)' },
+    changeSettings: {
+      table: 'campaigns',
+      sql: `UPDATE campaigns SET title = @title, theme = @theme, opens_at = @opensAt, closes_at = @closesAt,
+          eligible_school_kinds = @eligibleSchoolKinds, max_entries_per_school = @maxEntriesPerSchool,
+          target_sessions = @targetSessions, award_quota = @awardQuota, rubric = @rubric, blind_judging = @blindJudging
+        WHERE id = @id`,
+    },
     setStatus: { table: 'campaigns', sql: 'UPDATE campaigns SET status = @status WHERE id = @id' },
     cancel: {
       table: 'campaigns',
@@ -106,6 +120,7 @@ export const campaignsProjection = defineProjection({
   },
   handles: {
     CampaignCreated: ['insertCampaign', 'insertFigures'],
+    CampaignSettingsChanged: ['changeSettings'],
     CampaignOpened: ['setStatus'],
     CampaignClosed: ['setStatus'],
     ResultsPublished: ['setStatus'],
@@ -124,13 +139,20 @@ export const campaignsProjection = defineProjection({
             params: {
               ...rest,
               id: campaignId,
-              eligibleSchoolKinds: JSON.stringify(eligibleSchoolKinds),
-              rubric: JSON.stringify(rubric),
-              blindJudging: blindJudging ? 1 : 0,
+              ...encodedSettings({ eligibleSchoolKinds, rubric, blindJudging }),
               at: metadata.recordedAt,
             },
           },
           { statement: 'insertFigures', params: { id: campaignId } },
+        ];
+      }
+      case 'CampaignSettingsChanged': {
+        const { campaignId, eligibleSchoolKinds, rubric, blindJudging, ...rest } = event.data;
+        return [
+          {
+            statement: 'changeSettings',
+            params: { ...rest, id: campaignId, ...encodedSettings({ eligibleSchoolKinds, rubric, blindJudging }) },
+          },
         ];
       }
       case 'CampaignOpened':

@@ -32,6 +32,24 @@ export const CampaignCreated = z.object({
   blindJudging: z.boolean(),
 });
 
+/**
+ * A draft's settings replaced as a whole: a plain object of what CampaignCreated set but the kind, year and copy
+ * origin. A setting added to campaigns is picked here too (and given an upcaster), so a draft can change it.
+ */
+export const CampaignSettingsChanged = CampaignCreated.pick({
+  campaignId: true,
+  title: true,
+  theme: true,
+  opensAt: true,
+  closesAt: true,
+  eligibleSchoolKinds: true,
+  maxEntriesPerSchool: true,
+  targetSessions: true,
+  awardQuota: true,
+  rubric: true,
+  blindJudging: true,
+});
+
 /** The rubric of campaigns created before rubrics existed: one overall score out of 100. */
 export const DEFAULT_RUBRIC: Criterion[] = [{ name: '总分', weight: 1, maxScore: 100 }];
 
@@ -135,6 +153,7 @@ export const LectureCancelled = z.object({ campaignId: Id, lectureId: NestedId, 
 
 export const campaignEvents = {
   CampaignCreated,
+  CampaignSettingsChanged,
   CampaignOpened,
   CampaignClosed,
   EntrySubmitted,

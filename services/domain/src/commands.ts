@@ -152,6 +152,12 @@ export class Commands {
     return { ...(await this.#runner.run(campaigns, streams.campaign(campaignId), command, meta)), campaignId };
   }
 
+  /** A draft's settings, replaced as a whole; refused once the campaign has opened. */
+  changeCampaignSettings = this.#byCampaignId(
+    'ChangeCampaignSettings',
+    commandInputs.changeCampaignSettings,
+    ORGANIZER,
+  );
   openCampaign = this.#byCampaignId('OpenCampaign', commandInputs.openCampaign, ORGANIZER);
   closeCampaign = this.#byCampaignId('CloseCampaign', commandInputs.closeCampaign, ORGANIZER);
   extendDeadline = this.#byCampaignId('ExtendDeadline', commandInputs.extendDeadline, ORGANIZER);

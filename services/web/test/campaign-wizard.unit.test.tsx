@@ -2,7 +2,13 @@ import type { CampaignKind } from '@qingmiao/schema';
 import { render, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
-import { type CreateInput, emptyCampaignDraft } from '../src/pages/office/campaigns/campaign-draft.ts';
+import {
+  type CampaignSettings,
+  type CreateInput,
+  campaignDraftOf,
+  checkCampaignDraft,
+  emptyCampaignDraft,
+} from '../src/pages/office/campaigns/campaign-draft.ts';
 import { CampaignWizard, type WizardAnswer } from '../src/pages/office/campaigns/wizard.tsx';
 
 type OnSubmit = (input: CreateInput) => Promise<WizardAnswer>;
@@ -163,5 +169,68 @@ describe('the campaign wizard checks what it sends with the server’s CreateCam
     await user.click(create());
     expect(problemBeside(screen.getByLabelText('截止时间（北京时间）'))).toBe('服务器未接受此项，请检查');
     expect(within(screen.getByRole('alert')).getByText('“截止时间”填写有误，请检查后再提交。')).toBeTruthy();
+  });
+});
+
+describe('a draft edited in the wizard', () => {
+  const campaign: CampaignSettings = {
+    id: 'tongxin-2022',
+    kind: 'ESSAY',
+    title: '童心喜迎二十大',
+    theme: '',
+    year: 2022,
+    opensAt: '2022-03-01T00:00:00+08:00',
+    closesAt: '2022-06-30T15:59:00Z',
+    eligibleSchoolKinds: ['PRIMARY', 'JUNIOR_HIGH'],
+    maxEntriesPerSchool: null,
+    targetSessions: null,
+    awardQuota: 0.29,
+    rubric: [
+      { name: '立意', weight: 2, maxScore: 40 },
+      { name: '文采', weight: 0.5, maxScore: 60 },
+    ],
+    blindJudging: false,
+  };
+
+  it('starts from the settings in force and, saved unchanged, sends them back as they are', () => {
+    const draft = campaignDraftOf(campaign);
+    expect(draft).toMatchObject({ awardQuotaPercent: '29', closesAt: '2022-06-30T23:59', idEdited: true });
+    const checked = checkCampaignDraft(draft);
+    expect(checked).toEqual({
+      ok: true,
+      input: {
+        id: 'tongxin-2022',
+        kind: 'ESSAY',
+        year: 2022,
+        title: '童心喜迎二十大',
+        theme: undefined,
+        opensAt: '2022-03-01T00:00:00+08:00',
+        closesAt: '2022-06-30T23:59:00+08:00',
+        eligibleSchoolKinds: ['PRIMARY', 'JUNIOR_HIGH'],
+        maxEntriesPerSchool: undefined,
+        targetSessions: undefined,
+        awardQuota: 0.29,
+        rubric: [
+          { name: '立意', weight: 2, maxScore: 40 },
+          { name: '文采', weight: 0.5, maxScore: 60 },
+        ],
+        blindJudging: false,
+      },
+    });
+  });
+
+  it('keeps the year and id fixed and says 保存修改', () => {
+    render(
+      <CampaignWizard
+        initial={campaignDraftOf(campaign)}
+        editing
+        idTail=""
+        onSubmit={vi.fn<OnSubmit>(async () => ({}))}
+      />,
+    );
+    expect(screen.getByRole('form', { name: '编辑活动' })).toBeTruthy();
+    expect((screen.getByLabelText('年度') as HTMLInputElement).disabled).toBe(true);
+    expect((screen.getByLabelText('活动编号') as HTMLInputElement).disabled).toBe(true);
+    expect(screen.getByRole('button', { name: '保存修改' })).toBeTruthy();
   });
 });

@@ -30,12 +30,13 @@ const CampaignTakesEnum = builder.enumType('CampaignTakes', {
 
 const CampaignEvent = builder.objectRef<CampaignHistoryRow>('CampaignEvent').implement({
   description:
-    'One change to a campaign itself: created (or copied), opened, extended, closed, cancelled, published, judges.',
+    'One change to a campaign itself: created (or copied), its settings as a draft, opened, extended, closed, ' +
+    'cancelled, published, judges.',
   fields: (t) => ({
     type: t.exposeString('type', {
       description:
-        'CampaignCreated, CampaignOpened, DeadlineExtended, CampaignClosed, CampaignCancelled, ResultsPublished, ' +
-        'JudgeAssigned or JudgeUnassigned.',
+        'CampaignCreated, CampaignSettingsChanged, CampaignOpened, DeadlineExtended, CampaignClosed, ' +
+        'CampaignCancelled, ResultsPublished, JudgeAssigned or JudgeUnassigned.',
     }),
     recordedAt: t.field({ type: 'DateTime', resolve: (row) => row.recordedAt }),
     actor: t.exposeString('actor'),
@@ -43,7 +44,7 @@ const CampaignEvent = builder.objectRef<CampaignHistoryRow>('CampaignEvent').imp
     closesAt: t.field({
       type: 'DateTime',
       nullable: true,
-      description: 'The deadline it set (creation, extension).',
+      description: "The deadline it set (creation, a draft's new settings, extension).",
       resolve: (row) => row.closesAt,
     }),
     reason: t.exposeString('reason', { nullable: true, description: 'Why it was cancelled.' }),
@@ -171,29 +172,39 @@ export const campaignMutation = <N extends CommandsYielding<'campaignId'>>(
 
 const campaignRef = { fields: (t: InputFieldBuilder) => ({ id: t.id({ required: true }) }) };
 
+/** What an organizer sets about a campaign: at creation, and again as a whole while it is a draft. */
+const settingsFields = (t: InputFieldBuilder) => ({
+  title: t.string({ required: true }),
+  theme: t.string(),
+  opensAt: t.field({ type: 'DateTime', required: true }),
+  closesAt: t.field({ type: 'DateTime', required: true }),
+  eligibleSchoolKinds: t.field({ type: [SchoolKindEnum], description: 'Default: every kind.' }),
+  maxEntriesPerSchool: t.int({
+    description: 'Most live entries one school may have; unlimited when omitted; always 1 for EVALUATION.',
+  }),
+  targetSessions: t.int({ description: 'LECTURE campaigns: sessions to deliver, e.g. 1000.' }),
+  awardQuota: t.float({ description: 'Share of live entries that may win an award, e.g. 0.15.' }),
+  rubric: t.field({ type: [CriterionInputType], description: 'Judging criteria; default one overall score of 100.' }),
+  blindJudging: t.boolean({
+    description:
+      'Default true: judges see entries without school, advisor, participants or file names. A copy keeps it.',
+  }),
+});
+
 campaignMutation('createCampaign', {
   fields: (t) => ({
     id: t.id({ description: 'A short slug such as `essay-2022`; generated when omitted.' }),
     kind: t.field({ type: CampaignKindEnum, required: true }),
-    title: t.string({ required: true }),
-    theme: t.string(),
     year: t.int({ required: true }),
-    opensAt: t.field({ type: 'DateTime', required: true }),
-    closesAt: t.field({ type: 'DateTime', required: true }),
-    eligibleSchoolKinds: t.field({ type: [SchoolKindEnum], description: 'Default: every kind.' }),
-    maxEntriesPerSchool: t.int({
-      description: 'Most live entries one school may have; unlimited when omitted; always 1 for EVALUATION.',
-    }),
-    targetSessions: t.int({ description: 'LECTURE campaigns: sessions to deliver, e.g. 1000.' }),
-    awardQuota: t.float({ description: 'Share of live entries that may win an award, e.g. 0.15.' }),
-    rubric: t.field({ type: [CriterionInputType], description: 'Judging criteria; default one overall score of 100.' }),
-    blindJudging: t.boolean({
-      description:
-        'Default true: judges see entries without school, advisor, participants or file names. Set at creation ' +
-        '(a copy keeps it).',
-    }),
+    ...settingsFields(t),
   }),
 });
+campaignMutation(
+  'changeCampaignSettings',
+  { fields: (t) => ({ id: t.id({ required: true }), ...settingsFields(t) }) },
+  "Replaces a DRAFT campaign's settings as a whole (kind and year stay; what is omitted takes its default, as at " +
+    'creation); CONFLICT once the campaign has opened or been cancelled.',
+);
 campaignMutation('copyCampaign', {
   fields: (t) => ({
     sourceId: t.id({ required: true }),

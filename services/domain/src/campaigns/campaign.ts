@@ -21,6 +21,7 @@ export const campaignDecider: Decider<CampaignState, CampaignCommand, CampaignEv
     switch (command.type) {
       case 'CreateCampaign':
       case 'CopyCampaign':
+      case 'ChangeCampaignSettings':
       case 'OpenCampaign':
       case 'CloseCampaign':
       case 'ExtendDeadline':

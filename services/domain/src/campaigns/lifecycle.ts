@@ -1,6 +1,7 @@
 import {
   type CampaignRefInput,
   type CancelCampaignInput,
+  type ChangeCampaignSettingsInput,
   type CopyCampaignInput,
   type CreateCampaignInput,
   DEFAULT_RUBRIC,
@@ -20,6 +21,7 @@ export type LifecycleCommand =
       /** The campaign copied from, loaded by the shell; undefined when it does not exist. */
       readonly source: EventOf<'CampaignCreated'>['data'] | undefined;
     }
+  | { readonly type: 'ChangeCampaignSettings'; readonly input: ChangeCampaignSettingsInput }
   | { readonly type: 'OpenCampaign'; readonly input: CampaignRefInput }
   | { readonly type: 'CloseCampaign'; readonly input: CampaignRefInput }
   | { readonly type: 'ExtendDeadline'; readonly input: ExtendDeadlineInput }
@@ -27,6 +29,46 @@ export type LifecycleCommand =
   | { readonly type: 'PublishResults'; readonly input: CampaignRefInput };
 
 type Definition = EventOf<'CampaignCreated'>['data'];
+type Settings = EventOf<'CampaignSettingsChanged'>['data'];
+
+/** The settings as given, what is left out falling back to its default exactly as at creation. */
+function settingsOf(campaignId: string, input: Omit<ChangeCampaignSettingsInput, 'id'>): Settings {
+  return {
+    campaignId,
+    title: input.title,
+    theme: input.theme ?? '',
+    opensAt: input.opensAt,
+    closesAt: input.closesAt,
+    eligibleSchoolKinds: input.eligibleSchoolKinds ?? [...SchoolKind.options],
+    maxEntriesPerSchool: input.maxEntriesPerSchool ?? null,
+    targetSessions: input.targetSessions ?? null,
+    awardQuota: input.awardQuota ?? null,
+    rubric: input.rubric ?? DEFAULT_RUBRIC,
+    blindJudging: input.blindJudging,
+  };
+}
+
+/**
+ * The settings part of a definition, field by field: what the event records and what a change is compared with.
+ * Named one by one so that a setting added to the event does not compile until it is taken here too.
+ */
+function settingsIn(definition: Definition): Settings {
+  const { campaignId, title, theme, opensAt, closesAt, eligibleSchoolKinds } = definition;
+  const { maxEntriesPerSchool, targetSessions, awardQuota, rubric, blindJudging } = definition;
+  return {
+    campaignId,
+    title,
+    theme,
+    opensAt,
+    closesAt,
+    eligibleSchoolKinds,
+    maxEntriesPerSchool,
+    targetSessions,
+    awardQuota,
+    rubric,
+    blindJudging,
+  };
+}
 
 function create(state: CampaignState, data: Definition): CampaignEvent[] {
   if (state.created) {
@@ -52,25 +94,22 @@ export function decideLifecycle(command: LifecycleCommand, state: CampaignState)
   switch (command.type) {
     case 'CreateCampaign': {
       const { input } = command;
-      return create(
-        state,
-        definitionOfKind({
-          campaignId: input.id,
-          kind: input.kind,
-          title: input.title,
-          theme: input.theme ?? '',
-          year: input.year,
-          opensAt: input.opensAt,
-          closesAt: input.closesAt,
-          eligibleSchoolKinds: input.eligibleSchoolKinds ?? [...SchoolKind.options],
-          maxEntriesPerSchool: input.maxEntriesPerSchool ?? null,
-          targetSessions: input.targetSessions ?? null,
-          awardQuota: input.awardQuota ?? null,
-          rubric: input.rubric ?? DEFAULT_RUBRIC,
-          copiedFrom: null,
-          blindJudging: input.blindJudging,
-        }),
-      );
+      const { id, kind, year, ...settings } = input;
+      return create(state, definitionOfKind({ ...settingsOf(id, settings), kind, year, copiedFrom: null }));
+    }
+
+    case 'ChangeCampaignSettings': {
+      const { id, ...given } = command.input;
+      const campaign = existingCampaign(state, id);
+      // Once open, schools may have entered under the settings in force: changing them would change the rules midway.
+      if (campaign.status !== 'DRAFT') {
+        throw new Conflict(`Campaign ${id} is ${campaign.status}; only a DRAFT campaign's settings can change`);
+      }
+      const changed = settingsIn(definitionOfKind({ ...campaign.definition, ...settingsOf(id, given) }));
+      // The deadline in force counts, not only the one set: an extended draft's deadline is its setting now.
+      const inForce = { ...settingsIn(campaign.definition), closesAt: campaign.closesAt };
+      if (fingerprint(changed) === fingerprint(inForce)) return [];
+      return [{ type: 'CampaignSettingsChanged', data: changed }];
     }
 
     case 'CopyCampaign': {

@@ -6,6 +6,7 @@ import { campaignIdOf } from './entry-id.ts';
 
 export type CampaignEvent =
   | EventOf<'CampaignCreated'>
+  | EventOf<'CampaignSettingsChanged'>
   | EventOf<'CampaignOpened'>
   | EventOf<'CampaignClosed'>
   | EventOf<'DeadlineExtended'>
@@ -184,6 +185,12 @@ export function evolve(state: CampaignState, event: CampaignEvent): CampaignStat
   }
   if (!state.created) return state;
   switch (event.type) {
+    case 'CampaignSettingsChanged':
+      return {
+        ...state,
+        definition: { ...state.definition, ...event.data },
+        closesAt: event.data.closesAt,
+      };
     case 'CampaignOpened':
       return { ...state, status: 'OPEN' };
     case 'CampaignClosed':

@@ -63,8 +63,8 @@ interface Props {
 }
 
 /**
- * 开启 / 延期 / 截止 / 取消 / 公布结果 / 复制到下一年: each asks first (with what it needs: a later deadline, a
- * reason, a year), says the server's answer, and refreshes the page.
+ * 编辑 (a draft's settings, on a page of its own), then 开启 / 延期 / 截止 / 取消 / 公布结果 / 复制到下一年: each asks
+ * first (with what it needs: a later deadline, a reason, a year), says the server's answer, and refreshes the page.
  */
 export function CampaignActions({ campaign, onChanged }: Props) {
   const { message } = App.useApp();
@@ -190,6 +190,11 @@ export function CampaignActions({ campaign, onChanged }: Props) {
   const current = action ? dialogs[action] : undefined;
   return (
     <div className="campaign-actions">
+      {campaign.status === 'DRAFT' && (
+        <Button autoInsertSpace={false} onClick={() => navigate(`/office/campaigns/${encodeURIComponent(id)}/edit`)}>
+          编辑
+        </Button>
+      )}
       {ALLOWED[campaign.status].map((each) => (
         <Button
           key={each}

@@ -1,7 +1,8 @@
 import '../../school/zod-jitless.ts';
 import { type CampaignKind, CreateCampaignInput, type SchoolKind } from '@qingmiao/schema';
 import { type FieldErrors, fieldErrors } from '../../school/field-errors.ts';
-import { chinaInputToIso } from './china-time.ts';
+import type { OfficeCampaignData } from './campaign-page.tsx';
+import { chinaInputToIso, isoToChinaInput } from './china-time.ts';
 
 /** One row of the rubric as typed. */
 export interface CriterionRow {
@@ -77,6 +78,48 @@ export function emptyCampaignDraft(kind: CampaignKind, year: number, tail: strin
     targetSessions: '',
     rubric: kind === 'LECTURE' ? [] : [criterionRow('内容', '1', '100')],
     blindJudging: true,
+  };
+}
+
+/** What the wizard edits of a campaign as the office reads it. */
+export type CampaignSettings = Pick<
+  OfficeCampaignData,
+  | 'id'
+  | 'kind'
+  | 'title'
+  | 'theme'
+  | 'year'
+  | 'opensAt'
+  | 'closesAt'
+  | 'eligibleSchoolKinds'
+  | 'maxEntriesPerSchool'
+  | 'targetSessions'
+  | 'awardQuota'
+  | 'rubric'
+  | 'blindJudging'
+>;
+
+/** The draft of a campaign as it is now, to edit its settings: its id is fixed, so never suggested again. */
+export function campaignDraftOf(campaign: CampaignSettings): CampaignDraft {
+  const text = (value: number | null) => (value === null ? '' : String(value));
+  return {
+    kind: campaign.kind,
+    id: campaign.id,
+    idEdited: true,
+    title: campaign.title,
+    theme: campaign.theme,
+    year: String(campaign.year),
+    opensAt: isoToChinaInput(campaign.opensAt),
+    closesAt: isoToChinaInput(campaign.closesAt),
+    eligibleSchoolKinds: campaign.eligibleSchoolKinds,
+    maxEntriesPerSchool: text(campaign.maxEntriesPerSchool),
+    // A share shown as a percent, rounded as the wizard sends it (0.15 → 15, not 15.000000000000002).
+    awardQuotaPercent: campaign.awardQuota === null ? '' : String(Math.round(campaign.awardQuota * 1_000_000) / 10_000),
+    targetSessions: text(campaign.targetSessions),
+    rubric: campaign.rubric.map((criterion) =>
+      criterionRow(criterion.name, String(criterion.weight), String(criterion.maxScore)),
+    ),
+    blindJudging: campaign.blindJudging,
   };
 }
 

@@ -99,6 +99,17 @@ export const CreateCampaign = checked(
 `),
 );
 
+export const ChangeCampaignSettings = checked(
+  graphql(`
+  mutation OfficeChangeCampaignSettings($input: ChangeCampaignSettingsInput!) {
+    changeCampaignSettings(input: $input) {
+      id
+      status
+    }
+  }
+`),
+);
+
 export const OpenCampaign = checked(
   graphql(`
   mutation OfficeOpenCampaign($input: OpenCampaignInput!) {

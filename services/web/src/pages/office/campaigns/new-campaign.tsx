@@ -1,29 +1,19 @@
 import '../../school/zod-jitless.ts';
 import { CAMPAIGN_KIND_LABELS, CampaignKind } from '@qingmiao/schema';
-import type { CombinedError } from '@urql/core';
 import { App, Button } from 'antd';
 import { useState } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router';
 import { useMutation } from 'urql';
-import { errorMessage } from '../../../error-messages.ts';
 import { emptyCampaignDraft } from './campaign-draft.ts';
 import { chinaYear } from './china-time.ts';
 import { CreateCampaign } from './documents.ts';
-import { CampaignWizard, type WizardAnswer } from './wizard.tsx';
+import { CampaignWizard, type WizardAnswer, wizardRefusal } from './wizard.tsx';
 
-/** The server's refusal as the wizard shows it: the sentence, and the refused field marked beside its input. */
-function refusal(error: CombinedError): WizardAnswer {
-  const first = error.graphQLErrors.find((graphQLError) => graphQLError.extensions?.code);
-  const code = first?.extensions?.code;
-  const field = first?.extensions?.field;
-  const message = errorMessage(error);
-  if (code === 'BAD_USER_INPUT' && typeof field === 'string')
-    return { errors: { [field]: '服务器未接受此项，请检查' }, message };
-  // A taken id is the one conflict a new campaign can meet.
-  if (code === 'CONFLICT')
-    return { errors: { id: '该编号已被其他活动使用，请换一个' }, message: '活动编号已被使用，未创建。' };
-  return { message };
-}
+// A taken id is the one conflict a new campaign can meet.
+const TAKEN_ID: WizardAnswer = {
+  errors: { id: '该编号已被其他活动使用，请换一个' },
+  message: '活动编号已被使用，未创建。',
+};
 
 const isKind = (value: string | null): value is CampaignKind => CampaignKind.safeParse(value).success;
 
@@ -55,7 +45,7 @@ export function NewCampaign() {
 
   const submit = async (input: Parameters<typeof createCampaign>[0]['input']): Promise<WizardAnswer> => {
     const answer = await createCampaign({ input });
-    if (answer.error) return refusal(answer.error);
+    if (answer.error) return wizardRefusal(answer.error, TAKEN_ID);
     const id = answer.data?.createCampaign.id ?? input.id;
     message.success(`已创建活动 ${id}（草稿），开启后学校即可提交`);
     navigate(`/office/campaigns/${id}`);

@@ -8,6 +8,8 @@ function said(event: Event): string {
   switch (event.type) {
     case 'CampaignCreated':
       return event.copiedFrom ? `由 ${event.copiedFrom} 复制创建` : '创建活动';
+    case 'CampaignSettingsChanged':
+      return '修改活动设置';
     case 'CampaignOpened':
       return '开启活动';
     case 'DeadlineExtended':

@@ -1,6 +1,8 @@
 import { CAMPAIGN_KIND_LABELS, type CampaignKind, SCHOOL_KIND_LABELS, SchoolKind } from '@qingmiao/schema';
+import type { CombinedError } from '@urql/core';
 import { Alert, Button, Checkbox, Form, Input, Switch } from 'antd';
 import { type FormEvent, useRef, useState } from 'react';
+import { errorMessage } from '../../../error-messages.ts';
 import type { FieldErrors } from '../../school/field-errors.ts';
 import {
   awardsAllowed,
@@ -20,8 +22,25 @@ export interface WizardAnswer {
   readonly message?: string;
 }
 
+/**
+ * The server's refusal as the wizard shows it: the sentence, and the refused field marked beside its input; a
+ * CONFLICT as the caller words it (a taken id when creating, a campaign no longer a draft when editing).
+ */
+export function wizardRefusal(error: CombinedError, conflict: WizardAnswer): WizardAnswer {
+  const first = error.graphQLErrors.find((graphQLError) => graphQLError.extensions?.code);
+  const code = first?.extensions?.code;
+  const field = first?.extensions?.field;
+  const message = errorMessage(error);
+  if (code === 'BAD_USER_INPUT' && typeof field === 'string')
+    return { errors: { [field]: '服务器未接受此项，请检查' }, message };
+  if (code === 'CONFLICT') return conflict;
+  return { message };
+}
+
 interface Props {
   readonly initial: CampaignDraft;
+  /** Editing a draft's settings: its kind, year and id stay as they are. */
+  readonly editing?: boolean;
   /** The random tail of suggested ids, fixed for the wizard so that retrying sends the same id. */
   readonly idTail: string;
   /** Sends the checked input; resolves to the server's problems (nothing when it took it). */
@@ -51,9 +70,10 @@ function withYear(before: CampaignDraft, next: CampaignDraft): CampaignDraft {
 
 /**
  * 新建活动 for one kind: the fields the kind takes (entries, limit, quota and rubric; or a target of lectures),
- * checked with the server's CreateCampaignInput before it is sent, each problem beside its field in Chinese.
+ * checked with the server's CreateCampaignInput before it is sent, each problem beside its field in Chinese. The
+ * same form edits a draft's settings (`editing`), with its year and id fixed.
  */
-export function CampaignWizard({ initial, idTail, onSubmit }: Props) {
+export function CampaignWizard({ initial, editing = false, idTail, onSubmit }: Props) {
   const [draft, setDraft] = useState(initial);
   const [errors, setErrors] = useState<FieldErrors>({});
   const [message, setMessage] = useState<string>();
@@ -85,7 +105,7 @@ export function CampaignWizard({ initial, idTail, onSubmit }: Props) {
     const checked = checkCampaignDraft(draft);
     if (!checked.ok) {
       setErrors(checked.errors);
-      setMessage('请按提示修改后再创建');
+      setMessage(editing ? '请按提示修改后再保存' : '请按提示修改后再创建');
       return;
     }
     inFlight.current = true;
@@ -111,7 +131,7 @@ export function CampaignWizard({ initial, idTail, onSubmit }: Props) {
 
   return (
     <Form layout="vertical" component={false}>
-      <form className="campaign-wizard" onSubmit={submit} noValidate aria-label="新建活动">
+      <form className="campaign-wizard" onSubmit={submit} noValidate aria-label={editing ? '编辑活动' : '新建活动'}>
         <p className="kind-hint">
           {CAMPAIGN_KIND_LABELS[draft.kind]}：{KIND_HINTS[draft.kind]}
         </p>
@@ -139,6 +159,7 @@ export function CampaignWizard({ initial, idTail, onSubmit }: Props) {
               id="campaign-year"
               inputMode="numeric"
               value={draft.year}
+              disabled={editing}
               onChange={(event) => set({ year: event.target.value })}
               {...describedBy('campaign-year', errors.year)}
             />
@@ -148,11 +169,12 @@ export function CampaignWizard({ initial, idTail, onSubmit }: Props) {
             label="活动编号"
             error={errors.id}
             required
-            extra="按年度和类型建议，可修改；创建后不能更改"
+            extra={editing ? '创建后不能更改' : '按年度和类型建议，可修改；创建后不能更改'}
           >
             <Input
               id="campaign-id"
               value={draft.id}
+              disabled={editing}
               onChange={(event) => {
                 forget(['id']);
                 setDraft((current) => ({ ...current, id: event.target.value, idEdited: true }));
@@ -259,7 +281,7 @@ export function CampaignWizard({ initial, idTail, onSubmit }: Props) {
           </Field>
         )}
         <Button type="primary" htmlType="submit" size="large" autoInsertSpace={false} disabled={sending}>
-          {sending ? '正在创建…' : '创建活动'}
+          {editing ? (sending ? '正在保存…' : '保存修改') : sending ? '正在创建…' : '创建活动'}
         </Button>
       </form>
     </Form>

@@ -5,6 +5,7 @@ import { useMutation } from 'urql';
 import { errorMessage } from '../../../error-messages.ts';
 import { ReasonDialog } from '../../judge/reason-dialog.tsx';
 import { AwardEntry, type JudgingCampaign, type LeaderboardEntry, RevokeAward } from './documents.ts';
+import { RateControl, starsText } from './ratings.tsx';
 
 type Prize = keyof typeof PRIZE_LABELS;
 const PRIZES = Object.keys(PRIZE_LABELS) as Prize[];
@@ -18,7 +19,8 @@ interface Props {
 /**
  * 排行与授奖: the leaderboard as the server ranks it (mean of the judges' rubric-weighted scores on a 0–100 scale),
  * the live quota meter, 授奖 with a prize per entry and 撤销奖项 with a reason. Nothing is held back in the browser:
- * an award beyond the quota goes to the server, whose QUOTA_EXCEEDED is shown.
+ * an award beyond the quota goes to the server, whose QUOTA_EXCEEDED is shown. An evaluation's applications are also
+ * rated 1–5 stars (星级, 评星).
  */
 export function Awards({ campaign, schoolNames, onChanged }: Props) {
   const [prizes, setPrizes] = useState<Record<string, Prize>>({});
@@ -27,6 +29,7 @@ export function Awards({ campaign, schoolNames, onChanged }: Props) {
   const [{ fetching }, award] = useMutation(AwardEntry);
   const [, revoke] = useMutation(RevokeAward);
   const standard = new Map(campaign.standardScores.map((row) => [row.entryId, row.standardScore]));
+  const rated = campaign.kind === 'EVALUATION';
 
   const grant = async (entry: LeaderboardEntry) => {
     const prize = prizes[entry.id] ?? entry.prize ?? undefined;
@@ -49,7 +52,7 @@ export function Awards({ campaign, schoolNames, onChanged }: Props) {
         排行与授奖
       </Typography.Title>
       <QuotaMeter campaign={campaign} />
-      {campaign.status === 'OPEN' && <p className="qm-field-hint">活动截止后才能授奖。</p>}
+      {campaign.status === 'OPEN' && <p className="qm-field-hint">活动截止后才能授奖{rated ? '和评星' : ''}。</p>}
       <p className="qm-field-hint">
         平均分：各评委按评分细则（{campaign.rubric.map((c) => `${c.name} 权重 ${c.weight}`).join('，')}
         ）加权、折算为百分制的得分的平均；标准分：把每位评委的评分换算到同一尺度（减去该评委的平均分、除以其标准差），
@@ -82,6 +85,7 @@ export function Awards({ campaign, schoolNames, onChanged }: Props) {
                 <th scope="col">评分人次</th>
                 <th scope="col">奖项</th>
                 <th scope="col">授奖</th>
+                {rated && <th scope="col">星级</th>}
               </tr>
             </thead>
             <tbody>
@@ -113,6 +117,12 @@ export function Awards({ campaign, schoolNames, onChanged }: Props) {
                       )}
                     </div>
                   </td>
+                  {rated && (
+                    <td>
+                      <div>{entry.stars === null ? '未评星' : starsText(entry.stars)}</div>
+                      <RateControl entry={entry} onAnswer={setAnswer} onRated={onChanged} />
+                    </td>
+                  )}
                 </tr>
               ))}
             </tbody>

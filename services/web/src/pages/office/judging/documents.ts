@@ -4,14 +4,15 @@ import { checked } from '../../../checked.ts';
 /**
  * Everything the office's judging page shows, as the server computes it: the panel and each judge's progress, the
  * leaderboard (live entries by mean rubric-weighted score, 0–100) with each entry's standard score (标准分, every judge
- * on one scale), the quota and the awards granted; the judge
- * accounts to choose from and the schools' names.
+ * on one scale) and, in an evaluation, its stars; the quota and the awards granted; the judge accounts to choose from
+ * and the schools' names.
  */
 export const OfficeJudging = checked(
   graphql(`
     query OfficeJudging($id: ID!) {
       campaign(id: $id) {
         id
+        kind
         title
         year
         status
@@ -22,7 +23,7 @@ export const OfficeJudging = checked(
         judges
         rubric { name weight maxScore }
         judgingProgress { judge assigned scored }
-        leaderboard { id title schoolId meanScore scoreCount prize }
+        leaderboard { id title schoolId meanScore scoreCount prize stars }
         standardScores { entryId standardScore }
       }
       accounts(role: judge) { id login displayName status }
@@ -42,6 +43,9 @@ export const AwardEntry = checked(
 );
 export const RevokeAward = checked(
   graphql('mutation OfficeRevokeAward($input: RevokeAwardInput!) { revokeAward(input: $input) { id prize } }'),
+);
+export const RateEntry = checked(
+  graphql('mutation OfficeRateEntry($input: RateEntryInput!) { rateEntry(input: $input) { id stars } }'),
 );
 export const PublishResults = checked(
   graphql(

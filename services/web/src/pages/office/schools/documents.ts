@@ -69,6 +69,21 @@ export const LECTURERS = checked(
         lecturesDelivered
         lecturesScheduled
       }
+      schools {
+        id
+        name
+      }
+    }
+  `),
+);
+
+export const REGISTER_LECTURER = checked(
+  graphql(`
+    mutation OfficeRegisterLecturer($input: RegisterLecturerInput!) {
+      registerLecturer(input: $input) {
+        id
+        name
+      }
     }
   `),
 );

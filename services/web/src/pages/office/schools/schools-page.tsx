@@ -2,7 +2,7 @@ import type { SchoolKind } from '@qingmiao/schema';
 import { SCHOOL_KIND_LABELS } from '@qingmiao/schema/labels';
 import { Alert, App, Button, Card, Input, InputNumber, Select, Space, Switch, Tag } from 'antd';
 import { type FormEvent, useMemo, useState } from 'react';
-import { useNavigate } from 'react-router';
+import { Link, useNavigate } from 'react-router';
 import { useMutation, useQuery } from 'urql';
 import { errorMessage } from '../../../error-messages.ts';
 import { Loading, Problem } from '../../../shell/problems.tsx';
@@ -134,7 +134,10 @@ function EditForm({
   );
 }
 
-/** `/office/schools`: every school with its kind, town and this year's enrollment; search, filters, register, edit. */
+/**
+ * `/office/schools`: every school with its kind, town and this year's enrollment; search, filters, register, edit, and
+ * each school's accounts (账号 → `/office/accounts?school=…`).
+ */
 export default function SchoolsPage() {
   const navigate = useNavigate();
   const [{ data, error, fetching }, refetch] = useQuery({ query: SCHOOLS, requestPolicy: 'cache-and-network' });
@@ -221,9 +224,17 @@ export default function SchoolsPage() {
           {
             title: '操作',
             render: (school) => (
-              <Button size="small" onClick={() => setEditing(school)} aria-label={`修改 ${school.name}`}>
-                修改
-              </Button>
+              <Space size="small">
+                <Button size="small" onClick={() => setEditing(school)} aria-label={`修改 ${school.name}`}>
+                  修改
+                </Button>
+                <Link
+                  to={`/office/accounts?school=${encodeURIComponent(school.id)}`}
+                  aria-label={`${school.name} 的账号`}
+                >
+                  账号
+                </Link>
+              </Space>
             ),
           },
         ]}
