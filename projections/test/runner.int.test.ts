@@ -88,6 +88,7 @@ const campaignDefinition: EventOf<'CampaignCreated'>['data'] = {
   rubric: DEFAULT_RUBRIC,
   copiedFrom: null,
   blindJudging: true,
+  requireGuardianConsent: false,
 };
 
 const entryData = (n: number, schoolId: string, participants: Participant[] = []) => ({

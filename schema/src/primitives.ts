@@ -97,6 +97,11 @@ export const Participant = z.object({
   grade: Text(32).optional(),
   /** The school's own key for a person (e.g. student number), so one child in two entries counts once. */
   key: Text(64).optional(),
+  /**
+   * The school attests it holds the guardian's signed consent form (a child's data is sensitive under PIPL); who
+   * attested it and when are the metadata of the event that carries it.
+   */
+  guardianConsent: z.boolean().optional(),
 });
 export type Participant = z.infer<typeof Participant>;
 

@@ -42,6 +42,11 @@ export const CreateCampaignInput = z
       .boolean()
       .nullish()
       .transform((value) => value ?? true),
+    /** Off unless turned on: every STUDENT participant of an entry then needs `guardianConsent: true`. */
+    requireGuardianConsent: z
+      .boolean()
+      .nullish()
+      .transform((value) => value ?? false),
   })
   .refine((input) => Date.parse(input.closesAt) > Date.parse(input.opensAt), {
     path: ['closesAt'],

@@ -69,6 +69,7 @@ export function decideLifecycle(command: LifecycleCommand, state: CampaignState)
           rubric: input.rubric ?? DEFAULT_RUBRIC,
           copiedFrom: null,
           blindJudging: input.blindJudging,
+          requireGuardianConsent: input.requireGuardianConsent,
         }),
       );
     }
