@@ -268,8 +268,9 @@ function rawCatchUp(
           intergenerational: figures,
           at,
         });
-        run('entries.deleteParticipants', { id: d.entryId });
+        run('entries.parkParticipants', { id: d.entryId });
         revisedParticipants(d.entryId, d.participants, m);
+        run('entries.dropParkedParticipants', { id: d.entryId });
         run('entries.deleteBody', { id: d.entryId });
         run('entries.deleteAttachments', { id: d.entryId });
         content(d);

@@ -243,7 +243,16 @@ export const entriesProjection = defineProjection({
         ON CONFLICT (file_id, entry_id) DO UPDATE SET name = excluded.name, media_type = excluded.media_type,
           size = excluded.size`,
     },
-    deleteParticipants: { table: 'participants', sql: 'DELETE FROM participants WHERE entry_id = @id' },
+    // A revision lists every participant again: the rows it replaces are set aside (negative seq) so that a consent
+    // still given to the same person keeps who attested it first and when, then dropped.
+    parkParticipants: {
+      table: 'participants',
+      sql: 'UPDATE participants SET seq = -1 - seq WHERE entry_id = @id',
+    },
+    dropParkedParticipants: {
+      table: 'participants',
+      sql: 'DELETE FROM participants WHERE entry_id = @id AND seq < 0',
+    },
     insertParticipant: {
       table: 'participants',
       sql: `INSERT INTO participants (entry_id, seq, school_id, name, role, grade, key, person_key, consent_by,
@@ -255,8 +264,13 @@ export const entriesProjection = defineProjection({
       table: 'participants',
       sql: `INSERT INTO participants (entry_id, seq, school_id, name, role, grade, key, person_key, consent_by,
           consent_at)
-        SELECT @entryId, @seq, school_id, @name, @role, @grade, @key, school_id || @personKey, @consentBy, @consentAt
-        FROM entries WHERE id = @entryId`,
+        SELECT @entryId, @seq, e.school_id, @name, @role, @grade, @key, e.school_id || @personKey,
+          coalesce(earlier.consent_by, @consentBy), coalesce(earlier.consent_at, @consentAt)
+        FROM entries e LEFT JOIN (SELECT consent_by, consent_at FROM participants
+            WHERE entry_id = @entryId AND seq < 0 AND @consentBy IS NOT NULL AND consent_by IS NOT NULL
+              AND name = @name AND role = @role AND grade IS @grade AND key IS @key
+            ORDER BY seq DESC LIMIT 1) AS earlier
+        WHERE e.id = @entryId`,
     },
     withdrawEntry: {
       table: 'entries',
@@ -334,8 +348,9 @@ export const entriesProjection = defineProjection({
     EntryRevised: [
       'retallyContent',
       'reviseEntry',
-      'deleteParticipants',
+      'parkParticipants',
       'reviseParticipant',
+      'dropParkedParticipants',
       'deleteBody',
       'insertBody',
       'deleteAttachments',
@@ -382,7 +397,7 @@ export const entriesProjection = defineProjection({
         return [
           retallied,
           { statement: 'reviseEntry', params: entry },
-          { statement: 'deleteParticipants', params: { id: event.data.entryId } },
+          { statement: 'parkParticipants', params: { id: event.data.entryId } },
           ...event.data.participants.map(
             (p, seq): Operation<'reviseParticipant'> => ({
               statement: 'reviseParticipant',
@@ -390,6 +405,7 @@ export const entriesProjection = defineProjection({
               params: { ...participant(event.data.entryId, seq, p, metadata), personKey: personKey('', p) },
             }),
           ),
+          { statement: 'dropParkedParticipants', params: { id: event.data.entryId } },
           ...work(event.data),
         ];
       }
