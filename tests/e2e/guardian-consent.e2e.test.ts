@@ -119,7 +119,7 @@ describe('a campaign requiring guardian consent', () => {
     ]);
     for (const token of [school.token, organizer.token]) {
       const read = dataOf(await server.graphql(ENTRY, { id: entry.id }, token)).entry;
-      expect(read?.participants.map((p) => p.guardianConsent)).toEqual([attested, null]);
+      expect(read?.participants?.map((p) => p.guardianConsent)).toEqual([attested, null]);
     }
   });
 
@@ -142,7 +142,7 @@ describe('a campaign requiring guardian consent', () => {
         organizer.token,
       ),
     ).reviseEntry;
-    expect(revised.participants.map((p) => [p.name, p.guardianConsent?.attestedBy])).toEqual([
+    expect(revised.participants?.map((p) => [p.name, p.guardianConsent?.attestedBy])).toEqual([
       ['张小明', `contact-${school.id}`],
       ['李小红', 'consent-office'],
     ]);
@@ -156,8 +156,8 @@ describe('a campaign requiring guardian consent', () => {
         school.token,
       ),
     ).reviseEntry;
-    expect(titled.participants.map((p) => p.guardianConsent)).toEqual(
-      revised.participants.map((p) => p.guardianConsent),
+    expect(titled.participants?.map((p) => p.guardianConsent)).toEqual(
+      revised.participants?.map((p) => p.guardianConsent),
     );
   });
 });

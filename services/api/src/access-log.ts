@@ -1,6 +1,6 @@
-import { chmodSync, closeSync, mkdirSync, openSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { setImmediate as yieldToRequests } from 'node:timers/promises';
+import { privateDatabaseFile } from '@qingmiao/event-store';
 import type { AccessAction, AccessLogEntry, Role } from '@qingmiao/schema';
 import Database from 'better-sqlite3';
 
@@ -220,14 +220,9 @@ export class AccessLog {
   }
 }
 
-/**
- * Opens (creating if needed) the log's file readable by its owner only: the folder 0700 when created here, the
- * file 0600 (tightened if it exists), and SQLite gives its -wal and -shm files the database file's mode.
- */
+/** Opens (creating if needed) the log's file readable by its owner only. */
 function openPrivately(file: string): Database.Database {
-  mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
-  closeSync(openSync(file, 'a', 0o600));
-  chmodSync(file, 0o600);
+  privateDatabaseFile(file);
   const db = new Database(file);
   // Before the first table: deleted pages can then be given back after a prune.
   db.pragma('auto_vacuum = INCREMENTAL');
