@@ -1,5 +1,5 @@
 import type { CampaignKind } from '@qingmiao/schema';
-import { render, screen, within } from '@testing-library/react';
+import { cleanup, render, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
 import { type CreateInput, emptyCampaignDraft } from '../src/pages/office/campaigns/campaign-draft.ts';
@@ -163,5 +163,32 @@ describe('the campaign wizard checks what it sends with the server’s CreateCam
     await user.click(create());
     expect(problemBeside(screen.getByLabelText('截止时间（北京时间）'))).toBe('服务器未接受此项，请检查');
     expect(within(screen.getByRole('alert')).getByText('“截止时间”填写有误，请检查后再提交。')).toBeTruthy();
+  });
+});
+
+describe("the wizard's guardian consent switch", () => {
+  it('is offered for essays and performances, off by default, and sent as set', async () => {
+    for (const kind of ['ESSAY', 'PERFORMANCE'] as const) {
+      const { onSubmit, user } = renderWizard(kind);
+      const consent = screen.getByRole('switch', { name: '须监护人同意' });
+      expect(consent.getAttribute('aria-checked')).toBe('false');
+      await fillEssentials(user);
+      await user.click(consent);
+      await user.click(create());
+      expect(onSubmit.mock.calls.at(-1)?.[0]).toMatchObject({ kind, requireGuardianConsent: true });
+      cleanup();
+    }
+  });
+
+  it('is not offered where entries name no children (lectures, evaluations), and not sent', async () => {
+    for (const kind of ['LECTURE', 'EVALUATION'] as const) {
+      const { onSubmit, user } = renderWizard(kind);
+      expect(screen.queryByRole('switch', { name: '须监护人同意' })).toBeNull();
+      await fillEssentials(user);
+      if (kind === 'LECTURE') await user.type(screen.getByLabelText('目标场次'), '1000');
+      await user.click(create());
+      expect(onSubmit.mock.calls.at(-1)?.[0]).toMatchObject({ kind, requireGuardianConsent: false });
+      cleanup();
+    }
   });
 });

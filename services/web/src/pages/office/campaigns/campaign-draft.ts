@@ -29,6 +29,8 @@ export interface CampaignDraft {
   readonly targetSessions: string;
   readonly rubric: readonly CriterionRow[];
   readonly blindJudging: boolean;
+  /** Every student of an entry needs the school's attestation of a guardian's signed consent form. */
+  readonly requireGuardianConsent: boolean;
 }
 
 /**
@@ -38,13 +40,19 @@ export interface CampaignDraft {
 export const KIND_FORM: Readonly<
   Record<
     CampaignKind,
-    { readonly takesEntries: boolean; readonly fixedEntriesPerSchool: number | null; readonly slug: string }
+    {
+      readonly takesEntries: boolean;
+      readonly fixedEntriesPerSchool: number | null;
+      /** Entries name children (participantsRequired): the kinds a guardian's consent may be required for. */
+      readonly namesChildren: boolean;
+      readonly slug: string;
+    }
   >
 > = {
-  ESSAY: { takesEntries: true, fixedEntriesPerSchool: null, slug: 'essay' },
-  PERFORMANCE: { takesEntries: true, fixedEntriesPerSchool: null, slug: 'show' },
-  LECTURE: { takesEntries: false, fixedEntriesPerSchool: null, slug: 'lecture' },
-  EVALUATION: { takesEntries: true, fixedEntriesPerSchool: 1, slug: 'evaluation' },
+  ESSAY: { takesEntries: true, fixedEntriesPerSchool: null, namesChildren: true, slug: 'essay' },
+  PERFORMANCE: { takesEntries: true, fixedEntriesPerSchool: null, namesChildren: true, slug: 'show' },
+  LECTURE: { takesEntries: false, fixedEntriesPerSchool: null, namesChildren: false, slug: 'lecture' },
+  EVALUATION: { takesEntries: true, fixedEntriesPerSchool: 1, namesChildren: false, slug: 'evaluation' },
 };
 
 /** The id the wizard proposes: `{year}-{kind}` with a short random tail, so two contests of a year do not collide. */
@@ -77,6 +85,7 @@ export function emptyCampaignDraft(kind: CampaignKind, year: number, tail: strin
     targetSessions: '',
     rubric: kind === 'LECTURE' ? [] : [criterionRow('内容', '1', '100')],
     blindJudging: true,
+    requireGuardianConsent: false,
   };
 }
 
@@ -114,6 +123,7 @@ function toInput(draft: CampaignDraft) {
         }))
       : null,
     blindJudging: rules.takesEntries ? draft.blindJudging : null,
+    requireGuardianConsent: rules.namesChildren ? draft.requireGuardianConsent : null,
   };
 }
 
