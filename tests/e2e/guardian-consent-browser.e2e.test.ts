@@ -128,6 +128,9 @@ describe.skipIf(!HAS_CHROMIUM)(`guardian consent in the school portal (Chromium 
         await page.getByRole('textbox', { name: '第 2 行 姓名' }).fill('陈老师');
         await page.getByRole('combobox', { name: '第 2 行 身份' }).selectOption('TEACHER');
         expect(await consentBox(page, 2).count()).toBe(0);
+        // The box is tapped through its label, a thumb's height.
+        const target = await page.locator('.participants-consent label').first().boundingBox();
+        expect(target?.height).toBeGreaterThanOrEqual(44);
 
         // The form refuses first, beside the box.
         await page.getByRole('button', { name: '提交', exact: true }).click();
