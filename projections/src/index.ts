@@ -27,6 +27,7 @@ export type { AccountRow } from './read-models/accounts.ts';
 export type { CampaignHistoryRow } from './read-models/campaign-history.ts';
 export type { CampaignFilter, CampaignPanel, CampaignRow } from './read-models/campaigns.ts';
 export {
+  type ConsentRow,
   type EntryRow,
   type JudgingProgressRow,
   type ParticipantRow,

@@ -1,6 +1,12 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { EventStore, Position, RecordedEvent } from '@qingmiao/event-store';
+import {
+  type EventStore,
+  ownPrivateFolder,
+  type Position,
+  PRIVATE_FILE,
+  type RecordedEvent,
+} from '@qingmiao/event-store';
 import type { Projection } from './projection.ts';
 import { type ReadModelQueries, readModelQueries } from './read-models/index.ts';
 import { type AdvanceListener, ProjectionRunner } from './runner.ts';
@@ -42,7 +48,7 @@ export class ReadSide {
 
   constructor(options: ReadSideOptions) {
     this.#options = options;
-    mkdirSync(options.dir, { recursive: true });
+    ownPrivateFolder(options.dir);
     const pointer = join(options.dir, CURRENT);
     this.#generation = existsSync(pointer) ? readFileSync(pointer, 'utf8').trim() : this.#newGeneration();
     if (!existsSync(pointer)) this.#point(this.#generation);
@@ -158,7 +164,7 @@ export class ReadSide {
 
   #point(generation: string): void {
     const pointer = join(this.#options.dir, CURRENT);
-    writeFileSync(`${pointer}.tmp`, generation);
+    writeFileSync(`${pointer}.tmp`, generation, { mode: PRIVATE_FILE });
     renameSync(`${pointer}.tmp`, pointer);
   }
 

@@ -4,6 +4,7 @@ import {
   comparePositions,
   type EventStore,
   type Position,
+  privateDatabaseFile,
   type RecordedEvent,
   START,
   type Subscription,
@@ -122,6 +123,7 @@ export class ProjectionRunner {
     if (!existsSync(this.#path)) return undefined;
     let db: Database.Database | undefined;
     try {
+      privateDatabaseFile(this.#path);
       db = new Database(this.#path);
       const stored = db.prepare<[], { version: string }>('SELECT version FROM projection_meta').get();
       if (stored?.version === this.#version) {
@@ -142,6 +144,7 @@ export class ProjectionRunner {
   }
 
   #create(): Database.Database {
+    privateDatabaseFile(this.#path);
     const db = new Database(this.#path);
     for (const pragma of BULK_PRAGMAS) db.pragma(pragma);
     db.transaction(() => {

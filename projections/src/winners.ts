@@ -2,7 +2,7 @@ import { type CampaignKind, type CampaignStatus, Prize } from '@qingmiao/schema'
 import type Database from 'better-sqlite3';
 import type { AwardsCounted } from './participation.ts';
 import type { Raw } from './raw-row.ts';
-import type { ParticipantRow } from './read-models/entries.ts';
+import { PARTICIPANT_JSON, type ParticipantRow } from './read-models/entries.ts';
 
 /** One awarded entry of a year's winners list, with what it is listed under. */
 export interface WinnerRow {
@@ -33,9 +33,8 @@ export function winnersQuery(db: Database.Database) {
   const statement = db.prepare<{ year: number; campaignId: string | null; allAwards: number }, RawWinner>(
     `SELECT e.id AS entryId, c.id AS campaignId, c.title AS campaignTitle, c.kind AS campaignKind,
         c.status AS campaignStatus, e.prize, e.title, s.id AS schoolId, s.name AS schoolName, e.advisor,
-        (SELECT json_group_array(json_object('name', p.name, 'role', p.role, 'grade', p.grade, 'key', p.key)
-            ORDER BY p.seq)
-          FROM participants p WHERE p.entry_id = e.id) AS participants
+        (SELECT json_group_array(${PARTICIPANT_JSON} ORDER BY p.seq) FROM participants p WHERE p.entry_id = e.id)
+          AS participants
       FROM entries e JOIN campaigns c ON c.id = e.campaign_id JOIN schools s ON s.id = e.school_id
       WHERE c.year = @year AND (@campaignId IS NULL OR c.id = @campaignId) AND c.status <> 'CANCELLED'
         AND e.status = 'LIVE' AND e.prize IS NOT NULL

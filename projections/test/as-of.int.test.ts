@@ -79,6 +79,7 @@ function campaign(campaignId: string, year: number, kind: 'ESSAY' | 'LECTURE'): 
     rubric: DEFAULT_RUBRIC,
     copiedFrom: null,
     blindJudging: true,
+    requireGuardianConsent: false,
   };
   return append(`campaign-${campaignId}`, [
     { type: 'CampaignCreated', data },

@@ -71,6 +71,7 @@ const everyEvent: DomainEvent[] = [
       awardQuota: 0.2,
       rubric: [{ name: '立意', weight: 1, maxScore: 100 }],
       blindJudging: false,
+      requireGuardianConsent: false,
     },
   },
   { type: 'CampaignOpened', data: { campaignId: CAMPAIGN } },

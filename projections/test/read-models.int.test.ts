@@ -291,6 +291,7 @@ describe('campaigns read model', () => {
         awardQuota: null,
         rubric: [{ name: '立意', weight: 2, maxScore: 40 }],
         blindJudging: false,
+        requireGuardianConsent: false,
       },
     };
     given(settings);
@@ -444,8 +445,8 @@ describe('entries read model', () => {
       submittedAt: recordedAt(4n),
       updatedAt: recordedAt(4n),
       participants: [
-        { name: '张小明', role: 'STUDENT', grade: '五年级', key: null },
-        { name: '王老师', role: 'RETIRED_TEACHER', grade: null, key: 'T-7' },
+        { name: '张小明', role: 'STUDENT', grade: '五年级', key: null, guardianConsent: null },
+        { name: '王老师', role: 'RETIRED_TEACHER', grade: null, key: 'T-7', guardianConsent: null },
       ],
       attachments: [],
     });
@@ -481,6 +482,39 @@ describe('entries read model', () => {
       true,
     ]);
     expect(read.entry(entryId(4))).toMatchObject({ genre: '合唱', durationMinutes: 6 });
+  });
+
+  it("keeps who attested a guardian's consent and when, through revisions that still carry it", () => {
+    const { read, given } = readModels();
+    const xiaoming = { name: '张小明', role: 'STUDENT', grade: '五年级', guardianConsent: true } as const;
+    const xiaohong = { name: '李小红', role: 'STUDENT', grade: '五年级', guardianConsent: true } as const;
+    given(...opened, submitted(1, 'xinhua-primary', [xiaoming]));
+    const first = { attestedBy: 'organizer-1', attestedAt: recordedAt(4n) };
+    expect(read.entry(ENTRY)?.participants.map((p) => p.guardianConsent)).toEqual([first]);
+    // Revision 5 adds 李小红 with consent; 张小明 is listed as he was, so his consent is the one attested first.
+    given(revised(1, [xiaohong, xiaoming]));
+    const fifth = { attestedBy: 'organizer-1', attestedAt: recordedAt(5n) };
+    expect(read.entry(ENTRY)?.participants.map((p) => [p.name, p.guardianConsent])).toEqual([
+      ['李小红', fifth],
+      ['张小明', first],
+    ]);
+    // Revision 6 moves 张小明 to another grade (attested anew) and drops 李小红's consent.
+    given(
+      revised(1, [
+        { ...xiaohong, guardianConsent: false },
+        { ...xiaoming, grade: '六年级' },
+      ]),
+    );
+    expect(read.entry(ENTRY)?.participants.map((p) => [p.name, p.guardianConsent])).toEqual([
+      ['李小红', null],
+      ['张小明', { attestedBy: 'organizer-1', attestedAt: recordedAt(6n) }],
+    ]);
+    // Revision 7 consents for 李小红 again: attested then, not at the consent she once had.
+    given(revised(1, [xiaohong, { ...xiaoming, grade: '六年级' }]));
+    expect(read.entry(ENTRY)?.participants.map((p) => p.guardianConsent?.attestedAt)).toEqual([
+      recordedAt(7n),
+      recordedAt(6n),
+    ]);
   });
 
   it('replaces the content and participants of a revised entry, which keeps its school', () => {
@@ -633,7 +667,7 @@ describe('winners', () => {
       schoolId: 'guangming',
       schoolName: '光明民工子弟学校',
       advisor: '李老师',
-      participants: [{ name: '李四', role: 'STUDENT', grade: '三年级', key: 'G-1' }],
+      participants: [{ name: '李四', role: 'STUDENT', grade: '三年级', key: 'G-1', guardianConsent: null }],
     });
     expect(read.winners(2022, undefined, 'published')).toEqual([]);
     expect(read.winners(2023, undefined, 'all')).toEqual([]);

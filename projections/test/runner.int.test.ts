@@ -88,6 +88,7 @@ const campaignDefinition: EventOf<'CampaignCreated'>['data'] = {
   rubric: DEFAULT_RUBRIC,
   copiedFrom: null,
   blindJudging: true,
+  requireGuardianConsent: false,
 };
 
 const entryData = (n: number, schoolId: string, participants: Participant[] = []) => ({
@@ -199,10 +200,10 @@ describe('ProjectionRunner on SQLite', () => {
     ]);
     expect(read.entry(entryId(1))?.intergenerational).toBe(true);
     expect(read.entry(entryId(2))?.participants).toEqual([
-      { name: '张三', role: 'STUDENT', grade: '三年级', key: null },
-      { name: 'Li Si', role: 'STUDENT', grade: '三年级', key: 'A-002' },
-      { name: '张三', role: 'STUDENT', grade: '四年级', key: null },
-      { name: '张爸爸', role: 'PARENT', grade: null, key: null },
+      { name: '张三', role: 'STUDENT', grade: '三年级', key: null, guardianConsent: null },
+      { name: 'Li Si', role: 'STUDENT', grade: '三年级', key: 'A-002', guardianConsent: null },
+      { name: '张三', role: 'STUDENT', grade: '四年级', key: null, guardianConsent: null },
+      { name: '张爸爸', role: 'PARENT', grade: null, key: null, guardianConsent: null },
     ]);
 
     expect(read.participation(2022, 'SCHOOL')).toEqual([

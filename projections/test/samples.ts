@@ -18,5 +18,6 @@ export const campaignCreated = (campaignId: string, kind: CampaignKind = 'ESSAY'
     rubric: DEFAULT_RUBRIC,
     copiedFrom: null,
     blindJudging: true,
+    requireGuardianConsent: false,
   },
 });

@@ -2,10 +2,19 @@ import { z } from 'zod';
 import { DateTime, Role } from './primitives.ts';
 
 /**
- * What an access-log entry records. Not events: who got in, who failed to, and who took data out. Privacy of minors
- * adds reads of children's data here (e.g. READ_PARTICIPANTS) without touching the rest.
+ * What an access-log entry records. Not events: who got in, who failed to, who took data out (EXPORT), who read
+ * participants' names outside their own school (READ_PARTICIPANTS, once per request and entry, the entry id as
+ * subject) and who erased a person's data (ERASE).
  */
-export const AccessAction = z.enum(['SIGN_IN', 'SIGN_IN_FAILED', 'SIGN_OUT', 'REFRESH_REUSE_DETECTED', 'EXPORT']);
+export const AccessAction = z.enum([
+  'SIGN_IN',
+  'SIGN_IN_FAILED',
+  'SIGN_OUT',
+  'REFRESH_REUSE_DETECTED',
+  'EXPORT',
+  'READ_PARTICIPANTS',
+  'ERASE',
+]);
 export type AccessAction = z.infer<typeof AccessAction>;
 
 /**

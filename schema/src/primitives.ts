@@ -98,6 +98,11 @@ export const Participant = z.object({
   /** The school's own key for a person (e.g. student number), so one child in two entries counts once. */
   key: Text(64).optional(),
   /**
+   * The school attests it holds the guardian's signed consent form (a child's data is sensitive under PIPL); who
+   * attested it and when are the metadata of the event that carries it.
+   */
+  guardianConsent: z.boolean().optional(),
+  /**
    * Pseudonymous and stable (a keyed HMAC of the school and the key, or of name and grade): who the participant is
    * for counting, also after erasure. Set when events are read, never by callers.
    */

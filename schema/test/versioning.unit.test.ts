@@ -149,8 +149,8 @@ describe("Qingmiao's event catalogue", () => {
     awardQuota: null,
   };
 
-  it('writes CampaignCreated at v3, EntrySubmitted at v2, the rest at v1', () => {
-    expect(events.versionOf('CampaignCreated')).toBe(3);
+  it('writes CampaignCreated at v4, EntrySubmitted at v2, the rest at v1', () => {
+    expect(events.versionOf('CampaignCreated')).toBe(4);
     expect(events.versionOf('EntrySubmitted')).toBe(2);
     expect(events.versionOf('SchoolRegistered')).toBe(1);
   });
@@ -158,7 +158,13 @@ describe("Qingmiao's event catalogue", () => {
   it('upcasts a v1 CampaignCreated with the default rubric, no copy origin and blind judging', () => {
     expect(events.decode({ type: 'CampaignCreated', data: created, schemaVersion: 1 })).toEqual({
       type: 'CampaignCreated',
-      data: { ...created, rubric: DEFAULT_RUBRIC, copiedFrom: null, blindJudging: true },
+      data: {
+        ...created,
+        rubric: DEFAULT_RUBRIC,
+        copiedFrom: null,
+        blindJudging: true,
+        requireGuardianConsent: false,
+      },
     });
   });
 
@@ -167,6 +173,15 @@ describe("Qingmiao's event catalogue", () => {
     expect(events.decode({ type: 'CampaignCreated', data: v2, schemaVersion: 2 })?.data).toEqual({
       ...v2,
       blindJudging: true,
+      requireGuardianConsent: false,
+    });
+  });
+
+  it('reads a v3 CampaignCreated (before requireGuardianConsent) as requiring no consent', () => {
+    const v3 = { ...created, rubric: DEFAULT_RUBRIC, copiedFrom: null, blindJudging: false };
+    expect(events.decode({ type: 'CampaignCreated', data: v3, schemaVersion: 3 })?.data).toEqual({
+      ...v3,
+      requireGuardianConsent: false,
     });
   });
 

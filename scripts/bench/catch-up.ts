@@ -122,13 +122,15 @@ function rawCatchUp(
     'SELECT position, type, data, metadata FROM events WHERE position > ? ORDER BY position LIMIT 1000',
   );
   const personKey = (p: Json) => (p.key === undefined ? `|n|${p.name}|${p.grade ?? ''}` : `|k|${p.key}`);
-  const participantParams = (entryId: string, seq: number, p: Json) => ({
+  const participantParams = (entryId: string, seq: number, p: Json, m: Json) => ({
     entryId,
     seq,
     name: p.name,
     role: p.role,
     grade: p.grade ?? null,
     key: p.key ?? null,
+    consentBy: p.guardianConsent === true ? m.actor : null,
+    consentAt: p.guardianConsent === true ? m.recordedAt : null,
   });
   const intergenerational = (participants: Json[]) => {
     let retired = false;
@@ -139,18 +141,18 @@ function rawCatchUp(
     }
     return retired && student ? 1 : 0;
   };
-  const participants = (entryId: string, schoolId: string, list: Json[]) => {
+  const participants = (entryId: string, schoolId: string, list: Json[], m: Json) => {
     list.forEach((p, seq) => {
       run('entries.insertParticipant', {
-        ...participantParams(entryId, seq, p),
+        ...participantParams(entryId, seq, p, m),
         schoolId,
         personKey: schoolId + personKey(p),
       });
     });
   };
-  const revisedParticipants = (entryId: string, list: Json[]) => {
+  const revisedParticipants = (entryId: string, list: Json[], m: Json) => {
     list.forEach((p, seq) => {
-      run('entries.reviseParticipant', { ...participantParams(entryId, seq, p), personKey: personKey(p) });
+      run('entries.reviseParticipant', { ...participantParams(entryId, seq, p, m), personKey: personKey(p) });
     });
   };
   // An entry's text and files, as submitted or revised (entries of the benchmark's log have none or some).
@@ -206,12 +208,13 @@ function rawCatchUp(
         });
         return;
       case 'CampaignCreated': {
-        const { campaignId, eligibleSchoolKinds, rubric, blindJudging, ...rest } = d;
+        const { campaignId, eligibleSchoolKinds, rubric, blindJudging, requireGuardianConsent, ...rest } = d;
         run('campaigns.insertCampaign', {
           ...rest,
           id: campaignId,
           // Campaigns recorded before blind judging existed are judged blind, as the upcaster reads them.
           blindJudging: blindJudging === false ? 0 : 1,
+          requireGuardianConsent: requireGuardianConsent === true ? 1 : 0,
           eligibleSchoolKinds: JSON.stringify(eligibleSchoolKinds),
           rubric: JSON.stringify(rubric),
           at,
@@ -247,7 +250,7 @@ function rawCatchUp(
           intergenerational: figures,
           at,
         });
-        participants(d.entryId, d.schoolId, d.participants);
+        participants(d.entryId, d.schoolId, d.participants, m);
         content(d);
         history(row, d, m);
         return;
@@ -265,8 +268,9 @@ function rawCatchUp(
           intergenerational: figures,
           at,
         });
-        run('entries.deleteParticipants', { id: d.entryId });
-        revisedParticipants(d.entryId, d.participants);
+        run('entries.parkParticipants', { id: d.entryId });
+        revisedParticipants(d.entryId, d.participants, m);
+        run('entries.dropParkedParticipants', { id: d.entryId });
         run('entries.deleteBody', { id: d.entryId });
         run('entries.deleteAttachments', { id: d.entryId });
         content(d);

@@ -184,6 +184,7 @@ function* years(options: LogOptions): Generator<Array<{ planned: Planned; at: nu
             rubric,
             copiedFrom: null,
             blindJudging: true,
+            requireGuardianConsent: false,
           },
         }),
         org({ type: 'CampaignOpened', data: { campaignId } }),

@@ -19,6 +19,8 @@ export interface CampaignRow {
   readonly copiedFrom: string | null;
   /** Judges see its entries without school, advisor, participants or file names. */
   readonly blindJudging: boolean;
+  /** Every STUDENT participant of its entries carries a guardian's consent, attested by the school. */
+  readonly requireGuardianConsent: boolean;
   readonly status: CampaignStatus;
   readonly cancelReason: string | null;
   /** Live entries, the schools they come from, those awarded and those intergenerational. */
@@ -42,10 +44,13 @@ export interface CampaignFilter {
 }
 
 /** The settings SQLite keeps as JSON text or as 0/1. */
-const encodedSettings = (settings: Pick<CampaignRow, 'eligibleSchoolKinds' | 'rubric' | 'blindJudging'>) => ({
+const encodedSettings = (
+  settings: Pick<CampaignRow, 'eligibleSchoolKinds' | 'rubric' | 'blindJudging' | 'requireGuardianConsent'>,
+) => ({
   eligibleSchoolKinds: JSON.stringify(settings.eligibleSchoolKinds),
   rubric: JSON.stringify(settings.rubric),
   blindJudging: settings.blindJudging ? 1 : 0,
+  requireGuardianConsent: settings.requireGuardianConsent ? 1 : 0,
 });
 
 export const campaignsProjection = defineProjection({
@@ -67,6 +72,7 @@ export const campaignsProjection = defineProjection({
       rubric TEXT NOT NULL,
       copied_from TEXT,
       blind_judging INTEGER NOT NULL,
+      require_guardian_consent INTEGER NOT NULL,
       status TEXT NOT NULL,
       cancel_reason TEXT,
       created_at TEXT NOT NULL
@@ -94,16 +100,19 @@ export const campaignsProjection = defineProjection({
     insertCampaign: {
       table: 'campaigns',
       sql: `INSERT INTO campaigns (id, kind, title, theme, year, opens_at, closes_at, eligible_school_kinds,
-          max_entries_per_school, target_sessions, award_quota, rubric, copied_from, blind_judging, status, created_at)
+          max_entries_per_school, target_sessions, award_quota, rubric, copied_from, blind_judging,
+          require_guardian_consent, status, created_at)
         VALUES (@id, @kind, @title, @theme, @year, @opensAt, @closesAt, @eligibleSchoolKinds,
-          @maxEntriesPerSchool, @targetSessions, @awardQuota, @rubric, @copiedFrom, @blindJudging, 'DRAFT', @at)`,
+          @maxEntriesPerSchool, @targetSessions, @awardQuota, @rubric, @copiedFrom, @blindJudging,
+          @requireGuardianConsent, 'DRAFT', @at)`,
     },
     insertFigures: { table: 'campaign_figures', sql: 'INSERT INTO campaign_figures (campaign_id) VALUES (@id)' },
     changeSettings: {
       table: 'campaigns',
       sql: `UPDATE campaigns SET title = @title, theme = @theme, opens_at = @opensAt, closes_at = @closesAt,
           eligible_school_kinds = @eligibleSchoolKinds, max_entries_per_school = @maxEntriesPerSchool,
-          target_sessions = @targetSessions, award_quota = @awardQuota, rubric = @rubric, blind_judging = @blindJudging
+          target_sessions = @targetSessions, award_quota = @awardQuota, rubric = @rubric, blind_judging = @blindJudging,
+          require_guardian_consent = @requireGuardianConsent
         WHERE id = @id`,
     },
     setStatus: { table: 'campaigns', sql: 'UPDATE campaigns SET status = @status WHERE id = @id' },
@@ -132,14 +141,14 @@ export const campaignsProjection = defineProjection({
   handle(event, { metadata }) {
     switch (event.type) {
       case 'CampaignCreated': {
-        const { campaignId, eligibleSchoolKinds, rubric, blindJudging, ...rest } = event.data;
+        const { campaignId, eligibleSchoolKinds, rubric, blindJudging, requireGuardianConsent, ...rest } = event.data;
         return [
           {
             statement: 'insertCampaign',
             params: {
               ...rest,
               id: campaignId,
-              ...encodedSettings({ eligibleSchoolKinds, rubric, blindJudging }),
+              ...encodedSettings({ eligibleSchoolKinds, rubric, blindJudging, requireGuardianConsent }),
               at: metadata.recordedAt,
             },
           },
@@ -147,11 +156,15 @@ export const campaignsProjection = defineProjection({
         ];
       }
       case 'CampaignSettingsChanged': {
-        const { campaignId, eligibleSchoolKinds, rubric, blindJudging, ...rest } = event.data;
+        const { campaignId, eligibleSchoolKinds, rubric, blindJudging, requireGuardianConsent, ...rest } = event.data;
         return [
           {
             statement: 'changeSettings',
-            params: { ...rest, id: campaignId, ...encodedSettings({ eligibleSchoolKinds, rubric, blindJudging }) },
+            params: {
+              ...rest,
+              id: campaignId,
+              ...encodedSettings({ eligibleSchoolKinds, rubric, blindJudging, requireGuardianConsent }),
+            },
           },
         ];
       }
@@ -181,16 +194,21 @@ const JUDGES = '(SELECT json_group_array(j.judge ORDER BY j.judge) FROM judges j
 const CAMPAIGN_COLUMNS = `c.id, c.kind, c.title, c.theme, c.year, c.opens_at AS opensAt, c.closes_at AS closesAt,
   c.eligible_school_kinds AS eligibleSchoolKinds, c.max_entries_per_school AS maxEntriesPerSchool,
   c.target_sessions AS targetSessions, c.award_quota AS awardQuota, c.rubric, c.copied_from AS copiedFrom,
-  c.blind_judging AS blindJudging, c.status,
+  c.blind_judging AS blindJudging, c.require_guardian_consent AS requireGuardianConsent, c.status,
   c.cancel_reason AS cancelReason, f.entry_count AS entryCount, f.school_count AS schoolCount,
   f.awards_granted AS awardsGranted, f.intergenerational_entries AS intergenerationalEntries,
   f.sessions_delivered AS sessionsDelivered, f.audience, ${JUDGES}`;
 const CAMPAIGNS = 'campaigns c JOIN campaign_figures f ON f.campaign_id = c.id';
 
-type RawCampaign = Raw<CampaignRow, 'eligibleSchoolKinds' | 'rubric' | 'judges', 'blindJudging'>;
+type RawCampaign = Raw<
+  CampaignRow,
+  'eligibleSchoolKinds' | 'rubric' | 'judges',
+  'blindJudging' | 'requireGuardianConsent'
+>;
 const toCampaign = (row: RawCampaign): CampaignRow => ({
   ...row,
   blindJudging: row.blindJudging === 1,
+  requireGuardianConsent: row.requireGuardianConsent === 1,
   eligibleSchoolKinds: JSON.parse(row.eligibleSchoolKinds) as SchoolKind[],
   rubric: JSON.parse(row.rubric) as Criterion[],
   judges: JSON.parse(row.judges) as string[],

@@ -1,14 +1,22 @@
-import type { Attachment, EventOf, Participant, ParticipantRole, Prize } from '@qingmiao/schema';
+import type { Attachment, EventMetadata, EventOf, Participant, ParticipantRole, Prize } from '@qingmiao/schema';
 import type Database from 'better-sqlite3';
 import { defineProjection, type Operation } from '../projection.ts';
 import type { Raw } from '../raw-row.ts';
 import { type JudgeScore, type StandardScoreRow, standardScores } from '../standard-scores.ts';
+
+/** A guardian's consent as the school attested it: by whom (token subject) and when (the event's time). */
+export interface ConsentRow {
+  readonly attestedBy: string;
+  readonly attestedAt: string;
+}
 
 export interface ParticipantRow {
   readonly name: string;
   readonly role: ParticipantRole;
   readonly grade: string | null;
   readonly key: string | null;
+  /** Null when the event that named the participant carried no consent. */
+  readonly guardianConsent: ConsentRow | null;
 }
 
 export interface EntryRow {
@@ -108,13 +116,21 @@ const work = ({ entryId, body, attachments = [] }: ContentFields): Operation<Wor
 ];
 type Work = 'deleteBody' | 'insertBody' | 'deleteAttachments' | 'insertAttachment' | 'recordAttachedFile';
 
-const participant = (entryId: string, seq: number, { name, role, grade, key }: Participant) => ({
+/** A participant's row; a consent is attested by whoever recorded the event carrying it, when it was recorded. */
+const participant = (
+  entryId: string,
+  seq: number,
+  { name, role, grade, key, guardianConsent }: Participant,
+  { actor, recordedAt }: EventMetadata,
+) => ({
   entryId,
   seq,
   name,
   role,
   grade: grade ?? null,
   key: key ?? null,
+  consentBy: guardianConsent === true ? actor : null,
+  consentAt: guardianConsent === true ? recordedAt : null,
 });
 
 export const entriesProjection = defineProjection({
@@ -148,6 +164,8 @@ export const entriesProjection = defineProjection({
       grade TEXT,
       key TEXT,
       person_key TEXT NOT NULL,
+      consent_by TEXT,
+      consent_at TEXT,
       PRIMARY KEY (entry_id, seq)
     ) WITHOUT ROWID`,
     `CREATE TABLE scores (
@@ -227,18 +245,34 @@ export const entriesProjection = defineProjection({
         ON CONFLICT (file_id, entry_id) DO UPDATE SET name = excluded.name, media_type = excluded.media_type,
           size = excluded.size`,
     },
-    deleteParticipants: { table: 'participants', sql: 'DELETE FROM participants WHERE entry_id = @id' },
+    // A revision lists every participant again: the rows it replaces are set aside (negative seq) so that a consent
+    // still given to the same person keeps who attested it first and when, then dropped.
+    parkParticipants: {
+      table: 'participants',
+      sql: 'UPDATE participants SET seq = -1 - seq WHERE entry_id = @id',
+    },
+    dropParkedParticipants: {
+      table: 'participants',
+      sql: 'DELETE FROM participants WHERE entry_id = @id AND seq < 0',
+    },
     insertParticipant: {
       table: 'participants',
-      sql: `INSERT INTO participants (entry_id, seq, school_id, name, role, grade, key, person_key)
-        VALUES (@entryId, @seq, @schoolId, @name, @role, @grade, @key, @personKey)`,
+      sql: `INSERT INTO participants (entry_id, seq, school_id, name, role, grade, key, person_key, consent_by,
+          consent_at)
+        VALUES (@entryId, @seq, @schoolId, @name, @role, @grade, @key, @personKey, @consentBy, @consentAt)`,
     },
     // A revision does not name the school: it is the entry's, taken from its row.
     reviseParticipant: {
       table: 'participants',
-      sql: `INSERT INTO participants (entry_id, seq, school_id, name, role, grade, key, person_key)
-        SELECT @entryId, @seq, school_id, @name, @role, @grade, @key, school_id || @personKey FROM entries
-        WHERE id = @entryId`,
+      sql: `INSERT INTO participants (entry_id, seq, school_id, name, role, grade, key, person_key, consent_by,
+          consent_at)
+        SELECT @entryId, @seq, e.school_id, @name, @role, @grade, @key, e.school_id || @personKey,
+          coalesce(earlier.consent_by, @consentBy), coalesce(earlier.consent_at, @consentAt)
+        FROM entries e LEFT JOIN (SELECT consent_by, consent_at FROM participants
+            WHERE entry_id = @entryId AND seq < 0 AND @consentBy IS NOT NULL AND consent_by IS NOT NULL
+              AND name = @name AND role = @role AND grade IS @grade AND key IS @key
+            ORDER BY seq DESC LIMIT 1) AS earlier
+        WHERE e.id = @entryId`,
     },
     withdrawEntry: {
       table: 'entries',
@@ -316,8 +350,9 @@ export const entriesProjection = defineProjection({
     EntryRevised: [
       'retallyContent',
       'reviseEntry',
-      'deleteParticipants',
+      'parkParticipants',
       'reviseParticipant',
+      'dropParkedParticipants',
       'deleteBody',
       'insertBody',
       'deleteAttachments',
@@ -349,7 +384,7 @@ export const entriesProjection = defineProjection({
           ...event.data.participants.map(
             (p, seq): Operation<'insertParticipant'> => ({
               statement: 'insertParticipant',
-              params: { ...participant(entryId, seq, p), schoolId, personKey: personKey(schoolId, p) },
+              params: { ...participant(entryId, seq, p, metadata), schoolId, personKey: personKey(schoolId, p) },
             }),
           ),
           ...work(event.data),
@@ -364,14 +399,15 @@ export const entriesProjection = defineProjection({
         return [
           retallied,
           { statement: 'reviseEntry', params: entry },
-          { statement: 'deleteParticipants', params: { id: event.data.entryId } },
+          { statement: 'parkParticipants', params: { id: event.data.entryId } },
           ...event.data.participants.map(
             (p, seq): Operation<'reviseParticipant'> => ({
               statement: 'reviseParticipant',
               // The school part of the key is added in SQL from the entry row.
-              params: { ...participant(event.data.entryId, seq, p), personKey: personKey('', p) },
+              params: { ...participant(event.data.entryId, seq, p, metadata), personKey: personKey('', p) },
             }),
           ),
+          { statement: 'dropParkedParticipants', params: { id: event.data.entryId } },
           ...work(event.data),
         ];
       }
@@ -426,14 +462,19 @@ export const entriesProjection = defineProjection({
   },
 });
 
+/** A participant row as JSON, as `ParticipantRow` reads it: what entries and the winners list carry. */
+export const PARTICIPANT_JSON = `json_object('name', p.name, 'role', p.role, 'grade', p.grade, 'key', p.key,
+  'guardianConsent', CASE WHEN p.consent_by IS NULL THEN NULL
+    ELSE json_object('attestedBy', p.consent_by, 'attestedAt', p.consent_at) END)`;
+
 const ENTRY_COLUMNS = `e.id, e.campaign_id AS campaignId, e.school_id AS schoolId, e.submission_id AS submissionId,
   e.title, e.advisor, e.genre, e.duration_minutes AS durationMinutes, e.video_link AS videoLink, e.intergenerational,
   e.status, e.prize, e.stars,
   (SELECT avg(s.weighted_score) FROM scores s WHERE s.entry_id = e.id) AS meanScore,
   (SELECT count(*) FROM scores s WHERE s.entry_id = e.id) AS scoreCount,
   e.withdraw_reason AS withdrawReason, e.submitted_at AS submittedAt, e.updated_at AS updatedAt,
-  (SELECT json_group_array(json_object('name', p.name, 'role', p.role, 'grade', p.grade, 'key', p.key) ORDER BY p.seq)
-     FROM participants p WHERE p.entry_id = e.id) AS participants,
+  (SELECT json_group_array(${PARTICIPANT_JSON} ORDER BY p.seq) FROM participants p WHERE p.entry_id = e.id)
+    AS participants,
   (SELECT json_group_array(json_object('id', a.file_id, 'name', a.name, 'mediaType', a.media_type, 'size', a.size)
        ORDER BY a.seq)
      FROM attachments a WHERE a.entry_id = e.id) AS attachments`;

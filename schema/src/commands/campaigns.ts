@@ -39,6 +39,11 @@ const campaignSettings = {
     .boolean()
     .nullish()
     .transform((value) => value ?? true),
+  /** Off unless turned on: every STUDENT participant of an entry then needs `guardianConsent: true`. */
+  requireGuardianConsent: z
+    .boolean()
+    .nullish()
+    .transform((value) => value ?? false),
 };
 
 const closesAfterOpens = (input: { opensAt: string; closesAt: string }) =>

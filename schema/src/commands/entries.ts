@@ -13,14 +13,15 @@ import {
 import { optional } from './optional.ts';
 
 /**
- * A participant as callers send it. `grade` and `key` are nullable in GraphQL, so null means not given; it must
- * become absent, not a value (a null key would otherwise make every keyless participant one person).
+ * A participant as callers send it. `grade`, `key` and `guardianConsent` are nullable in GraphQL, so null means not
+ * given; it must become absent, not a value (a null key would otherwise make every keyless participant one person).
  */
-const absentIfNull = (value: string | null | undefined) => value ?? undefined;
+const absentIfNull = <T>(value: T | null | undefined) => value ?? undefined;
 export const ParticipantInput = Participant.omit({ participantId: true, erased: true }).extend({
   name: SingleLineText(64),
   grade: z.preprocess(absentIfNull, SingleLineText(32).optional()),
   key: z.preprocess(absentIfNull, SingleLineText(64).optional()),
+  guardianConsent: z.preprocess(absentIfNull, z.boolean().optional()),
 });
 
 /**

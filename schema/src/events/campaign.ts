@@ -30,6 +30,8 @@ export const CampaignCreated = z.object({
   copiedFrom: Id.nullable(),
   /** Judges see entries without school, advisor, participants or file names. */
   blindJudging: z.boolean(),
+  /** Every STUDENT participant of an entry carries the school's attestation of a guardian's signed consent. */
+  requireGuardianConsent: z.boolean(),
 });
 
 /**
@@ -48,6 +50,7 @@ export const CampaignSettingsChanged = CampaignCreated.pick({
   awardQuota: true,
   rubric: true,
   blindJudging: true,
+  requireGuardianConsent: true,
 });
 
 /** The rubric of campaigns created before rubrics existed: one overall score out of 100. */
@@ -177,7 +180,8 @@ export const campaignEvents = {
 
 /**
  * v1 → v2: CampaignCreated gained a rubric and its copy origin, EntrySubmitted a performance. v2 → v3:
- * CampaignCreated gained blindJudging, on for every campaign created before it existed (the default).
+ * CampaignCreated gained blindJudging, on for every campaign created before it existed (the default). v3 → v4:
+ * CampaignCreated gained requireGuardianConsent, off for every campaign created before it existed.
  */
 export const campaignUpcasters = [
   {
@@ -189,6 +193,11 @@ export const campaignUpcasters = [
     type: 'CampaignCreated',
     fromVersion: 2,
     upcast: (data: Record<string, unknown>) => ({ ...data, blindJudging: true }),
+  },
+  {
+    type: 'CampaignCreated',
+    fromVersion: 3,
+    upcast: (data: Record<string, unknown>) => ({ ...data, requireGuardianConsent: false }),
   },
   {
     type: 'EntrySubmitted',

@@ -14,7 +14,7 @@ const schemas = { ...schoolEvents, ...lecturerEvents, ...campaignEvents, ...acco
 
 /** Every event type Qingmiao writes, with the version it writes now; older versions are upcast when read. */
 export const events = defineEventCatalogue(schemas, {
-  versions: { CampaignCreated: 3, EntrySubmitted: 2 },
+  versions: { CampaignCreated: 4, EntrySubmitted: 2 },
   upcasters: campaignUpcasters,
 });
 

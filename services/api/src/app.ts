@@ -1,7 +1,6 @@
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Commands } from '@qingmiao/domain';
-import { type EventStore, withoutCredentials } from '@qingmiao/event-store';
+import { type EventStore, ownPrivateFolder, withoutCredentials } from '@qingmiao/event-store';
 import { AsOfReplayer, projections, ReadSide } from '@qingmiao/projections';
 import express from 'express';
 import type { Logger } from 'pino';
@@ -56,7 +55,7 @@ const messageOf = (error: unknown) => (error instanceof Error ? error.message : 
 
 /** Wires the event store, command handlers, projections and the HTTP API together. */
 export function createQingmiao(config: QingmiaoConfig, logger: Logger, options: QingmiaoOptions = {}): Qingmiao {
-  mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
+  ownPrivateFolder(config.dataDir);
   const secret = resolveAuthSecret(config);
   const sessionStore = new SessionStore(sessionStoreFile(config));
   const authenticator = new Authenticator(

@@ -1,6 +1,7 @@
 import { createSecretKey, type KeyObject, randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { privateFolder } from '@qingmiao/event-store';
 import { Actor, type Role } from '@qingmiao/schema';
 import { errors, type JWTPayload, jwtVerify, SignJWT } from 'jose';
 import { LRUCache } from 'lru-cache';
@@ -23,7 +24,7 @@ export function resolveAuthSecret(config: QingmiaoConfig): Uint8Array {
   if (config.authSecret) return new TextEncoder().encode(config.authSecret);
   if (config.production) throw new Error('QINGMIAO_AUTH_SECRET is required when NODE_ENV=production');
   const file = devSecretFile(config);
-  mkdirSync(config.dataDir, { recursive: true });
+  privateFolder(config.dataDir);
   try {
     return new TextEncoder().encode(readFileSync(file, 'utf8').trim());
   } catch {

@@ -14,6 +14,10 @@ import { rebuildReadModels } from './rebuild.ts';
 import { startServer } from './server.ts';
 import { prepareWebApp } from './web-app/build.ts';
 
+// Everything the CLI and the server it runs write (data dir, backups, exports) holds children's personal data (PIPL):
+// owner-only, including what no code here names, such as SQLite's temporary files.
+process.umask(0o077);
+
 /** The configured embedded store's file (`sqlite` or `sqlite:PATH`); backup and restore work on it only. */
 function embeddedStorePath(config: QingmiaoConfig = loadConfig()): string {
   const location = locateEventStore(config.eventStore, configuredStoreOptions(config));

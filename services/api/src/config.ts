@@ -119,7 +119,8 @@ const Config = z.object({
   QINGMIAO_UPLOAD_TIMEOUT_MS: z.coerce.number().int().positive().default(600_000),
   QINGMIAO_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   QINGMIAO_METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
-  QINGMIAO_ACCESS_LOG_DAYS: z.coerce.number().int().positive().default(180),
+  // Three years (with a leap day): how long a record of who read children's data is kept.
+  QINGMIAO_ACCESS_LOG_DAYS: z.coerce.number().int().positive().default(1096),
   QINGMIAO_ACCESS_LOG_FAILURES_PER_MINUTE: z.coerce.number().int().positive().default(20),
   QINGMIAO_SIGN_IN_ATTEMPTS_PER_MINUTE: z.coerce.number().int().positive().default(30),
   QINGMIAO_PUBLIC_URL: z

@@ -2,6 +2,7 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { SignInRefused } from '@qingmiao/domain';
+import { privateDatabaseFile } from '@qingmiao/event-store';
 import type { AccountRow } from '@qingmiao/projections';
 import Database from 'better-sqlite3';
 import { parse, serialize } from 'cookie';
@@ -48,6 +49,7 @@ export class SessionStore {
   readonly #statements;
 
   constructor(file: string) {
+    privateDatabaseFile(file);
     this.#db = new Database(file);
     this.#db.pragma('journal_mode = WAL');
     this.#db.pragma('busy_timeout = 5000');

@@ -92,6 +92,43 @@ describe('access log on a real SQLite file', () => {
     expect(failed?.role).toBeNull();
   });
 
+  it('records the reads of one request in one commit, each cleaned and bounded like a single entry', () => {
+    const { log } = open();
+    const reads = ['essay:1', 'essay:2', `essay:${'9'.repeat(1000)}`].map((subject) => ({
+      actor: 'office-wang',
+      role: 'organizer' as const,
+      action: 'READ_PARTICIPANTS' as const,
+      subject,
+      address: '10.0.0.1',
+    }));
+    log.recordAll(reads);
+    log.recordAll([]);
+    const entries = log.list(everything).reverse();
+    expect(entries.map((e) => [e.action, e.subject?.slice(0, 7)])).toEqual([
+      ['READ_PARTICIPANTS', 'essay:1'],
+      ['READ_PARTICIPANTS', 'essay:2'],
+      ['READ_PARTICIPANTS', 'essay:9'],
+    ]);
+    expect(entries[2]?.subject).toHaveLength(256);
+    expect(new Set(entries.map((e) => e.at)).size).toBe(1);
+  });
+
+  it('records an erasure as ERASE with who erased what', () => {
+    const { log } = open();
+    log.recordErasure({ actor: 'office-wang', role: 'organizer', subject: 'essay:1', address: '10.0.0.1' });
+    expect(log.list(everything)).toEqual([
+      {
+        at: new Date(START).toISOString(),
+        actor: 'office-wang',
+        role: 'organizer',
+        action: 'ERASE',
+        subject: 'essay:1',
+        address: '10.0.0.1',
+        count: 1,
+      },
+    ]);
+  });
+
   it('records failed sign-ins one by one up to the budget, then counts the rest of the minute on one entry', () => {
     const { log, clock } = open({ failuresPerMinute: 3 });
     for (let i = 0; i < 10; i++) log.record({ actor: `random-${i}`, action: 'SIGN_IN_FAILED', address: '10.9.9.9' });

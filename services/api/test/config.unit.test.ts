@@ -21,9 +21,9 @@ describe('QINGMIAO_MAX_TOKEN_LIFETIME', () => {
 });
 
 describe('access log and sign-in settings', () => {
-  it('keeps the access log 180 days, 20 failed sign-ins a minute one by one, 30 sign-in attempts per address', () => {
+  it('keeps the access log three years (1096 days), 20 failed sign-ins a minute one by one, 30 sign-in attempts per address', () => {
     const defaults = loadConfig({});
-    expect(defaults.accessLog).toEqual({ retentionDays: 180, failuresPerMinute: 20 });
+    expect(defaults.accessLog).toEqual({ retentionDays: 1096, failuresPerMinute: 20 });
     expect(defaults.signInAttemptsPerMinute).toBe(30);
     const set = loadConfig({
       QINGMIAO_ACCESS_LOG_DAYS: '365',

@@ -132,7 +132,7 @@ describe('visibleEntries', () => {
     withdrawReason: '实验小学撤回',
     submittedAt: '2022-05-01T00:00:00.000Z',
     updatedAt: '2022-05-02T00:00:00.000Z',
-    participants: [{ name: '李小明', role: 'STUDENT', grade: '五年级', key: null }],
+    participants: [{ name: '李小明', role: 'STUDENT', grade: '五年级', key: null, guardianConsent: null }],
     attachments: [
       { id: 'a'.repeat(64), name: '实验小学-李小明.pdf', mediaType: 'application/pdf', size: 1 },
       {

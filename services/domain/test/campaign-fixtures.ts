@@ -23,6 +23,7 @@ export const definition = (overrides: Partial<Definition> = {}): Definition => (
   rubric: DEFAULT_RUBRIC,
   copiedFrom: null,
   blindJudging: true,
+  requireGuardianConsent: false,
   ...overrides,
 });
 
@@ -45,6 +46,7 @@ export const createCommand = (overrides: Partial<CreateInput> = {}): CampaignCom
     awardQuota: undefined,
     rubric: undefined,
     blindJudging: true,
+    requireGuardianConsent: false,
     ...overrides,
   },
 });

@@ -28,6 +28,7 @@ const change = (overrides: Partial<SettingsInput> = {}): CampaignCommand => ({
     awardQuota: undefined,
     rubric: undefined,
     blindJudging: true,
+    requireGuardianConsent: false,
     ...overrides,
   },
 });
@@ -46,6 +47,7 @@ const changed = (overrides: Partial<Settings> = {}): CampaignEvent => ({
     awardQuota: null,
     rubric: DEFAULT_RUBRIC,
     blindJudging: true,
+    requireGuardianConsent: false,
     ...overrides,
   },
 });

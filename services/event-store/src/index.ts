@@ -34,5 +34,12 @@ export {
   type Subscription,
   type SubscriptionMessage,
 } from './port.ts';
+export {
+  ownPrivateFolder,
+  PRIVATE_FILE,
+  PRIVATE_FOLDER,
+  privateDatabaseFile,
+  privateFolder,
+} from './private-files.ts';
 export { backupSqliteStore, restoreSqliteStore } from './sqlite-backup.ts';
 export { EVENTS_TABLE, SqliteEventStore, type SqliteEventStoreOptions } from './sqlite-event-store.ts';

@@ -4,6 +4,7 @@ import { createReadStream, createWriteStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { stringify } from 'safe-stable-stringify';
 import type { EventStore, JsonObject, Position, RecordedEvent } from './port.ts';
+import { PRIVATE_FILE } from './private-files.ts';
 
 /**
  * An event as it travels between stores and in backups: everything but its position, which each store assigns.
@@ -181,7 +182,8 @@ function parseJsonLine(line: string, lineNumber: number): LogEntry {
 
 /** Writes a log as JSON Lines (one event per line, in order); returns how many were written. */
 export async function writeJsonLines(entries: AsyncIterable<LogEntry>, path: string): Promise<number> {
-  const file = createWriteStream(path, { flags: 'wx' });
+  // An export holds every event, personal data included: owner-only, whatever the umask.
+  const file = createWriteStream(path, { flags: 'wx', mode: PRIVATE_FILE });
   let count = 0;
   try {
     for await (const entry of entries) {

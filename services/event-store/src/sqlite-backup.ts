@@ -1,8 +1,8 @@
-import { existsSync, mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { existsSync, rmSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { StoreInUse } from './errors.ts';
 import { lockHolders } from './file-lock-holders.ts';
+import { privateDatabaseFile } from './private-files.ts';
 import { EVENTS_TABLE } from './sqlite-event-store.ts';
 
 /**
@@ -13,7 +13,12 @@ export async function backupSqliteStore(path: string, destination: string): Prom
   if (existsSync(destination)) throw new Error(`${destination} exists; choose a new file`);
   const source = new Database(path, { readonly: true, fileMustExist: true });
   try {
+    // Created owner-only before SQLite writes a page of the log into it.
+    privateDatabaseFile(destination);
     await source.backup(destination);
+  } catch (error) {
+    rmSync(destination, { force: true });
+    throw error;
   } finally {
     source.close();
   }
@@ -29,7 +34,7 @@ export async function backupSqliteStore(path: string, destination: string): Prom
  */
 export async function restoreSqliteStore(backup: string, path: string): Promise<{ events: number }> {
   const events = countEvents(backup);
-  mkdirSync(dirname(path), { recursive: true });
+  privateDatabaseFile(path);
   const db = new Database(path, { timeout: 0 });
   try {
     lockExclusively(db, path);

@@ -1,5 +1,3 @@
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { DuplicateEventIds, WrongExpectedVersion } from './errors.ts';
 import {
@@ -16,6 +14,7 @@ import {
   type Subscription,
   type SubscriptionMessage,
 } from './port.ts';
+import { privateDatabaseFile } from './private-files.ts';
 
 export interface SqliteEventStoreOptions {
   /** Path of the database file; created with its schema (and its directory) when missing. */
@@ -121,7 +120,7 @@ export class SqliteEventStore implements EventStore {
   constructor(options: SqliteEventStoreOptions) {
     this.#pollIntervalMs = options.pollIntervalMs ?? 50;
     this.#maxBatch = options.maxBatch ?? 512;
-    mkdirSync(dirname(options.path), { recursive: true });
+    privateDatabaseFile(options.path);
     this.#db = new Database(options.path);
     this.#db.pragma('journal_mode = WAL');
     this.#db.pragma('synchronous = FULL');

@@ -1,5 +1,5 @@
 import type { CampaignKind } from '@qingmiao/schema';
-import { render, screen, within } from '@testing-library/react';
+import { cleanup, render, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
 import {
@@ -190,6 +190,7 @@ describe('a draft edited in the wizard', () => {
       { name: '文采', weight: 0.5, maxScore: 60 },
     ],
     blindJudging: false,
+    requireGuardianConsent: false,
   };
 
   it('starts from the settings in force and, saved unchanged, sends them back as they are', () => {
@@ -215,6 +216,7 @@ describe('a draft edited in the wizard', () => {
           { name: '文采', weight: 0.5, maxScore: 60 },
         ],
         blindJudging: false,
+        requireGuardianConsent: false,
       },
     });
   });
@@ -232,5 +234,32 @@ describe('a draft edited in the wizard', () => {
     expect((screen.getByLabelText('年度') as HTMLInputElement).disabled).toBe(true);
     expect((screen.getByLabelText('活动编号') as HTMLInputElement).disabled).toBe(true);
     expect(screen.getByRole('button', { name: '保存修改' })).toBeTruthy();
+  });
+});
+
+describe("the wizard's guardian consent switch", () => {
+  it('is offered for essays and performances, off by default, and sent as set', async () => {
+    for (const kind of ['ESSAY', 'PERFORMANCE'] as const) {
+      const { onSubmit, user } = renderWizard(kind);
+      const consent = screen.getByRole('switch', { name: '须监护人同意' });
+      expect(consent.getAttribute('aria-checked')).toBe('false');
+      await fillEssentials(user);
+      await user.click(consent);
+      await user.click(create());
+      expect(onSubmit.mock.calls.at(-1)?.[0]).toMatchObject({ kind, requireGuardianConsent: true });
+      cleanup();
+    }
+  });
+
+  it('is not offered where entries name no children (lectures, evaluations), and not sent', async () => {
+    for (const kind of ['LECTURE', 'EVALUATION'] as const) {
+      const { onSubmit, user } = renderWizard(kind);
+      expect(screen.queryByRole('switch', { name: '须监护人同意' })).toBeNull();
+      await fillEssentials(user);
+      if (kind === 'LECTURE') await user.type(screen.getByLabelText('目标场次'), '1000');
+      await user.click(create());
+      expect(onSubmit.mock.calls.at(-1)?.[0]).toMatchObject({ kind, requireGuardianConsent: false });
+      cleanup();
+    }
   });
 });

@@ -17,9 +17,20 @@ const noUpload = () => Promise.reject(new Error('no uploads in this test'));
 
 type OnSubmit = (accepted: unknown) => Promise<FormAnswer>;
 
-function renderForm(onSubmit = vi.fn<OnSubmit>(async () => ({})), kind: CampaignKind = 'ESSAY') {
+function renderForm(
+  onSubmit = vi.fn<OnSubmit>(async () => ({})),
+  kind: CampaignKind = 'ESSAY',
+  requireGuardianConsent = false,
+) {
   render(
-    <EntryForm kind={kind} initial={emptyDraft([blankRow()])} target={TARGET} upload={noUpload} onSubmit={onSubmit} />,
+    <EntryForm
+      kind={kind}
+      requireGuardianConsent={requireGuardianConsent}
+      initial={emptyDraft([blankRow()])}
+      target={TARGET}
+      upload={noUpload}
+      onSubmit={onSubmit}
+    />,
   );
   return onSubmit;
 }
@@ -144,5 +155,52 @@ describe('the entry form checks what it sends with the server’s zod schema', (
     await user.type(screen.getByLabelText('正文'), '本校关工委……');
     await user.click(screen.getByRole('button', { name: '提交' }));
     expect(onSubmit.mock.calls[0]?.[0]).toMatchObject({ input: { participants: [], body: '本校关工委……' } });
+  });
+});
+
+describe('a campaign requiring guardian consent', () => {
+  it('asks each student for it, refuses beside the box without it, and sends it once ticked', async () => {
+    const onSubmit = renderForm(undefined, 'ESSAY', true);
+    const user = userEvent.setup();
+    await user.type(screen.getByLabelText('作品标题'), '我的家乡');
+    await user.type(screen.getByRole('textbox', { name: '第 1 行 姓名' }), '王小明');
+    await user.click(screen.getByRole('button', { name: '添加一行' }));
+    await user.type(screen.getByRole('textbox', { name: '第 2 行 姓名' }), '李老师');
+    await user.selectOptions(screen.getByRole('combobox', { name: '第 2 行 身份' }), 'TEACHER');
+    // A teacher is not asked.
+    expect(screen.queryByRole('checkbox', { name: '第 2 行 监护人已签字同意' })).toBeNull();
+    await user.click(screen.getByRole('button', { name: '提交' }));
+    const consent = screen.getByRole('checkbox', { name: '第 1 行 监护人已签字同意' });
+    expect(consent.getAttribute('aria-invalid')).toBe('true');
+    expect(problemBeside(consent)).toBe('请确认已收到监护人签字的同意书');
+    expect(onSubmit).not.toHaveBeenCalled();
+    await user.click(consent);
+    await user.click(screen.getByRole('button', { name: '提交' }));
+    expect(onSubmit).toHaveBeenCalledOnce();
+    const [accepted] = onSubmit.mock.calls[0] ?? [];
+    expect((accepted as { input: { participants: unknown[] } }).input.participants).toEqual([
+      { name: '王小明', role: 'STUDENT', guardianConsent: true },
+      { name: '李老师', role: 'TEACHER' },
+    ]);
+  });
+
+  it('shows the refusal of the server beside the box of that participant', async () => {
+    const onSubmit = vi.fn<OnSubmit>(async () => ({
+      errors: { 'participants.0.guardianConsent': '须确认监护人同意' },
+      message: '请按提示修改后再提交',
+    }));
+    renderForm(onSubmit, 'ESSAY', true);
+    const user = userEvent.setup();
+    await user.type(screen.getByLabelText('作品标题'), '我的家乡');
+    await user.type(screen.getByRole('textbox', { name: '第 1 行 姓名' }), '王小明');
+    await user.click(screen.getByRole('checkbox', { name: '第 1 行 监护人已签字同意' }));
+    await user.click(screen.getByRole('button', { name: '提交' }));
+    expect(problemBeside(screen.getByRole('checkbox', { name: '第 1 行 监护人已签字同意' }))).toBe('须确认监护人同意');
+  });
+
+  it('is not asked when the campaign does not require it', () => {
+    renderForm();
+    expect(screen.queryByRole('checkbox')).toBeNull();
+    expect(screen.queryByText('监护人同意')).toBeNull();
   });
 });

@@ -1,5 +1,5 @@
-import { chmodSync, closeSync, mkdirSync, openSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
+import { privateDatabaseFile } from '@qingmiao/event-store';
 import type { Attachment } from '@qingmiao/schema';
 import Database from 'better-sqlite3';
 import type { AttachmentLookup, UploadOwner, Uploads } from './uploads.ts';
@@ -37,9 +37,7 @@ export class UploadRegistry implements Uploads {
 
   constructor(file: string, now: () => number = Date.now) {
     this.#now = now;
-    mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
-    closeSync(openSync(file, 'a', 0o600));
-    chmodSync(file, 0o600);
+    privateDatabaseFile(file);
     this.#db = new Database(file);
     this.#db.pragma('journal_mode = WAL');
     this.#db.pragma('synchronous = NORMAL');

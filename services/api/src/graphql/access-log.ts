@@ -9,7 +9,8 @@ const MAX_LIMIT = 1000;
 const AccessActionEnum = builder.enumType('AccessAction', { values: AccessAction.options });
 
 const AccessLogEntryType = builder.objectRef<AccessLogEntry>('AccessLogEntry').implement({
-  description: 'One access-log entry: sign-ins, failed sign-ins, sign-outs, refresh-token reuse, exports.',
+  description:
+    "One access-log entry: sign-ins, failed sign-ins, sign-outs, refresh-token reuse, exports, reads of participants' names outside the reader's own school (one per request and entry), erasures. Kept QINGMIAO_ACCESS_LOG_DAYS (three years).",
   fields: (t) => ({
     at: t.expose('at', { type: 'DateTime' }),
     actor: t.exposeString('actor', {
@@ -18,7 +19,10 @@ const AccessLogEntryType = builder.objectRef<AccessLogEntry>('AccessLogEntry').i
     }),
     role: t.exposeString('role', { nullable: true, description: 'The role, when known.' }),
     action: t.expose('action', { type: AccessActionEnum }),
-    subject: t.exposeString('subject', { nullable: true, description: 'What was acted on, e.g. the report path.' }),
+    subject: t.exposeString('subject', {
+      nullable: true,
+      description: 'What was acted on: the report path (EXPORT), the entry id (READ_PARTICIPANTS, ERASE).',
+    }),
     address: t.exposeString('address', { nullable: true, description: 'The client address as the server saw it.' }),
     count: t.exposeInt('count', { description: 'Attempts this entry stands for: 1, except on a summary entry.' }),
   }),

@@ -81,6 +81,10 @@ export const Campaign = builder.objectRef<CampaignRow>('Campaign').implement({
     blindJudging: t.exposeBoolean('blindJudging', {
       description: 'Judges see its entries without school, advisor, participants or file names (作品-1.pdf …).',
     }),
+    requireGuardianConsent: t.exposeBoolean('requireGuardianConsent', {
+      description:
+        "Every STUDENT participant of an entry carries guardianConsent: true (the school attests it holds the guardian's signed form).",
+    }),
     status: t.field({ type: CampaignStatusEnum, resolve: (campaign) => campaign.status }),
     cancelReason: t.exposeString('cancelReason', { nullable: true }),
     entryCount: t.exposeInt('entryCount', { description: 'Live (not withdrawn) entries.' }),
@@ -188,6 +192,10 @@ const settingsFields = (t: InputFieldBuilder) => ({
   blindJudging: t.boolean({
     description:
       'Default true: judges see entries without school, advisor, participants or file names. A copy keeps it.',
+  }),
+  requireGuardianConsent: t.boolean({
+    description:
+      "Default false: when true, every STUDENT participant of an entry must carry guardianConsent: true (the school attests it holds the guardian's signed consent form); not for LECTURE campaigns. A copy keeps it.",
   }),
 });
 

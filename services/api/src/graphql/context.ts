@@ -9,6 +9,7 @@ import type { FileLinks } from '../files/signed-links.ts';
 import type { UploadRegistry } from '../files/upload-registry.ts';
 import type { SessionIssuer } from '../sessions.ts';
 import type { SignInThrottle } from '../sign-in-throttle.ts';
+import type { ParticipantReads } from './participant-reads.ts';
 
 /** What every resolver gets: the authenticated actor and the application's services. */
 export interface Context {
@@ -21,8 +22,10 @@ export interface Context {
   readonly readSide: ReadSide;
   /** Participation figures at past moments (`asOf`), replayed from the log. */
   readonly pastFigures: AsOfReplayer;
-  /** Sign-ins, sign-outs, exports: who, when, from where (not events). */
+  /** Sign-ins, sign-outs, exports, reads of participants: who, when, from where (not events). */
   readonly accessLog: AccessLog;
+  /** The entries whose participants this request read outside the reader's school, for the access log. */
+  readonly participantReads: ParticipantReads;
   readonly signInThrottle: SignInThrottle;
   /** Uploaded files: their bytes (content addressed), who uploaded which, one keeper or sweeper per file at a time. */
   readonly blobStore: BlobStore;

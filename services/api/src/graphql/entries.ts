@@ -1,4 +1,4 @@
-import type { EntryRow, HistoryRow, ParticipantRow, ReadModelQueries } from '@qingmiao/projections';
+import type { ConsentRow, EntryRow, HistoryRow, ParticipantRow, ReadModelQueries } from '@qingmiao/projections';
 import type {
   Actor,
   Attachment as AttachmentData,
@@ -10,7 +10,19 @@ import type { z } from 'zod';
 import { previewable } from '../files/media-types.ts';
 import { builder, type InputFieldBuilder, inputOf, ParticipantRoleEnum, PrizeEnum } from './builder.ts';
 import { type CommandInputOptions, type CommandsYielding, commandMutation } from './command-mutations.ts';
-import { type VisibleEntry, visibleEntries } from './entry-access.ts';
+import { historyDataFor, participantsFor, type VisibleEntry, visibleEntries } from './entry-access.ts';
+
+const GuardianConsent = builder.objectRef<ConsentRow>('GuardianConsent').implement({
+  description: "The school's attestation that it holds a guardian's signed consent form for a student.",
+  fields: (t) => ({
+    attestedBy: t.exposeString('attestedBy', { description: 'Who attested it: the token subject (account id).' }),
+    attestedAt: t.field({
+      type: 'DateTime',
+      description: 'When: the time the submission or revision carrying it was recorded.',
+      resolve: (consent) => consent.attestedAt,
+    }),
+  }),
+});
 
 export const Participant = builder.objectRef<ParticipantRow>('Participant').implement({
   fields: (t) => ({
@@ -18,6 +30,12 @@ export const Participant = builder.objectRef<ParticipantRow>('Participant').impl
     role: t.field({ type: ParticipantRoleEnum, resolve: (participant) => participant.role }),
     grade: t.exposeString('grade', { nullable: true }),
     key: t.exposeString('key', { nullable: true }),
+    guardianConsent: t.field({
+      type: GuardianConsent,
+      nullable: true,
+      description: 'Null when the submission or revision naming the participant carried no consent.',
+      resolve: (participant) => participant.guardianConsent,
+    }),
   }),
 });
 
@@ -137,19 +155,26 @@ export const Entry = builder.objectRef<VisibleEntry>('Entry').implement({
         "Names of children and teachers: visible to organizers and to the entry's own school only (FORBIDDEN to " +
         'judges, blind or not).',
       authScopes: (entry) => entry.access.participants,
-      resolve: (entry) => entry.participants,
+      resolve: (entry, _args, { actor, participantReads }) =>
+        participantsFor(actor, entry, entry.participants, participantReads),
     }),
   }),
 });
 
-const EntryEvent = builder.objectRef<HistoryRow>('EntryEvent').implement({
+/** A history event with the entry it is of, whose school decides what of its data the reader sees. */
+type EntryEventRow = HistoryRow & { readonly entry: VisibleEntry };
+
+const EntryEvent = builder.objectRef<EntryEventRow>('EntryEvent').implement({
   description: 'One change to an entry: what happened, when and by whom.',
   fields: (t) => ({
     type: t.exposeString('type'),
     recordedAt: t.field({ type: 'DateTime', resolve: (row) => row.recordedAt }),
     actor: t.exposeString('actor'),
     role: t.exposeString('role'),
-    data: t.exposeString('data', { description: 'The event data as JSON.' }),
+    data: t.string({
+      description: "The event data as JSON; participants' keys only for the entry's own school.",
+      resolve: (row, _args, { actor, participantReads }) => historyDataFor(actor, row.entry, row, participantReads),
+    }),
     attachmentsAdded: t.exposeStringList('attachmentsAdded', {
       description: 'Names of the files this change attached (a submission: all its files).',
     }),
@@ -177,7 +202,9 @@ builder.queryFields((t) => ({
     authScopes: { organizer: true, school: true, judge: true },
     resolve: (_root, { entryId }, { read, actor }) => {
       const entry = visibleEntry(actor, read, read.entry(String(entryId)));
-      return entry ? read.entryHistory(entry.id).filter(entry.access.sees) : [];
+      return entry
+        ? read.entryHistory(entry.id).flatMap((row) => (entry.access.sees(row) ? [{ ...row, entry }] : []))
+        : [];
     },
   }),
 }));
@@ -188,6 +215,10 @@ const ParticipantInputType = inputOf<z.input<typeof ParticipantInput>>('Particip
     role: t.field({ type: ParticipantRoleEnum, required: true }),
     grade: t.string(),
     key: t.string({ description: "The school's own id for the person, so one child in two entries counts once." }),
+    guardianConsent: t.boolean({
+      description:
+        "The school attests it holds the guardian's signed consent form; required (true) for every STUDENT when the campaign has requireGuardianConsent.",
+    }),
   }),
 });
 

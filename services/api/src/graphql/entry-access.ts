@@ -1,6 +1,14 @@
-import type { AwardsCounted, CampaignPanel, EntryRow, HistoryRow, ReadModelQueries } from '@qingmiao/projections';
-import type { Actor, Attachment, AttachmentMediaType, EventType } from '@qingmiao/schema';
+import type {
+  AwardsCounted,
+  CampaignPanel,
+  EntryRow,
+  HistoryRow,
+  ParticipantRow,
+  ReadModelQueries,
+} from '@qingmiao/projections';
+import type { Actor, Attachment, AttachmentMediaType, EventType, Participant } from '@qingmiao/schema';
 import type { FileLink } from '../files/signed-links.ts';
+import type { ParticipantReads } from './participant-reads.ts';
 
 /**
  * Who may see what of an entry: the one policy every resolver that reads entries, their judging or their history
@@ -146,6 +154,45 @@ export function linkedAttachment(
   const blind = entryAccess({ sub: link.reader, role: 'judge' }, entry, campaign)?.blind ?? false;
   const index = entry.attachments.findIndex(({ id }) => id === link.fileId);
   return blind ? { ...attachment, name: neutralName(attachment, index) } : attachment;
+}
+
+type EntryRef = { readonly id: string; readonly schoolId: string | null };
+
+/**
+ * Whether `actor` reads `entry` for its own school, the only reader of its participants' keys (often student
+ * numbers); any other reader's sight of the names is noted in `reads` for the access log.
+ */
+function readingOwn(actor: Actor, entry: EntryRef, reads: ParticipantReads): boolean {
+  if (actor.role === 'school' && actor.schoolId === entry.schoolId) return true;
+  reads.note(entry.id);
+  return false;
+}
+
+/** The participants of `entry` as `actor` may see them: keys for the own school only. */
+export function participantsFor(
+  actor: Actor,
+  entry: EntryRef,
+  participants: readonly ParticipantRow[],
+  reads: ParticipantReads,
+): ParticipantRow[] {
+  if (readingOwn(actor, entry, reads)) return [...participants];
+  return participants.map((participant) => ({ ...participant, key: null }));
+}
+
+/** The history events that carry an entry's participants. */
+const NAMING: ReadonlySet<string> = new Set<EventType>(['EntrySubmitted', 'EntryRevised']);
+
+/** The data of a history event of `entry` as `actor` may see it: the participants' keys for the own school only. */
+export function historyDataFor(
+  actor: Actor,
+  entry: EntryRef,
+  event: Pick<HistoryRow, 'type' | 'data'>,
+  reads: ParticipantReads,
+): string {
+  if (!NAMING.has(event.type) || readingOwn(actor, entry, reads)) return event.data;
+  const data = JSON.parse(event.data) as { participants?: Participant[] };
+  const participants = data.participants?.map(({ key: _key, ...participant }) => participant);
+  return JSON.stringify({ ...data, participants });
 }
 
 /** The entries among `rows` that `actor` may read, each with what they may see of it. */

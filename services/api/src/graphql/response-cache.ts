@@ -47,8 +47,16 @@ export function useReadModelResponseCache(readSide: ReadSide, authenticator: Aut
     cache,
     invalidateViaMutation: false,
     // The access log is not a read model: its entries do not move the log position. Links to files expire (and
-    // are signed for one reader) whatever the log does: an answer with one is never kept.
-    ttlPerSchemaCoordinate: { 'Query.accessLog': 0, 'Attachment.url': 0, 'Attachment.previewUrl': 0 },
+    // are signed for one reader) whatever the log does: an answer with one is never kept. Nor is one with
+    // participants' names: each read of them goes to the access log, which a cached answer would skip.
+    ttlPerSchemaCoordinate: {
+      'Query.accessLog': 0,
+      'Attachment.url': 0,
+      'Attachment.previewUrl': 0,
+      'Entry.participants': 0,
+      'Winner.participants': 0,
+      'EntryEvent.data': 0,
+    },
     // The session authenticates, as a cached answer skips the context (and its authentication) altogether.
     session: async (request) => {
       try {

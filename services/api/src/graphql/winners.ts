@@ -3,7 +3,7 @@ import type { WinnerRow } from '@qingmiao/projections';
 import { Id } from '@qingmiao/schema';
 import { builder, CampaignKindEnum, CampaignStatusEnum, PrizeEnum } from './builder.ts';
 import { Participant } from './entries.ts';
-import { awardsCounted } from './entry-access.ts';
+import { awardsCounted, participantsFor } from './entry-access.ts';
 import { validYear } from './participation.ts';
 
 const Winner = builder.objectRef<WinnerRow>('Winner').implement({
@@ -25,9 +25,10 @@ const Winner = builder.objectRef<WinnerRow>('Winner').implement({
     advisor: t.exposeString('advisor', { nullable: true }),
     participants: t.field({
       type: [Participant],
-      description: "Children's and teachers' names: organizers only (FORBIDDEN to everyone else).",
+      description: "Children's and teachers' names, without keys: organizers only (FORBIDDEN to everyone else).",
       authScopes: { organizer: true },
-      resolve: (row) => row.participants,
+      resolve: (row, _args, { actor, participantReads }) =>
+        participantsFor(actor, { id: row.entryId, schoolId: row.schoolId }, row.participants, participantReads),
     }),
   }),
 });

@@ -14,11 +14,12 @@ import type { Context } from './context.ts';
 import { maskError, refusalOf } from './errors.ts';
 import { useNoSuggestions } from './no-suggestions.ts';
 import { useOperationMetrics } from './operation-metrics.ts';
+import { ParticipantReads, useParticipantReadsLog } from './participant-reads.ts';
 import { ANONYMOUS, isPublicOperation } from './public-operations.ts';
 import { useReadModelResponseCache } from './response-cache.ts';
 import { schema } from './schema.ts';
 
-type Services = Omit<Context, 'actor' | 'correlationId' | 'read' | 'http'>;
+type Services = Omit<Context, 'actor' | 'correlationId' | 'read' | 'http' | 'participantReads'>;
 
 /** What express hands Yoga with each request. */
 interface ServerContext {
@@ -108,6 +109,7 @@ export function createGraphQL(
       ...(config.graphiql ? [] : [useDisableIntrospection()]),
       useReadModelResponseCache(services.readSide, authenticator),
       useOperationMetrics(schema, registry),
+      useParticipantReadsLog(),
     ],
     context: async ({ request, params, req, res }) => {
       const correlationId = request.headers.get('x-correlation-id') ?? randomUUID();
@@ -119,14 +121,15 @@ export function createGraphQL(
       const read = services.readSide.read;
       try {
         const { actor, session } = await authenticator.identify(header);
-        return { ...services, actor, correlationId, read, http: { cookie, response: res, session, address } };
+        const http = { cookie, response: res, session, address };
+        return { ...services, actor, correlationId, read, http, participantReads: new ParticipantReads() };
       } catch (error) {
         if (!(error instanceof Unauthenticated)) throw error;
         // Signing in, activating, refreshing and signing out need no token, and a stale one left in the header
         // must not stand in their way.
         if (isPublicOperation(params.query, params.operationName)) {
           const http = { cookie, response: res, session: undefined, address };
-          return { ...services, actor: ANONYMOUS, correlationId, read, http };
+          return { ...services, actor: ANONYMOUS, correlationId, read, http, participantReads: new ParticipantReads() };
         }
         throw new GraphQLError(error.message, {
           extensions: { code: 'UNAUTHENTICATED', http: { status: 401, headers: { 'WWW-Authenticate': 'Bearer' } } },

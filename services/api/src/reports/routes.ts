@@ -57,14 +57,14 @@ export function reportRoutes(
   };
   const parseReport = (req: express.Request, res: express.Response) => parse(req, res, ReportQuery);
 
-  const recordExport = (req: express.Request, actor: Actor) =>
-    accessLog.record({
-      actor: actor.sub,
-      role: actor.role,
-      action: 'EXPORT',
-      subject: req.baseUrl + req.path,
-      address: req.ip,
-    });
+  /** The download, and the entries whose participants' names it carries, in one commit. */
+  const recordExport = (req: express.Request, actor: Actor, namedEntries: readonly string[] = []) => {
+    const by = { actor: actor.sub, role: actor.role, address: req.ip };
+    accessLog.recordAll([
+      { ...by, action: 'EXPORT', subject: req.baseUrl + req.path },
+      ...namedEntries.map((subject) => ({ ...by, action: 'READ_PARTICIPANTS' as const, subject })),
+    ]);
+  };
 
   /** The figures the reader may see: awards of unpublished campaigns are counted for organizers only. */
   const figures = (
@@ -115,8 +115,9 @@ export function reportRoutes(
   });
 
   /**
-   * The winners list: organizers get every award with the participants' names; everyone else only the awards of
-   * campaigns whose results are published, without names (children's names are for the office).
+   * The winners list: organizers get every award with the participants' names (each entry's names recorded as read
+   * in the access log); everyone else only the awards of campaigns whose results are published, without names
+   * (children's names are for the office).
    */
   router.get('/winners.xlsx', async (req, res: express.Response<unknown, Locals>) => {
     const query = parse(req, res, WinnersQuery);
@@ -126,10 +127,9 @@ export function reportRoutes(
     const rows = readSide.memo(`winners:${query.year}:${query.campaignId ?? ''}:${awards}`, (models) =>
       models.winners(query.year, query.campaignId, awards),
     );
-    const workbook = await winnersWorkbook(`${query.year}年关工委活动获奖名单`, rows, {
-      participants: actor.role === 'organizer',
-    });
-    recordExport(req, actor);
+    const participants = actor.role === 'organizer';
+    const workbook = await winnersWorkbook(`${query.year}年关工委活动获奖名单`, rows, { participants });
+    recordExport(req, actor, participants ? rows.map((row) => row.entryId) : []);
     res
       .type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
       .attachment(`winners-${query.year}${query.campaignId ? `-${query.campaignId}` : ''}.xlsx`)

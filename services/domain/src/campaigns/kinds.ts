@@ -55,6 +55,10 @@ export function definitionOfKind(definition: Campaign['definition']): Campaign['
   if (definition.targetSessions !== null && !takesLectures(definition.kind)) {
     throw new InvalidInput('targetSessions', `is only for ${kindsWhere(takesLectures)} campaigns`);
   }
+  if (definition.requireGuardianConsent && takesLectures(definition.kind)) {
+    const naming = kindsWhere((kind) => !takesLectures(kind));
+    throw new InvalidInput('requireGuardianConsent', `is only for ${naming} campaigns: lectures name no participants`);
+  }
   const fixed = entryRulesOf(definition.kind)?.entriesPerSchool;
   if (!fixed) return definition;
   if (definition.maxEntriesPerSchool !== null && definition.maxEntriesPerSchool !== fixed.exactly) {
@@ -92,6 +96,16 @@ export function checkEntryContent(campaign: Campaign, content: EntryContent): vo
   if (!rules.performance && content.performance) {
     const performing = kindsWhere((other) => entryRulesOf(other)?.performance === true);
     throw new InvalidInput('performance', `is only for ${performing} campaigns`);
+  }
+  if (campaign.definition.requireGuardianConsent) {
+    // A child's data is sensitive (PIPL): the school attests it holds each student's guardian's signed form.
+    const missing = content.participants.findIndex((p) => p.role === 'STUDENT' && p.guardianConsent !== true);
+    if (missing >= 0) {
+      throw new InvalidInput(
+        `participants.${missing}.guardianConsent`,
+        "must be true: this campaign requires a guardian's signed consent for every student",
+      );
+    }
   }
 }
 

@@ -45,6 +45,7 @@ function settingsOf(campaignId: string, input: Omit<ChangeCampaignSettingsInput,
     awardQuota: input.awardQuota ?? null,
     rubric: input.rubric ?? DEFAULT_RUBRIC,
     blindJudging: input.blindJudging,
+    requireGuardianConsent: input.requireGuardianConsent,
   };
 }
 
@@ -54,7 +55,7 @@ function settingsOf(campaignId: string, input: Omit<ChangeCampaignSettingsInput,
  */
 function settingsIn(definition: Definition): Settings {
   const { campaignId, title, theme, opensAt, closesAt, eligibleSchoolKinds } = definition;
-  const { maxEntriesPerSchool, targetSessions, awardQuota, rubric, blindJudging } = definition;
+  const { maxEntriesPerSchool, targetSessions, awardQuota, rubric, blindJudging, requireGuardianConsent } = definition;
   return {
     campaignId,
     title,
@@ -67,6 +68,7 @@ function settingsIn(definition: Definition): Settings {
     awardQuota,
     rubric,
     blindJudging,
+    requireGuardianConsent,
   };
 }
 

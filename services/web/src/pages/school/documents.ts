@@ -23,6 +23,7 @@ export const SchoolCampaigns = graphql(`
       maxEntriesPerSchool
       awardQuota
       awardCap
+      requireGuardianConsent
       entries {
         id
         title
@@ -65,6 +66,9 @@ export const EntryToRevise = graphql(`
         role
         grade
         key
+        guardianConsent {
+          attestedAt
+        }
       }
       performance {
         genre

@@ -62,11 +62,26 @@ const orNull = (text: string) => (text.trim() === '' ? null : text);
 /** What the kind takes besides a title: participants (none for an EVALUATION application), and a performance. */
 export const takesParticipants = (kind: CampaignKind) => kind !== 'EVALUATION';
 
-function content(kind: CampaignKind, draft: EntryDraft) {
-  const participants = takesParticipants(kind)
+/** What the form must ask of the campaign: whether each student needs a guardian's consent. */
+export interface EntryRules {
+  readonly kind: CampaignKind;
+  readonly requireGuardianConsent: boolean;
+}
+
+/** A consent is sent only where the form asks for it: for students, in a campaign that requires it. */
+const asksConsent = (rules: EntryRules, row: ParticipantRow) => rules.requireGuardianConsent && row.role === 'STUDENT';
+
+function content(rules: EntryRules, draft: EntryDraft) {
+  const participants = takesParticipants(rules.kind)
     ? draft.participants
         .filter((row) => !isBlank(row))
-        .map((row) => ({ name: row.name, role: row.role, grade: orNull(row.grade), key: orNull(row.key) }))
+        .map((row) => ({
+          name: row.name,
+          role: row.role,
+          grade: orNull(row.grade),
+          key: orNull(row.key),
+          guardianConsent: asksConsent(rules, row) && row.guardianConsent ? true : null,
+        }))
     : [];
   const minutes = draft.minutes.trim();
   return {
@@ -76,7 +91,7 @@ function content(kind: CampaignKind, draft: EntryDraft) {
     body: orNull(draft.body),
     attachmentIds: draft.attachments.flatMap((item) => (item.id ? [item.id] : [])),
     performance:
-      kind === 'PERFORMANCE'
+      rules.kind === 'PERFORMANCE'
         ? {
             genre: draft.genre,
             durationMinutes: minutes === '' ? Number.NaN : Number(minutes),
@@ -87,9 +102,14 @@ function content(kind: CampaignKind, draft: EntryDraft) {
 }
 
 /** Rules the server's decider applies that the form can know beforehand, worded for the page. */
-function formRules(kind: CampaignKind, draft: EntryDraft, input: ReturnType<typeof content>): FieldErrors {
+function formRules(rules: EntryRules, draft: EntryDraft, input: ReturnType<typeof content>): FieldErrors {
   const errors: Record<string, string> = {};
-  if (takesParticipants(kind) && input.participants.length === 0) errors.participants = '请至少填写一名参赛人员';
+  if (takesParticipants(rules.kind) && input.participants.length === 0) errors.participants = '请至少填写一名参赛人员';
+  input.participants.forEach((participant, index) => {
+    if (rules.requireGuardianConsent && participant.role === 'STUDENT' && participant.guardianConsent !== true) {
+      errors[`participants.${index}.guardianConsent`] = '请确认已收到监护人签字的同意书';
+    }
+  });
   if (draft.attachments.some((item) => item.state === 'uploading')) errors.attachmentIds = '请等待文件上传完成';
   else if (draft.attachments.some((item) => item.state === 'failed'))
     errors.attachmentIds = '有文件上传失败：请重试或移除';
@@ -100,9 +120,9 @@ function formRules(kind: CampaignKind, draft: EntryDraft, input: ReturnType<type
  * The input to send as the same zod schema the server checks it with leaves it (trimmed, NFC, blank optional fields
  * absent); or the problems by field, in Chinese. Blank participant rows are left out.
  */
-export function checkDraft(kind: CampaignKind, draft: EntryDraft, target: Target): Checked {
-  const body = content(kind, draft);
-  const rules = formRules(kind, draft, body);
+export function checkDraft(entryRules: EntryRules, draft: EntryDraft, target: Target): Checked {
+  const body = content(entryRules, draft);
+  const rules = formRules(entryRules, draft, body);
   const failed = (issues: Parameters<typeof fieldErrors>[0]): Checked => {
     const errors = { ...fieldErrors(issues), ...rules };
     return { ok: false, errors };

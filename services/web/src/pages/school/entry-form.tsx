@@ -16,6 +16,8 @@ export interface FormAnswer {
 
 interface Props {
   readonly kind: CampaignKind;
+  /** Each student needs the school's attestation of a guardian's signed consent form. */
+  readonly requireGuardianConsent: boolean;
   readonly initial: EntryDraft;
   readonly target: Target;
   readonly upload: Upload;
@@ -55,7 +57,7 @@ const describedBy = (id: string, error: string | undefined) =>
  * is sent; 提交 stays disabled while sending, and the target's submissionId is the form's own, so sending twice
  * makes one entry.
  */
-export function EntryForm({ kind, initial, target, upload, onSubmit }: Props) {
+export function EntryForm({ kind, requireGuardianConsent, initial, target, upload, onSubmit }: Props) {
   const [draft, setDraft] = useState(initial);
   const [errors, setErrors] = useState<FieldErrors>({});
   const [message, setMessage] = useState<string>();
@@ -68,7 +70,7 @@ export function EntryForm({ kind, initial, target, upload, onSubmit }: Props) {
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     if (inFlight.current) return;
-    const checked = checkDraft(kind, draft, target);
+    const checked = checkDraft({ kind, requireGuardianConsent }, draft, target);
     if (!checked.ok) {
       setErrors(checked.errors);
       setMessage('请按提示修改后再提交');
@@ -106,6 +108,7 @@ export function EntryForm({ kind, initial, target, upload, onSubmit }: Props) {
             <div id="entry-participants" {...describedBy('entry-participants', errors.participants)}>
               <ParticipantsTable
                 rows={draft.participants}
+                askConsent={requireGuardianConsent}
                 errors={errors}
                 disabled={sending}
                 onChange={(participants) => set({ participants })}

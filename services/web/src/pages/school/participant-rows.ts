@@ -9,12 +9,14 @@ export interface ParticipantRow {
   readonly role: ParticipantRole | '';
   readonly grade: string;
   readonly key: string;
+  /** The school holds this student's guardian's signed consent form (asked when the campaign requires it). */
+  readonly guardianConsent: boolean;
 }
 
 export const ROLES = Object.keys(PARTICIPANT_ROLE_LABELS) as ParticipantRole[];
 
 export function blankRow(): ParticipantRow {
-  return { rowId: crypto.randomUUID(), name: '', role: 'STUDENT', grade: '', key: '' };
+  return { rowId: crypto.randomUUID(), name: '', role: 'STUDENT', grade: '', key: '', guardianConsent: false };
 }
 
 export function isBlank(row: ParticipantRow): boolean {
@@ -50,6 +52,7 @@ export function rowsFromPaste(text: string): ParticipantRow[] | null {
       role: roleOf(role),
       grade: grade.trim(),
       key: key.trim(),
+      guardianConsent: false,
     }));
 }
 

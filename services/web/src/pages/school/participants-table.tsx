@@ -11,6 +11,8 @@ interface Props {
   /** Problems by path (`participants.1.name`). */
   readonly errors: FieldErrors;
   readonly disabled?: boolean;
+  /** Shows 监护人同意: a box per student the school ticks when it holds the guardian's signed consent form. */
+  readonly askConsent?: boolean;
 }
 
 const COLUMNS = [
@@ -20,11 +22,14 @@ const COLUMNS = [
   { field: 'key', label: '编号' },
 ] as const;
 
+const CONSENT_LABEL = '监护人同意';
+
 /**
- * 参赛人员: one row per person (姓名, 身份, 年级, 编号), rows added and removed by buttons; lines copied from a
- * spreadsheet and pasted into any cell become rows from that one on. On a phone each row stacks into a card.
+ * 参赛人员: one row per person (姓名, 身份, 年级, 编号, and 监护人同意 when the campaign requires it), rows added and
+ * removed by buttons; lines copied from a spreadsheet and pasted into any cell become rows from that one on. On a
+ * phone each row stacks into a card.
  */
-export function ParticipantsTable({ rows, onChange, errors, disabled }: Props) {
+export function ParticipantsTable({ rows, onChange, errors, disabled, askConsent = false }: Props) {
   const update = (index: number, change: Partial<ParticipantRow>) =>
     onChange(rows.map((row, at) => (at === index ? { ...row, ...change } : row)));
 
@@ -47,6 +52,7 @@ export function ParticipantsTable({ rows, onChange, errors, disabled }: Props) {
                 {column.label}
               </th>
             ))}
+            {askConsent && <th scope="col">{CONSENT_LABEL}</th>}
             <th scope="col">操作</th>
           </tr>
         </thead>
@@ -104,6 +110,15 @@ export function ParticipantsTable({ rows, onChange, errors, disabled }: Props) {
                     </td>
                   );
                 })}
+                {askConsent && (
+                  <ConsentCell
+                    row={row}
+                    number={number}
+                    problem={error('guardianConsent')}
+                    disabled={disabled}
+                    onChange={(guardianConsent) => update(index, { guardianConsent })}
+                  />
+                )}
                 <td>
                   <Button
                     icon={<DeleteOutlined aria-hidden />}
@@ -124,5 +139,48 @@ export function ParticipantsTable({ rows, onChange, errors, disabled }: Props) {
       </Button>
       <p className="hint">可从表格软件复制多行（姓名、身份、年级、编号）粘贴到任一格。</p>
     </div>
+  );
+}
+
+interface ConsentCellProps {
+  readonly row: ParticipantRow;
+  readonly number: number;
+  readonly problem: string | undefined;
+  readonly disabled: boolean | undefined;
+  readonly onChange: (consent: boolean) => void;
+}
+
+/** 监护人同意 of one row: asked of students only (teachers, retired teachers and parents consent for themselves). */
+function ConsentCell({ row, number, problem, disabled, onChange }: ConsentCellProps) {
+  if (row.role !== 'STUDENT') {
+    return (
+      <td data-label={CONSENT_LABEL} className="participants-consent">
+        无需
+      </td>
+    );
+  }
+  const id = `participant-${row.rowId}-guardianConsent`;
+  const described = problem ? `${id}-error` : undefined;
+  return (
+    <td data-label={CONSENT_LABEL} className="participants-consent">
+      <label htmlFor={id}>
+        <input
+          id={id}
+          type="checkbox"
+          aria-label={`第 ${number} 行 监护人已签字同意`}
+          aria-invalid={problem ? true : undefined}
+          aria-describedby={described}
+          checked={row.guardianConsent}
+          disabled={disabled}
+          onChange={(event) => onChange(event.target.checked)}
+        />{' '}
+        已收到签字同意书
+      </label>
+      {problem && (
+        <div id={described} className="field-error" role="alert">
+          {problem}
+        </div>
+      )}
+    </td>
   );
 }

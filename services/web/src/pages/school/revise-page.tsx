@@ -19,6 +19,7 @@ function draftOf(entry: Entry): EntryDraft {
     role: participant.role,
     grade: participant.grade ?? '',
     key: participant.key ?? '',
+    guardianConsent: participant.guardianConsent !== null,
   }));
   return {
     title: entry.title,

@@ -33,6 +33,7 @@ export function EntryFormPage({ campaign, initial, target, heading }: FormPagePr
       </p>
       <EntryForm
         kind={campaign.kind}
+        requireGuardianConsent={campaign.requireGuardianConsent}
         initial={initial}
         target={target}
         upload={upload}

@@ -30,6 +30,8 @@ export interface CampaignDraft {
   readonly targetSessions: string;
   readonly rubric: readonly CriterionRow[];
   readonly blindJudging: boolean;
+  /** Every student of an entry needs the school's attestation of a guardian's signed consent form. */
+  readonly requireGuardianConsent: boolean;
 }
 
 /**
@@ -39,13 +41,19 @@ export interface CampaignDraft {
 export const KIND_FORM: Readonly<
   Record<
     CampaignKind,
-    { readonly takesEntries: boolean; readonly fixedEntriesPerSchool: number | null; readonly slug: string }
+    {
+      readonly takesEntries: boolean;
+      readonly fixedEntriesPerSchool: number | null;
+      /** Entries name children (participantsRequired): the kinds a guardian's consent may be required for. */
+      readonly namesChildren: boolean;
+      readonly slug: string;
+    }
   >
 > = {
-  ESSAY: { takesEntries: true, fixedEntriesPerSchool: null, slug: 'essay' },
-  PERFORMANCE: { takesEntries: true, fixedEntriesPerSchool: null, slug: 'show' },
-  LECTURE: { takesEntries: false, fixedEntriesPerSchool: null, slug: 'lecture' },
-  EVALUATION: { takesEntries: true, fixedEntriesPerSchool: 1, slug: 'evaluation' },
+  ESSAY: { takesEntries: true, fixedEntriesPerSchool: null, namesChildren: true, slug: 'essay' },
+  PERFORMANCE: { takesEntries: true, fixedEntriesPerSchool: null, namesChildren: true, slug: 'show' },
+  LECTURE: { takesEntries: false, fixedEntriesPerSchool: null, namesChildren: false, slug: 'lecture' },
+  EVALUATION: { takesEntries: true, fixedEntriesPerSchool: 1, namesChildren: false, slug: 'evaluation' },
 };
 
 /** The id the wizard proposes: `{year}-{kind}` with a short random tail, so two contests of a year do not collide. */
@@ -78,6 +86,7 @@ export function emptyCampaignDraft(kind: CampaignKind, year: number, tail: strin
     targetSessions: '',
     rubric: kind === 'LECTURE' ? [] : [criterionRow('内容', '1', '100')],
     blindJudging: true,
+    requireGuardianConsent: false,
   };
 }
 
@@ -97,6 +106,7 @@ export type CampaignSettings = Pick<
   | 'awardQuota'
   | 'rubric'
   | 'blindJudging'
+  | 'requireGuardianConsent'
 >;
 
 /** The draft of a campaign as it is now, to edit its settings: its id is fixed, so never suggested again. */
@@ -120,6 +130,7 @@ export function campaignDraftOf(campaign: CampaignSettings): CampaignDraft {
       criterionRow(criterion.name, String(criterion.weight), String(criterion.maxScore)),
     ),
     blindJudging: campaign.blindJudging,
+    requireGuardianConsent: campaign.requireGuardianConsent,
   };
 }
 
@@ -157,6 +168,7 @@ function toInput(draft: CampaignDraft) {
         }))
       : null,
     blindJudging: rules.takesEntries ? draft.blindJudging : null,
+    requireGuardianConsent: rules.namesChildren ? draft.requireGuardianConsent : null,
   };
 }
 

@@ -58,6 +58,8 @@ function Settings({ campaign }: { readonly campaign: OfficeCampaignData }) {
           </dd>
           <dt>匿名评审</dt>
           <dd>{campaign.blindJudging ? '是' : '否'}</dd>
+          <dt>须监护人同意</dt>
+          <dd>{campaign.requireGuardianConsent ? '是' : '否'}</dd>
         </>
       ) : (
         <>

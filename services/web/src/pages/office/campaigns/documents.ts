@@ -47,6 +47,7 @@ export const OfficeCampaign = checked(
       awardCap
       awardsGranted
       blindJudging
+      requireGuardianConsent
       copiedFrom
       cancelReason
       entryCount

@@ -268,6 +268,20 @@ export function CampaignWizard({ initial, editing = false, idTail, onSubmit }: P
                 评委看不到学校、指导老师和参赛人员
               </span>
             </div>
+            {rules.namesChildren && (
+              <div className="switch-field">
+                <Switch
+                  id="campaign-consent"
+                  checked={draft.requireGuardianConsent}
+                  onChange={(requireGuardianConsent) => set({ requireGuardianConsent })}
+                  aria-describedby="campaign-consent-hint"
+                />
+                <label htmlFor="campaign-consent">须监护人同意</label>
+                <span id="campaign-consent-hint" className="hint">
+                  学校须确认已收到每名学生监护人签字的同意书
+                </span>
+              </div>
+            )}
           </>
         ) : (
           <Field id="campaign-target" label="目标场次" error={errors.targetSessions} required>
