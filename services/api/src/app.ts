@@ -19,7 +19,7 @@ import { UploadRegistry, uploadRegistryFile } from './files/upload-registry.ts';
 import { UploadSweeper } from './files/upload-sweeper.ts';
 import { linkedAttachment } from './graphql/entry-access.ts';
 import { createGraphQL, GRAPHQL_PATH } from './graphql/yoga.ts';
-import { bodyErrors, jsonBody, rateLimitPerCaller, requestDeadline } from './http-limits.ts';
+import { bodyErrors, jsonBody, rateLimitPerCaller, refuseWhileDraining, requestDeadline } from './http-limits.ts';
 import { importRoutes } from './imports/routes.ts';
 import { metricsAccess } from './metrics-access.ts';
 import { createMetrics, requestLogging } from './observability.ts';
@@ -39,6 +39,11 @@ export interface Qingmiao {
   readonly sessions: SessionIssuer;
   /** Resolves once the read models have caught up with the log that existed at start. */
   readonly ready: Promise<void>;
+  /**
+   * The first step of a stop: /readyz answers 503, requests that arrive from now on are refused with 503 (the ones
+   * in flight carry on), and subscriptions end cleanly.
+   */
+  drain(): void;
   close(): Promise<void>;
 }
 
@@ -82,6 +87,7 @@ export function createQingmiao(config: QingmiaoConfig, logger: Logger, options: 
   const commands = new Commands(store, { onSettled: metrics.onCommandSettled, uploads });
   const pastFigures = new AsOfReplayer({ store, live: readSide, projections, ...config.replays });
   const ready = readSide.start();
+  const draining = new AbortController();
   // Why /readyz says "not ready" beyond catching up: the store's answer at start, or the projections' failure.
   let notReadyBecause: string | undefined;
   ready.catch((error: unknown) => {
@@ -122,7 +128,19 @@ export function createQingmiao(config: QingmiaoConfig, logger: Logger, options: 
   );
   const graphql = createGraphQL(
     config,
-    { commands, readSide, pastFigures, accessLog, signInThrottle, sessions, blobStore, uploads, fileLocks, fileLinks },
+    {
+      commands,
+      readSide,
+      pastFigures,
+      accessLog,
+      signInThrottle,
+      sessions,
+      blobStore,
+      uploads,
+      fileLocks,
+      fileLinks,
+      draining: draining.signal,
+    },
     authenticator,
     logger,
     metrics.registry,
@@ -132,6 +150,7 @@ export function createQingmiao(config: QingmiaoConfig, logger: Logger, options: 
   const app = express();
   app.disable('x-powered-by');
   app.use(requestLogging(logger));
+  app.use(refuseWhileDraining(draining.signal));
   // Uploads have their own, longer deadline: they are the only requests whose bodies may take minutes.
   app.use(requestDeadline(config.requestTimeoutMs, (req) => req.path === GRAPHQL_PATH && isUploadRequest(req)));
   // First after logging and the deadline: the hot path should not walk the other routes' matchers.
@@ -163,11 +182,9 @@ export function createQingmiao(config: QingmiaoConfig, logger: Logger, options: 
   });
   app.get('/readyz', (_req, res) => {
     const { caughtUp, position } = readSide;
-    res.status(caughtUp ? 200 : 503).json({
-      ready: caughtUp,
-      position: String(position.commit),
-      ...(caughtUp ? {} : { reason: notReadyBecause ?? 'catching up with the event log' }),
-    });
+    const ready = caughtUp && !draining.signal.aborted;
+    const reason = draining.signal.aborted ? 'shutting down' : (notReadyBecause ?? 'catching up with the event log');
+    res.status(ready ? 200 : 503).json({ ready, position: String(position.commit), ...(ready ? {} : { reason }) });
   });
   const campaignZip = campaignZipRoutes({
     authenticator,
@@ -192,6 +209,9 @@ export function createQingmiao(config: QingmiaoConfig, logger: Logger, options: 
     commands,
     sessions,
     ready,
+    drain() {
+      draining.abort();
+    },
     async close() {
       await sweeper.close();
       await readSide.close();
