@@ -161,4 +161,20 @@ describe('graceful shutdown under load', () => {
       expect(await again.stop()).toBe(0);
     }
   }, 180_000);
+
+  it('cuts off what still runs at QINGMIAO_SHUTDOWN_TIMEOUT_MS, says so, and still exits 0', async () => {
+    const env = { ...RELIABILITY_ENV, QINGMIAO_LOG_LEVEL: 'info', QINGMIAO_SHUTDOWN_TIMEOUT_MS: '1000' };
+    const running = await startServerProcess({ dataDir: makeDataDir('qingmiao-shutdown-bound-'), env });
+    try {
+      // 6 s of upload: it would finish with 200 if the stop waited for it.
+      const upload = slowUpload(running.url, await running.token('school', { schoolId: 'bound-school' }), 60);
+      await sleep(300);
+      expect(await running.stop()).toBe(0);
+      expect(await upload).toBe('closed');
+      const stopped = running.logs.find((line) => String(line.msg).startsWith('stopped'));
+      expect(stopped).toMatchObject({ cutOff: 1 });
+    } finally {
+      removeDataDir(running.dataDir);
+    }
+  }, 60_000);
 });

@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Commands } from '@qingmiao/domain';
 import { type EventStore, type EventStoreSpecOptions, openEventStore, withoutCredentials } from '@qingmiao/event-store';
-import { AsOfReplayer, projections, ReadSide } from '@qingmiao/projections';
+import { AsOfReplayer, describeReadModels, projections, ReadSide, readModelStatus } from '@qingmiao/projections';
 import express from 'express';
 import type { Logger } from 'pino';
 import { AccessLog, accessLogFile } from './access-log.ts';
@@ -74,9 +74,13 @@ export function createQingmiao(config: QingmiaoConfig, logger: Logger, options: 
   );
   const store = openEventStore(config.eventStore, configuredStoreOptions(config));
   const metrics = createMetrics(store, () => readSide);
+  const readModelsDir = join(config.dataDir, 'read-models');
+  // Before the read side opens them: an outdated file is gone once it has.
+  const readModels = readModelStatus(readModelsDir, projections);
+  logger.info({ readModels }, describeReadModels(readModels));
   const readSide = new ReadSide({
     store,
-    dir: join(config.dataDir, 'read-models'),
+    dir: readModelsDir,
     projections,
     onUnknownEvent: (event) => {
       metrics.onUnknownEvent(event.type);
@@ -87,6 +91,16 @@ export function createQingmiao(config: QingmiaoConfig, logger: Logger, options: 
   const commands = new Commands(store, { onSettled: metrics.onCommandSettled, uploads });
   const pastFigures = new AsOfReplayer({ store, live: readSide, projections, ...config.replays });
   const ready = readSide.start();
+  if (readModels.rebuildAtStart) {
+    ready.then(
+      () => {
+        const build = readSide.lastBuild;
+        const took = build ? ` in ${(build.durationMs / 1000).toFixed(1)} s (${build.events} events)` : '';
+        logger.info({ readModels: build }, `read models built from the log${took}; ready`);
+      },
+      () => undefined,
+    );
+  }
   const draining = new AbortController();
   // Why /readyz says "not ready" beyond catching up: the store's answer at start, or the projections' failure.
   let notReadyBecause: string | undefined;
