@@ -94,16 +94,23 @@ function lastBuildText(build: ReadModelBuild | undefined): string {
   return `the last build took ${seconds(build.durationMs)} for ${build.events} events (finished ${build.finishedAt})`;
 }
 
-/** The status in one sentence, for `qingmiao upgrade-check` and the server's start-up log. */
-export function describeReadModels(status: ReadModelStatus): string {
+/**
+ * The status in one sentence: for `qingmiao upgrade-check`, about the next start; for the server's start-up log,
+ * about the start under way (`now`).
+ */
+export function describeReadModels(status: ReadModelStatus, when: 'next start' | 'now' = 'next start'): string {
+  const from = (verb: 'built' | 'rebuilt') =>
+    when === 'now'
+      ? `${verb === 'built' ? 'building' : 'rebuilding'} them from the log now, not ready until done`
+      : `they will be ${verb} from the log at the next start, which is not ready until then`;
   switch (status.state) {
     case 'current':
-      return `read models are up to date (version ${status.version}, log position ${status.position}): kept at the next start; ${lastBuildText(status.lastBuild)}`;
+      return `read models are up to date (version ${status.version}, log position ${status.position}): kept${when === 'now' ? '' : ' at the next start'}; ${lastBuildText(status.lastBuild)}`;
     case 'outdated':
-      return `read models were written by another version (${status.recordedVersion}, this one is ${status.version}): they will be rebuilt from the log at the next start, which is not ready until then; ${lastBuildText(status.lastBuild)}`;
+      return `read models were written by another version (${status.recordedVersion}, this one is ${status.version}): ${from('rebuilt')}; ${lastBuildText(status.lastBuild)}`;
     case 'incomplete':
-      return 'read models were left half-built (a rebuild stopped or crashed): they will be rebuilt from the log at the next start, which is not ready until then';
+      return `read models were left half-built (a rebuild stopped or crashed): ${from('rebuilt')}`;
     case 'missing':
-      return 'no read models yet (a new data directory, or after a restore): they will be built from the log at the next start, which is not ready until then';
+      return `no read models yet (a new data directory, or after a restore): ${from('built')}`;
   }
 }

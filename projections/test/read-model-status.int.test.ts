@@ -45,6 +45,7 @@ describe('readModelStatus', () => {
     const before = readModelStatus(readModels, projections);
     expect(before).toMatchObject({ state: 'missing', rebuildAtStart: true });
     expect(describeReadModels(before)).toMatch(/no read models yet .* built from the log at the next start/);
+    expect(describeReadModels(before, 'now')).toMatch(/no read models yet .*: building them from the log now/);
 
     const readSide = await build();
     expect(readSide.lastBuild).toMatchObject({ events: 5 });

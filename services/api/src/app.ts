@@ -77,7 +77,7 @@ export function createQingmiao(config: QingmiaoConfig, logger: Logger, options: 
   const readModelsDir = join(config.dataDir, 'read-models');
   // Before the read side opens them: an outdated file is gone once it has.
   const readModels = readModelStatus(readModelsDir, projections);
-  logger.info({ readModels }, describeReadModels(readModels));
+  logger.info({ readModels }, describeReadModels(readModels, 'now'));
   const readSide = new ReadSide({
     store,
     dir: readModelsDir,
