@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { graphql } from '@qingmiao/schema/graphql';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -125,7 +126,8 @@ describe('graceful shutdown under load', () => {
     await expect.poll(() => acknowledged.size, { timeout: 30_000 }).toBeGreaterThan(CLIENTS);
     const upload = slowUpload(running.url, schools[0]?.token ?? '', UPLOAD_PIECES);
     const probing = probe();
-    await sleep(300);
+    // In flight once the server is writing it to its staging folder (before, SIGTERM would refuse it).
+    await expect.poll(() => readdirSync(join(dataDir, 'files', '.staging')).length, { timeout: 10_000 }).toBe(1);
 
     stopping = true;
     const beforeStop = acknowledged.size;
@@ -168,7 +170,8 @@ describe('graceful shutdown under load', () => {
     try {
       // 6 s of upload: it would finish with 200 if the stop waited for it.
       const upload = slowUpload(running.url, await running.token('school', { schoolId: 'bound-school' }), 60);
-      await sleep(300);
+      const staging = join(running.dataDir, 'files', '.staging');
+      await expect.poll(() => readdirSync(staging).length, { timeout: 10_000 }).toBe(1);
       expect(await running.stop()).toBe(0);
       expect(await upload).toBe('closed');
       const stopped = running.logs.find((line) => String(line.msg).startsWith('stopped'));
