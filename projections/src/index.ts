@@ -23,6 +23,12 @@ export {
   type SqlValue,
   type Statement,
 } from './projection.ts';
+export {
+  describeReadModels,
+  type ReadModelBuild,
+  type ReadModelStatus,
+  readModelStatus,
+} from './read-model-status.ts';
 export type { AccountRow } from './read-models/accounts.ts';
 export type { CampaignHistoryRow } from './read-models/campaign-history.ts';
 export type { CampaignFilter, CampaignPanel, CampaignRow } from './read-models/campaigns.ts';

@@ -8,6 +8,7 @@ import {
   type RecordedEvent,
 } from '@qingmiao/event-store';
 import type { Projection } from './projection.ts';
+import { buildOf, type ReadModelBuild } from './read-model-status.ts';
 import { type ReadModelQueries, readModelQueries } from './read-models/index.ts';
 import { type AdvanceListener, ProjectionRunner } from './runner.ts';
 
@@ -72,6 +73,11 @@ export class ReadSide {
 
   get generation(): string {
     return this.#generation;
+  }
+
+  /** How the serving generation was built from the log, when that was recorded. */
+  get lastBuild(): ReadModelBuild | undefined {
+    return buildOf(this.#runner.db);
   }
 
   /** Resolves once the serving read models include `position`, across a switch of generations. */

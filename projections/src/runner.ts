@@ -33,15 +33,23 @@ interface Waiter {
   readonly resolve: () => void;
 }
 
+/**
+ * The file's version and checkpoint; and how it was built from the log (when the build finished, how long it took,
+ * how many events it read), so that an operator can tell before an upgrade how long the next rebuild will keep the
+ * server from being ready. Files written before builds were recorded lack the build columns.
+ */
 const META = `CREATE TABLE IF NOT EXISTS projection_meta (
   id INTEGER PRIMARY KEY CHECK (id = 1),
   version TEXT NOT NULL,
   commit_position INTEGER NOT NULL,
-  prepare_position INTEGER NOT NULL
+  prepare_position INTEGER NOT NULL,
+  build_finished_at TEXT,
+  build_duration_ms INTEGER,
+  build_events INTEGER
 )`;
 
 /** The version stored while a fresh file is bulk-loaded: never a real version, so a half-built file is discarded. */
-const BUILDING = 'building';
+export const BUILDING = 'building';
 
 /**
  * A fresh file is disposable until it has caught up (it is rebuilt from the log when found half-built), so it is
@@ -67,7 +75,7 @@ export const DURABLE_PRAGMAS = [
  * Identifies the read models: a new version, table, statement or handled event type of any projection triggers a
  * rebuild from the log.
  */
-function versionOf(projections: readonly Projection[]): string {
+export function versionOf(projections: readonly Projection[]): string {
   const hash = createHash('sha256');
   for (const projection of projections) {
     hash.update(`${projection.name}@${projection.version}`);
@@ -94,6 +102,9 @@ export class ProjectionRunner {
   readonly #version: string;
   /** True while a fresh file is loaded in bulk mode, until the first catch-up. */
   #building = false;
+  /** When the bulk load began, and how many events it has applied so far. */
+  #buildStarted = 0;
+  #builtEvents = 0;
   #position: Position;
   #caughtUp = false;
   #waiters: Waiter[] = [];
@@ -155,6 +166,7 @@ export class ProjectionRunner {
       ).run(BUILDING);
     })();
     this.#building = true;
+    this.#buildStarted = performance.now();
     return db;
   }
 
@@ -171,7 +183,16 @@ export class ProjectionRunner {
     for (const pragma of DURABLE_PRAGMAS) this.db.pragma(pragma);
     // Hands the bulk load's page cache back to the allocator now rather than page by page.
     this.db.pragma('shrink_memory');
-    this.db.prepare('UPDATE projection_meta SET version = ? WHERE id = 1').run(this.#version);
+    this.db
+      .prepare(
+        'UPDATE projection_meta SET version = ?, build_finished_at = ?, build_duration_ms = ?, build_events = ? WHERE id = 1',
+      )
+      .run(
+        this.#version,
+        new Date().toISOString(),
+        Math.round(performance.now() - this.#buildStarted),
+        this.#builtEvents,
+      );
     this.#building = false;
   }
 
@@ -221,6 +242,7 @@ export class ProjectionRunner {
               continue;
             }
             const campaigns = this.#apply(message.events);
+            if (this.#building) this.#builtEvents += message.events.length;
             const last = message.events.at(-1);
             if (last) this.#advance(last.position);
             if (last) for (const listener of this.#listeners) listener(campaigns, last.position);

@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
-import { request } from 'node:http';
 import { type AddressInfo, createServer } from 'node:net';
 import { join } from 'node:path';
 import { FileLinks } from '@qingmiao/api';
@@ -10,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { codeOf, dataOf, postUpload, type UploadedPart } from '../support/graphql-http.ts';
 import { SECRET, startTestServer, type TestServer } from '../support/in-process-server.ts';
 import { sampleDocx, samplePdf, samplePng, sampleZip } from '../support/sample-files.ts';
+import { slowUpload } from '../support/slow-upload.ts';
 import { entryInput, Organizer, submit, uid } from './qingmiao-client.ts';
 
 const UPLOAD = graphql(`
@@ -276,41 +276,6 @@ describe('GET /reports/campaigns/{id}/files.zip on the server', () => {
     expect(unknown.status).toBe(404);
   });
 });
-
-/** Sends an upload of `pieces` × 100 bytes (after a PDF header), one piece every 100 ms; the status, or 'closed'. */
-function slowUpload(url: string, token: string, pieces: number): Promise<number | 'closed'> {
-  const boundary = 'slow-upload-boundary';
-  const head =
-    `--${boundary}\r\nContent-Disposition: form-data; name="operations"\r\n\r\n` +
-    `${JSON.stringify({ query: 'mutation($file: File!) { uploadFile(file: $file) { id } }', variables: { file: null } })}\r\n` +
-    `--${boundary}\r\nContent-Disposition: form-data; name="map"\r\n\r\n{"0":["variables.file"]}\r\n` +
-    `--${boundary}\r\nContent-Disposition: form-data; name="0"; filename="slow.pdf"\r\n\r\n`;
-  return new Promise((resolve) => {
-    const sent = request(`${url}/graphql`, {
-      method: 'POST',
-      headers: {
-        ...(token ? { authorization: `Bearer ${token}` } : {}),
-        'graphql-require-preflight': '1',
-        'content-type': `multipart/form-data; boundary=${boundary}`,
-      },
-    });
-    sent.on('response', (response) => {
-      response.resume();
-      resolve(response.statusCode ?? 0);
-    });
-    sent.on('error', () => resolve('closed'));
-    sent.write(head);
-    sent.write(samplePdf(`slow ${Date.now()}`));
-    let written = 0;
-    const timer = setInterval(() => {
-      if (sent.destroyed) return clearInterval(timer);
-      sent.write(Buffer.alloc(100, 1));
-      if (++written < pieces) return;
-      clearInterval(timer);
-      sent.end(`\r\n--${boundary}--\r\n`);
-    }, 100);
-  });
-}
 
 describe('upload deadlines', () => {
   it('gives an upload QINGMIAO_UPLOAD_TIMEOUT_MS, every other request QINGMIAO_REQUEST_TIMEOUT_MS', async () => {

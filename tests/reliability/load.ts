@@ -406,7 +406,8 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
 
 /**
  * Follows `participationChanged` over SSE (GraphQL over SSE, distinct connections: POST with
- * `Accept: text/event-stream`), calling `onEvent` for each `next` event, until `signal` aborts.
+ * `Accept: text/event-stream`), calling `onEvent` for each `next` event, until `signal` aborts; resolves to how the
+ * stream ended: the server's `complete` event, the body's end without it, or the abort.
  */
 export async function followSubscription(
   url: string,
@@ -414,7 +415,7 @@ export async function followSubscription(
   signal: AbortSignal,
   onEvent: (payload: unknown) => void,
   onConnected?: () => void,
-): Promise<void> {
+): Promise<'complete' | 'ended' | 'aborted'> {
   const response = await fetch(`${url}/graphql`, {
     method: 'POST',
     headers: {
@@ -433,7 +434,7 @@ export async function followSubscription(
     const reader = response.body.getReader();
     for (;;) {
       const { done, value } = await reader.read();
-      if (done) return;
+      if (done) return 'ended';
       buffer += decoder.decode(value, { stream: true });
       for (let end = buffer.indexOf('\n\n'); end >= 0; end = buffer.indexOf('\n\n')) {
         const message = buffer.slice(0, end);
@@ -452,11 +453,11 @@ export async function followSubscription(
           if (payload.errors) throw new Error(`subscription error: ${data}`);
           onEvent(payload);
         }
-        if (event === 'complete') return;
+        if (event === 'complete') return 'complete';
       }
     }
   } catch (error) {
-    if (signal.aborted) return;
+    if (signal.aborted) return 'aborted';
     throw error;
   }
 }

@@ -41,6 +41,8 @@ export interface StartOptions {
   readonly startedWhen?: '/readyz' | '/healthz';
   /** Run the production bundle (`services/api/dist/qingmiao.mjs`, made by `npm run build`) instead of the sources. */
   readonly bundle?: boolean;
+  /** Another checkout to run the server of (an earlier release, for upgrade fixtures); ROOT by default. */
+  readonly root?: string;
 }
 
 /** The production bundle's entry, relative to ROOT. */
@@ -186,7 +188,7 @@ class PortTaken extends Error {}
 async function startOnce(options: StartOptions, dataDir: string, port: number): Promise<ServerProcess> {
   const entry = options.bundle ? [BUNDLE] : ['--import', 'tsx', CLI];
   const child: ChildProcess = spawn(process.execPath, [...entry, 'serve'], {
-    cwd: ROOT,
+    cwd: options.root ?? ROOT,
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
     env: {

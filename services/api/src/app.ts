@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { Commands } from '@qingmiao/domain';
 import { type EventStore, ownPrivateFolder, withoutCredentials } from '@qingmiao/event-store';
-import { AsOfReplayer, projections, ReadSide } from '@qingmiao/projections';
+import { AsOfReplayer, describeReadModels, projections, ReadSide, readModelStatus } from '@qingmiao/projections';
 import express from 'express';
 import type { Logger } from 'pino';
 import { AccessLog, accessLogFile } from './access-log.ts';
@@ -19,7 +19,7 @@ import { UploadRegistry, uploadRegistryFile } from './files/upload-registry.ts';
 import { UploadSweeper } from './files/upload-sweeper.ts';
 import { linkedAttachment } from './graphql/entry-access.ts';
 import { createGraphQL, GRAPHQL_PATH } from './graphql/yoga.ts';
-import { bodyErrors, jsonBody, rateLimitPerCaller, requestDeadline } from './http-limits.ts';
+import { bodyErrors, jsonBody, rateLimitPerCaller, refuseWhileDraining, requestDeadline } from './http-limits.ts';
 import { importRoutes } from './imports/routes.ts';
 import { metricsAccess } from './metrics-access.ts';
 import { createMetrics, requestLogging } from './observability.ts';
@@ -39,6 +39,11 @@ export interface Qingmiao {
   readonly sessions: SessionIssuer;
   /** Resolves once the read models have caught up with the log that existed at start. */
   readonly ready: Promise<void>;
+  /**
+   * The first step of a stop: /readyz answers 503, requests that arrive from now on are refused with 503 (the ones
+   * in flight carry on), and subscriptions end cleanly.
+   */
+  drain(): void;
   close(): Promise<void>;
 }
 
@@ -66,9 +71,13 @@ export function createQingmiao(config: QingmiaoConfig, logger: Logger, options: 
   const personalData = openEventLog(config);
   const { store } = personalData;
   const metrics = createMetrics(store, () => readSide);
+  const readModelsDir = join(config.dataDir, 'read-models');
+  // Before the read side opens them: an outdated file is gone once it has.
+  const readModels = readModelStatus(readModelsDir, projections);
+  logger.info({ readModels }, describeReadModels(readModels, 'now'));
   const readSide = new ReadSide({
     store,
-    dir: join(config.dataDir, 'read-models'),
+    dir: readModelsDir,
     projections,
     onUnknownEvent: (event) => {
       metrics.onUnknownEvent(event.type);
@@ -79,6 +88,17 @@ export function createQingmiao(config: QingmiaoConfig, logger: Logger, options: 
   const commands = new Commands(store, { onSettled: metrics.onCommandSettled, uploads });
   const pastFigures = new AsOfReplayer({ store, live: readSide, projections, ...config.replays });
   const ready = readSide.start();
+  if (readModels.rebuildAtStart) {
+    ready.then(
+      () => {
+        const build = readSide.lastBuild;
+        const took = build ? ` in ${(build.durationMs / 1000).toFixed(1)} s (${build.events} events)` : '';
+        logger.info({ readModels: build }, `read models built from the log${took}; ready`);
+      },
+      () => undefined,
+    );
+  }
+  const draining = new AbortController();
   // Why /readyz says "not ready" beyond catching up: the store's answer at start, or the projections' failure.
   let notReadyBecause: string | undefined;
   ready.catch((error: unknown) => {
@@ -119,7 +139,19 @@ export function createQingmiao(config: QingmiaoConfig, logger: Logger, options: 
   );
   const graphql = createGraphQL(
     config,
-    { commands, readSide, pastFigures, accessLog, signInThrottle, sessions, blobStore, uploads, fileLocks, fileLinks },
+    {
+      commands,
+      readSide,
+      pastFigures,
+      accessLog,
+      signInThrottle,
+      sessions,
+      blobStore,
+      uploads,
+      fileLocks,
+      fileLinks,
+      draining: draining.signal,
+    },
     authenticator,
     logger,
     metrics.registry,
@@ -131,6 +163,7 @@ export function createQingmiao(config: QingmiaoConfig, logger: Logger, options: 
   // Before anything reads req.ip or req.secure: rate limits, the sign-in throttle, the access log, cookies.
   app.set('trust proxy', config.trustProxy);
   app.use(requestLogging(logger));
+  app.use(refuseWhileDraining(draining.signal));
   // Uploads have their own, longer deadline: they are the only requests whose bodies may take minutes.
   app.use(requestDeadline(config.requestTimeoutMs, (req) => req.path === GRAPHQL_PATH && isUploadRequest(req)));
   // First after logging and the deadline: the hot path should not walk the other routes' matchers.
@@ -162,11 +195,9 @@ export function createQingmiao(config: QingmiaoConfig, logger: Logger, options: 
   });
   app.get('/readyz', (_req, res) => {
     const { caughtUp, position } = readSide;
-    res.status(caughtUp ? 200 : 503).json({
-      ready: caughtUp,
-      position: String(position.commit),
-      ...(caughtUp ? {} : { reason: notReadyBecause ?? 'catching up with the event log' }),
-    });
+    const ready = caughtUp && !draining.signal.aborted;
+    const reason = draining.signal.aborted ? 'shutting down' : (notReadyBecause ?? 'catching up with the event log');
+    res.status(ready ? 200 : 503).json({ ready, position: String(position.commit), ...(ready ? {} : { reason }) });
   });
   const campaignZip = campaignZipRoutes({
     authenticator,
@@ -191,6 +222,9 @@ export function createQingmiao(config: QingmiaoConfig, logger: Logger, options: 
     commands,
     sessions,
     ready,
+    drain() {
+      draining.abort();
+    },
     async close() {
       await sweeper.close();
       await readSide.close();

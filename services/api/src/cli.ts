@@ -3,6 +3,7 @@ import { existsSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Commands } from '@qingmiao/domain';
 import { backupSqliteStore, type CopyReport, locateEventStore, restoreSqliteStore } from '@qingmiao/event-store';
+import { describeReadModels, projections, readModelStatus } from '@qingmiao/projections';
 import { Role } from '@qingmiao/schema';
 import { Command, Option } from 'commander';
 import { devSecretFile, mintToken, resolveAuthSecret } from './auth.ts';
@@ -135,6 +136,18 @@ program
   .action(async (options: { url: string }) => {
     const report = await rebuildReadModels(loadConfig(), options.url || undefined);
     process.stdout.write(`${JSON.stringify(report)}\n`);
+  });
+
+program
+  .command('upgrade-check')
+  .description(
+    'Say whether this version will rebuild the read models at its next start (run it with the new version before ' +
+      'switching) and how long their last build took',
+  )
+  .option('--json', 'print the status as JSON')
+  .action((options: { json?: boolean }) => {
+    const status = readModelStatus(join(loadConfig().dataDir, 'read-models'), projections);
+    process.stdout.write(`${options.json ? JSON.stringify(status) : describeReadModels(status)}\n`);
   });
 
 program

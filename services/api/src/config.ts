@@ -109,6 +109,7 @@ const Config = z.object({
     ),
   QINGMIAO_HEADERS_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
   QINGMIAO_REQUEST_TIMEOUT_MS: z.coerce.number().int().positive().default(30_000),
+  QINGMIAO_SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().positive().default(20_000),
   QINGMIAO_BODY_LIMIT: z
     .string()
     .regex(/^\d+(b|kb|mb)$/i, 'must look like 100kb')
@@ -188,6 +189,11 @@ export interface QingmiaoConfig {
   /** How long a client may take to send a request's headers, and the whole request, before it is cut off. */
   readonly headersTimeoutMs: number;
   readonly requestTimeoutMs: number;
+  /**
+   * How long a stop (SIGTERM, SIGINT) waits for requests in flight before cutting them off; systemd's
+   * TimeoutStopSec must leave room beyond it for closing the store.
+   */
+  readonly shutdownTimeoutMs: number;
   readonly bodyLimit: string;
   /**
    * Bytes: the largest file one upload may carry, and what one account may upload per hour; how long an upload
@@ -240,6 +246,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): QingmiaoConfig
     corsOrigins: c.QINGMIAO_CORS_ORIGINS,
     headersTimeoutMs: c.QINGMIAO_HEADERS_TIMEOUT_MS,
     requestTimeoutMs: c.QINGMIAO_REQUEST_TIMEOUT_MS,
+    shutdownTimeoutMs: c.QINGMIAO_SHUTDOWN_TIMEOUT_MS,
     bodyLimit: c.QINGMIAO_BODY_LIMIT,
     uploads: {
       limit: c.QINGMIAO_UPLOAD_LIMIT,

@@ -9,7 +9,9 @@ import { isReceivedUpload } from './files/multipart-upload.ts';
  * of the report downloads.
  */
 function refusalBody(req: Request, code: string, message: string): object {
-  return req.baseUrl === '/reports' ? { error: { code, message } } : { errors: [{ message, extensions: { code } }] };
+  return req.originalUrl.startsWith('/reports')
+    ? { error: { code, message } }
+    : { errors: [{ message, extensions: { code } }] };
 }
 
 /**
@@ -59,6 +61,22 @@ export function requestDeadline(ms: number, isUpload: (req: Request) => boolean)
     // The request, not the answer: a body still trickling in after a quick refusal is cut off too.
     req.once('close', () => clearTimeout(timer));
     next();
+  };
+}
+
+/** Paths a stopping server still answers: liveness, and the scrape that may watch the stop. */
+const ANSWERED_WHILE_DRAINING = new Set(['/healthz', '/metrics']);
+
+/**
+ * Once a stop has begun, a request that arrives (on a kept-alive connection, or a new one while the requests in
+ * flight finish) is refused at once with 503 and the connection closed, so that a proxy or client retries elsewhere
+ * or later instead of waiting on a process about to exit. /readyz answers its own 503.
+ */
+export function refuseWhileDraining(draining: AbortSignal): RequestHandler {
+  return (req, res, next) => {
+    if (!draining.aborted || ANSWERED_WHILE_DRAINING.has(req.path) || req.path === '/readyz') return next();
+    res.set({ Connection: 'close', 'Retry-After': '5' });
+    res.status(503).json(refusalBody(req, 'SHUTTING_DOWN', 'The server is restarting; retry in a few seconds'));
   };
 }
 

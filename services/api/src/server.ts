@@ -16,8 +16,9 @@ export interface RunningServer {
 }
 
 /**
- * Starts the HTTP server; stops cleanly on stop(): in-flight requests finish, subscription streams are closed,
- * projections and store close.
+ * Starts the HTTP server; stops cleanly on stop(): /readyz turns 503 and new requests are refused with 503 while the
+ * requests in flight finish (for at most QINGMIAO_SHUTDOWN_TIMEOUT_MS) and subscription streams end, then the port
+ * closes and the projections, the store and the other files are closed.
  */
 export async function startServer(config: QingmiaoConfig, options: QingmiaoOptions = {}): Promise<RunningServer> {
   const logger = createLogger(config.logLevel);
@@ -52,24 +53,44 @@ export async function startServer(config: QingmiaoConfig, options: QingmiaoOptio
     server,
     url,
     async stop() {
+      const began = performance.now();
+      qingmiao.drain();
+      logger.info(
+        { inFlight: connections.requestsInFlight(), timeoutMs: config.shutdownTimeoutMs },
+        'stopping: finishing the requests in flight',
+      );
+      const cutOff = await connections.drain(config.shutdownTimeoutMs);
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
-        connections.closeForStop();
+        connections.closeAll({ cutBusy: cutOff > 0 });
       });
       await qingmiao.close();
+      const durationMs = Math.round(performance.now() - began);
+      if (cutOff > 0) {
+        logger.warn(
+          { durationMs, cutOff },
+          `stopped; ${cutOff} requests still running after QINGMIAO_SHUTDOWN_TIMEOUT_MS were cut off`,
+        );
+      } else logger.info({ durationMs }, 'stopped');
     },
   };
 }
 
+/** Ends a connection once what was written to it has been sent (destroy alone may drop a finished answer's tail). */
+function endSocket(socket: Socket): void {
+  socket.once('finish', () => socket.destroy());
+  socket.end();
+}
+
 /**
- * What a stop must close for `server.close()` to finish: connections with no request in flight (Node's
- * closeIdleConnections misses some, e.g. a keep-alive connection whose streamed response the client aborted, which
- * then lingers until the client drops it), connections once their request in flight is answered, and subscription
- * streams (SSE), which never end by themselves.
+ * What a stop waits for and then closes: the requests in flight when it began (subscription streams among them end
+ * once `drain` has told them to), then every connection: an idle one at once (Node's closeIdleConnections misses
+ * some, e.g. a keep-alive connection whose streamed response the client aborted, which then lingers until the client
+ * drops it), a busy one once its answer is sent.
  */
-function trackConnections(server: Server): { closeForStop(): void } {
+function trackConnections(server: Server) {
   const inFlight = new Map<Socket, number>();
-  const streams = new Set<ServerResponse>();
+  const responses = new Set<ServerResponse>();
   let stopping = false;
   server.prependListener('connection', (socket: Socket) => {
     inFlight.set(socket, 0);
@@ -79,20 +100,39 @@ function trackConnections(server: Server): { closeForStop(): void } {
   server.prependListener('request', (req, res: ServerResponse) => {
     const socket = req.socket;
     inFlight.set(socket, (inFlight.get(socket) ?? 0) + 1);
-    if (req.headers.accept?.includes('text/event-stream')) streams.add(res);
+    responses.add(res);
     res.once('close', () => {
-      streams.delete(res);
+      responses.delete(res);
       const left = (inFlight.get(socket) ?? 1) - 1;
       inFlight.set(socket, left);
-      if (stopping && left === 0) socket.end();
+      if (stopping && left === 0) endSocket(socket);
     });
   });
   return {
-    closeForStop() {
+    requestsInFlight: () => responses.size,
+    /** Waits for the requests in flight now, at most `timeoutMs`; resolves to how many were still running then. */
+    async drain(timeoutMs: number): Promise<number> {
+      const waiting = new Set(responses);
+      const done = Promise.all(
+        [...waiting].map(
+          (res) => new Promise<void>((resolve) => res.once('close', () => resolve(void waiting.delete(res)))),
+        ),
+      );
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([done, new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs)))]);
+      clearTimeout(timer);
+      return waiting.size;
+    },
+    /**
+     * After the drain: idle connections end now, busy ones (a quick refusal that came during the drain) once answered,
+     * or at once when the drain ran out of time (`cutBusy`).
+     */
+    closeAll({ cutBusy }: { cutBusy: boolean }): void {
       stopping = true;
-      for (const [socket, requests] of inFlight) if (requests === 0) socket.destroy();
-      // Subscribers reconnect (to another instance, or to this one once it is back).
-      for (const stream of streams) stream.destroy();
+      for (const [socket, requests] of inFlight) {
+        if (requests === 0) endSocket(socket);
+        else if (cutBusy) socket.destroy();
+      }
     },
   };
 }

@@ -33,6 +33,8 @@ export interface Context {
   readonly fileLocks: FileLocks;
   /** Signs the `/files/{id}` links handed out with attachments. */
   readonly fileLinks: FileLinks;
+  /** Aborted when the server begins to stop: subscriptions end then, cleanly. */
+  readonly draining: AbortSignal;
   /** Login sessions: what signIn, activateAccount, refreshSession and signOut start, renew and end. */
   readonly sessions: SessionIssuer;
   /** The HTTP exchange, for the session cookie: what the request carries and where the answer sets it. */

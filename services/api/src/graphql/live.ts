@@ -29,7 +29,7 @@ builder.subscriptionField('participationChanged', (t) =>
     type: ParticipationChangeType,
     description: 'Fires when the projections advance past events that change participation figures (over SSE).',
     args: { campaignId: t.arg.id({ description: 'Only this campaign (and changes concerning every campaign).' }) },
-    subscribe: (_root, args, { readSide }) =>
+    subscribe: (_root, args, { readSide, draining }) =>
       new Repeater<ParticipationChange>(async (push, stop) => {
         const wanted = args.campaignId ? String(args.campaignId) : undefined;
         let pending: ParticipationChange | undefined;
@@ -44,7 +44,12 @@ builder.subscriptionField('participationChanged', (t) =>
             pending = undefined;
           }, COALESCE_MS);
         });
+        // A stopping server ends the stream (`complete`) rather than cutting it: the client reconnects later.
+        const end = () => stop();
+        if (draining.aborted) end();
+        else draining.addEventListener('abort', end, { once: true });
         await stop;
+        draining.removeEventListener('abort', end);
         unsubscribe();
         clearTimeout(timer);
       }),
