@@ -49,6 +49,17 @@ export function useReadModelResponseCache(readSide: ReadSide, authenticator: Aut
   // so its answer would otherwise be kept and handed out), and hashing its document and variables, rewriting its
   // document and walking its result for the cache is work for nothing.
   const uncached = new WeakSet<Request>();
+  /** Each request's session as the cache decided it (null: not cached), so that it is looked up once per request. */
+  const sessions = new WeakMap<Request, string | null>();
+  const sessionOf = async (request: Request): Promise<string | null> => {
+    if (uncached.has(request)) return null;
+    try {
+      const actor = await authenticator.authenticate(request.headers.get('authorization'));
+      return `${actor.role}:${actor.sub}:${actor.schoolId ?? ''}`;
+    } catch {
+      return null;
+    }
+  };
   const cache: Cache = {
     get: (key) => (current(key) ? results.get(key) : undefined),
     set(key, result) {
@@ -65,18 +76,21 @@ export function useReadModelResponseCache(readSide: ReadSide, authenticator: Aut
     ttlPerSchemaCoordinate: { 'Query.accessLog': 0, 'Attachment.url': 0, 'Attachment.previewUrl': 0 },
     // The session authenticates, as a cached answer skips the context (and its authentication) altogether.
     session: async (request) => {
-      if (uncached.has(request)) return null;
-      try {
-        const actor = await authenticator.authenticate(request.headers.get('authorization'));
-        return `${actor.role}:${actor.sub}:${actor.schoolId ?? ''}`;
-      } catch {
-        return null;
-      }
+      const session = await sessionOf(request);
+      sessions.set(request, session);
+      return session;
     },
     // Only for tokens that verified (the session did it, or an earlier request did before an If-None-Match check):
-    // others go on to the context, which refuses them with the reason.
-    enabled: (request) =>
-      !uncached.has(request) && authenticator.verified(request.headers.get('authorization')) !== undefined,
+    // others go on to the context, which refuses them with the reason. Before the session is known (as the request
+    // comes in), only a conditional request has anything to look up.
+    enabled: (request) => {
+      const session = sessions.get(request);
+      if (session !== undefined) return session !== null;
+      return (
+        request.headers.has('if-none-match') &&
+        authenticator.verified(request.headers.get('authorization')) !== undefined
+      );
+    },
     buildResponseCacheKey: ({ documentString, variableValues, operationName, sessionId, request }) =>
       uncached.has(request)
         ? UNCACHED
