@@ -46,16 +46,30 @@ function freePort(): Promise<number> {
   });
 }
 
+/**
+ * A log collector as a service manager runs one: a process of its own reading the server's stdout from a pipe (as
+ * journald or a container runtime does) into a file. It ends when the pipe's last writer has gone.
+ */
+function logCollector(file: string): ChildProcess {
+  const fd = openSync(file, 'a');
+  try {
+    return spawn('cat', [], { stdio: ['pipe', fd, 'ignore'] });
+  } finally {
+    closeSync(fd);
+  }
+}
+
 function startGroup(
   command: string,
   args: readonly string[],
   env: NodeJS.ProcessEnv,
   stdoutFile?: string,
 ): { child: ChildProcess; stderr: () => string; exited: Promise<number | null> } {
-  const stdout = stdoutFile === undefined ? 'pipe' : openSync(stdoutFile, 'a');
+  const collector = stdoutFile === undefined ? undefined : logCollector(stdoutFile);
+  const stdout = collector?.stdin ?? 'pipe';
   const child = spawn(command, args, { cwd: ROOT, detached: true, stdio: ['ignore', stdout, 'pipe'], env });
-  // The child has its own copy of the descriptor.
-  if (typeof stdout === 'number') closeSync(stdout);
+  // The child holds its own end of the pipe: the collector sees the end of the log when the child exits.
+  collector?.stdin?.destroy();
   if (child.pid === undefined) throw new Error(`${command} did not start`);
   const pid = child.pid;
   groups.add(pid);
@@ -137,8 +151,8 @@ function serverBundle(): string {
 export interface QingmiaoOptions {
   readonly readyTimeoutMs?: number;
   /**
-   * Run with the default production logging (QINGMIAO_LOG_LEVEL unset: info, one line per request) written to this
-   * file, as a service manager would collect it. Without it the server logs at warn, to a pipe nobody reads.
+   * Run with the default production logging (QINGMIAO_LOG_LEVEL unset: info, one line per request), its stdout a
+   * pipe to a log collector writing this file. Without it the server logs at warn, to a pipe nobody reads.
    */
   readonly defaultLoggingTo?: string;
 }
