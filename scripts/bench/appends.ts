@@ -3,18 +3,20 @@
  *
  * 1. One writer awaiting each single-event append (`SqliteEventStore.append`) vs raw better-sqlite3 single-row
  *    transactions with the same pragmas (WAL, synchronous=FULL), table schema and row shape.
- * 1b. The same workload on Emmett's SQLite event store (@event-driven-io/emmett-sqlite 0.38.5).
+ * 1b. The same workload on Emmett's SQLite event store (@event-driven-io/emmett-sqlite 0.38.5, installed on demand
+ *     into scripts/bench/emmett: `npm run bench:emmett`).
  * 2. 16 and 64 concurrent writers, each on its own stream (group commit), vs the raw single writer.
  *
  * Every round measures subject and baselines back to back on fresh files; figures are medians of the rounds.
  */
+import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { EVENTS_TABLE, SqliteEventStore } from '@qingmiao/event-store';
 import Database from 'better-sqlite3';
-import { type Context, median, rate, ratio, runsOf, type Section, table, yesNo } from './harness.ts';
+import { type Context, median, ROOT, rate, ratio, runsOf, type Section, table, yesNo } from './harness.ts';
 
 /** A typical event: an essay submission with one participant (data ≈ 300 B, metadata ≈ 200 B of JSON). */
 const DATA = {
@@ -133,19 +135,80 @@ function rawContender(path: string): Contender & { synchronous: number; journal:
   };
 }
 
-type EmmettModule = typeof import('@event-driven-io/emmett-sqlite');
+/** The part of @event-driven-io/emmett-sqlite the benchmark calls (not installed with the workspace, nor its types). */
+interface EmmettModule {
+  getSQLiteEventStore(options: { fileName: string }): {
+    appendToStream(
+      streamName: string,
+      events: { type: string; data: object; metadata: object }[],
+      options: { expectedStreamVersion: bigint },
+    ): Promise<{ nextExpectedStreamVersion: bigint }>;
+  };
+}
 
-async function loadEmmett(): Promise<{ module: EmmettModule; durability: string } | { error: string }> {
+/** The part of node-sqlite3 that reads its compile options. */
+interface Sqlite3Module {
+  Database: new (
+    file: string,
+  ) => {
+    all(sql: string, callback: (error: Error | null, rows: Record<string, unknown>[]) => void): void;
+    close(callback: () => void): void;
+  };
+}
+
+/**
+ * Where the Emmett baseline lives: an npm project of its own (package.json and lock file pinned), installed on demand
+ * rather than by `npm ci`, since node-sqlite3 compiles a second SQLite from source when no prebuilt binary can be
+ * downloaded (minutes on 2 cores) and nothing but benchmark 1b uses it.
+ */
+const EMMETT_DIR = join(ROOT, 'scripts', 'bench', 'emmett');
+export const EMMETT_PACKAGE = join(EMMETT_DIR, 'package.json');
+const EMMETT_INSTALL = 'npm run bench:emmett';
+
+function emmettInstalled(): boolean {
+  const wanted = (JSON.parse(readFileSync(EMMETT_PACKAGE, 'utf8')) as { dependencies: Record<string, string> })
+    .dependencies;
+  return Object.entries(wanted).every(([name, version]) => {
+    try {
+      const installed = join(EMMETT_DIR, 'node_modules', name, 'package.json');
+      return (JSON.parse(readFileSync(installed, 'utf8')) as { version: string }).version === version;
+    } catch {
+      return false;
+    }
+  });
+}
+
+/** Installs the baseline if it is not (or not at the pinned versions); a failed install is reported, not fatal. */
+function installEmmett(ctx: Context): string | undefined {
+  if (emmettInstalled()) return undefined;
+  ctx.log(`the Emmett baseline is not installed: installing it (\`${EMMETT_INSTALL}\`; compiles node-sqlite3)…`);
+  const started = Date.now();
   try {
-    const module = await import('@event-driven-io/emmett-sqlite');
+    execFileSync('npm', ['ci', '--prefix', EMMETT_DIR, '--no-audit', '--no-fund'], {
+      cwd: ROOT,
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+  } catch (error) {
+    const stderr = (error as { stderr?: Buffer }).stderr?.toString().trim().split('\n').at(-1) ?? String(error);
+    return `not installed, and \`${EMMETT_INSTALL}\` failed here (${stderr}); run it, then this benchmark again`;
+  }
+  ctx.log(`installed the Emmett baseline in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+  return undefined;
+}
+
+async function loadEmmett(ctx: Context): Promise<{ module: EmmettModule; durability: string } | { error: string }> {
+  const notInstalled = installEmmett(ctx);
+  if (notInstalled) return { error: notInstalled };
+  try {
+    const require = createRequire(EMMETT_PACKAGE);
+    const module = require('@event-driven-io/emmett-sqlite') as EmmettModule;
     // Emmett sets only `PRAGMA journal_mode = WAL` on each connection it opens; synchronous stays at the default
     // compiled into node-sqlite3's bundled SQLite. Ask that library what the default is.
-    const require = createRequire(import.meta.resolve('@event-driven-io/emmett-sqlite'));
-    const sqlite3 = require('sqlite3') as typeof import('sqlite3');
+    const sqlite3 = require('sqlite3') as Sqlite3Module;
     const db = new sqlite3.Database(':memory:');
     const all = (sql: string) =>
       new Promise<Record<string, unknown>[]>((resolve, reject) =>
-        db.all(sql, (error: Error | null, rows: Record<string, unknown>[]) => (error ? reject(error) : resolve(rows))),
+        db.all(sql, (error, rows) => (error ? reject(error) : resolve(rows))),
       );
     const options = (await all('PRAGMA compile_options')).map((row) => String(row.compile_options));
     const version = (await all('SELECT sqlite_version() AS v'))[0]?.v;
@@ -228,8 +291,8 @@ async function interleaved(contenders: readonly Contender[], seconds: number, re
 export async function appendBenchmarks(ctx: Context): Promise<Section[]> {
   const { mode, work } = ctx;
   const seconds = mode.sampleSeconds;
-  const emmett = await loadEmmett();
-  if ('error' in emmett) ctx.log(`Emmett could not be loaded: ${emmett.error}`);
+  const emmett = await loadEmmett(ctx);
+  if ('error' in emmett) ctx.log(`Emmett is not measured: ${emmett.error}`);
   let rawSync = 0;
   let rawJournal = '';
 
@@ -319,7 +382,7 @@ export async function appendBenchmarks(ctx: Context): Promise<Section[]> {
     '',
     'module' in emmett
       ? `Emmett appends that failed and were retried during the measured rounds: ${emmettFailed}${emmettError ? ` (\`${emmettError}\`)` : ''}. Emmett's \`withTransaction\` prints such errors with \`console.log\`.`
-      : `Emmett could not be loaded: \`${emmett.error}\`.`,
+      : `Emmett was not measured in this run: ${emmett.error}.`,
     '',
     table(
       ['goal', 'figure', 'result'],

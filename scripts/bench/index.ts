@@ -8,13 +8,16 @@
  *                                 5 = participation, 6 = growth, 7 = uploads, 8 = the web app in Chromium)
  *   --out FILE                    write somewhere else than BENCHMARKS.md
  *   --profile DIR                 run the servers under `node --cpu-prof` and keep their profiles in DIR
+ *
+ * Benchmark 1b's baseline (Emmett on node-sqlite3) is not installed by `npm ci`: the first run of benchmark 1
+ * installs it into scripts/bench/emmett (`npm run bench:emmett`, which compiles node-sqlite3's SQLite).
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, release, totalmem } from 'node:os';
-import { isAbsolute, join, resolve } from 'node:path';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
-import { appendBenchmarks } from './appends.ts';
+import { appendBenchmarks, EMMETT_PACKAGE } from './appends.ts';
 import { catchUpBenchmark } from './catch-up.ts';
 import { growthBenchmark } from './growth.ts';
 import {
@@ -93,6 +96,7 @@ function machine(): string[][] {
   const sqlite = (memory.prepare('SELECT sqlite_version() AS v').get() as { v: string }).v;
   memory.close();
   const scripts = join(ROOT, 'scripts');
+  const emmett = dirname(EMMETT_PACKAGE);
   return [
     ['CPU', `${cpus()[0]?.model ?? 'unknown'}`],
     ['cores', String(availableParallelism())],
@@ -102,7 +106,7 @@ function machine(): string[][] {
     [`SQLite (better-sqlite3 ${versionOf('better-sqlite3')})`, sqlite],
     [
       'Emmett',
-      `@event-driven-io/emmett-sqlite ${versionOf('@event-driven-io/emmett-sqlite', scripts)} on sqlite3 ${versionOf('sqlite3', scripts)}`,
+      `@event-driven-io/emmett-sqlite ${versionOf('@event-driven-io/emmett-sqlite', emmett)} on sqlite3 ${versionOf('sqlite3', emmett)}`,
     ],
     ['load generator', `autocannon ${versionOf('autocannon', scripts)}, in the benchmark process on the same machine`],
   ];

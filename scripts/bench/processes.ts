@@ -4,6 +4,7 @@
  * bare Node `http` baselines (`bare-server.ts`), each in its own process group on 127.0.0.1, stopped by group id.
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { closeSync, openSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -45,12 +46,30 @@ function freePort(): Promise<number> {
   });
 }
 
+/**
+ * A log collector as a service manager runs one: a process of its own reading the server's stdout from a pipe (as
+ * journald or a container runtime does) into a file. It ends when the pipe's last writer has gone.
+ */
+function logCollector(file: string): ChildProcess {
+  const fd = openSync(file, 'a');
+  try {
+    return spawn('cat', [], { stdio: ['pipe', fd, 'ignore'] });
+  } finally {
+    closeSync(fd);
+  }
+}
+
 function startGroup(
   command: string,
   args: readonly string[],
   env: NodeJS.ProcessEnv,
+  stdoutFile?: string,
 ): { child: ChildProcess; stderr: () => string; exited: Promise<number | null> } {
-  const child = spawn(command, args, { cwd: ROOT, detached: true, stdio: ['ignore', 'pipe', 'pipe'], env });
+  const collector = stdoutFile === undefined ? undefined : logCollector(stdoutFile);
+  const stdout = collector?.stdin ?? 'pipe';
+  const child = spawn(command, args, { cwd: ROOT, detached: true, stdio: ['ignore', stdout, 'pipe'], env });
+  // The child holds its own end of the pipe: the collector sees the end of the log when the child exits.
+  collector?.stdin?.destroy();
   if (child.pid === undefined) throw new Error(`${command} did not start`);
   const pid = child.pid;
   groups.add(pid);
@@ -129,8 +148,20 @@ function serverBundle(): string {
   return bundle;
 }
 
+export interface QingmiaoOptions {
+  readonly readyTimeoutMs?: number;
+  /**
+   * Run with the default production logging (QINGMIAO_LOG_LEVEL unset: info, one line per request), its stdout a
+   * pipe to a log collector writing this file. Without it the server logs at warn, to a pipe nobody reads.
+   */
+  readonly defaultLoggingTo?: string;
+}
+
 /** Starts the production server (`node services/api/dist/qingmiao.mjs serve`) on `dataDir`, waits until caught up. */
-export async function startQingmiao(dataDir: string, readyTimeoutMs = 20 * 60_000): Promise<QingmiaoProcess> {
+export async function startQingmiao(
+  dataDir: string,
+  { readyTimeoutMs = 20 * 60_000, defaultLoggingTo }: QingmiaoOptions = {},
+): Promise<QingmiaoProcess> {
   const port = await freePort();
   // `--profile DIR` on the bench command line: the server runs under `node --cpu-prof` and writes a V8 CPU profile
   // into DIR when it stops.
@@ -138,17 +169,23 @@ export async function startQingmiao(dataDir: string, readyTimeoutMs = 20 * 60_00
   const command = process.execPath;
   const args = [...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []), serverBundle(), 'serve'];
   const started = performance.now();
-  const { child, stderr, exited } = startGroup(command, args, {
-    ...process.env,
-    NODE_ENV: 'production',
-    QINGMIAO_PORT: String(port),
-    QINGMIAO_HOST: '127.0.0.1',
-    QINGMIAO_DATA_DIR: dataDir,
-    QINGMIAO_AUTH_SECRET: AUTH_SECRET,
-    QINGMIAO_LOG_LEVEL: 'warn',
-    // The per-token limit (default 1200/min) would answer a load test with 429s: raised, still in the request path.
-    QINGMIAO_RATE_LIMIT: String(RATE_LIMIT),
-  });
+  const { QINGMIAO_LOG_LEVEL: _, ...inherited } = process.env;
+  const { child, stderr, exited } = startGroup(
+    command,
+    args,
+    {
+      ...inherited,
+      NODE_ENV: 'production',
+      QINGMIAO_PORT: String(port),
+      QINGMIAO_HOST: '127.0.0.1',
+      QINGMIAO_DATA_DIR: dataDir,
+      QINGMIAO_AUTH_SECRET: AUTH_SECRET,
+      ...(defaultLoggingTo === undefined ? { QINGMIAO_LOG_LEVEL: 'warn' } : {}),
+      // The per-token limit (default 1200/min) would answer a load test with 429s: raised, still in the request path.
+      QINGMIAO_RATE_LIMIT: String(RATE_LIMIT),
+    },
+    defaultLoggingTo,
+  );
   const pid = child.pid as number;
   const url = `http://127.0.0.1:${port}`;
   try {

@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { graphql } from '@qingmiao/schema/graphql';
+import { CookieJar } from 'tough-cookie';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { codeOf, dataOf } from '../support/graphql-http.ts';
 import {
@@ -96,5 +98,42 @@ describe('refusals', () => {
       expect(lines.filter((line) => JSON.stringify(line).includes('stack'))).toEqual([]);
       expect(lines.filter((line) => line.code === code && line.level === INFO)).toHaveLength(1);
     }
+  });
+});
+
+describe('answers', () => {
+  const CREATE = graphql(`
+    mutation CreateAccount($input: CreateAccountInput!) { createAccount(input: $input) { activationCode } }
+  `);
+  const ACTIVATE = graphql(`
+    mutation Activate($input: ActivateAccountInput!) { activateAccount(input: $input) { accessToken } }
+  `);
+
+  it('keep the refresh cookie, the access token and the activation code out of every line', async () => {
+    const office = await server.token('organizer', { sub: 'office' });
+    const login = uid('logs');
+    const password = 'qingmiao-2022-spring';
+    const input = { login, displayName: '周主任', role: 'viewer' as const };
+    const { activationCode } = dataOf(await server.graphql(CREATE, { input }, office)).createAccount;
+    const browser = new CookieJar();
+    const correlationId = `activate-${randomUUID()}`;
+    const from = server.logs.length;
+    const { accessToken } = dataOf(
+      await server.graphql(ACTIVATE, { input: { login, activationCode, password } }, undefined, {
+        cookies: browser,
+        headers: { 'x-correlation-id': correlationId },
+      }),
+    ).activateAccount;
+    const refreshToken = (await browser.getCookies(`${server.url}/graphql`)).find(
+      (cookie) => cookie.key === 'qingmiao_refresh',
+    )?.value;
+    expect(refreshToken).toBeTruthy();
+
+    const lines = await linesUntilRequestLogged(from, correlationId);
+    const text = lines.map((line) => JSON.stringify(line)).join('\n');
+    for (const secret of [refreshToken ?? '', accessToken, activationCode, password])
+      expect(text).not.toContain(secret);
+    const logged = lines.find((line) => (line.req as { id?: string } | undefined)?.id === correlationId);
+    expect(logged?.res).toEqual({ statusCode: 200 });
   });
 });

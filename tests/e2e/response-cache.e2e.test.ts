@@ -14,6 +14,7 @@ import {
   entryInput,
   type Organizer,
   PARTICIPATION,
+  SUBMIT,
   startWithOrganizer,
   stopAndRemove,
   submit,
@@ -116,5 +117,22 @@ describe('cached query answers', () => {
     }
     // A refused token cannot even learn that the answer is unchanged.
     expect((await post(forged, PARTICIPATION, variables, { 'if-none-match': etag })).status).toBe(401);
+  });
+
+  it('leave mutations alone: a repeated submission runs again and is never answered from the cache', async () => {
+    const campaign = { id: await organizer.openedCampaign() };
+    const { id: schoolId, token } = await school();
+    const input = entryInput(campaign.id, schoolId);
+    const first = await post(token, SUBMIT, { input });
+    expect(first.status).toBe(200);
+    // The same submission again appends nothing (it answers with the entry already submitted), so the read models
+    // stay where they were: a cached mutation answer would be kept now and handed out for the next attempt.
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const again = await post(token, SUBMIT, { input });
+      expect(again.status).toBe(200);
+      expect(again.headers.get('etag')).toBeNull();
+      const answer = readAnswer<ResultOf<typeof SUBMIT>>(again.status, await again.text());
+      expect(dataOf(answer).submitEntry.schoolId).toBe(schoolId);
+    }
   });
 });

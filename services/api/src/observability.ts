@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { SettledCommand } from '@qingmiao/domain';
 import type { EventStore } from '@qingmiao/event-store';
 import type { ReadSide } from '@qingmiao/projections';
 import type { RequestHandler } from 'express';
-import { type Logger, pino, type SerializedRequest } from 'pino';
+import { type DestinationStream, type Logger, pino } from 'pino';
 import { pinoHttp } from 'pino-http';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 
@@ -64,14 +65,34 @@ export function createMetrics(store: EventStore, readSide: () => ReadSide): Metr
   };
 }
 
+/** How much the log may hold in memory while its destination does not keep up, before lines are dropped. */
+const LOG_BUFFER_LIMIT = 16 * 1024 * 1024;
+
+/**
+ * Standard output, written asynchronously: a log line costs the request a copy into a buffer, not a `write` system
+ * call, and lines logged while a write is under way go out together with the next one. pino flushes what is left
+ * synchronously when the process exits (`process.exit`, a signal handled by the CLI, an uncaught exception).
+ */
+function asynchronousStdout(): DestinationStream {
+  const stream = pino.destination({ dest: 1, sync: false, maxLength: LOG_BUFFER_LIMIT });
+  // The limit is only reached when nobody reads stdout: say so once, on stderr, rather than grow without bound.
+  stream.once('drop', () =>
+    process.stderr.write(`log lines dropped: more than ${LOG_BUFFER_LIMIT} bytes waiting for stdout\n`),
+  );
+  return stream;
+}
+
 /** The process logger: JSON lines at the configured level, with credentials redacted. */
 export function createLogger(level: string, service = 'qingmiao'): Logger {
-  return pino({
-    level,
-    base: { service },
-    // Request logs carry the request headers: bearer tokens (valid for days) must not end up in log storage.
-    redact: { paths: ['req.headers.authorization', 'req.headers.cookie'], censor: '[redacted]' },
-  });
+  return pino(
+    {
+      level,
+      base: { service },
+      // Request logs carry the request headers: bearer tokens (valid for days) must not end up in log storage.
+      redact: { paths: ['req.headers.authorization', 'req.headers.cookie'], censor: '[redacted]' },
+    },
+    level === 'silent' ? undefined : asynchronousStdout(),
+  );
 }
 
 const CORRELATION_HEADER = 'x-correlation-id';
@@ -96,15 +117,29 @@ const LOGGED_HEADERS = ['host', 'user-agent', 'content-type', 'content-length', 
  * a reverse proxy's own when there is one) and the client's address (`address`, express's `req.ip`: from
  * X-Forwarded-For only when the peer is a proxy QINGMIAO_TRUST_PROXY trusts); no query.
  */
-function requestForLog({ id, method, url, headers, remoteAddress, remotePort, raw }: SerializedRequest) {
+function requestForLog(req: IncomingMessage & { id?: unknown; ip?: unknown }) {
   const logged: Record<string, string> = {};
   for (const name of LOGGED_HEADERS) {
-    const value = headers[name];
+    const value = req.headers[name];
     if (typeof value === 'string') logged[name] = name === 'referer' ? withoutQuery(value) : value.slice(0, 256);
   }
-  const address = 'ip' in raw && typeof raw.ip === 'string' ? raw.ip : remoteAddress;
-  return { id, method, url: withoutQuery(url), headers: logged, remoteAddress, remotePort, address };
+  const { remoteAddress, remotePort } = req.socket;
+  return {
+    id: req.id,
+    method: req.method,
+    url: withoutQuery(req.url ?? ''),
+    headers: logged,
+    remoteAddress,
+    remotePort,
+    address: typeof req.ip === 'string' ? req.ip : remoteAddress,
+  };
 }
+
+/**
+ * The response as logged: its status. Its headers are left out: they hold what the answer sets, a refresh token's
+ * `Set-Cookie` among them.
+ */
+const responseForLog = (res: ServerResponse) => ({ statusCode: res.statusCode });
 
 /**
  * Structured request logs with a correlation id: taken from `X-Correlation-Id` or made up, echoed in the response,
@@ -121,7 +156,10 @@ export function requestLogging(logger: Logger): RequestHandler[] {
   const log = pinoHttp({
     logger,
     genReqId: (req) => String(req.headers[CORRELATION_HEADER]),
-    serializers: { req: requestForLog },
+    // The serializers read Node's request and response directly: pino-std-serializers' wrappers would first copy
+    // both into objects of their own (every header, the raw request), once per request, to be thrown away here.
+    wrapSerializers: false,
+    serializers: { req: requestForLog, res: responseForLog },
     customLogLevel: (_req, res, error) =>
       error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
     // Probes and scrapes come every few seconds; a not-ready store says so once, not with a 503 line per probe.

@@ -25,6 +25,16 @@ function serializedOnce(result: ExecutionResult): ExecutionResult & { stringify(
 }
 
 /**
+ * Whether a request's document may hold a mutation. Every mutation document spells the keyword `mutation`, so one
+ * without it certainly holds none; a query that merely contains the word (in a name or a string) goes uncached,
+ * which is safe. Checked before the document is parsed, so that mutations skip the cache's work altogether.
+ */
+const mayMutate = (document: string | undefined) => document?.includes('mutation') ?? false;
+
+/** The key of a request the cache leaves alone: never current, so never looked up or stored. */
+const UNCACHED = 'uncached';
+
+/**
  * Query results cached per actor until the read models change: a dashboard polling the same figures is answered
  * without authentication, parsing, validation or execution. A result is only ever served while the read models are
  * in the state it was computed from — generation and log position are part of its key (and ETag), and a result
@@ -35,6 +45,21 @@ export function useReadModelResponseCache(readSide: ReadSide, authenticator: Aut
   const state = () => `${readSide.generation}@${readSide.position.commit}`;
   const current = (key: string) => key.startsWith(`${state()}/`);
   const results = new LRUCache<string, ExecutionResult>({ max: RESULTS });
+  // A mutation's answer is never cached: a repeated one must run again (an idempotent resubmission appends nothing,
+  // so its answer would otherwise be kept and handed out), and hashing its document and variables, rewriting its
+  // document and walking its result for the cache is work for nothing.
+  const uncached = new WeakSet<Request>();
+  /** Each request's session as the cache decided it (null: not cached), so that it is looked up once per request. */
+  const sessions = new WeakMap<Request, string | null>();
+  const sessionOf = async (request: Request): Promise<string | null> => {
+    if (uncached.has(request)) return null;
+    try {
+      const actor = await authenticator.authenticate(request.headers.get('authorization'));
+      return `${actor.role}:${actor.sub}:${actor.schoolId ?? ''}`;
+    } catch {
+      return null;
+    }
+  };
   const cache: Cache = {
     get: (key) => (current(key) ? results.get(key) : undefined),
     set(key, result) {
@@ -43,7 +68,7 @@ export function useReadModelResponseCache(readSide: ReadSide, authenticator: Aut
     // Mutations are not seen here (invalidateViaMutation is off): their events move the log position instead.
     invalidate() {},
   };
-  return useResponseCache({
+  const responseCache = useResponseCache({
     cache,
     invalidateViaMutation: false,
     // The access log is not a read model: its entries do not move the log position. Links to files expire (and
@@ -59,19 +84,33 @@ export function useReadModelResponseCache(readSide: ReadSide, authenticator: Aut
     },
     // The session authenticates, as a cached answer skips the context (and its authentication) altogether.
     session: async (request) => {
-      try {
-        const actor = await authenticator.authenticate(request.headers.get('authorization'));
-        return `${actor.role}:${actor.sub}:${actor.schoolId ?? ''}`;
-      } catch {
-        return null;
-      }
+      const session = await sessionOf(request);
+      sessions.set(request, session);
+      return session;
     },
     // Only for tokens that verified (the session did it, or an earlier request did before an If-None-Match check):
-    // others go on to the context, which refuses them with the reason.
-    enabled: (request) => authenticator.verified(request.headers.get('authorization')) !== undefined,
-    buildResponseCacheKey: ({ documentString, variableValues, operationName, sessionId }) =>
-      `${state()}/${createHash('sha256')
-        .update(JSON.stringify([sessionId, operationName ?? null, variableValues ?? null, documentString]))
-        .digest('base64url')}`,
+    // others go on to the context, which refuses them with the reason. Before the session is known (as the request
+    // comes in), only a conditional request has anything to look up.
+    enabled: (request) => {
+      const session = sessions.get(request);
+      if (session !== undefined) return session !== null;
+      return (
+        request.headers.has('if-none-match') &&
+        authenticator.verified(request.headers.get('authorization')) !== undefined
+      );
+    },
+    buildResponseCacheKey: ({ documentString, variableValues, operationName, sessionId, request }) =>
+      uncached.has(request)
+        ? UNCACHED
+        : `${state()}/${createHash('sha256')
+            .update(JSON.stringify([sessionId, operationName ?? null, variableValues ?? null, documentString]))
+            .digest('base64url')}`,
   });
+  return {
+    // Added after this plugin, so that its own onParams sees the mark.
+    onPluginInit: ({ addPlugin }) => addPlugin(responseCache),
+    onParams({ params, request }) {
+      if (mayMutate(params.query)) uncached.add(request);
+    },
+  };
 }
