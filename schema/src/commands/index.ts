@@ -32,6 +32,7 @@ export * from './campaigns.ts';
 export * from './entries.ts';
 export * from './lecturers.ts';
 export * from './lectures.ts';
+export * from './privacy.ts';
 export * from './schools.ts';
 
 /**

@@ -1,6 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { comparePositions, type EventStore } from '@qingmiao/event-store';
-import { type AssignJudgeInput, commandInputs, type Role, streams } from '@qingmiao/schema';
+import {
+  type AssignJudgeInput,
+  commandInputs,
+  EraseEntryPersonalDataInput,
+  type Role,
+  streams,
+} from '@qingmiao/schema';
 import type { z } from 'zod';
 import { type AccountCommand, type AccountEvent, type AccountState, accountDecider } from './accounts/account.ts';
 import {
@@ -27,6 +33,12 @@ import {
 } from './command-runner.ts';
 import { Forbidden, InvalidInput, NotFound } from './errors.ts';
 import { type LecturerCommand, type LecturerEvent, type LecturerState, lecturerDecider } from './lecturers/lecturer.ts';
+import {
+  type RetentionCommand,
+  type RetentionEvent,
+  type RetentionState,
+  retentionDecider,
+} from './privacy/retention.ts';
 import { type SchoolCommand, type SchoolEvent, type SchoolState, schoolDecider } from './schools/school.ts';
 import { lookUpAttachments, NO_UPLOADS, type Uploads } from './uploads.ts';
 import { parseInput } from './validation.ts';
@@ -39,6 +51,10 @@ const lecturers: Aggregate<LecturerState, LecturerCommand, LecturerEvent> = {
 const campaigns: Aggregate<CampaignState, CampaignCommand, CampaignEvent> = {
   name: 'campaign',
   decider: campaignDecider,
+};
+const retention: Aggregate<RetentionState, RetentionCommand, RetentionEvent> = {
+  name: 'retention',
+  decider: retentionDecider,
 };
 const accounts: Aggregate<AccountState, AccountCommand, AccountEvent> = { name: 'account', decider: accountDecider };
 const organizers: Aggregate<OrganizerRosterState, OrganizerRosterCommand, OrganizerRosterEvent> = {
@@ -325,6 +341,38 @@ export class Commands {
   /** The upload registry's answer for each file an entry names, as uploads of the actor's school or office. */
   #lookUp(ids: readonly string[], meta: CommandMeta) {
     return lookUpAttachments(this.#uploads, meta.actor, ids);
+  }
+
+  /**
+   * Records that a keyed participant's personal data was erased (the caller destroyed its keys first). Named by
+   * its pseudonymous id: the school's key for the child never enters the log in clear.
+   */
+  async eraseParticipant(
+    input: { readonly schoolId: string; readonly participantId: string; readonly reason: string },
+    meta: CommandMeta,
+  ): Promise<CommandOutcome> {
+    authorize(meta, ORGANIZER, 'erase personal data');
+    return this.#runner.run(schools, streams.school(input.schoolId), { type: 'EraseParticipant', input }, meta);
+  }
+
+  /** Records that an entry's personal data was erased (the caller destroyed its keys first). */
+  eraseEntryPersonalData = this.#byEntryId('EraseEntryPersonalData', EraseEntryPersonalDataInput, ORGANIZER);
+
+  /** Records that a year's personal data expired (the caller destroyed its keys first); refused before it is due. */
+  async expirePersonalData(
+    input: { readonly year: number; readonly retentionYears: number },
+    meta: CommandMeta,
+  ): Promise<CommandOutcome> {
+    authorize(meta, ORGANIZER, 'expire personal data');
+    return this.#runner.run(retention, streams.personalDataRetention(), { type: 'ExpirePersonalData', input }, meta);
+  }
+
+  /**
+   * Drops the folded states of these streams: they hold what their events said when read, personal data included,
+   * which must not outlive an erasure.
+   */
+  forget(streamNames: Iterable<string>): void {
+    this.#runner.forget(streamNames);
   }
 
   /** Changes the roster of enabled organizers. */
