@@ -1,7 +1,8 @@
-import type { Attachment, EventOf, Participant, ParticipantRole, Prize } from '@qingmiao/schema';
+import { type Attachment, ERASED, type EventOf, type Participant, type ParticipantRole, type Prize } from '@qingmiao/schema';
 import type Database from 'better-sqlite3';
 import { defineProjection, type Operation } from '../projection.ts';
 import type { Raw } from '../raw-row.ts';
+import { ERASED_ENTRIES, erasedEntriesParams } from './personal-data.ts';
 import { type JudgeScore, type StandardScoreRow, standardScores } from '../standard-scores.ts';
 
 export interface ParticipantRow {
@@ -117,9 +118,18 @@ const participant = (entryId: string, seq: number, { name, role, grade, key }: P
   key: key ?? null,
 });
 
+/** What erasing entries (one, or a year's) drops: everything their destroyed keys sealed. */
+const ERASE_ENTRIES = [
+  'eraseParticipants',
+  'eraseAdvisors',
+  'eraseBodies',
+  'eraseAttachmentNames',
+  'eraseAttachedFileNames',
+] as const;
+
 export const entriesProjection = defineProjection({
   name: 'entries',
-  version: 5,
+  version: 6,
   tables: [
     `CREATE TABLE entries (
       id TEXT PRIMARY KEY,
@@ -192,7 +202,10 @@ export const entriesProjection = defineProjection({
     // Kept from the start, not built after a load: the figures look up a school's other live entries with it.
     'CREATE INDEX entries_by_campaign ON entries (campaign_id, school_id)',
   ],
-  indexes: ['CREATE INDEX entries_by_school ON entries (school_id, campaign_id)'],
+  indexes: [
+    'CREATE INDEX entries_by_school ON entries (school_id, campaign_id)',
+    'CREATE INDEX participants_by_person ON participants (person_key)',
+  ],
   statements: {
     insertEntry: {
       table: 'entries',
@@ -233,12 +246,36 @@ export const entriesProjection = defineProjection({
       sql: `INSERT INTO participants (entry_id, seq, school_id, name, role, grade, key, person_key)
         VALUES (@entryId, @seq, @schoolId, @name, @role, @grade, @key, @personKey)`,
     },
-    // A revision does not name the school: it is the entry's, taken from its row.
+    // A revision recorded before sealing existed does not name the school: it is the entry's, taken from its row,
+    // and so is the school part of a key given in clear. A pseudonymous id (`@participantId`) is whole already.
     reviseParticipant: {
       table: 'participants',
       sql: `INSERT INTO participants (entry_id, seq, school_id, name, role, grade, key, person_key)
-        SELECT @entryId, @seq, school_id, @name, @role, @grade, @key, school_id || @personKey FROM entries
-        WHERE id = @entryId`,
+        SELECT @entryId, @seq, school_id, @name, @role, @grade, @key, coalesce(@participantId, school_id || @personKey)
+        FROM entries WHERE id = @entryId`,
+    },
+    // Erasure and expiry (personal-data.ts): the read models drop what the destroyed keys sealed, as a rebuild from
+    // the log (which then reads 已删除) would write it. The pseudonymous person key stays: counts survive.
+    eraseParticipant: {
+      table: 'participants',
+      sql: `UPDATE participants SET name = '${ERASED}', grade = NULL, key = NULL WHERE person_key = @participantId`,
+    },
+    eraseParticipants: {
+      table: 'participants',
+      sql: `UPDATE participants SET name = '${ERASED}', grade = NULL, key = NULL WHERE entry_id IN ${ERASED_ENTRIES}`,
+    },
+    eraseAdvisors: {
+      table: 'entries',
+      sql: `UPDATE entries SET advisor = '${ERASED}' WHERE advisor IS NOT NULL AND id IN ${ERASED_ENTRIES}`,
+    },
+    eraseBodies: { table: 'entry_texts', sql: `DELETE FROM entry_texts WHERE entry_id IN ${ERASED_ENTRIES}` },
+    eraseAttachmentNames: {
+      table: 'attachments',
+      sql: `UPDATE attachments SET name = '${ERASED}' WHERE entry_id IN ${ERASED_ENTRIES}`,
+    },
+    eraseAttachedFileNames: {
+      table: 'attached_files',
+      sql: `UPDATE attached_files SET name = '${ERASED}' WHERE entry_id IN ${ERASED_ENTRIES}`,
     },
     withdrawEntry: {
       table: 'entries',
@@ -331,6 +368,9 @@ export const entriesProjection = defineProjection({
     EntryAwarded: ['retallyPrize', 'setPrize'],
     AwardRevoked: ['retallyPrize', 'setPrize'],
     EntryRated: ['setStars'],
+    ParticipantErased: ['eraseParticipant'],
+    EntryPersonalDataErased: [...ERASE_ENTRIES],
+    PersonalDataExpired: [...ERASE_ENTRIES],
   },
   handle(event, { metadata }) {
     const at = metadata.recordedAt;
@@ -369,7 +409,11 @@ export const entriesProjection = defineProjection({
             (p, seq): Operation<'reviseParticipant'> => ({
               statement: 'reviseParticipant',
               // The school part of the key is added in SQL from the entry row.
-              params: { ...participant(event.data.entryId, seq, p), personKey: personKey('', p) },
+              params: {
+                ...participant(event.data.entryId, seq, p),
+                participantId: p.participantId ?? null,
+                personKey: personKey('', p),
+              },
             }),
           ),
           ...work(event.data),
@@ -420,6 +464,13 @@ export const entriesProjection = defineProjection({
       }
       case 'EntryRated':
         return [{ statement: 'setStars', params: { entryId: event.data.entryId, stars: event.data.stars } }];
+      case 'ParticipantErased':
+        return [{ statement: 'eraseParticipant', params: { participantId: event.data.participantId } }];
+      case 'EntryPersonalDataErased':
+      case 'PersonalDataExpired': {
+        const params = erasedEntriesParams(event.data);
+        return ERASE_ENTRIES.map((statement) => ({ statement, params }));
+      }
       default:
         return [];
     }
