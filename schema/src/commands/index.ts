@@ -25,6 +25,7 @@ import {
   RescheduleLectureInput,
   ScheduleLectureInput,
 } from './lectures.ts';
+import { EraseEntryPersonalDataInput, EraseParticipantInput, ExpirePersonalDataInput } from './privacy.ts';
 import { RecordEnrollmentInput, RegisterSchoolInput, RenameSchoolInput } from './schools.ts';
 
 export * from './accounts.ts';
@@ -72,5 +73,8 @@ export const commandInputs = {
   disableAccount: AccountRefInput,
   enableAccount: AccountRefInput,
   resetAccount: AccountRefInput,
+  eraseParticipant: EraseParticipantInput,
+  eraseEntryPersonalData: EraseEntryPersonalDataInput,
+  expirePersonalData: ExpirePersonalDataInput,
 } as const;
 export type CommandName = keyof typeof commandInputs;

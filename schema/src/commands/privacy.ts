@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Id, NestedId, Reason, SingleLineText } from '../primitives.ts';
+import { Id, NestedId, Reason, SingleLineText, Year } from '../primitives.ts';
 
 /** A guardian's deletion request for a child a school knows by its own key (e.g. student number). */
 export const EraseParticipantInput = z.object({
@@ -15,3 +15,7 @@ export const EraseEntryPersonalDataInput = z.object({
   reason: Reason,
 });
 export type EraseEntryPersonalDataInput = z.infer<typeof EraseEntryPersonalDataInput>;
+
+/** Expires a year's personal data now that it is due, rather than at the retention job's next hourly run. */
+export const ExpirePersonalDataInput = z.object({ year: Year });
+export type ExpirePersonalDataInput = z.infer<typeof ExpirePersonalDataInput>;

@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { Commands } from '@qingmiao/domain';
+import { CommandRunner, Commands } from '@qingmiao/domain';
 import { type EventStore, withoutCredentials } from '@qingmiao/event-store';
 import { AsOfReplayer, projections, ReadSide } from '@qingmiao/projections';
 import express from 'express';
@@ -25,8 +25,10 @@ import { importRoutes } from './imports/routes.ts';
 import { metricsAccess } from './metrics-access.ts';
 import { createMetrics, requestLogging } from './observability.ts';
 import { oidcRoutes } from './oidc/routes.ts';
+import { PersonalDataEraser } from './personal-data-erasure.ts';
 import { type SignInByLogin, signInWithSession } from './oidc/sign-in-by-login.ts';
 import { reportRoutes } from './reports/routes.ts';
+import { RetentionJob } from './retention.ts';
 import { type SessionIssuer, SessionStore, sessionIssuer, sessionStoreFile, standing } from './sessions.ts';
 import { SignInThrottle } from './sign-in-throttle.ts';
 import { webAppRoutes } from './web-app/routes.ts';
@@ -38,6 +40,8 @@ export interface Qingmiao {
   readonly commands: Commands;
   /** Login sessions: what signing in (with a password or single sign-on) starts with `issueSession`. */
   readonly sessions: SessionIssuer;
+  /** Expires the personal data of campaign years past QINGMIAO_PII_RETENTION_YEARS (hourly, and on `run()`). */
+  readonly retention: RetentionJob;
   /** Resolves once the read models have caught up with the log that existed at start. */
   readonly ready: Promise<void>;
   close(): Promise<void>;
@@ -49,6 +53,8 @@ export interface QingmiaoOptions {
   readonly signInByLogin?: SignInByLogin;
   /** The built web app to serve at `/` (`prepareWebApp()`); without it only the API answers. */
   readonly webApp?: string;
+  /** The clock of commands and of retention (tests set the date a year's personal data is due). */
+  readonly now?: () => Date;
 }
 
 /** How QINGMIAO_EVENT_STORE is read: `sqlite` is the data directory's events.db. */
@@ -77,8 +83,27 @@ export function createQingmiao(config: QingmiaoConfig, logger: Logger, options: 
     },
   });
   const uploads = new UploadRegistry(uploadRegistryFile(config.dataDir));
-  const commands = new Commands(store, { onSettled: metrics.onCommandSettled, uploads });
+  const runner = new CommandRunner(store, {
+    onSettled: metrics.onCommandSettled,
+    ...(options.now ? { now: options.now } : {}),
+  });
+  const commands = new Commands(store, {
+    runner,
+    uploads,
+    participantId: personalData.participantId,
+    retentionYears: config.piiRetentionYears,
+  });
   const pastFigures = new AsOfReplayer({ store, live: readSide, projections, ...config.replays });
+  const eraser = new PersonalDataEraser({
+    store,
+    personalData,
+    readSide,
+    commands,
+    runner,
+    pastFigures,
+    retentionYears: config.piiRetentionYears,
+    ...(options.now ? { now: options.now } : {}),
+  });
   const ready = readSide.start();
   // Why /readyz says "not ready" beyond catching up: the store's answer at start, or the projections' failure.
   let notReadyBecause: string | undefined;
@@ -113,14 +138,43 @@ export function createQingmiao(config: QingmiaoConfig, logger: Logger, options: 
     isReferenced: (fileId) => readSide.read.isFileReferenced(fileId),
     onError: (error) => logger.error({ err: error }, 'sweeping unused uploads failed; retrying in an hour'),
   });
-  // Only once the read models have caught up: an entry not yet projected would not protect its files.
+  const retention = new RetentionJob({
+    eraser,
+    read: () => readSide.read,
+    accessLog,
+    retentionYears: config.piiRetentionYears,
+    ...(options.now ? { now: options.now } : {}),
+    onError: (error) => logger.error({ err: error }, 'expiring personal data failed; retrying in an hour'),
+  });
+  // Only once the read models have caught up: an entry not yet projected would not protect its files, and the
+  // keys of erasures and expiries (and of a year due) would not all be known.
   ready.then(
-    () => sweeper.start(),
+    async () => {
+      sweeper.start();
+      const shredded = await eraser.shredAgain();
+      if (shredded > 0) {
+        logger.warn({ keys: shredded }, 'destroyed data keys that erasures in the log had destroyed (restored keys)');
+      }
+      retention.start();
+    },
     () => undefined,
   );
   const graphql = createGraphQL(
     config,
-    { commands, readSide, pastFigures, accessLog, signInThrottle, sessions, blobStore, uploads, fileLocks, fileLinks },
+    {
+      commands,
+      readSide,
+      pastFigures,
+      accessLog,
+      signInThrottle,
+      sessions,
+      blobStore,
+      uploads,
+      fileLocks,
+      fileLinks,
+      eraser,
+      retention,
+    },
     authenticator,
     logger,
     metrics.registry,
@@ -189,8 +243,10 @@ export function createQingmiao(config: QingmiaoConfig, logger: Logger, options: 
     readSide,
     commands,
     sessions,
+    retention,
     ready,
     async close() {
+      await retention.close();
       await sweeper.close();
       await readSide.close();
       await store.close();

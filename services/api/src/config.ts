@@ -85,6 +85,7 @@ const Config = z.object({
   QINGMIAO_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   QINGMIAO_METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   QINGMIAO_ACCESS_LOG_DAYS: z.coerce.number().int().positive().default(180),
+  QINGMIAO_PII_RETENTION_YEARS: z.coerce.number().int().positive().max(100).default(3),
   QINGMIAO_ACCESS_LOG_FAILURES_PER_MINUTE: z.coerce.number().int().positive().default(20),
   QINGMIAO_SIGN_IN_ATTEMPTS_PER_MINUTE: z.coerce.number().int().positive().default(30),
   QINGMIAO_PUBLIC_URL: z
@@ -162,6 +163,8 @@ export interface QingmiaoConfig {
   readonly maxTokenLifetime: number;
   /** Days access-log entries are kept; failed sign-ins recorded one by one per minute (more are only counted). */
   readonly accessLog: { readonly retentionDays: number; readonly failuresPerMinute: number };
+  /** Whole years the personal data of a campaign year's entries is kept after that year (QINGMIAO_PII_RETENTION_YEARS). */
+  readonly piiRetentionYears: number;
   /** Sign-in attempts per client address and minute. */
   readonly signInAttemptsPerMinute: number;
   /** Single sign-on, when QINGMIAO_OIDC_* are set. */
@@ -206,6 +209,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): QingmiaoConfig
     },
     metricsToken: c.QINGMIAO_METRICS_TOKEN,
     maxTokenLifetime: c.QINGMIAO_MAX_TOKEN_LIFETIME,
+    piiRetentionYears: c.QINGMIAO_PII_RETENTION_YEARS,
     accessLog: {
       retentionDays: c.QINGMIAO_ACCESS_LOG_DAYS,
       failuresPerMinute: c.QINGMIAO_ACCESS_LOG_FAILURES_PER_MINUTE,

@@ -1,12 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { comparePositions, type EventStore } from '@qingmiao/event-store';
-import {
-  type AssignJudgeInput,
-  commandInputs,
-  EraseEntryPersonalDataInput,
-  type Role,
-  streams,
-} from '@qingmiao/schema';
+import { type AssignJudgeInput, commandInputs, type Role, streams } from '@qingmiao/schema';
 import type { z } from 'zod';
 import { type AccountCommand, type AccountEvent, type AccountState, accountDecider } from './accounts/account.ts';
 import {
@@ -82,6 +76,12 @@ type SimpleCampaignCommand = Exclude<
 export interface CommandsOptions extends CommandRunnerOptions {
   /** Where entries' `attachmentIds` are looked up; without one, every id is unknown (NOT_FOUND). */
   readonly uploads?: Uploads;
+  /** Runs the commands; given when someone else must make it forget cached states (erasure). */
+  readonly runner?: CommandRunner;
+  /** The pseudonymous id of a school's participant known by `key` (keyed HMAC: the log's, see privacy). */
+  readonly participantId?: (schoolId: string, key: string) => string;
+  /** QINGMIAO_PII_RETENTION_YEARS: whole years a campaign year's personal data is kept after it. */
+  readonly retentionYears?: number;
 }
 
 /**
@@ -92,10 +92,21 @@ export interface CommandsOptions extends CommandRunnerOptions {
 export class Commands {
   readonly #runner: CommandRunner;
   readonly #uploads: Uploads;
+  readonly #participantId: (schoolId: string, key: string) => string;
+  readonly #retentionYears: number;
 
-  constructor(store: EventStore, { uploads = NO_UPLOADS, ...options }: CommandsOptions = {}) {
-    this.#runner = new CommandRunner(store, options);
+  constructor(
+    store: EventStore,
+    { uploads = NO_UPLOADS, runner, participantId, retentionYears = 3, ...options }: CommandsOptions = {},
+  ) {
+    this.#runner = runner ?? new CommandRunner(store, options);
     this.#uploads = uploads;
+    this.#participantId =
+      participantId ??
+      (() => {
+        throw new Error('Erasing a participant needs the pseudonyms of the protected log');
+      });
+    this.#retentionYears = retentionYears;
   }
 
   async registerSchool(raw: unknown, meta: CommandMeta): Promise<CommandOutcome & { schoolId: string }> {
@@ -344,35 +355,39 @@ export class Commands {
   }
 
   /**
-   * Records that a keyed participant's personal data was erased (the caller destroyed its keys first). Named by
-   * its pseudonymous id: the school's key for the child never enters the log in clear.
+   * Records that a keyed participant's personal data was erased (the caller destroyed its keys first). The log
+   * names the child by its pseudonymous id only: the school's key for it never enters the log in clear.
    */
-  async eraseParticipant(
-    input: { readonly schoolId: string; readonly participantId: string; readonly reason: string },
-    meta: CommandMeta,
-  ): Promise<CommandOutcome> {
+  async eraseParticipant(raw: unknown, meta: CommandMeta): Promise<CommandOutcome & { participantId: string }> {
+    const input = parseInput(commandInputs.eraseParticipant, raw);
     authorize(meta, ORGANIZER, 'erase personal data');
-    return this.#runner.run(schools, streams.school(input.schoolId), { type: 'EraseParticipant', input }, meta);
+    const participantId = this.#participantId(input.schoolId, input.key);
+    const command: SchoolCommand = {
+      type: 'EraseParticipant',
+      input: { schoolId: input.schoolId, participantId, reason: input.reason },
+    };
+    return { ...(await this.#runner.run(schools, streams.school(input.schoolId), command, meta)), participantId };
   }
 
   /** Records that an entry's personal data was erased (the caller destroyed its keys first). */
-  eraseEntryPersonalData = this.#byEntryId('EraseEntryPersonalData', EraseEntryPersonalDataInput, ORGANIZER);
-
-  /** Records that a year's personal data expired (the caller destroyed its keys first); refused before it is due. */
-  async expirePersonalData(
-    input: { readonly year: number; readonly retentionYears: number },
-    meta: CommandMeta,
-  ): Promise<CommandOutcome> {
-    authorize(meta, ORGANIZER, 'expire personal data');
-    return this.#runner.run(retention, streams.personalDataRetention(), { type: 'ExpirePersonalData', input }, meta);
-  }
+  eraseEntryPersonalData = this.#byEntryId(
+    'EraseEntryPersonalData',
+    commandInputs.eraseEntryPersonalData,
+    ORGANIZER,
+  );
 
   /**
-   * Drops the folded states of these streams: they hold what their events said when read, personal data included,
-   * which must not outlive an erasure.
+   * Records that a year's personal data expired (the caller destroyed its keys first), `retentionYears` after the
+   * year; refused before it is due.
    */
-  forget(streamNames: Iterable<string>): void {
-    this.#runner.forget(streamNames);
+  async expirePersonalData(raw: unknown, meta: CommandMeta): Promise<CommandOutcome & { year: number }> {
+    const { year } = parseInput(commandInputs.expirePersonalData, raw);
+    authorize(meta, ORGANIZER, 'expire personal data');
+    const command: RetentionCommand = {
+      type: 'ExpirePersonalData',
+      input: { year, retentionYears: this.#retentionYears },
+    };
+    return { ...(await this.#runner.run(retention, streams.personalDataRetention(), command, meta)), year };
   }
 
   /** Changes the roster of enabled organizers. */
