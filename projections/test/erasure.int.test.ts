@@ -235,11 +235,7 @@ describe('EntryPersonalDataErased', () => {
 });
 
 describe('PersonalDataExpired', () => {
-  const before = [
-    ...setUp,
-    submitted(1, FIRST),
-    submitted(2, { ...FIRST, participants: [other] }, LATER),
-  ];
+  const before = [...setUp, submitted(1, FIRST), submitted(2, { ...FIRST, participants: [other] }, LATER)];
   const expiry: DomainEvent = { type: 'PersonalDataExpired', data: { year: 2022, retentionYears: 3 } };
   const afterShredding = [
     ...setUp,
@@ -262,9 +258,7 @@ describe('PersonalDataExpired', () => {
       { year: 2022, entries: 1, expiredAt: expect.stringMatching(/^2022-05-20T/) },
       { year: 2023, entries: 1, expiredAt: null },
     ]);
-    expect(read.personalDataKeys({ year: 2022 }).kids.sort()).toEqual(
-      [`k-1-0-${CHILD}`, 'k-1-0-entry'].sort(),
-    );
+    expect(read.personalDataKeys({ year: 2022 }).kids.sort()).toEqual([`k-1-0-${CHILD}`, 'k-1-0-entry'].sort());
     expect(read.shreddedKeys().sort()).toEqual([`k-1-0-${CHILD}`, 'k-1-0-entry'].sort());
   });
 });

@@ -5,7 +5,14 @@ import { DateTime, Role } from './primitives.ts';
  * What an access-log entry records. Not events: who got in, who failed to, and who took data out. Privacy of minors
  * adds reads of children's data here (e.g. READ_PARTICIPANTS) without touching the rest.
  */
-export const AccessAction = z.enum(['SIGN_IN', 'SIGN_IN_FAILED', 'SIGN_OUT', 'REFRESH_REUSE_DETECTED', 'EXPORT', 'ERASE']);
+export const AccessAction = z.enum([
+  'SIGN_IN',
+  'SIGN_IN_FAILED',
+  'SIGN_OUT',
+  'REFRESH_REUSE_DETECTED',
+  'EXPORT',
+  'ERASE',
+]);
 export type AccessAction = z.infer<typeof AccessAction>;
 
 /**

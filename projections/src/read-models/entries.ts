@@ -1,9 +1,16 @@
-import { type Attachment, ERASED, type EventOf, type Participant, type ParticipantRole, type Prize } from '@qingmiao/schema';
+import {
+  type Attachment,
+  ERASED,
+  type EventOf,
+  type Participant,
+  type ParticipantRole,
+  type Prize,
+} from '@qingmiao/schema';
 import type Database from 'better-sqlite3';
 import { defineProjection, type Operation } from '../projection.ts';
 import type { Raw } from '../raw-row.ts';
-import { ERASED_ENTRIES, erasedEntriesParams } from './personal-data.ts';
 import { type JudgeScore, type StandardScoreRow, standardScores } from '../standard-scores.ts';
+import { ERASED_ENTRIES, erasedEntriesParams } from './personal-data.ts';
 
 export interface ParticipantRow {
   readonly name: string;

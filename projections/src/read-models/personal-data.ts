@@ -190,7 +190,8 @@ export function personalDataQueries(db: Database.Database) {
     },
     /** The log position of the first erasure of a participant or an entry; undefined when never erased. */
     erasurePosition(scope: { participantId: string } | { entryId: string }): bigint | undefined {
-      const [kind, subject] = 'participantId' in scope ? ['PARTICIPANT', scope.participantId] : ['ENTRY', scope.entryId];
+      const [kind, subject] =
+        'participantId' in scope ? ['PARTICIPANT', scope.participantId] : ['ENTRY', scope.entryId];
       return erasure.safeIntegers(true).get(kind, subject)?.position;
     },
     /** Every key the log's erasures and expiries destroyed: none may exist, whatever a restored key store holds. */

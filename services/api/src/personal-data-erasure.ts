@@ -11,11 +11,7 @@ import {
 import type { EventStore } from '@qingmiao/event-store';
 import type { PersonalDataProtection } from '@qingmiao/privacy';
 import type { AsOfReplayer, ErasureScope, ReadSide } from '@qingmiao/projections';
-import {
-  type EraseEntryPersonalDataInput,
-  type EraseParticipantInput,
-  streams,
-} from '@qingmiao/schema';
+import { type EraseEntryPersonalDataInput, type EraseParticipantInput, streams } from '@qingmiao/schema';
 
 export interface PersonalDataEraserOptions {
   readonly store: EventStore;
@@ -102,13 +98,11 @@ export class PersonalDataEraser {
    * backup must not bring a name back. Run once the read models have caught up; returns how many it destroyed.
    */
   async shredAgain(): Promise<number> {
-    const { readSide, personalData } = this.#options;
-    const found = await personalData.keys.find(readSide.read.shreddedKeys());
-    if (found.size === 0) return 0;
-    await personalData.keys.destroy([...found.keys()]);
+    const { readSide } = this.#options;
+    const destroyed = await this.#destroy(readSide.read.shreddedKeys());
     // Whatever was read meanwhile was read with the restored keys.
-    this.#forget(readSide.read.campaigns().map((campaign) => campaign.id));
-    return found.size;
+    if (destroyed > 0) this.#forget(readSide.read.campaigns().map((campaign) => campaign.id));
+    return destroyed;
   }
 
   async #erase(
@@ -117,17 +111,24 @@ export class PersonalDataEraser {
     known: { readonly kids: readonly string[]; readonly campaigns: readonly string[] },
     record: () => Promise<CommandOutcome>,
   ): Promise<Erasure> {
-    const { readSide, personalData } = this.#options;
-    await personalData.keys.destroy(known.kids);
+    const { readSide } = this.#options;
+    let keysDestroyed = await this.#destroy(known.kids);
     const outcome = await record();
     await readSide.waitFor(outcome.position);
     const erasedAt = 'year' in scope ? undefined : readSide.read.erasurePosition(scope);
     const recorded = readSide.read.personalDataKeys(scope, erasedAt ?? outcome.position.commit + 1n);
     const destroyed = new Set(known.kids);
-    const late = recorded.kids.filter((kid) => !destroyed.has(kid));
-    await personalData.keys.destroy(late);
+    keysDestroyed += await this.#destroy(recorded.kids.filter((kid) => !destroyed.has(kid)));
     this.#forget([...known.campaigns, ...recorded.campaigns]);
-    return { outcome, subject, keysDestroyed: known.kids.length + late.length };
+    return { outcome, subject, keysDestroyed };
+  }
+
+  /** Destroys those of the keys that exist; returns how many did. */
+  async #destroy(kids: readonly string[]): Promise<number> {
+    const { keys } = this.#options.personalData;
+    const existing = [...(await keys.find(kids)).keys()];
+    if (existing.length > 0) await keys.destroy(existing);
+    return existing.length;
   }
 
   /** Drops every copy the server holds of what the campaigns' events said before their keys were destroyed. */

@@ -370,11 +370,7 @@ export class Commands {
   }
 
   /** Records that an entry's personal data was erased (the caller destroyed its keys first). */
-  eraseEntryPersonalData = this.#byEntryId(
-    'EraseEntryPersonalData',
-    commandInputs.eraseEntryPersonalData,
-    ORGANIZER,
-  );
+  eraseEntryPersonalData = this.#byEntryId('EraseEntryPersonalData', commandInputs.eraseEntryPersonalData, ORGANIZER);
 
   /**
    * Records that a year's personal data expired (the caller destroyed its keys first), `retentionYears` after the

@@ -37,5 +37,5 @@ export {
   retentionDecider,
 } from './privacy/retention.ts';
 export { type SchoolCommand, type SchoolEvent, type SchoolState, schoolDecider } from './schools/school.ts';
-export { parseInput } from './validation.ts';
 export { type AttachmentLookup, type UploadOwner, type Uploads, uploadOwnerOf } from './uploads.ts';
+export { parseInput } from './validation.ts';

@@ -98,7 +98,9 @@ describe('ExpirePersonalData', () => {
   });
 
   it('expires a year once it is due', () => {
-    given(retentionDecider).when(expire(2022), { now: '2025-12-31T16:00:00.000Z' }).then([expired(2022)]);
+    given(retentionDecider)
+      .when(expire(2022), { now: '2025-12-31T16:00:00.000Z' })
+      .then([expired(2022)]);
   });
 
   it('refuses before it is due, saying until when it is kept', () => {
@@ -109,8 +111,12 @@ describe('ExpirePersonalData', () => {
 
   it('is idempotent: an expired year records nothing, also under another setting', () => {
     const later = { now: '2030-01-01T00:00:00.000Z' };
-    given(retentionDecider, [expired(2022)]).when(expire(2022), later).then([]);
-    given(retentionDecider, [expired(2022)]).when(expire(2022, 5), later).then([]);
+    given(retentionDecider, [expired(2022)])
+      .when(expire(2022), later)
+      .then([]);
+    given(retentionDecider, [expired(2022)])
+      .when(expire(2022, 5), later)
+      .then([]);
   });
 
   it('expires each year on its own', () => {

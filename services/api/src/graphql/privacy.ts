@@ -25,7 +25,8 @@ const RetentionType = builder.objectRef<YearRetention>('PersonalDataRetention').
     entries: t.exposeInt('entries', { description: "Entries of the year's campaigns, live and withdrawn." }),
     dueAt: t.field({
       type: 'DateTime',
-      description: 'When its keys are destroyed: the start of the year after QINGMIAO_PII_RETENTION_YEARS, Shanghai time.',
+      description:
+        'When its keys are destroyed: the start of the year after QINGMIAO_PII_RETENTION_YEARS, Shanghai time.',
       resolve: (row) => row.dueAt.toISOString(),
     }),
     expired: t.boolean({ resolve: (row) => row.expiredAt !== undefined }),
@@ -83,7 +84,7 @@ builder.mutationFields((t) => ({
   eraseEntryPersonalData: t.field({
     type: ErasureType,
     description:
-      "Erases the personal data one entry carries: its participants (已删除), advisor, text and file names. The entry, its files, awards and figures stay. Idempotent. Answers once every read model and cache dropped the data. Organizers only.",
+      'Erases the personal data one entry carries: its participants (已删除), advisor, text and file names. The entry, its files, awards and figures stay. Idempotent. Answers once every read model and cache dropped the data. Organizers only.',
     authScopes: { organizer: true },
     args: { input: t.arg({ type: EraseEntryInputType, required: true }) },
     resolve: async (_root, args, context) => {
