@@ -325,3 +325,84 @@ describe("erasing an entry's personal data (eraseEntryPersonalData)", () => {
     expect([codeOf(bad), bad.errors?.[0]?.extensions?.field]).toEqual(['BAD_USER_INPUT', 'entryId']);
   });
 });
+
+const RETENTION = graphql(`query Retention {
+  personalDataRetention { year entries dueAt expired expiredAt }
+}`);
+const EXPIRE = graphql(`mutation Expire($input: ExpirePersonalDataInput!) {
+  expirePersonalData(input: $input) { subject keysDestroyed }
+}`);
+
+describe('retention (QINGMIAO_PII_RETENTION_YEARS)', () => {
+  it("destroys a year's keys once that year and the years kept have ended, in Shanghai; entries and figures remain", async () => {
+    // A clock the test moves: the server's commands and its retention job read it.
+    let now = new Date('2025-12-31T15:59:59.000Z');
+    const clocked = await startTestServer({ QINGMIAO_PII_RETENTION_YEARS: '3' }, { now: () => now });
+    try {
+      const office = new Organizer(clocked, await clocked.token('organizer', { sub: 'office-retention' }));
+      const school = await office.schoolWithToken();
+      const names = { 2022: `林${uid('童')}`, 2023: `陈${uid('童')}` };
+      const entries: Record<number, string> = {};
+      for (const year of [2022, 2023] as const) {
+        const campaignId = await office.openedCampaign({ year, opensAt: `${year}-03-01T00:00:00+08:00` });
+        const input = entryInput(campaignId, school.id, {
+          participants: [{ name: names[year], role: 'STUDENT', grade: '五年级', key: uid('s') }],
+          advisor: '周老师',
+          body: '我的作文。',
+        });
+        entries[year] = dataOf(await submit(clocked, school.token, input)).submitEntry.id;
+      }
+      const retention = async () => dataOf(await clocked.graphql(RETENTION, {}, office.token)).personalDataRetention;
+      expect(await retention()).toEqual([
+        { year: 2022, entries: 1, dueAt: '2025-12-31T16:00:00.000Z', expired: false, expiredAt: null },
+        { year: 2023, entries: 1, dueAt: '2026-12-31T16:00:00.000Z', expired: false, expiredAt: null },
+      ]);
+      const figures = await participationOf(clocked, office.token, 2022);
+
+      // One second early: nothing expires, and asking for it is refused.
+      expect(await clocked.server.qingmiao.retention.run()).toEqual([]);
+      const early = await clocked.graphql(EXPIRE, { input: { year: 2022 } }, office.token);
+      expect([codeOf(early), early.errors?.[0]?.extensions?.field]).toEqual(['CONFLICT', 'year']);
+      const entryOf = async (year: number) =>
+        dataOf(await clocked.graphql(ENTRY, { id: entries[year] ?? '' }, office.token)).entry;
+      expect((await entryOf(2022))?.participants?.[0]?.name).toBe(names[2022]);
+
+      now = new Date('2025-12-31T16:00:00.000Z');
+      const expired = await clocked.server.qingmiao.retention.run();
+      expect(expired.map(({ subject, keysDestroyed }) => ({ subject, keysDestroyed }))).toEqual([
+        { subject: 'year:2022', keysDestroyed: 2 },
+      ]);
+      expect(await entryOf(2022)).toMatchObject({
+        advisor: ERASED,
+        body: null,
+        participants: [{ name: ERASED, role: 'STUDENT', grade: null, key: null }],
+      });
+      expect((await entryOf(2023))?.participants?.[0]?.name).toBe(names[2023]);
+      expect(await participationOf(clocked, office.token, 2022)).toEqual(figures);
+      expect(await retention()).toEqual([
+        { year: 2022, entries: 1, dueAt: '2025-12-31T16:00:00.000Z', expired: true, expiredAt: now.toISOString() },
+        { year: 2023, entries: 1, dueAt: '2026-12-31T16:00:00.000Z', expired: false, expiredAt: null },
+      ]);
+      // Done once: the next run, and the office asking, find nothing left.
+      expect(await clocked.server.qingmiao.retention.run()).toEqual([]);
+      expect(dataOf(await clocked.graphql(EXPIRE, { input: { year: 2022 } }, office.token)).expirePersonalData).toEqual(
+        { subject: 'year:2022', keysDestroyed: 0 },
+      );
+      const log = dataOf(
+        await clocked.graphql(
+          ACCESS_LOG,
+          {
+            // The access log keeps its own (real) time.
+            from: new Date(Date.now() - 3_600_000).toISOString(),
+            to: new Date(Date.now() + 60_000).toISOString(),
+            actor: 'qingmiao-retention',
+          },
+          office.token,
+        ),
+      ).accessLog;
+      expect(log).toEqual([{ actor: 'qingmiao-retention', role: null, action: 'ERASE', subject: 'year:2022' }]);
+    } finally {
+      await clocked.stop();
+    }
+  });
+});
