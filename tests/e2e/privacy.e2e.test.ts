@@ -1,10 +1,12 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { copyFileSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { graphql } from '@qingmiao/schema/graphql';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../support/cli-process.ts';
 import { codeOf, dataOf } from '../support/graphql-http.ts';
 import { startTestServer, type TestServer } from '../support/in-process-server.ts';
+import { killAll, makeDataDir, removeDataDir, startServerProcess, TEST_SECRET } from '../support/server-process.ts';
 import { entryInput, Organizer, participationOf, rowOf, submit, uid } from './qingmiao-client.ts';
 
 /**
@@ -405,4 +407,65 @@ describe('retention (QINGMIAO_PII_RETENTION_YEARS)', () => {
       await clocked.stop();
     }
   });
+});
+
+describe('backups cannot bring an erased name back', () => {
+  const dir = makeDataDir('qingmiao-erasure-backup-');
+
+  afterAll(async () => {
+    await killAll();
+    removeDataDir(dir);
+  });
+
+  it('neither a key store restored from before the erasure nor a log restored from before it', async () => {
+    const dataDir = join(dir, 'data');
+    const env = { QINGMIAO_DATA_DIR: dataDir, QINGMIAO_AUTH_SECRET: TEST_SECRET };
+    const keyStore = join(dataDir, 'keys.db');
+    let server = await startServerProcess({ dataDir });
+    const office = new Organizer(server, await server.token('organizer', { sub: 'office-backup' }));
+    const school = await office.schoolWithToken();
+    const campaignId = await office.openedCampaign();
+    const name = `林${uid('童')}`;
+    const key = uid('2022');
+    const input = entryInput(campaignId, school.id, { participants: [{ name, role: 'STUDENT', key }] });
+    const { id } = dataOf(await submit(server, school.token, input)).submitEntry;
+    const shownName = async () =>
+      dataOf(await server.graphql(ENTRY, { id }, office.token)).entry?.participants?.[0]?.name;
+    expect(await shownName()).toBe(name);
+
+    // Backups of the log (online) and of the key store (a copy of the stopped server's file).
+    const logBackup = join(dir, 'events-backup.db');
+    const backedUp = await runCli(['backup', '--to', logBackup], env);
+    expect(backedUp.code, backedUp.stderr).toBe(0);
+    await server.stop();
+    const keysBackup = join(dir, 'keys-backup.db');
+    copyFileSync(keyStore, keysBackup);
+    server = await startServerProcess({ dataDir });
+    dataOf(
+      await server.graphql(
+        ERASE_PARTICIPANT,
+        { input: { schoolId: school.id, key, reason: '监护人申请' } },
+        office.token,
+      ),
+    );
+    expect(await shownName()).toBe(ERASED);
+    await server.stop();
+
+    // The key store comes back from before the erasure: the erasure in the log destroys its keys again at start.
+    for (const suffix of ['', '-wal', '-shm']) rmSync(`${keyStore}${suffix}`, { force: true });
+    copyFileSync(keysBackup, keyStore);
+    server = await startServerProcess({ dataDir });
+    expect(server.logs.some((line) => /destroyed data keys that erasures in the log/.test(line.msg ?? ''))).toBe(true);
+    expect(await shownName()).toBe(ERASED);
+    await server.stop();
+
+    // The log comes back from before the erasure: the keys are gone, the name with them.
+    const restored = await runCli(['restore', '--from', logBackup], env);
+    expect(restored.code, restored.stderr).toBe(0);
+    server = await startServerProcess({ dataDir });
+    expect(await shownName()).toBe(ERASED);
+    const figures = await participationOf(server, office.token, 2022, campaignId);
+    expect(rowOf(figures, school.id)).toMatchObject({ entries: 1, students: 1 });
+    await server.stop();
+  }, 120_000);
 });

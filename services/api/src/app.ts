@@ -42,7 +42,10 @@ export interface Qingmiao {
   readonly sessions: SessionIssuer;
   /** Expires the personal data of campaign years past QINGMIAO_PII_RETENTION_YEARS (hourly, and on `run()`). */
   readonly retention: RetentionJob;
-  /** Resolves once the read models have caught up with the log that existed at start. */
+  /**
+   * Resolves once the read models have caught up with the log that existed at start, and the keys its erasures
+   * destroyed are gone again.
+   */
   readonly ready: Promise<void>;
   close(): Promise<void>;
 }
@@ -104,12 +107,28 @@ export function createQingmiao(config: QingmiaoConfig, logger: Logger, options: 
     retentionYears: config.piiRetentionYears,
     ...(options.now ? { now: options.now } : {}),
   });
-  const ready = readSide.start();
+  const caughtUp = readSide.start();
   // Why /readyz says "not ready" beyond catching up: the store's answer at start, or the projections' failure.
   let notReadyBecause: string | undefined;
-  ready.catch((error: unknown) => {
+  caughtUp.catch((error: unknown) => {
     notReadyBecause = `projections stopped: ${messageOf(error)}`;
     logger.fatal({ err: error }, 'projections stopped');
+  });
+  // Ready once caught up and once every key the log's erasures and expiries destroyed is gone again (a key store
+  // restored from a backup brings them back): no name may be read with a restored key.
+  let shredded = false;
+  const ready = caughtUp.then(async () => {
+    try {
+      const destroyed = await eraser.shredAgain();
+      if (destroyed > 0) {
+        logger.warn({ keys: destroyed }, 'destroyed data keys that erasures in the log had destroyed (restored keys)');
+      }
+      shredded = true;
+    } catch (error) {
+      notReadyBecause = `restored data keys not destroyed: ${messageOf(error)}`;
+      logger.fatal({ err: error }, 'destroying restored data keys failed');
+      throw error;
+    }
   });
   // The projections' subscription retries an unreachable store quietly and for ever: one read says why at once.
   store.headPosition().catch((error: unknown) => {
@@ -149,12 +168,8 @@ export function createQingmiao(config: QingmiaoConfig, logger: Logger, options: 
   // Only once the read models have caught up: an entry not yet projected would not protect its files, and the
   // keys of erasures and expiries (and of a year due) would not all be known.
   ready.then(
-    async () => {
+    () => {
       sweeper.start();
-      const shredded = await eraser.shredAgain();
-      if (shredded > 0) {
-        logger.warn({ keys: shredded }, 'destroyed data keys that erasures in the log had destroyed (restored keys)');
-      }
       retention.start();
     },
     () => undefined,
@@ -214,7 +229,8 @@ export function createQingmiao(config: QingmiaoConfig, logger: Logger, options: 
     res.json({ status: 'ok' });
   });
   app.get('/readyz', (_req, res) => {
-    const { caughtUp, position } = readSide;
+    const { position } = readSide;
+    const caughtUp = readSide.caughtUp && shredded;
     res.status(caughtUp ? 200 : 503).json({
       ready: caughtUp,
       position: String(position.commit),
