@@ -6,7 +6,7 @@ import type { Erasure, PersonalDataEraser } from './personal-data-erasure.ts';
 
 const HOUR_MS = 3_600_000;
 /** Who the log and the access log say expired a year's personal data. */
-export const RETENTION_ACTOR = 'qingmiao-retention';
+const RETENTION_ACTOR = 'qingmiao-retention';
 
 /** A campaign year's personal data: how many entries carry it, when it is due to expire, and whether it has. */
 export interface YearRetention {
