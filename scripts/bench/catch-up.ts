@@ -150,7 +150,11 @@ function rawCatchUp(
   };
   const revisedParticipants = (entryId: string, list: Json[]) => {
     list.forEach((p, seq) => {
-      run('entries.reviseParticipant', { ...participantParams(entryId, seq, p), personKey: personKey(p) });
+      run('entries.reviseParticipant', {
+        ...participantParams(entryId, seq, p),
+        participantId: p.participantId ?? null,
+        personKey: personKey(p),
+      });
     });
   };
   // An entry's text and files, as submitted or revised (entries of the benchmark's log have none or some).
