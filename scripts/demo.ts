@@ -89,7 +89,12 @@ const concurrency = number(args.concurrency, 'concurrency', 64);
 
 const config = (() => {
   try {
-    return loadConfig({ ...process.env, QINGMIAO_DATA_DIR: process.env.QINGMIAO_DATA_DIR ?? './data-demo' });
+    return loadConfig({
+      // The demo year is 2022, whose personal data the default retention (3 years) expired on 2026-01-01.
+      QINGMIAO_PII_RETENTION_YEARS: '50',
+      ...process.env,
+      QINGMIAO_DATA_DIR: process.env.QINGMIAO_DATA_DIR ?? './data-demo',
+    });
   } catch (error) {
     return fail(error instanceof Error ? error.message : String(error));
   }

@@ -168,6 +168,8 @@ export class AsOfReplayer {
   readonly #streams: LRUCache<string, StreamPrefix>;
   readonly #replays: ReturnType<typeof pLimit>;
   readonly #capacity: number;
+  /** Counts calls of `forget`: what was read before one is not kept. */
+  #forgets = 0;
 
   constructor(options: AsOfReplayerOptions) {
     this.#store = options.store;
@@ -198,9 +200,10 @@ export class AsOfReplayer {
     let models = this.#years.get(key);
     if (!models) {
       if (this.#replays.activeCount + this.#replays.pendingCount >= this.#capacity) throw new ReplaysBusy();
+      const forgets = this.#forgets;
       const replayed = await this.#replays(() => this.#replay(year, moment.getTime()));
       models = replayed.models;
-      if (replayed.final) this.#years.set(key, models);
+      if (replayed.final && forgets === this.#forgets) this.#years.set(key, models);
     }
     // Counted as read in the same turn as it was found or cached, so that no eviction closes it under the reader.
     this.#readers.set(models, (this.#readers.get(models) ?? 0) + 1);
@@ -220,6 +223,16 @@ export class AsOfReplayer {
         if (this.#years.peek(key) !== models) models.db.close();
       }
     }
+  }
+
+  /**
+   * Forgets every event read and every year replayed: they hold personal data as it read then, which an erasure
+   * or expiry has since destroyed. Replays under way finish but keep nothing.
+   */
+  forget(): void {
+    this.#forgets++;
+    this.#streams.clear();
+    this.#years.clear();
   }
 
   async #replay(year: number, cut: number): Promise<{ models: YearModels; final: boolean }> {
@@ -277,6 +290,7 @@ export class AsOfReplayer {
    * there anyway, as everything later in the stream is later in the log. Read once and kept, then extended.
    */
   async #readUpTo(stream: string, cut: number, due: () => Promise<void> | undefined): Promise<readonly Replayable[]> {
+    const forgets = this.#forgets;
     const known = this.#streams.get(stream) ?? EMPTY;
     let { events, next, bytes } = known;
     while (!((events.at(-1)?.recordedAt ?? Number.NEGATIVE_INFINITY) > cut)) {
@@ -297,7 +311,9 @@ export class AsOfReplayer {
       if (page.length < PAGE) break;
     }
     // Another call may have read further meanwhile: keep the longer prefix.
-    if (next > (this.#streams.peek(stream)?.next ?? 0)) this.#streams.set(stream, { events, next, bytes });
+    if (forgets === this.#forgets && next > (this.#streams.peek(stream)?.next ?? 0)) {
+      this.#streams.set(stream, { events, next, bytes });
+    }
     return events;
   }
 }

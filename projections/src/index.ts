@@ -44,6 +44,11 @@ export type { HistoryRow } from './read-models/entry-history.ts';
 export { projections, type ReadModelQueries, readModelQueries } from './read-models/index.ts';
 export type { LecturerRow } from './read-models/lecturers.ts';
 export type { LectureRow } from './read-models/lectures.ts';
+export type {
+  ErasureScope,
+  PersonalDataKeys,
+  RetentionRow,
+} from './read-models/personal-data.ts';
 export type { EnrollmentRow, SchoolRow } from './read-models/schools.ts';
 export { ReadSide, type ReadSideOptions, type RebuildReport } from './read-side.ts';
 export {

@@ -139,6 +139,15 @@ export class ReadSide {
     return value;
   }
 
+  /**
+   * Moves what the serving read models' write-ahead log holds into the database and empties it, and drops the
+   * memoized answers: after an erasure, no old frame or answer may still hold what it dropped.
+   */
+  checkpoint(): void {
+    this.#memo.clear();
+    this.#runner.db.pragma('wal_checkpoint(TRUNCATE)');
+  }
+
   /** Listens to whichever generation is serving. */
   onAdvance(listener: AdvanceListener): () => void {
     this.#listeners.add(listener);

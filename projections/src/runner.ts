@@ -58,6 +58,8 @@ export const BUILDING = 'building';
  * fast as 64 MiB did (measured), and the process would keep the memory of a larger one long after the load.
  */
 export const BULK_PRAGMAS = [
+  // Read models hold children's names: what erasure drops is overwritten, not left in free pages.
+  'secure_delete = ON',
   'journal_mode = MEMORY',
   'synchronous = OFF',
   'cache_size = -16384',
@@ -65,6 +67,7 @@ export const BULK_PRAGMAS = [
 ];
 /** Read models are rebuilt from the log, so they need not survive a power cut: the checkpoint travels with them. */
 export const DURABLE_PRAGMAS = [
+  'secure_delete = ON',
   'journal_mode = WAL',
   'synchronous = NORMAL',
   'cache_size = -2000',

@@ -40,6 +40,7 @@ const submitted: EventOf<'EntrySubmitted'> = {
     performance: null,
     body: '爷爷的勋章挂在墙上。',
     attachments: [{ id: 'a'.repeat(64), name: '作文.pdf', mediaType: 'application/pdf', size: 2048 }],
+    personalDataKeys: [{ subject: `entry:${ENTRY}`, kid: 'kid-1' }],
   },
 };
 
@@ -92,8 +93,15 @@ const everyEvent: DomainEvent[] = [
       advisor: null,
       performance: { genre: '朗诵', durationMinutes: 5, videoLink: 'https://video.example.cn/v/1' },
       attachments: [{ id: 'b'.repeat(64), name: '朗诵.mp4', mediaType: 'video/mp4', size: 4096 }],
+      personalDataKeys: [{ subject: `entry:${ENTRY}`, kid: 'kid-2' }],
     },
   },
+  {
+    type: 'ParticipantErased',
+    data: { schoolId: 'xinhua-primary', participantId: 'p_child', reason: '监护人申请' },
+  },
+  { type: 'EntryPersonalDataErased', data: { campaignId: CAMPAIGN, entryId: ENTRY, reason: '监护人申请' } },
+  { type: 'PersonalDataExpired', data: { year: 2022, retentionYears: 3 } },
   { type: 'EntryWithdrawn', data: { campaignId: CAMPAIGN, entryId: ENTRY, reason: '重复提交' } },
   {
     type: 'EntryScored',

@@ -91,6 +91,9 @@ export type ParticipationGrouping = z.infer<typeof ParticipationGrouping>;
 export const Role = z.enum(['organizer', 'school', 'judge', 'viewer']);
 export type Role = z.infer<typeof Role>;
 
+/** What an erased personal datum reads as, in events read back from the log and in every read model. */
+export const ERASED = '已删除';
+
 export const Participant = z.object({
   name: Text(64),
   role: ParticipantRole,

@@ -152,7 +152,11 @@ function rawCatchUp(
   };
   const revisedParticipants = (entryId: string, list: Json[], m: Json) => {
     list.forEach((p, seq) => {
-      run('entries.reviseParticipant', { ...participantParams(entryId, seq, p, m), personKey: personKey(p) });
+      run('entries.reviseParticipant', {
+        ...participantParams(entryId, seq, p, m),
+        participantId: p.participantId ?? null,
+        personKey: personKey(p),
+      });
     });
   };
   // An entry's text and files, as submitted or revised (entries of the benchmark's log have none or some).

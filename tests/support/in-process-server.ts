@@ -30,6 +30,8 @@ export async function startTestServer(
     QINGMIAO_DATA_DIR: dataDir,
     QINGMIAO_AUTH_SECRET: SECRET,
     QINGMIAO_LOG_LEVEL: 'silent',
+    // The fixtures' campaigns are of 2022, whose personal data the default (3 years) expired on 2026-01-01.
+    QINGMIAO_PII_RETENTION_YEARS: '50',
     ...env,
   });
   const server = await startServer(config, options);

@@ -199,6 +199,8 @@ async function startOnce(options: StartOptions, dataDir: string, port: number): 
       QINGMIAO_DATA_DIR: dataDir,
       QINGMIAO_AUTH_SECRET: TEST_SECRET,
       QINGMIAO_LOG_LEVEL: 'info',
+      // The fixtures' campaigns are of 2022, whose personal data the default (3 years) expired on 2026-01-01.
+      QINGMIAO_PII_RETENTION_YEARS: '50',
       ...options.env,
     },
   });

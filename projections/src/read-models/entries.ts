@@ -1,8 +1,17 @@
-import type { Attachment, EventMetadata, EventOf, Participant, ParticipantRole, Prize } from '@qingmiao/schema';
+import {
+  type Attachment,
+  ERASED,
+  type EventMetadata,
+  type EventOf,
+  type Participant,
+  type ParticipantRole,
+  type Prize,
+} from '@qingmiao/schema';
 import type Database from 'better-sqlite3';
 import { defineProjection, type Operation } from '../projection.ts';
 import type { Raw } from '../raw-row.ts';
 import { type JudgeScore, type StandardScoreRow, standardScores } from '../standard-scores.ts';
+import { ERASED_ENTRIES, erasedEntriesParams } from './personal-data.ts';
 
 /** A guardian's consent as the school attested it: by whom (token subject) and when (the event's time). */
 export interface ConsentRow {
@@ -65,7 +74,7 @@ export interface JudgingProgressRow {
  * given, else name and grade. Prefixed with the school so the same name at two schools stays two people.
  */
 export function personKey(schoolId: string, participant: Participant): string {
-  if (participant.participantId !== undefined) return `${schoolId}|p|${participant.participantId}`;
+  if (participant.participantId !== undefined) return participant.participantId;
   return participant.key === undefined
     ? `${schoolId}|n|${participant.name}|${participant.grade ?? ''}`
     : `${schoolId}|k|${participant.key}`;
@@ -133,9 +142,18 @@ const participant = (
   consentAt: guardianConsent === true ? recordedAt : null,
 });
 
+/** What erasing entries (one, or a year's) drops: everything their destroyed keys sealed. */
+const ERASE_ENTRIES = [
+  'eraseParticipants',
+  'eraseAdvisors',
+  'eraseBodies',
+  'eraseAttachmentNames',
+  'eraseAttachedFileNames',
+] as const;
+
 export const entriesProjection = defineProjection({
   name: 'entries',
-  version: 5,
+  version: 6,
   tables: [
     `CREATE TABLE entries (
       id TEXT PRIMARY KEY,
@@ -210,7 +228,10 @@ export const entriesProjection = defineProjection({
     // Kept from the start, not built after a load: the figures look up a school's other live entries with it.
     'CREATE INDEX entries_by_campaign ON entries (campaign_id, school_id)',
   ],
-  indexes: ['CREATE INDEX entries_by_school ON entries (school_id, campaign_id)'],
+  indexes: [
+    'CREATE INDEX entries_by_school ON entries (school_id, campaign_id)',
+    'CREATE INDEX participants_by_person ON participants (person_key)',
+  ],
   statements: {
     insertEntry: {
       table: 'entries',
@@ -261,18 +282,42 @@ export const entriesProjection = defineProjection({
           consent_at)
         VALUES (@entryId, @seq, @schoolId, @name, @role, @grade, @key, @personKey, @consentBy, @consentAt)`,
     },
-    // A revision does not name the school: it is the entry's, taken from its row.
+    // A revision recorded before sealing existed does not name the school: it is the entry's, taken from its row,
+    // and so is the school part of a key given in clear. A pseudonymous id (`@participantId`) is whole already.
     reviseParticipant: {
       table: 'participants',
       sql: `INSERT INTO participants (entry_id, seq, school_id, name, role, grade, key, person_key, consent_by,
           consent_at)
-        SELECT @entryId, @seq, e.school_id, @name, @role, @grade, @key, e.school_id || @personKey,
+        SELECT @entryId, @seq, e.school_id, @name, @role, @grade, @key, coalesce(@participantId, e.school_id || @personKey),
           coalesce(earlier.consent_by, @consentBy), coalesce(earlier.consent_at, @consentAt)
         FROM entries e LEFT JOIN (SELECT consent_by, consent_at FROM participants
             WHERE entry_id = @entryId AND seq < 0 AND @consentBy IS NOT NULL AND consent_by IS NOT NULL
               AND name = @name AND role = @role AND grade IS @grade AND key IS @key
             ORDER BY seq DESC LIMIT 1) AS earlier
         WHERE e.id = @entryId`,
+    },
+    // Erasure and expiry (personal-data.ts): the read models drop what the destroyed keys sealed, as a rebuild from
+    // the log (which then reads 已删除) would write it. The pseudonymous person key stays: counts survive.
+    eraseParticipant: {
+      table: 'participants',
+      sql: `UPDATE participants SET name = '${ERASED}', grade = NULL, key = NULL WHERE person_key = @participantId`,
+    },
+    eraseParticipants: {
+      table: 'participants',
+      sql: `UPDATE participants SET name = '${ERASED}', grade = NULL, key = NULL WHERE entry_id IN ${ERASED_ENTRIES}`,
+    },
+    eraseAdvisors: {
+      table: 'entries',
+      sql: `UPDATE entries SET advisor = '${ERASED}' WHERE advisor IS NOT NULL AND id IN ${ERASED_ENTRIES}`,
+    },
+    eraseBodies: { table: 'entry_texts', sql: `DELETE FROM entry_texts WHERE entry_id IN ${ERASED_ENTRIES}` },
+    eraseAttachmentNames: {
+      table: 'attachments',
+      sql: `UPDATE attachments SET name = '${ERASED}' WHERE entry_id IN ${ERASED_ENTRIES}`,
+    },
+    eraseAttachedFileNames: {
+      table: 'attached_files',
+      sql: `UPDATE attached_files SET name = '${ERASED}' WHERE entry_id IN ${ERASED_ENTRIES}`,
     },
     withdrawEntry: {
       table: 'entries',
@@ -366,6 +411,9 @@ export const entriesProjection = defineProjection({
     EntryAwarded: ['retallyPrize', 'setPrize'],
     AwardRevoked: ['retallyPrize', 'setPrize'],
     EntryRated: ['setStars'],
+    ParticipantErased: ['eraseParticipant'],
+    EntryPersonalDataErased: [...ERASE_ENTRIES],
+    PersonalDataExpired: [...ERASE_ENTRIES],
   },
   handle(event, { metadata }) {
     const at = metadata.recordedAt;
@@ -404,7 +452,11 @@ export const entriesProjection = defineProjection({
             (p, seq): Operation<'reviseParticipant'> => ({
               statement: 'reviseParticipant',
               // The school part of the key is added in SQL from the entry row.
-              params: { ...participant(event.data.entryId, seq, p, metadata), personKey: personKey('', p) },
+              params: {
+                ...participant(event.data.entryId, seq, p, metadata),
+                participantId: p.participantId ?? null,
+                personKey: personKey('', p),
+              },
             }),
           ),
           { statement: 'dropParkedParticipants', params: { id: event.data.entryId } },
@@ -456,6 +508,13 @@ export const entriesProjection = defineProjection({
       }
       case 'EntryRated':
         return [{ statement: 'setStars', params: { entryId: event.data.entryId, stars: event.data.stars } }];
+      case 'ParticipantErased':
+        return [{ statement: 'eraseParticipant', params: { participantId: event.data.participantId } }];
+      case 'EntryPersonalDataErased':
+      case 'PersonalDataExpired': {
+        const params = erasedEntriesParams(event.data);
+        return ERASE_ENTRIES.map((statement) => ({ statement, params }));
+      }
       default:
         return [];
     }

@@ -9,6 +9,7 @@ import { entriesProjection, entryQueries } from './entries.ts';
 import { entryHistoryProjection, entryHistoryQueries } from './entry-history.ts';
 import { lecturerQueries, lecturersProjection } from './lecturers.ts';
 import { lectureQueries, lecturesProjection } from './lectures.ts';
+import { personalDataProjection, personalDataQueries } from './personal-data.ts';
 import { schoolQueries, schoolsProjection } from './schools.ts';
 
 /** Every read model's write half, applied together in one transaction per batch with one checkpoint. */
@@ -18,6 +19,8 @@ export const projections: readonly Projection[] = [
   campaignsProjection,
   campaignHistoryProjection,
   entriesProjection,
+  // Before the history: its erasures find the entries a child took part in by the keys' index.
+  personalDataProjection,
   entryHistoryProjection,
   lecturesProjection,
   accountsProjection,
@@ -35,6 +38,7 @@ export function readModelQueries(db: Database.Database) {
     ...entryHistoryQueries(db),
     ...lectureQueries(db),
     ...accountQueries(db),
+    ...personalDataQueries(db),
     /** Participation figures of a year per group; groups without activity appear with zeros. */
     participation,
     /** The awarded entries of a year's campaigns, as the winners list shows them. */

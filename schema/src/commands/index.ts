@@ -26,6 +26,7 @@ import {
   RescheduleLectureInput,
   ScheduleLectureInput,
 } from './lectures.ts';
+import { EraseEntryPersonalDataInput, EraseParticipantInput, ExpirePersonalDataInput } from './privacy.ts';
 import { RecordEnrollmentInput, RegisterSchoolInput, RenameSchoolInput } from './schools.ts';
 
 export * from './accounts.ts';
@@ -33,6 +34,7 @@ export * from './campaigns.ts';
 export * from './entries.ts';
 export * from './lecturers.ts';
 export * from './lectures.ts';
+export * from './privacy.ts';
 export * from './schools.ts';
 
 /**
@@ -73,5 +75,8 @@ export const commandInputs = {
   disableAccount: AccountRefInput,
   enableAccount: AccountRefInput,
   resetAccount: AccountRefInput,
+  eraseParticipant: EraseParticipantInput,
+  eraseEntryPersonalData: EraseEntryPersonalDataInput,
+  expirePersonalData: ExpirePersonalDataInput,
 } as const;
 export type CommandName = keyof typeof commandInputs;

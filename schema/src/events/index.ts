@@ -3,14 +3,16 @@ import { defineEventCatalogue, type EventUnion } from '../versioning.ts';
 import { accountEvents } from './account.ts';
 import { campaignEvents, campaignUpcasters } from './campaign.ts';
 import { lecturerEvents } from './lecturer.ts';
+import { privacyEvents } from './privacy.ts';
 import { schoolEvents } from './school.ts';
 
 export * from './account.ts';
 export * from './campaign.ts';
 export * from './lecturer.ts';
+export * from './privacy.ts';
 export * from './school.ts';
 
-const schemas = { ...schoolEvents, ...lecturerEvents, ...campaignEvents, ...accountEvents };
+const schemas = { ...schoolEvents, ...lecturerEvents, ...campaignEvents, ...accountEvents, ...privacyEvents };
 
 /** Every event type Qingmiao writes, with the version it writes now; older versions are upcast when read. */
 export const events = defineEventCatalogue(schemas, {

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { Commands } from '@qingmiao/domain';
+import { CommandRunner, Commands } from '@qingmiao/domain';
 import { type EventStore, ownPrivateFolder, withoutCredentials } from '@qingmiao/event-store';
 import { AsOfReplayer, describeReadModels, projections, ReadSide, readModelStatus } from '@qingmiao/projections';
 import express from 'express';
@@ -25,7 +25,9 @@ import { metricsAccess } from './metrics-access.ts';
 import { createMetrics, requestLogging } from './observability.ts';
 import { oidcRoutes } from './oidc/routes.ts';
 import { type SignInByLogin, signInWithSession } from './oidc/sign-in-by-login.ts';
+import { PersonalDataEraser } from './personal-data-erasure.ts';
 import { reportRoutes } from './reports/routes.ts';
+import { RetentionJob } from './retention.ts';
 import { type SessionIssuer, SessionStore, sessionIssuer, sessionStoreFile, standing } from './sessions.ts';
 import { SignInThrottle } from './sign-in-throttle.ts';
 import { webAppRoutes } from './web-app/routes.ts';
@@ -37,7 +39,12 @@ export interface Qingmiao {
   readonly commands: Commands;
   /** Login sessions: what signing in (with a password or single sign-on) starts with `issueSession`. */
   readonly sessions: SessionIssuer;
-  /** Resolves once the read models have caught up with the log that existed at start. */
+  /** Expires the personal data of campaign years past QINGMIAO_PII_RETENTION_YEARS (hourly, and on `run()`). */
+  readonly retention: RetentionJob;
+  /**
+   * Resolves once the read models have caught up with the log that existed at start, and the keys its erasures
+   * destroyed are gone again.
+   */
   readonly ready: Promise<void>;
   /**
    * The first step of a stop: /readyz answers 503, requests that arrive from now on are refused with 503 (the ones
@@ -53,6 +60,8 @@ export interface QingmiaoOptions {
   readonly signInByLogin?: SignInByLogin;
   /** The built web app to serve at `/` (`prepareWebApp()`); without it only the API answers. */
   readonly webApp?: string;
+  /** The clock of commands and of retention (tests set the date a year's personal data is due). */
+  readonly now?: () => Date;
 }
 
 /** How QINGMIAO_EVENT_STORE is read: `sqlite` is the data directory's events.db. */
@@ -85,11 +94,30 @@ export function createQingmiao(config: QingmiaoConfig, logger: Logger, options: 
     },
   });
   const uploads = new UploadRegistry(uploadRegistryFile(config.dataDir));
-  const commands = new Commands(store, { onSettled: metrics.onCommandSettled, uploads });
+  const runner = new CommandRunner(store, {
+    onSettled: metrics.onCommandSettled,
+    ...(options.now ? { now: options.now } : {}),
+  });
+  const commands = new Commands(store, {
+    runner,
+    uploads,
+    participantId: personalData.participantId,
+    retentionYears: config.piiRetentionYears,
+  });
   const pastFigures = new AsOfReplayer({ store, live: readSide, projections, ...config.replays });
-  const ready = readSide.start();
+  const eraser = new PersonalDataEraser({
+    store,
+    personalData,
+    readSide,
+    commands,
+    runner,
+    pastFigures,
+    retentionYears: config.piiRetentionYears,
+    ...(options.now ? { now: options.now } : {}),
+  });
+  const caughtUp = readSide.start();
   if (readModels.rebuildAtStart) {
-    ready.then(
+    caughtUp.then(
       () => {
         const build = readSide.lastBuild;
         const took = build ? ` in ${(build.durationMs / 1000).toFixed(1)} s (${build.events} events)` : '';
@@ -101,9 +129,25 @@ export function createQingmiao(config: QingmiaoConfig, logger: Logger, options: 
   const draining = new AbortController();
   // Why /readyz says "not ready" beyond catching up: the store's answer at start, or the projections' failure.
   let notReadyBecause: string | undefined;
-  ready.catch((error: unknown) => {
+  caughtUp.catch((error: unknown) => {
     notReadyBecause = `projections stopped: ${messageOf(error)}`;
     logger.fatal({ err: error }, 'projections stopped');
+  });
+  // Ready once caught up and once every key the log's erasures and expiries destroyed is gone again (a key store
+  // restored from a backup brings them back): no name may be read with a restored key.
+  let shredded = false;
+  const ready = caughtUp.then(async () => {
+    try {
+      const destroyed = await eraser.shredAgain();
+      if (destroyed > 0) {
+        logger.warn({ keys: destroyed }, 'destroyed data keys that erasures in the log had destroyed (restored keys)');
+      }
+      shredded = true;
+    } catch (error) {
+      notReadyBecause = `restored data keys not destroyed: ${messageOf(error)}`;
+      logger.fatal({ err: error }, 'destroying restored data keys failed');
+      throw error;
+    }
   });
   // The projections' subscription retries an unreachable store quietly and for ever: one read says why at once.
   store.headPosition().catch((error: unknown) => {
@@ -132,9 +176,21 @@ export function createQingmiao(config: QingmiaoConfig, logger: Logger, options: 
     isReferenced: (fileId) => readSide.read.isFileReferenced(fileId),
     onError: (error) => logger.error({ err: error }, 'sweeping unused uploads failed; retrying in an hour'),
   });
-  // Only once the read models have caught up: an entry not yet projected would not protect its files.
+  const retention = new RetentionJob({
+    eraser,
+    read: () => readSide.read,
+    accessLog,
+    retentionYears: config.piiRetentionYears,
+    ...(options.now ? { now: options.now } : {}),
+    onError: (error) => logger.error({ err: error }, 'expiring personal data failed; retrying in an hour'),
+  });
+  // Only once the read models have caught up: an entry not yet projected would not protect its files, and the
+  // keys of erasures and expiries (and of a year due) would not all be known.
   ready.then(
-    () => sweeper.start(),
+    () => {
+      sweeper.start();
+      retention.start();
+    },
     () => undefined,
   );
   const graphql = createGraphQL(
@@ -151,6 +207,8 @@ export function createQingmiao(config: QingmiaoConfig, logger: Logger, options: 
       fileLocks,
       fileLinks,
       draining: draining.signal,
+      eraser,
+      retention,
     },
     authenticator,
     logger,
@@ -194,8 +252,8 @@ export function createQingmiao(config: QingmiaoConfig, logger: Logger, options: 
     res.json({ status: 'ok' });
   });
   app.get('/readyz', (_req, res) => {
-    const { caughtUp, position } = readSide;
-    const ready = caughtUp && !draining.signal.aborted;
+    const { position } = readSide;
+    const ready = readSide.caughtUp && shredded && !draining.signal.aborted;
     const reason = draining.signal.aborted ? 'shutting down' : (notReadyBecause ?? 'catching up with the event log');
     res.status(ready ? 200 : 503).json({ ready, position: String(position.commit), ...(ready ? {} : { reason }) });
   });
@@ -221,11 +279,13 @@ export function createQingmiao(config: QingmiaoConfig, logger: Logger, options: 
     readSide,
     commands,
     sessions,
+    retention,
     ready,
     drain() {
       draining.abort();
     },
     async close() {
+      await retention.close();
       await sweeper.close();
       await readSide.close();
       await store.close();

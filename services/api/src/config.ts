@@ -122,6 +122,7 @@ const Config = z.object({
   QINGMIAO_METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   // Three years (with a leap day): how long a record of who read children's data is kept.
   QINGMIAO_ACCESS_LOG_DAYS: z.coerce.number().int().positive().default(1096),
+  QINGMIAO_PII_RETENTION_YEARS: z.coerce.number().int().positive().max(100).default(3),
   QINGMIAO_ACCESS_LOG_FAILURES_PER_MINUTE: z.coerce.number().int().positive().default(20),
   QINGMIAO_SIGN_IN_ATTEMPTS_PER_MINUTE: z.coerce.number().int().positive().default(30),
   QINGMIAO_PUBLIC_URL: z
@@ -209,6 +210,8 @@ export interface QingmiaoConfig {
   readonly maxTokenLifetime: number;
   /** Days access-log entries are kept; failed sign-ins recorded one by one per minute (more are only counted). */
   readonly accessLog: { readonly retentionDays: number; readonly failuresPerMinute: number };
+  /** Whole years the personal data of a campaign year's entries is kept after that year (QINGMIAO_PII_RETENTION_YEARS). */
+  readonly piiRetentionYears: number;
   /** Sign-in attempts per client address and minute. */
   readonly signInAttemptsPerMinute: number;
   /** Single sign-on, when QINGMIAO_OIDC_* are set. */
@@ -255,6 +258,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): QingmiaoConfig
     },
     metricsToken: c.QINGMIAO_METRICS_TOKEN,
     maxTokenLifetime: c.QINGMIAO_MAX_TOKEN_LIFETIME,
+    piiRetentionYears: c.QINGMIAO_PII_RETENTION_YEARS,
     accessLog: {
       retentionDays: c.QINGMIAO_ACCESS_LOG_DAYS,
       failuresPerMinute: c.QINGMIAO_ACCESS_LOG_FAILURES_PER_MINUTE,

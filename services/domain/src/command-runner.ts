@@ -71,6 +71,8 @@ export class CommandRunner {
   readonly #cache: LRUCache<string, Loaded<unknown>>;
   readonly #queues = new Map<string, Pending<unknown>[]>();
   readonly #onSettled: CommandRunnerOptions['onSettled'];
+  /** Counts calls of `forget`. */
+  #forgets = 0;
 
   constructor(store: EventStore, options: CommandRunnerOptions = {}) {
     this.#store = store;
@@ -100,6 +102,8 @@ export class CommandRunner {
     aggregate: Aggregate<State, Command, Event>,
     stream: string,
     known: Loaded<State> | undefined,
+    /** `forget` calls counted when `known` was taken from the cache. */
+    forgets = this.#forgets,
   ): Promise<Loaded<State>> {
     let { state, revision, position } = known ?? {
       state: aggregate.decider.initialState,
@@ -115,8 +119,23 @@ export class CommandRunner {
       position = recorded.position;
     }
     const loaded = { state, revision, position };
-    if (newer.length > 0 || !known) this.#cache.set(stream, loaded);
+    if (newer.length > 0 || !known) this.#keep(stream, loaded, forgets);
     return loaded;
+  }
+
+  /**
+   * Drops the cached states of these streams; the next command folds them again from the store. A state folded or
+   * decided from what was read before (a batch in flight) is then not cached either.
+   */
+  forget(streams: Iterable<string>): void {
+    this.#forgets++;
+    for (const stream of streams) this.#cache.delete(stream);
+  }
+
+  /** Caches a state unless `forget` was called since what it was folded from was read. */
+  #keep(stream: string, loaded: Loaded<unknown>, forgets: number): void {
+    if (forgets === this.#forgets) this.#cache.set(stream, loaded);
+    else this.#cache.delete(stream);
   }
 
   run<State, Command extends { readonly type: string }, Event extends DomainEvent>(
@@ -183,11 +202,12 @@ export class CommandRunner {
     stream: string,
     batch: readonly Pending<Command>[],
   ): Promise<void> {
+    const forgets = this.#forgets;
     let loaded = this.#cache.get(stream) as Loaded<State> | undefined;
     // Whether `loaded` was caught up with the store while this batch was being processed.
     let current = false;
     const catchUp = async (): Promise<Loaded<State>> => {
-      loaded = await this.#catchUp(aggregate, stream, loaded);
+      loaded = await this.#catchUp(aggregate, stream, loaded, forgets);
       current = true;
       return loaded;
     };
@@ -204,7 +224,7 @@ export class CommandRunner {
           const result = await this.#store.append(stream, toAppend, {
             expectedRevision: base.revision < 0 ? 'no_stream' : base.revision,
           });
-          this.#cache.set(stream, { state, revision: result.nextExpectedRevision, position: result.position });
+          this.#keep(stream, { state, revision: result.nextExpectedRevision, position: result.position }, forgets);
           settle(result.position);
           return;
         } catch (error) {

@@ -27,6 +27,12 @@ import {
 } from './command-runner.ts';
 import { Forbidden, InvalidInput, NotFound } from './errors.ts';
 import { type LecturerCommand, type LecturerEvent, type LecturerState, lecturerDecider } from './lecturers/lecturer.ts';
+import {
+  type RetentionCommand,
+  type RetentionEvent,
+  type RetentionState,
+  retentionDecider,
+} from './privacy/retention.ts';
 import { type SchoolCommand, type SchoolEvent, type SchoolState, schoolDecider } from './schools/school.ts';
 import { lookUpAttachments, NO_UPLOADS, type Uploads } from './uploads.ts';
 import { parseInput } from './validation.ts';
@@ -39,6 +45,10 @@ const lecturers: Aggregate<LecturerState, LecturerCommand, LecturerEvent> = {
 const campaigns: Aggregate<CampaignState, CampaignCommand, CampaignEvent> = {
   name: 'campaign',
   decider: campaignDecider,
+};
+const retention: Aggregate<RetentionState, RetentionCommand, RetentionEvent> = {
+  name: 'retention',
+  decider: retentionDecider,
 };
 const accounts: Aggregate<AccountState, AccountCommand, AccountEvent> = { name: 'account', decider: accountDecider };
 const organizers: Aggregate<OrganizerRosterState, OrganizerRosterCommand, OrganizerRosterEvent> = {
@@ -66,6 +76,12 @@ type SimpleCampaignCommand = Exclude<
 export interface CommandsOptions extends CommandRunnerOptions {
   /** Where entries' `attachmentIds` are looked up; without one, every id is unknown (NOT_FOUND). */
   readonly uploads?: Uploads;
+  /** Runs the commands; given when someone else must make it forget cached states (erasure). */
+  readonly runner?: CommandRunner;
+  /** The pseudonymous id of a school's participant known by `key` (keyed HMAC: the log's, see privacy). */
+  readonly participantId?: (schoolId: string, key: string) => string;
+  /** QINGMIAO_PII_RETENTION_YEARS: whole years a campaign year's personal data is kept after it. */
+  readonly retentionYears?: number;
 }
 
 /**
@@ -76,10 +92,21 @@ export interface CommandsOptions extends CommandRunnerOptions {
 export class Commands {
   readonly #runner: CommandRunner;
   readonly #uploads: Uploads;
+  readonly #participantId: (schoolId: string, key: string) => string;
+  readonly #retentionYears: number;
 
-  constructor(store: EventStore, { uploads = NO_UPLOADS, ...options }: CommandsOptions = {}) {
-    this.#runner = new CommandRunner(store, options);
+  constructor(
+    store: EventStore,
+    { uploads = NO_UPLOADS, runner, participantId, retentionYears = 3, ...options }: CommandsOptions = {},
+  ) {
+    this.#runner = runner ?? new CommandRunner(store, options);
     this.#uploads = uploads;
+    this.#participantId =
+      participantId ??
+      (() => {
+        throw new Error('Erasing a participant needs the pseudonyms of the protected log');
+      });
+    this.#retentionYears = retentionYears;
   }
 
   async registerSchool(raw: unknown, meta: CommandMeta): Promise<CommandOutcome & { schoolId: string }> {
@@ -331,6 +358,38 @@ export class Commands {
   /** The upload registry's answer for each file an entry names, as uploads of the actor's school or office. */
   #lookUp(ids: readonly string[], meta: CommandMeta) {
     return lookUpAttachments(this.#uploads, meta.actor, ids);
+  }
+
+  /**
+   * Records that a keyed participant's personal data was erased (the caller destroyed its keys first). The log
+   * names the child by its pseudonymous id only: the school's key for it never enters the log in clear.
+   */
+  async eraseParticipant(raw: unknown, meta: CommandMeta): Promise<CommandOutcome & { participantId: string }> {
+    const input = parseInput(commandInputs.eraseParticipant, raw);
+    authorize(meta, ORGANIZER, 'erase personal data');
+    const participantId = this.#participantId(input.schoolId, input.key);
+    const command: SchoolCommand = {
+      type: 'EraseParticipant',
+      input: { schoolId: input.schoolId, participantId, reason: input.reason },
+    };
+    return { ...(await this.#runner.run(schools, streams.school(input.schoolId), command, meta)), participantId };
+  }
+
+  /** Records that an entry's personal data was erased (the caller destroyed its keys first). */
+  eraseEntryPersonalData = this.#byEntryId('EraseEntryPersonalData', commandInputs.eraseEntryPersonalData, ORGANIZER);
+
+  /**
+   * Records that a year's personal data expired (the caller destroyed its keys first), `retentionYears` after the
+   * year; refused before it is due.
+   */
+  async expirePersonalData(raw: unknown, meta: CommandMeta): Promise<CommandOutcome & { year: number }> {
+    const { year } = parseInput(commandInputs.expirePersonalData, raw);
+    authorize(meta, ORGANIZER, 'expire personal data');
+    const command: RetentionCommand = {
+      type: 'ExpirePersonalData',
+      input: { year, retentionYears: this.#retentionYears },
+    };
+    return { ...(await this.#runner.run(retention, streams.personalDataRetention(), command, meta)), year };
   }
 
   /** Changes the roster of enabled organizers. */

@@ -29,5 +29,13 @@ export { Commands, type CommandsOptions } from './commands.ts';
 export type { Decider, DecisionContext } from './decider.ts';
 export * from './errors.ts';
 export { type LecturerCommand, type LecturerEvent, type LecturerState, lecturerDecider } from './lecturers/lecturer.ts';
+export {
+  personalDataDueAt,
+  type RetentionCommand,
+  type RetentionEvent,
+  type RetentionState,
+  retentionDecider,
+} from './privacy/retention.ts';
 export { type SchoolCommand, type SchoolEvent, type SchoolState, schoolDecider } from './schools/school.ts';
 export { type AttachmentLookup, type UploadOwner, type Uploads, uploadOwnerOf } from './uploads.ts';
+export { parseInput } from './validation.ts';

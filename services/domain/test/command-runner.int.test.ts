@@ -5,7 +5,7 @@ import { type EventStore, type RecordedEvent, SqliteEventStore, WrongExpectedVer
 import { type Actor, events as catalogue, EventMetadata, streams } from '@qingmiao/schema';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { entryIdFor } from '../src/campaigns/entry-id.ts';
-import type { CommandMeta } from '../src/command-runner.ts';
+import { type CommandMeta, CommandRunner } from '../src/command-runner.ts';
 import { Commands } from '../src/commands.ts';
 import { CampaignNotOpen, Conflict, Forbidden, InvalidInput, LimitExceeded } from '../src/errors.ts';
 
@@ -459,5 +459,43 @@ describe('Commands: cached states and another process on the same store', () => 
     await refusal(first.submitEntry(entryInput('early'), asSchool));
     await second.registerSchool({ id: SCHOOL, name: '新华小学', kind: 'PRIMARY', town: '城关镇' }, asOrganizer);
     expect((await first.submitEntry(entryInput('early'), asSchool)).appended).toBe(1);
+  });
+});
+
+describe('CommandRunner.forget', () => {
+  /**
+   * The store as the privacy decorator serves it: names read as they are until a key is destroyed, then 已删除.
+   * A revision changing only the title carries the participants of the state it was decided on.
+   */
+  function shreddable(store: EventStore) {
+    let erased = false;
+    const reading: EventStore = {
+      ...countingConflicts(store).store,
+      readStream: async (stream, options) =>
+        (await store.readStream(stream, options)).map((event) =>
+          erased && Array.isArray(event.data.participants)
+            ? { ...event, data: { ...event.data, participants: [{ name: '已删除', role: 'STUDENT', erased: true }] } }
+            : event,
+        ),
+    };
+    return { store: reading, erase: () => (erased = true) };
+  }
+
+  it.each([
+    ['keeps deciding on the names it had read', false, '张小明'],
+    ['decides again on what the store reads now, once told to forget', true, '已删除'],
+  ])('%s', async (_, forget, expected) => {
+    const log = openStore();
+    const { store, erase } = shreddable(log);
+    const runner = new CommandRunner(store, { now: () => NOW });
+    const commands = new Commands(store, { runner });
+    await setUp(commands);
+    const { entryId } = await commands.submitEntry(entryInput('sub-1'), asSchool);
+    erase();
+    if (forget) runner.forget([streams.campaign(CAMPAIGN)]);
+    await commands.reviseEntry({ entryId, title: '新标题' }, asSchool);
+    const [revised] = ofType(await log.readStream(streams.campaign(CAMPAIGN)), 'EntryRevised');
+    const participants = (revised?.data.participants ?? []) as { name: string }[];
+    expect(participants[0]?.name).toBe(expected);
   });
 });

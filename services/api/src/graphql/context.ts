@@ -7,6 +7,8 @@ import type { BlobStore } from '../files/blob-store.ts';
 import type { FileLocks } from '../files/file-locks.ts';
 import type { FileLinks } from '../files/signed-links.ts';
 import type { UploadRegistry } from '../files/upload-registry.ts';
+import type { PersonalDataEraser } from '../personal-data-erasure.ts';
+import type { RetentionJob } from '../retention.ts';
 import type { SessionIssuer } from '../sessions.ts';
 import type { SignInThrottle } from '../sign-in-throttle.ts';
 import type { ParticipantReads } from './participant-reads.ts';
@@ -37,6 +39,10 @@ export interface Context {
   readonly draining: AbortSignal;
   /** Login sessions: what signIn, activateAccount, refreshSession and signOut start, renew and end. */
   readonly sessions: SessionIssuer;
+  /** Erases children's personal data: destroys its keys, records the erasure, drops every copy the server holds. */
+  readonly eraser: PersonalDataEraser;
+  /** When each campaign year's personal data expires. */
+  readonly retention: RetentionJob;
   /** The HTTP exchange, for the session cookie: what the request carries and where the answer sets it. */
   readonly http: {
     readonly cookie: string | undefined;
@@ -48,7 +54,7 @@ export interface Context {
   };
 }
 
-function commandMeta(context: Context): CommandMeta {
+export function commandMeta(context: Context): CommandMeta {
   return { actor: context.actor, correlationId: context.correlationId };
 }
 

@@ -60,6 +60,9 @@ export function useReadModelResponseCache(readSide: ReadSide, authenticator: Aut
       return null;
     }
   };
+  // Results of an earlier state are never served again: dropped at once, so that what an erasure removed from the
+  // read models does not linger here either.
+  readSide.onAdvance(() => results.clear());
   const cache: Cache = {
     get: (key) => (current(key) ? results.get(key) : undefined),
     set(key, result) {

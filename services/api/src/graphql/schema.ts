@@ -11,6 +11,7 @@ import './lectures.ts';
 import './live.ts';
 import './maintenance.ts';
 import './participation.ts';
+import './privacy.ts';
 import './schools.ts';
 import './sessions.ts';
 import './winners.ts';

@@ -31,6 +31,7 @@ export const campaignDecider: Decider<CampaignState, CampaignCommand, CampaignEv
       case 'SubmitEntry':
       case 'ReviseEntry':
       case 'WithdrawEntry':
+      case 'EraseEntryPersonalData':
         return decideEntry(command, state, context);
       case 'AssignJudge':
       case 'UnassignJudge':

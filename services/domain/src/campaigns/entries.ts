@@ -1,6 +1,7 @@
 import type {
   Actor,
   Attachment,
+  EraseEntryPersonalDataInput,
   ReviseEntryInput,
   SchoolKind,
   SubmitEntryInput,
@@ -51,7 +52,8 @@ export type EntryCommand =
       readonly attachments: Lookups;
     }
   | { readonly type: 'ReviseEntry'; readonly input: ReviseEntryInput; readonly attachments: Lookups }
-  | { readonly type: 'WithdrawEntry'; readonly input: WithdrawEntryInput };
+  | { readonly type: 'WithdrawEntry'; readonly input: WithdrawEntryInput }
+  | { readonly type: 'EraseEntryPersonalData'; readonly input: EraseEntryPersonalDataInput };
 
 function actingFor(actor: Actor, schoolId: string, what: string): void {
   if (actor.role === 'school' && actor.schoolId !== schoolId) throw new Forbidden(what);
@@ -186,6 +188,16 @@ export function decideEntry(
         );
       }
       return [{ type: 'EntryWithdrawn', data: { campaignId: id, entryId, reason } }];
+    }
+
+    // Whatever the campaign's status: a guardian may ask at any time. Erasing again records nothing.
+    case 'EraseEntryPersonalData': {
+      const { entryId, reason } = command.input;
+      const { campaign, entry } = existingEntry(state, entryId);
+      if (entry.personalDataErased) return [];
+      return [
+        { type: 'EntryPersonalDataErased', data: { campaignId: campaign.definition.campaignId, entryId, reason } },
+      ];
     }
   }
 }

@@ -17,6 +17,7 @@ export type CampaignEvent =
   | EventOf<'EntrySubmitted'>
   | EventOf<'EntryRevised'>
   | EventOf<'EntryWithdrawn'>
+  | EventOf<'EntryPersonalDataErased'>
   | EventOf<'EntryScored'>
   | EventOf<'JudgeRecused'>
   | EventOf<'EntryAwarded'>
@@ -49,6 +50,8 @@ export interface EntryState {
   readonly content: EntryContent;
   readonly prize: Prize | null;
   readonly recusedJudges: ReadonlySet<string>;
+  /** Its personal data was erased (EntryPersonalDataErased): the keys are gone, erasing again records nothing. */
+  readonly personalDataErased: boolean;
 }
 
 interface LectureState {
@@ -218,6 +221,7 @@ export function evolve(state: CampaignState, event: CampaignEvent): CampaignStat
         content,
         prize: null,
         recusedJudges: new Set(),
+        personalDataErased: false,
       };
       return {
         ...state,
@@ -243,6 +247,8 @@ export function evolve(state: CampaignState, event: CampaignEvent): CampaignStat
       }));
     case 'EntryAwarded':
       return withEntry(state, event.data.entryId, (entry) => ({ ...entry, prize: event.data.prize }));
+    case 'EntryPersonalDataErased':
+      return withEntry(state, event.data.entryId, (entry) => ({ ...entry, personalDataErased: true }));
     case 'AwardRevoked':
       return withEntry(state, event.data.entryId, (entry) => ({ ...entry, prize: null }));
     case 'LectureScheduled': {

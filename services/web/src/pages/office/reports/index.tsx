@@ -1,10 +1,12 @@
 import { Card, Typography } from 'antd';
 import { lazy, Suspense } from 'react';
 import { Link, Route, Routes } from 'react-router';
+import { useQuery } from 'urql';
 import { useSession } from '../../../session/context.tsx';
 import { Loading } from '../../../shell/problems.tsx';
 import { downloadReport } from '../../dashboard/download.ts';
 import { DownloadButton, downloadWinners } from './downloads.tsx';
+import { RETENTION_QUERY } from './queries.ts';
 import { useReportYear, YearSelect } from './year.tsx';
 import './reports.css';
 
@@ -12,6 +14,27 @@ import './reports.css';
 const WinnersList = lazy(() => import('./winners.tsx'));
 const InactiveSchools = lazy(() => import('./inactive-schools.tsx'));
 const YearSummary = lazy(() => import('./year-summary.tsx'));
+
+const shanghaiDate = (at: string) =>
+  new Intl.DateTimeFormat('zh-CN', { timeZone: 'Asia/Shanghai', dateStyle: 'long' }).format(new Date(at));
+
+/**
+ * When the year's personal data is deleted (QINGMIAO_PII_RETENTION_YEARS after the year), or that it was: the
+ * entries, awards and figures stay.
+ */
+function RetentionLine({ year }: { readonly year: number }) {
+  const [{ data }] = useQuery({ query: RETENTION_QUERY });
+  const row = data?.personalDataRetention.find((candidate) => candidate.year === year);
+  if (!row) return null;
+  const what = `${year}年${row.entries}件作品的个人信息(参赛人员姓名、年级、学号,指导老师,作品正文和文件名)`;
+  return (
+    <p className="report-retention" data-retention={year}>
+      {row.expired && row.expiredAt
+        ? `${what}已于${shanghaiDate(row.expiredAt)}按保留期限删除;作品、获奖和统计数字仍保留。`
+        : `${what}将于${shanghaiDate(row.dueAt)}按保留期限删除;作品、获奖和统计数字仍保留。`}
+    </p>
+  );
+}
 
 /** 报表: the year's reports, each a download or a page of its own. */
 function ReportsHome() {
@@ -29,6 +52,7 @@ function ReportsHome() {
           <YearSelect report={report} />
         </div>
       </div>
+      {year !== undefined && <RetentionLine year={year} />}
       {year !== undefined && (
         <div className="report-cards">
           <Card title={<h2 className="report-card-title">参与情况统计表</h2>}>

@@ -29,3 +29,12 @@ export const INACTIVE_SCHOOLS_QUERY = checked(
     }
   `),
 );
+
+/** When each campaign year's personal data (names, grades, keys, advisors, texts, file names) expires. */
+export const RETENTION_QUERY = checked(
+  graphql(`
+    query OfficePersonalDataRetention {
+      personalDataRetention { year entries dueAt expired expiredAt }
+    }
+  `),
+);
