@@ -173,8 +173,8 @@ describe('ParticipantErased', () => {
     expect(text(live.db)).not.toContain('林小雨"');
     expect(text(live.db)).not.toContain('S-1');
     expect(live.read.entry(entryId(2))?.participants).toEqual([
-      { name: ERASED, role: 'STUDENT', grade: null, key: null },
-      { name: '陈一', role: 'STUDENT', grade: '四年级', key: 'S-2' },
+      { name: ERASED, role: 'STUDENT', grade: null, key: null, guardianConsent: null },
+      { name: '陈一', role: 'STUDENT', grade: '四年级', key: 'S-2', guardianConsent: null },
     ]);
     // The entry's own data is not the child's: it stays.
     expect(live.read.entryBody(entryId(1))).toBe(FIRST.body);
