@@ -39,7 +39,8 @@ const USAGE = `Usage: npm run demo -- [--reset] [--scale <0..1>] [--seed <n>] [-
 `;
 
 /** What Qingmiao writes into its data directory; --reset deletes nothing else. */
-const QINGMIAO_FILES = /^(?:(?:events|read-models)\.db(?:-wal|-shm|-journal)?|read-models|dev-auth-secret)$/;
+const QINGMIAO_FILES =
+  /^(?:(?:events|read-models|keys|access-log|sessions|uploads)\.db(?:-wal|-shm|-journal)?|read-models|files|dev-auth-secret|dev-master-key)$/;
 
 function fail(message: string): never {
   process.stderr.write(`demo: ${message}\n`);

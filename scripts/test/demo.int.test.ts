@@ -31,7 +31,12 @@ let counts: SeedCounts;
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'qingmiao-demo-'));
-  const config = loadConfig({ QINGMIAO_DATA_DIR: dir, QINGMIAO_LOG_LEVEL: 'silent' });
+  // The plan's year is 2022, whose personal data the default retention (3 years) expired on 2026-01-01.
+  const config = loadConfig({
+    QINGMIAO_DATA_DIR: dir,
+    QINGMIAO_LOG_LEVEL: 'silent',
+    QINGMIAO_PII_RETENTION_YEARS: '50',
+  });
   qingmiao = createQingmiao(config, createLogger('silent'));
   await qingmiao.ready;
   plan = generateTaicang2022({ seed: SEED, scale: SCALE });

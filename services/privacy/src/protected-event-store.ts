@@ -39,6 +39,7 @@ export class ProtectedEventStore implements EventStore {
   readonly #pseudonymKey: Buffer;
   /** Entries' schools, learned from their submissions: revisions written before sealing existed do not name it. */
   readonly #schools = new LRUCache<string, string>({ max: 200_000 });
+  #sealing: Promise<unknown> = Promise.resolve();
 
   constructor(inner: EventStore, keys: KeyRing, pseudonymKey: Buffer) {
     this.#inner = inner;
@@ -56,7 +57,11 @@ export class ProtectedEventStore implements EventStore {
     events: readonly EventToAppend[],
     options: { readonly expectedRevision: ExpectedRevision },
   ): Promise<AppendResult> {
-    return this.#inner.append(stream, await Promise.all(events.map((event) => this.#seal(event))), options);
+    // Sealed one append after the other and handed on in the order called: the store then commits in the order the
+    // deciders recorded (a key-pool refill must not let a later command's events overtake an earlier one's).
+    const sealed = this.#sealing.then(() => Promise.all(events.map((event) => this.#seal(event))));
+    this.#sealing = sealed.catch(() => undefined);
+    return this.#inner.append(stream, await sealed, options);
   }
 
   async readStream(
