@@ -20,6 +20,7 @@ export const ERROR_MESSAGES = {
   TOO_MANY_ATTEMPTS: '尝试次数过多，请 15 分钟后再试。',
   RATE_LIMITED: '请求过于频繁，请稍后再试。',
   BUSY: '服务器正忙，请稍后再试。',
+  SHUTTING_DOWN: '服务器正在重启，请稍后再试。',
   STORAGE_UNAVAILABLE: '文件存储暂时不可用，请稍后重试。',
 } as const satisfies Record<string, string>;
 
