@@ -119,7 +119,7 @@ const participant = (entryId: string, seq: number, { name, role, grade, key }: P
 
 export const entriesProjection = defineProjection({
   name: 'entries',
-  version: 5,
+  version: 6,
   tables: [
     `CREATE TABLE entries (
       id TEXT PRIMARY KEY,
@@ -237,7 +237,8 @@ export const entriesProjection = defineProjection({
     reviseParticipant: {
       table: 'participants',
       sql: `INSERT INTO participants (entry_id, seq, school_id, name, role, grade, key, person_key)
-        SELECT @entryId, @seq, school_id, @name, @role, @grade, @key, school_id || @personKey FROM entries
+        SELECT @entryId, @seq, school_id, @name, @role, @grade, @key,
+          CASE WHEN @pseudonymous THEN @personKey ELSE school_id || @personKey END FROM entries
         WHERE id = @entryId`,
     },
     withdrawEntry: {
@@ -368,8 +369,12 @@ export const entriesProjection = defineProjection({
           ...event.data.participants.map(
             (p, seq): Operation<'reviseParticipant'> => ({
               statement: 'reviseParticipant',
-              // The school part of the key is added in SQL from the entry row.
-              params: { ...participant(event.data.entryId, seq, p), personKey: personKey('', p) },
+              // The school part of a key in clear is added in SQL from the entry row; a pseudonymous id has it.
+              params: {
+                ...participant(event.data.entryId, seq, p),
+                personKey: personKey('', p),
+                pseudonymous: p.participantId === undefined ? 0 : 1,
+              },
             }),
           ),
           ...work(event.data),
