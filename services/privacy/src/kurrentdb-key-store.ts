@@ -62,6 +62,8 @@ const isKeyEventData = (data: unknown): data is KeyEventData =>
  * answered with StreamDeleted, taken as done.
  */
 export class KurrentDbKeyStore implements KeyStore {
+  /** Every key is its own append: batches of a few round trips of concurrent calls keep a first sealing quick. */
+  readonly batchSize = 64;
   readonly #client: EventStoreDBClient;
 
   constructor(connectionString: string) {
@@ -98,7 +100,8 @@ export class KurrentDbKeyStore implements KeyStore {
       let wrapped: Uint8Array | undefined;
       // Read to the end (never breaking off), which lets the client finish the call cleanly.
       for await (const { event } of this.#client.readStream(keyStream(kid), { maxCount: 1 })) {
-        if (event?.type === KEY_EVENT && isKeyEventData(event.data)) wrapped = Buffer.from(event.data.wrapped, 'base64');
+        if (event?.type === KEY_EVENT && isKeyEventData(event.data))
+          wrapped = Buffer.from(event.data.wrapped, 'base64');
       }
       return wrapped;
     } catch (error) {
