@@ -17,7 +17,7 @@ import Database from 'better-sqlite3';
 import { type Context, median, rate, ratio, runsOf, type Section, table, yesNo } from './harness.ts';
 
 /** A typical event: an essay submission with one participant (data ≈ 300 B, metadata ≈ 200 B of JSON). */
-export const DATA = {
+const DATA = {
   campaignId: 'essay-2022-01',
   entryId: 'essay-2022-01:3f2b8c1e-9d4a-4b6e-a1c2-7e5f9d0b1a23',
   submissionId: 'tc-shiyan-xiaoxue-0-1',

@@ -44,7 +44,7 @@ export type WriteOutcome =
   | { readonly kind: 'stream_deleted' };
 
 /** The type of the event a hard delete writes at the end of a stream; it stays in the log after a scavenge. */
-export const TOMBSTONE = '$streamDeleted';
+const TOMBSTONE = '$streamDeleted';
 
 /**
  * How the double stores a KurrentDB event in a row of the SQLite store (whose own ids must be unique). Data that is
