@@ -9,13 +9,14 @@
  * vs the same log in clear on the bare store, order alternating. The machine may be shared: each figure is the
  * median of the rounds, and the range of the per-round ratios is given.
  */
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { type CommandMeta, Commands } from '@qingmiao/domain';
 import { copyLog, type EventStore, readLog, SqliteEventStore } from '@qingmiao/event-store';
 import { deriveKeys, KeyRing, ProtectedEventStore, protectPersonalData, SqliteKeyStore } from '@qingmiao/privacy';
 import { ProjectionRunner, projections } from '@qingmiao/projections';
-import { interleaved, qingmiaoContender } from './appends.ts';
+import { type Contender, interleaved, qingmiaoContender } from './appends.ts';
 import {
   bytes,
   type Context,
@@ -49,6 +50,78 @@ function sealing(keysPath: string) {
   return (store: EventStore) => protectPersonalData(store, new SqliteKeyStore(keysPath), masterKey).store;
 }
 
+const ORGANIZER: CommandMeta = { actor: { sub: 'bench-organizer', role: 'organizer' }, correlationId: 'bench' };
+const WRITERS = 16;
+
+/**
+ * `submitEntry` through the domain's `Commands` (input validation, the school and campaign states, the decider, the
+ * command runner's batching, the durable append), 16 schools submitting at once to one campaign, each entry with a
+ * keyed student, a retired teacher and an advisor: the write path of the server without HTTP and GraphQL.
+ */
+function submitContender(path: string, wrap: (store: SqliteEventStore) => EventStore = (store) => store): Contender {
+  const store = wrap(new SqliteEventStore({ path }));
+  const commands = new Commands(store);
+  const schools = Array.from({ length: WRITERS }, (_, w) => `bench-school-${w}`);
+  const ready = (async () => {
+    for (const id of schools) {
+      await commands.registerSchool({ id, name: `城厢镇第${id}小学`, kind: 'PRIMARY', town: '城厢镇' }, ORGANIZER);
+    }
+    const year = new Date().getFullYear();
+    await commands.createCampaign(
+      {
+        id: 'bench-essay',
+        kind: 'ESSAY',
+        title: '基准测试征文',
+        year,
+        opensAt: new Date(Date.now() - 86_400_000).toISOString(),
+        closesAt: '2099-12-31T23:59:59+08:00',
+      },
+      ORGANIZER,
+    );
+    await commands.openCampaign({ id: 'bench-essay' }, ORGANIZER);
+  })();
+  let submitted = 0;
+  return {
+    async slice(ms) {
+      await ready;
+      const start = performance.now();
+      const end = start + ms;
+      let ops = 0;
+      await Promise.all(
+        schools.map(async (schoolId) => {
+          const meta: CommandMeta = {
+            actor: { sub: `contact-${schoolId}`, role: 'school', schoolId },
+            correlationId: 'b',
+          };
+          while (performance.now() < end) {
+            const n = submitted++;
+            await commands.submitEntry(
+              {
+                submissionId: randomUUID(),
+                campaignId: 'bench-essay',
+                schoolId,
+                title: '爷爷的勋章',
+                participants: [
+                  { name: '李小明', role: 'STUDENT', grade: '五年级', key: `2022${n}` },
+                  { name: '陈老师', role: 'RETIRED_TEACHER' },
+                ],
+                advisor: '王老师',
+              },
+              meta,
+            );
+            ops++;
+          }
+        }),
+      );
+      return { ops, elapsedMs: performance.now() - start };
+    },
+    async close() {
+      await store.close();
+      remove(path);
+    },
+  };
+}
+
 async function writePath(ctx: Context) {
   const { mode, work } = ctx;
   const results = {
@@ -56,8 +129,10 @@ async function writePath(ctx: Context) {
     sealed1: [] as number[],
     clear16: [] as number[],
     sealed16: [] as number[],
+    clearSubmit: [] as number[],
+    sealedSubmit: [] as number[],
   };
-  const costs = { one: [] as number[], sixteen: [] as number[] };
+  const costs = { one: [] as number[], sixteen: [] as number[], submit: [] as number[] };
   await interleaved(
     [
       qingmiaoContender(join(work, 'enc-warm-c.db'), 1),
@@ -67,13 +142,15 @@ async function writePath(ctx: Context) {
     false,
   );
   for (let round = 0; round < mode.runs; round++) {
-    const keys = [1, 16].map((writers) => join(work, `enc-keys-${writers}-${round}.db`));
-    const [c1, s1, c16, s16] = await interleaved(
+    const keys = [1, 16, 'submit'].map((writers) => join(work, `enc-keys-${writers}-${round}.db`));
+    const [c1, s1, c16, s16, cs, ss] = await interleaved(
       [
         qingmiaoContender(join(work, `enc-c1-${round}.db`), 1),
         qingmiaoContender(join(work, `enc-s1-${round}.db`), 1, sealing(keys[0] as string)),
         qingmiaoContender(join(work, `enc-c16-${round}.db`), 16),
         qingmiaoContender(join(work, `enc-s16-${round}.db`), 16, sealing(keys[1] as string)),
+        submitContender(join(work, `enc-cs-${round}.db`)),
+        submitContender(join(work, `enc-ss-${round}.db`), sealing(keys[2] as string)),
       ],
       mode.sampleSeconds,
       round % 2 === 1,
@@ -85,8 +162,11 @@ async function writePath(ctx: Context) {
     results.sealed16.push(s16 as number);
     costs.one.push(costOf(s1 as number, c1 as number));
     costs.sixteen.push(costOf(s16 as number, c16 as number));
+    results.clearSubmit.push(cs as number);
+    results.sealedSubmit.push(ss as number);
+    costs.submit.push(costOf(ss as number, cs as number));
     ctx.log(
-      `encryption, appends round ${round + 1}/${mode.runs}: 1 writer ${rate(c1 as number)}/s clear, ${rate(s1 as number)}/s sealed; 16 writers ${rate(c16 as number)}/s clear, ${rate(s16 as number)}/s sealed`,
+      `encryption, appends round ${round + 1}/${mode.runs}: 1 writer ${rate(c1 as number)}/s clear, ${rate(s1 as number)}/s sealed; 16 writers ${rate(c16 as number)}/s clear, ${rate(s16 as number)}/s sealed; submitEntry ${rate(cs as number)}/s clear, ${rate(ss as number)}/s sealed`,
     );
   }
   return { results, costs };
@@ -173,6 +253,12 @@ export async function encryptionBenchmark(ctx: Context, logs: LogCache): Promise
       costs: costs.sixteen,
     },
     {
+      name: `submitEntry (Commands), ${WRITERS} schools`,
+      clear: median(results.clearSubmit),
+      sealed: median(results.sealedSubmit),
+      costs: costs.submit,
+    },
+    {
       name: `catch-up of ${formatNumber(rebuilt.events)} events`,
       clear: median(rebuilt.clearRates),
       sealed: median(rebuilt.sealedRates),
@@ -182,10 +268,11 @@ export async function encryptionBenchmark(ctx: Context, logs: LogCache): Promise
   const runs = [
     [results.clear1, results.sealed1],
     [results.clear16, results.sealed16],
+    [results.clearSubmit, results.sealedSubmit],
     [rebuilt.clearRates, rebuilt.sealedRates],
   ];
   const markdown = [
-    `Write path: each of ${ctx.mode.runs} rounds opens every store on a fresh file (the sealing ones with a fresh keys.db and master key) and alternates between them in short slices until each has run ${ctx.mode.sampleSeconds} s; the event is an essay submission with one participant and an advisor, whose name, grade, key and advisor are sealed. Catch-up: a log of ${formatNumber(rebuilt.events)} events (${formatNumber(rebuilt.entryEvents)} of them entries; ${bytes(rebuilt.sizes.clear)} in clear, ${bytes(rebuilt.sizes.sealed)} sealed, keys.db ${bytes(rebuilt.sizes.keys)}; sealed at ${rate(rebuilt.sealRate)} events/s by copying it through \`ProtectedEventStore\`), rebuilt by a fresh \`ProjectionRunner\` ${ctx.mode.runs} times each way, order alternating; the sealed side starts each round with an empty key cache. Cost = 1 − sealed / clear, per round; the figure is the median round.`,
+    `Write path: each of ${ctx.mode.runs} rounds opens every store on a fresh file (the sealing ones with a fresh keys.db and master key) and alternates between them in short slices until each has run ${ctx.mode.sampleSeconds} s; the event is an essay submission with one participant and an advisor, whose name, grade, key and advisor are sealed; \`submitEntry\` goes through the domain's \`Commands\` (validation, states, decider, the command runner's batching, the append) for ${WRITERS} schools at once, two participants and an advisor per entry. Catch-up: a log of ${formatNumber(rebuilt.events)} events (${formatNumber(rebuilt.entryEvents)} of them entries; ${bytes(rebuilt.sizes.clear)} in clear, ${bytes(rebuilt.sizes.sealed)} sealed, keys.db ${bytes(rebuilt.sizes.keys)}; sealed at ${rate(rebuilt.sealRate)} events/s by copying it through \`ProtectedEventStore\`), rebuilt by a fresh \`ProjectionRunner\` ${ctx.mode.runs} times each way, order alternating; the sealed side starts each round with an empty key cache. Cost = 1 − sealed / clear, per round; the figure is the median round.`,
     '',
     table(
       [
