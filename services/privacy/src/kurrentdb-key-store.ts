@@ -55,7 +55,8 @@ const isKeyEventData = (data: unknown): data is KeyEventData =>
  * The key store of KurrentDB deployments: one stream per data key (`qingmiao-key-<kid>`) holding one event with the
  * wrapped key, so that destroying a key is a hard delete (tombstone) of its stream, which KurrentDB refuses to
  * write again and answers reads of with StreamDeleted. A tombstone hides the key at once but its bytes stay in the
- * database's chunk files until a scavenge rewrites them: operators schedule one (see README "Privacy").
+ * database's chunk files until a scavenge rewrites them, on every node, and only in completed chunks (the chunk
+ * being written is never scavenged): operators schedule scavenges (see README "Privacy").
  *
  * Every call may be repeated: an add carries the same event id with expectation "no stream" (KurrentDB answers a
  * repeated write with the first one's result), a read changes nothing, and a tombstone of a tombstoned stream is
