@@ -538,6 +538,21 @@ describe('entries read model', () => {
     });
   });
 
+  it('counts a child by the pseudonymous id the log gives it, the same after a revision', () => {
+    const { read, given } = readModels();
+    const child = { name: '张小明', role: 'STUDENT' as const, key: 'S-1', participantId: 'p_child' };
+    given(
+      ...opened,
+      submitted(1, 'guangming', [child]),
+      submitted(2, 'guangming', [child]),
+      revised(1, [child, { name: '李小红', role: 'STUDENT', participantId: 'p_other' }]),
+    );
+    expect(read.participation(2022, 'SCHOOL').find((row) => row.key === 'guangming')).toMatchObject({
+      entries: 2,
+      students: 2,
+    });
+  });
+
   it('withdraws with the reason, out of the leaderboard, and keeps the history', () => {
     const { read, given } = readModels();
     given(...opened, submitted(1), submitted(2), withdrawn(1));

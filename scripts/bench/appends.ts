@@ -14,7 +14,7 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { EVENTS_TABLE, SqliteEventStore } from '@qingmiao/event-store';
+import { EVENTS_TABLE, type EventStore, SqliteEventStore } from '@qingmiao/event-store';
 import Database from 'better-sqlite3';
 import { type Context, median, ROOT, rate, ratio, runsOf, type Section, table, yesNo } from './harness.ts';
 
@@ -53,15 +53,22 @@ function remove(path: string): void {
  * not measured one after the other: each run opens every side on a fresh file and then alternates between them in
  * short slices, adding up each side's operations and time.
  */
-interface Contender {
+export interface Contender {
   /** Runs operations for about `ms`; returns how many completed and how long it really took. */
   slice(ms: number): Promise<{ ops: number; elapsedMs: number }>;
   close(): Promise<void>;
 }
 
-/** Qingmiao: `writers` loops, each appending one event at a time to its own stream with the exact expected revision. */
-function qingmiaoContender(path: string, writers: number): Contender {
-  const store = new SqliteEventStore({ path });
+/**
+ * Qingmiao: `writers` loops, each appending one event at a time to its own stream with the exact expected revision,
+ * on the store (or on what `wrap` makes of it, e.g. the store that seals personal data).
+ */
+export function qingmiaoContender(
+  path: string,
+  writers: number,
+  wrap: (store: SqliteEventStore) => EventStore = (store) => store,
+): Contender {
+  const store = wrap(new SqliteEventStore({ path }));
   const revisions = Array.from({ length: writers }, () => -1);
   return {
     async slice(ms) {
@@ -268,7 +275,11 @@ function emmettContender(
 const SLICE_MS = 200;
 
 /** Opens the contenders, alternates them slice by slice for `seconds` each, closes them; per-second rates. */
-async function interleaved(contenders: readonly Contender[], seconds: number, reverse: boolean): Promise<number[]> {
+export async function interleaved(
+  contenders: readonly Contender[],
+  seconds: number,
+  reverse: boolean,
+): Promise<number[]> {
   const totals = contenders.map(() => ({ ops: 0, elapsedMs: 0 }));
   const slices = Math.max(1, Math.round((seconds * 1000) / SLICE_MS));
   try {

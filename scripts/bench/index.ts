@@ -5,7 +5,8 @@
  *   npm run bench                 full sizes (5 runs; catch-up and growth to 1M events; ~10 min on 2 cores)
  *   npm run bench -- --quick      CI smoke sizes (3 runs; 20k / 50k events; under 3 min). Asserts no figure; exits 1 when a benchmark fails.
  *   --only 1,3,6                  a subset (1 = appends incl. 1b and 2, 3 = submitEntry, 4 = catch-up,
- *                                 5 = participation, 6 = growth, 7 = uploads, 8 = the web app in Chromium)
+ *                                 5 = participation, 6 = growth, 7 = uploads, 8 = the web app in Chromium,
+ *                                 9 = what encrypting personal data costs appends and catch-up)
  *   --out FILE                    write somewhere else than BENCHMARKS.md
  *   --profile DIR                 run the servers under `node --cpu-prof` and keep their profiles in DIR
  *
@@ -19,6 +20,7 @@ import { dirname, isAbsolute, join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { appendBenchmarks, EMMETT_PACKAGE } from './appends.ts';
 import { catchUpBenchmark } from './catch-up.ts';
+import { encryptionBenchmark } from './encryption.ts';
 import { growthBenchmark } from './growth.ts';
 import {
   bytes,
@@ -156,12 +158,13 @@ async function main(): Promise<void> {
     await attempt('6', '6. cost as the log grows', () => growthBenchmark(ctx, logs));
     await attempt('7', '7. uploads', () => uploadBenchmark(ctx));
     await attempt('8', '8. the web app in the browser', () => webBenchmark(ctx));
+    await attempt('9', '9. encryption of personal data', () => encryptionBenchmark(ctx, logs));
   } finally {
     work.remove();
   }
   const seconds = (Date.now() - started) / 1000;
   const loadAfter = loadavg();
-  const order = ['1.', '2.', '3.', '4.', '5.', '6.', '7.', '8.'];
+  const order = ['1.', '2.', '3.', '4.', '5.', '6.', '7.', '8.', '9.'];
   sections.sort(
     (a, b) => order.findIndex((p) => a.title.startsWith(p)) - order.findIndex((p) => b.title.startsWith(p)),
   );

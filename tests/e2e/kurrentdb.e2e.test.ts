@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KurrentDbTestDouble } from '../kurrentdb-double/kurrentdb-test-double.ts';
 import { codeOf, dataOf } from '../support/graphql-http.ts';
@@ -23,9 +24,11 @@ let organizer: string;
 
 beforeAll(async () => {
   double = await KurrentDbTestDouble.start({ positionOffset: 2n ** 53n });
+  // Instances of one log share its key store (the node) and so must share the master key that wraps the keys.
+  const QINGMIAO_MASTER_KEY = randomBytes(32).toString('base64');
   [first, second] = await Promise.all([
-    startTestServer({ QINGMIAO_EVENT_STORE: double.url }),
-    startTestServer({ QINGMIAO_EVENT_STORE: double.url.replace('esdb://', 'kurrentdb://') }),
+    startTestServer({ QINGMIAO_EVENT_STORE: double.url, QINGMIAO_MASTER_KEY }),
+    startTestServer({ QINGMIAO_EVENT_STORE: double.url.replace('esdb://', 'kurrentdb://'), QINGMIAO_MASTER_KEY }),
   ]);
   organizer = await first.token('organizer', { sub: 'guangongwei-office' });
 });

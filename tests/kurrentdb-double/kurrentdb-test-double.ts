@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,16 +17,20 @@ import anyPb from 'google-protobuf/google/protobuf/any_pb.js';
 import emptyPb from 'google-protobuf/google/protobuf/empty_pb.js';
 import { DoubleLog, type Expected, type Filter, type LogEvent, type ProposedEvent, type WriteOutcome } from './log.ts';
 
+const STORAGE_FILE = 'events.db';
+
 /**
  * TEST DOUBLE of a KurrentDB/EventStoreDB node, for tests only; the product never imports it.
  *
  * A gRPC server speaking the KurrentDB client protocol from the service definitions shipped in
  * `@eventstore/db-client`: Streams.Read (a stream, $all, with filters, and catch-up subscriptions to $all with
- * confirmation, checkpoints and caught-up), Streams.Append, Streams.BatchAppend, ServerFeatures.GetSupportedMethods
- * and Gossip.Read, in insecure mode (tls=false). Not served: stream subscriptions, deletes, persistent
- * subscriptions, projections, users, TLS and authentication. Its semantics follow KurrentDB's: wrong expected versions reported in
- * the append response, idempotent repeats of a write, positions that are not consecutive numbers, stream-not-found,
- * subscriptions that start after the given position. Events live in the repository's SQLite event store.
+ * confirmation, checkpoints and caught-up), Streams.Append, Streams.BatchAppend, Streams.Tombstone (hard delete),
+ * ServerFeatures.GetSupportedMethods and Gossip.Read, in insecure mode (tls=false). Not served: stream
+ * subscriptions, soft deletes, persistent subscriptions, projections, users, TLS and authentication. Its semantics
+ * follow KurrentDB's: wrong expected versions reported in the append response, idempotent repeats of a write,
+ * positions that are not consecutive numbers, stream-not-found, subscriptions that start after the given position,
+ * hard-deleted streams that answer reads, writes and deletes with StreamDeleted and keep their events in the files
+ * until `scavenge()`. Events live in the repository's SQLite event store.
  *
  * Clients connect through a TCP relay, so that `dropConnections()` can cut every connection like a network failure
  * while the node itself keeps running.
@@ -95,6 +99,31 @@ function invalid(details: string): grpc.ServiceError {
     details,
     metadata: new grpc.Metadata(),
   });
+}
+
+/** KurrentDB's answer to any call on a hard-deleted stream (RpcExceptions.StreamDeleted). */
+function streamDeleted(stream: string): grpc.ServiceError {
+  const metadata = new grpc.Metadata();
+  metadata.set('exception', 'stream-deleted');
+  metadata.set('stream-name', stream);
+  const details = `Event stream '${stream}' is deleted.`;
+  return Object.assign(new Error(details), { code: grpc.status.FAILED_PRECONDITION, details, metadata });
+}
+
+/** KurrentDB's answer to a delete whose expectation does not hold (RpcExceptions.WrongExpectedVersion). */
+function wrongExpectedVersion(stream: string, expected: Expected, current: bigint | undefined): grpc.ServiceError {
+  const metadata = new grpc.Metadata();
+  metadata.set('exception', 'wrong-expected-version');
+  metadata.set('stream-name', stream);
+  // The server's numbers for expectations without a revision: no stream -1, any -2, stream exists -4.
+  const number = { any: -2n, no_stream: -1n, stream_exists: -4n } as const;
+  metadata.set(
+    'expected-version',
+    (expected.kind === 'revision' ? expected.revision : number[expected.kind]).toString(),
+  );
+  if (current !== undefined) metadata.set('actual-version', current.toString());
+  const details = `Append failed due to WrongExpectedVersion. Stream: ${stream}`;
+  return Object.assign(new Error(details), { code: grpc.status.FAILED_PRECONDITION, details, metadata });
 }
 
 function proposed(
@@ -210,7 +239,7 @@ export class KurrentDbTestDouble {
   private constructor(options: KurrentDbTestDoubleOptions) {
     // In memory where the system offers it, like a node started with --mem-db.
     this.#dir = mkdtempSync(join(existsSync('/dev/shm') ? '/dev/shm' : tmpdir(), 'kurrentdb-double-'));
-    this.#log = new DoubleLog(join(this.#dir, 'events.db'), options.positionOffset ?? 0n);
+    this.#log = new DoubleLog(join(this.#dir, STORAGE_FILE), options.positionOffset ?? 0n);
     this.#batchAppend = options.batchAppend ?? true;
     this.#server = new grpc.Server();
     this.#relay = net.createServer((socket) => this.#relayConnection(socket));
@@ -243,6 +272,18 @@ export class KurrentDbTestDouble {
   async userEvents(): Promise<LogEvent[]> {
     const events = await this.#log.readAllForwards('start', Number.MAX_SAFE_INTEGER);
     return events.filter((event) => !event.stream.startsWith('$'));
+  }
+
+  /** The node's storage files as they are on disk now (the database, its write-ahead log and shared memory). */
+  storageFiles(): string[] {
+    return readdirSync(this.#dir)
+      .filter((file) => file.startsWith(STORAGE_FILE))
+      .map((file) => join(this.#dir, file));
+  }
+
+  /** What a scavenge does: the events of hard-deleted streams leave the files. Answers how many did. */
+  scavenge(): Promise<number> {
+    return this.#log.scavenge();
   }
 
   /** Subscriptions to $all started so far (each resubscription counts). */
@@ -285,6 +326,10 @@ export class KurrentDbTestDouble {
               this.#batchAppendCall(call),
           }
         : {}),
+      tombstone: (
+        call: grpc.ServerUnaryCall<streamsPb.TombstoneReq, streamsPb.TombstoneResp>,
+        callback: grpc.sendUnaryData<streamsPb.TombstoneResp>,
+      ) => this.#tombstone(call, callback),
     });
     this.#server.addService(serverFeaturesGrpc.ServerFeaturesService, {
       getSupportedMethods: (
@@ -331,6 +376,7 @@ export class KurrentDbTestDouble {
       ['event_store.client.streams.Streams', 'Read'],
       ['event_store.client.streams.Streams', 'Append'],
       ...(this.#batchAppend ? [['event_store.client.streams.Streams', 'BatchAppend'] as [string, string]] : []),
+      ['event_store.client.streams.Streams', 'Tombstone'],
       ['event_store.client.gossip.Gossip', 'Read'],
       ['event_store.client.server_features.ServerFeatures', 'GetSupportedMethods'],
     ];
@@ -369,6 +415,7 @@ export class KurrentDbTestDouble {
       const name = streamName(stream?.getStreamIdentifier());
       const from = stream?.hasRevision() ? BigInt(stream.getRevision()) : stream?.hasEnd() ? 'end' : 'start';
       const events = await this.#log.readStream(name, from, Number(options.getCount()), backwards);
+      if (events === 'deleted') throw streamDeleted(name);
       if (!events) {
         const notFound = new streamsPb.ReadResp.StreamNotFound().setStreamIdentifier(streamIdentifier(name));
         await sender.send(new streamsPb.ReadResp().setStreamNotFound(notFound));
@@ -478,10 +525,51 @@ export class KurrentDbTestDouble {
       const stream = streamName(options.getStreamIdentifier());
       const expected = expectedOf(options);
       this.#log.write(stream, expected, events).then(
-        (outcome) => callback(null, appendResponse(outcome, expected)),
+        (outcome) =>
+          outcome.kind === 'stream_deleted'
+            ? callback(streamDeleted(stream), null)
+            : callback(null, appendResponse(outcome, expected)),
         (error: unknown) => callback(error as grpc.ServiceError, null),
       );
     });
+  }
+
+  #tombstone(
+    call: grpc.ServerUnaryCall<streamsPb.TombstoneReq, streamsPb.TombstoneResp>,
+    callback: grpc.sendUnaryData<streamsPb.TombstoneResp>,
+  ): void {
+    const options = call.request.getOptions();
+    if (!options) {
+      callback(invalid('options are required'), null);
+      return;
+    }
+    let stream: string;
+    try {
+      stream = streamName(options.getStreamIdentifier());
+    } catch (error) {
+      callback(error as grpc.ServiceError, null);
+      return;
+    }
+    const expected: Expected = options.hasRevision()
+      ? { kind: 'revision', revision: BigInt(options.getRevision()) }
+      : options.hasNoStream()
+        ? { kind: 'no_stream' }
+        : options.hasStreamExists()
+          ? { kind: 'stream_exists' }
+          : { kind: 'any' };
+    this.#log.tombstone(stream, expected).then(
+      (outcome) => {
+        if (outcome.kind === 'stream_deleted') callback(streamDeleted(stream), null);
+        else if (outcome.kind === 'wrong_expected_version') {
+          callback(wrongExpectedVersion(stream, expected, outcome.current), null);
+        } else {
+          const position = (outcome.position ?? 0n).toString();
+          const at = new streamsPb.TombstoneResp.Position().setCommitPosition(position).setPreparePosition(position);
+          callback(null, new streamsPb.TombstoneResp().setPosition(at));
+        }
+      },
+      (error: unknown) => callback(error as grpc.ServiceError, null),
+    );
   }
 
   #batchAppendCall(call: grpc.ServerDuplexStream<streamsPb.BatchAppendReq, streamsPb.BatchAppendResp>): void {
@@ -536,7 +624,10 @@ function badRequest(correlation: sharedPb.UUID | undefined, message: string): st
   return new streamsPb.BatchAppendResp().setCorrelationId(correlation).setError(status);
 }
 
-function appendResponse(outcome: WriteOutcome, expected: Expected): streamsPb.AppendResp {
+function appendResponse(
+  outcome: Exclude<WriteOutcome, { kind: 'stream_deleted' }>,
+  expected: Expected,
+): streamsPb.AppendResp {
   if (outcome.kind === 'success') {
     const success = new streamsPb.AppendResp.Success();
     if (outcome.revision === undefined) success.setNoStream(new sharedPb.Empty());
@@ -574,6 +665,14 @@ function batchAppendResponse(
   else if (expected.kind === 'no_stream') response.setNoStream(new emptyPb.Empty());
   else if (expected.kind === 'stream_exists') response.setStreamExists(new emptyPb.Empty());
   else response.setAny(new emptyPb.Empty());
+  if (outcome.kind === 'stream_deleted') {
+    const packed = new anyPb.Any();
+    const details = new sharedPb.StreamDeleted().setStreamIdentifier(streamIdentifier(stream));
+    packed.pack(details.serializeBinary(), 'event_store.client.StreamDeleted');
+    return response.setError(
+      new statusPb.Status().setCode(codePb.Code.FAILED_PRECONDITION).setMessage('StreamDeleted').setDetails(packed),
+    );
+  }
   if (outcome.kind === 'success') {
     const success = new streamsPb.BatchAppendResp.Success();
     if (outcome.revision === undefined) success.setNoStream(new emptyPb.Empty());

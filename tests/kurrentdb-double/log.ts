@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { type RecordedEvent, SqliteEventStore, type Subscription } from '@qingmiao/event-store';
+import Database from 'better-sqlite3';
 
 /**
  * TEST DOUBLE — the storage side of the KurrentDB test double: KurrentDB's write and read semantics (expected
@@ -38,14 +39,31 @@ export type Expected =
 export type WriteOutcome =
   /** `revision` undefined: the stream still does not exist; `position` undefined: nothing written (empty write). */
   | { readonly kind: 'success'; readonly revision: bigint | undefined; readonly position: bigint | undefined }
-  | { readonly kind: 'wrong_expected_version'; readonly current: bigint | undefined };
+  | { readonly kind: 'wrong_expected_version'; readonly current: bigint | undefined }
+  /** The stream was hard-deleted (tombstoned): KurrentDB never writes to it again, whatever the expectation. */
+  | { readonly kind: 'stream_deleted' };
 
-/** How the double stores a KurrentDB event in a row of the SQLite store (whose own ids must be unique). */
+/** The type of the event a hard delete writes at the end of a stream; it stays in the log after a scavenge. */
+const TOMBSTONE = '$streamDeleted';
+
+/**
+ * How the double stores a KurrentDB event in a row of the SQLite store (whose own ids must be unique). Data that is
+ * UTF-8 text (JSON) is kept as that text, so the files hold its bytes as KurrentDB's chunk files would, and a test
+ * scanning them for a value finds it; other data is kept as base64.
+ */
 interface Envelope {
   readonly id: string;
   readonly contentType: string;
   readonly data: string;
+  readonly dataEncoding?: 'utf8';
   readonly metadata: string;
+}
+
+function encodeData(bytes: Uint8Array): Pick<Envelope, 'data' | 'dataEncoding'> {
+  const text = Buffer.from(bytes).toString('utf8');
+  return Buffer.from(text, 'utf8').equals(bytes)
+    ? { data: text, dataEncoding: 'utf8' }
+    : { data: Buffer.from(bytes).toString('base64') };
 }
 
 /** Log positions are byte offsets in KurrentDB, so consecutive events are never one apart; nor are they here. */
@@ -62,13 +80,16 @@ function isEnvelope(value: unknown): value is Envelope {
 }
 
 export class DoubleLog {
+  readonly #path: string;
   readonly #store: SqliteEventStore;
   readonly #offset: bigint;
   readonly #revisions = new Map<string, bigint>();
+  readonly #tombstoned = new Set<string>();
   readonly #ids = new Map<string, { readonly stream: string; readonly revision: bigint }>();
   #writing: Promise<unknown> = Promise.resolve();
 
   constructor(path: string, positionOffset: bigint) {
+    this.#path = path;
     this.#store = new SqliteEventStore({ path });
     this.#offset = positionOffset;
   }
@@ -91,7 +112,7 @@ export class DoubleLog {
       revision: BigInt(row.revision),
       type: row.type,
       contentType: row.data.contentType,
-      data: Buffer.from(row.data.data, 'base64'),
+      data: Buffer.from(row.data.data, row.data.dataEncoding === 'utf8' ? 'utf8' : 'base64'),
       metadata: Buffer.from(row.data.metadata, 'base64'),
       position: this.#positionOf(row.position.commit),
       created: new Date(row.created),
@@ -103,6 +124,7 @@ export class DoubleLog {
     if (revision === undefined) {
       const last = (await this.#store.readStream(stream)).at(-1);
       revision = BigInt(last?.revision ?? -1);
+      if (last?.type === TOMBSTONE) this.#tombstoned.add(stream);
       this.#revisions.set(stream, revision);
     }
     return revision;
@@ -122,6 +144,7 @@ export class DoubleLog {
 
   async #write(stream: string, expected: Expected, events: readonly ProposedEvent[]): Promise<WriteOutcome> {
     const current = await this.#currentRevision(stream);
+    if (this.#tombstoned.has(stream)) return { kind: 'stream_deleted' };
     const decision = await this.#checkCommit(stream, expected, current, events);
     if (decision.kind !== 'ok') return decision;
     if (events.length === 0) {
@@ -135,7 +158,7 @@ export class DoubleLog {
         data: {
           id: event.id,
           contentType: event.contentType,
-          data: Buffer.from(event.data).toString('base64'),
+          ...encodeData(event.data),
           metadata: Buffer.from(event.metadata).toString('base64'),
         },
         metadata: {},
@@ -196,14 +219,80 @@ export class DoubleLog {
     return { kind: 'success', revision: last, position: event.position };
   }
 
-  /** Events of a stream from a revision, or undefined when the stream does not exist. */
+  /**
+   * A hard delete: KurrentDB checks the expectation (any stream, existing or not, with `any`), then writes a
+   * tombstone event at the end of the stream. The stream's events stay in the log, and in $all, until a scavenge.
+   * (KurrentDB numbers the tombstone `long.MaxValue`; here it takes the next revision.)
+   */
+  tombstone(stream: string, expected: Expected): Promise<WriteOutcome> {
+    const outcome = this.#writing.then(() => this.#tombstone(stream, expected));
+    this.#writing = outcome.catch(() => {});
+    return outcome;
+  }
+
+  async #tombstone(stream: string, expected: Expected): Promise<WriteOutcome> {
+    const current = await this.#currentRevision(stream);
+    if (this.#tombstoned.has(stream)) return { kind: 'stream_deleted' };
+    const matches =
+      expected.kind === 'any' ||
+      (expected.kind === 'no_stream' && current < 0n) ||
+      (expected.kind === 'stream_exists' && current >= 0n) ||
+      (expected.kind === 'revision' && expected.revision === current);
+    if (!matches) return { kind: 'wrong_expected_version', current: current < 0n ? undefined : current };
+    const result = await this.#store.append(
+      stream,
+      [
+        {
+          id: randomUUID(),
+          type: TOMBSTONE,
+          data: { id: randomUUID(), contentType: 'application/octet-stream', data: '', metadata: '' },
+          metadata: {},
+        },
+      ],
+      { expectedRevision: current < 0n ? 'no_stream' : Number(current) },
+    );
+    this.#revisions.set(stream, BigInt(result.nextExpectedRevision));
+    this.#tombstoned.add(stream);
+    return {
+      kind: 'success',
+      revision: BigInt(result.nextExpectedRevision),
+      position: this.#positionOf(result.position.commit),
+    };
+  }
+
+  /**
+   * What an operator's scavenge does to hard-deleted streams: their events leave the files (the tombstone stays).
+   * The rows are deleted with `secure_delete` and the write-ahead log is emptied, so no page keeps a copy.
+   */
+  scavenge(): Promise<number> {
+    const outcome = this.#writing.then(() => {
+      const db = new Database(this.#path);
+      try {
+        db.pragma('secure_delete = ON');
+        db.pragma('busy_timeout = 10000');
+        const remove = db.prepare('DELETE FROM events WHERE stream = ? AND type != ?');
+        const removed = db.transaction(() =>
+          [...this.#tombstoned].reduce((sum, stream) => sum + remove.run(stream, TOMBSTONE).changes, 0),
+        )();
+        db.pragma('wal_checkpoint(TRUNCATE)');
+        return removed;
+      } finally {
+        db.close();
+      }
+    });
+    this.#writing = outcome.catch(() => {});
+    return outcome;
+  }
+
+  /** Events of a stream from a revision, undefined when the stream does not exist, `deleted` once hard-deleted. */
   async readStream(
     stream: string,
     from: bigint | 'start' | 'end',
     count: number,
     backwards: boolean,
-  ): Promise<LogEvent[] | undefined> {
+  ): Promise<LogEvent[] | undefined | 'deleted'> {
     const current = await this.#currentRevision(stream);
+    if (this.#tombstoned.has(stream)) return 'deleted';
     if (current < 0n) return undefined;
     if (!backwards) {
       const start = from === 'start' ? 0n : from === 'end' ? current + 1n : from;

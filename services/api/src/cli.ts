@@ -8,9 +8,9 @@ import { Role } from '@qingmiao/schema';
 import { Command, Option } from 'commander';
 import { devSecretFile, mintToken, resolveAuthSecret } from './auth.ts';
 import { Duration, durationText, loadConfig, type QingmiaoConfig } from './config.ts';
-import { configuredStoreOptions, openEventLog } from './event-log.ts';
+import { configuredMasterKey, configuredStoreOptions, openEventLog, openKeyStore } from './event-log.ts';
 import { backUpFiles, filesAdvice, restoreFilesOf } from './files/files-backup.ts';
-import { exportLog, importLog, migrate, type StoreSpec } from './migrate.ts';
+import { exportLog, importLog, migrate, migrateEncrypting, type StoreSpec } from './migrate.ts';
 import { rebuildReadModels } from './rebuild.ts';
 import { startServer } from './server.ts';
 import { prepareWebApp } from './web-app/build.ts';
@@ -213,12 +213,24 @@ program
   .description('Copy the whole log to another store (same ids, order, metadata), resumable, verified at the end')
   .requiredOption('--from <store>', 'sqlite:PATH, esdb://… or kurrentdb://…')
   .requiredOption('--to <store>', 'sqlite:PATH, esdb://… or kurrentdb://… (empty, or holding an interrupted copy)')
-  .action(async (options: { from: string; to: string }) => {
-    const { skipped, copied, digest } = await withProgress((progress) =>
-      migrate(storeOption('--from', options.from), storeOption('--to', options.to), progress),
-    );
+  .option(
+    '--encrypt-personal-data',
+    'copy a log written before personal data was encrypted: upcast every event, encrypt names on the way, with new ' +
+      'keys in the key store of the target (QINGMIAO_KEY_STORE, else beside the target) under QINGMIAO_MASTER_KEY',
+  )
+  .action(async (options: { from: string; to: string; encryptPersonalData?: boolean }) => {
+    const [from, to] = [storeOption('--from', options.from), storeOption('--to', options.to)];
+    const { skipped, copied, digest } = await withProgress((progress) => {
+      if (!options.encryptPersonalData) return migrate(from, to, progress);
+      const config = loadConfig();
+      const keyStore = openKeyStore({ eventStore: to.spec, keyStore: config.keyStore, dataDir: config.dataDir });
+      return migrateEncrypting(from, to, { keyStore, masterKey: configuredMasterKey(config) }, progress);
+    });
+    const checked = options.encryptPersonalData
+      ? `personal data encrypted; the target opens to the source upcast, sha256 ${digest.sha256}`
+      : `sha256 ${digest.sha256}`;
     process.stdout.write(
-      `migrated ${digest.events} events (${skipped} already there, ${copied} copied), sha256 ${digest.sha256}\n` +
+      `migrated ${digest.events} events (${skipped} already there, ${copied} copied), ${checked}\n` +
         'instances on the new store start with fresh read models (remove their read-models folder)\n',
     );
   });

@@ -85,6 +85,7 @@ const Config = z.object({
     .string()
     .regex(/^([0-9a-f]{64}|[A-Za-z0-9+/]{43}=)$/i, 'must be 32 random bytes as base64 or hex (openssl rand -base64 32)')
     .optional(),
+  QINGMIAO_KEY_STORE: z.string().min(1).optional(),
   QINGMIAO_GRAPHIQL: z.enum(['true', 'false']).optional(),
   QINGMIAO_RATE_LIMIT: z.coerce.number().int().positive().default(1200),
   QINGMIAO_ANON_RATE_LIMIT: z.coerce.number().int().positive().default(60),
@@ -170,6 +171,11 @@ export interface QingmiaoConfig {
   readonly authSecret: string | undefined;
   /** Wraps the data keys that seal participants' personal data (QINGMIAO_MASTER_KEY; generated in development). */
   readonly masterKey: string | undefined;
+  /**
+   * Where the data keys live (QINGMIAO_KEY_STORE: `sqlite`, `sqlite:PATH` or a KurrentDB connection string); by
+   * default beside the log: the data dir's keys.db, or the KurrentDB server that holds the log.
+   */
+  readonly keyStore: string | undefined;
   readonly production: boolean;
   readonly logLevel: z.infer<typeof Config>['QINGMIAO_LOG_LEVEL'];
   /** GraphiQL and introspection: on in development, off in production unless QINGMIAO_GRAPHIQL=true. */
@@ -239,6 +245,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): QingmiaoConfig
     files: c.QINGMIAO_FILES,
     authSecret: c.QINGMIAO_AUTH_SECRET,
     masterKey: c.QINGMIAO_MASTER_KEY,
+    keyStore: c.QINGMIAO_KEY_STORE,
     production,
     logLevel: c.QINGMIAO_LOG_LEVEL,
     graphiql: c.QINGMIAO_GRAPHIQL === undefined ? !production : c.QINGMIAO_GRAPHIQL === 'true',

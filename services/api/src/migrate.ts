@@ -5,12 +5,15 @@ import {
   type EventStore,
   type EventStoreSpecOptions,
   type LogDigest,
+  type LogEntry,
   openEventStore,
   readJsonLines,
   readLog,
   withoutCredentials,
   writeJsonLines,
 } from '@qingmiao/event-store';
+import { deriveKeys, type KeyStore, ProtectedEventStore, protectPersonalData } from '@qingmiao/privacy';
+import { events } from '@qingmiao/schema';
 
 /** A store as the commands below are given it: its spec (`sqlite:PATH`, `esdb://…`, …) and how to read it. */
 export interface StoreSpec {
@@ -101,4 +104,87 @@ export async function importLog(
     verify(digest, await digestLog(readLog(target)), file);
     return { ...report, digest };
   });
+}
+
+/** Where `migrate --encrypt-personal-data` keeps the data keys it makes, and the master key that wraps them. */
+export interface SealingKeys {
+  readonly keyStore: KeyStore;
+  readonly masterKey: Buffer;
+}
+
+/** An event in the current shape of its type: older versions upcast (and parsed), others as stored. */
+function upcast(entry: LogEntry): LogEntry {
+  const { schemaVersion } = entry.metadata;
+  if (!events.has(entry.type) || typeof schemaVersion !== 'number') return entry;
+  const current = events.versionOf(entry.type);
+  if (schemaVersion >= current) return entry;
+  const decoded = events.decode({ type: entry.type, data: entry.data, schemaVersion });
+  if (!decoded) return entry;
+  return { ...entry, data: decoded.data, metadata: { ...entry.metadata, schemaVersion: current } };
+}
+
+/**
+ * A log written in clear as this version would write it: each event upcast to the current shape, each participant
+ * with its pseudonymous id (as reading through the protected store gives it), and each revision naming its school
+ * (which its seal needs; revisions recorded before sealing existed do not). Refuses a log that holds sealed values:
+ * it was written by this version, and plain `migrate` copies it.
+ */
+async function* currentShape(opened: EventStore): AsyncGenerator<LogEntry> {
+  const schools = new Map<string, string>();
+  for await (const event of readLog(opened)) {
+    const { position: _, ...entry } = event;
+    if ('personalDataKeys' in entry.data) {
+      throw new Error(
+        `${entry.type} ${entry.id} (${entry.stream}@${entry.revision}) is already encrypted: ` +
+          'copy a log written by this version with plain `qingmiao migrate`',
+      );
+    }
+    const { entryId, schoolId } = entry.data;
+    if (entry.type === 'EntrySubmitted' && typeof entryId === 'string' && typeof schoolId === 'string') {
+      schools.set(entryId, schoolId);
+    }
+    const current = upcast(entry);
+    const school = typeof entryId === 'string' ? schools.get(entryId) : undefined;
+    yield current.type === 'EntryRevised' && current.data.schoolId === undefined && school !== undefined
+      ? { ...current, data: { ...current.data, schoolId: school } }
+      : current;
+  }
+}
+
+/** An event as the target opens it, less what only opening adds (the keys its values were sealed under). */
+function asWritten(opened: LogEntry): LogEntry {
+  if (!('personalDataKeys' in opened.data)) return opened;
+  const { personalDataKeys: _, ...data } = opened.data;
+  return { ...opened, data };
+}
+
+async function* opened(store: EventStore): AsyncGenerator<LogEntry> {
+  for await (const { position: _, ...entry } of readLog(store)) yield asWritten(entry);
+}
+
+/**
+ * `migrate --encrypt-personal-data`: copies a log written before personal data was sealed (clear text, which no
+ * erasure can remove) into a new store, upcasting every event to its current shape and sealing participants'
+ * personal data on the way, with fresh data keys in the given key store. Resumable like `migrate`. The ciphertext
+ * differs from the source, so the check is on meaning: what the target opens to (less the keys' ids) must have the
+ * same sha256 as the source in its current shape.
+ */
+export async function migrateEncrypting(
+  from: StoreSpec,
+  to: StoreSpec,
+  keys: SealingKeys,
+  onProgress?: (report: CopyReport) => void,
+): Promise<TransferReport> {
+  const [source, target] = [open(from, 'source'), open(to, 'target')];
+  const protection = protectPersonalData(target, keys.keyStore, keys.masterKey);
+  // The source is read through the same opening, which gives clear participants their pseudonymous ids.
+  const clear = new ProtectedEventStore(source, protection.keys, deriveKeys(keys.masterKey).pseudonym);
+  try {
+    const report = await copyLog(currentShape(clear), protection.store, onProgress, asWritten);
+    const digest = await digestLog(currentShape(clear));
+    verify(digest, await digestLog(opened(protection.store)), withoutCredentials(from.spec));
+    return { ...report, digest };
+  } finally {
+    await Promise.all([source.close(), protection.store.close()]);
+  }
 }

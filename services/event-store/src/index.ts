@@ -1,6 +1,7 @@
 export { DuplicateEventIds, StoreInUse, WrongExpectedVersion } from './errors.ts';
-export { toClientConnectionString, withoutCredentials } from './kurrentdb/connection.ts';
+export { connect, isTransient, toClientConnectionString, withoutCredentials } from './kurrentdb/connection.ts';
 export { KurrentDbEventStore, type KurrentDbEventStoreOptions } from './kurrentdb/event-store.ts';
+export { KEY_STREAM_PREFIX } from './kurrentdb/recorded-events.ts';
 export {
   type CopyReport,
   copyLog,

@@ -80,6 +80,8 @@ export async function copyLog(
   source: AsyncIterable<LogEntry>,
   target: EventStore,
   onProgress?: (report: CopyReport) => void,
+  /** What an event the target already has is compared as (e.g. opened, when the target seals what it stores). */
+  view: (stored: LogEntry) => LogEntry = (stored) => stored,
 ): Promise<CopyReport> {
   const existing = readLog(target);
   let targetDone = false;
@@ -112,7 +114,7 @@ export async function copyLog(
     if (!targetDone) {
       const next = await existing.next();
       if (!next.done) {
-        if (fingerprint(next.value) !== fingerprint(entry)) {
+        if (fingerprint(view(next.value)) !== fingerprint(entry)) {
           throw new Error(
             `The target is neither empty nor a partial copy of the source: event ${skipped + 1} is ` +
               `${describe(next.value)} there and ${describe(entry)} in the source`,

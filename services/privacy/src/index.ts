@@ -1,5 +1,6 @@
 export { type DataKey, KeyRing, type KeyRingOptions } from './key-ring.ts';
 export type { KeyStore, WrappedKey } from './key-store.ts';
+export { KurrentDbKeyStore, keyStream } from './kurrentdb-key-store.ts';
 export { devMasterKeyFile, type MasterKeySettings, parseMasterKey, resolveMasterKey } from './master-key.ts';
 export { ENTRY_EVENTS, ERASED, entrySubject, identityOf } from './personal-data.ts';
 export { ProtectedEventStore } from './protected-event-store.ts';

@@ -1,7 +1,6 @@
-import { randomBytes } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 import type { KeyStore } from './key-store.ts';
-import { decrypt, encrypt } from './sealing.ts';
+import { decrypt, encrypt, randomOf } from './sealing.ts';
 
 export interface DataKey {
   readonly kid: string;
@@ -9,7 +8,10 @@ export interface DataKey {
 }
 
 export interface KeyRingOptions {
-  /** Fresh keys made durable together, ahead of need, so an append never waits for the key store's commit. */
+  /**
+   * Fresh keys made durable together, ahead of need, so an append never waits for the key store's commit; by
+   * default the store's batch size.
+   */
   readonly poolSize?: number;
   /** Unwrapped keys kept in memory for reading. */
   readonly cachedKeys?: number;
@@ -37,7 +39,7 @@ export class KeyRing {
   constructor(store: KeyStore, wrappingKey: Buffer, options: KeyRingOptions = {}) {
     this.#store = store;
     this.#wrapping = wrappingKey;
-    this.#poolSize = options.poolSize ?? 256;
+    this.#poolSize = options.poolSize ?? store.batchSize;
     this.#cache = new LRUCache({ max: options.cachedKeys ?? 50_000, ttl: options.cacheTtlMs ?? 300_000 });
   }
 
@@ -89,8 +91,8 @@ export class KeyRing {
   #refill(atLeast: number): Promise<void> {
     if (this.#refilling) return this.#refilling;
     const keys = Array.from({ length: Math.max(atLeast, this.#poolSize) }, () => ({
-      kid: randomBytes(16).toString('base64url'),
-      key: randomBytes(32),
+      kid: randomOf(16).toString('base64url'),
+      key: randomOf(32),
     }));
     this.#refilling = this.#store
       .add(keys.map(({ kid, key }) => ({ kid, wrapped: encrypt(this.#wrapping, key, kid) })))

@@ -10,6 +10,11 @@ export interface WrappedKey {
 }
 
 export interface KeyStore {
+  /**
+   * How many keys the key ring best asks for at once: many where an add costs one durable commit however many keys
+   * it holds (SQLite), fewer where every key is its own write (KurrentDB).
+   */
+  readonly batchSize: number;
   /** Stores new keys; resolves only once they are durable (a value is never sealed with a key that could be lost). */
   add(keys: readonly WrappedKey[]): Promise<void>;
   /** The keys of these ids that exist; a destroyed or unknown id is simply absent. */

@@ -7,8 +7,28 @@ import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes } f
 const NONCE = 12;
 const TAG = 16;
 
+/**
+ * Random bytes drawn from a pool filled in bulk: each call into the system's generator costs microseconds, far more
+ * than the few bytes a nonce or a key needs, and sealing asks for thousands of them a second. Every byte is handed
+ * out once; a used-up pool is replaced, never refilled in place, so bytes handed out never change.
+ */
+const RANDOM_POOL = 16 * 1024;
+let randomPool = Buffer.alloc(0);
+let randomTaken = 0;
+
+/** `size` fresh random bytes, copied out of the pool (a key kept in a cache must not pin the whole pool). */
+export function randomOf(size: number): Buffer {
+  if (randomTaken + size > randomPool.length) {
+    randomPool = randomBytes(Math.max(RANDOM_POOL, size));
+    randomTaken = 0;
+  }
+  const bytes = Buffer.from(randomPool.subarray(randomTaken, randomTaken + size));
+  randomTaken += size;
+  return bytes;
+}
+
 export function encrypt(key: Uint8Array, plaintext: Uint8Array, associated: string): Buffer {
-  const nonce = randomBytes(NONCE);
+  const nonce = randomOf(NONCE);
   const cipher = createCipheriv('aes-256-gcm', key, nonce);
   cipher.setAAD(Buffer.from(associated, 'utf8'));
   return Buffer.concat([nonce, cipher.update(plaintext), cipher.final(), cipher.getAuthTag()]);

@@ -6,15 +6,15 @@ import type { KeyStore, WrappedKey } from './key-store.ts';
 /** The embedded key store's file: in the data directory, beside (never inside) the log and its backups. */
 export const keyStoreFile = (dataDir: string) => join(dataDir, 'keys.db');
 
-/** SQLite's limit on bound parameters is 32,766; stay well below it. */
-const CHUNK = 500;
-
 /**
  * The embedded key store: one SQLite file. `secure_delete` overwrites a destroyed key's bytes in the database
  * pages, and the write-ahead log is truncated after every destruction so no frame keeps an old copy of the page.
  */
 export class SqliteKeyStore implements KeyStore {
+  /** One commit (an fsync, which holds up the process) stores a whole batch: make batches large. */
+  readonly batchSize = 1024;
   readonly #db: Database.Database;
+  readonly #find: Database.Statement<[string], { kid: string; wrapped: Buffer }>;
 
   constructor(path: string) {
     mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
@@ -26,6 +26,7 @@ export class SqliteKeyStore implements KeyStore {
     this.#db.exec(
       'CREATE TABLE IF NOT EXISTS data_keys (kid TEXT PRIMARY KEY, wrapped BLOB NOT NULL, created TEXT NOT NULL) WITHOUT ROWID',
     );
+    this.#find = this.#db.prepare('SELECT kid, wrapped FROM data_keys WHERE kid IN (SELECT value FROM json_each(?))');
   }
 
   async add(keys: readonly WrappedKey[]): Promise<void> {
@@ -38,13 +39,8 @@ export class SqliteKeyStore implements KeyStore {
 
   async get(kids: readonly string[]): Promise<Map<string, Uint8Array>> {
     const found = new Map<string, Uint8Array>();
-    for (let at = 0; at < kids.length; at += CHUNK) {
-      const chunk = kids.slice(at, at + CHUNK);
-      const rows = this.#db
-        .prepare(`SELECT kid, wrapped FROM data_keys WHERE kid IN (${chunk.map(() => '?').join(',')})`)
-        .all(...chunk) as { kid: string; wrapped: Buffer }[];
-      for (const row of rows) found.set(row.kid, row.wrapped);
-    }
+    // One statement for any number of ids: the list travels as one JSON parameter.
+    for (const row of this.#find.all(JSON.stringify(kids))) found.set(row.kid, row.wrapped);
     return found;
   }
 

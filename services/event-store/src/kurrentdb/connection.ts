@@ -34,9 +34,15 @@ export function connect(connectionString: string): EventStoreDBClient {
   return EventStoreDBClient.connectionString(toClientConnectionString(connectionString));
 }
 
+/** gRPC's status UNAVAILABLE: the connection failed or dropped. */
+const UNAVAILABLE = 14;
+
 /** A call dropped by the network or a leader change, as opposed to one refused for good. */
 export function isTransient(error: unknown): boolean {
   return (
+    // The client hands some failures on unconverted, e.g. the server-features probe that precedes a call after
+    // a reconnection: a plain gRPC error with status UNAVAILABLE.
+    (error instanceof Error && (error as { code?: unknown }).code === UNAVAILABLE) ||
     error instanceof UnavailableError ||
     error instanceof CancelledError ||
     error instanceof DeadlineExceededError ||

@@ -27,7 +27,7 @@ import {
   type Subscription,
 } from '../port.ts';
 import { connect } from './connection.ts';
-import { isSystem, toRecorded } from './recorded-events.ts';
+import { isOutsideLog, toRecorded } from './recorded-events.ts';
 import { KurrentDbSubscription, type SubscriptionSettings } from './subscription.ts';
 
 export interface KurrentDbEventStoreOptions {
@@ -234,7 +234,7 @@ export class KurrentDbEventStore implements EventStore {
       );
       for (const { event } of page) {
         if (!event || (after && comparePositions(event.position, after) <= 0)) continue;
-        if (!isSystem(event.streamId, event.type) && events.length < limit) events.push(toRecorded(event));
+        if (!isOutsideLog(event.streamId, event.type) && events.length < limit) events.push(toRecorded(event));
       }
       const last = page.at(-1)?.event;
       if (page.length < maxCount || !last) break;
@@ -253,7 +253,7 @@ export class KurrentDbEventStore implements EventStore {
       );
       for (const { event } of page) {
         if (!event || (before && comparePositions(event.position, before) >= 0)) continue;
-        if (!isSystem(event.streamId, event.type))
+        if (!isOutsideLog(event.streamId, event.type))
           return { commit: event.position.commit, prepare: event.position.prepare };
       }
       const oldest = page.at(-1)?.event;

@@ -7,9 +7,19 @@ function isJsonObject(value: unknown): value is JsonObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Uint8Array);
 }
 
-/** System events ($-prefixed types, or anything in a $-prefixed stream) are the server's, never Qingmiao's. */
-export function isSystem(stream: string, type: string): boolean {
-  return stream.startsWith('$') || type.startsWith('$');
+/**
+ * The streams of the KurrentDB key store (`@qingmiao/privacy`), one per data key: on the same server as the log but
+ * never part of it, so that no read of the log, subscription, export or migration carries a key next to what it
+ * sealed.
+ */
+export const KEY_STREAM_PREFIX = 'qingmiao-key-';
+
+/**
+ * Whether an event is not the log's: system events ($-prefixed types, or anything in a $-prefixed stream) are the
+ * server's, and the key store's streams hold data keys.
+ */
+export function isOutsideLog(stream: string, type: string): boolean {
+  return stream.startsWith('$') || type.startsWith('$') || stream.startsWith(KEY_STREAM_PREFIX);
 }
 
 /** An event as the client reads it, as the port's: JSON data and metadata, a log position. */

@@ -14,7 +14,7 @@ import {
   type SubscriptionMessage,
 } from '../port.ts';
 import { isTransient } from './connection.ts';
-import { isSystem, toRecorded } from './recorded-events.ts';
+import { isOutsideLog, toRecorded } from './recorded-events.ts';
 
 /** Most events handed to the consumer in one message. */
 const BATCH = 1000;
@@ -113,7 +113,11 @@ export class KurrentDbSubscription implements Subscription {
     const data = (resolved: AllStreamResolvedEvent) => {
       this.#received += 1;
       const { event } = resolved;
-      if (event && !isSystem(event.streamId, event.type) && comparePositions(event.position, this.#lastQueued) > 0) {
+      if (
+        event &&
+        !isOutsideLog(event.streamId, event.type) &&
+        comparePositions(event.position, this.#lastQueued) > 0
+      ) {
         let recorded: RecordedEvent;
         try {
           recorded = toRecorded(event);

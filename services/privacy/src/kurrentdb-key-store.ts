@@ -1,0 +1,127 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import {
+  ANY,
+  type EventStoreDBClient,
+  jsonEvent,
+  NO_STREAM,
+  StreamDeletedError,
+  StreamNotFoundError,
+} from '@eventstore/db-client';
+import { connect, isTransient, KEY_STREAM_PREFIX } from '@qingmiao/event-store';
+import type { KeyStore, WrappedKey } from './key-store.ts';
+
+/** The stream of one data key; the event store's adapter never reads these as events of the log. */
+export const keyStream = (kid: string) => `${KEY_STREAM_PREFIX}${kid}`;
+
+const KEY_EVENT = 'DataKeyStored';
+/** Calls in flight at once: one stream per key means one call per key. */
+const CONCURRENCY = 16;
+/** Attempts of a call the network or a leader change dropped; each one repeats the same request. */
+const ATTEMPTS = 4;
+const FIRST_RETRY_MS = 100;
+
+/** Runs `work` on every item with at most `limit` running at a time; fails with the first failure. */
+async function eachLimited<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const item = items[next++] as T;
+      await work(item);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}
+
+/** A call repeated after transient failures: safe here since every call is idempotent (see the class). */
+async function withRetries<T>(call: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await call();
+    } catch (error) {
+      if (attempt >= ATTEMPTS || !isTransient(error)) throw error;
+      await sleep(FIRST_RETRY_MS * 2 ** (attempt - 1));
+    }
+  }
+}
+
+interface KeyEventData {
+  readonly wrapped: string;
+}
+
+const isKeyEventData = (data: unknown): data is KeyEventData =>
+  typeof data === 'object' && data !== null && typeof (data as { wrapped?: unknown }).wrapped === 'string';
+
+/**
+ * The key store of KurrentDB deployments: one stream per data key (`qingmiao-key-<kid>`) holding one event with the
+ * wrapped key, so that destroying a key is a hard delete (tombstone) of its stream, which KurrentDB refuses to
+ * write again and answers reads of with StreamDeleted. A tombstone hides the key at once but its bytes stay in the
+ * database's chunk files until a scavenge rewrites them, on every node, and only in completed chunks (the chunk
+ * being written is never scavenged): operators schedule scavenges (see README "Privacy").
+ *
+ * Every call may be repeated: an add carries the same event id with expectation "no stream" (KurrentDB answers a
+ * repeated write with the first one's result), a read changes nothing, and a tombstone of a tombstoned stream is
+ * answered with StreamDeleted, taken as done.
+ */
+export class KurrentDbKeyStore implements KeyStore {
+  /** Every key is its own append: batches of a few round trips of concurrent calls keep a first sealing quick. */
+  readonly batchSize = 64;
+  readonly #client: EventStoreDBClient;
+
+  constructor(connectionString: string) {
+    this.#client = connect(connectionString);
+  }
+
+  async add(keys: readonly WrappedKey[]): Promise<void> {
+    const events = keys.map(({ kid, wrapped }) => ({
+      kid,
+      event: jsonEvent({
+        type: KEY_EVENT,
+        data: { wrapped: Buffer.from(wrapped).toString('base64') } satisfies KeyEventData,
+      }),
+    }));
+    // Resolves once the server acknowledged every write, i.e. the leader (and a quorum in a cluster) made it durable.
+    await eachLimited(events, CONCURRENCY, ({ kid, event }) =>
+      withRetries(() => this.#client.appendToStream(keyStream(kid), event, { expectedRevision: NO_STREAM })).then(
+        () => undefined,
+      ),
+    );
+  }
+
+  async get(kids: readonly string[]): Promise<Map<string, Uint8Array>> {
+    const found = new Map<string, Uint8Array>();
+    await eachLimited([...new Set(kids)], CONCURRENCY, async (kid) => {
+      const wrapped = await withRetries(() => this.#read(kid));
+      if (wrapped) found.set(kid, wrapped);
+    });
+    return found;
+  }
+
+  async #read(kid: string): Promise<Uint8Array | undefined> {
+    try {
+      let wrapped: Uint8Array | undefined;
+      // Read to the end (never breaking off), which lets the client finish the call cleanly.
+      for await (const { event } of this.#client.readStream(keyStream(kid), { maxCount: 1 })) {
+        if (event?.type === KEY_EVENT && isKeyEventData(event.data))
+          wrapped = Buffer.from(event.data.wrapped, 'base64');
+      }
+      return wrapped;
+    } catch (error) {
+      if (error instanceof StreamNotFoundError || error instanceof StreamDeletedError) return undefined;
+      throw error;
+    }
+  }
+
+  async destroy(kids: readonly string[]): Promise<void> {
+    await eachLimited([...new Set(kids)], CONCURRENCY, async (kid) => {
+      try {
+        await withRetries(() => this.#client.tombstoneStream(keyStream(kid), { expectedRevision: ANY }));
+      } catch (error) {
+        if (!(error instanceof StreamDeletedError)) throw error;
+      }
+    });
+  }
+
+  async close(): Promise<void> {
+    await this.#client.dispose();
+  }
+}
