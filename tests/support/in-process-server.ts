@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { loadConfig, mintToken, type QingmiaoOptions, type RunningServer, startServer } from '@qingmiao/api';
 import type { Role } from '@qingmiao/schema';
 import { type GraphQLEndpoint, postGraphQL } from './graphql-http.ts';
+import { TEST_MASTER_KEY } from './server-process.ts';
 
 /** The servers' signing secret, for tests that sign tokens with claims `token()` does not set. */
 export const SECRET = 'in-process-test-secret-0123456789abcdef';
@@ -32,6 +33,8 @@ export async function startTestServer(
     QINGMIAO_LOG_LEVEL: 'silent',
     // The fixtures' campaigns are of 2022, whose personal data the default (3 years) expired on 2026-01-01.
     QINGMIAO_PII_RETENTION_YEARS: '50',
+    // Production requires a master key; in development the server generates one into the data dir.
+    ...(env.NODE_ENV === 'production' ? { QINGMIAO_MASTER_KEY: TEST_MASTER_KEY } : {}),
     ...env,
   });
   const server = await startServer(config, options);

@@ -9,6 +9,9 @@ import type { Role } from '@qingmiao/schema';
 import { SignJWT } from 'jose';
 import { type GraphQLEndpoint, postGraphQL } from './graphql-http.ts';
 
+/** The master key of test servers in production mode (32 bytes, base64). */
+export const TEST_MASTER_KEY = Buffer.alloc(32, 7).toString('base64');
+
 /**
  * The API server as a separate process, for the end-to-end and reliability tests (restarts, kill -9, two processes
  * on one store): `node --import tsx services/api/src/cli.ts serve` from the repository root, which is `npx tsx …`
@@ -201,6 +204,8 @@ async function startOnce(options: StartOptions, dataDir: string, port: number): 
       QINGMIAO_LOG_LEVEL: 'info',
       // The fixtures' campaigns are of 2022, whose personal data the default (3 years) expired on 2026-01-01.
       QINGMIAO_PII_RETENTION_YEARS: '50',
+      // Production requires a master key; in development the server generates one beside its key store.
+      ...(options.env?.NODE_ENV === 'production' ? { QINGMIAO_MASTER_KEY: TEST_MASTER_KEY } : {}),
       ...options.env,
     },
   });

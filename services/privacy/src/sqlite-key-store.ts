@@ -1,5 +1,5 @@
-import { mkdirSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
+import { privateDatabaseFile } from '@qingmiao/event-store';
 import Database from 'better-sqlite3';
 import type { KeyStore, WrappedKey } from './key-store.ts';
 
@@ -17,7 +17,8 @@ export class SqliteKeyStore implements KeyStore {
   readonly #find: Database.Statement<[string], { kid: string; wrapped: Buffer }>;
 
   constructor(path: string) {
-    mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+    // Owner-only, whatever the process's umask: the file holds the keys to every child's data.
+    privateDatabaseFile(path);
     this.#db = new Database(path);
     this.#db.pragma('journal_mode = WAL');
     this.#db.pragma('synchronous = FULL');

@@ -182,16 +182,25 @@ export function participantsFor(
 /** The history events that carry an entry's participants. */
 const NAMING: ReadonlySet<string> = new Set<EventType>(['EntrySubmitted', 'EntryRevised']);
 
-/** The data of a history event of `entry` as `actor` may see it: the participants' keys for the own school only. */
+/**
+ * The data of a history event of `entry` as `actor` may see it: the participants' keys for the own school only, and
+ * never the log's own bookkeeping of personal data (the keys that sealed it, the pseudonymous participant ids).
+ */
 export function historyDataFor(
   actor: Actor,
   entry: EntryRef,
   event: Pick<HistoryRow, 'type' | 'data'>,
   reads: ParticipantReads,
 ): string {
-  if (!NAMING.has(event.type) || readingOwn(actor, entry, reads)) return event.data;
-  const data = JSON.parse(event.data) as { participants?: Participant[] };
-  const participants = data.participants?.map(({ key: _key, ...participant }) => participant);
+  if (!NAMING.has(event.type)) return event.data;
+  const own = readingOwn(actor, entry, reads);
+  const { personalDataKeys: _keys, ...data } = JSON.parse(event.data) as {
+    personalDataKeys?: unknown;
+    participants?: Participant[];
+  };
+  const participants = data.participants?.map(({ participantId: _id, key, ...participant }) =>
+    own && key !== undefined ? { ...participant, key } : participant,
+  );
   return JSON.stringify({ ...data, participants });
 }
 
