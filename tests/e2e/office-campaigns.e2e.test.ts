@@ -365,7 +365,7 @@ describe.skipIf(!HAS_CHROMIUM)(`the office's campaigns (Chromium at ${CHROMIUM})
         await form.getByRole('button', { name: '添加评分项' }).click();
         await form.getByLabel('评分项 2', { exact: true }).fill('文采');
         await form.getByLabel('满分').nth(1).fill('60');
-        await form.getByRole('switch').click();
+        await form.getByRole('switch', { name: '匿名评审' }).click();
         await form.getByRole('button', { name: '保存修改' }).click();
         await page.waitForURL((url) => url.pathname === `/office/campaigns/${id}`);
         await expect.poll(() => page.locator('h1').textContent()).toContain('童心喜迎二十大 征文');

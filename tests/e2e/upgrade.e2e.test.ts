@@ -21,7 +21,12 @@ import {
  * afterwards upgrade-check says the read models are kept and how long their build took.
  */
 const FIXTURE = fileURLToPath(new URL('../fixtures/upgrade-from-a70e8f6/', import.meta.url));
-const recorded = JSON.parse(readFileSync(join(FIXTURE, 'figures.json'), 'utf8')) as {
+// As the office is served them since keys go to the own school only (privacy of minors): the rest as recorded.
+const withoutKeys = (name: string, value: unknown) =>
+  name === 'participants' && Array.isArray(value)
+    ? value.map((participant: Record<string, unknown>) => ({ ...participant, key: null }))
+    : value;
+const recorded = JSON.parse(readFileSync(join(FIXTURE, 'figures.json'), 'utf8'), withoutKeys) as {
   years: number[];
   figures: Record<string, Record<string, unknown>>;
 };

@@ -56,7 +56,12 @@ const tokens: Record<string, string> = {};
 const worlds = new Map<string, World>();
 
 beforeAll(async () => {
-  server = await startTestServer({ QINGMIAO_RATE_LIMIT: '1000000', QINGMIAO_ANON_RATE_LIMIT: '1000000' });
+  server = await startTestServer({
+    QINGMIAO_RATE_LIMIT: '1000000',
+    QINGMIAO_ANON_RATE_LIMIT: '1000000',
+    // The year 2000's personal data is due (2026), the world's 2022 is not (2048): expirePersonalData has a valid call.
+    QINGMIAO_PII_RETENTION_YEARS: '25',
+  });
   tokens.organizer = await server.token('organizer', { sub: 'fuzz-office' });
   tokens.judge = await server.token('judge', { sub: 'judge-fuzz' });
   tokens.viewer = await server.token('viewer', { sub: 'fuzz-viewer' });
@@ -307,6 +312,9 @@ function validCall(
     openCampaign: [org, { id: w.draft }],
     publishResults: [org, { id: w.closedEssay }],
     rateEntry: [org, { entryId: w.evaluationEntry, stars: 4 }],
+    eraseParticipant: [org, { schoolId: w.school, key: 'S-1', reason: '监护人申请' }],
+    eraseEntryPersonalData: [org, { entryId: w.entry, reason: '监护人申请' }],
+    expirePersonalData: [org, { year: 2000 }],
     rebuildReadModels: [org, undefined],
     recordEnrollment: [org, { schoolId: w.school, year: 2022, students: 800 }],
     recordLectureDelivered: [org, { lectureId: w.scheduledLecture, audience: 120, durationMinutes: 60 }],

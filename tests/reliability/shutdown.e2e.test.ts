@@ -124,6 +124,8 @@ describe('graceful shutdown under load', () => {
 
     const load = [...schools.map(submitter), ...Array.from({ length: READERS }, reader)];
     await expect.poll(() => acknowledged.size, { timeout: 30_000 }).toBeGreaterThan(CLIENTS);
+    // The dashboard has heard of the submissions (notices are throttled: on an idle machine the load may be done first).
+    await expect.poll(() => notices, { timeout: 30_000 }).toBeGreaterThan(0);
     const upload = slowUpload(running.url, schools[0]?.token ?? '', UPLOAD_PIECES);
     const probing = probe();
     // In flight once the server is writing it to its staging folder (before, SIGTERM would refuse it).
