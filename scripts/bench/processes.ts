@@ -11,6 +11,8 @@ import { createInterface } from 'node:readline';
 import { ROOT, sleep } from './harness.ts';
 
 export const AUTH_SECRET = 'qingmiao-benchmark-secret-0123456789abcdef';
+/** Production requires a master key for the data keys that seal children's personal data. */
+const MASTER_KEY = Buffer.alloc(32, 9).toString('base64');
 export const RATE_LIMIT = 100_000_000;
 
 /** Process groups started by this run; killed if the run dies. */
@@ -180,6 +182,7 @@ export async function startQingmiao(
       QINGMIAO_HOST: '127.0.0.1',
       QINGMIAO_DATA_DIR: dataDir,
       QINGMIAO_AUTH_SECRET: AUTH_SECRET,
+      QINGMIAO_MASTER_KEY: MASTER_KEY,
       ...(defaultLoggingTo === undefined ? { QINGMIAO_LOG_LEVEL: 'warn' } : {}),
       // The per-token limit (default 1200/min) would answer a load test with 429s: raised, still in the request path.
       QINGMIAO_RATE_LIMIT: String(RATE_LIMIT),
