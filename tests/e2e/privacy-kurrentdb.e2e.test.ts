@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { KurrentDbEventStore } from '@qingmiao/event-store';
-import { ERASED, KurrentDbKeyStore, parseMasterKey, protectPersonalData } from '@qingmiao/privacy';
-import { streams } from '@qingmiao/schema';
+import { KurrentDbKeyStore, parseMasterKey, protectPersonalData } from '@qingmiao/privacy';
+import { ERASED, streams } from '@qingmiao/schema';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KurrentDbTestDouble } from '../kurrentdb-double/kurrentdb-test-double.ts';
 import { dataOf } from '../support/graphql-http.ts';

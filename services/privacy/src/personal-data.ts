@@ -1,4 +1,5 @@
 import type { Json, JsonObject } from '@qingmiao/event-store';
+import { ERASED } from '@qingmiao/schema';
 
 /**
  * Which fields of which events identify a person, and how each is sealed. Only entries carry personal data: the
@@ -7,8 +8,6 @@ import type { Json, JsonObject } from '@qingmiao/event-store';
  * is sealed under the entry's subject. Roles, consent and the pseudonymous participant id stay in clear, so counts
  * of distinct students survive erasure.
  */
-export const ERASED = '已删除';
-
 export const ENTRY_EVENTS: ReadonlySet<string> = new Set(['EntrySubmitted', 'EntryRevised']);
 
 const SEALED = '$sealed';

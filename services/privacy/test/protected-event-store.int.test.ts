@@ -3,8 +3,9 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type EventStore, type JsonObject, SqliteEventStore } from '@qingmiao/event-store';
+import { ERASED } from '@qingmiao/schema';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ERASED, entrySubject } from '../src/personal-data.ts';
+import { entrySubject } from '../src/personal-data.ts';
 import { type PersonalDataProtection, protectPersonalData } from '../src/protection.ts';
 import { SqliteKeyStore } from '../src/sqlite-key-store.ts';
 
