@@ -120,4 +120,20 @@ describe('ErasedFileDeletion', () => {
     expect(await blobStore.size(second.id)).toBeUndefined();
     expect(registry.erasedFilesDeletedThrough()).toBe(4n);
   });
+
+  it('deletes every erased file again at its first run in a process: restored bytes do not come back', async () => {
+    const essay = await uploaded(shiyan, '林小雨的作文');
+    now += 1000;
+    erased = [{ fileId: essay.id, erasedAt: 9n }];
+    expect(await deletion.run()).toBe(1);
+    // A backup's files are restored into the store: the blob is back, without any upload record.
+    const staged = join(blobStore.stagingDir, 'restored');
+    writeFileSync(staged, '林小雨的作文');
+    await blobStore.put(essay.id, staged);
+    expect(await deletion.run()).toBe(0);
+    expect(await blobStore.size(essay.id)).toBe(essay.size);
+    // The next start.
+    expect(await deletionWith(blobStore).run()).toBe(1);
+    expect(await blobStore.size(essay.id)).toBeUndefined();
+  });
 });

@@ -26,19 +26,22 @@ export class ErasedFilesNotDeleted extends BlobStoreUnavailable {}
  *
  * An upload of the same bytes after the run began (a school submitting the work again as new data) keeps its record
  * and the bytes, as the sweeper lets an upload racing with it win. The registry remembers up to which log position
- * the erasures' files are deleted, so each run looks only at newer ones.
+ * the erasures' files are deleted, so each run looks only at newer ones; except the first run of a process, which
+ * deletes every erased file again: files restored from a backup cannot bring an erased essay back.
  */
 export class ErasedFileDeletion {
   readonly #options: ErasedFileDeletionOptions;
   readonly #now: () => number;
   #queue: Promise<unknown> = Promise.resolve();
+  /** Whether a run of this process went over every erased file, not only those erased since the last run. */
+  #checkedAll = false;
 
   constructor(options: ErasedFileDeletionOptions) {
     this.#options = options;
     this.#now = options.now ?? Date.now;
   }
 
-  /** Deletes every erased file not deleted yet; how many files it deleted (bytes and records). */
+  /** Deletes every erased file not deleted yet; how many files it deleted (bytes and records), or made sure of. */
   run(): Promise<number> {
     // After the run under way, not joined with it: that one may have started before the caller's erasure.
     const run = this.#queue.catch(() => undefined).then(() => this.#run());
@@ -49,8 +52,11 @@ export class ErasedFileDeletion {
   async #run(): Promise<number> {
     const { read, registry, blobStore, locks } = this.#options;
     const startedAt = this.#now();
-    const files = read().erasedFilesToDelete(registry.erasedFilesDeletedThrough());
-    if (files.length === 0) return 0;
+    const files = read().erasedFilesToDelete(this.#checkedAll ? registry.erasedFilesDeletedThrough() : 0n);
+    if (files.length === 0) {
+      this.#checkedAll = true;
+      return 0;
+    }
     let through = 0n;
     try {
       for (const { fileId, erasedAt } of files) {
@@ -64,6 +70,7 @@ export class ErasedFileDeletion {
       throw error instanceof BlobStoreUnavailable ? new ErasedFilesNotDeleted(error.cause) : error;
     }
     registry.erasedFilesDeleted(through);
+    this.#checkedAll = true;
     return files.length;
   }
 }
