@@ -41,6 +41,7 @@ export {
   type ScoreRow,
 } from './read-models/entries.ts';
 export type { HistoryRow } from './read-models/entry-history.ts';
+export type { ErasedFile } from './read-models/erased-files.ts';
 export { projections, type ReadModelQueries, readModelQueries } from './read-models/index.ts';
 export type { LecturerRow } from './read-models/lecturers.ts';
 export type { LectureRow } from './read-models/lectures.ts';

@@ -221,14 +221,15 @@ describe('EntryPersonalDataErased', () => {
   };
   const afterShredding = [...setUp, submitted(1, shredded), revised(1, shredded), erasure];
 
-  it("drops the entry's participants, advisor, text and file names; the entry, its file and its figures stay", () => {
+  it("drops the entry's participants, advisor, text and file names, erases its file; the entry and figures stay", () => {
     const live = readModels([...before, erasure]);
     for (const secret of ['林小雨', '王老师', '周老师', '作文']) expect(text(live.db)).not.toContain(secret);
     const entry = live.read.entry(entryId(1));
     expect(entry).toMatchObject({ title: '作品 1（修改）', advisor: ERASED, status: 'LIVE' });
     expect(entry?.attachments).toEqual([{ id: FILE, name: ERASED, mediaType: 'application/pdf', size: 10 }]);
     expect(live.read.entryBody(entryId(1))).toBeNull();
-    expect(live.read.isFileReferenced(FILE)).toBe(true);
+    expect(live.read.isFileErased(entryId(1), FILE)).toBe(true);
+    expect(live.read.isFileHeld(FILE)).toBe(false);
     expect(live.read.participationTotals(2022)).toEqual(readModels(before).read.participationTotals(2022));
     expect(dump(live.db)).toEqual(dump(readModels(afterShredding).db));
   });

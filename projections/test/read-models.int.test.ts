@@ -722,12 +722,12 @@ describe('entry text and files', () => {
     // Current or past: the scan was taken off, but its links and the sweeper still see it as the entry's.
     for (const { id } of [ESSAY, SCAN, DRAFT]) {
       expect(read.entryHasFile(ENTRY, id)).toBe(true);
-      expect(read.isFileReferenced(id)).toBe(true);
+      expect(read.isFileHeld(id)).toBe(true);
     }
     expect(read.entryFile(ENTRY, SCAN.id)).toEqual(SCAN);
     expect(read.entryFile(entryId(2), ESSAY.id)).toBeUndefined();
     expect(read.entryHasFile(entryId(2), ESSAY.id)).toBe(false);
-    expect(read.isFileReferenced('f'.repeat(64))).toBe(false);
+    expect(read.isFileHeld('f'.repeat(64))).toBe(false);
     expect(read.entryHasFile('other-campaign:00000000-0000-4000-8000-000000000001', ESSAY.id)).toBe(false);
   });
 

@@ -2,7 +2,8 @@ import { graphql } from '@qingmiao/schema/graphql';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHROMIUM, HAS_CHROMIUM, launchChromium } from '../support/browser.ts';
-import { dataOf } from '../support/graphql-http.ts';
+import { dataOf, postUpload } from '../support/graphql-http.ts';
+import { samplePdf } from '../support/sample-files.ts';
 import { removeDataDir, type ServerProcess, startServerProcess } from '../support/server-process.ts';
 import { createActiveAccount, seriousAccessibilityViolations, signedInPage } from '../support/web-app.ts';
 import { entryInput, Organizer, submit, uid } from './qingmiao-client.ts';
@@ -10,12 +11,17 @@ import { entryInput, Organizer, submit, uid } from './qingmiao-client.ts';
 /**
  * An erased child in the office's web app (headless Chromium against a started server): the winners list shows
  * 已删除 where the child's name was, the rest of the entry as it was; the reports page says when the year's personal
- * data is deleted (QINGMIAO_PII_RETENTION_YEARS=5: 2022's on 2028-01-01).
+ * data is deleted (QINGMIAO_PII_RETENTION_YEARS=5: 2022's on 2028-01-01). An entry erased with
+ * eraseEntryPersonalData shows on its reading page that its file was deleted with it, without a link or a preview.
  */
 const OFFICE = { login: 'erasure-office', password: 'qingmiao-erasure-2026' };
 const AWARD = graphql(`mutation BrowserErasureAward($input: AwardEntryInput!) { awardEntry(input: $input) { id } }`);
 const ERASE = graphql(`mutation BrowserErase($input: EraseParticipantInput!) {
   eraseParticipant(input: $input) { subject }
+}`);
+const UPLOAD = graphql(`mutation BrowserErasureUpload($file: File!) { uploadFile(file: $file) { id } }`);
+const ERASE_ENTRY = graphql(`mutation BrowserEraseEntry($input: EraseEntryPersonalDataInput!) {
+  eraseEntryPersonalData(input: $input) { subject }
 }`);
 
 describe.skipIf(!HAS_CHROMIUM)(
@@ -26,6 +32,8 @@ describe.skipIf(!HAS_CHROMIUM)(
     const name = `林${uid('童')}`;
     const classmate = `陈${uid('同学')}`;
     const title = `勋章${uid('作品')}`;
+    const fileName = `${name}的作文.pdf`;
+    let erasedEntryId = '';
 
     beforeAll(async () => {
       server = await startServerProcess({ env: { QINGMIAO_PII_RETENTION_YEARS: '5' } });
@@ -49,9 +57,14 @@ describe.skipIf(!HAS_CHROMIUM)(
         ],
       });
       const { id } = dataOf(await submit(server, school.token, input)).submitEntry;
+      const file = { name: fileName, bytes: samplePdf(`essay of ${name}`) };
+      const { id: fileId } = dataOf(await postUpload(server.url, school.token, UPLOAD, file)).uploadFile;
+      const withFile = entryInput(campaignId, school.id, { title: `${title}-2`, attachmentIds: [fileId] });
+      erasedEntryId = dataOf(await submit(server, school.token, withFile)).submitEntry.id;
       await organizer.closeCampaign(campaignId);
       dataOf(await server.graphql(AWARD, { input: { entryId: id, prize: 'FIRST' } }, token));
       dataOf(await server.graphql(ERASE, { input: { schoolId: school.id, key, reason: '监护人申请' } }, token));
+      dataOf(await server.graphql(ERASE_ENTRY, { input: { entryId: erasedEntryId, reason: '监护人申请' } }, token));
       browser = await launchChromium();
     }, 120_000);
 
@@ -80,8 +93,28 @@ describe.skipIf(!HAS_CHROMIUM)(
         const retention = page.locator('[data-retention="2022"]');
         await retention.waitFor();
         expect(await retention.textContent()).toBe(
-          '2022年1件作品的个人信息(参赛人员姓名、年级、学号,指导老师,作品正文和文件名)将于2028年1月1日按保留期限删除;作品、获奖和统计数字仍保留。',
+          '2022年2件作品的个人信息(参赛人员姓名、年级、学号,指导老师,作品正文,文件及文件名)将于2028年1月1日按保留期限删除;作品、获奖和统计数字仍保留。',
         );
+        expect(await seriousAccessibilityViolations(page)).toEqual([]);
+        expect(app.problems).toEqual([]);
+      } finally {
+        await app.close();
+      }
+    }, 120_000);
+
+    it('shows on the reading page that an erased entry’s file was deleted with it', async () => {
+      const app = await signedInPage(browser, server.url, {
+        ...OFFICE,
+        viewport: 'desktop',
+        path: `/entries/${encodeURIComponent(erasedEntryId)}/read`,
+      });
+      try {
+        const { page } = app;
+        const file = page.locator('#file-1');
+        await file.getByText('文件已随作品的个人信息删除').waitFor();
+        expect(await file.getByRole('heading').textContent()).toBe('已删除');
+        expect(await file.getByRole('link', { name: '下载' }).count()).toBe(0);
+        expect(await page.content()).not.toContain(fileName);
         expect(await seriousAccessibilityViolations(page)).toEqual([]);
         expect(app.problems).toEqual([]);
       } finally {

@@ -209,8 +209,7 @@ export const entriesProjection = defineProjection({
       size INTEGER NOT NULL,
       PRIMARY KEY (entry_id, seq)
     ) WITHOUT ROWID`,
-    // Every file an entry carries or once carried: a signed link of a file taken off since still names its entry,
-    // and an upload any entry ever referred to is never swept.
+    // Every file an entry carries or once carried: a signed link of a file taken off since still names its entry.
     `CREATE TABLE attached_files (
       file_id TEXT NOT NULL,
       entry_id TEXT NOT NULL,
@@ -585,9 +584,6 @@ export function entryQueries(db: Database.Database) {
     'SELECT reason FROM recusals WHERE entry_id = ? AND judge = ?',
   );
   const body = db.prepare<[string], { body: string }>('SELECT body FROM entry_texts WHERE entry_id = ?');
-  const fileReferenced = db.prepare<[string], { found: number }>(
-    'SELECT 1 AS found FROM attached_files WHERE file_id = ? LIMIT 1',
-  );
   const entryFile = db.prepare<[string, string], Attachment>(
     `SELECT file_id AS id, name, media_type AS mediaType, size FROM attached_files
       WHERE file_id = ? AND entry_id = ?`,
@@ -595,8 +591,6 @@ export function entryQueries(db: Database.Database) {
   return {
     /** The entry's typed text; null without one. */
     entryBody: (entryId: string): string | null => body.get(entryId)?.body ?? null,
-    /** Whether any entry carries or ever carried the file: such an upload is never swept. */
-    isFileReferenced: (fileId: string): boolean => fileReferenced.get(fileId) !== undefined,
     /** Whether the entry carries or once carried the file: what a signed link to it may fetch. */
     entryHasFile: (entryId: string, fileId: string): boolean => entryFile.get(fileId, entryId) !== undefined,
     /** The file as the entry carries it, or carried it last; undefined when it never did. */

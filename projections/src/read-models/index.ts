@@ -7,6 +7,7 @@ import { campaignHistoryProjection, campaignHistoryQueries } from './campaign-hi
 import { campaignQueries, campaignsProjection } from './campaigns.ts';
 import { entriesProjection, entryQueries } from './entries.ts';
 import { entryHistoryProjection, entryHistoryQueries } from './entry-history.ts';
+import { erasedFileQueries, erasedFilesProjection } from './erased-files.ts';
 import { lecturerQueries, lecturersProjection } from './lecturers.ts';
 import { lectureQueries, lecturesProjection } from './lectures.ts';
 import { personalDataProjection, personalDataQueries } from './personal-data.ts';
@@ -22,6 +23,7 @@ export const projections: readonly Projection[] = [
   // Before the history: its erasures find the entries a child took part in by the keys' index.
   personalDataProjection,
   entryHistoryProjection,
+  erasedFilesProjection,
   lecturesProjection,
   accountsProjection,
 ];
@@ -39,6 +41,7 @@ export function readModelQueries(db: Database.Database) {
     ...lectureQueries(db),
     ...accountQueries(db),
     ...personalDataQueries(db),
+    ...erasedFileQueries(db),
     /** Participation figures of a year per group; groups without activity appear with zeros. */
     participation,
     /** The awarded entries of a year's campaigns, as the winners list shows them. */

@@ -9,6 +9,7 @@ import { Authenticator, resolveAuthSecret } from './auth.ts';
 import type { QingmiaoConfig } from './config.ts';
 import { openEventLog } from './event-log.ts';
 import { campaignFiles, campaignZipRoutes } from './files/campaign-zip.ts';
+import { ErasedFileDeletion } from './files/erased-file-deletion.ts';
 import { FileLocks } from './files/file-locks.ts';
 import { fileRoutes } from './files/file-routes.ts';
 import { isUploadRequest, multipartUploads } from './files/multipart-upload.ts';
@@ -105,6 +106,14 @@ export function createQingmiao(config: QingmiaoConfig, logger: Logger, options: 
     retentionYears: config.piiRetentionYears,
   });
   const pastFigures = new AsOfReplayer({ store, live: readSide, projections, ...config.replays });
+  const blobStore = openBlobStore(config);
+  const fileLocks = new FileLocks();
+  const erasedFiles = new ErasedFileDeletion({
+    read: () => readSide.read,
+    registry: uploads,
+    blobStore,
+    locks: fileLocks,
+  });
   const eraser = new PersonalDataEraser({
     store,
     personalData,
@@ -112,6 +121,7 @@ export function createQingmiao(config: QingmiaoConfig, logger: Logger, options: 
     commands,
     runner,
     pastFigures,
+    erasedFiles,
     retentionYears: config.piiRetentionYears,
     ...(options.now ? { now: options.now } : {}),
   });
@@ -165,15 +175,13 @@ export function createQingmiao(config: QingmiaoConfig, logger: Logger, options: 
   });
   const signInThrottle = new SignInThrottle({ attemptsPerAddressPerMinute: config.signInAttemptsPerMinute });
   const sessions = sessionIssuer(config, sessionStore, secret, GRAPHQL_PATH);
-  const blobStore = openBlobStore(config);
-  const fileLocks = new FileLocks();
   const fileLinks = new FileLinks(secret);
-  // An upload any entry carries or once carried is kept for ever (its events name it).
+  // An upload an entry carries or once carried is kept until the entry is erased (then ErasedFileDeletion's).
   const sweeper = new UploadSweeper({
     registry: uploads,
     blobStore,
     locks: fileLocks,
-    isReferenced: (fileId) => readSide.read.isFileReferenced(fileId),
+    isReferenced: (fileId) => readSide.read.isFileHeld(fileId),
     onError: (error) => logger.error({ err: error }, 'sweeping unused uploads failed; retrying in an hour'),
   });
   const retention = new RetentionJob({
@@ -241,6 +249,7 @@ export function createQingmiao(config: QingmiaoConfig, logger: Logger, options: 
       fileLinks,
       blobStore,
       attachmentOf: (link) => linkedAttachment(readSide.read, link),
+      isErased: (link) => readSide.read.isFileErased(link.entryId, link.fileId),
       perMinute: { reader: config.rateLimitPerMinute, address: config.anonymousRateLimitPerMinute },
       logger,
     }),

@@ -12,6 +12,7 @@ import type { EventStore } from '@qingmiao/event-store';
 import type { PersonalDataProtection } from '@qingmiao/privacy';
 import type { AsOfReplayer, ErasureScope, ReadSide } from '@qingmiao/projections';
 import { type EraseEntryPersonalDataInput, type EraseParticipantInput, streams } from '@qingmiao/schema';
+import type { ErasedFileDeletion } from './files/erased-file-deletion.ts';
 
 export interface PersonalDataEraserOptions {
   readonly store: EventStore;
@@ -21,6 +22,8 @@ export interface PersonalDataEraserOptions {
   /** The commands' runner: its cached states hold what the events said when read. */
   readonly runner: Pick<CommandRunner, 'forget'>;
   readonly pastFigures: AsOfReplayer;
+  /** Deletes the files of erased entries that no other entry holds. */
+  readonly erasedFiles: Pick<ErasedFileDeletion, 'run'>;
   /** QINGMIAO_PII_RETENTION_YEARS, as the commands have it. */
   readonly retentionYears: number;
   /** The commands' clock. */
@@ -39,7 +42,9 @@ export interface Erasure {
  * Erasure and expiry of personal data, end to end: find every key that sealed it (the read models' index, caught
  * up with the log's head), destroy the keys, record the event (no personal data in it), and answer only once every
  * copy the server holds has dropped the data: the read models projected the event (and emptied their write-ahead
- * log), the command runner and the as-of replays forgot the states and events they had read. Keys recorded between
+ * log), the command runner and the as-of replays forgot the states and events they had read, and the entries' files
+ * no other entry holds are deleted (storage out of reach: ErasedFilesNotDeleted, finished by a retry or within the
+ * hour). Keys recorded between
  * the lookup and the event (a submission meanwhile) are destroyed once the event is projected: an erasure covers
  * everything recorded before it.
  */
@@ -67,7 +72,7 @@ export class PersonalDataEraser {
     return this.#erase(scope, participantId, known, () => commands.eraseParticipant(input, meta));
   }
 
-  /** Every personal datum one entry carries: participants, advisor, text and file names. */
+  /** Every personal datum one entry carries: participants, advisor, text, and its files with their names. */
   async eraseEntry(input: EraseEntryPersonalDataInput, meta: CommandMeta): Promise<Erasure> {
     organizerOnly(meta);
     const { readSide, commands } = this.#options;
@@ -105,6 +110,14 @@ export class PersonalDataEraser {
     return destroyed;
   }
 
+  /**
+   * Deletes the files of erasures and expiries not deleted yet: those a crash or a storage outage cut short. Run once
+   * the read models have caught up; returns how many files it deleted.
+   */
+  deleteErasedFiles(): Promise<number> {
+    return this.#options.erasedFiles.run();
+  }
+
   async #erase(
     scope: ErasureScope,
     subject: string,
@@ -120,6 +133,8 @@ export class PersonalDataEraser {
     const destroyed = new Set(known.kids);
     keysDestroyed += await this.#destroy(recorded.kids.filter((kid) => !destroyed.has(kid)));
     this.#forget([...known.campaigns, ...recorded.campaigns]);
+    // Last: the names are gone whether or not the storage answers now, and a retry comes back here.
+    await this.#options.erasedFiles.run();
     return { outcome, subject, keysDestroyed };
   }
 

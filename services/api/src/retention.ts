@@ -34,7 +34,8 @@ export interface RetentionJobOptions {
  * Retention: the personal data of a campaign year's entries is kept `retentionYears` whole years after that year,
  * then its keys are destroyed and PersonalDataExpired recorded; entries, awards and every figure remain. Runs once
  * the read models have caught up (before, a year's keys would not all be known), then every hour, and once a year
- * is due it is expired at the next run; a failed run is tried again at the next.
+ * is due it is expired at the next run; a failed run is tried again at the next. Each run also deletes the files of
+ * erasures and expiries that a crash or a storage outage left undeleted.
  */
 export class RetentionJob {
   readonly #options: RetentionJobOptions;
@@ -74,7 +75,10 @@ export class RetentionJob {
     run();
   }
 
-  /** Expires every year that is due and not expired yet; a run already under way is joined, not repeated. */
+  /**
+   * Expires every year that is due and not expired yet, then deletes erased files left undeleted; a run already under
+   * way is joined, not repeated.
+   */
   run(): Promise<Erasure[]> {
     this.#running ??= this.#run().finally(() => {
       this.#running = undefined;
@@ -97,6 +101,7 @@ export class RetentionJob {
       accessLog.record({ actor: RETENTION_ACTOR, action: 'ERASE', subject: erasure.subject });
       done.push(erasure);
     }
+    if (!this.#closed) await eraser.deleteErasedFiles();
     return done;
   }
 

@@ -15,6 +15,8 @@ import { openFolderBlobStore } from '../src/files/folder-blob-store.ts';
 import { FileLinks, LINK_LIFETIME_SECONDS } from '../src/files/signed-links.ts';
 
 const ENTRY = 'essay-2022:0f8fad5b-d9cb-469f-a165-70867728950e';
+/** An entry whose personal data was erased: it lists the same file, erased there. */
+const ERASED_ENTRY = 'essay-2022:1f8fad5b-d9cb-469f-a165-70867728950e';
 const video = Buffer.from(Array.from({ length: 100_000 }, (_, index) => index % 251));
 const attachment: Attachment = {
   id: createHash('sha256').update(video).digest('hex'),
@@ -52,6 +54,7 @@ beforeAll(async () => {
   const listed = new Map([
     [`${ENTRY}/${attachment.id}`, attachment],
     [`${ENTRY}/${docx.id}`, docx],
+    [`${ERASED_ENTRY}/${attachment.id}`, { ...attachment, name: '已删除' }],
   ]);
   const app = express();
   app.use(
@@ -60,6 +63,7 @@ beforeAll(async () => {
       fileLinks: links,
       blobStore,
       attachmentOf: (link) => listed.get(`${link.entryId}/${link.fileId}`),
+      isErased: (link) => link.entryId === ERASED_ENTRY,
       perMinute: { reader: 1000, address: 1000 },
       logger: pino({ level: 'info' }, { write: (line: string) => void lines.push(line) }),
     }),
@@ -153,5 +157,21 @@ describe('GET /files/{id} with a signed link', () => {
     const [response] = (await once(request, 'response')) as [IncomingMessage];
     response.resume();
     expect(response.statusCode).toBe(304);
+  });
+
+  it('answers 410 with a plain Chinese text for a file erased with its entry, though other entries still serve it', async () => {
+    const before = lines.length;
+    const gone = await fetch(linkTo(attachment.id, { entryId: ERASED_ENTRY, inline: true }));
+    expect(gone.status).toBe(410);
+    expect(gone.headers.get('content-type')).toBe('text/plain; charset=utf-8');
+    expect(gone.headers.get('cache-control')).toBe('no-store');
+    expect(gone.headers.get('content-disposition')).toBeNull();
+    expect(await gone.text()).toMatch(/^文件已删除/);
+    expect(lines.slice(before).map((line) => JSON.parse(line).msg)).not.toContain('file read');
+    // Shared bytes: the entry not erased still reads them; a file the erased entry never listed is still 404.
+    const kept = await fetch(linkTo(attachment.id));
+    expect(kept.status).toBe(200);
+    expect(Buffer.from(await kept.arrayBuffer())).toEqual(video);
+    expect((await fetch(linkTo(docx.id, { entryId: ERASED_ENTRY }))).status).toBe(404);
   });
 });

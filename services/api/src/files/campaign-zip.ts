@@ -25,7 +25,10 @@ export interface CampaignZipOptions {
   readonly logger: Logger;
 }
 
-/** The files the campaign's live entries carry, by school name (organizers see everything); undefined: no campaign. */
+/**
+ * The files the campaign's live entries carry, by school name (organizers see everything), without the files erased
+ * with their entries' personal data; undefined: no campaign.
+ */
 export function campaignFiles(read: ReadModelQueries, campaignId: string): CampaignFile[] | undefined {
   if (!read.campaign(campaignId)) return undefined;
   return read
@@ -33,7 +36,9 @@ export function campaignFiles(read: ReadModelQueries, campaignId: string): Campa
     .filter((entry) => entry.status === 'LIVE')
     .flatMap((entry) => {
       const school = read.school(entry.schoolId)?.name ?? entry.schoolId;
-      return entry.attachments.map((attachment) => ({ school, attachment }));
+      return entry.attachments
+        .filter((attachment) => !read.isFileErased(entry.id, attachment.id))
+        .map((attachment) => ({ school, attachment }));
     });
 }
 

@@ -17,6 +17,8 @@ export interface FileRoutesOptions {
    * judge's blind name); undefined when there is no such entry or it does not list the file.
    */
   readonly attachmentOf: (link: FileLink) => Attachment | undefined | Promise<Attachment | undefined>;
+  /** Whether the link's file was erased with its entry's personal data. */
+  readonly isErased: (link: FileLink) => boolean;
   /** Requests per minute per reader of valid links, and per address for the others. */
   readonly perMinute: { readonly reader: number; readonly address: number };
   readonly logger: Logger;
@@ -25,6 +27,9 @@ export interface FileRoutesOptions {
 
 type Locals = { link: FileLink };
 
+/** What a link to an erased file answers: the reader is most likely on the web app, which speaks Chinese. */
+const ERASED_FILE = '文件已删除：它随作品的个人信息一并删除了。';
+
 /** Plain text answers with no details: a refused link says nothing about why or what it pointed at. */
 const refuse = (res: express.Response, status: number, text: string) =>
   res.status(status).type('text/plain; charset=utf-8').set('Cache-Control', 'no-store').send(text);
@@ -32,7 +37,7 @@ const refuse = (res: express.Response, status: number, text: string) =>
 /**
  * `GET /files/{id}?entry&reader&expires[&inline]&sig`: a file of an entry, for the reader a signed link was made
  * for, until it expires. Refused with 403 when the signature does not match or the link has expired, 404 when the
- * entry does not list the file or the file is gone. Served as a download (inline only for PDF, images, audio and
+ * entry does not list the file or the file is gone, 410 when it was erased with the entry's personal data. Served as a download (inline only for PDF, images, audio and
  * video when the link asks), never sniffed, sandboxed if a browser shows it; ranges for video and audio seeking.
  */
 export function fileRoutes(options: FileRoutesOptions): express.Router {
@@ -65,6 +70,7 @@ export function fileRoutes(options: FileRoutesOptions): express.Router {
     const { link } = res.locals;
     try {
       const attachment = await options.attachmentOf(link);
+      if (attachment && options.isErased(link)) return refuse(res, 410, ERASED_FILE);
       const size = attachment && (await options.blobStore.size(link.fileId));
       if (!attachment || size === undefined) return refuse(res, 404, 'Not found');
       options.logger.info({ reader: link.reader, entryId: link.entryId, fileId: link.fileId }, 'file read');

@@ -29,6 +29,8 @@ interface Row {
  *
  * WAL with synchronous=NORMAL, like the access log: a power cut may lose the last rows (the upload is then simply
  * repeated), never corrupt the file. Writes are synchronous so that a row exists before the answer naming its file.
+ * A row names the file as its uploader did (often the child's name): `secure_delete` overwrites deleted rows, and the
+ * write-ahead log is emptied after the rows of erased files are deleted, so no page keeps the name.
  */
 export class UploadRegistry implements Uploads {
   readonly #db: Database.Database;
@@ -42,6 +44,7 @@ export class UploadRegistry implements Uploads {
     this.#db.pragma('journal_mode = WAL');
     this.#db.pragma('synchronous = NORMAL');
     this.#db.pragma('busy_timeout = 5000');
+    this.#db.pragma('secure_delete = ON');
     this.#db.exec(`CREATE TABLE IF NOT EXISTS uploads (
         owner TEXT NOT NULL,
         id TEXT NOT NULL,
@@ -52,7 +55,11 @@ export class UploadRegistry implements Uploads {
         last_used_at INTEGER,
         PRIMARY KEY (owner, id)
       ) WITHOUT ROWID;
-      CREATE INDEX IF NOT EXISTS uploads_id ON uploads (id)`);
+      CREATE INDEX IF NOT EXISTS uploads_id ON uploads (id);
+      CREATE TABLE IF NOT EXISTS erased_files_deleted (
+        one INTEGER PRIMARY KEY CHECK (one = 1),
+        through INTEGER NOT NULL
+      )`);
     const db = this.#db;
     this.#statements = {
       // Uploading the same bytes again keeps one row: the newest name, uploaded now.
@@ -70,6 +77,16 @@ export class UploadRegistry implements Uploads {
       ),
       forget: db.prepare<[string, string, number]>(
         'DELETE FROM uploads WHERE owner = ? AND id = ? AND max(uploaded_at, coalesce(last_used_at, 0)) < ?',
+      ),
+      forgetFile: db.prepare<[string, number]>(
+        'DELETE FROM uploads WHERE id = ? AND max(uploaded_at, coalesce(last_used_at, 0)) < ?',
+      ),
+      deletedThrough: db
+        .prepare<[], { through: bigint }>('SELECT through FROM erased_files_deleted')
+        .safeIntegers(true),
+      recordDeletedThrough: db.prepare<[bigint]>(
+        `INSERT INTO erased_files_deleted (one, through) VALUES (1, ?)
+          ON CONFLICT (one) DO UPDATE SET through = max(through, excluded.through)`,
       ),
     };
   }
@@ -110,6 +127,25 @@ export class UploadRegistry implements Uploads {
   /** Deletes the row unless it was uploaded or used again since `before`; whether it was deleted. */
   forget(upload: IdleUpload, before: number): boolean {
     return this.#statements.forget.run(upload.owner, upload.id, before).changes > 0;
+  }
+
+  /** Deletes every owner's upload of the file unless uploaded or used again since `before`; how many it deleted. */
+  forgetFile(id: string, before: number): number {
+    return this.#statements.forgetFile.run(id, before).changes;
+  }
+
+  /** The log position up to which erased files were deleted (their rows and bytes); 0 before any. */
+  erasedFilesDeletedThrough(): bigint {
+    return this.#statements.deletedThrough.get()?.through ?? 0n;
+  }
+
+  /**
+   * Records that the files of every erasure up to log position `through` are deleted, and empties the write-ahead
+   * log, whose frames may still hold the deleted rows.
+   */
+  erasedFilesDeleted(through: bigint): void {
+    this.#statements.recordDeletedThrough.run(through);
+    this.#db.pragma('wal_checkpoint(TRUNCATE)');
   }
 
   close(): void {

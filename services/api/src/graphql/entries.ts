@@ -65,12 +65,21 @@ const Attachment = builder.objectRef<AttachmentData & { readonly entryId: string
       resolve: ({ id, entryId }, _args, { fileLinks, actor }) =>
         fileLinks.urlFor({ fileId: id, entryId, reader: actor.sub, inline: false }),
     }),
+    erased: t.boolean({
+      description:
+        'True once the file was deleted with the entry’s personal data (eraseEntryPersonalData, or its year’s ' +
+        'retention ending): its name reads 已删除 and its link answers 410.',
+      resolve: ({ id, entryId }, _args, { readSide }) => readSide.read.isFileErased(entryId, id),
+    }),
     previewUrl: t.string({
       nullable: true,
       description:
-        'A link to show the file in the browser (PDF, images, audio, video), signed like url; null for other kinds.',
-      resolve: ({ id, entryId, mediaType }, _args, { fileLinks, actor }) =>
-        previewable(mediaType) ? fileLinks.urlFor({ fileId: id, entryId, reader: actor.sub, inline: true }) : null,
+        'A link to show the file in the browser (PDF, images, audio, video), signed like url; null for other kinds ' +
+        'and for an erased file.',
+      resolve: ({ id, entryId, mediaType }, _args, { fileLinks, actor, readSide }) =>
+        previewable(mediaType) && !readSide.read.isFileErased(entryId, id)
+          ? fileLinks.urlFor({ fileId: id, entryId, reader: actor.sub, inline: true })
+          : null,
     }),
   }),
 });

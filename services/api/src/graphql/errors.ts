@@ -3,6 +3,7 @@ import { ReplaysBusy } from '@qingmiao/projections';
 import { GraphQLError } from 'graphql';
 import { maskError as maskUnexpected, type YogaServerOptions } from 'graphql-yoga';
 import { BlobStoreUnavailable } from '../files/blob-store.ts';
+import { ErasedFilesNotDeleted } from '../files/erased-file-deletion.ts';
 
 type MaskError = NonNullable<
   Exclude<YogaServerOptions<object, object>['maskedErrors'], boolean | undefined>['maskError']
@@ -26,7 +27,12 @@ export function refusalOf(error: unknown): DomainError | ReplaysBusy | undefined
 export const maskError: MaskError = (error, message, isDev) => {
   const original = error instanceof GraphQLError ? error.originalError : error;
   if (original instanceof BlobStoreUnavailable) {
-    return new GraphQLError('File storage is unavailable; nothing was kept, try again later', {
+    const message =
+      original instanceof ErasedFilesNotDeleted
+        ? 'The erasure is recorded, but file storage is unavailable: its files are deleted once it is back (within ' +
+          'the hour, or retry now)'
+        : 'File storage is unavailable; nothing was kept, try again later';
+    return new GraphQLError(message, {
       ...(error instanceof GraphQLError ? { nodes: error.nodes, path: error.path } : {}),
       extensions: { code: 'STORAGE_UNAVAILABLE', http: { status: 503, headers: { 'Retry-After': '30' } } },
     });

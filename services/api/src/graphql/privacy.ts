@@ -84,7 +84,7 @@ builder.mutationFields((t) => ({
   eraseEntryPersonalData: t.field({
     type: ErasureType,
     description:
-      'Erases the personal data one entry carries: its participants (已删除), advisor, text and file names. The entry, its files, awards and figures stay. Idempotent. Answers once every read model and cache dropped the data. Organizers only.',
+      'Erases the personal data one entry carries: its participants (已删除), advisor, text and file names, and deletes its files (bytes another entry also carries stay until that entry is erased too). The entry, awards and figures stay. Idempotent. Answers once every read model and cache dropped the data and the files are deleted; when file storage is unreachable the erasure is recorded and answers STORAGE_UNAVAILABLE: a retry (or the hourly run) deletes the files. Organizers only.',
     authScopes: { organizer: true },
     args: { input: t.arg({ type: EraseEntryInputType, required: true }) },
     resolve: async (_root, args, context) => {
@@ -102,7 +102,7 @@ builder.mutationField('expirePersonalData', (t) =>
   t.field({
     type: ErasureType,
     description:
-      "Expires a campaign year's personal data now that it is due (CONFLICT before), rather than at the retention job's next hourly run. Idempotent. Organizers only.",
+      "Expires a campaign year's personal data now that it is due (CONFLICT before), rather than at the retention job's next hourly run, and deletes its entries' files as eraseEntryPersonalData does. Idempotent. Organizers only.",
     authScopes: { organizer: true },
     args: { input: t.arg({ type: ExpireInputType, required: true }) },
     resolve: async (_root, args, context) => {

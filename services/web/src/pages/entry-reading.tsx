@@ -28,7 +28,7 @@ const ENTRY = graphql(`
       submittedAt
       participants @include(if: $withPeople) { name role grade }
       performance { genre durationMinutes videoLink }
-      attachments { id name mediaType size url previewUrl }
+      attachments { id name mediaType size url previewUrl erased }
     }
   }
 `);
@@ -97,15 +97,22 @@ export function EntryReadingView({ entryId, children }: { readonly entryId: stri
               <Typography.Title level={3} className="qm-reading-file-name">
                 {file.name}
               </Typography.Title>
-              <p className="qm-muted">
-                {size(file.size)} ·{' '}
-                <a href={file.url} rel="noreferrer">
-                  下载
-                </a>
-              </p>
-              <Suspense fallback={<PreviewLoading name={file.name} />}>
-                <AttachmentPreview file={file} renewLinks={renewLinks} />
-              </Suspense>
+              {file.erased ? (
+                // Its bytes are gone with the entry's personal data: no link, no preview.
+                <p className="qm-muted">文件已随作品的个人信息删除</p>
+              ) : (
+                <>
+                  <p className="qm-muted">
+                    {size(file.size)} ·{' '}
+                    <a href={file.url} rel="noreferrer">
+                      下载
+                    </a>
+                  </p>
+                  <Suspense fallback={<PreviewLoading name={file.name} />}>
+                    <AttachmentPreview file={file} renewLinks={renewLinks} />
+                  </Suspense>
+                </>
+              )}
             </section>
           ))}
         </section>

@@ -26,7 +26,7 @@ function RetentionLine({ year }: { readonly year: number }) {
   const [{ data }] = useQuery({ query: RETENTION_QUERY });
   const row = data?.personalDataRetention.find((candidate) => candidate.year === year);
   if (!row) return null;
-  const what = `${year}年${row.entries}件作品的个人信息(参赛人员姓名、年级、学号,指导老师,作品正文和文件名)`;
+  const what = `${year}年${row.entries}件作品的个人信息(参赛人员姓名、年级、学号,指导老师,作品正文,文件及文件名)`;
   return (
     <p className="report-retention" data-retention={year}>
       {row.expired && row.expiredAt
