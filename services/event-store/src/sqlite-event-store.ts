@@ -137,6 +137,8 @@ export class SqliteEventStore implements EventStore {
     privateDatabaseFile(options.path);
     this.#db = new Database(options.path);
     this.#db.pragma('journal_mode = WAL');
+    // This connection writes only the schema, as durably as the writer's connection writes events.
+    this.#db.pragma('synchronous = FULL');
     this.#db.pragma('busy_timeout = 10000');
     this.#db.exec(EVENTS_TABLE);
     const safe = <T extends Database.Statement>(statement: T): T => statement.safeIntegers(true) as T;
