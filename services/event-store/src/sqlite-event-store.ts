@@ -19,7 +19,7 @@ import { privateDatabaseFile } from './private-files.ts';
 import {
   decodeError,
   type EncodedAppend,
-  type WriterOptions,
+  type EncodedOutcome,
   type WriterReply,
   type WriterRequest,
 } from './sqlite-writer-protocol.ts';
@@ -87,15 +87,51 @@ function toRecorded(row: EventRow): RecordedEvent {
  * (services/api/build.ts) in production. Node runs no TypeScript of its own: from the sources the worker registers
  * tsx's loader before it imports the entry.
  */
-function startWriter(options: WriterOptions): Worker {
+function startWriter(): Worker {
   if (!import.meta.url.endsWith('.ts')) {
-    return new Worker(new URL('./event-store-writer.mjs', import.meta.url), { workerData: options, execArgv: [] });
+    return new Worker(new URL('./event-store-writer.mjs', import.meta.url), { execArgv: [] });
   }
   // tsx's CommonJS hooks load synchronously in the worker; its ES module hooks would start a thread of their own.
   const require = createRequire(import.meta.url);
   const bootstrap = `require(${JSON.stringify(require.resolve('tsx/cjs/api'))}).register();
 require(${JSON.stringify(fileURLToPath(new URL('./sqlite-writer.ts', import.meta.url)))});`;
-  return new Worker(bootstrap, { eval: true, workerData: options, execArgv: [] });
+  return new Worker(bootstrap, { eval: true, execArgv: [] });
+}
+
+interface WriterListeners {
+  readonly message: (reply: WriterReply) => void;
+  readonly error: (error: Error) => void;
+  readonly exit: (code: number) => void;
+}
+
+/** Listens to a writer thread; the returned function stops (only these listeners: Node keeps its own on a worker). */
+function listen(writer: Worker, listeners: WriterListeners): () => void {
+  writer.on('message', listeners.message).on('error', listeners.error).on('exit', listeners.exit);
+  return () => writer.off('message', listeners.message).off('error', listeners.error).off('exit', listeners.exit);
+}
+
+/** Writer threads of closed stores, kept for the next store the process opens: starting a thread costs far more. */
+const idleWriters = new Map<Worker, () => void>();
+const MAX_IDLE_WRITERS = 4;
+
+function takeWriter(): Worker {
+  const [idle] = idleWriters;
+  if (!idle) return startWriter();
+  const [writer, stopListening] = idle;
+  idleWriters.delete(writer);
+  stopListening();
+  return writer;
+}
+
+function releaseWriter(writer: Worker): void {
+  if (idleWriters.size >= MAX_IDLE_WRITERS) {
+    void writer.terminate();
+    return;
+  }
+  writer.unref();
+  // An idle thread that stops is only not reused.
+  const drop = () => idleWriters.delete(writer);
+  idleWriters.set(writer, listen(writer, { message: drop, error: drop, exit: drop }));
 }
 
 /**
@@ -113,7 +149,9 @@ export class SqliteEventStore implements EventStore {
   readonly #path: string;
   readonly #db: Database.Database;
   readonly #writer: Worker;
-  readonly #writerStopped: Promise<void>;
+  readonly #stopListening: () => void;
+  /** Set while `close` waits for the writer to commit what was queued and close its connection. */
+  #writerClosed: (() => void) | undefined;
   readonly #pollIntervalMs: number;
   /** Appends not yet handed to the writer, then those it has not answered yet: both in the order issued. */
   #unsent: PendingAppend[] = [];
@@ -151,17 +189,18 @@ export class SqliteEventStore implements EventStore {
       dataVersion: this.#db.prepare('PRAGMA data_version'),
     };
     this.#dataVersion = this.#readDataVersion();
-    this.#writer = startWriter({ path: options.path, maxBatch: options.maxBatch ?? 512 });
+    this.#writer = takeWriter();
     // An idle writer does not keep the process alive (an open store never did); appends in flight do.
     this.#writer.unref();
-    this.#writer.on('message', (reply: WriterReply) => this.#answered(reply));
-    this.#writer.on('error', (error) => this.#writerFailed(error));
-    this.#writerStopped = new Promise((resolve) => {
-      this.#writer.once('exit', (code) => {
-        if (!this.#closed || this.#inFlight.length > 0) this.#writerFailed(new Error(`it exited with code ${code}`));
-        resolve();
-      });
+    this.#stopListening = listen(this.#writer, {
+      message: (reply) => (reply.kind === 'committed' ? this.#answered(reply.outcomes) : this.#writerClosed?.()),
+      error: (error) => this.#writerFailed(error),
+      exit: (code) => this.#writerFailed(new Error(`it exited with code ${code}`)),
     });
+    this.#writer.postMessage({
+      kind: 'open',
+      options: { path: options.path, maxBatch: options.maxBatch ?? 512 },
+    } satisfies WriterRequest);
   }
 
   append(
@@ -204,7 +243,7 @@ export class SqliteEventStore implements EventStore {
   }
 
   /** The writer answers the appends in the order they were sent, each batch after its commit. */
-  #answered({ outcomes }: WriterReply): void {
+  #answered(outcomes: readonly EncodedOutcome[]): void {
     for (const outcome of outcomes) {
       const pending = this.#inFlight.shift();
       if (!pending) break;
@@ -225,6 +264,7 @@ export class SqliteEventStore implements EventStore {
       { cause: error },
     );
     for (const pending of [...this.#inFlight.splice(0), ...this.#unsent.splice(0)]) pending.reject(this.#failed);
+    this.#writerClosed?.();
   }
 
   async readStream(
@@ -333,9 +373,16 @@ export class SqliteEventStore implements EventStore {
     if (this.#closed) return;
     this.#closed = true;
     this.#send();
-    this.#writer.ref();
-    this.#writer.postMessage({ kind: 'close' } satisfies WriterRequest);
-    await this.#writerStopped;
+    if (!this.#failed) {
+      this.#writer.ref();
+      await new Promise<void>((resolve) => {
+        this.#writerClosed = resolve;
+        this.#writer.postMessage({ kind: 'close' } satisfies WriterRequest);
+      });
+    }
+    this.#stopListening();
+    if (this.#failed) void this.#writer.terminate();
+    else releaseWriter(this.#writer);
     this.#wake();
     this.#db.close();
   }

@@ -24,8 +24,12 @@ export interface EncodedAppend {
   readonly expectedRevision: ExpectedRevision;
 }
 
-/** To the writer: appends in the order they were issued, or the request to commit what is queued and stop. */
+/**
+ * To the writer: open a store's file, appends in the order they were issued, or the request to commit what is queued
+ * and close the file (the thread then waits for the next store to open).
+ */
 export type WriterRequest =
+  | { readonly kind: 'open'; readonly options: WriterOptions }
   | { readonly kind: 'append'; readonly appends: readonly EncodedAppend[] }
   | { readonly kind: 'close' };
 
@@ -44,10 +48,13 @@ export type EncodedOutcome =
   | { readonly ok: true; readonly nextExpectedRevision: number; readonly position: bigint }
   | { readonly ok: false; readonly error: EncodedError };
 
-/** From the writer, after the commit (and its fsync): the outcomes of the next appends, in the order issued. */
-export interface WriterReply {
-  readonly outcomes: readonly EncodedOutcome[];
-}
+/**
+ * From the writer, after a commit (and its fsync): the outcomes of the next appends, in the order issued; or that
+ * everything before the close is committed and the file closed.
+ */
+export type WriterReply =
+  | { readonly kind: 'committed'; readonly outcomes: readonly EncodedOutcome[] }
+  | { readonly kind: 'closed' };
 
 export function encodeError(error: unknown): EncodedError {
   if (error instanceof WrongExpectedVersion)

@@ -2,9 +2,10 @@
  * The embedded store's writer thread: it owns the write connection, so the fsync of a commit blocks this thread
  * and not the process's event loop. Appends that arrive while a commit runs wait in the message port and go
  * together into the next transaction (group commit); each keeps its own expected-revision check through a
- * savepoint. Each commit is answered only after it returns, i.e. after SQLite's fsync (`synchronous=FULL`).
+ * savepoint. Each commit is answered only after it returns, i.e. after SQLite's fsync (`synchronous=FULL`). A thread
+ * serves one store at a time; after a store closes it may serve the next one the process opens.
  */
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import { DuplicateEventIds, WrongExpectedVersion } from './errors.ts';
 import { matchesExpectedRevision } from './port.ts';
@@ -154,7 +155,7 @@ function openWriter({ path, maxBatch }: WriterOptions) {
   return {
     /** Commits the appends in batches of at most `maxBatch`, answering each batch once it is durable. */
     commitAll(appends: EncodedAppend[], answer: (reply: WriterReply) => void): void {
-      while (appends.length > 0) answer({ outcomes: commitBatch(appends.splice(0, maxBatch)) });
+      while (appends.length > 0) answer({ kind: 'committed', outcomes: commitBatch(appends.splice(0, maxBatch)) });
     },
     close: () => db.close(),
   };
@@ -162,7 +163,7 @@ function openWriter({ path, maxBatch }: WriterOptions) {
 
 const port = parentPort;
 if (!port) throw new Error('the event store writer runs as a worker thread');
-const writer = openWriter(workerData as WriterOptions);
+let writer: ReturnType<typeof openWriter> | undefined;
 let queued: EncodedAppend[] = [];
 let scheduled = false;
 const answer = (reply: WriterReply) => port.postMessage(reply);
@@ -170,20 +171,28 @@ const flush = () => {
   scheduled = false;
   const appends = queued;
   queued = [];
+  if (appends.length === 0) return;
+  if (!writer) throw new Error('appends reached the writer thread before the store was opened');
   writer.commitAll(appends, answer);
 };
 
 port.on('message', (request: WriterRequest) => {
-  if (request.kind === 'close') {
-    flush();
-    writer.close();
-    port.close();
-    return;
-  }
-  queued.push(...request.appends);
-  // The port delivers everything that arrived during the last commit before this runs: they share the next one.
-  if (!scheduled) {
-    scheduled = true;
-    setImmediate(flush);
+  switch (request.kind) {
+    case 'open':
+      writer = openWriter(request.options);
+      return;
+    case 'close':
+      flush();
+      writer?.close();
+      writer = undefined;
+      answer({ kind: 'closed' });
+      return;
+    case 'append':
+      queued.push(...request.appends);
+      // The port delivers everything that arrived during the last commit before this runs: they share the next one.
+      if (!scheduled) {
+        scheduled = true;
+        setImmediate(flush);
+      }
   }
 });
