@@ -1,5 +1,6 @@
 /**
- * Bundles the server and CLI into one file for deployment (`node dist/qingmiao.mjs serve`): workspace packages are
+ * Bundles the server and CLI into one file for deployment (`node dist/qingmiao.mjs serve`), with the event store's
+ * writer thread beside it (`dist/event-store-writer.mjs`): workspace packages are
  * TypeScript sources, so they are compiled in; better-sqlite3 and @node-rs/argon2 stay external because they are
  * native addons.
  *
@@ -10,8 +11,13 @@ import { build } from 'esbuild';
 import { buildWebApp } from './src/web-app/build.ts';
 
 await build({
-  entryPoints: ['src/cli.ts'],
-  outfile: 'dist/qingmiao.mjs',
+  // The event store's writer thread runs its own entry, which the store looks for beside the bundle.
+  entryPoints: [
+    { in: 'src/cli.ts', out: 'qingmiao' },
+    { in: '../event-store/src/sqlite-writer.ts', out: 'event-store-writer' },
+  ],
+  outdir: 'dist',
+  outExtension: { '.js': '.mjs' },
   bundle: true,
   platform: 'node',
   format: 'esm',

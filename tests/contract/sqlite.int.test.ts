@@ -46,7 +46,8 @@ describe('SqliteEventStore on a file', () => {
   }
 
   it('runs its connection in WAL mode with synchronous=FULL', () => {
-    // synchronous is a setting of each connection, so only the store's own connection can show it.
+    // synchronous is a setting of each connection, so only the store's own connection can show it (the writer
+    // thread's connection, which appends, is set up the same way in sqlite-writer.ts).
     const pragma = vi.spyOn(Database.prototype, 'pragma');
     try {
       openStore();

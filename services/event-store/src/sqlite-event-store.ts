@@ -1,12 +1,13 @@
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
 import Database from 'better-sqlite3';
-import { DuplicateEventIds, WrongExpectedVersion } from './errors.ts';
 import {
   type AppendResult,
   type EventStore,
   type EventToAppend,
   type ExpectedRevision,
   type JsonObject,
-  matchesExpectedRevision,
   type Position,
   type ReadAllOptions,
   type RecordedEvent,
@@ -15,6 +16,13 @@ import {
   type SubscriptionMessage,
 } from './port.ts';
 import { privateDatabaseFile } from './private-files.ts';
+import {
+  decodeError,
+  type EncodedAppend,
+  type EncodedOutcome,
+  type WriterReply,
+  type WriterRequest,
+} from './sqlite-writer-protocol.ts';
 
 export interface SqliteEventStoreOptions {
   /** Path of the database file; created with its schema (and its directory) when missing. */
@@ -55,12 +63,8 @@ interface EventRow {
   created: string;
 }
 
-type Outcome = { readonly ok: true; readonly value: AppendResult } | { readonly ok: false; readonly error: unknown };
-
 interface PendingAppend {
-  readonly stream: string;
-  readonly events: readonly EventToAppend[];
-  readonly expectedRevision: ExpectedRevision;
+  readonly append: EncodedAppend;
   readonly resolve: (result: AppendResult) => void;
   readonly reject: (error: unknown) => void;
 }
@@ -78,62 +82,105 @@ function toRecorded(row: EventRow): RecordedEvent {
   };
 }
 
-function isUniqueViolation(error: unknown): boolean {
-  return error instanceof Database.SqliteError && error.code === 'SQLITE_CONSTRAINT_UNIQUE';
+/**
+ * The writer thread's entry: beside this module in the sources, where tsx or vitest run it, and beside the bundle
+ * (services/api/build.ts) in production. Node runs no TypeScript of its own: from the sources the worker registers
+ * tsx's loader before it imports the entry.
+ */
+function startWriter(): Worker {
+  if (!import.meta.url.endsWith('.ts')) {
+    return new Worker(new URL('./event-store-writer.mjs', import.meta.url), { execArgv: [] });
+  }
+  // tsx's CommonJS hooks load synchronously in the worker; its ES module hooks would start a thread of their own.
+  const require = createRequire(import.meta.url);
+  const bootstrap = `require(${JSON.stringify(require.resolve('tsx/cjs/api'))}).register();
+require(${JSON.stringify(fileURLToPath(new URL('./sqlite-writer.ts', import.meta.url)))});`;
+  return new Worker(bootstrap, { eval: true, execArgv: [] });
+}
+
+interface WriterListeners {
+  readonly message: (reply: WriterReply) => void;
+  readonly error: (error: Error) => void;
+  readonly exit: (code: number) => void;
+}
+
+/** Listens to a writer thread; the returned function stops (only these listeners: Node keeps its own on a worker). */
+function listen(writer: Worker, listeners: WriterListeners): () => void {
+  writer.on('message', listeners.message).on('error', listeners.error).on('exit', listeners.exit);
+  return () => writer.off('message', listeners.message).off('error', listeners.error).off('exit', listeners.exit);
+}
+
+/** Writer threads of closed stores, kept for the next store the process opens: starting a thread costs far more. */
+const idleWriters = new Map<Worker, () => void>();
+const MAX_IDLE_WRITERS = 4;
+
+function takeWriter(): Worker {
+  const [idle] = idleWriters;
+  if (!idle) return startWriter();
+  const [writer, stopListening] = idle;
+  idleWriters.delete(writer);
+  stopListening();
+  return writer;
+}
+
+function releaseWriter(writer: Worker): void {
+  if (idleWriters.size >= MAX_IDLE_WRITERS) {
+    void writer.terminate();
+    return;
+  }
+  writer.unref();
+  // An idle thread that stops is only not reused.
+  const drop = () => idleWriters.delete(writer);
+  idleWriters.set(writer, listen(writer, { message: drop, error: drop, exit: drop }));
 }
 
 /**
  * The embedded event store: one SQLite file in WAL mode with `synchronous=FULL`, so an acknowledged append survives
- * a crash of the process or the machine. Appends issued while a commit is being prepared share one transaction
- * (group commit); each keeps its own expected-revision check through a savepoint. Several processes may open the
- * same file: SQLite's write lock orders their commits and subscriptions notice foreign commits by polling
- * `PRAGMA data_version`. In WAL mode a connection holds a shared lock on the file from its first read until it
- * closes (the constructor reads at once): restore relies on it to see that the store is open.
+ * a crash of the process or the machine. A writer thread owns the write connection (./sqlite-writer.ts): appends are
+ * queued to it and acknowledged after its commit's fsync, so the event loop keeps serving while a commit waits for
+ * the disk; appends that arrive during a commit share the next transaction (group commit), each with its own
+ * expected-revision check. Reads use this thread's own connection, which sees every acknowledged append (WAL).
+ * Several processes may open the same file: SQLite's write lock orders their commits and subscriptions notice
+ * foreign commits by polling `PRAGMA data_version`. In WAL mode a connection holds a shared lock on the file from
+ * its first read until it closes (the constructor reads at once): restore relies on it to see that the store is
+ * open.
  */
 export class SqliteEventStore implements EventStore {
+  readonly #path: string;
   readonly #db: Database.Database;
+  readonly #writer: Worker;
+  readonly #stopListening: () => void;
+  /** Set while `close` waits for the writer to commit what was queued and close its connection. */
+  #writerClosed: (() => void) | undefined;
   readonly #pollIntervalMs: number;
-  readonly #maxBatch: number;
-  #pending: PendingAppend[] = [];
-  #flushScheduled = false;
+  /** Appends not yet handed to the writer, then those it has not answered yet: both in the order issued. */
+  #unsent: PendingAppend[] = [];
+  readonly #inFlight: PendingAppend[] = [];
+  #failed: Error | undefined;
   #closed = false;
   readonly #waiters = new Set<() => void>();
   #pollTimer: NodeJS.Timeout | undefined;
   #dataVersion = 0;
 
   readonly #stmt: {
-    byId: Database.Statement<[string], { stream: string; revision: bigint; position: bigint }>;
-    revision: Database.Statement<[string], { revision: number }>;
-    insert: Database.Statement<[string, string, number, string, string, string, string]>;
     readStream: Database.Statement<[string, number, number], EventRow>;
     readAll: Database.Statement<[bigint, number], EventRow>;
     head: Database.Statement<[], { position: bigint | null }>;
     dataVersion: Database.Statement<[], { data_version: number }>;
   };
 
-  /** Transaction control, prepared once: `db.exec` would compile the SQL on every call. */
-  readonly #tx: Record<
-    'begin' | 'commit' | 'rollback' | 'savepoint' | 'release' | 'rollbackTo',
-    Database.Statement<[]>
-  >;
-
   constructor(options: SqliteEventStoreOptions) {
+    this.#path = options.path;
     this.#pollIntervalMs = options.pollIntervalMs ?? 50;
-    this.#maxBatch = options.maxBatch ?? 512;
     privateDatabaseFile(options.path);
     this.#db = new Database(options.path);
     this.#db.pragma('journal_mode = WAL');
+    // This connection writes only the schema, as durably as the writer's connection writes events.
     this.#db.pragma('synchronous = FULL');
     this.#db.pragma('busy_timeout = 10000');
     this.#db.exec(EVENTS_TABLE);
     const safe = <T extends Database.Statement>(statement: T): T => statement.safeIntegers(true) as T;
     this.#stmt = {
-      byId: safe(this.#db.prepare('SELECT stream, revision, position FROM events WHERE id = ?')),
-      // Revisions within one stream stay far below 2^53: plain numbers.
-      revision: this.#db.prepare('SELECT revision FROM events WHERE stream = ? ORDER BY revision DESC LIMIT 1'),
-      insert: this.#db.prepare(
-        'INSERT INTO events (id, stream, revision, type, data, metadata, created) VALUES (?, ?, ?, ?, ?, ?, ?)',
-      ),
       readStream: safe(
         this.#db.prepare('SELECT * FROM events WHERE stream = ? AND revision >= ? ORDER BY revision LIMIT ?'),
       ),
@@ -141,15 +188,19 @@ export class SqliteEventStore implements EventStore {
       head: safe(this.#db.prepare('SELECT max(position) AS position FROM events')),
       dataVersion: this.#db.prepare('PRAGMA data_version'),
     };
-    this.#tx = {
-      begin: this.#db.prepare('BEGIN IMMEDIATE'),
-      commit: this.#db.prepare('COMMIT'),
-      rollback: this.#db.prepare('ROLLBACK'),
-      savepoint: this.#db.prepare('SAVEPOINT append'),
-      release: this.#db.prepare('RELEASE append'),
-      rollbackTo: this.#db.prepare('ROLLBACK TO append'),
-    };
     this.#dataVersion = this.#readDataVersion();
+    this.#writer = takeWriter();
+    // An idle writer does not keep the process alive (an open store never did); appends in flight do.
+    this.#writer.unref();
+    this.#stopListening = listen(this.#writer, {
+      message: (reply) => (reply.kind === 'committed' ? this.#answered(reply.outcomes) : this.#writerClosed?.()),
+      error: (error) => this.#writerFailed(error),
+      exit: (code) => this.#writerFailed(new Error(`it exited with code ${code}`)),
+    });
+    this.#writer.postMessage({
+      kind: 'open',
+      options: { path: options.path, maxBatch: options.maxBatch ?? 512 },
+    } satisfies WriterRequest);
   }
 
   append(
@@ -157,126 +208,63 @@ export class SqliteEventStore implements EventStore {
     events: readonly EventToAppend[],
     options: { readonly expectedRevision: ExpectedRevision },
   ): Promise<AppendResult> {
+    if (this.#failed) return Promise.reject(this.#failed);
     if (this.#closed) return Promise.reject(new Error('Event store is closed'));
+    const append: EncodedAppend = {
+      stream,
+      expectedRevision: options.expectedRevision,
+      events: events.map((event) => ({
+        id: event.id,
+        type: event.type,
+        data: JSON.stringify(event.data),
+        metadata: JSON.stringify(event.metadata),
+      })),
+    };
     return new Promise((resolve, reject) => {
-      this.#pending.push({ stream, events, expectedRevision: options.expectedRevision, resolve, reject });
-      if (!this.#flushScheduled) {
-        this.#flushScheduled = true;
-        setImmediate(() => this.#flush());
+      this.#unsent.push({ append, resolve, reject });
+      if (this.#unsent.length === 1) {
+        // Keeps the process alive until the writer has answered, as a pending commit on this thread would.
+        this.#writer.ref();
+        setImmediate(() => this.#send());
       }
     });
   }
 
-  #flush(): void {
-    this.#flushScheduled = false;
-    while (this.#pending.length > 0) {
-      const batch = this.#pending.splice(0, this.#maxBatch);
-      let outcomes: Outcome[];
-      try {
-        outcomes = this.#commit(batch);
-      } catch (error) {
-        for (const append of batch) append.reject(error);
-        continue;
-      }
-      batch.forEach((append, i) => {
-        const outcome = outcomes[i];
-        if (outcome?.ok) append.resolve(outcome.value);
-        else append.reject(outcome?.error);
-      });
-      this.#wake();
-    }
+  /** Hands the appends issued since the last turn of the event loop to the writer in one message. */
+  #send(): void {
+    if (this.#unsent.length === 0) return;
+    const sent = this.#unsent;
+    this.#unsent = [];
+    this.#inFlight.push(...sent);
+    this.#writer.postMessage({
+      kind: 'append',
+      appends: sent.map((pending) => pending.append),
+    } satisfies WriterRequest);
   }
 
-  /** One transaction for the batch: one fsync however many appends share it. */
-  #commit(batch: readonly PendingAppend[]): Outcome[] {
-    const { begin, commit, rollback, savepoint, release, rollbackTo } = this.#tx;
-    begin.run();
-    try {
-      const [only] = batch;
-      if (only && batch.length === 1) {
-        // Alone in its transaction, a failed append is undone by rolling the transaction back: no savepoint needed.
-        const outcome = this.#attempt(only);
-        (outcome.ok ? commit : rollback).run();
-        return [outcome];
-      }
-      const outcomes = batch.map((append) => {
-        savepoint.run();
-        const outcome = this.#attempt(append);
-        if (!outcome.ok) rollbackTo.run();
-        release.run();
-        return outcome;
-      });
-      commit.run();
-      return outcomes;
-    } catch (error) {
-      if (this.#db.inTransaction) rollback.run();
-      throw error;
+  /** The writer answers the appends in the order they were sent, each batch after its commit. */
+  #answered(outcomes: readonly EncodedOutcome[]): void {
+    for (const outcome of outcomes) {
+      const pending = this.#inFlight.shift();
+      if (!pending) break;
+      if (outcome.ok) {
+        const position = { commit: outcome.position, prepare: outcome.position };
+        pending.resolve({ nextExpectedRevision: outcome.nextExpectedRevision, position });
+      } else pending.reject(decodeError(outcome.error));
     }
+    if (this.#inFlight.length === 0 && this.#unsent.length === 0) this.#writer.unref();
+    this.#wake();
   }
 
-  #attempt(append: PendingAppend): Outcome {
-    try {
-      return { ok: true, value: this.#appendOne(append) };
-    } catch (error) {
-      return { ok: false, error };
-    }
-  }
-
-  #appendOne({ stream, events, expectedRevision }: PendingAppend): AppendResult {
-    const first = events[0];
-    if (first) {
-      const existing = this.#stmt.byId.get(first.id);
-      if (existing) return this.#replayedWrite(stream, events, existing);
-    }
-    const actual = this.#stmt.revision.get(stream)?.revision ?? -1;
-    if (!matchesExpectedRevision(expectedRevision, actual)) {
-      throw new WrongExpectedVersion(stream, expectedRevision, actual);
-    }
-    if (!first) return { nextExpectedRevision: actual, position: this.#headSync() };
-    const created = new Date().toISOString();
-    let revision = actual;
-    let rowid: number | bigint = 0;
-    try {
-      for (const event of events) {
-        revision += 1;
-        rowid = this.#stmt.insert.run(
-          event.id,
-          stream,
-          revision,
-          event.type,
-          JSON.stringify(event.data),
-          JSON.stringify(event.metadata),
-          created,
-        ).lastInsertRowid;
-      }
-    } catch (error) {
-      if (isUniqueViolation(error))
-        throw new DuplicateEventIds(
-          stream,
-          events.map((event) => event.id),
-        );
-      throw error;
-    }
-    const position = BigInt(rowid);
-    return { nextExpectedRevision: revision, position: { commit: position, prepare: position } };
-  }
-
-  /** A write whose first event exists already: a no-op if it is exactly that earlier write, else refused. */
-  #replayedWrite(
-    stream: string,
-    events: readonly EventToAppend[],
-    existing: { stream: string; revision: bigint },
-  ): AppendResult {
-    const rows =
-      existing.stream === stream ? this.#stmt.readStream.all(stream, Number(existing.revision), events.length) : [];
-    const same = rows.length === events.length && rows.every((row, i) => row.id === events[i]?.id);
-    const last = rows.at(-1);
-    if (!same || !last)
-      throw new DuplicateEventIds(
-        stream,
-        events.map((event) => event.id),
-      );
-    return { nextExpectedRevision: Number(last.revision), position: { commit: last.position, prepare: last.position } };
+  /** Without its writer the store cannot know what was committed: every waiting and later append fails. */
+  #writerFailed(error: Error): void {
+    if (this.#failed) return;
+    this.#failed = new Error(
+      `The event store writer thread for ${this.#path} stopped (${error.message}): appends not acknowledged may or may not have been committed; reopen the store`,
+      { cause: error },
+    );
+    for (const pending of [...this.#inFlight.splice(0), ...this.#unsent.splice(0)]) pending.reject(this.#failed);
+    this.#writerClosed?.();
   }
 
   async readStream(
@@ -380,10 +368,21 @@ export class SqliteEventStore implements EventStore {
     for (const waiter of waiters) waiter();
   }
 
+  /** Commits what was appended before (the writer drains its queue), then closes both connections. */
   async close(): Promise<void> {
     if (this.#closed) return;
-    this.#flush();
     this.#closed = true;
+    this.#send();
+    if (!this.#failed) {
+      this.#writer.ref();
+      await new Promise<void>((resolve) => {
+        this.#writerClosed = resolve;
+        this.#writer.postMessage({ kind: 'close' } satisfies WriterRequest);
+      });
+    }
+    this.#stopListening();
+    if (this.#failed) void this.#writer.terminate();
+    else releaseWriter(this.#writer);
     this.#wake();
     this.#db.close();
   }

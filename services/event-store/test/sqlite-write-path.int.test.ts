@@ -67,4 +67,15 @@ describe('SqliteEventStore write path', () => {
     expect(ids(stored)).toEqual(ids(chained.flat()));
     expect(results.map((result) => result.position)).toEqual([0, 2, 3].map((i) => stored[i]?.position));
   });
+
+  it('commits the appends issued before close, then refuses new ones', async () => {
+    const store = new SqliteEventStore({ path: join(dir, 'events.db') });
+    const written = Array.from({ length: 20 }, () => [event()]);
+    const appends = written.map((events) => store.append('s', events, { expectedRevision: 'any' }));
+    await store.close();
+    expect((await Promise.all(appends)).map((result) => result.nextExpectedRevision)).toEqual(written.map((_, i) => i));
+    await expect(store.append('s', [event()], { expectedRevision: 'any' })).rejects.toThrow(/closed/);
+    const reopened = openStore();
+    expect(ids(await reopened.readStream('s'))).toEqual(ids(written.flat()));
+  });
 });
