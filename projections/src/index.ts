@@ -40,13 +40,7 @@ export {
   personKey,
   type ScoreRow,
 } from './read-models/entries.ts';
-export {
-  type EntryErasures,
-  type EntryHistorySource,
-  entryHistoryOf,
-  type HistoryRow,
-  readEntryHistory,
-} from './read-models/entry-history.ts';
+export type { HistoryRow } from './read-models/entry-history.ts';
 export { projections, type ReadModelQueries, readModelQueries } from './read-models/index.ts';
 export type { LecturerRow } from './read-models/lecturers.ts';
 export type { LectureRow } from './read-models/lectures.ts';
