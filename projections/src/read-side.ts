@@ -9,6 +9,7 @@ import {
 } from '@qingmiao/event-store';
 import type { Projection } from './projection.ts';
 import { buildOf, type ReadModelBuild } from './read-model-status.ts';
+import { type HistoryRow, readEntryHistory } from './read-models/entry-history.ts';
 import { type ReadModelQueries, readModelQueries } from './read-models/index.ts';
 import { type AdvanceListener, ProjectionRunner } from './runner.ts';
 
@@ -78,6 +79,15 @@ export class ReadSide {
   /** How the serving generation was built from the log, when that was recorded. */
   get lastBuild(): ReadModelBuild | undefined {
     return buildOf(this.#runner.db);
+  }
+
+  /**
+   * An entry's events from its campaign's stream, as far as the serving read models have applied the log (so the
+   * history agrees with the entry they show). Empty for an entry they do not know.
+   */
+  entryHistory(entryId: string): Promise<HistoryRow[]> {
+    const position = this.#runner.position;
+    return readEntryHistory(this.#options.store, this.#read.entryHistorySource(entryId), entryId, position);
   }
 
   /** Resolves once the serving read models include `position`, across a switch of generations. */

@@ -92,6 +92,7 @@ const everyEvent: DomainEvent[] = [
       participants: [{ name: '张小明', role: 'STUDENT', grade: '五年级' }],
       advisor: null,
       performance: { genre: '朗诵', durationMinutes: 5, videoLink: 'https://video.example.cn/v/1' },
+      body: '爷爷的勋章挂在客厅。',
       attachments: [{ id: 'b'.repeat(64), name: '朗诵.mp4', mediaType: 'video/mp4', size: 4096 }],
       personalDataKeys: [{ subject: `entry:${ENTRY}`, kid: 'kid-2' }],
     },

@@ -65,7 +65,7 @@ async function timed<Q extends typeof PARTICIPATION | typeof AS_OF>(
 }
 
 /** RSS the server should stay under at every size. */
-const RSS_GOAL = 300 * 1024 * 1024;
+const RSS_GOAL = 200 * 1024 * 1024;
 /** "Flat": the largest log within this factor of the smallest. */
 const FLAT = 1.5;
 

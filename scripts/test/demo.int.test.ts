@@ -214,10 +214,10 @@ describe('seeding through the command path', () => {
     }
   });
 
-  it('keeps who did what and when in an entry history', () => {
+  it('keeps who did what and when in an entry history', async () => {
     const revised = plan.entries.find((e) => e.revision && e.scores.length > 0) as PlanEntry;
     expect(revised).toBeDefined();
-    const history = read().entryHistory(entryIdFor(revised.campaignId, revised.submissionId));
+    const history = await qingmiao.readSide.entryHistory(entryIdFor(revised.campaignId, revised.submissionId));
     expect(history.map((h) => h.type).slice(0, 2)).toEqual(['EntrySubmitted', 'EntryRevised']);
     expect(history[0]?.actor).toBe(`${revised.schoolId}-ggw`);
     expect(history[0]?.role).toBe('school');

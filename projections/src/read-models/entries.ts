@@ -114,10 +114,15 @@ const content = ({ entryId, title, advisor, performance, participants }: Content
  * The text and files an entry event records, replacing what the entry had (absent ones are none: entries recorded
  * before text and files existed have neither). Every file ever attached stays listed in `attached_files`.
  */
-const work = ({ entryId, body, attachments = [] }: ContentFields): Operation<Work>[] => [
-  { statement: 'deleteBody', params: { id: entryId } },
-  { statement: 'insertBody', params: { id: entryId, body: body ?? null } },
-  { statement: 'deleteAttachments', params: { id: entryId } },
+const work = ({ entryId, body, attachments = [] }: ContentFields, replacing: boolean): Operation<Work>[] => [
+  // A submission's entry is new: it has nothing to replace (a rebuild runs these statements for every event).
+  ...(replacing
+    ? [
+        { statement: 'deleteBody', params: { id: entryId } } as const,
+        { statement: 'deleteAttachments', params: { id: entryId } } as const,
+      ]
+    : []),
+  ...(body === undefined ? [] : [{ statement: 'insertBody', params: { id: entryId, body } } as const]),
   ...attachments.flatMap(({ id, name, mediaType, size }, seq): Operation<Work>[] => [
     { statement: 'insertAttachment', params: { entryId, seq, fileId: id, name, mediaType, size } },
     { statement: 'recordAttachedFile', params: { entryId, fileId: id, name, mediaType, size } },
@@ -385,9 +390,7 @@ export const entriesProjection = defineProjection({
       'tallySubmitted',
       'insertEntry',
       'insertParticipant',
-      'deleteBody',
       'insertBody',
-      'deleteAttachments',
       'insertAttachment',
       'recordAttachedFile',
     ],
@@ -434,7 +437,7 @@ export const entriesProjection = defineProjection({
               params: { ...participant(entryId, seq, p, metadata), schoolId, personKey: personKey(schoolId, p) },
             }),
           ),
-          ...work(event.data),
+          ...work(event.data, false),
         ];
       }
       case 'EntryRevised': {
@@ -459,7 +462,7 @@ export const entriesProjection = defineProjection({
             }),
           ),
           { statement: 'dropParkedParticipants', params: { id: event.data.entryId } },
-          ...work(event.data),
+          ...work(event.data, true),
         ];
       }
       case 'EntryWithdrawn': {

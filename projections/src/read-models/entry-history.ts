@@ -1,7 +1,6 @@
-import { type Attachment, type DomainEvent, ERASED, type EventType } from '@qingmiao/schema';
+import type { EventStore, Position, RecordedEvent } from '@qingmiao/event-store';
+import { type Attachment, ERASED, type EventType, readTrustedEvent, streams } from '@qingmiao/schema';
 import type Database from 'better-sqlite3';
-import { defineProjection, type Operation } from '../projection.ts';
-import { ERASED_ENTRIES, erasedEntriesParams, erasedParticipantJson } from './personal-data.ts';
 
 export interface HistoryRow {
   readonly type: string;
@@ -15,131 +14,162 @@ export interface HistoryRow {
   readonly attachmentsRemoved: string[];
 }
 
-/** The events that record an entry's whole content, its files included. */
+/** The events of an entry's history. */
+const HISTORY: ReadonlySet<string> = new Set<EventType>([
+  'EntrySubmitted',
+  'EntryRevised',
+  'EntryWithdrawn',
+  'EntryScored',
+  'JudgeRecused',
+  'EntryAwarded',
+  'AwardRevoked',
+  'EntryRated',
+]);
+
+/** The events that record an entry's whole content, its files included: the ones that carry personal data. */
 const CONTENT: ReadonlySet<string> = new Set<EventType>(['EntrySubmitted', 'EntryRevised']);
+
+/**
+ * What the log's erasures took of an entry's personal data: everything recorded before `entry` (an erasure of the
+ * entry or the expiry of its year), and each keyed participant's data recorded before their erasure.
+ */
+export interface EntryErasures {
+  readonly entry: bigint | null;
+  readonly participants: ReadonlyMap<string, bigint>;
+}
+
+/** Where an entry's history is read from: its campaign's stream, and the erasures that cover its events. */
+export interface EntryHistorySource {
+  readonly campaignId: string;
+  readonly erasures: EntryErasures;
+}
 
 const namesOf = (attachments: readonly Attachment[], without: readonly Attachment[]) =>
   attachments.filter(({ id }) => !without.some((other) => other.id === id)).map(({ name }) => name);
 
-/** The history rows that record personal data. */
-const CONTENT_ROWS = `type IN ('EntrySubmitted', 'EntryRevised')`;
+type Content = {
+  participants?: { participantId?: string; name?: string; grade?: string; key?: string; erased?: boolean }[];
+  advisor?: unknown;
+  body?: string;
+  attachments?: Attachment[];
+};
 
-/** A row's participants, each `erased(p.value)` (JSON) when `when` holds. */
-const participantsWhere = (when: string) =>
-  `json((SELECT json_group_array(CASE WHEN ${when} THEN json(${erasedParticipantJson('p.value')}) ELSE json(p.value) END
-    ORDER BY p.key) FROM json_each(entry_history.data, '$.participants') p))`;
+/** A participant as an erased one reads back from the log: 已删除, without grade and key. */
+function erasedParticipant<P extends object>(participant: P): P {
+  const { grade: _grade, key: _key, ...rest } = participant as P & { grade?: unknown; key?: unknown };
+  return { ...rest, name: ERASED, erased: true } as P;
+}
 
 /**
- * Every event about an entry is kept in its history, with the data as it reads from the log: once keys are
- * destroyed, the rows they sealed data of are rewritten as a rebuild (reading 已删除) would write them.
+ * A content event's data as the log reads it once the erasures after it destroyed their keys: data recorded before
+ * keys were sealed (or read before the keys were gone) is erased here the same way.
  */
-export const entryHistoryProjection = defineProjection({
-  name: 'entryHistory',
-  version: 2,
-  tables: [
-    // Keyed by log position: rows are appended in order instead of landing in random pages of an entry-keyed tree.
-    `CREATE TABLE entry_history (
-      position INTEGER PRIMARY KEY,
-      entry_id TEXT NOT NULL,
-      type TEXT NOT NULL,
-      recorded_at TEXT NOT NULL,
-      actor TEXT NOT NULL,
-      role TEXT NOT NULL,
-      data TEXT NOT NULL
-    )`,
-  ],
-  // Ends in the rowid, the position: an entry's history comes out in log order without sorting.
-  indexes: ['CREATE INDEX entry_history_by_entry ON entry_history (entry_id)'],
-  statements: {
-    // Every revision that ever named the child, also those a later revision took the child off.
-    eraseParticipantHistory: {
-      table: 'entry_history',
-      sql: `UPDATE entry_history
-        SET data = json_set(data, '$.participants', ${participantsWhere("json_extract(p.value, '$.participantId') = @participantId")})
-        WHERE ${CONTENT_ROWS}
-          AND entry_id IN (SELECT entry_id FROM personal_data_keys WHERE subject = @participantId)`,
-    },
-    eraseEntryHistory: {
-      table: 'entry_history',
-      sql: `UPDATE entry_history
-        SET data = json_remove(json_set(data,
-          '$.participants', ${participantsWhere('true')},
-          '$.advisor', CASE WHEN json_type(data, '$.advisor') = 'text' THEN '${ERASED}' END), '$.body')
-        WHERE ${CONTENT_ROWS} AND entry_id IN ${ERASED_ENTRIES}`,
-    },
-    eraseAttachmentHistory: {
-      table: 'entry_history',
-      sql: `UPDATE entry_history
-        SET data = json_set(data, '$.attachments', json((SELECT
-          json_group_array(json(json_set(a.value, '$.name', '${ERASED}')) ORDER BY a.key)
-          FROM json_each(entry_history.data, '$.attachments') a)))
-        WHERE ${CONTENT_ROWS} AND json_type(data, '$.attachments') = 'array' AND entry_id IN ${ERASED_ENTRIES}`,
-    },
-    insertHistory: {
-      table: 'entry_history',
-      sql: `INSERT INTO entry_history (entry_id, position, type, recorded_at, actor, role, data)
-        VALUES (@entryId, @position, @type, @at, @actor, @role, @data)`,
-    },
-  },
-  handles: {
-    EntrySubmitted: ['insertHistory'],
-    EntryRevised: ['insertHistory'],
-    EntryWithdrawn: ['insertHistory'],
-    EntryScored: ['insertHistory'],
-    JudgeRecused: ['insertHistory'],
-    EntryAwarded: ['insertHistory'],
-    AwardRevoked: ['insertHistory'],
-    EntryRated: ['insertHistory'],
-    ParticipantErased: ['eraseParticipantHistory'],
-    EntryPersonalDataErased: ['eraseEntryHistory', 'eraseAttachmentHistory'],
-    PersonalDataExpired: ['eraseEntryHistory', 'eraseAttachmentHistory'],
-  },
-  handle(event: DomainEvent, { metadata: { actor, role, recordedAt }, position }) {
-    switch (event.type) {
-      case 'ParticipantErased':
-        return [{ statement: 'eraseParticipantHistory', params: { participantId: event.data.participantId } }];
-      // Erasing an entry is not an event of its history: nothing there says who asked, or why.
-      case 'EntryPersonalDataErased':
-      case 'PersonalDataExpired': {
-        const params = erasedEntriesParams(event.data);
-        const operations: Operation<'eraseEntryHistory' | 'eraseAttachmentHistory'>[] = [
-          { statement: 'eraseEntryHistory', params },
-          { statement: 'eraseAttachmentHistory', params },
-        ];
-        return operations;
-      }
+function erase(data: Content, position: bigint, erasures: EntryErasures): Content {
+  if (erasures.entry !== null && position < erasures.entry) {
+    const { body: _body, ...rest } = data;
+    return {
+      ...rest,
+      ...(data.participants ? { participants: data.participants.map(erasedParticipant) } : {}),
+      ...(typeof data.advisor === 'string' ? { advisor: ERASED } : {}),
+      ...(data.attachments ? { attachments: data.attachments.map((file) => ({ ...file, name: ERASED })) } : {}),
+    };
+  }
+  if (erasures.participants.size === 0 || !data.participants) return data;
+  return {
+    ...data,
+    participants: data.participants.map((participant) => {
+      const erasedAt =
+        participant.participantId === undefined ? undefined : erasures.participants.get(participant.participantId);
+      return erasedAt !== undefined && position < erasedAt ? erasedParticipant(participant) : participant;
+    }),
+  };
+}
+
+/** The entry's events among its campaign's, in log order up to `upTo`, each with the files it changed. */
+export function entryHistoryOf(
+  events: readonly RecordedEvent[],
+  entryId: string,
+  erasures: EntryErasures,
+  upTo: Position,
+): HistoryRow[] {
+  let carried: readonly Attachment[] = [];
+  const rows: HistoryRow[] = [];
+  for (const recorded of events) {
+    if (recorded.position.commit > upTo.commit) break;
+    if (!HISTORY.has(recorded.type) || recorded.data.entryId !== entryId) continue;
+    const read = readTrustedEvent(recorded);
+    if (!read) continue;
+    const { type, data } = read.event;
+    const { actor, role, recordedAt } = read.metadata;
+    const row = { type, recordedAt, actor, role };
+    if (!CONTENT.has(type)) {
+      rows.push({ ...row, data: JSON.stringify(data), attachmentsAdded: [], attachmentsRemoved: [] });
+      continue;
     }
-    if (!('entryId' in event.data)) return [];
-    const { entryId } = event.data;
-    const data = JSON.stringify(event.data);
-    return [
-      {
-        statement: 'insertHistory',
-        params: { entryId, position, type: event.type, at: recordedAt, actor, role, data },
-      },
-    ];
-  },
-});
+    const content = erase(data as Content, recorded.position.commit, erasures);
+    const attachments = content.attachments ?? [];
+    rows.push({
+      ...row,
+      data: JSON.stringify(content),
+      attachmentsAdded: namesOf(attachments, carried),
+      attachmentsRemoved: namesOf(carried, attachments),
+    });
+    carried = attachments;
+  }
+  return rows;
+}
+
+/**
+ * An entry's history, read from its campaign's stream rather than kept in a copy of every entry event: the events
+ * as the log reads them (opened, or 已删除 once their keys are destroyed), up to the read models' position `upTo` so
+ * that it agrees with them. Empty for an unknown entry.
+ */
+export async function readEntryHistory(
+  store: EventStore,
+  source: EntryHistorySource | undefined,
+  entryId: string,
+  upTo: Position,
+): Promise<HistoryRow[]> {
+  if (!source) return [];
+  const events = await store.readStream(streams.campaign(source.campaignId));
+  return entryHistoryOf(events, entryId, source.erasures, upTo);
+}
 
 export function entryHistoryQueries(db: Database.Database) {
-  const history = db.prepare<[string], Omit<HistoryRow, 'attachmentsAdded' | 'attachmentsRemoved'>>(
-    `SELECT type, recorded_at AS recordedAt, actor, role, data FROM entry_history
-      WHERE entry_id = ? ORDER BY position`,
+  const campaign = db.prepare<[string], { campaignId: string }>(
+    'SELECT campaign_id AS campaignId FROM entries WHERE id = ?',
   );
+  // The last erasure of the entry or expiry of its year: every content event before it is erased.
+  const entryErasure = db
+    .prepare<{ entryId: string }, { position: bigint | null }>(
+      `SELECT max(position) AS position FROM (
+        SELECT position FROM personal_data_erasures WHERE kind = 'ENTRY' AND subject = @entryId
+        UNION ALL
+        SELECT x.position FROM personal_data_expiries x
+          JOIN campaigns c ON c.year = x.year JOIN entries e ON e.campaign_id = c.id WHERE e.id = @entryId)`,
+    )
+    .safeIntegers(true);
+  // An erasure of a participant covers the entries it had named in sealed data when it was recorded.
+  const participantErasures = db
+    .prepare<[string], { participantId: string; position: bigint }>(
+      `SELECT x.subject AS participantId, max(x.position) AS position FROM personal_data_erasures x
+        WHERE x.kind = 'PARTICIPANT' AND EXISTS (SELECT 1 FROM personal_data_keys k
+          WHERE k.entry_id = ? AND k.subject = x.subject AND k.position < x.position)
+        GROUP BY x.subject`,
+    )
+    .safeIntegers(true);
   return {
-    /** The entry's events in log order, each with the files it changed (by content: a file is its id). */
-    entryHistory: (entryId: string): HistoryRow[] => {
-      let carried: readonly Attachment[] = [];
-      return history.all(entryId).map((row) => {
-        if (!CONTENT.has(row.type)) return { ...row, attachmentsAdded: [], attachmentsRemoved: [] };
-        const attachments = (JSON.parse(row.data) as { attachments?: Attachment[] }).attachments ?? [];
-        const changes = {
-          attachmentsAdded: namesOf(attachments, carried),
-          attachmentsRemoved: namesOf(carried, attachments),
-        };
-        carried = attachments;
-        return { ...row, ...changes };
-      });
+    /** Where the entry's history is read from, or undefined for an unknown entry. */
+    entryHistorySource(entryId: string): EntryHistorySource | undefined {
+      const row = campaign.get(entryId);
+      if (!row) return undefined;
+      const participants = new Map(
+        participantErasures.all(entryId).map(({ participantId, position }) => [participantId, position]),
+      );
+      return {
+        campaignId: row.campaignId,
+        erasures: { entry: entryErasure.get({ entryId })?.position ?? null, participants },
+      };
     },
   };
 }

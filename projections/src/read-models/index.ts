@@ -6,7 +6,7 @@ import { accountQueries, accountsProjection } from './accounts.ts';
 import { campaignHistoryProjection, campaignHistoryQueries } from './campaign-history.ts';
 import { campaignQueries, campaignsProjection } from './campaigns.ts';
 import { entriesProjection, entryQueries } from './entries.ts';
-import { entryHistoryProjection, entryHistoryQueries } from './entry-history.ts';
+import { entryHistoryQueries } from './entry-history.ts';
 import { erasedFileQueries, erasedFilesProjection } from './erased-files.ts';
 import { lecturerQueries, lecturersProjection } from './lecturers.ts';
 import { lectureQueries, lecturesProjection } from './lectures.ts';
@@ -20,9 +20,7 @@ export const projections: readonly Projection[] = [
   campaignsProjection,
   campaignHistoryProjection,
   entriesProjection,
-  // Before the history: its erasures find the entries a child took part in by the keys' index.
   personalDataProjection,
-  entryHistoryProjection,
   erasedFilesProjection,
   lecturesProjection,
   accountsProjection,

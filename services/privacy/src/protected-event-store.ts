@@ -37,8 +37,12 @@ export class ProtectedEventStore implements EventStore {
   readonly #inner: EventStore;
   readonly #keys: KeyRing;
   readonly #pseudonymKey: Buffer;
-  /** Entries' schools, learned from their submissions: revisions written before sealing existed do not name it. */
-  readonly #schools = new LRUCache<string, string>({ max: 200_000 });
+  /**
+   * Entries' schools, learned from their submissions: revisions written before sealing existed do not name it. A
+   * revision follows its submission closely in the log, so the most recent entries suffice (~200 bytes each: ~4 MiB;
+   * every entry of a long log would keep tens of MiB after a catch-up); a miss reads the campaign's stream.
+   */
+  readonly #schools = new LRUCache<string, string>({ max: 20_000 });
   #sealing: Promise<unknown> = Promise.resolve();
 
   constructor(inner: EventStore, keys: KeyRing, pseudonymKey: Buffer) {

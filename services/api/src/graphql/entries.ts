@@ -209,11 +209,11 @@ builder.queryFields((t) => ({
       'and ratings once results are published); a judge of the campaign only their own scores and recusals.',
     args: { entryId: t.arg.id({ required: true }) },
     authScopes: { organizer: true, school: true, judge: true },
-    resolve: (_root, { entryId }, { read, actor }) => {
+    resolve: async (_root, { entryId }, { read, readSide, actor }) => {
       const entry = visibleEntry(actor, read, read.entry(String(entryId)));
-      return entry
-        ? read.entryHistory(entry.id).flatMap((row) => (entry.access.sees(row) ? [{ ...row, entry }] : []))
-        : [];
+      if (!entry) return [];
+      const history = await readSide.entryHistory(entry.id);
+      return history.flatMap((row) => (entry.access.sees(row) ? [{ ...row, entry }] : []));
     },
   }),
 }));
