@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { type Cache, useResponseCache } from '@graphql-yoga/plugin-response-cache';
 import type { ReadSide } from '@qingmiao/projections';
 import type { ExecutionResult } from 'graphql';
-import type { Plugin } from 'graphql-yoga';
+import type { Plugin, YogaInitialContext } from 'graphql-yoga';
 import { LRUCache } from 'lru-cache';
 import type { Authenticator } from '../auth.ts';
 
@@ -33,6 +33,9 @@ function serializedOnce(result: ExecutionResult): ExecutionResult & { stringify(
  */
 const mayMutate = (document: string | undefined) => document?.includes('mutation') ?? false;
 
+/** The context Yoga hands the cache: its own, and the Node request it came as (the one the rate limiter identified). */
+type HttpContext = YogaInitialContext & { readonly req: object };
+
 /** The key of a request the cache leaves alone: never current, so never looked up or stored. */
 const UNCACHED = 'uncached';
 
@@ -53,10 +56,10 @@ export function useReadModelResponseCache(readSide: ReadSide, authenticator: Aut
   const uncached = new WeakSet<Request>();
   /** Each request's session as the cache decided it (null: not cached), so that it is looked up once per request. */
   const sessions = new WeakMap<Request, string | null>();
-  const sessionOf = async (request: Request): Promise<string | null> => {
+  const sessionOf = async (request: Request, { req }: HttpContext): Promise<string | null> => {
     if (uncached.has(request)) return null;
     try {
-      const actor = await authenticator.authenticate(request.headers.get('authorization'));
+      const { actor } = await authenticator.identifyRequest(req, request.headers.get('authorization'));
       return `${actor.role}:${actor.sub}:${actor.schoolId ?? ''}`;
     } catch {
       return null;
@@ -73,7 +76,7 @@ export function useReadModelResponseCache(readSide: ReadSide, authenticator: Aut
     // Mutations are not seen here (invalidateViaMutation is off): their events move the log position instead.
     invalidate() {},
   };
-  const responseCache = useResponseCache({
+  const responseCache = useResponseCache<HttpContext>({
     cache,
     invalidateViaMutation: false,
     // The access log is not a read model: its entries do not move the log position. Links to files expire (and
@@ -88,8 +91,8 @@ export function useReadModelResponseCache(readSide: ReadSide, authenticator: Aut
       'EntryEvent.data': 0,
     },
     // The session authenticates, as a cached answer skips the context (and its authentication) altogether.
-    session: async (request) => {
-      const session = await sessionOf(request);
+    session: async (request, context) => {
+      const session = await sessionOf(request, context);
       sessions.set(request, session);
       return session;
     },
