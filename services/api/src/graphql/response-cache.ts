@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { type Cache, useResponseCache } from '@graphql-yoga/plugin-response-cache';
 import type { ReadSide } from '@qingmiao/projections';
 import type { ExecutionResult } from 'graphql';
@@ -107,12 +107,12 @@ export function useReadModelResponseCache(readSide: ReadSide, authenticator: Aut
         authenticator.verified(request.headers.get('authorization')) !== undefined
       );
     },
-    buildResponseCacheKey: ({ documentString, variableValues, operationName, sessionId, request }) =>
-      uncached.has(request)
-        ? UNCACHED
-        : `${state()}/${createHash('sha256')
-            .update(JSON.stringify([sessionId, operationName ?? null, variableValues ?? null, documentString]))
-            .digest('base64url')}`,
+    buildResponseCacheKey: ({ documentString, variableValues, operationName, sessionId, request }) => {
+      if (uncached.has(request)) return UNCACHED;
+      const asked = JSON.stringify([sessionId, operationName ?? null, variableValues ?? null, documentString]);
+      // One-shot hashing: no Hash object per request.
+      return `${state()}/${hash('sha256', asked, 'base64url')}`;
+    },
   });
   return {
     // Added after this plugin, so that its own onParams sees the mark.
