@@ -37,7 +37,7 @@ export const PARTICIPATION = graphql(`query Participation($year: Int!) { partici
 /** The servers of this benchmark, in the order of their table rows. */
 type Side = 'default' | 'warn' | 'bare';
 
-/** Lines of the request log: pino-http's line for each answered request. */
+/** Lines of the request log: its line for each answered request. */
 function requestLogLines(file: string): number {
   return readFileSync(file, 'utf8')
     .split('\n')

@@ -80,6 +80,7 @@ export class Authenticator {
   readonly #maxLifetime: number;
   readonly #verified = new LRUCache<string, Identity>({ max: VERIFIED_TOKENS });
   readonly #standing: (identity: Identity) => boolean;
+  readonly #byRequest = new WeakMap<object, Promise<Identity>>();
 
   /**
    * `standing` says whether a verified identity still counts (its account enabled, its session not revoked); it is
@@ -134,6 +135,19 @@ export class Authenticator {
     const ttl = exp * 1000 - Date.now();
     if (ttl > 0) this.#verified.set(token, identity, { ttl });
     return this.#standingOf(identity);
+  }
+
+  /**
+   * `identify`, once per HTTP request (the same header): the rate limiter, the response cache and the GraphQL
+   * context each ask who sent it, and the standing check reads the account.
+   */
+  identifyRequest(request: object, header: string | null | undefined): Promise<Identity> {
+    let identity = this.#byRequest.get(request);
+    if (!identity) {
+      identity = this.identify(header);
+      this.#byRequest.set(request, identity);
+    }
+    return identity;
   }
 
   /** The actor of a token that has already verified, not expired and still stands, without verifying it again. */

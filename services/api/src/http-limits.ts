@@ -28,7 +28,7 @@ export function rateLimitPerCaller(config: QingmiaoConfig, authenticator: Authen
     legacyHeaders: false,
     keyGenerator: async (req) => {
       try {
-        const { actor, session } = await authenticator.identify(req.get('authorization'));
+        const { actor, session } = await authenticator.identifyRequest(req, req.get('authorization'));
         identified.add(req);
         return JSON.stringify(['identity', actor.role, actor.sub, session ?? null]);
       } catch (error) {

@@ -1,11 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { SettledCommand } from '@qingmiao/domain';
 import type { EventStore } from '@qingmiao/event-store';
 import type { ReadSide } from '@qingmiao/projections';
-import type { RequestHandler } from 'express';
+import type { Request, RequestHandler } from 'express';
 import { type DestinationStream, type Logger, pino } from 'pino';
-import { pinoHttp } from 'pino-http';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 
 export interface Metrics {
@@ -115,9 +113,10 @@ const LOGGED_HEADERS = ['host', 'user-agent', 'content-type', 'content-length', 
 /**
  * The request as logged: method, path, the headers above (the referer without its query), the peer (`remoteAddress`,
  * a reverse proxy's own when there is one) and the client's address (`address`, express's `req.ip`: from
- * X-Forwarded-For only when the peer is a proxy QINGMIAO_TRUST_PROXY trusts); no query.
+ * X-Forwarded-For only when the peer is a proxy QINGMIAO_TRUST_PROXY trusts); no query. The URL is the one asked
+ * for (`originalUrl`): a route mounted on a path sees only the rest of it.
  */
-function requestForLog(req: IncomingMessage & { id?: unknown; ip?: unknown }) {
+function requestForLog(req: Request, id: string) {
   const logged: Record<string, string> = {};
   for (const name of LOGGED_HEADERS) {
     const value = req.headers[name];
@@ -125,45 +124,51 @@ function requestForLog(req: IncomingMessage & { id?: unknown; ip?: unknown }) {
   }
   const { remoteAddress, remotePort } = req.socket;
   return {
-    id: req.id,
+    id,
     method: req.method,
-    url: withoutQuery(req.url ?? ''),
+    url: withoutQuery(req.originalUrl),
     headers: logged,
     remoteAddress,
     remotePort,
-    address: typeof req.ip === 'string' ? req.ip : remoteAddress,
+    address: req.ip ?? remoteAddress,
   };
 }
 
-/**
- * The response as logged: its status. Its headers are left out: they hold what the answer sets, a refresh token's
- * `Set-Cookie` among them.
- */
-const responseForLog = (res: ServerResponse) => ({ statusCode: res.statusCode });
+/** Requests logged by neither probes nor scrapes: they come every few seconds. */
+const UNLOGGED = new Set(['/healthz', '/readyz', '/metrics']);
 
 /**
  * Structured request logs with a correlation id: taken from `X-Correlation-Id` or made up, echoed in the response,
- * and left on the request so GraphQL stores it in the metadata of every event the request causes.
+ * and left on the request so GraphQL stores it in the metadata of every event the request causes. One line per
+ * request once its response has closed: the request (above), the response by its status only (its headers hold what
+ * the answer sets, a refresh token's `Set-Cookie` among them), the time taken, and the error of a failed one.
+ * pino-http did this with a child logger per request whose bindings were serialized as the request came in, and
+ * three listeners; here the line is built once, at the end.
  */
-export function requestLogging(logger: Logger): RequestHandler[] {
-  const correlate: RequestHandler = (req, res, next) => {
-    const given = req.get(CORRELATION_HEADER);
-    const id = given && /^[\w.:-]{1,100}$/.test(given) ? given : randomUUID();
+export function requestLogging(logger: Logger): RequestHandler {
+  return (req, res, next) => {
+    const given = req.headers[CORRELATION_HEADER];
+    const id = typeof given === 'string' && /^[\w.:-]{1,100}$/.test(given) ? given : randomUUID();
     req.headers[CORRELATION_HEADER] = id;
-    res.set('X-Correlation-Id', id);
+    res.setHeader('X-Correlation-Id', id);
+    if (UNLOGGED.has(req.url)) return next();
+    const began = Date.now();
+    let failure: Error | undefined;
+    // Listened to so that the line names it, as a request's failure is logged rather than thrown.
+    res.once('error', (error) => {
+      failure = error;
+    });
+    res.once('close', () => {
+      const responseTime = Date.now() - began;
+      const logged = { req: requestForLog(req, id), res: { statusCode: res.statusCode }, responseTime };
+      if (failure || res.statusCode >= 500) {
+        const err = failure ?? new Error(`failed with status code ${res.statusCode}`);
+        logger.error({ ...logged, err }, 'request errored');
+        return;
+      }
+      const completed = !req.readableAborted && res.writableEnded;
+      logger[res.statusCode >= 400 ? 'warn' : 'info'](logged, completed ? 'request completed' : 'request aborted');
+    });
     next();
   };
-  const log = pinoHttp({
-    logger,
-    genReqId: (req) => String(req.headers[CORRELATION_HEADER]),
-    // The serializers read Node's request and response directly: pino-std-serializers' wrappers would first copy
-    // both into objects of their own (every header, the raw request), once per request, to be thrown away here.
-    wrapSerializers: false,
-    serializers: { req: requestForLog, res: responseForLog },
-    customLogLevel: (_req, res, error) =>
-      error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
-    // Probes and scrapes come every few seconds; a not-ready store says so once, not with a 503 line per probe.
-    autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' || req.url === '/metrics' },
-  });
-  return [correlate, log];
 }

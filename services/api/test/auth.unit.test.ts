@@ -29,4 +29,22 @@ describe('Authenticator', () => {
     expect(authenticator.verified(`Bearer ${other}`)).toBeUndefined();
     await expect(authenticator.authenticate(undefined)).rejects.toThrow(Unauthenticated);
   });
+
+  it('asks whether an identity still stands once per request, and again for the next request', async () => {
+    let asked = 0;
+    let active = true;
+    const authenticator = new Authenticator(secret, 3600, () => {
+      asked++;
+      return active;
+    });
+    const header = `Bearer ${await mintToken(secret, { sub: 'viewer-1', role: 'viewer' }, '1h')}`;
+    const request = {};
+    expect((await authenticator.identifyRequest(request, header)).actor).toEqual({ sub: 'viewer-1', role: 'viewer' });
+    expect((await authenticator.identifyRequest(request, header)).actor).toEqual({ sub: 'viewer-1', role: 'viewer' });
+    expect(asked).toBe(1);
+    // An account disabled meanwhile is refused from the next request on.
+    active = false;
+    await expect(authenticator.identifyRequest({}, header)).rejects.toThrow('Session has ended: sign in again');
+    expect(asked).toBe(2);
+  });
 });

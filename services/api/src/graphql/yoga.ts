@@ -120,7 +120,7 @@ export function createGraphQL(
       const header = request.headers.get('authorization');
       const read = services.readSide.read;
       try {
-        const { actor, session } = await authenticator.identify(header);
+        const { actor, session } = await authenticator.identifyRequest(req, header);
         const http = { cookie, response: res, session, address };
         return { ...services, actor, correlationId, read, http, participantReads: new ParticipantReads() };
       } catch (error) {
