@@ -26,7 +26,8 @@ const storedSet = async (id: string) => {
   }
 };
 /** Whether any 48-byte piece of `bytes` is in a file of keys.db (a set spans several pages). */
-const onDisk = (bytes: Uint8Array) => {
+const onDisk = (wrapped: Uint8Array) => {
+  const bytes = Buffer.from(wrapped);
   const files = readdirSync(dir).map((name) => readFileSync(join(dir, name)));
   const pieces = Array.from({ length: Math.floor(bytes.length / 48) }, (_, i) => bytes.subarray(i * 48, i * 48 + 48));
   return pieces.some((piece) => files.some((content) => content.includes(piece)));
