@@ -13,16 +13,7 @@ import type {
 } from '@qingmiao/event-store';
 import { LRUCache } from 'lru-cache';
 import type { DataKey, KeyRing } from './key-ring.ts';
-import {
-  ENTRY_EVENTS,
-  kidsOf,
-  type Opener,
-  openEvent,
-  partsOf,
-  type Sealer,
-  sealEvent,
-  sealedValue,
-} from './personal-data.ts';
+import { ENTRY_EVENTS, kidsOf, type Opener, openEvent, type Sealer, sealEvent } from './personal-data.ts';
 import { decrypt, encrypt, pseudonymOf } from './sealing.ts';
 
 const associated = (kid: string, field: string) => `${kid}/${field}`;
@@ -111,7 +102,10 @@ export class ProtectedEventStore implements EventStore {
           bySubject.set(subject, key);
         }
         const plaintext = Buffer.from(JSON.stringify(value), 'utf8');
-        return sealedValue(key.kid, encrypt(key.key, plaintext, associated(key.kid, field)).toString('base64url'));
+        return {
+          kid: key.kid,
+          ciphertext: encrypt(key.key, plaintext, associated(key.kid, field)).toString('base64url'),
+        };
       },
       pseudonym: (identity) => pseudonymOf(this.#pseudonymKey, identity),
     };
@@ -124,8 +118,7 @@ export class ProtectedEventStore implements EventStore {
     const kids = events.flatMap((event) => kidsOf(event.type, event.data));
     const keys = kids.length === 0 ? new Map<string, Buffer>() : await this.#keys.find(kids);
     const opener: Opener = {
-      open: (sealed, field) => {
-        const { kid, ciphertext } = partsOf({ $sealed: sealed });
+      open: ({ kid, ciphertext }, field) => {
         const key = keys.get(kid);
         const plaintext = key && decrypt(key, Buffer.from(ciphertext, 'base64url'), associated(kid, field));
         return plaintext === undefined ? undefined : (JSON.parse(plaintext.toString('utf8')) as Json);
