@@ -55,15 +55,25 @@ export class KeyRing {
 
   /** `count` fresh keys, each durable in the key store. */
   async fresh(count: number): Promise<DataKey[]> {
-    while (this.#pool.length < count) await this.#refill();
-    const taken = this.#pool.splice(0, count);
+    for (;;) {
+      const taken = this.take(count);
+      if (taken) return taken;
+      await this.#refill();
+    }
+  }
+
+  /** `count` fresh durable keys if the pool holds them now (a refill starts when it runs low), else `undefined`. */
+  take(count: number): DataKey[] | undefined {
+    const enough = this.#pool.length >= count;
+    // From the end: taking from the front would move the whole pool on every sealing.
+    const taken = enough ? this.#pool.splice(this.#pool.length - count, count) : undefined;
     if (this.#pool.length < (this.#store.setSize * this.#store.setsPerAdd) / 4) this.#refill().catch(() => {});
     return taken;
   }
 
   /** Keys handed out but not used: the next sealing takes them first. */
   giveBack(keys: readonly DataKey[]): void {
-    this.#pool.unshift(...keys);
+    this.#pool.push(...keys);
   }
 
   /** The keys of these ids that still exist (unwrapped); destroyed ones are absent. */
@@ -135,13 +145,16 @@ export class KeyRing {
     this.#refilling = this.#store
       .add(sets.map(({ id, keys }) => ({ id, wrapped: encrypt(this.#wrapping, keys, id) })))
       .then(() => {
-        for (const { id, keys } of sets) {
+        const made: DataKey[] = [];
+        for (const { id, keys } of sets.toReversed()) {
           // Cached at once: what is sealed now is usually read back soon (the command's own read model).
           this.#sets.set(id, keys);
-          for (let slot = 0; slot < setSize; slot++) {
-            this.#pool.push({ kid: kidOf(id, slot), key: keys.subarray(slot * KEY, (slot + 1) * KEY) });
+          for (let slot = setSize - 1; slot >= 0; slot--) {
+            made.push({ kid: kidOf(id, slot), key: keys.subarray(slot * KEY, (slot + 1) * KEY) });
           }
         }
+        // Beneath the keys still pooled, which are taken first (from the end, in the order made).
+        this.#pool = made.concat(this.#pool);
       })
       .finally(() => {
         this.#refilling = undefined;
