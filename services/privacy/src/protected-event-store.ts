@@ -11,12 +11,14 @@ import type {
   Subscription,
   SubscriptionMessage,
 } from '@qingmiao/event-store';
-import { LRUCache } from 'lru-cache';
 import type { DataKey, KeyRing } from './key-ring.ts';
 import { ENTRY_EVENTS, kidsOf, type Opener, openEvent, type Sealer, sealEvent } from './personal-data.ts';
 import { decrypt, encrypt, pseudonymOf } from './sealing.ts';
 
 const associated = (kid: string, field: string) => `${kid}/${field}`;
+
+/** Entries whose school is kept in memory. */
+const SCHOOLS_KEPT = 200_000;
 
 /** At most one data subject per participant plus the entry's own. */
 const keysFor = (event: EventToAppend) =>
@@ -32,8 +34,12 @@ export class ProtectedEventStore implements EventStore {
   readonly #inner: EventStore;
   readonly #keys: KeyRing;
   readonly #pseudonymKey: Buffer;
-  /** Entries' schools, learned from their submissions: revisions written before sealing existed do not name it. */
-  readonly #schools = new LRUCache<string, string>({ max: 200_000 });
+  /**
+   * Entries' schools, learned from their submissions: revisions written before sealing existed do not name it. A
+   * plain map forgotten whole when full: remembering every submission of a rebuild must cost next to nothing, and
+   * an old revision whose submission was forgotten is looked up again.
+   */
+  readonly #schools = new Map<string, string>();
   #sealing: Promise<unknown> = Promise.resolve();
   /** Appends waiting for keys: while any is, later appends queue behind it. */
   #waiting = 0;
@@ -161,8 +167,13 @@ export class ProtectedEventStore implements EventStore {
     const { schoolId, entryId } = event.data as JsonObject;
     if (typeof entryId !== 'string') return undefined;
     if (typeof schoolId !== 'string') return this.#schools.get(entryId);
-    if (event.type === 'EntrySubmitted') this.#schools.set(entryId, schoolId);
+    if (event.type === 'EntrySubmitted') this.#rememberSchool(entryId, schoolId);
     return schoolId;
+  }
+
+  #rememberSchool(entryId: string, schoolId: string): void {
+    if (this.#schools.size >= SCHOOLS_KEPT) this.#schools.clear();
+    this.#schools.set(entryId, schoolId);
   }
 
   /** The school of a revision recorded before sealing existed, from its entry's submission in the log. */
@@ -174,7 +185,7 @@ export class ProtectedEventStore implements EventStore {
     );
     const found = submission?.data.schoolId;
     if (typeof found !== 'string') return undefined;
-    this.#schools.set(entryId, found);
+    this.#rememberSchool(entryId, found);
     return found;
   }
 }
