@@ -49,7 +49,7 @@ export function identityOf(schoolId: string, participant: JsonObject): string {
     : `${schoolId}|n|${String(participant.name)}|${typeof participant.grade === 'string' ? participant.grade : ''}`;
 }
 
-export interface Sealed {
+interface Sealed {
   readonly kid: string;
   /** `nonce ‖ ciphertext ‖ tag`, base64url. */
   readonly ciphertext: string;
