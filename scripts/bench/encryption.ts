@@ -5,7 +5,7 @@
  * data keys from the pool, AES-256-GCM, a SQLite key store beside the log) vs the same appends on the bare
  * `SqliteEventStore`, 1 and 16 writers, interleaved in short slices on fresh files in every round (as benchmark 1).
  * Catch-up: a fresh `ProjectionRunner` rebuilding every read model from a log with entries, reading the sealed copy
- * of the log through `ProtectedEventStore` (a new key ring each round: every key is read from keys.db and unwrapped)
+ * of the log through `ProtectedEventStore` (a new key ring each round: every key set is read from keys.db and unwrapped)
  * vs the same log in clear on the bare store, order alternating. The machine may be shared: each figure is the
  * median of the rounds, and the range of the per-round ratios is given.
  */
@@ -215,7 +215,7 @@ async function catchUp(ctx: Context, logs: LogCache) {
       await store.close();
     };
     const sealedRun = async () => {
-      // A new key ring: every key is read from the key store and unwrapped, as on a server's first rebuild.
+      // A new key ring: every key set is read from the key store and unwrapped, as on a server's first rebuild.
       const store = new ProtectedEventStore(
         new SqliteEventStore({ path: sealedPath }),
         new KeyRing(new SqliteKeyStore(keysPath), wrapping),

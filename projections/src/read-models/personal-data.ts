@@ -5,7 +5,7 @@ import { defineProjection, type Operation } from '../projection.ts';
 /**
  * Where personal data was sealed, and what of it was erased or expired. Entry events read back from the log name
  * the data subjects and keys their personal fields were sealed under (`personalDataKeys`); this index keeps every
- * key id with its subject, entry, school, campaign and campaign year, so that erasure and retention find every key
+ * key id with its subject, entry and campaign (whose year is the campaign's), so that erasure and retention find every key
  * of a child, an entry or a year. Key ids and pseudonymous subjects identify nobody without the keys.
  */
 
@@ -34,15 +34,15 @@ export const personalDataProjection = defineProjection({
   name: 'personalData',
   version: 1,
   tables: [
+    // A plain table written by plain inserts (a rebuild records every key of the log): the year of a key is its
+    // campaign's, looked up when asked. A key id is recorded once, by the one event whose values it sealed.
     `CREATE TABLE personal_data_keys (
-      kid TEXT PRIMARY KEY,
+      kid TEXT NOT NULL,
       subject TEXT NOT NULL,
       entry_id TEXT NOT NULL,
       campaign_id TEXT NOT NULL,
-      school_id TEXT,
-      year INTEGER NOT NULL,
       position INTEGER NOT NULL
-    ) WITHOUT ROWID`,
+    )`,
     // Statements of entry-history.ts look entries up by subject while the log is replayed.
     'CREATE INDEX personal_data_keys_by_subject ON personal_data_keys (subject)',
     `CREATE TABLE personal_data_erasures (
@@ -61,15 +61,13 @@ export const personalDataProjection = defineProjection({
   ],
   indexes: [
     'CREATE INDEX personal_data_keys_by_entry ON personal_data_keys (entry_id)',
-    'CREATE INDEX personal_data_keys_by_year ON personal_data_keys (year)',
+    'CREATE INDEX personal_data_keys_by_campaign ON personal_data_keys (campaign_id)',
   ],
   statements: {
-    // Revisions recorded before sealing existed do not name the school: it is the entry's.
     recordKey: {
       table: 'personal_data_keys',
-      sql: `INSERT OR IGNORE INTO personal_data_keys (kid, subject, entry_id, campaign_id, school_id, year, position)
-        SELECT @kid, @subject, @entryId, @campaignId, coalesce(@schoolId, e.school_id), c.year, @position
-        FROM campaigns c LEFT JOIN entries e ON e.id = @entryId WHERE c.id = @campaignId`,
+      sql: `INSERT INTO personal_data_keys (kid, subject, entry_id, campaign_id, position)
+        VALUES (@kid, @subject, @entryId, @campaignId, @position)`,
     },
     recordErasure: {
       table: 'personal_data_erasures',
@@ -93,11 +91,11 @@ export const personalDataProjection = defineProjection({
     switch (event.type) {
       case 'EntrySubmitted':
       case 'EntryRevised': {
-        const { entryId, campaignId, schoolId = null, personalDataKeys = [] } = event.data;
+        const { entryId, campaignId, personalDataKeys = [] } = event.data;
         return personalDataKeys.map(
           ({ subject, kid }): Operation<'recordKey'> => ({
             statement: 'recordKey',
-            params: { kid, subject, entryId, campaignId, schoolId, position },
+            params: { kid, subject, entryId, campaignId, position },
           }),
         );
       }
@@ -145,15 +143,17 @@ export const erasedEntriesParams = (scope: { entryId: string } | { year: number 
 type KeyRow = { kid: string; campaignId: string };
 
 export function personalDataQueries(db: Database.Database) {
-  const columns = 'SELECT kid, campaign_id AS campaignId FROM personal_data_keys';
-  const before = 'AND (@before IS NULL OR position < @before)';
+  const columns = 'SELECT k.kid, k.campaign_id AS campaignId FROM personal_data_keys k';
+  const before = 'AND (@before IS NULL OR k.position < @before)';
   const bySubject = db.prepare<{ key: string; before: bigint | null }, KeyRow>(
-    `${columns} WHERE subject = @key ${before}`,
+    `${columns} WHERE k.subject = @key ${before}`,
   );
   const byEntry = db.prepare<{ key: string; before: bigint | null }, KeyRow>(
-    `${columns} WHERE entry_id = @key ${before}`,
+    `${columns} WHERE k.entry_id = @key ${before}`,
   );
-  const byYear = db.prepare<{ key: number; before: bigint | null }, KeyRow>(`${columns} WHERE year = @key ${before}`);
+  const byYear = db.prepare<{ key: number; before: bigint | null }, KeyRow>(
+    `${columns} JOIN campaigns c ON c.id = k.campaign_id WHERE c.year = @key ${before}`,
+  );
   const erasure = db.prepare<[string, string], { position: bigint }>(
     'SELECT position FROM personal_data_erasures WHERE kind = ? AND subject = ? ORDER BY position LIMIT 1',
   );
@@ -165,8 +165,8 @@ export function personalDataQueries(db: Database.Database) {
       SELECT k.kid FROM personal_data_erasures x JOIN personal_data_keys k
         ON k.entry_id = x.subject AND k.position < x.position WHERE x.kind = 'ENTRY'
       UNION ALL
-      SELECT k.kid FROM personal_data_expiries x JOIN personal_data_keys k
-        ON k.year = x.year AND k.position < x.position`,
+      SELECT k.kid FROM personal_data_expiries x JOIN campaigns c ON c.year = x.year
+        JOIN personal_data_keys k ON k.campaign_id = c.id AND k.position < x.position`,
   );
   const retention = db.prepare<[], RetentionRow>(
     `SELECT c.year, count(e.id) AS entries, x.recorded_at AS expiredAt

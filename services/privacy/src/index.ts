@@ -1,5 +1,5 @@
 export { type DataKey, KeyRing, type KeyRingOptions } from './key-ring.ts';
-export type { KeyStore, WrappedKey } from './key-store.ts';
+export type { KeyStore, Rewrap, WrappedKeySet } from './key-store.ts';
 export { KurrentDbKeyStore, keyStream } from './kurrentdb-key-store.ts';
 export { devMasterKeyFile, type MasterKeySettings, parseMasterKey, resolveMasterKey } from './master-key.ts';
 export { ENTRY_EVENTS, entrySubject, identityOf } from './personal-data.ts';

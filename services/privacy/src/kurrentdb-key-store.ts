@@ -8,10 +8,10 @@ import {
   StreamNotFoundError,
 } from '@eventstore/db-client';
 import { connect, isTransient, KEY_STREAM_PREFIX } from '@qingmiao/event-store';
-import type { KeyStore, WrappedKey } from './key-store.ts';
+import type { KeyStore, WrappedKeySet } from './key-store.ts';
 
-/** The stream of one data key; the event store's adapter never reads these as events of the log. */
-export const keyStream = (kid: string) => `${KEY_STREAM_PREFIX}${kid}`;
+/** The stream of one data key (a set of one); the event store's adapter never reads these as events of the log. */
+export const keyStream = (id: string) => `${KEY_STREAM_PREFIX}${id}`;
 
 const KEY_EVENT = 'DataKeyStored';
 /** Calls in flight at once: one stream per key means one call per key. */
@@ -52,8 +52,8 @@ const isKeyEventData = (data: unknown): data is KeyEventData =>
   typeof data === 'object' && data !== null && typeof (data as { wrapped?: unknown }).wrapped === 'string';
 
 /**
- * The key store of KurrentDB deployments: one stream per data key (`qingmiao-key-<kid>`) holding one event with the
- * wrapped key, so that destroying a key is a hard delete (tombstone) of its stream, which KurrentDB refuses to
+ * The key store of KurrentDB deployments: one stream per data key (`qingmiao-key-<kid>`: sets of one key) holding
+ * one event with the wrapped key, so that destroying a key is a hard delete (tombstone) of its stream, which KurrentDB refuses to
  * write again and answers reads of with StreamDeleted. A tombstone hides the key at once but its bytes stay in the
  * database's chunk files until a scavenge rewrites them, on every node, and only in completed chunks (the chunk
  * being written is never scavenged): operators schedule scavenges (see README "Privacy").
@@ -63,44 +63,46 @@ const isKeyEventData = (data: unknown): data is KeyEventData =>
  * answered with StreamDeleted, taken as done.
  */
 export class KurrentDbKeyStore implements KeyStore {
+  /** Erasure hard-deletes a key's stream: a stream may hold no other key. */
+  readonly setSize = 1;
   /** Every key is its own append: batches of a few round trips of concurrent calls keep a first sealing quick. */
-  readonly batchSize = 64;
+  readonly setsPerAdd = 64;
   readonly #client: EventStoreDBClient;
 
   constructor(connectionString: string) {
     this.#client = connect(connectionString);
   }
 
-  async add(keys: readonly WrappedKey[]): Promise<void> {
-    const events = keys.map(({ kid, wrapped }) => ({
-      kid,
+  async add(sets: readonly WrappedKeySet[]): Promise<void> {
+    const events = sets.map(({ id, wrapped }) => ({
+      id,
       event: jsonEvent({
         type: KEY_EVENT,
         data: { wrapped: Buffer.from(wrapped).toString('base64') } satisfies KeyEventData,
       }),
     }));
     // Resolves once the server acknowledged every write, i.e. the leader (and a quorum in a cluster) made it durable.
-    await eachLimited(events, CONCURRENCY, ({ kid, event }) =>
-      withRetries(() => this.#client.appendToStream(keyStream(kid), event, { expectedRevision: NO_STREAM })).then(
+    await eachLimited(events, CONCURRENCY, ({ id, event }) =>
+      withRetries(() => this.#client.appendToStream(keyStream(id), event, { expectedRevision: NO_STREAM })).then(
         () => undefined,
       ),
     );
   }
 
-  async get(kids: readonly string[]): Promise<Map<string, Uint8Array>> {
+  async get(ids: readonly string[]): Promise<Map<string, Uint8Array>> {
     const found = new Map<string, Uint8Array>();
-    await eachLimited([...new Set(kids)], CONCURRENCY, async (kid) => {
-      const wrapped = await withRetries(() => this.#read(kid));
-      if (wrapped) found.set(kid, wrapped);
+    await eachLimited([...new Set(ids)], CONCURRENCY, async (id) => {
+      const wrapped = await withRetries(() => this.#read(id));
+      if (wrapped) found.set(id, wrapped);
     });
     return found;
   }
 
-  async #read(kid: string): Promise<Uint8Array | undefined> {
+  async #read(id: string): Promise<Uint8Array | undefined> {
     try {
       let wrapped: Uint8Array | undefined;
       // Read to the end (never breaking off), which lets the client finish the call cleanly.
-      for await (const { event } of this.#client.readStream(keyStream(kid), { maxCount: 1 })) {
+      for await (const { event } of this.#client.readStream(keyStream(id), { maxCount: 1 })) {
         if (event?.type === KEY_EVENT && isKeyEventData(event.data))
           wrapped = Buffer.from(event.data.wrapped, 'base64');
       }
@@ -111,10 +113,11 @@ export class KurrentDbKeyStore implements KeyStore {
     }
   }
 
-  async destroy(kids: readonly string[]): Promise<void> {
-    await eachLimited([...new Set(kids)], CONCURRENCY, async (kid) => {
+  /** A set of one is empty once its key is destroyed: its stream is tombstoned, nothing is rewrapped. */
+  async destroy(slots: ReadonlyMap<string, readonly number[]>): Promise<void> {
+    await eachLimited([...slots.keys()], CONCURRENCY, async (id) => {
       try {
-        await withRetries(() => this.#client.tombstoneStream(keyStream(kid), { expectedRevision: ANY }));
+        await withRetries(() => this.#client.tombstoneStream(keyStream(id), { expectedRevision: ANY }));
       } catch (error) {
         if (!(error instanceof StreamDeletedError)) throw error;
       }

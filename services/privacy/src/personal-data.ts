@@ -11,22 +11,33 @@ import { ERASED } from '@qingmiao/schema';
 export const ENTRY_EVENTS: ReadonlySet<string> = new Set(['EntrySubmitted', 'EntryRevised']);
 
 const SEALED = '$sealed';
-const FORMAT = 'q1';
+/** One field's value under its own key (all that was written before sealing per event). */
+const FIELD_FORMAT = 'q1';
+/** Everything of one event sealed for the entry's subject, as one value in the event's own `$sealed`. */
+const EVENT_FORMAT = 'q2';
 
-/** A sealed value: `q1.<kid>.<nonce ‖ ciphertext ‖ tag, base64url>`; the key id is in clear, the value is not. */
+/**
+ * A sealed value: `q1.<kid>.<nonce ‖ ciphertext ‖ tag, base64url>` (the key id in clear, the value not); in place
+ * of a field sealed in the event's `q2` value, just `q2`, which keeps the field's place in the event.
+ */
 type SealedValue = { readonly [SEALED]: string };
+const IN_EVENT: SealedValue = { [SEALED]: EVENT_FORMAT };
 
 const isObject = (value: unknown): value is JsonObject =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 const isSealed = (value: unknown): value is JsonObject & SealedValue =>
   isObject(value) && typeof value[SEALED] === 'string';
+const inEvent = (value: unknown) => isSealed(value) && value[SEALED] === EVENT_FORMAT;
 
-/** The id of the key a sealed value names, or `undefined` for anything else. */
-function kidOf(value: unknown): string | undefined {
-  if (!isSealed(value)) return undefined;
-  const [format, kid] = value[SEALED].split('.', 2);
-  return format === FORMAT ? kid : undefined;
+/** The parts of a sealed value (`<format>.<kid>.<ciphertext>`), or `undefined` for anything else. */
+function partsOf(sealed: unknown, format: string): { kid: string; ciphertext: string } | undefined {
+  if (typeof sealed !== 'string') return undefined;
+  const [given, kid, ciphertext] = sealed.split('.', 3);
+  return given === format && kid && ciphertext ? { kid, ciphertext } : undefined;
 }
+
+/** The id of the key a field's own sealed value names, or `undefined` for anything else. */
+const kidOf = (value: unknown) => (isSealed(value) ? partsOf(value[SEALED], FIELD_FORMAT)?.kid : undefined);
 
 /** The subject of everything an entry carries that belongs to no keyed participant. */
 export const entrySubject = (entryId: string) => `entry:${entryId}`;
@@ -38,37 +49,39 @@ export function identityOf(schoolId: string, participant: JsonObject): string {
     : `${schoolId}|n|${String(participant.name)}|${typeof participant.grade === 'string' ? participant.grade : ''}`;
 }
 
+interface Sealed {
+  readonly kid: string;
+  /** `nonce ‖ ciphertext ‖ tag`, base64url. */
+  readonly ciphertext: string;
+}
+
 export interface Sealer {
   /** Seals `value` for `subject`; `field` is bound to the ciphertext. */
-  seal(subject: string, field: string, value: Json): SealedValue;
+  seal(subject: string, field: string, value: Json): Sealed;
   pseudonym(identity: string): string;
 }
 
 export interface Opener {
   /** The value, or `undefined` when its key was destroyed. */
-  open(sealed: string, field: string): Json | undefined;
+  open(sealed: Sealed, field: string): Json | undefined;
   pseudonym(identity: string): string;
 }
 
-export const sealedValue = (kid: string, ciphertext: string): SealedValue => ({
-  [SEALED]: `${FORMAT}.${kid}.${ciphertext}`,
-});
+/** The field under which an event's value for the entry's subject is sealed (bound to its ciphertext). */
+const ENTRY_FIELD = 'entry';
 
-/** The parts of a sealed value: its key's id and its bytes. */
-export function partsOf(value: SealedValue): { kid: string; ciphertext: string } {
-  const [, kid = '', ciphertext = ''] = value[SEALED].split('.', 3);
-  return { kid, ciphertext };
-}
-
-/** An entry event's data with its personal fields sealed; any other event's data as given. */
+/**
+ * An entry event's data with its personal fields sealed: each keyed participant's in a value of its own, everything
+ * else of the entry (keyless participants, advisor, text, files' names) in one value for the entry's subject, so
+ * that an event costs one cipher operation per data subject. Any other event's data as given.
+ */
 export function sealEvent(type: string, data: JsonObject, sealer: Sealer): JsonObject {
   if (!ENTRY_EVENTS.has(type)) return data;
-  const entryId = String(data.entryId);
   const schoolId = String(data.schoolId);
-  const entry = entrySubject(entryId);
   const sealed: JsonObject = { ...data };
+  const ofEntry: { participants?: JsonObject; advisor?: Json; body?: Json; attachments?: JsonObject } = {};
   if (Array.isArray(data.participants)) {
-    sealed.participants = data.participants.filter(isObject).map((participant) => {
+    sealed.participants = data.participants.filter(isObject).map((participant, index) => {
       if (participant.erased === true) return participant;
       const { name, grade, key, participantId, ...clear } = participant;
       const id =
@@ -76,17 +89,32 @@ export function sealEvent(type: string, data: JsonObject, sealer: Sealer): JsonO
       const person: JsonObject = { name: name ?? null };
       if (grade !== undefined) person.grade = grade;
       if (key !== undefined) person.key = key;
-      return { ...clear, participantId: id, ...sealer.seal(key === undefined ? entry : id, 'participant', person) };
+      if (key === undefined) {
+        ofEntry.participants = { ...ofEntry.participants, [index]: person };
+        return { ...clear, participantId: id, ...IN_EVENT };
+      }
+      const { kid, ciphertext } = sealer.seal(id, 'participant', person);
+      return { ...clear, participantId: id, [SEALED]: `${FIELD_FORMAT}.${kid}.${ciphertext}` };
     });
   }
-  if (typeof data.advisor === 'string') sealed.advisor = sealer.seal(entry, 'advisor', data.advisor);
-  if (typeof data.body === 'string') sealed.body = sealer.seal(entry, 'body', data.body);
+  if (typeof data.advisor === 'string') {
+    ofEntry.advisor = data.advisor;
+    sealed.advisor = IN_EVENT;
+  }
+  if (typeof data.body === 'string') {
+    ofEntry.body = data.body;
+    sealed.body = IN_EVENT;
+  }
   if (Array.isArray(data.attachments)) {
-    sealed.attachments = data.attachments.map((file) =>
-      isObject(file) && typeof file.name === 'string'
-        ? { ...file, name: sealer.seal(entry, 'attachment', file.name) }
-        : file,
-    );
+    sealed.attachments = data.attachments.map((file, index) => {
+      if (!isObject(file) || typeof file.name !== 'string') return file;
+      ofEntry.attachments = { ...ofEntry.attachments, [index]: file.name };
+      return { ...file, name: IN_EVENT };
+    });
+  }
+  if (Object.keys(ofEntry).length > 0) {
+    const { kid, ciphertext } = sealer.seal(entrySubject(String(data.entryId)), ENTRY_FIELD, ofEntry);
+    sealed[SEALED] = `${EVENT_FORMAT}.${kid}.${ciphertext}`;
   }
   return sealed;
 }
@@ -97,51 +125,66 @@ export function kidsOf(type: string, data: JsonObject): string[] {
   const values: unknown[] = [data.advisor, data.body];
   if (Array.isArray(data.participants)) values.push(...data.participants);
   if (Array.isArray(data.attachments)) values.push(...data.attachments.map((file) => isObject(file) && file.name));
-  return values.map(kidOf).filter((kid) => kid !== undefined);
+  const kids = values.map(kidOf).filter((kid) => kid !== undefined);
+  const ofEntry = partsOf(data[SEALED], EVENT_FORMAT);
+  return ofEntry ? [...kids, ofEntry.kid] : kids;
 }
 
 /**
  * An entry event's data as readers know it: sealed values opened, or shown as erased when their key is gone;
  * each participant with its pseudonymous id (computed for events written in clear before sealing existed, which
  * is why the school must be known); the subjects and keys its values were sealed under, so erasure can find them.
+ * Reads every format ever written: fields sealed one by one (`q1`) and per event (`q2`).
  */
 export function openEvent(type: string, data: JsonObject, opener: Opener, schoolId: string | undefined): JsonObject {
   if (!ENTRY_EVENTS.has(type)) return data;
-  const opened: JsonObject = { ...data };
+  const { [SEALED]: eventSealed, ...opened } = data;
   const keys = new Map<string, string>();
   const entry = entrySubject(String(data.entryId));
   const open = (value: SealedValue, subject: string, field: string) => {
-    keys.set(partsOf(value).kid, subject);
-    return opener.open(value[SEALED], field);
+    const parts = partsOf(value[SEALED], FIELD_FORMAT);
+    if (!parts) return undefined;
+    keys.set(parts.kid, subject);
+    return opener.open(parts, field);
+  };
+  // The entry's subject's value of this event: absent when its key was destroyed.
+  const eventParts = partsOf(eventSealed, EVENT_FORMAT);
+  if (eventParts) keys.set(eventParts.kid, entry);
+  const opening = eventParts && opener.open(eventParts, ENTRY_FIELD);
+  const ofEntry = isObject(opening) ? opening : {};
+  const pick = (part: string, index: number) => {
+    const values = ofEntry[part];
+    return isObject(values) ? values[index] : undefined;
   };
   if (Array.isArray(data.participants)) {
-    opened.participants = data.participants.filter(isObject).map((participant) => {
+    opened.participants = data.participants.filter(isObject).map((participant, index) => {
       if (!isSealed(participant)) {
         if (typeof participant.participantId === 'string' || schoolId === undefined) return participant;
         return { ...participant, participantId: opener.pseudonym(identityOf(schoolId, participant)) };
       }
       const { [SEALED]: _, ...clear } = participant;
       const subject = typeof participant.participantId === 'string' ? participant.participantId : entry;
-      const person = open(participant, subject, 'participant');
+      const person = inEvent(participant) ? pick('participants', index) : open(participant, subject, 'participant');
       if (!isObject(person)) return { ...clear, name: ERASED, erased: true };
       // Whether the participant was keyed decides the subject: a keyless one was sealed under the entry's.
-      if (person.key === undefined) keys.set(partsOf(participant).kid, entry);
+      const kid = kidOf(participant);
+      if (person.key === undefined && kid !== undefined) keys.set(kid, entry);
       return { ...clear, ...person };
     });
   }
   if (isSealed(data.advisor)) {
-    const advisor = open(data.advisor, entry, 'advisor');
+    const advisor = inEvent(data.advisor) ? ofEntry.advisor : open(data.advisor, entry, 'advisor');
     opened.advisor = typeof advisor === 'string' ? advisor : ERASED;
   }
   if (isSealed(data.body)) {
-    const body = open(data.body, entry, 'body');
+    const body = inEvent(data.body) ? ofEntry.body : open(data.body, entry, 'body');
     if (typeof body === 'string') opened.body = body;
     else delete opened.body;
   }
   if (Array.isArray(data.attachments)) {
-    opened.attachments = data.attachments.map((file) => {
+    opened.attachments = data.attachments.map((file, index) => {
       if (!isObject(file) || !isSealed(file.name)) return file;
-      const name = open(file.name, entry, 'attachment');
+      const name = inEvent(file.name) ? pick('attachments', index) : open(file.name, entry, 'attachment');
       return { ...file, name: typeof name === 'string' ? name : ERASED };
     });
   }

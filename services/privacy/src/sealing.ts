@@ -16,19 +16,21 @@ const RANDOM_POOL = 16 * 1024;
 let randomPool = Buffer.alloc(0);
 let randomTaken = 0;
 
-/** `size` fresh random bytes, copied out of the pool (a key kept in a cache must not pin the whole pool). */
-export function randomOf(size: number): Buffer {
+/** `size` fresh random bytes, copied out of the pool (an id or key kept must not pin the whole pool). */
+export const randomOf = (size: number): Buffer => Buffer.from(randomView(size));
+
+/** `size` fresh random bytes as a view of the pool: for bytes used at once and copied (a nonce). */
+function randomView(size: number): Buffer {
   if (randomTaken + size > randomPool.length) {
     randomPool = randomBytes(Math.max(RANDOM_POOL, size));
     randomTaken = 0;
   }
-  const bytes = Buffer.from(randomPool.subarray(randomTaken, randomTaken + size));
   randomTaken += size;
-  return bytes;
+  return randomPool.subarray(randomTaken - size, randomTaken);
 }
 
 export function encrypt(key: Uint8Array, plaintext: Uint8Array, associated: string): Buffer {
-  const nonce = randomOf(NONCE);
+  const nonce = randomView(NONCE);
   const cipher = createCipheriv('aes-256-gcm', key, nonce);
   cipher.setAAD(Buffer.from(associated, 'utf8'));
   return Buffer.concat([nonce, cipher.update(plaintext), cipher.final(), cipher.getAuthTag()]);
@@ -41,7 +43,10 @@ export function decrypt(key: Uint8Array, sealed: Uint8Array, associated: string)
   decipher.setAAD(Buffer.from(associated, 'utf8'));
   decipher.setAuthTag(sealed.subarray(sealed.length - TAG));
   try {
-    return Buffer.concat([decipher.update(sealed.subarray(NONCE, sealed.length - TAG)), decipher.final()]);
+    const opened = decipher.update(sealed.subarray(NONCE, sealed.length - TAG));
+    // GCM hands out everything in `update`: `final` only checks the tag.
+    const rest = decipher.final();
+    return rest.length === 0 ? opened : Buffer.concat([opened, rest]);
   } catch {
     return undefined;
   }

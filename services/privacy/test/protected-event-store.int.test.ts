@@ -7,6 +7,7 @@ import { ERASED } from '@qingmiao/schema';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { entrySubject } from '../src/personal-data.ts';
 import { type PersonalDataProtection, protectPersonalData } from '../src/protection.ts';
+import { encrypt } from '../src/sealing.ts';
 import { SqliteKeyStore } from '../src/sqlite-key-store.ts';
 
 const STREAM = 'campaign-essay-2022';
@@ -136,15 +137,97 @@ describe('a protected event store', () => {
     });
     const [event] = await store.readAll();
     const kids = ((event?.data.personalDataKeys ?? []) as { kid: string }[]).map((key) => key.kid);
+    const keys = [...(await protection.keys.find(kids)).values()].map((key) => Buffer.from(key));
+    expect(keys).toHaveLength(kids.length);
     await protection.keys.destroy(kids);
+    expect((await protection.keys.find(kids)).size).toBe(0);
     await store.close();
     const keyFiles = readdirSync(dir).filter((file) => file.startsWith('keys.db'));
+    // The file only ever holds keys wrapped; that the old wrapped set is gone too is key-ring.int.test.ts's.
     for (const file of keyFiles) {
-      for (const kid of kids) expect(readFileSync(join(dir, file)).includes(Buffer.from(kid))).toBe(false);
+      for (const key of keys) expect(readFileSync(join(dir, file)).includes(key)).toBe(false);
     }
     const reopened = open();
     const [read] = await reopened.readAll();
     expect(participantsOf(read)[0]?.name).toBe(ERASED);
+  });
+
+  it('seals one value per data subject of an event: a keyed participant its own, the entry everything else', async () => {
+    const store = open();
+    await store.append(
+      STREAM,
+      [
+        submitted([
+          { name: NAME, role: 'STUDENT', key: '2022001' },
+          { name: '王芳', role: 'TEACHER' },
+        ]),
+      ],
+      { expectedRevision: 'any' },
+    );
+    const [raw] = await inner.readAll();
+    const values = JSON.stringify(raw?.data).match(/"q[12]\.[^"]+"/g) ?? [];
+    expect(values.map((value) => value.slice(1, 3)).sort()).toEqual(['q1', 'q2']);
+    expect(raw?.data).toMatchObject({ advisor: { $sealed: 'q2' }, body: { $sealed: 'q2' } });
+  });
+
+  it('reads events whose fields were sealed one by one (written before sealing per event)', async () => {
+    const store = open();
+    const [childKey, entryKey] = await protection.keys.fresh(2);
+    if (!childKey || !entryKey) throw new Error('no keys');
+    const seal = ({ kid, key }: { kid: string; key: Buffer }, field: string, value: unknown) => ({
+      $sealed: `q1.${kid}.${encrypt(key, Buffer.from(JSON.stringify(value)), `${kid}/${field}`).toString('base64url')}`,
+    });
+    const child = protection.participantId('xinhua-primary', '2022001');
+    const event = submitted([]);
+    await inner.append(
+      STREAM,
+      [
+        {
+          ...event,
+          data: {
+            ...event.data,
+            participants: [
+              {
+                role: 'STUDENT',
+                participantId: child,
+                ...seal(childKey, 'participant', { name: NAME, key: '2022001' }),
+              },
+              { role: 'TEACHER', participantId: 'p_teacher', ...seal(entryKey, 'participant', { name: '王芳' }) },
+            ],
+            advisor: seal(entryKey, 'advisor', '李老师'),
+            body: seal(entryKey, 'body', '作文'),
+            attachments: [
+              { id: 'f1', name: seal(entryKey, 'attachment', 'a.pdf'), mediaType: 'application/pdf', size: 1 },
+            ],
+          },
+        },
+      ],
+      { expectedRevision: 'any' },
+    );
+    const [read] = await store.readAll();
+    expect(read?.data).toMatchObject({
+      participants: [
+        { role: 'STUDENT', participantId: child, name: NAME, key: '2022001' },
+        { role: 'TEACHER', participantId: 'p_teacher', name: '王芳' },
+      ],
+      advisor: '李老师',
+      body: '作文',
+      attachments: [{ id: 'f1', name: 'a.pdf' }],
+    });
+    expect(new Set(read?.data.personalDataKeys as JsonObject[])).toEqual(
+      new Set([
+        { subject: child, kid: childKey.kid },
+        { subject: entrySubject(ENTRY), kid: entryKey.kid },
+      ]),
+    );
+    await protection.keys.destroy([entryKey.kid]);
+    const [erased] = await store.readAll();
+    expect(erased?.data).toMatchObject({
+      participants: [{ name: NAME }, { name: ERASED, erased: true }],
+      advisor: ERASED,
+      attachments: [{ name: ERASED }],
+    });
+    expect(erased?.data.body).toBeUndefined();
   });
 
   it('gives events written in clear before sealing existed the same participant ids', async () => {
