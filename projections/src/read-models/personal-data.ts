@@ -1,4 +1,3 @@
-import { ERASED } from '@qingmiao/schema';
 import type Database from 'better-sqlite3';
 import { defineProjection, type Operation } from '../projection.ts';
 
@@ -43,7 +42,7 @@ export const personalDataProjection = defineProjection({
       campaign_id TEXT NOT NULL,
       position INTEGER NOT NULL
     )`,
-    // Statements of entry-history.ts look entries up by subject while the log is replayed.
+    // Erasing a child finds its keys by subject.
     'CREATE INDEX personal_data_keys_by_subject ON personal_data_keys (subject)',
     `CREATE TABLE personal_data_erasures (
       position INTEGER PRIMARY KEY,
@@ -127,14 +126,10 @@ export const personalDataProjection = defineProjection({
 
 /**
  * The entries an erasure of an entry (`@entryId`) or of a year (`@year`) covers, the other parameter null: for the
- * statements of the read models that hold personal data in clear (entries.ts, entry-history.ts).
+ * statements of the read models that hold personal data in clear (entries.ts).
  */
 export const ERASED_ENTRIES = `(SELECT @entryId UNION ALL
   SELECT e.id FROM entries e JOIN campaigns c ON c.id = e.campaign_id WHERE c.year = @year)`;
-
-/** A participant (JSON) as an erased one reads back from the log: 已删除, without grade and key. */
-export const erasedParticipantJson = (participant: string) =>
-  `json_set(json_remove(${participant}, '$.grade', '$.key'), '$.name', '${ERASED}', '$.erased', json('true'))`;
 
 /** The parameters of a statement over ERASED_ENTRIES. */
 export const erasedEntriesParams = (scope: { entryId: string } | { year: number }) =>
