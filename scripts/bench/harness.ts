@@ -29,13 +29,14 @@ export function modeFrom(argv: readonly string[]): Mode {
   const quick = argv.includes('--quick');
   return quick
     ? {
+        // A smoke run: every benchmark end to end, twice, briefly; the larger growth log is participation's (made once).
         quick,
-        runs: 3,
-        sampleSeconds: 1.5,
-        loadSeconds: 3,
+        runs: 2,
+        sampleSeconds: 1,
+        loadSeconds: 2,
         catchUpEvents: 20_000,
-        catchUpRuns: 3,
-        growthSizes: [10_000, 50_000],
+        catchUpRuns: 2,
+        growthSizes: [10_000, 30_000],
       }
     : {
         quick,

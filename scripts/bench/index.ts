@@ -3,7 +3,7 @@
  * as a ratio; figures are medians of several runs. Writes BENCHMARKS.md at the repository root.
  *
  *   npm run bench                 full sizes (5 runs; catch-up and growth to 1M events; ~10 min on 2 cores)
- *   npm run bench -- --quick      CI smoke sizes (3 runs; 20k / 50k events; under 3 min). Asserts no figure; exits 1 when a benchmark fails.
+ *   npm run bench -- --quick      CI smoke sizes (2 runs; 20k / 30k events; about 2 min). Asserts no figure; exits 1 when a benchmark fails.
  *   --only 1,3,6                  a subset (1 = appends incl. 1b and 2, 3 = submitEntry, 4 = catch-up,
  *                                 5 = participation, 6 = growth, 7 = uploads, 8 = the web app in Chromium,
  *                                 9 = what encrypting personal data costs appends and catch-up)
@@ -175,7 +175,7 @@ async function main(): Promise<void> {
   const markdown = [
     '# Benchmarks',
     '',
-    `Written by \`${command}\`${mode.quick ? ' — **quick mode**: a CI smoke run at small sizes with 3 runs per figure; the reference figures come from the full run (`npm run bench`)' : ''}. Each figure is measured beside its baseline in the same run and given as a ratio; figures are medians of ${mode.runs} runs. Nothing here is asserted: goals are reported, met or not.`,
+    `Written by \`${command}\`${mode.quick ? ' — **quick mode**: a CI smoke run at small sizes with 2 runs per figure; the reference figures come from the full run (`npm run bench`)' : ''}. Each figure is measured beside its baseline in the same run and given as a ratio; figures are medians of ${mode.runs} runs. Nothing here is asserted: goals are reported, met or not.`,
     '',
     table(
       ['', ''],

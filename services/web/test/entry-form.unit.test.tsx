@@ -198,6 +198,29 @@ describe('a campaign requiring guardian consent', () => {
     expect(problemBeside(screen.getByRole('checkbox', { name: '第 1 行 监护人已签字同意' }))).toBe('须确认监护人同意');
   });
 
+  it('keeps the refused form as it was, 提交 enabled, and sends it again as it is', async () => {
+    const onSubmit = vi
+      .fn<OnSubmit>()
+      .mockResolvedValueOnce({ errors: { 'participants.0.guardianConsent': '服务器未接受此项，请检查' } })
+      .mockResolvedValueOnce({});
+    renderForm(onSubmit, 'ESSAY', true);
+    const user = userEvent.setup();
+    await user.type(screen.getByLabelText('作品标题'), '我的家乡');
+    await user.type(screen.getByRole('textbox', { name: '第 1 行 姓名' }), '王小明');
+    await user.click(screen.getByRole('checkbox', { name: '第 1 行 监护人已签字同意' }));
+    const submit = screen.getByRole('button', { name: '提交' }) as HTMLButtonElement;
+    await user.click(submit);
+    const consent = screen.getByRole('checkbox', { name: '第 1 行 监护人已签字同意' }) as HTMLInputElement;
+    await vi.waitFor(() => expect(problemBeside(consent)).toBe('服务器未接受此项，请检查'));
+    expect(submit.disabled).toBe(false);
+    expect(consent.checked).toBe(true);
+    expect((screen.getByLabelText('作品标题') as HTMLInputElement).value).toBe('我的家乡');
+    await user.click(submit);
+    expect(onSubmit).toHaveBeenCalledTimes(2);
+    expect(onSubmit.mock.calls[1]?.[0]).toEqual(onSubmit.mock.calls[0]?.[0]);
+    await vi.waitFor(() => expect(problemBeside(consent)).toBeNull());
+  });
+
   it('is not asked when the campaign does not require it', () => {
     renderForm();
     expect(screen.queryByRole('checkbox')).toBeNull();

@@ -1,3 +1,4 @@
+import { LoadingOutlined } from '@ant-design/icons';
 import type { CampaignKind } from '@qingmiao/schema';
 import { Alert, Button, Form, Input } from 'antd';
 import { type FormEvent, type ReactNode, useRef, useState } from 'react';
@@ -182,7 +183,9 @@ export function EntryForm({ kind, requireGuardianConsent, initial, target, uploa
           size="large"
           block
           autoInsertSpace={false}
-          loading={sending}
+          // Not antd's `loading`: its spinner leaves through a CSS motion that headless Chromium was seen never to
+          // finish, keeping a spinner and the name "loading 提交" on the button after a refusal.
+          icon={sending ? <LoadingOutlined aria-hidden /> : undefined}
           disabled={sending}
         >
           提交
