@@ -128,10 +128,11 @@ function releaseWriter(writer: Worker): void {
     void writer.terminate();
     return;
   }
-  writer.unref();
   // An idle thread that stops is only not reused.
   const drop = () => idleWriters.delete(writer);
   idleWriters.set(writer, listen(writer, { message: drop, error: drop, exit: drop }));
+  // After the listeners: adding a message listener refs the thread's port again.
+  writer.unref();
 }
 
 /**
@@ -190,13 +191,14 @@ export class SqliteEventStore implements EventStore {
     };
     this.#dataVersion = this.#readDataVersion();
     this.#writer = takeWriter();
-    // An idle writer does not keep the process alive (an open store never did); appends in flight do.
-    this.#writer.unref();
     this.#stopListening = listen(this.#writer, {
       message: (reply) => (reply.kind === 'committed' ? this.#answered(reply.outcomes) : this.#writerClosed?.()),
       error: (error) => this.#writerFailed(error),
       exit: (code) => this.#writerFailed(new Error(`it exited with code ${code}`)),
     });
+    // An idle writer does not keep the process alive (an open store never did); appends in flight do. After the
+    // listeners: adding a message listener refs the thread's port again.
+    this.#writer.unref();
     this.#writer.postMessage({
       kind: 'open',
       options: { path: options.path, maxBatch: options.maxBatch ?? 512 },
