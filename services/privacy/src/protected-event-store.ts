@@ -18,8 +18,8 @@ import { decrypt, encrypt, pseudonymOf } from './sealing.ts';
 const associated = (kid: string, field: string) => `${kid}/${field}`;
 
 /**
- * Entries whose school is kept in memory (~200 bytes each: ~4 MiB). A revision follows its submission closely in the
- * log, so the most recent entries suffice; every entry of a long log would keep tens of MiB after a catch-up.
+ * Entries whose school is kept in memory (~200 bytes each: ~4 MiB; every entry of a long log would keep tens of MiB
+ * after a catch-up). A revision follows its submission closely in the log, so recent submissions suffice.
  */
 const SCHOOLS_KEPT = 20_000;
 
