@@ -119,15 +119,28 @@ export function sealEvent(type: string, data: JsonObject, sealer: Sealer): JsonO
   return sealed;
 }
 
-/** The key ids an event's sealed values name, to fetch their keys in one go. */
-export function kidsOf(type: string, data: JsonObject): string[] {
+/** A sealed value an event holds and the field it is bound to. */
+export interface SealedField extends Sealed {
+  readonly field: string;
+}
+
+/** Every sealed value an event holds, to fetch their keys and open them in one go. */
+export function sealedValuesOf(type: string, data: JsonObject): SealedField[] {
   if (!ENTRY_EVENTS.has(type)) return [];
-  const values: unknown[] = [data.advisor, data.body];
-  if (Array.isArray(data.participants)) values.push(...data.participants);
-  if (Array.isArray(data.attachments)) values.push(...data.attachments.map((file) => isObject(file) && file.name));
-  const kids = values.map(kidOf).filter((kid) => kid !== undefined);
+  const found: SealedField[] = [];
+  const add = (value: unknown, field: string) => {
+    const parts = isSealed(value) ? partsOf(value[SEALED], FIELD_FORMAT) : undefined;
+    if (parts) found.push({ ...parts, field });
+  };
+  add(data.advisor, 'advisor');
+  add(data.body, 'body');
+  if (Array.isArray(data.participants)) for (const participant of data.participants) add(participant, 'participant');
+  if (Array.isArray(data.attachments)) {
+    for (const file of data.attachments) add(isObject(file) && file.name, 'attachment');
+  }
   const ofEntry = partsOf(data[SEALED], EVENT_FORMAT);
-  return ofEntry ? [...kids, ofEntry.kid] : kids;
+  if (ofEntry) found.push({ ...ofEntry, field: ENTRY_FIELD });
+  return found;
 }
 
 /**
