@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import type { OpenReply, OpenRequest } from './opening-protocol.ts';
+import { type OpenReply, type OpenRequest, SEPARATOR } from './opening-protocol.ts';
 
 /**
  * The worker's entry: beside this module in the sources, where tsx or vitest run it, and beside the bundle
@@ -53,6 +53,7 @@ export class OpeningThread {
 
   /** The plaintexts (JSON text) in the order given; `null` where a value does not open with its key. */
   open(values: readonly SealedToOpen[]): Promise<readonly (string | null)[]> {
+    if (values.length === 0) return Promise.resolve([]);
     const keys = new Uint8Array(values.length * 32);
     values.forEach((value, i) => {
       keys.set(value.key, i * 32);
@@ -60,8 +61,8 @@ export class OpeningThread {
     const request: OpenRequest = {
       id: this.#nextId++,
       keys,
-      ciphertexts: values.map((value) => value.ciphertext),
-      associated: values.map((value) => value.associated),
+      ciphertexts: values.map((value) => value.ciphertext).join(SEPARATOR),
+      associated: values.map((value) => value.associated).join(SEPARATOR),
     };
     const worker = this.#busy();
     return new Promise((resolve, reject) => {
@@ -98,7 +99,7 @@ export class OpeningThread {
     const pending = this.#pending.get(reply.id);
     this.#pending.delete(reply.id);
     if ('error' in reply) pending?.reject(new Error(reply.error));
-    else pending?.resolve(reply.plaintexts);
+    else pending?.resolve(reply.plaintexts.split(SEPARATOR).map((plaintext) => (plaintext === '' ? null : plaintext)));
     if (this.#pending.size === 0) this.#idle();
   }
 

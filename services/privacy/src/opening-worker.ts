@@ -3,20 +3,21 @@
  * while this thread opens the next (./opening-thread.ts). Pure: it keeps no keys between requests.
  */
 import { parentPort } from 'node:worker_threads';
-import type { OpenReply, OpenRequest } from './opening-protocol.ts';
+import { type OpenReply, type OpenRequest, SEPARATOR } from './opening-protocol.ts';
 import { decrypt } from './sealing.ts';
 
 const KEY = 32;
 
-function openAll({ keys, ciphertexts, associated }: OpenRequest): (string | null)[] {
-  return ciphertexts.map((ciphertext, i) => {
-    const plaintext = decrypt(
-      keys.subarray(i * KEY, (i + 1) * KEY),
-      Buffer.from(ciphertext, 'base64url'),
-      associated[i] as string,
-    );
-    return plaintext === undefined ? null : plaintext.toString('utf8');
-  });
+function openAll({ keys, ciphertexts, associated }: OpenRequest): string {
+  const bound = associated.split(SEPARATOR);
+  return ciphertexts
+    .split(SEPARATOR)
+    .map((ciphertext, i) => {
+      const key = keys.subarray(i * KEY, (i + 1) * KEY);
+      const plaintext = decrypt(key, Buffer.from(ciphertext, 'base64url'), bound[i] as string);
+      return plaintext === undefined ? '' : plaintext.toString('utf8');
+    })
+    .join(SEPARATOR);
 }
 
 parentPort?.on('message', (request: OpenRequest) => {
