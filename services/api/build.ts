@@ -1,6 +1,7 @@
 /**
  * Bundles the server and CLI into one file for deployment (`node dist/qingmiao.mjs serve`), with the event store's
- * writer thread beside it (`dist/event-store-writer.mjs`): workspace packages are
+ * writer thread and the privacy layer's opening thread beside it (`dist/event-store-writer.mjs`,
+ * `dist/privacy-opening.mjs`): workspace packages are
  * TypeScript sources, so they are compiled in; better-sqlite3 and @node-rs/argon2 stay external because they are
  * native addons.
  *
@@ -11,10 +12,11 @@ import { build } from 'esbuild';
 import { buildWebApp } from './src/web-app/build.ts';
 
 await build({
-  // The event store's writer thread runs its own entry, which the store looks for beside the bundle.
+  // Worker threads run entries of their own, which their modules look for beside the bundle.
   entryPoints: [
     { in: 'src/cli.ts', out: 'qingmiao' },
     { in: '../event-store/src/sqlite-writer.ts', out: 'event-store-writer' },
+    { in: '../privacy/src/opening-worker.ts', out: 'privacy-opening' },
   ],
   outdir: 'dist',
   outExtension: { '.js': '.mjs' },

@@ -9,10 +9,19 @@ import type {
   ReadAllOptions,
   RecordedEvent,
   Subscription,
-  SubscriptionMessage,
 } from '@qingmiao/event-store';
 import type { DataKey, KeyRing } from './key-ring.ts';
-import { ENTRY_EVENTS, kidsOf, type Opener, openEvent, type Sealer, sealEvent } from './personal-data.ts';
+import { OpeningThread, type SealedToOpen } from './opening-thread.ts';
+import {
+  ENTRY_EVENTS,
+  type Opener,
+  openEvent,
+  type SealedField,
+  type Sealer,
+  sealEvent,
+  sealedValuesOf,
+} from './personal-data.ts';
+import { readAhead } from './read-ahead.ts';
 import { decrypt, encrypt, pseudonymOf } from './sealing.ts';
 
 const associated = (kid: string, field: string) => `${kid}/${field}`;
@@ -22,6 +31,28 @@ const associated = (kid: string, field: string) => `${kid}/${field}`;
  * after a catch-up). A revision follows its submission closely in the log, so recent submissions suffice.
  */
 const SCHOOLS_KEPT = 20_000;
+
+/**
+ * Pages of a subscription opened ahead of the one being read: enough to keep the opening thread busy while the
+ * reader projects, few enough that a catch-up holds only a couple of pages more in memory.
+ */
+const READ_AHEAD = 2;
+
+/**
+ * Sealed values of a subscription's page from which they are opened in the opening thread. Fewer (a live page of a
+ * command or two) open in place: a round trip to the thread would only delay the read models.
+ */
+const OFFLOAD_FROM = 64;
+
+/** The process's opening thread, shared by its protected stores: it runs only while a catch-up needs it. */
+const sharedOpening = new OpeningThread();
+
+/** A sealed value's JSON text and where it opened. */
+interface Opened {
+  readonly kid: string;
+  readonly field: string;
+  readonly plaintext: string;
+}
 
 /** At most one data subject per participant plus the entry's own. */
 const keysFor = (event: EventToAppend) =>
@@ -47,10 +78,18 @@ export class ProtectedEventStore implements EventStore {
   /** Appends waiting for keys: while any is, later appends queue behind it. */
   #waiting = 0;
 
-  constructor(inner: EventStore, keys: KeyRing, pseudonymKey: Buffer) {
+  readonly #opening: OpeningThread;
+
+  constructor(
+    inner: EventStore,
+    keys: KeyRing,
+    pseudonymKey: Buffer,
+    options: { readonly opening?: OpeningThread } = {},
+  ) {
     this.#inner = inner;
     this.#keys = keys;
     this.#pseudonymKey = pseudonymKey;
+    this.#opening = options.opening ?? sharedOpening;
   }
 
   /** The log as stored, for the tools that copy it (backup, export, migrate) and must not open anything. */
@@ -95,17 +134,9 @@ export class ProtectedEventStore implements EventStore {
     return this.#inner.headPosition();
   }
 
+  /** A subscription whose pages are opened ahead of the reader, their values decrypted in the opening thread. */
   subscribeAll(options?: { readonly after?: Position }): Subscription {
-    const inner = this.#inner.subscribeAll(options);
-    const open = (events: readonly RecordedEvent[]) => this.#open(events);
-    return {
-      close: () => inner.close(),
-      async *[Symbol.asyncIterator](): AsyncIterator<SubscriptionMessage> {
-        for await (const message of inner) {
-          yield message.kind === 'events' ? { kind: 'events', events: await open(message.events) } : message;
-        }
-      },
-    };
+    return readAhead(this.#inner.subscribeAll(options), (events) => this.#open(events, true), READ_AHEAD);
   }
 
   async close(): Promise<void> {
@@ -140,28 +171,60 @@ export class ProtectedEventStore implements EventStore {
     return sealed;
   }
 
-  async #open(events: readonly RecordedEvent[]): Promise<RecordedEvent[]> {
-    const kids = events.flatMap((event) => kidsOf(event.type, event.data));
-    const keys = kids.length === 0 ? new Map<string, Buffer>() : await this.#keys.find(kids);
+  /**
+   * The events as readers know them. The schools are learned first, before anything is awaited, so that pages
+   * opened ahead of each other learn them in the log's order.
+   */
+  async #open(events: readonly RecordedEvent[], offload = false): Promise<RecordedEvent[]> {
+    const schools = events.map((event) => (ENTRY_EVENTS.has(event.type) ? this.#knownSchoolOf(event) : undefined));
+    const sealed = events.flatMap((event) => sealedValuesOf(event.type, event.data));
+    const plaintexts = await this.#decrypt(sealed, offload && sealed.length >= OFFLOAD_FROM);
     const opener: Opener = {
       open: ({ kid, ciphertext }, field) => {
-        const key = keys.get(kid);
-        const plaintext = key && decrypt(key, Buffer.from(ciphertext, 'base64url'), associated(kid, field));
-        return plaintext === undefined ? undefined : (JSON.parse(plaintext.toString('utf8')) as Json);
+        const opened = plaintexts.get(ciphertext);
+        // Opened where it was found: the same ciphertext copied under another key id or field does not open.
+        return opened?.kid === kid && opened.field === field ? (JSON.parse(opened.plaintext) as Json) : undefined;
       },
       pseudonym: (identity) => pseudonymOf(this.#pseudonymKey, identity),
     };
     const opened: RecordedEvent[] = [];
-    for (const event of events) {
+    for (const [i, event] of events.entries()) {
       if (!ENTRY_EVENTS.has(event.type)) {
         opened.push(event);
         continue;
       }
       // Named by the event or known from its submission; only revisions recorded before sealing need a look back.
-      const schoolId = this.#knownSchoolOf(event) ?? (await this.#schoolOf(event));
+      const schoolId = schools[i] ?? (await this.#schoolOf(event));
       opened.push({ ...event, data: openEvent(event.type, event.data, opener, schoolId) });
     }
     return opened;
+  }
+
+  /**
+   * The JSON text of each sealed value by its ciphertext (unique: a fresh nonce each), with the key id and field it
+   * opened under; absent where its key was destroyed or the value does not open. Decrypted in the opening thread
+   * when `offload`, else in place.
+   */
+  async #decrypt(sealed: readonly SealedField[], offload: boolean): Promise<Map<string, Opened>> {
+    const plaintexts = new Map<string, Opened>();
+    if (sealed.length === 0) return plaintexts;
+    const keys = await this.#keys.find(sealed.map(({ kid }) => kid));
+    const toOpen: (SealedToOpen & SealedField)[] = [];
+    for (const value of sealed) {
+      const key = keys.get(value.kid);
+      if (key) toOpen.push({ ...value, key, associated: associated(value.kid, value.field) });
+    }
+    const opened = offload
+      ? await this.#opening.open(toOpen)
+      : toOpen.map(({ key, ciphertext, associated }) => {
+          const plaintext = decrypt(key, Buffer.from(ciphertext, 'base64url'), associated);
+          return plaintext === undefined ? null : plaintext.toString('utf8');
+        });
+    opened.forEach((plaintext, i) => {
+      const { kid, field, ciphertext } = toOpen[i] as SealedField;
+      if (plaintext !== null) plaintexts.set(ciphertext, { kid, field, plaintext });
+    });
+    return plaintexts;
   }
 
   /** The school of an entry event as far as known without reading the log: named by submissions (and by revisions

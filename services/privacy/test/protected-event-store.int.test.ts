@@ -4,10 +4,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type EventStore, type JsonObject, SqliteEventStore } from '@qingmiao/event-store';
 import { ERASED } from '@qingmiao/schema';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { KeyRing } from '../src/key-ring.ts';
+import { OpeningThread } from '../src/opening-thread.ts';
 import { entrySubject } from '../src/personal-data.ts';
+import { ProtectedEventStore } from '../src/protected-event-store.ts';
 import { type PersonalDataProtection, protectPersonalData } from '../src/protection.ts';
-import { encrypt } from '../src/sealing.ts';
+import { deriveKeys, encrypt } from '../src/sealing.ts';
 import { SqliteKeyStore } from '../src/sqlite-key-store.ts';
 
 const STREAM = 'campaign-essay-2022';
@@ -275,5 +278,48 @@ describe('a protected event store', () => {
       break;
     }
     await subscription.close();
+  });
+
+  it("opens a catch-up's pages in the opening thread as the reads in place do, destroyed keys as 已删除", async () => {
+    const store = open();
+    // Two sealed values each: enough for the subscription to hand them to the opening thread.
+    const entries = Array.from({ length: 150 }, (_, n) =>
+      submitted([{ name: `${NAME}${n}`, role: 'STUDENT', key: `2022${n}` }], { entryId: `${ENTRY}-${n}` }),
+    );
+    await store.append(STREAM, entries, { expectedRevision: 'any' });
+    const child = protection.participantId('xinhua-primary', '20227');
+    const keys = (await store.readAll({ limit: 200 }))[7]?.data.personalDataKeys as { subject: string; kid: string }[];
+    await protection.keys.destroy(keys.filter((key) => key.subject === child).map((key) => key.kid));
+
+    const thread = new OpeningThread();
+    const opening = vi.spyOn(thread, 'open');
+    const { wrapping, pseudonym } = deriveKeys(masterKey);
+    const reader = new ProtectedEventStore(
+      new SqliteEventStore({ path: join(dir, 'events.db') }),
+      new KeyRing(new SqliteKeyStore(join(dir, 'keys.db')), wrapping),
+      pseudonym,
+      { opening: thread },
+    );
+    const subscription = reader.subscribeAll();
+    const delivered = [];
+    for await (const message of subscription) {
+      if (message.kind === 'caughtUp') break;
+      delivered.push(...message.events);
+    }
+    await subscription.close();
+    const inPlace = await reader.readAll({ limit: 200 });
+    await reader.close();
+    await thread.close();
+
+    expect(opening).toHaveBeenCalled();
+    expect(delivered).toEqual(inPlace);
+    expect(participantsOf(delivered[7])[0]).toEqual({
+      name: ERASED,
+      role: 'STUDENT',
+      participantId: child,
+      erased: true,
+    });
+    expect(participantsOf(delivered[8])[0]).toMatchObject({ name: `${NAME}8`, key: '20228' });
+    expect(delivered[8]?.data).toMatchObject({ advisor: '李老师', body: `${NAME}写的作文` });
   });
 });
