@@ -1,8 +1,8 @@
 /**
  * Bundles the server and CLI into one file for deployment (`node dist/qingmiao.mjs serve`), with the event store's
- * writer thread beside it (`dist/event-store-writer.mjs`): workspace packages are
- * TypeScript sources, so they are compiled in; better-sqlite3 and @node-rs/argon2 stay external because they are
- * native addons.
+ * writer thread (`dist/event-store-writer.mjs`) and the read-model build thread (`dist/read-model-builder.mjs`) beside
+ * it: workspace packages are TypeScript sources, so they are compiled in; better-sqlite3 and @node-rs/argon2 stay
+ * external because they are native addons.
  *
  * The web app (services/web) is built by Vite into `dist/web/` next to the bundle, where the bundled server looks
  * for it (src/web-app/build.ts).
@@ -11,10 +11,11 @@ import { build } from 'esbuild';
 import { buildWebApp } from './src/web-app/build.ts';
 
 await build({
-  // The event store's writer thread runs its own entry, which the store looks for beside the bundle.
+  // The worker threads run their own entries, which their starters look for beside the bundle.
   entryPoints: [
     { in: 'src/cli.ts', out: 'qingmiao' },
     { in: '../event-store/src/sqlite-writer.ts', out: 'event-store-writer' },
+    { in: 'src/read-model-builder.ts', out: 'read-model-builder' },
   ],
   outdir: 'dist',
   outExtension: { '.js': '.mjs' },

@@ -35,10 +35,7 @@ require(${JSON.stringify(fileURLToPath(new URL('./read-model-builder.ts', import
  * garbage and the page cache of a catch-up of the whole log go with the thread instead of staying in the server's
  * heap. The thread's failure is the build's; a stop ends the build between two pages of the log.
  */
-export function buildInThread(
-  settings: EventLogSettings,
-  onUnknownEvent: (event: RecordedEvent) => void,
-): BuildFresh {
+export function buildInThread(settings: EventLogSettings, onUnknownEvent: (event: RecordedEvent) => void): BuildFresh {
   return (path) => {
     const worker = startBuilder({ settings, path });
     let stopping = false;
