@@ -134,6 +134,7 @@ export class ReadSide {
     if (comparePositions(await this.#options.store.headPosition(), START) === 0) return this.#runner.start();
     const stopped = new Promise<never>(() => {});
     if (this.#closing) return stopped;
+    this.#removeStrayGenerations();
     const generation = this.#newGeneration();
     const build = buildFresh(join(this.#options.dir, generation));
     this.#freshBuild = build;
@@ -248,6 +249,17 @@ export class ReadSide {
     const pointer = join(this.#options.dir, CURRENT);
     writeFileSync(`${pointer}.tmp`, generation, { mode: PRIVATE_FILE });
     renameSync(`${pointer}.tmp`, pointer);
+  }
+
+  /**
+   * Removes the generations other than the serving one: what a build elsewhere, or a switch, left behind when the
+   * process was killed before it could remove them (a build's file is as large as the read models).
+   */
+  #removeStrayGenerations(): void {
+    for (const name of readdirSync(this.#options.dir)) {
+      const generation = /^(\d+\.db)(-wal|-shm)?$/.exec(name)?.[1];
+      if (generation !== undefined && generation !== this.#generation) this.#remove(generation);
+    }
   }
 
   #remove(generation: string): void {

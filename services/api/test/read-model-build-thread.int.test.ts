@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type CommandMeta, Commands } from '@qingmiao/domain';
@@ -96,9 +96,12 @@ describe('building fresh read models in a worker thread', () => {
       projections,
       buildFresh: buildInThread(settings, () => undefined),
     });
+    // What a build cut short by kill -9 would have left.
+    writeFileSync(join(dir, 'thread', '1000.db'), 'half-built');
     try {
       await Promise.all([here.start(), inThread.start()]);
       expect(inThread.caughtUp).toBe(true);
+      expect(readdirSync(join(dir, 'thread'))).not.toContain('1000.db');
       expect(inThread.lastBuild?.events).toBe(here.lastBuild?.events);
       const built = dump(join(dir, 'thread', inThread.generation));
       expect(JSON.stringify(built)).toContain('学生5');
