@@ -51,7 +51,13 @@ export type {
   RetentionRow,
 } from './read-models/personal-data.ts';
 export type { EnrollmentRow, SchoolRow } from './read-models/schools.ts';
-export { ReadSide, type ReadSideOptions, type RebuildReport } from './read-side.ts';
+export {
+  type BuildFresh,
+  type FreshBuild,
+  ReadSide,
+  type ReadSideOptions,
+  type RebuildReport,
+} from './read-side.ts';
 export {
   type AdvanceListener,
   BULK_PRAGMAS,

@@ -1,11 +1,13 @@
 import { existsSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
+  comparePositions,
   type EventStore,
   ownPrivateFolder,
   type Position,
   PRIVATE_FILE,
   type RecordedEvent,
+  START,
 } from '@qingmiao/event-store';
 import type { Projection } from './projection.ts';
 import { buildOf, type ReadModelBuild } from './read-model-status.ts';
@@ -19,6 +21,21 @@ export interface ReadSideOptions {
   readonly dir: string;
   readonly projections: readonly Projection[];
   readonly onUnknownEvent?: (event: RecordedEvent) => void;
+  /**
+   * Where a fresh file (none yet, or an outdated one) is built from the log at start: given, elsewhere (a worker
+   * thread, whose memory goes when it ends) and this thread follows the log from where that build ended; by default,
+   * this thread's runner.
+   */
+  readonly buildFresh?: BuildFresh;
+}
+
+/** A build of a complete read-model file at `path` from the whole log, run elsewhere than this thread. */
+export type BuildFresh = (path: string) => FreshBuild;
+
+export interface FreshBuild {
+  /** True once the file is complete, false when `stop` ended the build first; rejects with the build's failure. */
+  readonly done: Promise<boolean>;
+  stop(): Promise<void>;
 }
 
 export interface RebuildReport {
@@ -43,6 +60,8 @@ export class ReadSide {
   #read: ReadModelQueries;
   #generation: string;
   #rebuilding: Promise<RebuildReport> | undefined;
+  #freshBuild: FreshBuild | undefined;
+  #closing = false;
   readonly #retired = new Set<string>();
   readonly #listeners = new Set<AdvanceListener>();
   /** Answers computed at the current position: valid until the projections apply another batch. */
@@ -101,7 +120,41 @@ export class ReadSide {
 
   /** Follows the log; resolves once the current generation has caught up. */
   start(): Promise<void> {
-    return this.#runner.start();
+    const { buildFresh } = this.#options;
+    if (!buildFresh || !this.#runner.building) return this.#runner.start();
+    return this.#startBuiltElsewhere(buildFresh);
+  }
+
+  /**
+   * Builds a new generation elsewhere while the fresh, empty one serves, then switches to it and follows the log
+   * from where the build ended. Stopped by `close`, it stays pending as a stopped runner's start does.
+   */
+  async #startBuiltElsewhere(buildFresh: BuildFresh): Promise<void> {
+    // An empty log has nothing to build: elsewhere would only cost the start of a thread.
+    if (comparePositions(await this.#options.store.headPosition(), START) === 0) return this.#runner.start();
+    const stopped = new Promise<never>(() => {});
+    if (this.#closing) return stopped;
+    this.#removeStrayGenerations();
+    const generation = this.#newGeneration();
+    const build = buildFresh(join(this.#options.dir, generation));
+    this.#freshBuild = build;
+    let built: boolean;
+    try {
+      built = await build.done;
+    } catch (error) {
+      this.#remove(generation);
+      throw error;
+    } finally {
+      this.#freshBuild = undefined;
+    }
+    if (!built || this.#closing) {
+      this.#remove(generation);
+      return stopped;
+    }
+    const next = this.#runnerFor(generation);
+    await this.#switchTo(generation, next);
+    for (const listener of this.#listeners) listener(new Set([null]), next.position);
+    return this.#closing ? stopped : next.start();
   }
 
   /** Builds a new generation from the whole log and switches to it; concurrent calls share one rebuild. */
@@ -125,6 +178,12 @@ export class ReadSide {
       this.#remove(generation);
       throw error;
     }
+    await this.#switchTo(generation, next);
+    return { generation, position: next.position, durationMs: performance.now() - started };
+  }
+
+  /** Serves `next` from now on; the previous generation stays open a while for the queries that started on it. */
+  async #switchTo(generation: string, next: ProjectionRunner): Promise<void> {
     const previous = { runner: this.#runner, generation: this.#generation };
     this.#point(generation);
     this.#runner = next;
@@ -134,7 +193,6 @@ export class ReadSide {
     await previous.runner.stop(RETIRE_AFTER_MS);
     this.#retired.add(previous.generation);
     setTimeout(() => this.#remove(previous.generation), RETIRE_AFTER_MS + 1000).unref();
-    return { generation, position: next.position, durationMs: performance.now() - started };
   }
 
   /**
@@ -193,6 +251,17 @@ export class ReadSide {
     renameSync(`${pointer}.tmp`, pointer);
   }
 
+  /**
+   * Removes the generations other than the serving one: what a build elsewhere, or a switch, left behind when the
+   * process was killed before it could remove them (a build's file is as large as the read models).
+   */
+  #removeStrayGenerations(): void {
+    for (const name of readdirSync(this.#options.dir)) {
+      const generation = /^(\d+\.db)(-wal|-shm)?$/.exec(name)?.[1];
+      if (generation !== undefined && generation !== this.#generation) this.#remove(generation);
+    }
+  }
+
   #remove(generation: string): void {
     this.#retired.delete(generation);
     for (const suffix of ['', '-wal', '-shm'])
@@ -200,6 +269,8 @@ export class ReadSide {
   }
 
   async close(): Promise<void> {
+    this.#closing = true;
+    await this.#freshBuild?.stop();
     await this.#rebuilding?.catch(() => undefined);
     await this.#runner.stop();
     for (const generation of this.#retired) this.#remove(generation);

@@ -225,6 +225,11 @@ export class ProjectionRunner {
     return this.#position;
   }
 
+  /** True while the file is fresh: created empty here and not yet loaded up to the log's head. */
+  get building(): boolean {
+    return this.#building;
+  }
+
   /** True once every event that existed at start-up has been applied. */
   get caughtUp(): boolean {
     return this.#caughtUp;

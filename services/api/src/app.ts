@@ -1,13 +1,19 @@
 import { join } from 'node:path';
 import { CommandRunner, Commands } from '@qingmiao/domain';
-import { type EventStore, ownPrivateFolder, withoutCredentials } from '@qingmiao/event-store';
+import {
+  type EventStore,
+  locateEventStore,
+  ownPrivateFolder,
+  type RecordedEvent,
+  withoutCredentials,
+} from '@qingmiao/event-store';
 import { AsOfReplayer, describeReadModels, projections, ReadSide, readModelStatus } from '@qingmiao/projections';
 import express from 'express';
 import type { Logger } from 'pino';
 import { AccessLog, accessLogFile } from './access-log.ts';
 import { Authenticator, resolveAuthSecret } from './auth.ts';
 import type { QingmiaoConfig } from './config.ts';
-import { openEventLog } from './event-log.ts';
+import { configuredStoreOptions, type EventLogSettings, openEventLog } from './event-log.ts';
 import { campaignFiles, campaignZipRoutes } from './files/campaign-zip.ts';
 import { ErasedFileDeletion } from './files/erased-file-deletion.ts';
 import { FileLocks } from './files/file-locks.ts';
@@ -27,6 +33,7 @@ import { createMetrics, requestLogging } from './observability.ts';
 import { oidcRoutes } from './oidc/routes.ts';
 import { type SignInByLogin, signInWithSession } from './oidc/sign-in-by-login.ts';
 import { PersonalDataEraser } from './personal-data-erasure.ts';
+import { buildInThread } from './read-model-build-thread.ts';
 import { reportRoutes } from './reports/routes.ts';
 import { RetentionJob } from './retention.ts';
 import { type SessionIssuer, SessionStore, sessionIssuer, sessionStoreFile, standing } from './sessions.ts';
@@ -85,14 +92,26 @@ export function createQingmiao(config: QingmiaoConfig, logger: Logger, options: 
   // Before the read side opens them: an outdated file is gone once it has.
   const readModels = readModelStatus(readModelsDir, projections);
   logger.info({ readModels }, describeReadModels(readModels, 'now'));
+  const onUnknownEvent = (event: RecordedEvent) => {
+    metrics.onUnknownEvent(event.type);
+    logger.warn({ type: event.type, position: String(event.position.commit) }, 'skipped an event of unknown type');
+  };
+  // A fresh build of the embedded log runs in a worker thread, whose heap goes when it ends: the server's stays
+  // that of a server at rest. A KurrentDB log is built here, as its deployments were tested.
+  const settings: EventLogSettings = {
+    dataDir: config.dataDir,
+    eventStore: config.eventStore,
+    keyStore: config.keyStore,
+    masterKey: config.masterKey,
+    production: config.production,
+  };
+  const embedded = locateEventStore(config.eventStore, configuredStoreOptions(config)).kind === 'sqlite';
   const readSide = new ReadSide({
     store,
     dir: readModelsDir,
     projections,
-    onUnknownEvent: (event) => {
-      metrics.onUnknownEvent(event.type);
-      logger.warn({ type: event.type, position: String(event.position.commit) }, 'skipped an event of unknown type');
-    },
+    onUnknownEvent,
+    ...(embedded ? { buildFresh: buildInThread(settings, onUnknownEvent) } : {}),
   });
   const uploads = new UploadRegistry(uploadRegistryFile(config.dataDir));
   const runner = new CommandRunner(store, {

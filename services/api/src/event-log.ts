@@ -15,8 +15,11 @@ import {
 } from '@qingmiao/privacy';
 import type { QingmiaoConfig } from './config.ts';
 
+/** What of the configuration opens the log: plain data, so that a worker thread can open it too. */
+export type EventLogSettings = Pick<QingmiaoConfig, 'dataDir' | 'eventStore' | 'keyStore' | 'masterKey' | 'production'>;
+
 /** How the configured store spec is read: `sqlite` means the data directory's file. */
-export function configuredStoreOptions(config: QingmiaoConfig): EventStoreSpecOptions {
+export function configuredStoreOptions(config: Pick<QingmiaoConfig, 'dataDir'>): EventStoreSpecOptions {
   return { dataDir: config.dataDir, setting: 'QINGMIAO_EVENT_STORE' };
 }
 
@@ -52,7 +55,7 @@ export function openKeyStore(settings: KeyStoreSettings): KeyStore {
  * The master key of this configuration: QINGMIAO_MASTER_KEY, or development's generated one, kept beside an embedded
  * key store (so processes that share the keys share it too), else in the data directory.
  */
-export function configuredMasterKey(config: QingmiaoConfig): Buffer {
+export function configuredMasterKey(config: EventLogSettings): Buffer {
   const location = keyStoreLocation(config);
   const dataDir = location.kind === 'sqlite' ? dirname(location.path) : config.dataDir;
   return resolveMasterKey({ masterKey: config.masterKey, dataDir, production: config.production });
@@ -63,7 +66,7 @@ export function configuredMasterKey(config: QingmiaoConfig): Buffer {
  * opened on read, with data keys in the configured key store. Tools that copy the log (backup, export, migrate)
  * open the store itself, so every copy holds ciphertext only.
  */
-export function openEventLog(config: QingmiaoConfig): PersonalDataProtection {
+export function openEventLog(config: EventLogSettings): PersonalDataProtection {
   const store = openEventStore(config.eventStore, configuredStoreOptions(config));
   return protectPersonalData(store, openKeyStore(config), configuredMasterKey(config));
 }

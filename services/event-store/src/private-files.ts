@@ -29,7 +29,13 @@ export function ownPrivateFolder(folder: string): void {
  */
 export function privateDatabaseFile(file: string): void {
   privateFolder(dirname(file));
-  closeSync(openSync(file, 'a', PRIVATE_FILE));
+  // Never opens an existing file: closing it would drop every POSIX lock this process holds on it, SQLite's own
+  // connections' among them (another thread's connection to the same store, as the read-model build thread opens).
+  try {
+    closeSync(openSync(file, 'wx', PRIVATE_FILE));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  }
   for (const suffix of ['', '-wal', '-shm', '-journal']) {
     if (existsSync(`${file}${suffix}`)) chmodSync(`${file}${suffix}`, PRIVATE_FILE);
   }

@@ -1,0 +1,145 @@
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type CommandMeta, Commands } from '@qingmiao/domain';
+import { ProjectionRunner, projections, ReadSide } from '@qingmiao/projections';
+import Database from 'better-sqlite3';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { type EventLogSettings, openEventLog } from '../src/event-log.ts';
+import { buildInThread } from '../src/read-model-build-thread.ts';
+
+/** Every row of every read-model table, in a stable order. */
+function dump(path: string): Record<string, unknown[]> {
+  const db = new Database(path, { readonly: true });
+  try {
+    const tables = db
+      .prepare<[], { name: string }>(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name != 'projection_meta' ORDER BY name",
+      )
+      .all();
+    return Object.fromEntries(
+      tables.map(({ name }) => {
+        const columns = db
+          .prepare(`SELECT * FROM "${name}" LIMIT 0`)
+          .columns()
+          .map((column) => `"${column.name}"`);
+        return [name, db.prepare(`SELECT * FROM "${name}" ORDER BY ${columns.join(', ')}`).all()];
+      }),
+    );
+  } finally {
+    db.close();
+  }
+}
+
+const organizer: CommandMeta = { actor: { sub: 'office', role: 'organizer' }, correlationId: 'test' };
+const MASTER_KEY = Buffer.alloc(32, 7).toString('base64');
+
+/** A log with sealed personal data: schools, a campaign and entries whose participants only the keys open. */
+async function recordLog(settings: EventLogSettings): Promise<void> {
+  const personalData = openEventLog(settings);
+  const commands = new Commands(personalData.store, { participantId: personalData.participantId });
+  try {
+    for (let s = 0; s < 3; s++) {
+      await commands.registerSchool({ id: `s${s}`, name: `学校${s}`, kind: 'PRIMARY', town: '沙溪镇' }, organizer);
+    }
+    await commands.createCampaign(
+      {
+        id: 'essay',
+        kind: 'ESSAY',
+        title: '征文',
+        year: 2022,
+        opensAt: '2022-01-01T00:00:00+08:00',
+        closesAt: new Date(Date.now() + 3_600_000).toISOString(),
+        awardQuota: 0.5,
+        rubric: [{ name: '总分', weight: 1, maxScore: 100 }],
+      },
+      organizer,
+    );
+    await commands.openCampaign({ id: 'essay' }, organizer);
+    for (let i = 0; i < 6; i++) {
+      await commands.submitEntry(
+        {
+          submissionId: `submission-${i}`,
+          campaignId: 'essay',
+          schoolId: `s${i % 3}`,
+          title: `作品${i}`,
+          participants: [{ name: `学生${i}`, role: 'STUDENT', grade: '五年级' }],
+        },
+        organizer,
+      );
+    }
+  } finally {
+    await personalData.store.close();
+  }
+}
+
+describe('building fresh read models in a worker thread', () => {
+  let dir: string;
+  let settings: EventLogSettings;
+
+  beforeEach(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'qingmiao-build-thread-'));
+    settings = { dataDir: dir, eventStore: 'sqlite', keyStore: undefined, masterKey: MASTER_KEY, production: false };
+    await recordLog(settings);
+  });
+
+  afterEach(() => {
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('serves the same tables, names opened, as a build in this thread, and then follows the log', async () => {
+    const { store } = openEventLog(settings);
+    const here = new ReadSide({ store, dir: join(dir, 'here'), projections });
+    const inThread = new ReadSide({
+      store,
+      dir: join(dir, 'thread'),
+      projections,
+      buildFresh: buildInThread(settings, () => undefined),
+    });
+    // What a build cut short by kill -9 would have left.
+    writeFileSync(join(dir, 'thread', '1000.db'), 'half-built');
+    try {
+      await Promise.all([here.start(), inThread.start()]);
+      expect(inThread.caughtUp).toBe(true);
+      expect(readdirSync(join(dir, 'thread'))).not.toContain('1000.db');
+      expect(inThread.lastBuild?.events).toBe(here.lastBuild?.events);
+      const built = dump(join(dir, 'thread', inThread.generation));
+      expect(JSON.stringify(built)).toContain('学生5');
+      expect(built).toEqual(dump(join(dir, 'here', here.generation)));
+
+      const commands = new Commands(store);
+      const { position } = await commands.registerSchool(
+        { id: 'later', name: '后来的学校', kind: 'PRIMARY', town: '城厢镇' },
+        organizer,
+      );
+      await inThread.waitFor(position);
+      expect(inThread.read.school('later')?.name).toBe('后来的学校');
+    } finally {
+      await here.close();
+      await inThread.close();
+      await store.close();
+    }
+  });
+
+  it('fails as a build in this thread fails: with the wrong master key, names cannot be opened', async () => {
+    const wrong = { ...settings, masterKey: Buffer.alloc(32, 9).toString('base64') };
+    const { store } = openEventLog(wrong);
+    const runner = new ProjectionRunner({ store, projections, path: join(dir, 'here.db') });
+    const failure = await runner.start().then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    await runner.stop();
+    await store.close();
+    expect(failure).toBeInstanceOf(Error);
+
+    const build = buildInThread(wrong, () => undefined)(join(dir, 'thread.db'));
+    await expect(build.done).rejects.toThrow((failure as Error).message);
+  });
+
+  it('ends the thread when stopped, without a failure', async () => {
+    const build = buildInThread(settings, () => undefined)(join(dir, 'thread.db'));
+    await build.stop();
+    await expect(build.done).resolves.toBeTypeOf('boolean');
+  });
+});
