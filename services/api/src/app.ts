@@ -19,6 +19,7 @@ import { UploadBudget } from './files/upload-budget.ts';
 import { UploadRegistry, uploadRegistryFile } from './files/upload-registry.ts';
 import { UploadSweeper } from './files/upload-sweeper.ts';
 import { linkedAttachment } from './graphql/entry-access.ts';
+import { readModelResponseCache } from './graphql/response-cache.ts';
 import { createGraphQL, GRAPHQL_PATH } from './graphql/yoga.ts';
 import { bodyErrors, jsonBody, rateLimitPerCaller, refuseWhileDraining, requestDeadline } from './http-limits.ts';
 import { importRoutes } from './imports/routes.ts';
@@ -201,6 +202,7 @@ export function createQingmiao(config: QingmiaoConfig, logger: Logger, options: 
     },
     () => undefined,
   );
+  const responseCache = readModelResponseCache(readSide, authenticator);
   const graphql = createGraphQL(
     config,
     {
@@ -221,6 +223,7 @@ export function createQingmiao(config: QingmiaoConfig, logger: Logger, options: 
     authenticator,
     logger,
     metrics.registry,
+    responseCache,
   );
 
   const rateLimit = rateLimitPerCaller(config, authenticator);
@@ -241,7 +244,15 @@ export function createQingmiao(config: QingmiaoConfig, logger: Logger, options: 
     stagingDir: blobStore.stagingDir,
     logger,
   });
-  app.use(graphql.graphqlEndpoint, rateLimit, receiveUploads, jsonBody(config), bodyErrors, graphql.requestListener);
+  app.use(
+    graphql.graphqlEndpoint,
+    rateLimit,
+    receiveUploads,
+    jsonBody(config),
+    bodyErrors,
+    responseCache.answerHits,
+    graphql.requestListener,
+  );
   // Before any page route: a web app's history fallback must never answer for a file.
   app.use(
     '/files',
