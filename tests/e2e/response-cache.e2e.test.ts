@@ -79,6 +79,29 @@ describe('cached query answers', () => {
     expect(await entriesOf(after)).toBe(1);
   });
 
+  it('send a cached answer the same whether express answers it or Yoga does', async () => {
+    const viewer = await server.token('viewer', { sub: 'cache-viewer-3' });
+    const variables = { year: 2022 };
+    const computed = await post(viewer, PARTICIPATION, variables);
+    // A plain JSON query is answered before Yoga; an Accept header Yoga must negotiate is answered by Yoga.
+    const plain = await post(viewer, PARTICIPATION, variables, { accept: 'application/json' });
+    const negotiated = await post(viewer, PARTICIPATION, variables, { accept: 'application/json, */*;q=0.5' });
+    const text = await computed.text();
+    for (const hit of [plain, negotiated]) {
+      expect(hit.status).toBe(200);
+      expect(await hit.text()).toBe(text);
+      for (const header of ['content-type', 'content-length', 'etag', 'last-modified']) {
+        expect(hit.headers.get(header)).toBe(computed.headers.get(header));
+      }
+    }
+    const etag = String(computed.headers.get('etag'));
+    for (const accept of ['application/json', 'application/json, */*;q=0.5']) {
+      const unchanged = await post(viewer, PARTICIPATION, variables, { accept, 'if-none-match': etag });
+      expect(unchanged.status).toBe(304);
+      expect(unchanged.headers.get('etag')).toBe(etag);
+    }
+  });
+
   it('never hands one actor the answer cached for another', async () => {
     const campaign = { id: await organizer.openedCampaign() };
     const a = await school();

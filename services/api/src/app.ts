@@ -25,6 +25,7 @@ import { UploadBudget } from './files/upload-budget.ts';
 import { UploadRegistry, uploadRegistryFile } from './files/upload-registry.ts';
 import { UploadSweeper } from './files/upload-sweeper.ts';
 import { linkedAttachment } from './graphql/entry-access.ts';
+import { readModelResponseCache } from './graphql/response-cache.ts';
 import { createGraphQL, GRAPHQL_PATH } from './graphql/yoga.ts';
 import { bodyErrors, jsonBody, rateLimitPerCaller, refuseWhileDraining, requestDeadline } from './http-limits.ts';
 import { importRoutes } from './imports/routes.ts';
@@ -220,6 +221,7 @@ export function createQingmiao(config: QingmiaoConfig, logger: Logger, options: 
     },
     () => undefined,
   );
+  const responseCache = readModelResponseCache(readSide, authenticator);
   const graphql = createGraphQL(
     config,
     {
@@ -240,6 +242,7 @@ export function createQingmiao(config: QingmiaoConfig, logger: Logger, options: 
     authenticator,
     logger,
     metrics.registry,
+    responseCache,
   );
 
   const rateLimit = rateLimitPerCaller(config, authenticator);
@@ -260,7 +263,15 @@ export function createQingmiao(config: QingmiaoConfig, logger: Logger, options: 
     stagingDir: blobStore.stagingDir,
     logger,
   });
-  app.use(graphql.graphqlEndpoint, rateLimit, receiveUploads, jsonBody(config), bodyErrors, graphql.requestListener);
+  app.use(
+    graphql.graphqlEndpoint,
+    rateLimit,
+    receiveUploads,
+    jsonBody(config),
+    bodyErrors,
+    responseCache.answerHits,
+    graphql.requestListener,
+  );
   // Before any page route: a web app's history fallback must never answer for a file.
   app.use(
     '/files',

@@ -144,6 +144,8 @@ const JSON_TYPES = ['application/json', 'application/graphql+json'];
  * upload `multipartUploads` has already received within its own limits.
  */
 const jsonOnly: RequestHandler = (req, res, next) => {
+  // The spelling nearly every client sends is one `is` accepts without parsing it.
+  if (req.headers['content-type'] === 'application/json') return next();
   if (req.is(JSON_TYPES) !== false || isReceivedUpload(req)) return next();
   res.status(415).json({
     errors: [{ message: 'Request body must be application/json', extensions: { code: 'BAD_REQUEST' } }],

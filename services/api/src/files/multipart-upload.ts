@@ -66,10 +66,15 @@ function answer(res: Response, refusal: UploadRefusal, headers: Record<string, s
 /** The GraphQL parameters of each upload request, once its file is staged; read by `useStagedUploads`. */
 const receivedParams = new WeakMap<object, GraphQLParams>();
 
+const MULTIPART = /multipart/i;
+
 /** A multipart POST: an upload, the only multipart request taken (to the GraphQL endpoint, where this is mounted). */
 export const isUploadRequest = (req: Request): boolean =>
-  // `is` answers null, not false, for a request without a body: only a matched type counts.
-  req.method === 'POST' && typeof req.is('multipart/form-data') === 'string';
+  // `is` answers null, not false, for a request without a body: only a matched type counts. It parses the header
+  // each time it is asked, for every request: one whose header does not even name `multipart` cannot match.
+  req.method === 'POST' &&
+  MULTIPART.test(req.headers['content-type'] ?? '') &&
+  typeof req.is('multipart/form-data') === 'string';
 
 /** Whether the request is a multipart upload this module has received (other multipart bodies are refused). */
 export const isReceivedUpload = (req: Request): boolean => receivedParams.has(req);

@@ -16,7 +16,7 @@ import { useNoSuggestions } from './no-suggestions.ts';
 import { useOperationMetrics } from './operation-metrics.ts';
 import { ParticipantReads, useParticipantReadsLog } from './participant-reads.ts';
 import { ANONYMOUS, isPublicOperation } from './public-operations.ts';
-import { useReadModelResponseCache } from './response-cache.ts';
+import type { ReadModelResponseCache } from './response-cache.ts';
 import { schema } from './schema.ts';
 
 type Services = Omit<Context, 'actor' | 'correlationId' | 'read' | 'http' | 'participantReads'>;
@@ -74,6 +74,7 @@ export function createGraphQL(
   authenticator: Authenticator,
   logger: Logger,
   registry: Registry,
+  responseCache: ReadModelResponseCache,
 ): YogaServerInstance<ServerContext, Context> {
   return createYoga<ServerContext, Context>({
     schema,
@@ -107,7 +108,7 @@ export function createGraphQL(
       useAsOfLimit(),
       ...(config.production ? [useNoSuggestions()] : []),
       ...(config.graphiql ? [] : [useDisableIntrospection()]),
-      useReadModelResponseCache(services.readSide, authenticator),
+      responseCache.plugin,
       useOperationMetrics(schema, registry),
       useParticipantReadsLog(),
     ],
