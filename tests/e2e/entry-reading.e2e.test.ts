@@ -185,19 +185,17 @@ async function expectPictureAndSound(page: Page, picture: string, recording: str
     .toBe(1);
   const player = page.locator(`audio[aria-label="${recording}"]`);
   // A player that never gets its metadata fails with what the page showed instead (CI once timed out here).
-  const state = () =>
-    player.count().then(async (count) =>
-      count === 0
-        ? `no player; the page says: ${(await page.locator('body').textContent())?.slice(0, 2000)}`
-        : player.evaluate((element: HTMLAudioElement) =>
-            JSON.stringify({
-              readyState: element.readyState,
-              networkState: element.networkState,
-              error: element.error?.code,
-            }),
-          ),
-    );
-  await expect.poll(() => state(), { timeout: 30_000 }).toMatch(/"readyState":[1-4]/);
+  const state = async () =>
+    (await player.count()) === 0
+      ? `no player; the page says: ${(await page.locator('body').textContent())?.slice(0, 2000)}`
+      : player.evaluate((element: HTMLAudioElement) =>
+          JSON.stringify({
+            readyState: element.readyState,
+            networkState: element.networkState,
+            error: element.error?.code,
+          }),
+        );
+  await expect.poll(state, { timeout: 30_000 }).toMatch(/"readyState":[1-4]/);
   expect(await player.evaluate((element: HTMLAudioElement) => element.controls)).toBe(true);
   expect(await player.evaluate((element: HTMLAudioElement) => element.duration)).toBeGreaterThan(0.5);
 }
