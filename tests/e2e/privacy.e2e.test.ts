@@ -459,7 +459,10 @@ describe('backups cannot bring an erased name back', () => {
     for (const suffix of ['', '-wal', '-shm']) rmSync(`${keyStore}${suffix}`, { force: true });
     copyFileSync(keysBackup, keyStore);
     server = await startServerProcess({ dataDir });
-    expect(server.logs.some((line) => /destroyed data keys that erasures in the log/.test(line.msg ?? ''))).toBe(true);
+    // The asynchronous log may print the line after the server answered ready.
+    await expect
+      .poll(() => server.logs.some((line) => /destroyed data keys that erasures in the log/.test(line.msg ?? '')))
+      .toBe(true);
     expect(await shownName()).toBe(ERASED);
     await server.stop();
 
