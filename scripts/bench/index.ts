@@ -175,7 +175,7 @@ async function main(): Promise<void> {
   const markdown = [
     '# Benchmarks',
     '',
-    `Written by \`${command}\`${mode.quick ? ' — **quick mode**: a CI smoke run at small sizes with 2 runs per figure; the reference figures come from the full run (`npm run bench`)' : ''}. Each figure is measured beside its baseline in the same run and given as a ratio; figures are medians of ${mode.runs} runs. Nothing here is asserted: goals are reported, met or not.`,
+    `Written by \`${command}\`${mode.quick ? ' — **quick mode**: a CI smoke run at small sizes with 2 runs per figure; the reference figures come from the full run (`npm run bench`)' : ''}. Each figure is measured beside its baseline in the same run and given as a ratio; figures are medians of ${mode.runs} runs. Every Qingmiao server runs the production bundle in the configuration the product ships with (QINGMIAO_LOG_LEVEL unset: info, one request log line per request, to a log collector process) unless its section says otherwise. Nothing here is asserted: goals are reported, met or not.`,
     '',
     table(
       ['', ''],

@@ -38,7 +38,8 @@ export const PARTICIPATION = graphql(`query Participation($year: Int!) { partici
 type Side = 'default' | 'warn' | 'bare';
 
 /** Lines of the request log: its line for each answered request. */
-function requestLogLines(file: string): number {
+function requestLogLines(file: string | undefined): number {
+  if (file === undefined) throw new Error('the server runs without its request log');
   return readFileSync(file, 'utf8')
     .split('\n')
     .filter((line) => line.includes('"msg":"request completed"')).length;
@@ -55,13 +56,12 @@ export async function participationBenchmark(ctx: Context, logs: LogCache): Prom
   // The last complete year of the log.
   const years = [...log.perYear.keys()];
   const year = years.at(-2) ?? (years[0] as number);
-  const logFile = join(work, 'participation-server.log');
   const children: Child[] = [];
   try {
     // The configuration the product ships with (request log at info), and the one of the first round (warn).
-    const server = await startQingmiao(dataDir, { defaultLoggingTo: logFile });
+    const server = await startQingmiao(dataDir);
     children.push(server);
-    const quiet = await startQingmiao(warnDataDir);
+    const quiet = await startQingmiao(warnDataDir, { logging: 'warn' });
     children.push(quiet);
     const viewer = await mintToken(secret, { sub: 'bureau-leader', role: 'viewer' }, '4h');
     const body = requestBody(PARTICIPATION, { year });
@@ -92,7 +92,7 @@ export async function participationBenchmark(ctx: Context, logs: LogCache): Prom
     for (const url of Object.values(urls)) {
       await load({ url: `${url}/graphql`, connections: CONNECTIONS, seconds: 2, body, headers });
     }
-    const linesBefore = requestLogLines(logFile);
+    const linesBefore = requestLogLines(server.logFile);
 
     const sides: Side[] = ['default', 'warn', 'bare'];
     const max: Record<Side, LoadResult[]> = { default: [], warn: [], bare: [] };
@@ -108,7 +108,7 @@ export async function participationBenchmark(ctx: Context, logs: LogCache): Prom
     }
     // Give the asynchronous log destination a moment to reach the file.
     await sleep(500);
-    const logged = requestLogLines(logFile) - linesBefore;
+    const logged = requestLogLines(server.logFile) - linesBefore;
     const answered = [...max.default, ...fixed.default].reduce((n, r) => n + r.requests, 0);
     const med = (results: LoadResult[], pick: (r: LoadResult) => number) => median(results.map(pick));
     const perSecond = (side: Side) => med(max[side], (r) => r.perSecond);
