@@ -7,7 +7,7 @@ import { DEFAULT_RUBRIC, type DomainEvent, type EventOf, events, SCHOOL_KIND_LAB
 import type Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { defineProjection } from '../src/projection.ts';
-import { readEntryHistory } from '../src/read-models/entry-history.ts';
+import { HISTORY_PAGE, type HistoryRow, readEntryHistory } from '../src/read-models/entry-history.ts';
 import { projections, type ReadModelQueries, readModelQueries } from '../src/read-models/index.ts';
 import { ProjectionRunner } from '../src/runner.ts';
 import { ORGANIZER, toAppend, type Who } from './to-append.ts';
@@ -295,6 +295,70 @@ describe('ProjectionRunner on SQLite', () => {
       reason: '重复提交',
     });
     expect(await history(projecting, read, entryId(99))).toEqual([]);
+  });
+
+  it("reads an entry's history a page of its campaign's stream at a time, the event loop turning between pages", async () => {
+    await append(`campaign-${CAMPAIGN}`, [
+      { type: 'CampaignCreated', data: campaignDefinition },
+      { type: 'CampaignOpened', data: { campaignId: CAMPAIGN } },
+    ]);
+    const submissions = 2 * HISTORY_PAGE + 10;
+    await append(
+      `campaign-${CAMPAIGN}`,
+      Array.from({ length: submissions }, (_, i) => ({
+        type: 'EntrySubmitted' as const,
+        data: entryData(i + 1, 'a-primary', [{ name: `学生${i + 1}`, role: 'STUDENT' }]),
+      })),
+      contact('a-primary'),
+    );
+    await withdraw(3, 'a-primary');
+    const projecting = runner();
+    await projecting.start();
+    const read = readModelQueries(projecting.db);
+
+    // Each read records whether the event loop turned since the one before (a setImmediate scheduled then ran).
+    const reads: { fromRevision: number | undefined; turned: boolean }[] = [];
+    let turned = true;
+    const paging = new Proxy(store, {
+      get(target, name) {
+        if (name === 'readStream') {
+          return (stream: string, options?: { fromRevision?: number; limit?: number }) => {
+            reads.push({ fromRevision: options?.fromRevision, turned });
+            turned = false;
+            setImmediate(() => {
+              turned = true;
+            });
+            return target.readStream(stream, options);
+          };
+        }
+        const value: unknown = Reflect.get(target, name);
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+    const types = (rows: readonly HistoryRow[]) => rows.map((row) => row.type);
+
+    const withdrawn = await readEntryHistory(
+      paging,
+      read.entryHistorySource(entryId(3)),
+      entryId(3),
+      projecting.position,
+    );
+    expect(types(withdrawn)).toEqual(['EntrySubmitted', 'EntryWithdrawn']);
+    // 2 + 522 submissions + 1 withdrawal = 525 events: three pages, the last one short.
+    expect(reads).toEqual([
+      { fromRevision: 0, turned: true },
+      { fromRevision: HISTORY_PAGE, turned: true },
+      { fromRevision: 2 * HISTORY_PAGE, turned: true },
+    ]);
+    expect(types(await history(projecting, read, entryId(submissions)))).toEqual(['EntrySubmitted']);
+
+    // Read models that stand in the first page: the pages after it are not read, the withdrawal not shown.
+    reads.length = 0;
+    const early = (await store.readStream(`campaign-${CAMPAIGN}`, { fromRevision: 10, limit: 1 }))[0]?.position;
+    expect(early).toBeDefined();
+    const then = await readEntryHistory(paging, read.entryHistorySource(entryId(3)), entryId(3), early ?? START);
+    expect(types(then)).toEqual(['EntrySubmitted']);
+    expect(reads.map((r) => r.fromRevision)).toEqual([0]);
   });
 
   it("stops counting an unassigned judge's scores in that campaign only, keeping them in the history", async () => {

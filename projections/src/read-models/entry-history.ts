@@ -1,3 +1,4 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { EventStore, Position, RecordedEvent } from '@qingmiao/event-store';
 import { type Attachment, ERASED, type EventType, readTrustedEvent, streams } from '@qingmiao/schema';
 import type Database from 'better-sqlite3';
@@ -120,9 +121,16 @@ export function entryHistoryOf(
 }
 
 /**
+ * Events of the campaign stream read at a time: a campaign of thousands of entries and their scores holds tens of
+ * thousands of events, which read, parsed and opened at once would hold the event loop for a fraction of a second.
+ */
+export const HISTORY_PAGE = 256;
+
+/**
  * An entry's history, read from its campaign's stream rather than kept in a copy of every entry event: the events
  * as the log reads them (opened, or 已删除 once their keys are destroyed), up to the read models' position `upTo` so
- * that it agrees with them. Empty for an unknown entry.
+ * that it agrees with them. The stream is read a page at a time, the event loop serving others between pages, and
+ * only the entry's events are kept. Empty for an unknown entry.
  */
 export async function readEntryHistory(
   store: EventStore,
@@ -131,7 +139,15 @@ export async function readEntryHistory(
   upTo: Position,
 ): Promise<HistoryRow[]> {
   if (!source) return [];
-  const events = await store.readStream(streams.campaign(source.campaignId));
+  const stream = streams.campaign(source.campaignId);
+  const events: RecordedEvent[] = [];
+  for (let fromRevision = 0; ; fromRevision += HISTORY_PAGE) {
+    const page = await store.readStream(stream, { fromRevision, limit: HISTORY_PAGE });
+    for (const event of page) if (event.data.entryId === entryId) events.push(event);
+    const last = page.at(-1);
+    if (page.length < HISTORY_PAGE || !last || last.position.commit > upTo.commit) break;
+    await nextTurn();
+  }
   return entryHistoryOf(events, entryId, source.erasures, upTo);
 }
 
