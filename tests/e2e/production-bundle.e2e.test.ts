@@ -1,7 +1,5 @@
-import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { graphql } from '@qingmiao/schema/graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HAS_CHROMIUM, launchChromium } from '../support/browser.ts';
@@ -10,17 +8,16 @@ import { ROOT, removeDataDir, type ServerProcess, startServerProcess } from '../
 import { signedInPage } from '../support/web-app.ts';
 
 /**
- * What `npm run start:prod` runs: the esbuild bundle, built here as `npm run build` builds it, started in production
- * mode. Native addons (SQLite, argon2) must load from outside the bundle; a sign-in hashes and verifies a password;
+ * What `npm run start:prod` runs: the esbuild bundle, built by `npm run build` (the global setup runs it), started in
+ * production mode. Native addons (SQLite, argon2) must load from outside the bundle; a sign-in hashes and verifies a password;
  * the web app built beside it is served, and a leader signs in through it in Chromium.
  */
 let server: ServerProcess | undefined;
 const PASSWORD = 'bundle-2022-spring';
 
 beforeAll(async () => {
-  await promisify(execFile)('npm', ['run', '--silent', 'build', '--workspace', '@qingmiao/api'], { cwd: ROOT });
-  server = await startServerProcess({ bundle: true, env: { NODE_ENV: 'production' } });
-}, 120_000);
+  server = await startServerProcess({ env: { NODE_ENV: 'production' } });
+});
 
 afterAll(async () => {
   await server?.stop();

@@ -14,9 +14,10 @@ export const TEST_MASTER_KEY = Buffer.alloc(32, 7).toString('base64');
 
 /**
  * The API server as a separate process, for the end-to-end and reliability tests (restarts, kill -9, two processes
- * on one store): `node --import tsx services/api/src/cli.ts serve` from the repository root, which is `npx tsx …`
- * without its wrapper process (a second faster to start, and SIGKILL hits the server itself). 127.0.0.1 only, in a
- * process group of its own, and every group still running is killed when the test worker exits.
+ * on one store): the production bundle, `node services/api/dist/qingmiao.mjs serve` from the repository root, as the
+ * systemd unit starts it (built once by the global setup: it starts in half the time the TypeScript sources take
+ * through tsx, and SIGKILL hits the server itself). 127.0.0.1 only, in a process group of its own, and every group
+ * still running is killed when the test worker exits.
  */
 
 /** The repository root, where the server is started from. */
@@ -42,13 +43,14 @@ export interface StartOptions {
   readonly startTimeoutMs?: number;
   /** What must answer 200 for the server to count as started: /readyz (caught up; the default) or /healthz. */
   readonly startedWhen?: '/readyz' | '/healthz';
-  /** Run the production bundle (`services/api/dist/qingmiao.mjs`, made by `npm run build`) instead of the sources. */
-  readonly bundle?: boolean;
-  /** Another checkout to run the server of (an earlier release, for upgrade fixtures); ROOT by default. */
+  /**
+   * Another checkout to run the server of, from its TypeScript sources through tsx (an earlier release, for upgrade
+   * fixtures: it has no bundle built).
+   */
   readonly root?: string;
 }
 
-/** The production bundle's entry, relative to ROOT. */
+/** The production bundle's entry, relative to ROOT (`npm run build`, run by the global setup). */
 const BUNDLE = join('services', 'api', 'dist', 'qingmiao.mjs');
 
 export interface ServerProcess extends GraphQLEndpoint {
@@ -189,7 +191,7 @@ export async function startServerProcess(options: StartOptions = {}): Promise<Se
 class PortTaken extends Error {}
 
 async function startOnce(options: StartOptions, dataDir: string, port: number): Promise<ServerProcess> {
-  const entry = options.bundle ? [BUNDLE] : ['--import', 'tsx', CLI];
+  const entry = options.root === undefined ? [BUNDLE] : ['--import', 'tsx', CLI];
   const child: ChildProcess = spawn(process.execPath, [...entry, 'serve'], {
     cwd: options.root ?? ROOT,
     detached: true,
