@@ -1,9 +1,7 @@
-import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import {
   copyLog,
   digestLog,
@@ -17,10 +15,7 @@ import {
 } from '@qingmiao/event-store';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { KurrentDbTestDouble } from '../kurrentdb-double/kurrentdb-test-double.ts';
-
-const ROOT = join(import.meta.dirname, '..', '..');
-const TSX_CLI = join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs');
-const CLI = join(ROOT, 'services', 'api', 'src', 'cli.ts');
+import { runCli } from '../support/cli-process.ts';
 
 let dir: string;
 let double: KurrentDbTestDouble;
@@ -188,8 +183,12 @@ describe('copying the log between stores', () => {
     const backup = join(dir, 'backup.jsonl');
     await writeJsonLines(readLog(source), backup);
     const url = `kurrentdb://127.0.0.1:${double.port}?tls=false`;
-    const qingmiao = async (...args: string[]) =>
-      (await promisify(execFile)(process.execPath, [TSX_CLI, CLI, ...args], { cwd: ROOT })).stdout;
+    const qingmiao = async (...args: string[]) => {
+      const result = await runCli(args);
+      expect(result.stderr).toBe('');
+      expect(result.code).toBe(0);
+      return result.stdout;
+    };
 
     // Independent of each other, so they run side by side (each process loads the whole CLI).
     const [migrated, exported, imported] = await Promise.all([

@@ -21,7 +21,7 @@ import { runCli } from '../support/cli-process.ts';
 import { dataOf, postUpload } from '../support/graphql-http.ts';
 import { startTestServer, type TestServer } from '../support/in-process-server.ts';
 import { samplePng } from '../support/sample-files.ts';
-import { CLI, ROOT } from '../support/server-process.ts';
+import { ROOT } from '../support/server-process.ts';
 
 /**
  * deploy/: the systemd units as systemd reads them (`systemd-analyze verify` and its offline security review), the
@@ -177,7 +177,6 @@ describe('deploy/qingmiao-backup beside a running server', { timeout: 120_000 },
       env: {
         ...process.env,
         QINGMIAO_DATA_DIR: server.dataDir,
-        BACKUP_CLI: `${process.execPath} --import tsx ${CLI}`,
       },
     }).then(
       ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
@@ -250,7 +249,6 @@ describe('deploy/qingmiao-backup beside a running server', { timeout: 120_000 },
         ...process.env,
         QINGMIAO_DATA_DIR: server.dataDir,
         QINGMIAO_EVENT_STORE: 'kurrentdb://127.0.0.1:1?tls=false',
-        BACKUP_CLI: `${process.execPath} --import tsx ${CLI}`,
       },
     }).then(
       () => ({ code: 0, stderr: '' }),

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { CLI, ROOT } from './server-process.ts';
+import { BUNDLE, ROOT } from './server-process.ts';
 
 export interface CliResult {
   readonly code: number | null;
@@ -8,9 +8,10 @@ export interface CliResult {
 }
 
 /**
- * `qingmiao …` as its own process from the repository root, the way `npm run qingmiao` starts it (without npm):
- * `node --import tsx services/api/src/cli.ts`. The environment is the test's without DEBUG (which adds stack
- * traces), plus `env`; a variable set to undefined there is removed.
+ * `qingmiao …` as its own process from the repository root, the way the backup unit runs it
+ * (deploy/qingmiao-backup): `node services/api/dist/qingmiao.mjs`, the production bundle the global setup builds
+ * (`npm run qingmiao`, the same CLI from the sources through tsx, is what the README's blocks run). The environment
+ * is the test's without DEBUG (which adds stack traces), plus `env`; a variable set to undefined there is removed.
  */
 export function runCli(
   args: readonly string[],
@@ -18,7 +19,7 @@ export function runCli(
 ): Promise<CliResult> {
   const environment: NodeJS.ProcessEnv = { ...process.env, DEBUG: undefined, ...env };
   for (const [name, value] of Object.entries(environment)) if (value === undefined) delete environment[name];
-  const child = spawn(process.execPath, ['--import', 'tsx', CLI, ...args], {
+  const child = spawn(process.execPath, [BUNDLE, ...args], {
     cwd: ROOT,
     env: environment,
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -51,7 +51,7 @@ export interface StartOptions {
 }
 
 /** The production bundle's entry, relative to ROOT (`npm run build`, run by the global setup). */
-const BUNDLE = join('services', 'api', 'dist', 'qingmiao.mjs');
+export const BUNDLE = join('services', 'api', 'dist', 'qingmiao.mjs');
 
 export interface ServerProcess extends GraphQLEndpoint {
   /** The server's own process (node, no wrapper): it has the event store open, and its main thread runs the event loop. */
