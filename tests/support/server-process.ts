@@ -23,7 +23,7 @@ export const TEST_MASTER_KEY = Buffer.alloc(32, 7).toString('base64');
 /** The repository root, where the server is started from. */
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 /** The CLI's entry, relative to ROOT. */
-export const CLI = join('services', 'api', 'src', 'cli.ts');
+const CLI = join('services', 'api', 'src', 'cli.ts');
 
 export const TEST_SECRET = 'e2e-process-secret-0123456789abcdefghij';
 
