@@ -185,8 +185,7 @@ describe('copying the log between stores', () => {
     const url = `kurrentdb://127.0.0.1:${double.port}?tls=false`;
     const qingmiao = async (...args: string[]) => {
       const result = await runCli(args);
-      expect(result.stderr).toBe('');
-      expect(result.code).toBe(0);
+      expect(result.code, result.stderr).toBe(0);
       return result.stdout;
     };
 
