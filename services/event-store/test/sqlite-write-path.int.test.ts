@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { Worker } from 'node:worker_threads';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { DuplicateEventIds, WrongExpectedVersion } from '../src/errors.ts';
 import type { EventToAppend } from '../src/port.ts';
 import { SqliteEventStore } from '../src/sqlite-event-store.ts';
@@ -77,5 +78,38 @@ describe('SqliteEventStore write path', () => {
     await expect(store.append('s', [event()], { expectedRevision: 'any' })).rejects.toThrow(/closed/);
     const reopened = openStore();
     expect(ids(await reopened.readStream('s'))).toEqual(ids(written.flat()));
+  });
+
+  it('fails every waiting and later append once its writer thread stops, and the file stays whole for the next store', async () => {
+    // The store keeps its writer thread to itself: found as the `this` of the first message sent to it.
+    const sent = vi.spyOn(Worker.prototype, 'postMessage');
+    const store = openStore();
+    const first = [event()];
+    await store.append('s', first, { expectedRevision: 'no_stream' });
+    const writer = sent.mock.contexts[0] as Worker;
+    sent.mockRestore();
+    const waiting = Array.from({ length: 20 }, () => [event()]);
+    const outcomes = Promise.allSettled(
+      waiting.map((events) => store.append('s', events, { expectedRevision: 'any' })),
+    );
+    await writer.terminate();
+    const settled = await outcomes;
+    const stopped = /writer thread for .* stopped \(it exited with code 1\).*may or may not have been committed/;
+    for (const outcome of settled) {
+      if (outcome.status === 'rejected') expect(String(outcome.reason)).toMatch(stopped);
+    }
+    await expect(store.append('s', [event()], { expectedRevision: 'any' })).rejects.toThrow(stopped);
+
+    // A commit the thread had begun is either in the log whole or not at all, and nothing holds the write lock.
+    const reopened = openStore();
+    const stored = ids(await reopened.readStream('s'));
+    const acknowledged = waiting.filter((_, i) => settled[i]?.status === 'fulfilled').flat();
+    expect(stored.slice(0, 1)).toEqual(ids(first));
+    expect(ids(acknowledged).every((id) => stored.includes(id))).toBe(true);
+    expect(stored.slice(1).every((id) => ids(waiting.flat()).includes(id))).toBe(true);
+    expect(new Set(stored).size).toBe(stored.length);
+    const later = [event()];
+    await reopened.append('s', later, { expectedRevision: stored.length - 1 });
+    expect(ids(await reopened.readStream('s'))).toEqual([...stored, ...ids(later)]);
   });
 });
