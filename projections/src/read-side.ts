@@ -22,9 +22,10 @@ export interface ReadSideOptions {
   readonly projections: readonly Projection[];
   readonly onUnknownEvent?: (event: RecordedEvent) => void;
   /**
-   * Where a fresh file (none yet, or an outdated one) is built from the log at start: given, elsewhere (a worker
-   * thread, whose memory goes when it ends) and this thread follows the log from where that build ended; by default,
-   * this thread's runner.
+   * Where a fresh file is built from the whole log, at start (none yet, or an outdated one) and for a blue-green
+   * rebuild: given, elsewhere (a worker thread, whose memory goes when it ends, and whose catch-up does not take turns
+   * on this thread's event loop) and this thread follows the log from where that build ended; by default, this
+   * thread's runner.
    */
   readonly buildFresh?: BuildFresh;
 }
@@ -60,7 +61,8 @@ export class ReadSide {
   #read: ReadModelQueries;
   #generation: string;
   #rebuilding: Promise<RebuildReport> | undefined;
-  #freshBuild: FreshBuild | undefined;
+  /** Builds running elsewhere (the start's, a rebuild's): stopped by `close`. */
+  readonly #freshBuilds = new Set<FreshBuild>();
   #closing = false;
   readonly #retired = new Set<string>();
   readonly #listeners = new Set<AdvanceListener>();
@@ -136,8 +138,20 @@ export class ReadSide {
     if (this.#closing) return stopped;
     this.#removeStrayGenerations();
     const generation = this.#newGeneration();
+    if (!(await this.#builtElsewhere(buildFresh, generation))) return stopped;
+    const next = this.#runnerFor(generation);
+    await this.#switchTo(generation, next);
+    for (const listener of this.#listeners) listener(new Set([null]), next.position);
+    return this.#closing ? stopped : next.start();
+  }
+
+  /**
+   * Builds `generation` from the whole log with `buildFresh`: true once the file is complete; false, the file removed,
+   * when `close` stopped the build; a failed build's file is removed too.
+   */
+  async #builtElsewhere(buildFresh: BuildFresh, generation: string): Promise<boolean> {
     const build = buildFresh(join(this.#options.dir, generation));
-    this.#freshBuild = build;
+    this.#freshBuilds.add(build);
     let built: boolean;
     try {
       built = await build.done;
@@ -145,19 +159,17 @@ export class ReadSide {
       this.#remove(generation);
       throw error;
     } finally {
-      this.#freshBuild = undefined;
+      this.#freshBuilds.delete(build);
     }
-    if (!built || this.#closing) {
-      this.#remove(generation);
-      return stopped;
-    }
-    const next = this.#runnerFor(generation);
-    await this.#switchTo(generation, next);
-    for (const listener of this.#listeners) listener(new Set([null]), next.position);
-    return this.#closing ? stopped : next.start();
+    if (built && !this.#closing) return true;
+    this.#remove(generation);
+    return false;
   }
 
-  /** Builds a new generation from the whole log and switches to it; concurrent calls share one rebuild. */
+  /**
+   * Builds a new generation from the whole log (elsewhere when `buildFresh` is given), lets it catch up with what the
+   * serving one has seen, and switches to it; concurrent calls share one rebuild.
+   */
   rebuild(): Promise<RebuildReport> {
     this.#rebuilding ??= this.#rebuild().finally(() => {
       this.#rebuilding = undefined;
@@ -168,6 +180,10 @@ export class ReadSide {
   async #rebuild(): Promise<RebuildReport> {
     const started = performance.now();
     const generation = this.#newGeneration();
+    const { buildFresh } = this.#options;
+    if (buildFresh && !(await this.#builtElsewhere(buildFresh, generation))) {
+      throw new Error('The read models are closing: the rebuild was stopped');
+    }
     const next = this.#runnerFor(generation);
     try {
       await next.start();
@@ -270,7 +286,7 @@ export class ReadSide {
 
   async close(): Promise<void> {
     this.#closing = true;
-    await this.#freshBuild?.stop();
+    await Promise.all([...this.#freshBuilds].map((build) => build.stop()));
     await this.#rebuilding?.catch(() => undefined);
     await this.#runner.stop();
     for (const generation of this.#retired) this.#remove(generation);

@@ -142,4 +142,69 @@ describe('building fresh read models in a worker thread', () => {
     await build.stop();
     await expect(build.done).resolves.toBeTypeOf('boolean');
   });
+
+  it('rebuilds blue-green in the thread too, taking in what was recorded meanwhile', async () => {
+    const { store } = openEventLog(settings);
+    const builds: string[] = [];
+    const inThread = buildInThread(settings, () => undefined);
+    const readSide = new ReadSide({
+      store,
+      dir: join(dir, 'thread'),
+      projections,
+      buildFresh: (path) => {
+        builds.push(path);
+        return inThread(path);
+      },
+    });
+    try {
+      await readSide.start();
+      const before = readSide.generation;
+      const commands = new Commands(store);
+      // Recorded while the thread builds: the new generation follows the log from where the build ended.
+      const [report, meanwhile] = await Promise.all([
+        readSide.rebuild(),
+        commands.registerSchool({ id: 'meanwhile', name: '重建时的学校', kind: 'PRIMARY', town: '城厢镇' }, organizer),
+      ]);
+      expect(builds).toEqual([join(dir, 'thread', before), join(dir, 'thread', report.generation)]);
+      expect(report.generation).not.toBe(before);
+      expect(readSide.generation).toBe(report.generation);
+      await readSide.waitFor(meanwhile.position);
+      expect(readSide.read.school('meanwhile')?.name).toBe('重建时的学校');
+      const rebuilt = dump(join(dir, 'thread', report.generation));
+      expect(JSON.stringify(rebuilt)).toContain('学生5');
+
+      // The same tables as a build of the whole log in this thread.
+      const here = new ReadSide({ store, dir: join(dir, 'here'), projections });
+      await here.start();
+      await here.waitFor(meanwhile.position);
+      expect(rebuilt).toEqual(dump(join(dir, 'here', here.generation)));
+      await here.close();
+    } finally {
+      await readSide.close();
+      await store.close();
+    }
+  });
+
+  it('stops a rebuild in the thread when the read side closes, leaving no file behind', async () => {
+    const { store } = openEventLog(settings);
+    const readSide = new ReadSide({
+      store,
+      dir: join(dir, 'thread'),
+      projections,
+      buildFresh: buildInThread(settings, () => undefined),
+    });
+    await readSide.start();
+    const serving = readSide.generation;
+    const rebuild = readSide.rebuild().then(
+      (report) => report.generation,
+      (error: unknown) => String(error),
+    );
+    await readSide.close();
+    await store.close();
+    const outcome = await rebuild;
+    // Either it finished before the stop reached the thread, or it was stopped and its file removed.
+    const left = readdirSync(join(dir, 'thread')).filter((name) => name.endsWith('.db'));
+    if (outcome.includes('closing')) expect(left).toEqual([serving]);
+    else expect(left).toContain(outcome);
+  });
 });
