@@ -5,6 +5,7 @@ import {
   locateEventStore,
   ownPrivateFolder,
   type RecordedEvent,
+  SqliteEventStore,
   withoutCredentials,
 } from '@qingmiao/event-store';
 import { AsOfReplayer, describeReadModels, projections, ReadSide, readModelStatus } from '@qingmiao/projections';
@@ -163,6 +164,15 @@ export function createQingmiao(config: QingmiaoConfig, logger: Logger, options: 
     notReadyBecause = `projections stopped: ${messageOf(error)}`;
     logger.fatal({ err: error }, 'projections stopped');
   });
+  // Without its writer thread the embedded store refuses every append: only a restart brings it back.
+  let writerStopped = false;
+  if (store.sealed instanceof SqliteEventStore) {
+    store.sealed.onWriterStopped((error) => {
+      writerStopped = true;
+      notReadyBecause = `event store writer stopped: ${error.message}`;
+      logger.fatal({ err: error }, 'event store writer stopped: no append can succeed until the server restarts');
+    });
+  }
   // Ready once caught up and once every key the log's erasures and expiries destroyed is gone again (a key store
   // restored from a backup brings them back): no name may be read with a restored key.
   let shredded = false;
@@ -292,7 +302,7 @@ export function createQingmiao(config: QingmiaoConfig, logger: Logger, options: 
   });
   app.get('/readyz', (_req, res) => {
     const { position } = readSide;
-    const ready = readSide.caughtUp && shredded && !draining.signal.aborted;
+    const ready = readSide.caughtUp && shredded && !writerStopped && !draining.signal.aborted;
     const reason = draining.signal.aborted ? 'shutting down' : (notReadyBecause ?? 'catching up with the event log');
     res.status(ready ? 200 : 503).json({ ready, position: String(position.commit), ...(ready ? {} : { reason }) });
   });

@@ -158,6 +158,7 @@ export class SqliteEventStore implements EventStore {
   #unsent: PendingAppend[] = [];
   readonly #inFlight: PendingAppend[] = [];
   #failed: Error | undefined;
+  readonly #writerStopped = new Set<(error: Error) => void>();
   #closed = false;
   readonly #waiters = new Set<() => void>();
   #pollTimer: NodeJS.Timeout | undefined;
@@ -267,6 +268,15 @@ export class SqliteEventStore implements EventStore {
     );
     for (const pending of [...this.#inFlight.splice(0), ...this.#unsent.splice(0)]) pending.reject(this.#failed);
     this.#writerClosed?.();
+    if (!this.#closed) for (const listener of this.#writerStopped) listener(this.#failed);
+  }
+
+  /**
+   * Calls `listener` if the writer thread stops while the store is open: from then on every append fails until the
+   * store is reopened, which a server cannot do under its running commands, so it has to say it is not ready.
+   */
+  onWriterStopped(listener: (error: Error) => void): void {
+    this.#writerStopped.add(listener);
   }
 
   async readStream(

@@ -71,11 +71,15 @@ describe('SqliteEventStore write path', () => {
 
   it('commits the appends issued before close, then refuses new ones', async () => {
     const store = new SqliteEventStore({ path: join(dir, 'events.db') });
+    const told: Error[] = [];
+    store.onWriterStopped((error) => told.push(error));
     const written = Array.from({ length: 20 }, () => [event()]);
     const appends = written.map((events) => store.append('s', events, { expectedRevision: 'any' }));
     await store.close();
     expect((await Promise.all(appends)).map((result) => result.nextExpectedRevision)).toEqual(written.map((_, i) => i));
     await expect(store.append('s', [event()], { expectedRevision: 'any' })).rejects.toThrow(/closed/);
+    // Closing ends the thread too: that is no failure to report.
+    expect(told).toEqual([]);
     const reopened = openStore();
     expect(ids(await reopened.readStream('s'))).toEqual(ids(written.flat()));
   });
@@ -88,6 +92,8 @@ describe('SqliteEventStore write path', () => {
     await store.append('s', first, { expectedRevision: 'no_stream' });
     const writer = sent.mock.contexts[0] as Worker;
     sent.mockRestore();
+    const told: Error[] = [];
+    store.onWriterStopped((error) => told.push(error));
     const waiting = Array.from({ length: 20 }, () => [event()]);
     const outcomes = Promise.allSettled(
       waiting.map((events) => store.append('s', events, { expectedRevision: 'any' })),
@@ -99,6 +105,7 @@ describe('SqliteEventStore write path', () => {
       if (outcome.status === 'rejected') expect(String(outcome.reason)).toMatch(stopped);
     }
     await expect(store.append('s', [event()], { expectedRevision: 'any' })).rejects.toThrow(stopped);
+    expect(told.map(String)).toEqual([expect.stringMatching(stopped)]);
 
     // A commit the thread had begun is either in the log whole or not at all, and nothing holds the write lock.
     const reopened = openStore();
