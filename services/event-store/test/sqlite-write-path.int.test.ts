@@ -78,7 +78,7 @@ describe('SqliteEventStore write path', () => {
     await store.close();
     expect((await Promise.all(appends)).map((result) => result.nextExpectedRevision)).toEqual(written.map((_, i) => i));
     await expect(store.append('s', [event()], { expectedRevision: 'any' })).rejects.toThrow(/closed/);
-    // Closing ends the thread too: that is no failure to report.
+    // Closing hands the thread back to the idle pool (or ends it): no failure to report.
     expect(told).toEqual([]);
     const reopened = openStore();
     expect(ids(await reopened.readStream('s'))).toEqual(ids(written.flat()));
