@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { graphql } from '@qingmiao/schema/graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -25,6 +25,17 @@ afterAll(async () => {
 });
 
 describe('the production bundle', () => {
+  it('is Latin-1 only, so V8 keeps its source at one byte per character', () => {
+    const dist = join(ROOT, 'services', 'api', 'dist');
+    const files = readdirSync(dist, { recursive: true, encoding: 'utf8' }).filter((name) => name.endsWith('.mjs'));
+    expect(files).toEqual(expect.arrayContaining(['qingmiao.mjs', 'read-model-builder.mjs']));
+    expect(files.some((name) => name.startsWith('chunks/'))).toBe(true);
+    for (const file of files) {
+      const beyond = readFileSync(join(dist, file), 'utf8').match(/.{0,40}[\u0100-\uffff]/);
+      expect(beyond?.[0], file).toBeUndefined();
+    }
+  });
+
   it('serves GraphQL, creates and activates an account and signs it in', async () => {
     if (!server) throw new Error('not started');
     const office = await server.token('organizer', { sub: 'office' });

@@ -1,5 +1,6 @@
 import { parse as parseCsv } from 'csv-parse/sync';
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
+import { newWorkbook } from '../workbook.ts';
 
 /** One data row of a sheet: its row number as the spreadsheet shows it, and its cells by column header. */
 export interface SheetRow {
@@ -52,7 +53,7 @@ interface TableRow {
 }
 
 async function xlsxTable(file: Buffer): Promise<TableRow[]> {
-  const workbook = new ExcelJS.Workbook();
+  const workbook = await newWorkbook();
   try {
     // exceljs's declared Buffer type predates Node's generic Buffer.
     await workbook.xlsx.load(file as unknown as ExcelJS.Buffer);

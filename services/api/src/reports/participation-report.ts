@@ -1,7 +1,7 @@
 import type { ParticipationRow } from '@qingmiao/projections';
 import { GROUPING_LABELS, type ParticipationGrouping, PRIZE_LABELS, Prize } from '@qingmiao/schema';
 import { stringify } from 'csv-stringify/sync';
-import ExcelJS from 'exceljs';
+import { newWorkbook } from '../workbook.ts';
 import { spreadsheetText } from './spreadsheet-text.ts';
 
 /** The key column's header per grouping, as the bureau writes it (sheets are named by GROUPING_LABELS). */
@@ -56,7 +56,7 @@ export async function participationWorkbook(
   title: string,
   sheets: ReadonlyArray<{ grouping: ParticipationGrouping; rows: readonly ParticipationRow[] }>,
 ): Promise<Buffer> {
-  const workbook = new ExcelJS.Workbook();
+  const workbook = await newWorkbook();
   workbook.creator = 'Qingmiao 青苗';
   workbook.title = title;
   for (const { grouping, rows } of sheets) {

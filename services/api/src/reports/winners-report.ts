@@ -1,6 +1,6 @@
 import type { WinnerRow } from '@qingmiao/projections';
 import { CAMPAIGN_KIND_LABELS, PRIZE_LABELS } from '@qingmiao/schema';
-import ExcelJS from 'exceljs';
+import { newWorkbook } from '../workbook.ts';
 import { spreadsheetText } from './spreadsheet-text.ts';
 
 interface Column {
@@ -33,7 +33,7 @@ export async function winnersWorkbook(
   rows: readonly WinnerRow[],
   options: { readonly participants: boolean },
 ): Promise<Buffer> {
-  const workbook = new ExcelJS.Workbook();
+  const workbook = await newWorkbook();
   workbook.creator = 'Qingmiao 青苗';
   workbook.title = title;
   const sheet = workbook.addWorksheet('获奖名单', { views: [{ state: 'frozen', ySplit: 1 }] });
