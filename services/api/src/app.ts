@@ -35,7 +35,7 @@ import { createMetrics, requestLogging } from './observability.ts';
 import { oidcRoutes } from './oidc/routes.ts';
 import { type SignInByLogin, signInWithSession } from './oidc/sign-in-by-login.ts';
 import { PersonalDataEraser } from './personal-data-erasure.ts';
-import { buildInThread } from './read-model-build-thread.ts';
+import { buildInChildProcess } from './read-model-build-process.ts';
 import { reportRoutes } from './reports/routes.ts';
 import { RetentionJob } from './retention.ts';
 import { type SessionIssuer, SessionStore, sessionIssuer, sessionStoreFile, standing } from './sessions.ts';
@@ -113,7 +113,7 @@ export function createQingmiao(config: QingmiaoConfig, logger: Logger, options: 
     dir: readModelsDir,
     projections,
     onUnknownEvent,
-    ...(embedded ? { buildFresh: buildInThread(settings, onUnknownEvent) } : {}),
+    ...(embedded ? { buildFresh: buildInChildProcess(settings, onUnknownEvent) } : {}),
   });
   const uploads = new UploadRegistry(uploadRegistryFile(config.dataDir));
   const runner = new CommandRunner(store, {

@@ -30,7 +30,7 @@ export function ownPrivateFolder(folder: string): void {
 export function privateDatabaseFile(file: string): void {
   privateFolder(dirname(file));
   // Never opens an existing file: closing it would drop every POSIX lock this process holds on it, SQLite's own
-  // connections' among them (another thread's connection to the same store, as the read-model build thread opens).
+  // connections' among them (another thread's connection to the same store, as the event store's writer thread opens).
   try {
     closeSync(openSync(file, 'wx', PRIVATE_FILE));
   } catch (error) {

@@ -6,7 +6,7 @@ import { ProjectionRunner, projections, ReadSide } from '@qingmiao/projections';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type EventLogSettings, openEventLog } from '../src/event-log.ts';
-import { buildInThread } from '../src/read-model-build-thread.ts';
+import { buildInChildProcess } from '../src/read-model-build-process.ts';
 
 /** Every row of every read-model table, in a stable order. */
 function dump(path: string): Record<string, unknown[]> {
@@ -73,12 +73,12 @@ async function recordLog(settings: EventLogSettings): Promise<void> {
   }
 }
 
-describe('building fresh read models in a worker thread', () => {
+describe('building fresh read models in a child process', () => {
   let dir: string;
   let settings: EventLogSettings;
 
   beforeEach(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'qingmiao-build-thread-'));
+    dir = mkdtempSync(join(tmpdir(), 'qingmiao-build-process-'));
     settings = { dataDir: dir, eventStore: 'sqlite', keyStore: undefined, masterKey: MASTER_KEY, production: false };
     await recordLog(settings);
   });
@@ -87,23 +87,23 @@ describe('building fresh read models in a worker thread', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('serves the same tables, names opened, as a build in this thread, and then follows the log', async () => {
+  it('serves the same tables, names opened, as a build in this process, and then follows the log', async () => {
     const { store } = openEventLog(settings);
     const here = new ReadSide({ store, dir: join(dir, 'here'), projections });
-    const inThread = new ReadSide({
+    const inChild = new ReadSide({
       store,
-      dir: join(dir, 'thread'),
+      dir: join(dir, 'child'),
       projections,
-      buildFresh: buildInThread(settings, () => undefined),
+      buildFresh: buildInChildProcess(settings, () => undefined),
     });
     // What a build cut short by kill -9 would have left.
-    writeFileSync(join(dir, 'thread', '1000.db'), 'half-built');
+    writeFileSync(join(dir, 'child', '1000.db'), 'half-built');
     try {
-      await Promise.all([here.start(), inThread.start()]);
-      expect(inThread.caughtUp).toBe(true);
-      expect(readdirSync(join(dir, 'thread'))).not.toContain('1000.db');
-      expect(inThread.lastBuild?.events).toBe(here.lastBuild?.events);
-      const built = dump(join(dir, 'thread', inThread.generation));
+      await Promise.all([here.start(), inChild.start()]);
+      expect(inChild.caughtUp).toBe(true);
+      expect(readdirSync(join(dir, 'child'))).not.toContain('1000.db');
+      expect(inChild.lastBuild?.events).toBe(here.lastBuild?.events);
+      const built = dump(join(dir, 'child', inChild.generation));
       expect(JSON.stringify(built)).toContain('学生5');
       expect(built).toEqual(dump(join(dir, 'here', here.generation)));
 
@@ -112,16 +112,16 @@ describe('building fresh read models in a worker thread', () => {
         { id: 'later', name: '后来的学校', kind: 'PRIMARY', town: '城厢镇' },
         organizer,
       );
-      await inThread.waitFor(position);
-      expect(inThread.read.school('later')?.name).toBe('后来的学校');
+      await inChild.waitFor(position);
+      expect(inChild.read.school('later')?.name).toBe('后来的学校');
     } finally {
       await here.close();
-      await inThread.close();
+      await inChild.close();
       await store.close();
     }
   });
 
-  it('fails as a build in this thread fails: with the wrong master key, names cannot be opened', async () => {
+  it('fails as a build in this process fails: with the wrong master key, names cannot be opened', async () => {
     const wrong = { ...settings, masterKey: Buffer.alloc(32, 9).toString('base64') };
     const { store } = openEventLog(wrong);
     const runner = new ProjectionRunner({ store, projections, path: join(dir, 'here.db') });
@@ -133,47 +133,47 @@ describe('building fresh read models in a worker thread', () => {
     await store.close();
     expect(failure).toBeInstanceOf(Error);
 
-    const build = buildInThread(wrong, () => undefined)(join(dir, 'thread.db'));
+    const build = buildInChildProcess(wrong, () => undefined)(join(dir, 'child.db'));
     await expect(build.done).rejects.toThrow((failure as Error).message);
   });
 
-  it('ends the thread when stopped, without a failure', async () => {
-    const build = buildInThread(settings, () => undefined)(join(dir, 'thread.db'));
+  it('ends the process when stopped, without a failure', async () => {
+    const build = buildInChildProcess(settings, () => undefined)(join(dir, 'child.db'));
     await build.stop();
     await expect(build.done).resolves.toBeTypeOf('boolean');
   });
 
-  it('rebuilds blue-green in the thread too, taking in what was recorded meanwhile', async () => {
+  it('rebuilds blue-green in the child process too, taking in what was recorded meanwhile', async () => {
     const { store } = openEventLog(settings);
     const builds: string[] = [];
-    const inThread = buildInThread(settings, () => undefined);
+    const inChild = buildInChildProcess(settings, () => undefined);
     const readSide = new ReadSide({
       store,
-      dir: join(dir, 'thread'),
+      dir: join(dir, 'child'),
       projections,
       buildFresh: (path) => {
         builds.push(path);
-        return inThread(path);
+        return inChild(path);
       },
     });
     try {
       await readSide.start();
       const before = readSide.generation;
       const commands = new Commands(store);
-      // Recorded while the thread builds: the new generation follows the log from where the build ended.
+      // Recorded while the child process builds: the new generation follows the log from where the build ended.
       const [report, meanwhile] = await Promise.all([
         readSide.rebuild(),
         commands.registerSchool({ id: 'meanwhile', name: '重建时的学校', kind: 'PRIMARY', town: '城厢镇' }, organizer),
       ]);
-      expect(builds).toEqual([join(dir, 'thread', before), join(dir, 'thread', report.generation)]);
+      expect(builds).toEqual([join(dir, 'child', before), join(dir, 'child', report.generation)]);
       expect(report.generation).not.toBe(before);
       expect(readSide.generation).toBe(report.generation);
       await readSide.waitFor(meanwhile.position);
       expect(readSide.read.school('meanwhile')?.name).toBe('重建时的学校');
-      const rebuilt = dump(join(dir, 'thread', report.generation));
+      const rebuilt = dump(join(dir, 'child', report.generation));
       expect(JSON.stringify(rebuilt)).toContain('学生5');
 
-      // The same tables as a build of the whole log in this thread.
+      // The same tables as a build of the whole log in this process.
       const here = new ReadSide({ store, dir: join(dir, 'here'), projections });
       await here.start();
       await here.waitFor(meanwhile.position);
@@ -185,13 +185,13 @@ describe('building fresh read models in a worker thread', () => {
     }
   });
 
-  it('stops a rebuild in the thread when the read side closes, leaving no file behind', async () => {
+  it('stops a rebuild in the child process when the read side closes, leaving no file behind', async () => {
     const { store } = openEventLog(settings);
     const readSide = new ReadSide({
       store,
-      dir: join(dir, 'thread'),
+      dir: join(dir, 'child'),
       projections,
-      buildFresh: buildInThread(settings, () => undefined),
+      buildFresh: buildInChildProcess(settings, () => undefined),
     });
     await readSide.start();
     const serving = readSide.generation;
@@ -202,8 +202,8 @@ describe('building fresh read models in a worker thread', () => {
     await readSide.close();
     await store.close();
     const outcome = await rebuild;
-    // Either it finished before the stop reached the thread, or it was stopped and its file removed.
-    const left = readdirSync(join(dir, 'thread')).filter((name) => name.endsWith('.db'));
+    // Either it finished before the stop reached the process, or it was stopped and its file removed.
+    const left = readdirSync(join(dir, 'child')).filter((name) => name.endsWith('.db'));
     if (outcome.includes('closing')) expect(left).toEqual([serving]);
     else expect(left).toContain(outcome);
   });

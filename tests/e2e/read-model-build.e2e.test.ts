@@ -1,0 +1,113 @@
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeLog } from '../../scripts/bench/log.ts';
+import { runCli } from '../support/cli-process.ts';
+import {
+  killAll,
+  makeDataDir,
+  removeDataDir,
+  type ServerProcess,
+  sleep,
+  startServerProcess,
+} from '../support/server-process.ts';
+
+/**
+ * On the embedded store a fresh build of the read models runs in a child process of the server
+ * (services/api/src/read-model-build-process.ts), so that what a catch-up of the whole log allocates leaves with
+ * it. A child process, unlike a thread, could outlive the server: it must not, whether the server stops or is killed
+ * with SIGKILL in the middle of the build, and the next start builds again.
+ */
+let dataDir: string;
+
+beforeAll(async () => {
+  dataDir = makeDataDir();
+  // Large enough that the build is still running when the server answers /healthz (~2 s at ~50k events/s).
+  await writeLog(join(dataDir, 'events.db'), { events: 100_000 });
+}, 120_000);
+
+afterAll(async () => {
+  await killAll();
+  if (dataDir) removeDataDir(dataDir);
+});
+
+/** Whether the process runs (a zombie, killed and not yet reaped, holds nothing and does not count). */
+function running(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+  } catch {
+    return false;
+  }
+}
+
+/** The read-model build processes whose parent is `pid`. */
+function builders(pid: number): number[] {
+  return readdirSync('/proc')
+    .filter((name) => /^\d+$/.test(name))
+    .map(Number)
+    .filter((child) => {
+      try {
+        const stat = readFileSync(`/proc/${child}/stat`, 'utf8');
+        const parent = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+        return parent === pid && readFileSync(`/proc/${child}/cmdline`, 'utf8').includes('read-model-builder');
+      } catch {
+        return false;
+      }
+    });
+}
+
+/** Starts a server that answers /healthz, and finds its build process while the build runs. */
+async function startBuilding(): Promise<{ server: ServerProcess; builder: number }> {
+  const server = await startServerProcess({ dataDir, startedWhen: '/healthz', env: { QINGMIAO_LOG_LEVEL: 'warn' } });
+  for (let tries = 0; tries < 200; tries++) {
+    const [builder] = builders(server.pid);
+    if (builder !== undefined) return { server, builder };
+    expect((await server.get('/readyz')).status, 'the build ended before its process was seen').toBe(503);
+    await sleep(25);
+  }
+  throw new Error('no read-model build process appeared');
+}
+
+async function gone(pid: number, withinMs: number): Promise<boolean> {
+  for (const started = performance.now(); performance.now() - started < withinMs; await sleep(50)) {
+    if (!running(pid)) return true;
+  }
+  return !running(pid);
+}
+
+describe('the read-model build process', () => {
+  it('ends when the server is killed with SIGKILL during the build, and the next start builds again', async () => {
+    const { server, builder } = await startBuilding();
+    expect(readFileSync(`/proc/${builder}/cmdline`, 'utf8')).toContain('dist/read-model-builder.mjs');
+    // The server alone, not its process group: nothing is left to stop the build but the build itself.
+    process.kill(server.pid, 'SIGKILL');
+    expect(await gone(builder, 15_000), 'the build process outlived its server').toBe(true);
+    await server.kill();
+    // What it left is half-built, and known to be.
+    const check = await runCli(['upgrade-check', '--json'], { QINGMIAO_DATA_DIR: dataDir });
+    expect(check.code, check.stderr).toBe(0);
+    expect(JSON.parse(check.stdout)).toMatchObject({ state: 'incomplete', rebuildAtStart: true });
+
+    const { server: again, builder: rebuilding } = await startBuilding();
+    try {
+      expect(rebuilding).not.toBe(builder);
+      for (let tries = 0; tries < 1200 && (await again.get('/readyz')).status !== 200; tries++) await sleep(50);
+      expect((await again.get('/readyz')).status).toBe(200);
+      expect(await gone(rebuilding, 5_000), 'the build process stayed after the build').toBe(true);
+      const metrics = await (await fetch(`${again.url}/metrics`)).text();
+      const events = metrics.split('\n').find((line) => line.startsWith('qingmiao_projection_position '));
+      expect(Number(events?.split(' ')[1])).toBeGreaterThan(0);
+    } finally {
+      await again.stop();
+    }
+  });
+
+  it('ends when the server stops during the build, and the server exits cleanly', async () => {
+    // Built by the test before: without read models the start builds them again.
+    rmSync(join(dataDir, 'read-models'), { recursive: true, force: true });
+    const { server, builder } = await startBuilding();
+    expect(await server.stop()).toBe(0);
+    expect(await gone(builder, 5_000), 'the build process outlived its server').toBe(true);
+  });
+});
