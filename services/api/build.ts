@@ -54,7 +54,11 @@ await build({
   ],
 });
 
-for (const file of readdirSync('dist', { recursive: true, encoding: 'utf8' }).filter((name) => name.endsWith('.mjs'))) {
+// The server's own files: the web app's, built below, are the browser's.
+const serverFiles = readdirSync('dist', { recursive: true, encoding: 'utf8' }).filter(
+  (name) => name.endsWith('.mjs') && !name.startsWith('web/'),
+);
+for (const file of serverFiles) {
   const path = join('dist', file);
   const code = readFileSync(path, 'utf8');
   const latin1 = latin1Source(code);
