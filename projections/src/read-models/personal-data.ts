@@ -163,9 +163,12 @@ export function personalDataQueries(db: Database.Database) {
       SELECT k.kid FROM personal_data_expiries x JOIN campaigns c ON c.year = x.year
         JOIN personal_data_keys k ON k.campaign_id = c.id AND k.position < x.position`,
   );
+  // Entries counted per campaign on the entries_by_campaign index alone: a join read every entry's row, ~750 ms on
+  // the event loop at 1M events with a cold cache (the retention job runs it at start and hourly), ~85 ms warm; now ~7 ms.
   const retention = db.prepare<[], RetentionRow>(
-    `SELECT c.year, count(e.id) AS entries, x.recorded_at AS expiredAt
-      FROM campaigns c LEFT JOIN entries e ON e.campaign_id = c.id LEFT JOIN personal_data_expiries x ON x.year = c.year
+    `SELECT c.year, sum((SELECT count(*) FROM entries e WHERE e.campaign_id = c.id)) AS entries,
+        x.recorded_at AS expiredAt
+      FROM campaigns c LEFT JOIN personal_data_expiries x ON x.year = c.year
       GROUP BY c.year ORDER BY c.year`,
   );
   return {
