@@ -14,7 +14,7 @@ import { secret } from './http-submit.ts';
 import { graphql as post } from './load.ts';
 import type { LogCache } from './log.ts';
 import { PARTICIPATION } from './participation-http.ts';
-import { type QingmiaoProcess, startQingmiao } from './processes.ts';
+import { type QingmiaoProcess, RSS_SAMPLE, startQingmiao } from './processes.ts';
 
 const AS_OF = graphql(`query ParticipationAsOf($year: Int!, $asOf: DateTime!) {
   participation(year: $year, groupBy: SCHOOL, asOf: $asOf) {
@@ -78,16 +78,11 @@ interface Heap {
   readonly large: number;
 }
 
-async function heapOf(url: string): Promise<Heap> {
-  const text = await (await fetch(`${url}/metrics`)).text();
-  const gauge = (pattern: RegExp) => {
-    const line = text.split('\n').find((l) => pattern.test(l));
-    return line ? Number(line.split(' ')[1]) : Number.NaN;
-  };
+function heapOf(sample: (pattern: RegExp) => number): Heap {
   return {
-    total: gauge(/^qingmiao_\w*heap_size_total_bytes /),
-    young: gauge(/^qingmiao_\w*heap_space_size_total_bytes\{space="new"\} /),
-    large: gauge(/^qingmiao_\w*heap_space_size_total_bytes\{space="large_object"\} /),
+    total: sample(/^qingmiao_\w*heap_size_total_bytes /),
+    young: sample(/^qingmiao_\w*heap_space_size_total_bytes\{space="new"\} /),
+    large: sample(/^qingmiao_\w*heap_space_size_total_bytes\{space="large_object"\} /),
   };
 }
 
@@ -98,12 +93,12 @@ async function heapOf(url: string): Promise<Heap> {
  */
 async function settle(server: QingmiaoProcess, limitMs: number): Promise<{ rss: number; heap: Heap; seconds: number }> {
   const start = performance.now();
-  let heap: Heap;
+  let sample: (pattern: RegExp) => number;
   do {
     await new Promise((resolve) => setTimeout(resolve, 2_000));
-    heap = await heapOf(server.url);
-  } while (performance.now() - start < limitMs && heap.young > 4 * 1024 * 1024);
-  return { rss: await server.rss(), heap, seconds: (performance.now() - start) / 1000 };
+    sample = await server.metrics();
+  } while (performance.now() - start < limitMs && heapOf(sample).young > 4 * 1024 * 1024);
+  return { rss: sample(RSS_SAMPLE), heap: heapOf(sample), seconds: (performance.now() - start) / 1000 };
 }
 
 /** RSS the server should stay under at every size. */
@@ -139,8 +134,9 @@ async function measure(ctx: Context, logs: LogCache, events: number): Promise<Po
   let server: QingmiaoProcess | undefined;
   try {
     server = await startQingmiao(dataDir);
-    const rssReady = await server.rss();
-    const heapReady = await heapOf(server.url);
+    const ready = await server.metrics();
+    const rssReady = ready(RSS_SAMPLE);
+    const heapReady = heapOf(ready);
     const viewer = await mintToken(secret, { sub: 'bureau-leader', role: 'viewer' }, '4h');
     for (let i = 0; i < 3; i++) await timed(server.url, viewer, PARTICIPATION, { year });
     const samples: number[] = [];
@@ -157,8 +153,9 @@ async function measure(ctx: Context, logs: LogCache, events: number): Promise<Po
       year,
       asOf: new Date(moment.getTime() - 86_400_000).toISOString(),
     });
-    const rssAfter = await server.rss();
-    const heapAfter = await heapOf(server.url);
+    const after = await server.metrics();
+    const rssAfter = after(RSS_SAMPLE);
+    const heapAfter = heapOf(after);
     const settled = await settle(server, ctx.mode.quick ? 20_000 : 60_000);
     const eventsFile = sizeOf(join(dataDir, 'events.db')) + sizeOfMaybe(join(dataDir, 'events.db-wal'));
     const readModels = sizeOf(join(dataDir, 'read-models'));

@@ -139,7 +139,12 @@ export interface QingmiaoProcess extends Child {
   readonly readyMs: number;
   /** Resident set size of the server process as it reports it on /metrics. */
   rss(): Promise<number>;
+  /** One read of /metrics: the value of the first sample whose line matches, NaN if none does. */
+  metrics(): Promise<(sample: RegExp) => number>;
 }
+
+/** The resident set size sample on /metrics. */
+export const RSS_SAMPLE = /^qingmiao_\w*resident_memory_bytes /;
 
 let bundle: string | undefined;
 
@@ -204,6 +209,13 @@ export async function startQingmiao(
     const listeningMs = performance.now() - started;
     await waitFor(`${url}/readyz`, readyTimeoutMs, 'qingmiao /readyz', exited, stderr);
     const readyMs = performance.now() - started;
+    const metrics = async () => {
+      const lines = (await (await fetch(`${url}/metrics`)).text()).split('\n');
+      return (sample: RegExp) => {
+        const line = lines.find((l) => sample.test(l));
+        return line ? Number(line.split(' ')[1]) : Number.NaN;
+      };
+    };
     return {
       url,
       pid,
@@ -212,11 +224,8 @@ export async function startQingmiao(
       readyMs,
       stderr,
       stop: () => stopGroup(pid, exited),
-      async rss() {
-        const text = await (await fetch(`${url}/metrics`)).text();
-        const line = text.split('\n').find((l) => /^qingmiao_\w*resident_memory_bytes /.test(l));
-        return line ? Number(line.split(' ')[1]) : Number.NaN;
-      },
+      metrics,
+      rss: async () => (await metrics())(RSS_SAMPLE),
     };
   } catch (error) {
     await stopGroup(pid, exited);

@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeLog } from '../../scripts/bench/log.ts';
@@ -6,7 +6,10 @@ import { runCli } from '../support/cli-process.ts';
 import {
   killAll,
   makeDataDir,
+  processes,
+  processStat,
   removeDataDir,
+  runs,
   type ServerProcess,
   sleep,
   startServerProcess,
@@ -31,30 +34,16 @@ afterAll(async () => {
   if (dataDir) removeDataDir(dataDir);
 });
 
-/** Whether the process runs (a zombie, killed and not yet reaped, holds nothing and does not count). */
-function running(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
-  } catch {
-    return false;
-  }
-}
-
 /** The read-model build processes whose parent is `pid`. */
 function builders(pid: number): number[] {
-  return readdirSync('/proc')
-    .filter((name) => /^\d+$/.test(name))
-    .map(Number)
-    .filter((child) => {
-      try {
-        const stat = readFileSync(`/proc/${child}/stat`, 'utf8');
-        const parent = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-        return parent === pid && readFileSync(`/proc/${child}/cmdline`, 'utf8').includes('read-model-builder');
-      } catch {
-        return false;
-      }
-    });
+  return processes().filter((child) => {
+    if (processStat(child)?.parent !== pid) return false;
+    try {
+      return readFileSync(`/proc/${child}/cmdline`, 'utf8').includes('read-model-builder');
+    } catch {
+      return false;
+    }
+  });
 }
 
 /** Starts a server that answers /healthz, and finds its build process while the build runs. */
@@ -71,9 +60,9 @@ async function startBuilding(): Promise<{ server: ServerProcess; builder: number
 
 async function gone(pid: number, withinMs: number): Promise<boolean> {
   for (const started = performance.now(); performance.now() - started < withinMs; await sleep(50)) {
-    if (!running(pid)) return true;
+    if (!runs(processStat(pid))) return true;
   }
-  return !running(pid);
+  return !runs(processStat(pid));
 }
 
 describe('the read-model build process', () => {

@@ -127,19 +127,41 @@ export function groupAlive(pgid: number): boolean {
       return false;
     }
   }
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    let stat: string;
-    try {
-      stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-    } catch {
-      continue;
-    }
-    // pid (comm) state ppid pgrp …; comm may contain spaces and parentheses.
-    const [state, , pgrp] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    if (Number(pgrp) === pgid && state !== 'Z' && state !== 'X') return true;
+  return processes().some((pid) => {
+    const stat = processStat(pid);
+    return stat?.group === pgid && runs(stat);
+  });
+}
+
+/** Every process id in /proc. */
+export function processes(): number[] {
+  return readdirSync('/proc')
+    .filter((entry) => /^\d+$/.test(entry))
+    .map(Number);
+}
+
+interface ProcessStat {
+  readonly state: string;
+  readonly parent: number;
+  readonly group: number;
+}
+
+/** A process's state, parent and process group from /proc; undefined once it is gone. */
+export function processStat(pid: number): ProcessStat | undefined {
+  let stat: string;
+  try {
+    stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  } catch {
+    return undefined;
   }
-  return false;
+  // pid (comm) state ppid pgrp …; comm may contain spaces and parentheses.
+  const [state = '', parent, group] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return { state, parent: Number(parent), group: Number(group) };
+}
+
+/** Whether the process runs: a zombie, killed and not yet reaped, holds nothing and does not count. */
+export function runs(stat: ProcessStat | undefined): boolean {
+  return stat !== undefined && stat.state !== 'Z' && stat.state !== 'X';
 }
 
 /** Waits for every process of the group to end, SIGKILLing stragglers after a grace period. */
