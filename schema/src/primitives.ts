@@ -44,6 +44,18 @@ export const SingleLineText = (max: number) =>
   typed(max).min(1, 'must not be blank').regex(ONE_LINE, `must be one line without ${INVISIBLE}`);
 
 /**
+ * A key the client chooses so that a retry is recognised (`submissionId`, `lectureId`): kept as sent, bar surrounding
+ * spaces, since the id derived from it must come out the same on every retry; one line, nothing invisible (an unpaired
+ * surrogate has no UTF-8 bytes to derive an id from).
+ */
+export const ClientKey = z
+  .string()
+  .trim()
+  .min(1, 'must not be blank')
+  .max(100, 'must be at most 100 characters')
+  .regex(ONE_LINE, `must be one line without ${INVISIBLE}`);
+
+/**
  * A comment or theme as a caller sends it: may be empty and span lines (Windows line ends become `\n`), nothing
  * invisible.
  */

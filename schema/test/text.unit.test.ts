@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { CreateCampaignInput, RegisterSchoolInput, SubmitEntryInput, WithdrawEntryInput } from '../src/index.ts';
+import {
+  CreateCampaignInput,
+  RegisterSchoolInput,
+  ScheduleLectureInput,
+  SubmitEntryInput,
+  WithdrawEntryInput,
+} from '../src/index.ts';
 import { MultiLineText, Reason, SingleLineText } from '../src/primitives.ts';
 
 const name = SingleLineText(100);
@@ -92,5 +98,21 @@ describe('command inputs', () => {
     expect(
       fieldOf(CreateCampaignInput.safeParse({ ...campaign, rubric: [{ name: '\u200B', weight: 1, maxScore: 10 }] })),
     ).toBe('rubric.0.name');
+  });
+
+  it('refuse a client key an id cannot be derived from (an unpaired surrogate has no UTF-8), naming the field', () => {
+    const entry = { campaignId: 'c', schoolId: 's', title: '我的家乡' };
+    expect(fieldOf(SubmitEntryInput.safeParse({ ...entry, submissionId: 'a\uD800' }))).toBe('submissionId');
+    expect(fieldOf(SubmitEntryInput.safeParse({ ...entry, submissionId: '\uDC00' }))).toBe('submissionId');
+    expect(SubmitEntryInput.parse({ ...entry, submissionId: ' 提交-😀-1 ' }).submissionId).toBe('提交-😀-1');
+    const lecture = {
+      campaignId: 'c',
+      lecturerId: 'l',
+      schoolId: 's',
+      topic: '党史',
+      scheduledAt: '2026-03-01T09:00:00+08:00',
+    };
+    expect(fieldOf(ScheduleLectureInput.safeParse({ ...lecture, lectureId: '\uD83D' }))).toBe('lectureId');
+    expect(ScheduleLectureInput.parse({ ...lecture, lectureId: 'week-1' }).lectureId).toBe('week-1');
   });
 });

@@ -190,6 +190,8 @@ describe('deploy/qingmiao-backup beside a running server', { timeout: 120_000 },
   /** SQLite's side files in the folder whose events file is gone. */
   const orphans = () =>
     readdirSync(backups).filter((name) => /-(wal|shm)$/.test(name) && !existsSync(join(backups, name.slice(0, -4))));
+  /** Backups are named by the second they start in: wait for the next second so a run cannot take a name in use. */
+  const nextSecond = () => new Promise((resolve) => setTimeout(resolve, 1_010 - (Date.now() % 1_000)));
   const blobOf = (backup: string) =>
     readdirSync(join(backups, backup), { recursive: true, encoding: 'utf8' })
       .map((path) => join(backups, backup, path))
@@ -208,8 +210,7 @@ describe('deploy/qingmiao-backup beside a running server', { timeout: 120_000 },
     const first = await backUp(backups, '14');
     expect(first.stderr).toBe('');
     expect(first.stdout).toMatch(/^backed up \d+ events to .*qingmiao-\d{4}-\d\d-\d\dT\d{6}Z\.db\nbacked up 1 files/);
-    // The file name has the second: the next run is in another one.
-    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    await nextSecond();
     const second = await backUp(backups, '14');
     expect(second.code).toBe(0);
     const names = backupsNow();
@@ -243,6 +244,7 @@ describe('deploy/qingmiao-backup beside a running server', { timeout: 120_000 },
     const before = backupsNow();
 
     // A failing `qingmiao backup` (the store is not the embedded one): nothing left of it, nothing removed.
+    await nextSecond();
     const failed = await promisify(execFile)(join(DEPLOY, 'qingmiao-backup'), [backups, '1'], {
       cwd: ROOT,
       env: {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import {
+  ClientKey,
   FileId,
   Id,
   MultiLineText,
@@ -65,7 +66,7 @@ const AttachmentIds = z
 const Participants = z.array(ParticipantInput).max(500, 'must list at most 500');
 
 export const SubmitEntryInput = z.object({
-  submissionId: z.string().trim().min(1, 'must not be blank').max(100, 'must be at most 100 characters'),
+  submissionId: ClientKey,
   campaignId: Id,
   schoolId: Id,
   title: SingleLineText(200),

@@ -1,11 +1,11 @@
 import { z } from 'zod';
-import { DateTime, Id, NestedId, Reason, SingleLineText } from '../primitives.ts';
+import { ClientKey, DateTime, Id, NestedId, Reason, SingleLineText } from '../primitives.ts';
 import { optional } from './optional.ts';
 
 export const ScheduleLectureInput = z
   .object({
     /** The client's key: scheduling again with the same key returns the same lecture. */
-    lectureId: optional(z.string().trim().min(1, 'must not be blank').max(100, 'must be at most 100 characters')),
+    lectureId: optional(ClientKey),
     campaignId: Id,
     lecturerId: Id,
     schoolId: optional(Id),
