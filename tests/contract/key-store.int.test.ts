@@ -97,7 +97,7 @@ describe('KurrentDbKeyStore on the server of the log', () => {
   it('hard-deletes: the stream answers StreamDeleted and is never written again', async () => {
     await keys.add([{ id: 'k1', wrapped: Buffer.from('one') }]);
     await keys.destroy(only('k1'));
-    const client = connect(double.url);
+    const { client } = await connect(double.url);
     try {
       const read = async () => {
         for await (const _ of client.readStream(keyStream('k1'))) {

@@ -39,6 +39,15 @@ describe('the production bundle', () => {
     }
   });
 
+  it('leaves the KurrentDB client (gRPC, protobuf) out of the server entry: it loads only for a KurrentDB store', () => {
+    const dist = join(ROOT, 'services', 'api', 'dist');
+    // esbuild names each bundled module's path in a comment above its code.
+    const grpc = '// ../../node_modules/@grpc/grpc-js/';
+    expect(readFileSync(join(dist, 'qingmiao.mjs'), 'utf8')).not.toContain(grpc);
+    const chunks = readdirSync(join(dist, 'chunks')).filter((name) => name.endsWith('.mjs'));
+    expect(chunks.filter((name) => readFileSync(join(dist, 'chunks', name), 'utf8').includes(grpc))).toHaveLength(1);
+  });
+
   it('serves GraphQL, creates and activates an account and signs it in', async () => {
     if (!server) throw new Error('not started');
     const office = await server.token('organizer', { sub: 'office' });

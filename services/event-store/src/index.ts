@@ -1,5 +1,11 @@
 export { DuplicateEventIds, StoreInUse, WrongExpectedVersion } from './errors.ts';
-export { connect, isTransient, toClientConnectionString, withoutCredentials } from './kurrentdb/connection.ts';
+export {
+  connect,
+  isTransient,
+  LazyConnection,
+  toClientConnectionString,
+  withoutCredentials,
+} from './kurrentdb/connection.ts';
 export { KurrentDbEventStore, type KurrentDbEventStoreOptions } from './kurrentdb/event-store.ts';
 export { KEY_STREAM_PREFIX } from './kurrentdb/recorded-events.ts';
 export {

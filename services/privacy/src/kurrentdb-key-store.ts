@@ -1,13 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import {
-  ANY,
-  type EventStoreDBClient,
-  jsonEvent,
-  NO_STREAM,
-  StreamDeletedError,
-  StreamNotFoundError,
-} from '@eventstore/db-client';
-import { connect, isTransient, KEY_STREAM_PREFIX } from '@qingmiao/event-store';
+import { isTransient, KEY_STREAM_PREFIX, LazyConnection } from '@qingmiao/event-store';
 import type { KeyStore, WrappedKeySet } from './key-store.ts';
 
 /** The stream of one data key (a set of one); the event store's adapter never reads these as events of the log. */
@@ -67,23 +59,24 @@ export class KurrentDbKeyStore implements KeyStore {
   readonly setSize = 1;
   /** Every key is its own append: batches of a few round trips of concurrent calls keep a first sealing quick. */
   readonly setsPerAdd = 64;
-  readonly #client: EventStoreDBClient;
+  readonly #connection: LazyConnection;
 
   constructor(connectionString: string) {
-    this.#client = connect(connectionString);
+    this.#connection = new LazyConnection(connectionString);
   }
 
   async add(sets: readonly WrappedKeySet[]): Promise<void> {
+    const { client, kdb } = await this.#connection.get();
     const events = sets.map(({ id, wrapped }) => ({
       id,
-      event: jsonEvent({
+      event: kdb.jsonEvent({
         type: KEY_EVENT,
         data: { wrapped: Buffer.from(wrapped).toString('base64') } satisfies KeyEventData,
       }),
     }));
     // Resolves once the server acknowledged every write, i.e. the leader (and a quorum in a cluster) made it durable.
     await eachLimited(events, CONCURRENCY, ({ id, event }) =>
-      withRetries(() => this.#client.appendToStream(keyStream(id), event, { expectedRevision: NO_STREAM })).then(
+      withRetries(() => client.appendToStream(keyStream(id), event, { expectedRevision: kdb.NO_STREAM })).then(
         () => undefined,
       ),
     );
@@ -99,32 +92,34 @@ export class KurrentDbKeyStore implements KeyStore {
   }
 
   async #read(id: string): Promise<Uint8Array | undefined> {
+    const { client, kdb } = await this.#connection.get();
     try {
       let wrapped: Uint8Array | undefined;
       // Read to the end (never breaking off), which lets the client finish the call cleanly.
-      for await (const { event } of this.#client.readStream(keyStream(id), { maxCount: 1 })) {
+      for await (const { event } of client.readStream(keyStream(id), { maxCount: 1 })) {
         if (event?.type === KEY_EVENT && isKeyEventData(event.data))
           wrapped = Buffer.from(event.data.wrapped, 'base64');
       }
       return wrapped;
     } catch (error) {
-      if (error instanceof StreamNotFoundError || error instanceof StreamDeletedError) return undefined;
+      if (error instanceof kdb.StreamNotFoundError || error instanceof kdb.StreamDeletedError) return undefined;
       throw error;
     }
   }
 
   /** A set of one is empty once its key is destroyed: its stream is tombstoned, nothing is rewrapped. */
   async destroy(slots: ReadonlyMap<string, readonly number[]>): Promise<void> {
+    const { client, kdb } = await this.#connection.get();
     await eachLimited([...slots.keys()], CONCURRENCY, async (id) => {
       try {
-        await withRetries(() => this.#client.tombstoneStream(keyStream(id), { expectedRevision: ANY }));
+        await withRetries(() => client.tombstoneStream(keyStream(id), { expectedRevision: kdb.ANY }));
       } catch (error) {
-        if (!(error instanceof StreamDeletedError)) throw error;
+        if (!(error instanceof kdb.StreamDeletedError)) throw error;
       }
     });
   }
 
   async close(): Promise<void> {
-    await this.#client.dispose();
+    await this.#connection.dispose();
   }
 }

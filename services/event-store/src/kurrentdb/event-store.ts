@@ -1,16 +1,4 @@
-import {
-  ANY,
-  type AppendExpectedRevision,
-  BACKWARDS,
-  START as CLIENT_START,
-  END,
-  type EventStoreDBClient,
-  jsonEvent,
-  NO_STREAM,
-  STREAM_EXISTS,
-  StreamNotFoundError,
-  WrongExpectedVersionError,
-} from '@eventstore/db-client';
+import type { AppendExpectedRevision, BACKWARDS, END } from '@eventstore/db-client';
 import { LRUCache } from 'lru-cache';
 import { DuplicateEventIds, WrongExpectedVersion } from '../errors.ts';
 import {
@@ -26,7 +14,7 @@ import {
   START,
   type Subscription,
 } from '../port.ts';
-import { connect } from './connection.ts';
+import { type KurrentDbClientLibrary, LazyConnection } from './connection.ts';
 import { isOutsideLog, toRecorded } from './recorded-events.ts';
 import { KurrentDbSubscription, type SubscriptionSettings } from './subscription.ts';
 
@@ -49,14 +37,14 @@ const PAGE = 1000;
 /** Events read at a time when looking backwards for the last one that is not the server's. */
 const TAIL = 100;
 
-function toClientRevision(expected: ExpectedRevision): AppendExpectedRevision {
+function toClientRevision(kdb: KurrentDbClientLibrary, expected: ExpectedRevision): AppendExpectedRevision {
   switch (expected) {
     case 'any':
-      return ANY;
+      return kdb.ANY;
     case 'no_stream':
-      return NO_STREAM;
+      return kdb.NO_STREAM;
     case 'exists':
-      return STREAM_EXISTS;
+      return kdb.STREAM_EXISTS;
     default:
       return BigInt(expected);
   }
@@ -83,7 +71,7 @@ interface SeenAt {
  * rely on it for correctness, since KurrentDB's de-duplication by id is best effort.
  */
 export class KurrentDbEventStore implements EventStore {
-  readonly #client: EventStoreDBClient;
+  readonly #connection: LazyConnection;
   /** Ids seen recently (appended, read or delivered), by the order they were last seen in. */
   readonly #recent: LRUCache<string, SeenAt>;
   readonly #resubscribeDelayMs: SubscriptionSettings['delayMs'];
@@ -91,7 +79,7 @@ export class KurrentDbEventStore implements EventStore {
   #closed = false;
 
   constructor(options: KurrentDbEventStoreOptions) {
-    this.#client = connect(options.connectionString);
+    this.#connection = new LazyConnection(options.connectionString);
     this.#recent = new LRUCache({ max: options.rememberedIds ?? 100_000 });
     this.#resubscribeDelayMs = {
       first: options.resubscribeDelayMs?.first ?? 100,
@@ -109,11 +97,12 @@ export class KurrentDbEventStore implements EventStore {
     if (events.length === 0) return this.#checkOnly(stream, expectedRevision);
     const known = await this.#knownWrite(stream, events);
     if (known) return known;
+    const { client, kdb } = await this.#connection.get();
     try {
-      const result = await this.#client.appendToStream(
+      const result = await client.appendToStream(
         stream,
-        events.map(({ id, type, data, metadata }) => jsonEvent({ id, type, data, metadata })),
-        { expectedRevision: toClientRevision(expectedRevision) },
+        events.map(({ id, type, data, metadata }) => kdb.jsonEvent({ id, type, data, metadata })),
+        { expectedRevision: toClientRevision(kdb, expectedRevision) },
       );
       const nextExpectedRevision = Number(result.nextExpectedRevision);
       const position = result.position
@@ -125,7 +114,7 @@ export class KurrentDbEventStore implements EventStore {
       );
       return { nextExpectedRevision, position };
     } catch (error) {
-      if (!(error instanceof WrongExpectedVersionError)) throw error;
+      if (!(error instanceof kdb.WrongExpectedVersionError)) throw error;
       // A retry with another expectation than the first write's: the server refuses it, the port accepts it.
       const earlier = await this.#earlierWrite(stream, events);
       if (earlier) return earlier;
@@ -136,7 +125,7 @@ export class KurrentDbEventStore implements EventStore {
 
   /** An empty append changes nothing on the server; only the expectation is checked. */
   async #checkOnly(stream: string, expectedRevision: ExpectedRevision): Promise<AppendResult> {
-    const [last] = await this.#readStreamPage(stream, END, 1, BACKWARDS);
+    const [last] = await this.#readStreamPage(stream, 'end', 1, 'backwards');
     const actual = last?.revision ?? -1;
     if (!matchesExpectedRevision(expectedRevision, actual))
       throw new WrongExpectedVersion(stream, expectedRevision, actual);
@@ -158,9 +147,9 @@ export class KurrentDbEventStore implements EventStore {
   /** Looks for the first event's id in the stream, newest first; a match must be the whole write. */
   async #earlierWrite(stream: string, events: readonly EventToAppend[]): Promise<AppendResult | undefined> {
     const firstId = events[0]?.id;
-    let from: bigint | typeof END = END;
+    let from: bigint | typeof END = 'end';
     for (;;) {
-      const page = await this.#readStreamPage(stream, from, PAGE, BACKWARDS);
+      const page = await this.#readStreamPage(stream, from, PAGE, 'backwards');
       const match = page.find((event) => event.id === firstId);
       if (match) {
         const replayed = await this.#replayed(stream, match.revision, events);
@@ -195,15 +184,16 @@ export class KurrentDbEventStore implements EventStore {
     maxCount: number,
     direction?: typeof BACKWARDS,
   ): Promise<RecordedEvent[]> {
+    const { client, kdb } = await this.#connection.get();
     try {
       const resolved = await collect(
-        this.#client.readStream(stream, { fromRevision: from, maxCount, ...(direction ? { direction } : {}) }),
+        client.readStream(stream, { fromRevision: from, maxCount, ...(direction ? { direction } : {}) }),
       );
       const events = resolved.flatMap(({ event }) => (event ? [toRecorded(event)] : []));
       this.#remember(events);
       return events;
     } catch (error) {
-      if (error instanceof StreamNotFoundError) return [];
+      if (error instanceof kdb.StreamNotFoundError) return [];
       throw error;
     }
   }
@@ -224,11 +214,12 @@ export class KurrentDbEventStore implements EventStore {
     const events: RecordedEvent[] = [];
     // The server reads from a position inclusively; the port's `after` is exclusive.
     let after = options.after && comparePositions(options.after, START) > 0 ? options.after : undefined;
+    const { client } = await this.#connection.get();
     while (events.length < limit) {
       const maxCount = limit - events.length + 1;
       const page = await collect(
-        this.#client.readAll({
-          fromPosition: after ? { commit: after.commit, prepare: after.prepare } : CLIENT_START,
+        client.readAll({
+          fromPosition: after ? { commit: after.commit, prepare: after.prepare } : 'start',
           maxCount,
         }),
       );
@@ -247,9 +238,10 @@ export class KurrentDbEventStore implements EventStore {
   async headPosition(): Promise<Position> {
     this.#assertOpen();
     let before: Position | undefined;
+    const { client } = await this.#connection.get();
     for (;;) {
       const page = await collect(
-        this.#client.readAll({ direction: BACKWARDS, fromPosition: before ?? END, maxCount: TAIL }),
+        client.readAll({ direction: 'backwards', fromPosition: before ?? 'end', maxCount: TAIL }),
       );
       for (const { event } of page) {
         if (!event || (before && comparePositions(event.position, before) >= 0)) continue;
@@ -265,7 +257,7 @@ export class KurrentDbEventStore implements EventStore {
   subscribeAll(options: { readonly after?: Position } = {}): Subscription {
     this.#assertOpen();
     const subscription = new KurrentDbSubscription({
-      client: this.#client,
+      connection: () => this.#connection.get(),
       after: options.after,
       delayMs: this.#resubscribeDelayMs,
       seen: (events) => this.#remember(events),
@@ -279,7 +271,7 @@ export class KurrentDbEventStore implements EventStore {
     if (this.#closed) return;
     this.#closed = true;
     await Promise.all([...this.#subscriptions].map((subscription) => subscription.close()));
-    await this.#client.dispose();
+    await this.#connection.dispose();
   }
 
   #remember(events: readonly (SeenAt & { readonly id: string })[]): void {

@@ -1,10 +1,4 @@
-import {
-  type AllStreamResolvedEvent,
-  type AllStreamSubscription,
-  START as CLIENT_START,
-  type EventStoreDBClient,
-  excludeSystemEvents,
-} from '@eventstore/db-client';
+import type { AllStreamResolvedEvent, AllStreamSubscription } from '@eventstore/db-client';
 import {
   comparePositions,
   type Position,
@@ -13,7 +7,7 @@ import {
   type Subscription,
   type SubscriptionMessage,
 } from '../port.ts';
-import { isTransient } from './connection.ts';
+import { isTransient, type KurrentDbConnection } from './connection.ts';
 import { isOutsideLog, toRecorded } from './recorded-events.ts';
 
 /** Most events handed to the consumer in one message. */
@@ -26,7 +20,7 @@ type Queued =
   | { readonly kind: 'caughtUp'; readonly position: Position };
 
 export interface SubscriptionSettings {
-  readonly client: EventStoreDBClient;
+  readonly connection: () => Promise<KurrentDbConnection>;
   readonly after: Position | undefined;
   /** Delays between attempts to resubscribe after a dropped connection: doubling from the first up to the most. */
   readonly delayMs: { readonly first: number; readonly most: number };
@@ -71,8 +65,10 @@ export class KurrentDbSubscription implements Subscription {
 
   async *#messages(): AsyncGenerator<SubscriptionMessage> {
     if (this.#closed) return;
-    this.#subscribe();
     try {
+      const connection = await this.#settings.connection();
+      if (this.#closed) return;
+      this.#subscribe(connection);
       while (!this.#closed) {
         if (this.#failure) throw this.#failure.error;
         const head = this.#queue[0];
@@ -98,11 +94,12 @@ export class KurrentDbSubscription implements Subscription {
     }
   }
 
-  #subscribe(): void {
+  #subscribe(connection: KurrentDbConnection): void {
+    const { client, kdb } = connection;
     const after = comparePositions(this.#lastQueued, START) > 0 ? this.#lastQueued : undefined;
-    const subscription = this.#settings.client.subscribeToAll({
-      fromPosition: after ? { commit: after.commit, prepare: after.prepare } : CLIENT_START,
-      filter: excludeSystemEvents(),
+    const subscription = client.subscribeToAll({
+      fromPosition: after ? { commit: after.commit, prepare: after.prepare } : 'start',
+      filter: kdb.excludeSystemEvents(),
     });
     this.#received = 0;
     this.#caughtUpAfter = undefined;
@@ -152,7 +149,7 @@ export class KurrentDbSubscription implements Subscription {
       const delay = Math.min(most, first * 2 ** (this.#attempt - 1));
       this.#retryTimer = setTimeout(() => {
         this.#retryTimer = undefined;
-        if (!this.#closed) this.#subscribe();
+        if (!this.#closed) this.#subscribe(connection);
       }, delay);
     };
     const ended = () => dropped();
