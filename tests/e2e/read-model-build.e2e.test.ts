@@ -58,6 +58,16 @@ async function startBuilding(): Promise<{ server: ServerProcess; builder: number
   throw new Error('no read-model build process appeared');
 }
 
+/** A process's resident memory now, in bytes (0 once it is gone). */
+function residentBytes(pid: number): number {
+  try {
+    const kib = /^VmRSS:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+    return Number(kib ?? 0) * 1024;
+  } catch {
+    return 0;
+  }
+}
+
 async function gone(pid: number, withinMs: number): Promise<boolean> {
   for (const started = performance.now(); performance.now() - started < withinMs; await sleep(50)) {
     if (!runs(processStat(pid))) return true;
@@ -81,12 +91,22 @@ describe('the read-model build process', () => {
     const { server: again, builder: rebuilding } = await startBuilding();
     try {
       expect(rebuilding).not.toBe(builder);
+      const seenResident = residentBytes(rebuilding);
       for (let tries = 0; tries < 1200 && (await again.get('/readyz')).status !== 200; tries++) await sleep(50);
       expect((await again.get('/readyz')).status).toBe(200);
       expect(await gone(rebuilding, 5_000), 'the build process stayed after the build').toBe(true);
       const metrics = await (await fetch(`${again.url}/metrics`)).text();
-      const events = metrics.split('\n').find((line) => line.startsWith('qingmiao_projection_position '));
-      expect(Number(events?.split(' ')[1])).toBeGreaterThan(0);
+      const gauge = (name: string) =>
+        Number(
+          metrics
+            .split('\n')
+            .find((line) => line.startsWith(`${name} `))
+            ?.split(' ')[1],
+        );
+      expect(gauge('qingmiao_projection_position')).toBeGreaterThan(0);
+      // The build process's peak, reported by it at the end: at least what it held when seen during the build.
+      expect(seenResident).toBeGreaterThan(0);
+      expect(gauge('qingmiao_read_model_build_peak_rss_bytes')).toBeGreaterThanOrEqual(seenResident);
     } finally {
       await again.stop();
     }

@@ -98,8 +98,13 @@ export function createQingmiao(config: QingmiaoConfig, logger: Logger, options: 
     metrics.onUnknownEvent(event.type);
     logger.warn({ type: event.type, position: String(event.position.commit) }, 'skipped an event of unknown type');
   };
-  // A fresh build of the embedded log runs in a worker thread, whose heap goes when it ends: the server's stays
+  // A fresh build of the embedded log runs in a child process, whose memory goes when it ends: the server's stays
   // that of a server at rest. A KurrentDB log is built here, as its deployments were tested.
+  let buildPeakRssBytes: number | undefined;
+  const built = (peakRssBytes: number) => {
+    buildPeakRssBytes = peakRssBytes;
+    metrics.onReadModelsBuilt(peakRssBytes);
+  };
   const settings: EventLogSettings = {
     dataDir: config.dataDir,
     eventStore: config.eventStore,
@@ -113,7 +118,7 @@ export function createQingmiao(config: QingmiaoConfig, logger: Logger, options: 
     dir: readModelsDir,
     projections,
     onUnknownEvent,
-    ...(embedded ? { buildFresh: buildInChildProcess(settings, onUnknownEvent) } : {}),
+    ...(embedded ? { buildFresh: buildInChildProcess(settings, { unknownEvent: onUnknownEvent, built }) } : {}),
   });
   const uploads = new UploadRegistry(uploadRegistryFile(config.dataDir));
   const runner = new CommandRunner(store, {
@@ -152,7 +157,11 @@ export function createQingmiao(config: QingmiaoConfig, logger: Logger, options: 
       () => {
         const build = readSide.lastBuild;
         const took = build ? ` in ${(build.durationMs / 1000).toFixed(1)} s (${build.events} events)` : '';
-        logger.info({ readModels: build }, `read models built from the log${took}; ready`);
+        const peak =
+          buildPeakRssBytes === undefined
+            ? ''
+            : `, the build process at most ${(buildPeakRssBytes / 2 ** 20).toFixed(0)} MiB resident`;
+        logger.info({ readModels: build, buildPeakRssBytes }, `read models built from the log${took}${peak}; ready`);
       },
       () => undefined,
     );

@@ -10,6 +10,7 @@ export interface Metrics {
   readonly registry: Registry;
   readonly onCommandSettled: (settled: SettledCommand) => void;
   readonly onUnknownEvent: (type: string) => void;
+  readonly onReadModelsBuilt: (peakRssBytes: number) => void;
 }
 
 /** Prometheus metrics of the process, its commands and its projections (GraphQL ones come from Yoga's plugin). */
@@ -53,9 +54,15 @@ export function createMetrics(store: EventStore, readSide: () => ReadSide): Metr
     labelNames: ['type'] as const,
     registers: [registry],
   });
+  const buildPeak = new Gauge({
+    name: 'qingmiao_read_model_build_peak_rss_bytes',
+    help: "Peak resident memory of the last start-up build of the read models, in its own process (this one's is process_resident_memory_bytes)",
+    registers: [registry],
+  });
   return {
     registry,
     onUnknownEvent: (type) => unknownEvents.inc({ type }),
+    onReadModelsBuilt: (peakRssBytes) => buildPeak.set(peakRssBytes),
     onCommandSettled({ aggregate, type, outcome, appended: count, durationMs }) {
       if (count > 0) appended.inc({ aggregate, type }, count);
       commands.observe({ type, outcome }, durationMs / 1000);

@@ -15,7 +15,7 @@ export type BuilderRequest = { readonly kind: 'build'; readonly data: BuilderDat
 
 export type BuilderReply =
   | { readonly kind: 'unknown'; readonly event: RecordedEvent }
-  | { readonly kind: 'built' }
+  | { readonly kind: 'built'; readonly peakRssBytes: number }
   | { readonly kind: 'failed'; readonly error: Error };
 
 /**
@@ -44,7 +44,11 @@ function startBuilder(): ChildProcess {
  */
 export function buildInChildProcess(
   settings: EventLogSettings,
-  onUnknownEvent: (event: RecordedEvent) => void,
+  on: {
+    readonly unknownEvent: (event: RecordedEvent) => void;
+    /** The file is complete; the process's peak resident memory (its maxRSS). */
+    readonly built?: (peakRssBytes: number) => void;
+  },
 ): BuildFresh {
   return (path) => {
     const child = startBuilder();
@@ -53,9 +57,12 @@ export function buildInChildProcess(
       let built = false;
       let failure: Error | undefined;
       child.on('message', (reply: BuilderReply) => {
-        if (reply.kind === 'unknown') onUnknownEvent(reply.event);
+        if (reply.kind === 'unknown') on.unknownEvent(reply.event);
         else if (reply.kind === 'failed') failure = reply.error;
-        else built = true;
+        else {
+          built = true;
+          on.built?.(reply.peakRssBytes);
+        }
       });
       // A process that could not start, or a channel that broke: `close` follows either way.
       child.on('error', (error) => {

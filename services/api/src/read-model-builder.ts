@@ -24,7 +24,8 @@ async function build({ settings, path }: BuilderData, stopped: Promise<false>): 
     });
     try {
       const built = await Promise.race([runner.start().then(() => true), stopped]);
-      if (built) await reply({ kind: 'built' });
+      // Its peak, for operators sizing a machine: the build is the most a start can hold at once.
+      if (built) await reply({ kind: 'built', peakRssBytes: process.resourceUsage().maxRSS * 1024 });
     } finally {
       await runner.stop();
     }

@@ -90,11 +90,15 @@ describe('building fresh read models in a child process', () => {
   it('serves the same tables, names opened, as a build in this process, and then follows the log', async () => {
     const { store } = openEventLog(settings);
     const here = new ReadSide({ store, dir: join(dir, 'here'), projections });
+    const peaks: number[] = [];
     const inChild = new ReadSide({
       store,
       dir: join(dir, 'child'),
       projections,
-      buildFresh: buildInChildProcess(settings, () => undefined),
+      buildFresh: buildInChildProcess(settings, {
+        unknownEvent: () => undefined,
+        built: (peakRssBytes) => peaks.push(peakRssBytes),
+      }),
     });
     // What a build cut short by kill -9 would have left.
     writeFileSync(join(dir, 'child', '1000.db'), 'half-built');
@@ -103,6 +107,10 @@ describe('building fresh read models in a child process', () => {
       expect(inChild.caughtUp).toBe(true);
       expect(readdirSync(join(dir, 'child'))).not.toContain('1000.db');
       expect(inChild.lastBuild?.events).toBe(here.lastBuild?.events);
+      // The build process's peak in bytes (its maxRSS is in KiB): a Node process with tsx and SQLite is tens of MiB.
+      expect(peaks).toHaveLength(1);
+      expect(peaks[0]).toBeGreaterThan(20 * 2 ** 20);
+      expect(peaks[0]).toBeLessThan(2 ** 30);
       const built = dump(join(dir, 'child', inChild.generation));
       expect(JSON.stringify(built)).toContain('学生5');
       expect(built).toEqual(dump(join(dir, 'here', here.generation)));
@@ -133,12 +141,12 @@ describe('building fresh read models in a child process', () => {
     await store.close();
     expect(failure).toBeInstanceOf(Error);
 
-    const build = buildInChildProcess(wrong, () => undefined)(join(dir, 'child.db'));
+    const build = buildInChildProcess(wrong, { unknownEvent: () => undefined })(join(dir, 'child.db'));
     await expect(build.done).rejects.toThrow((failure as Error).message);
   });
 
   it('ends the process when stopped, without a failure', async () => {
-    const build = buildInChildProcess(settings, () => undefined)(join(dir, 'child.db'));
+    const build = buildInChildProcess(settings, { unknownEvent: () => undefined })(join(dir, 'child.db'));
     await build.stop();
     await expect(build.done).resolves.toBeTypeOf('boolean');
   });
@@ -146,7 +154,7 @@ describe('building fresh read models in a child process', () => {
   it('rebuilds blue-green in the child process too, taking in what was recorded meanwhile', async () => {
     const { store } = openEventLog(settings);
     const builds: string[] = [];
-    const inChild = buildInChildProcess(settings, () => undefined);
+    const inChild = buildInChildProcess(settings, { unknownEvent: () => undefined });
     const readSide = new ReadSide({
       store,
       dir: join(dir, 'child'),
@@ -191,7 +199,7 @@ describe('building fresh read models in a child process', () => {
       store,
       dir: join(dir, 'child'),
       projections,
-      buildFresh: buildInChildProcess(settings, () => undefined),
+      buildFresh: buildInChildProcess(settings, { unknownEvent: () => undefined }),
     });
     await readSide.start();
     const serving = readSide.generation;
