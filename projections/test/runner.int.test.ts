@@ -4,12 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type AppendResult, type RecordedEvent, SqliteEventStore, START } from '@qingmiao/event-store';
 import { DEFAULT_RUBRIC, type DomainEvent, type EventOf, events, SCHOOL_KIND_LABELS } from '@qingmiao/schema';
-import type Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { defineProjection } from '../src/projection.ts';
 import { HISTORY_PAGE, type HistoryRow, readEntryHistory } from '../src/read-models/entry-history.ts';
 import { projections, type ReadModelQueries, readModelQueries } from '../src/read-models/index.ts';
 import { ProjectionRunner } from '../src/runner.ts';
+import { readModelTables } from '../testing/read-model-tables.ts';
 import { ORGANIZER, toAppend, type Who } from './to-append.ts';
 
 const CAMPAIGN = 'essay-2022';
@@ -168,18 +168,6 @@ async function smallCampaign(): Promise<void> {
 
 const NO_AWARDS = { FIRST: 0, SECOND: 0, THIRD: 0, EXCELLENCE: 0 };
 const activity = { awards: 0, awardsByPrize: NO_AWARDS, lecturesDelivered: 0, audience: 0 };
-
-/** Every read-model table (the checkpoint aside) in a stable order, for byte-for-byte comparisons. */
-function dump(db: Database.Database, only?: readonly string[]): Record<string, unknown[]> {
-  const tables = db
-    .prepare<[], { name: string }>(
-      "SELECT name FROM sqlite_master WHERE type = 'table' AND name <> 'projection_meta' ORDER BY name",
-    )
-    .all()
-    .map((row) => row.name)
-    .filter((name) => !only || only.includes(name));
-  return Object.fromEntries(tables.map((table) => [table, db.prepare(`SELECT * FROM ${table} ORDER BY 1, 2`).all()]));
-}
 
 describe('ProjectionRunner on SQLite', () => {
   it('projects a small campaign into the read models', async () => {
@@ -551,7 +539,7 @@ describe('ProjectionRunner on SQLite', () => {
     await continued.start();
     const head = await store.headPosition();
     await continued.waitFor(head);
-    const before = dump(continued.db);
+    const before = readModelTables(continued.db);
     const tables = Object.keys(before);
     expect(tables).toEqual(
       expect.arrayContaining(['schools', 'enrollments', 'campaigns', 'entries', 'participants', 'campaign_history']),
@@ -582,14 +570,14 @@ describe('ProjectionRunner on SQLite', () => {
     expect(rebuilt.db.prepare<[], { version: string }>('SELECT version FROM projection_meta').get()?.version).not.toBe(
       version?.version,
     );
-    expect(dump(rebuilt.db, tables)).toEqual(before);
+    expect(readModelTables(rebuilt.db, tables)).toEqual(before);
     const { length } = await store.readAll({ limit: 10_000 });
     expect(rebuilt.db.prepare<[], { n: number }>('SELECT count(*) AS n FROM audit').get()?.n).toBe(length);
 
     // And a build in one go into a fresh file gives the same rows again.
     const fresh = runner({ path: join(dir, 'fresh.db') });
     await fresh.start();
-    expect(dump(fresh.db)).toEqual(before);
+    expect(readModelTables(fresh.db)).toEqual(before);
   });
 
   it('loads a fresh file in bulk and switches it to WAL with its query indexes once caught up', async () => {
@@ -609,7 +597,7 @@ describe('ProjectionRunner on SQLite', () => {
     await smallCampaign();
     const complete = runner({ path: join(dir, 'complete.db') });
     await complete.start();
-    const expected = dump(complete.db);
+    const expected = readModelTables(complete.db);
 
     const cut = runner();
     const stopped = new Promise<void>((resolve) => {
@@ -622,7 +610,7 @@ describe('ProjectionRunner on SQLite', () => {
     const again = runner();
     expect(again.position).toEqual(START);
     await again.start();
-    expect(dump(again.db)).toEqual(expected);
+    expect(readModelTables(again.db)).toEqual(expected);
   });
 
   it('rebuilds a read-model file it cannot read', async () => {

@@ -5,31 +5,8 @@ import { join } from 'node:path';
 import { type CommandMeta, Commands } from '@qingmiao/domain';
 import { SqliteEventStore } from '@qingmiao/event-store';
 import { projections, ReadSide } from '@qingmiao/projections';
-import Database from 'better-sqlite3';
+import { readModelFileTables } from '@qingmiao/projections/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-
-/** Every row of every read-model table, in a stable order. */
-function dump(path: string): Record<string, unknown[]> {
-  const db = new Database(path, { readonly: true });
-  try {
-    const tables = db
-      .prepare<[], { name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
-      .all()
-      .map((table) => table.name)
-      .filter((name) => name !== 'projection_meta');
-    return Object.fromEntries(
-      tables.map((table) => {
-        const columns = db
-          .prepare(`SELECT * FROM "${table}" LIMIT 0`)
-          .columns()
-          .map((column) => `"${column.name}"`);
-        return [table, db.prepare(`SELECT * FROM "${table}" ORDER BY ${columns.join(', ')}`).all()];
-      }),
-    );
-  } finally {
-    db.close();
-  }
-}
 
 const organizer: CommandMeta = { actor: { sub: 'office', role: 'organizer' }, correlationId: 'test' };
 
@@ -104,14 +81,14 @@ describe('rebuilding the read models', () => {
     const last = await commands.awardEntry({ entryId: entryIds[2], prize: 'FIRST' }, organizer);
     await live.waitFor(last.position);
 
-    const incremental = dump(join(dir, 'live', live.generation));
+    const incremental = readModelFileTables(join(dir, 'live', live.generation));
     expect(incremental.entries).toHaveLength(12);
     expect(incremental.scores).toHaveLength(8);
 
     // A second process's fresh read side, built from the whole log in one catch-up.
     const fresh = new ReadSide({ store, dir: join(dir, 'fresh'), projections });
     await fresh.start();
-    expect(dump(join(dir, 'fresh', fresh.generation))).toEqual(incremental);
+    expect(readModelFileTables(join(dir, 'fresh', fresh.generation))).toEqual(incremental);
     await fresh.close();
 
     // And a blue-green rebuild of the live read side switches to an equal generation.
@@ -119,6 +96,6 @@ describe('rebuilding the read models', () => {
     const report = await live.rebuild();
     expect(report.generation).not.toBe(previous);
     expect(readFileSync(join(dir, 'live', 'CURRENT'), 'utf8')).toBe(report.generation);
-    expect(dump(join(dir, 'live', report.generation))).toEqual(incremental);
+    expect(readModelFileTables(join(dir, 'live', report.generation))).toEqual(incremental);
   });
 });

@@ -3,33 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type CommandMeta, Commands } from '@qingmiao/domain';
 import { ProjectionRunner, projections, ReadSide } from '@qingmiao/projections';
-import Database from 'better-sqlite3';
+import { readModelFileTables } from '@qingmiao/projections/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type EventLogSettings, openEventLog } from '../src/event-log.ts';
 import { buildInChildProcess } from '../src/read-model-build-process.ts';
-
-/** Every row of every read-model table, in a stable order. */
-function dump(path: string): Record<string, unknown[]> {
-  const db = new Database(path, { readonly: true });
-  try {
-    const tables = db
-      .prepare<[], { name: string }>(
-        "SELECT name FROM sqlite_master WHERE type = 'table' AND name != 'projection_meta' ORDER BY name",
-      )
-      .all();
-    return Object.fromEntries(
-      tables.map(({ name }) => {
-        const columns = db
-          .prepare(`SELECT * FROM "${name}" LIMIT 0`)
-          .columns()
-          .map((column) => `"${column.name}"`);
-        return [name, db.prepare(`SELECT * FROM "${name}" ORDER BY ${columns.join(', ')}`).all()];
-      }),
-    );
-  } finally {
-    db.close();
-  }
-}
 
 const organizer: CommandMeta = { actor: { sub: 'office', role: 'organizer' }, correlationId: 'test' };
 const MASTER_KEY = Buffer.alloc(32, 7).toString('base64');
@@ -111,9 +88,9 @@ describe('building fresh read models in a child process', () => {
       expect(peaks).toHaveLength(1);
       expect(peaks[0]).toBeGreaterThan(20 * 2 ** 20);
       expect(peaks[0]).toBeLessThan(2 ** 30);
-      const built = dump(join(dir, 'child', inChild.generation));
+      const built = readModelFileTables(join(dir, 'child', inChild.generation));
       expect(JSON.stringify(built)).toContain('学生5');
-      expect(built).toEqual(dump(join(dir, 'here', here.generation)));
+      expect(built).toEqual(readModelFileTables(join(dir, 'here', here.generation)));
 
       const commands = new Commands(store);
       const { position } = await commands.registerSchool(
@@ -178,14 +155,14 @@ describe('building fresh read models in a child process', () => {
       expect(readSide.generation).toBe(report.generation);
       await readSide.waitFor(meanwhile.position);
       expect(readSide.read.school('meanwhile')?.name).toBe('重建时的学校');
-      const rebuilt = dump(join(dir, 'child', report.generation));
+      const rebuilt = readModelFileTables(join(dir, 'child', report.generation));
       expect(JSON.stringify(rebuilt)).toContain('学生5');
 
       // The same tables as a build of the whole log in this process.
       const here = new ReadSide({ store, dir: join(dir, 'here'), projections });
       await here.start();
       await here.waitFor(meanwhile.position);
-      expect(rebuilt).toEqual(dump(join(dir, 'here', here.generation)));
+      expect(rebuilt).toEqual(readModelFileTables(join(dir, 'here', here.generation)));
       await here.close();
     } finally {
       await readSide.close();
