@@ -1,7 +1,7 @@
 import type { EventStoreDBClient } from '@eventstore/db-client';
 
 /**
- * The client library: gRPC and protobuf, ~2 MB of code and ~8 MiB of a process's memory once loaded. It is loaded
+ * The client library: gRPC and protobuf, ~2 MB of code and ~5 MiB of V8's heap once loaded. It is loaded
  * when a KurrentDB store is opened, not by every server: the embedded store needs none of it.
  */
 export type KurrentDbClientLibrary = typeof import('@eventstore/db-client');
