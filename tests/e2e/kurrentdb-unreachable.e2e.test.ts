@@ -43,9 +43,12 @@ const failureLines = () => server.logs.filter((line: LogLine) => /cannot reach t
 
 it('starts, says once why the store is out of reach, and /readyz names the reason while /healthz is fine', async () => {
   expect((await server.get('/healthz')).status).toBe(200);
+  // Named once the first call to the store has failed: the client library loads and the connection is refused first.
+  await expect
+    .poll(async () => (await server.get('/readyz')).body, { timeout: 10_000 })
+    .toMatchObject({ ready: false, reason: expect.stringMatching(/unreachable.*ECONNREFUSED/) });
   const ready = await server.get('/readyz');
   expect(ready.status).toBe(503);
-  expect(ready.body).toMatchObject({ ready: false, reason: expect.stringMatching(/unreachable.*ECONNREFUSED/) });
   expect(JSON.stringify(ready.body)).not.toContain(PASSWORD);
 
   // The projections' subscription retries meanwhile (0.1 s, 0.2 s, 0.4 s, …): no line per attempt.

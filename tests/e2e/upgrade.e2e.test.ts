@@ -76,7 +76,12 @@ describe('upgrading a data directory of the previous release', () => {
     ).toBe(true);
     // Logged once caught up, which /readyz may tell the test first.
     await expect
-      .poll(() => logged(upgraded, /^read models built from the log in \d+\.\d s \(\d+ events\); ready$/))
+      .poll(() =>
+        logged(
+          upgraded,
+          /^read models built from the log in \d+\.\d s \(\d+ events\), the build process at most \d+ MiB resident; ready$/,
+        ),
+      )
       .toBe(true);
     expect(await served(upgraded)).toEqual(recorded.figures);
     expect(await upgraded.stop()).toBe(0);
