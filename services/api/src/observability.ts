@@ -56,7 +56,7 @@ export function createMetrics(store: EventStore, readSide: () => ReadSide): Metr
   });
   const buildPeak = new Gauge({
     name: 'qingmiao_read_model_build_peak_rss_bytes',
-    help: "Peak resident memory of the last start-up build of the read models, in its own process (this one's is process_resident_memory_bytes)",
+    help: "Peak resident memory of the last start-up build of the read models, in its own process (this process's is qingmiao_process_process_resident_memory_bytes)",
     registers: [registry],
   });
   return {
