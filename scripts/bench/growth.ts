@@ -159,7 +159,7 @@ async function measure(ctx: Context, logs: LogCache, events: number): Promise<Po
     const after = await server.metrics();
     const rssAfter = after(RSS_SAMPLE);
     const heapAfter = heapOf(after);
-    const settled = await settle(server, ctx.mode.quick ? 20_000 : 60_000);
+    const settled = await settle(server, ctx.mode.quick ? 6_000 : 60_000);
     const eventsFile = sizeOf(join(dataDir, 'events.db')) + sizeOfMaybe(join(dataDir, 'events.db-wal'));
     const readModels = sizeOf(join(dataDir, 'read-models'));
     const point: Point = {
@@ -229,7 +229,7 @@ export async function growthBenchmark(ctx: Context, logs: LogCache): Promise<Sec
     cell(p.readModels, base.readModels, bytes),
   ]);
   const markdown = [
-    `One server per size (the production bundle in a child process, fresh data directory with a copy of the log). The queried year and the as-of moment are those of the event at 95 % of the log (the recent past); the as-of replay reads only that year's streams (every school stream and the streams of the year's campaigns) up to the moment, counted in "as-of reads". \`participation(year, groupBy: SCHOOL)\`: 3 warm-up then 30 sequential requests; \`participation(asOf:)\`: the first call, then the median of up to 10 repeated calls of the same moment (which the as-of cache should answer; fewer when each takes long, as a repeated call that replays again does), then once a day earlier (a new moment of a year whose streams were read). The server builds its read models in a child process at start: its peak RSS (its own maxRSS, \`qingmiao_read_model_build_peak_rss_bytes\` on the server's /metrics) is what a start holds beside the server. RSS from the server's own \`qingmiao_process_process_resident_memory_bytes\` on /metrics, after catch-up, right after the as-of queries, and settled: once the server, idle, has let V8's memory reducer shrink the young generation the queries grew back to its minimum (polled every 2 s, at most ${ctx.mode.quick ? 20 : 60} s; the garbage of the queries goes with it). Ratios against the ${formatNumber(base.events)}-event log.`,
+    `One server per size (the production bundle in a child process, fresh data directory with a copy of the log). The queried year and the as-of moment are those of the event at 95 % of the log (the recent past); the as-of replay reads only that year's streams (every school stream and the streams of the year's campaigns) up to the moment, counted in "as-of reads". \`participation(year, groupBy: SCHOOL)\`: 3 warm-up then 30 sequential requests; \`participation(asOf:)\`: the first call, then the median of up to 10 repeated calls of the same moment (which the as-of cache should answer; fewer when each takes long, as a repeated call that replays again does), then once a day earlier (a new moment of a year whose streams were read). The server builds its read models in a child process at start: its peak RSS (its own maxRSS, \`qingmiao_read_model_build_peak_rss_bytes\` on the server's /metrics) is what a start holds beside the server. RSS from the server's own \`qingmiao_process_process_resident_memory_bytes\` on /metrics, after catch-up, right after the as-of queries, and settled: once the server, idle, has let V8's memory reducer shrink the young generation the queries grew back to its minimum (polled every 2 s, at most ${ctx.mode.quick ? 6 : 60} s; the garbage of the queries goes with it). Ratios against the ${formatNumber(base.events)}-event log.`,
     '',
     table(
       [
