@@ -1,24 +1,17 @@
 import { graphql } from '@qingmiao/schema/graphql';
 import { CAMPAIGN_KIND_LABELS, PRIZE_LABELS } from '@qingmiao/schema/labels';
 import ExcelJS from 'exceljs';
-import type { Browser, Locator, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHROMIUM, HAS_CHROMIUM, launchChromium } from '../support/browser.ts';
+import type { Locator, Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { CHROMIUM, HAS_CHROMIUM } from '../support/browser.ts';
+import { serverAndChromium } from '../support/browser-suite.ts';
 import { dataOf } from '../support/graphql-http.ts';
 import { BAD_ROWS, bureauSchools, SCHOOL_COLUMNS, studentsOf, workbookOf } from '../support/school-sheet.ts';
-import { removeDataDir, type ServerProcess, startServerProcess } from '../support/server-process.ts';
-import {
-  type AppPage,
-  chooseOption,
-  createActiveAccount,
-  seriousAccessibilityViolations,
-  signedInPage,
-  type ViewportName,
-} from '../support/web-app.ts';
+import { checkPage, chooseOption, createActiveAccount, signedInPage, type ViewportName } from '../support/web-app.ts';
 import { entryInput, submit } from './qingmiao-client.ts';
 
 /**
- * A campaign year from the browser, end to end, in headless Chromium against a server started from the sources.
+ * A campaign year from the browser, end to end, in headless Chromium against a server process.
  * The office (at 1366 px) imports the bureau's 100 schools from a workbook whose three bad rows the preview reports,
  * imports the valid rows and finds the schools and their enrollment in the participation figures; creates an essay
  * contest with a rubric through the wizard and opens it; three primary schools submit four essays with their own
@@ -33,7 +26,6 @@ const PASSWORD = 'qingmiao-year-2026';
 const YEAR = new Date(Date.now() + 8 * 3_600_000).getUTCFullYear();
 const DAY = 86_400_000;
 const PREFIX = 'y';
-const AXE_EVAL = 'CSP violation: script-src eval';
 const POLL = { timeout: 15_000 };
 
 const ESSAY_ID = `year-essay-${YEAR}`;
@@ -77,50 +69,23 @@ const REGISTER_LECTURER = graphql(`
 `);
 const DELIVERED = graphql(`query YearDelivered($id: ID!) { campaign(id: $id) { sessionsDelivered } }`);
 
-let server: ServerProcess | undefined;
-let browser: Browser | undefined;
 let office = '';
 
-const running = () => {
-  if (!server || !browser) throw new Error('not started');
-  return { server, browser };
-};
+const running = serverAndChromium();
 
 beforeAll(async () => {
   if (!HAS_CHROMIUM) return;
-  // The server builds the app first when its sources changed, which takes a minute or more on a busy machine.
-  server = await startServerProcess({ env: { NODE_ENV: 'production' }, startTimeoutMs: 240_000 });
-  browser = await launchChromium();
+  const { server } = running();
   office = await server.token('organizer', { sub: 'office' });
   const account = (login: string, displayName: string, role: 'organizer' | 'judge') =>
-    createActiveAccount(running().server, office, { login, displayName, role }, PASSWORD);
+    createActiveAccount(server, office, { login, displayName, role }, PASSWORD);
   await account('year-office', '关工委办公室', 'organizer');
   for (const judge of JUDGES) await account(judge.login, judge.name, 'judge');
-}, 300_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-  if (server) removeDataDir(server.dataDir);
 });
 
-function open(login: string, viewport: ViewportName, path: string): Promise<AppPage> {
+function open(login: string, viewport: ViewportName, path: string) {
   const { server, browser } = running();
   return signedInPage(browser, server.url, { login, password: PASSWORD, viewport, path });
-}
-
-/** A settled page: accessible, nothing the CSP blocked, and on a phone no sideways scrolling. */
-async function checkPage(app: AppPage, viewport: ViewportName, where: string) {
-  expect({ where, problems: app.problems }).toEqual({ where, problems: [] });
-  expect({ where, violations: await seriousAccessibilityViolations(app.page) }).toEqual({ where, violations: [] });
-  // axe-core compiles its message templates with `new Function`, which the CSP reports: its own, not the app's.
-  app.problems.splice(0, app.problems.length, ...app.problems.filter((problem) => problem !== AXE_EVAL));
-  if (viewport !== 'phone') return;
-  const widths = await app.page.evaluate(() => ({
-    scroll: document.scrollingElement?.scrollWidth ?? 0,
-    inner: window.innerWidth,
-  }));
-  expect({ where, fits: widths.scroll <= widths.inner, ...widths }).toMatchObject({ where, fits: true });
 }
 
 /** Confirms the action of the dialog the button opened, and waits for it to close. */

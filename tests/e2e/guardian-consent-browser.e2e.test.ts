@@ -1,16 +1,10 @@
 import { graphql } from '@qingmiao/schema/graphql';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHROMIUM, HAS_CHROMIUM, launchChromium } from '../support/browser.ts';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { CHROMIUM, HAS_CHROMIUM } from '../support/browser.ts';
+import { serverAndChromium } from '../support/browser-suite.ts';
 import { dataOf } from '../support/graphql-http.ts';
-import { removeDataDir, type ServerProcess, startServerProcess } from '../support/server-process.ts';
-import {
-  type AppPage,
-  createActiveAccount,
-  seriousAccessibilityViolations,
-  signedInPage,
-  type ViewportName,
-} from '../support/web-app.ts';
+import { checkPage, createActiveAccount, signedInPage, type ViewportName } from '../support/web-app.ts';
 
 /**
  * Guardian consent in the school portal, in headless Chromium against a production server: in a campaign that
@@ -24,25 +18,7 @@ const PASSWORD = 'qingmiao-consent-2026';
 const YEAR = new Date(Date.now() + 8 * 3_600_000).getUTCFullYear();
 const DAY = 86_400_000;
 
-let server: ServerProcess | undefined;
-let browser: Browser | undefined;
-
-beforeAll(async () => {
-  if (!HAS_CHROMIUM) return;
-  server = await startServerProcess({ env: { NODE_ENV: 'production' } });
-  browser = await launchChromium();
-}, 180_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-  if (server) removeDataDir(server.dataDir);
-});
-
-const running = () => {
-  if (!server || !browser) throw new Error('not started');
-  return { server, browser };
-};
+const running = serverAndChromium();
 
 const SEED = {
   school: graphql(`mutation GcSchool($input: RegisterSchoolInput!) { registerSchool(input: $input) { id } }`),
@@ -92,13 +68,6 @@ async function seed(viewport: ViewportName) {
   return { campaignId, login, office, accountId };
 }
 
-async function expectAccessible(app: AppPage, where: string) {
-  expect({ where, problems: app.problems }).toEqual({ where, problems: [] });
-  expect({ where, violations: await seriousAccessibilityViolations(app.page) }).toEqual({ where, violations: [] });
-  // axe-core compiles its message templates with `new Function`, which the CSP reports: its own, not the app's.
-  app.problems.splice(0, app.problems.length, ...app.problems.filter((p) => p !== 'CSP violation: script-src eval'));
-}
-
 const consentBox = (page: Page, row: number) => page.getByRole('checkbox', { name: `第 ${row} 行 监护人已签字同意` });
 
 /** The problem shown beside an input: the text of the element its aria-describedby names. */
@@ -136,7 +105,7 @@ describe.skipIf(!HAS_CHROMIUM)(`guardian consent in the school portal (Chromium 
         await page.getByRole('button', { name: '提交', exact: true }).click();
         await expect.poll(() => problemBeside(page, 1)).toBe('请确认已收到监护人签字的同意书');
         expect(await consentBox(page, 1).getAttribute('aria-invalid')).toBe('true');
-        await expectAccessible(app, '提交作品，未确认监护人同意');
+        await checkPage(app, viewport, '提交作品，未确认监护人同意');
 
         // A request that bypasses the form (the consent taken out on the way) is refused by the server, shown there.
         await page.route('**/graphql', async (route) => {
@@ -147,7 +116,7 @@ describe.skipIf(!HAS_CHROMIUM)(`guardian consent in the school portal (Chromium 
         await consentBox(page, 1).check();
         await page.getByRole('button', { name: '提交', exact: true }).click();
         await expect.poll(() => problemBeside(page, 1)).toBe('服务器未接受此项，请检查');
-        await expectAccessible(app, '提交作品，服务器拒绝');
+        await checkPage(app, viewport, '提交作品，服务器拒绝');
         await page.unroute('**/graphql');
 
         // The refused form stays as it was and is sent again as it is (same submissionId): 提交 is back, enabled,

@@ -19,7 +19,7 @@ import {
 import { entryInput, type Organizer, startWithOrganizer, stopAndRemove, submit } from './qingmiao-client.ts';
 
 /**
- * Judging and awards from the browser, in headless Chromium against a server started from the sources. Seeded over
+ * Judging and awards from the browser, in headless Chromium against a server process. Seeded over
  * GraphQL: three schools, a blind ESSAY campaign with a two-criterion rubric and an award quota of one half, four
  * essays with text (one with a PDF), closed. The office assigns two judges (and takes a third off again) on its
  * judging page; one judge scores every entry on a phone, the other steps aside from one and scores the rest on a

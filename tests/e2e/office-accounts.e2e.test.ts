@@ -1,14 +1,13 @@
 import { graphql } from '@qingmiao/schema/graphql';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHROMIUM, HAS_CHROMIUM, launchChromium } from '../support/browser.ts';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { CHROMIUM, HAS_CHROMIUM } from '../support/browser.ts';
+import { serverAndChromium } from '../support/browser-suite.ts';
 import { dataOf } from '../support/graphql-http.ts';
-import { removeDataDir, type ServerProcess, startServerProcess } from '../support/server-process.ts';
 import {
-  type AppPage,
+  checkPage,
   createActiveAccount,
   openAppPage,
-  seriousAccessibilityViolations,
   signedInPage,
   VIEWPORTS,
   type ViewportName,
@@ -25,15 +24,6 @@ import {
 
 const OFFICE_PASSWORD = 'qingmiao-office-2026';
 const SCHOOL_PASSWORD = 'qingmiao-school-2026';
-const AXE_EVAL = 'CSP violation: script-src eval';
-
-let server: ServerProcess | undefined;
-let browser: Browser | undefined;
-
-const running = () => {
-  if (!server || !browser) throw new Error('not started');
-  return { server, browser };
-};
 
 const REGISTER_SCHOOL = graphql(`
   mutation OaSchool($input: RegisterSchoolInput!) { registerSchool(input: $input) { id } }
@@ -42,31 +32,7 @@ const ACCOUNTS = graphql(`
   query OaAccounts($schoolId: ID) { accounts(schoolId: $schoolId) { login displayName role schoolId status } }
 `);
 
-beforeAll(async () => {
-  if (!HAS_CHROMIUM) return;
-  server = await startServerProcess({ env: { NODE_ENV: 'production' } });
-  browser = await launchChromium();
-}, 180_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-  if (server) removeDataDir(server.dataDir);
-});
-
-async function checkPage(app: AppPage, viewport: ViewportName, where: string) {
-  expect({ where, problems: app.problems }).toEqual({ where, problems: [] });
-  expect({ where, violations: await seriousAccessibilityViolations(app.page) }).toEqual({ where, violations: [] });
-  // axe-core compiles its message templates with `new Function`, which the CSP reports: its own, not the app's.
-  app.problems.splice(0, app.problems.length, ...app.problems.filter((problem) => problem !== AXE_EVAL));
-  if (viewport === 'phone') {
-    const widths = await app.page.evaluate(() => ({
-      scroll: document.scrollingElement?.scrollWidth ?? 0,
-      inner: window.innerWidth,
-    }));
-    expect({ where, ...widths, fits: widths.scroll <= widths.inner }).toMatchObject({ where, fits: true });
-  }
-}
+const running = serverAndChromium();
 
 /** Activates `login` with `code` at /activate in a browser of its own; where the app lands, and its problems. */
 async function activate(viewport: ViewportName, login: string, code: string) {

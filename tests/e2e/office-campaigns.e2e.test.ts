@@ -2,21 +2,15 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { graphql } from '@qingmiao/schema/graphql';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHROMIUM, HAS_CHROMIUM, launchChromium } from '../support/browser.ts';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { CHROMIUM, HAS_CHROMIUM } from '../support/browser.ts';
+import { serverAndChromium } from '../support/browser-suite.ts';
 import { dataOf } from '../support/graphql-http.ts';
-import { removeDataDir, type ServerProcess, startServerProcess } from '../support/server-process.ts';
-import {
-  type AppPage,
-  createActiveAccount,
-  seriousAccessibilityViolations,
-  signedInPage,
-  type ViewportName,
-} from '../support/web-app.ts';
+import { checkPage, createActiveAccount, signedInPage, type ViewportName } from '../support/web-app.ts';
 
 /**
- * The office's campaigns in headless Chromium against a server started from the sources, at a laptop's width and a
+ * The office's campaigns in headless Chromium against a server process, at a laptop's width and a
  * phone's: an organizer creates an essay contest with a rubric through the wizard, opens it, sees the entries two
  * schools submitted (over GraphQL with their tokens) by school and the eligible school that has not entered, extends
  * the deadline, closes it and publishes its results; creates a lecture series with a target (after the server refused
@@ -29,14 +23,6 @@ import {
 const SCREENSHOT = fileURLToPath(new URL('../../services/web/screenshots/office-campaign-wizard.png', import.meta.url));
 const PASSWORD = 'qingmiao-office-2026';
 const YEAR = new Date(Date.now() + 8 * 3_600_000).getUTCFullYear();
-
-let server: ServerProcess | undefined;
-let browser: Browser | undefined;
-
-const running = () => {
-  if (!server || !browser) throw new Error('not started');
-  return { server, browser };
-};
 
 const REGISTER_SCHOOL = graphql(`
   mutation OcSchool($input: RegisterSchoolInput!) { registerSchool(input: $input) { id } }
@@ -58,35 +44,7 @@ const CAMPAIGN = graphql(`
   }
 `);
 
-beforeAll(async () => {
-  if (!HAS_CHROMIUM) return;
-  // The server builds the app first when its sources changed, which takes a minute or more on a busy machine.
-  server = await startServerProcess({ env: { NODE_ENV: 'production' }, startTimeoutMs: 240_000 });
-  browser = await launchChromium();
-}, 300_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-  if (server) removeDataDir(server.dataDir);
-});
-
-const AXE_EVAL = 'CSP violation: script-src eval';
-
-/** Each page once it has settled: accessible, nothing the CSP blocked, and no sideways scrolling on a phone. */
-async function checkPage(app: AppPage, viewport: ViewportName, where: string) {
-  expect({ where, problems: app.problems }).toEqual({ where, problems: [] });
-  expect({ where, violations: await seriousAccessibilityViolations(app.page) }).toEqual({ where, violations: [] });
-  // axe-core compiles its message templates with `new Function`, which the CSP reports: its own, not the app's.
-  app.problems.splice(0, app.problems.length, ...app.problems.filter((problem) => problem !== AXE_EVAL));
-  if (viewport === 'phone') {
-    const widths = await app.page.evaluate(() => ({
-      scroll: document.scrollingElement?.scrollWidth ?? 0,
-      inner: window.innerWidth,
-    }));
-    expect({ where, fits: widths.scroll <= widths.inner, ...widths }).toMatchObject({ where, fits: true });
-  }
-}
+const running = serverAndChromium();
 
 /** Each run's contest is open to a kind of school of its own, so that the runs' reminder lists stay apart. */
 const KINDS = {

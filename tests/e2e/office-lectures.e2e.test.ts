@@ -2,19 +2,12 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { graphql } from '@qingmiao/schema/graphql';
-import type { Browser, Locator, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHROMIUM, HAS_CHROMIUM, launchChromium } from '../support/browser.ts';
+import type { Locator, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { CHROMIUM, HAS_CHROMIUM } from '../support/browser.ts';
+import { serverAndChromium } from '../support/browser-suite.ts';
 import { dataOf } from '../support/graphql-http.ts';
-import { removeDataDir, type ServerProcess, startServerProcess } from '../support/server-process.ts';
-import {
-  type AppPage,
-  createActiveAccount,
-  seriousAccessibilityViolations,
-  signedInPage,
-  VIEWPORTS,
-  type ViewportName,
-} from '../support/web-app.ts';
+import { checkPage, createActiveAccount, signedInPage, VIEWPORTS, type ViewportName } from '../support/web-app.ts';
 
 /**
  * The office's 讲座 section in headless Chromium against a started production server, at a phone's width and a
@@ -28,15 +21,6 @@ const SCREENSHOT = fileURLToPath(new URL('../../services/web/screenshots/office-
 const PASSWORD = 'qingmiao-office-2026';
 const DAY = 86_400_000;
 const YEAR = new Date(Date.now() + 8 * 3_600_000).getUTCFullYear();
-const AXE_EVAL = 'CSP violation: script-src eval';
-
-let server: ServerProcess | undefined;
-let browser: Browser | undefined;
-
-const running = () => {
-  if (!server || !browser) throw new Error('not started');
-  return { server, browser };
-};
 
 const REGISTER_SCHOOL = graphql(`
   mutation OlSchool($input: RegisterSchoolInput!) { registerSchool(input: $input) { id } }
@@ -66,17 +50,7 @@ function chinaInput(days: number, clock: string): string {
   return `${new Date(Date.now() + 8 * 3_600_000 + days * DAY).toISOString().slice(0, 10)}T${clock}`;
 }
 
-beforeAll(async () => {
-  if (!HAS_CHROMIUM) return;
-  server = await startServerProcess({ env: { NODE_ENV: 'production' } });
-  browser = await launchChromium();
-}, 180_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-  if (server) removeDataDir(server.dataDir);
-});
+const running = serverAndChromium();
 
 /** Each run's campaign, school, lecturer, organizer and two lectures the office scheduled over GraphQL. */
 async function seed(viewport: ViewportName) {
@@ -147,20 +121,6 @@ async function lecturesOf(campaignId: string, token: string) {
 async function choose(page: Page, scope: Locator, label: string, option: string) {
   await scope.getByLabel(label, { exact: true }).click();
   await page.locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: option }).first().click();
-}
-
-async function checkPage(app: AppPage, viewport: ViewportName, where: string) {
-  expect({ where, problems: app.problems }).toEqual({ where, problems: [] });
-  expect({ where, violations: await seriousAccessibilityViolations(app.page) }).toEqual({ where, violations: [] });
-  // axe-core compiles its message templates with `new Function`, which the CSP reports: its own, not the app's.
-  app.problems.splice(0, app.problems.length, ...app.problems.filter((problem) => problem !== AXE_EVAL));
-  if (viewport === 'phone') {
-    const widths = await app.page.evaluate(() => ({
-      scroll: document.scrollingElement?.scrollWidth ?? 0,
-      inner: window.innerWidth,
-    }));
-    expect({ where, ...widths, fits: widths.scroll <= widths.inner }).toMatchObject({ where, fits: true });
-  }
 }
 
 describe.skipIf(!HAS_CHROMIUM)(`the office's lectures (Chromium at ${CHROMIUM})`, () => {

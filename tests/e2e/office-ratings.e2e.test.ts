@@ -1,20 +1,12 @@
 import { graphql } from '@qingmiao/schema/graphql';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHROMIUM, HAS_CHROMIUM, launchChromium } from '../support/browser.ts';
+import { describe, expect, it } from 'vitest';
+import { CHROMIUM, HAS_CHROMIUM } from '../support/browser.ts';
+import { serverAndChromium } from '../support/browser-suite.ts';
 import { dataOf } from '../support/graphql-http.ts';
-import { removeDataDir, type ServerProcess, startServerProcess } from '../support/server-process.ts';
-import {
-  type AppPage,
-  chooseOption,
-  createActiveAccount,
-  seriousAccessibilityViolations,
-  signedInPage,
-  type ViewportName,
-} from '../support/web-app.ts';
+import { checkPage, chooseOption, createActiveAccount, signedInPage, type ViewportName } from '../support/web-app.ts';
 
 /**
- * 评星 on the office's judging page, in headless Chromium against a server started from the sources, at a laptop's
+ * 评星 on the office's judging page, in headless Chromium against a server process, at a laptop's
  * width and a phone's: in an EVALUATION campaign (星级家长学校复评) each application gets 1–5 stars. Before closing
  * and after publishing the server refuses, and the page shows its refusal; once closed, the stars chosen are
  * recorded (read back over GraphQL) and shown, and can be changed until publication. An essay contest's page has no
@@ -24,14 +16,6 @@ import {
 
 const PASSWORD = 'qingmiao-office-2026';
 const REFUSED = '内容已被他人修改或状态已变化，请刷新后重试。';
-
-let server: ServerProcess | undefined;
-let browser: Browser | undefined;
-
-const running = () => {
-  if (!server || !browser) throw new Error('not started');
-  return { server, browser };
-};
 
 const REGISTER_SCHOOL = graphql(`
   mutation OrSchool($input: RegisterSchoolInput!) { registerSchool(input: $input) { id } }
@@ -43,35 +27,7 @@ const PUBLISH = graphql(`mutation OrPublish($input: PublishResultsInput!) { publ
 const SUBMIT = graphql(`mutation OrSubmit($input: SubmitEntryInput!) { submitEntry(input: $input) { id } }`);
 const STARS = graphql(`query OrStars($id: ID!) { entry(id: $id) { stars } }`);
 
-beforeAll(async () => {
-  if (!HAS_CHROMIUM) return;
-  // The server builds the app first when its sources changed, which takes a minute or more on a busy machine.
-  server = await startServerProcess({ env: { NODE_ENV: 'production' }, startTimeoutMs: 240_000 });
-  browser = await launchChromium();
-}, 300_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-  if (server) removeDataDir(server.dataDir);
-});
-
-const AXE_EVAL = 'CSP violation: script-src eval';
-
-/** Each page once it has settled: accessible, nothing the CSP blocked, and no sideways scrolling on a phone. */
-async function checkPage(app: AppPage, viewport: ViewportName, where: string) {
-  expect({ where, problems: app.problems }).toEqual({ where, problems: [] });
-  expect({ where, violations: await seriousAccessibilityViolations(app.page) }).toEqual({ where, violations: [] });
-  // axe-core compiles its message templates with `new Function`, which the CSP reports: its own, not the app's.
-  app.problems.splice(0, app.problems.length, ...app.problems.filter((problem) => problem !== AXE_EVAL));
-  if (viewport === 'phone') {
-    const widths = await app.page.evaluate(() => ({
-      scroll: document.scrollingElement?.scrollWidth ?? 0,
-      inner: window.innerWidth,
-    }));
-    expect({ where, fits: widths.scroll <= widths.inner, ...widths }).toMatchObject({ where, fits: true });
-  }
-}
+const running = serverAndChromium();
 
 /** An open evaluation with two schools' applications, and an open essay contest; the office's sign-in. */
 async function seed(viewport: ViewportName) {

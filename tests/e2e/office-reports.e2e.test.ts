@@ -31,7 +31,7 @@ import {
 } from '../support/web-app.ts';
 
 /**
- * The office's reports (/office/reports) in headless Chromium against a server started from the sources: the
+ * The office's reports (/office/reports) in headless Chromium against a server process: the
  * winners list (a page and its Excel download, read back with exceljs) equals the awards made here; the schools that
  * took part in nothing equal the test's own computation; the one-page year summary shows the year's totals and the
  * charts' tables, and on paper (print media) no navigation; axe-core finds no serious or critical violation; no CSP

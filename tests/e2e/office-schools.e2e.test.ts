@@ -2,20 +2,13 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { graphql } from '@qingmiao/schema/graphql';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHROMIUM, HAS_CHROMIUM, launchChromium } from '../support/browser.ts';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { CHROMIUM, HAS_CHROMIUM } from '../support/browser.ts';
+import { serverAndChromium } from '../support/browser-suite.ts';
 import { dataOf } from '../support/graphql-http.ts';
 import { BAD_ROWS, bureauSchools, SCHOOL_COLUMNS, studentsOf, workbookOf } from '../support/school-sheet.ts';
-import { removeDataDir, type ServerProcess, startServerProcess } from '../support/server-process.ts';
-import {
-  type AppPage,
-  createAccount,
-  createActiveAccount,
-  seriousAccessibilityViolations,
-  signedInPage,
-  type ViewportName,
-} from '../support/web-app.ts';
+import { checkPage, createAccount, createActiveAccount, signedInPage } from '../support/web-app.ts';
 
 /**
  * The office registers the bureau's 100 schools from a workbook in headless Chromium against a started production
@@ -42,41 +35,7 @@ const FIGURES = graphql(`
   }
 `);
 
-let server: ServerProcess | undefined;
-let browser: Browser | undefined;
-
-const running = () => {
-  if (!server || !browser) throw new Error('not started');
-  return { server, browser };
-};
-
-beforeAll(async () => {
-  if (!HAS_CHROMIUM) return;
-  server = await startServerProcess({ env: { NODE_ENV: 'production' } });
-  browser = await launchChromium();
-}, 180_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-  if (server) removeDataDir(server.dataDir);
-});
-
-const AXE_EVAL = 'CSP violation: script-src eval';
-
-/** A settled page: accessible, nothing the CSP blocked, and on a phone no sideways scrolling. */
-async function checkPage(app: AppPage, viewport: ViewportName, where: string) {
-  expect({ where, problems: app.problems }).toEqual({ where, problems: [] });
-  expect({ where, violations: await seriousAccessibilityViolations(app.page) }).toEqual({ where, violations: [] });
-  // axe-core compiles its message templates with `new Function`, which the CSP reports: its own, not the app's.
-  app.problems.splice(0, app.problems.length, ...app.problems.filter((problem) => problem !== AXE_EVAL));
-  if (viewport !== 'phone') return;
-  const widths = await app.page.evaluate(() => ({
-    scroll: document.scrollingElement?.scrollWidth ?? 0,
-    inner: window.innerWidth,
-  }));
-  expect({ where, fits: widths.scroll <= widths.inner, ...widths }).toMatchObject({ where, fits: true });
-}
+const running = serverAndChromium();
 
 async function chooseSheet(page: Page, file: Buffer) {
   await page.getByLabel('表格文件').setInputFiles({

@@ -2,18 +2,11 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { graphql } from '@qingmiao/schema/graphql';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHROMIUM, HAS_CHROMIUM, launchChromium } from '../support/browser.ts';
+import { describe, expect, it } from 'vitest';
+import { CHROMIUM, HAS_CHROMIUM } from '../support/browser.ts';
+import { serverAndChromium } from '../support/browser-suite.ts';
 import { dataOf } from '../support/graphql-http.ts';
-import { removeDataDir, type ServerProcess, startServerProcess } from '../support/server-process.ts';
-import {
-  type AppPage,
-  createAccount,
-  openAppPage,
-  seriousAccessibilityViolations,
-  type ViewportName,
-} from '../support/web-app.ts';
+import { type AppPage, checkPage, createAccount, openAppPage, type ViewportName } from '../support/web-app.ts';
 
 /**
  * The school portal in headless Chromium against a started production server, at a phone's width and a laptop's: a
@@ -28,13 +21,7 @@ const PASSWORD = 'qingmiao-school-2026';
 const YEAR = new Date(Date.now() + 8 * 3_600_000).getUTCFullYear();
 const DAY = 86_400_000;
 
-let server: ServerProcess | undefined;
-let browser: Browser | undefined;
-
-const running = () => {
-  if (!server || !browser) throw new Error('not started');
-  return { server, browser };
-};
+const running = serverAndChromium();
 
 const office = () => running().server.token('organizer', { sub: 'office' });
 
@@ -84,33 +71,14 @@ function smallPdf(): Buffer {
   return Buffer.from(text, 'latin1');
 }
 
-beforeAll(async () => {
-  if (!HAS_CHROMIUM) return;
-  server = await startServerProcess({ env: { NODE_ENV: 'production' } });
-  browser = await launchChromium();
-}, 180_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-  if (server) removeDataDir(server.dataDir);
-});
-
-const AXE_EVAL = 'CSP violation: script-src eval';
-
-async function expectAccessible(page: Page, where: string) {
-  expect({ where, violations: await seriousAccessibilityViolations(page) }).toEqual({ where, violations: [] });
-}
-
-/** On a phone: nothing wider than the screen, and every button, link and field of the portal at least 44 px tall. */
-async function expectFits(page: Page, viewport: ViewportName, where: string) {
+/**
+ * Each page of the flow once it has settled (`checkPage`), and on a phone every button, link and field of the portal
+ * at least 44 px tall.
+ */
+async function checkPortalPage(app: AppPage, viewport: ViewportName, where: string) {
+  await checkPage(app, viewport, where);
   if (viewport !== 'phone') return;
-  const widths = await page.evaluate(() => ({
-    scroll: document.scrollingElement?.scrollWidth ?? 0,
-    inner: window.innerWidth,
-  }));
-  expect({ where, fits: widths.scroll <= widths.inner, ...widths }).toMatchObject({ where, fits: true });
-  const small = await page
+  const small = await app.page
     // The file input is drawn as its label (the visible 上传附件 button), which is what is tapped.
     .locator('.school-portal :is(button, a, input:not(.visually-hidden), select, label.file-button):visible')
     .evaluateAll((elements) =>
@@ -122,15 +90,6 @@ async function expectFits(page: Page, viewport: ViewportName, where: string) {
         .filter((target) => target.height < 44),
     );
   expect({ where, small }).toEqual({ where, small: [] });
-}
-
-/** Each page of the flow once it has settled: accessible, no sideways scrolling on a phone, nothing the CSP blocked. */
-async function checkPage(app: AppPage, viewport: ViewportName, where: string) {
-  expect({ where, problems: app.problems }).toEqual({ where, problems: [] });
-  await expectAccessible(app.page, where);
-  // axe-core compiles its message templates with `new Function`, which the CSP reports: its own, not the app's.
-  app.problems.splice(0, app.problems.length, ...app.problems.filter((problem) => problem !== AXE_EVAL));
-  await expectFits(app.page, viewport, where);
 }
 
 /** Each run's school is of its own kind, and sees only the contest open to that kind. */
@@ -208,7 +167,7 @@ describe.skipIf(!HAS_CHROMIUM)(`the school portal (Chromium at ${CHROMIUM})`, ()
         await expect.poll(() => card.textContent()).toContain('还剩 4 天');
         expect(await card.textContent()).toContain('已提交 0 件，最多 3 件');
         expect(await card.textContent()).toContain('100%');
-        await checkPage(app, viewport, '本校活动');
+        await checkPortalPage(app, viewport, '本校活动');
         if (process.env.QINGMIAO_SCREENSHOTS === '1' && viewport === 'phone') {
           mkdirSync(dirname(SCREENSHOT), { recursive: true });
           await page.screenshot({ path: SCREENSHOT, fullPage: true });
@@ -257,7 +216,7 @@ describe.skipIf(!HAS_CHROMIUM)(`the school portal (Chromium at ${CHROMIUM})`, ()
         await page.getByText('有文件上传失败：请重试或移除').first().waitFor();
         await file.getByRole('button', { name: '重试' }).click();
         await file.getByText('已上传', { exact: true }).waitFor();
-        await checkPage(app, viewport, '提交作品');
+        await checkPortalPage(app, viewport, '提交作品');
         await page.getByRole('button', { name: '提交', exact: true }).dblclick();
         await page.waitForURL((url) => url.pathname === '/school/entries');
         await page.getByRole('heading', { name: '我的作品' }).waitFor();
@@ -273,7 +232,7 @@ describe.skipIf(!HAS_CHROMIUM)(`the school portal (Chromium at ${CHROMIUM})`, ()
           ],
           attachments: [{ name: '读后感.pdf', mediaType: 'application/pdf' }],
         });
-        await checkPage(app, viewport, '我的作品');
+        await checkPortalPage(app, viewport, '我的作品');
 
         // 修改: a new title, the rest kept.
         const first = page.locator('.entry-card', { hasText: '读《勋章》有感' });
@@ -281,7 +240,7 @@ describe.skipIf(!HAS_CHROMIUM)(`the school portal (Chromium at ${CHROMIUM})`, ()
         await page.getByRole('heading', { name: '修改作品' }).waitFor();
         expect(await page.getByRole('textbox', { name: '第 2 行 姓名' }).inputValue()).toBe('李小红');
         await page.getByLabel('作品标题').fill('读《勋章》有感（修改稿）');
-        await checkPage(app, viewport, '修改作品');
+        await checkPortalPage(app, viewport, '修改作品');
         await page.getByRole('button', { name: '提交', exact: true }).click();
         await page.waitForURL((url) => url.pathname === '/school/entries');
         await page.locator('.entry-card', { hasText: '（修改稿）' }).waitFor();
@@ -299,7 +258,7 @@ describe.skipIf(!HAS_CHROMIUM)(`the school portal (Chromium at ${CHROMIUM})`, ()
         await dialog.getByRole('button', { name: '撤回', exact: true }).click();
         await dialog.getByText('不能为空').waitFor();
         await dialog.getByLabel('撤回原因').fill('学生转学');
-        await checkPage(app, viewport, '撤回');
+        await checkPortalPage(app, viewport, '撤回');
         await dialog.getByRole('button', { name: '撤回', exact: true }).click();
         await dialog.waitFor({ state: 'detached' });
         await expect.poll(() => second.textContent()).toContain('已撤回');
@@ -320,7 +279,7 @@ describe.skipIf(!HAS_CHROMIUM)(`the school portal (Chromium at ${CHROMIUM})`, ()
         await expect.poll(() => first.locator('.history').textContent()).toMatch(/提交.*附件：添加 读后感\.pdf.*修改/);
         await second.getByRole('button', { name: '查看记录' }).click();
         await expect.poll(() => second.locator('.history').textContent()).toMatch(/撤回.*原因：学生转学/);
-        await checkPage(app, viewport, '作品记录');
+        await checkPortalPage(app, viewport, '作品记录');
 
         // The office closes, awards and publishes; the school reads its prize.
         const token = await office();
@@ -335,12 +294,12 @@ describe.skipIf(!HAS_CHROMIUM)(`the school portal (Chromium at ${CHROMIUM})`, ()
         dataOf(await server.graphql(PUBLISH, { input: { id: campaignId } }, token));
         await page.reload();
         await expect.poll(() => first.textContent()).toContain('一等奖');
-        await checkPage(app, viewport, '我的作品（结果已公布）');
+        await checkPortalPage(app, viewport, '我的作品（结果已公布）');
         await page.getByRole('link', { name: '本校活动' }).click();
         const results = page.locator('.campaign-card', { hasText: '《勋章》读书征文' });
         await expect.poll(() => results.textContent()).toContain('结果已公布');
         expect(await results.textContent()).toContain('一等奖');
-        await checkPage(app, viewport, '本校活动（已结束）');
+        await checkPortalPage(app, viewport, '本校活动（已结束）');
         expect(app.problems).toEqual([]);
       } finally {
         await app.close();

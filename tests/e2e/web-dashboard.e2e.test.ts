@@ -309,7 +309,6 @@ describe.skipIf(!HAS_CHROMIUM)(
       dataOf(await server.graphql<O>(operation, variables, await server.token('organizer', { sub: 'office' })));
 
     beforeAll(async () => {
-      // From the sources, as `npm start` runs: the server builds the app with Vite (production mode) and serves it.
       server = await startServerProcess();
       await createActiveAccount(
         server,

@@ -1,9 +1,8 @@
 import { graphql } from '@qingmiao/schema/graphql';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHROMIUM, HAS_CHROMIUM, launchChromium } from '../support/browser.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { CHROMIUM, HAS_CHROMIUM } from '../support/browser.ts';
+import { serverAndChromium } from '../support/browser-suite.ts';
 import { dataOf } from '../support/graphql-http.ts';
-import { removeDataDir, type ServerProcess, startServerProcess } from '../support/server-process.ts';
 import {
   type AppPage,
   createAccount,
@@ -28,20 +27,13 @@ import {
 const TOKEN_LIFETIME_SECONDS = 12;
 const PASSWORD = 'qingmiao-web-2026';
 
-let server: ServerProcess | undefined;
-let browser: Browser | undefined;
-
-const running = () => {
-  if (!server || !browser) throw new Error('not started');
-  return { server, browser };
-};
+const running = serverAndChromium({ env: { QINGMIAO_MAX_TOKEN_LIFETIME: `${TOKEN_LIFETIME_SECONDS}s` } });
 
 const office = () => running().server.token('organizer', { sub: 'office' }, `${TOKEN_LIFETIME_SECONDS}s`);
 
 beforeAll(async () => {
   if (!HAS_CHROMIUM) return;
-  server = await startServerProcess({ env: { QINGMIAO_MAX_TOKEN_LIFETIME: `${TOKEN_LIFETIME_SECONDS}s` } });
-  browser = await launchChromium();
+  const { server } = running();
   dataOf(
     await server.graphql(
       graphql(`mutation School($input: RegisterSchoolInput!) { registerSchool(input: $input) { id } }`),
@@ -49,12 +41,6 @@ beforeAll(async () => {
       await office(),
     ),
   );
-}, 120_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-  if (server) removeDataDir(server.dataDir);
 });
 
 async function expectAccessible(app: AppPage, where: string) {

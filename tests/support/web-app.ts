@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import { graphql } from '@qingmiao/schema/graphql';
 import type Axe from 'axe-core';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { vi } from 'vitest';
+import { expect, vi } from 'vitest';
 import { dataOf, type GraphQLEndpoint } from './graphql-http.ts';
 
 /**
@@ -147,6 +147,25 @@ export async function seriousAccessibilityViolations(page: Page) {
       .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
       .map((violation) => ({ rule: violation.id, targets: violation.nodes.map((node) => node.target) }));
   });
+}
+
+/** What axe-core's `new Function` (its message templates) makes the page's CSP report: the engine's, not the app's. */
+const AXE_EVAL = 'CSP violation: script-src eval';
+
+/**
+ * A page once it has settled: nothing on the console, no serious or critical axe-core violation, and on a phone
+ * nothing wider than the screen. `where` names the page in a failure.
+ */
+export async function checkPage(app: AppPage, viewport: ViewportName, where: string): Promise<void> {
+  expect({ where, problems: app.problems }).toEqual({ where, problems: [] });
+  expect({ where, violations: await seriousAccessibilityViolations(app.page) }).toEqual({ where, violations: [] });
+  app.problems.splice(0, app.problems.length, ...app.problems.filter((problem) => problem !== AXE_EVAL));
+  if (viewport !== 'phone') return;
+  const widths = await app.page.evaluate(() => ({
+    scroll: document.scrollingElement?.scrollWidth ?? 0,
+    inner: window.innerWidth,
+  }));
+  expect({ where, fits: widths.scroll <= widths.inner, ...widths }).toMatchObject({ where, fits: true });
 }
 
 /**
