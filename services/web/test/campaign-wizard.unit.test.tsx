@@ -2,6 +2,7 @@ import type { CampaignKind } from '@qingmiao/schema';
 import { cleanup, render, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
+import type { FormAnswer } from '../src/forms/form-sending.ts';
 import {
   type CampaignSettings,
   type CreateInput,
@@ -9,9 +10,9 @@ import {
   checkCampaignDraft,
   emptyCampaignDraft,
 } from '../src/pages/office/campaigns/campaign-draft.ts';
-import { CampaignWizard, type WizardAnswer } from '../src/pages/office/campaigns/wizard.tsx';
+import { CampaignWizard } from '../src/pages/office/campaigns/wizard.tsx';
 
-type OnSubmit = (input: CreateInput) => Promise<WizardAnswer>;
+type OnSubmit = (input: CreateInput) => Promise<FormAnswer>;
 
 function renderWizard(kind: CampaignKind = 'ESSAY', onSubmit = vi.fn<OnSubmit>(async () => ({}))) {
   render(<CampaignWizard initial={emptyCampaignDraft(kind, 2026, 'ab12')} idTail="ab12" onSubmit={onSubmit} />);

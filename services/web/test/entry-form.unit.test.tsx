@@ -2,8 +2,9 @@ import type { CampaignKind } from '@qingmiao/schema';
 import { fireEvent, render, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
+import type { FormAnswer } from '../src/forms/form-sending.ts';
 import { emptyDraft, type Target } from '../src/pages/school/entry-draft.ts';
-import { EntryForm, type FormAnswer } from '../src/pages/school/entry-form.tsx';
+import { EntryForm } from '../src/pages/school/entry-form.tsx';
 import { blankRow } from '../src/pages/school/participant-rows.ts';
 
 const TARGET: Target = {

@@ -3,7 +3,8 @@ import { fireEvent, render, screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { ConfigProvider } from 'antd';
 import { describe, expect, it, vi } from 'vitest';
-import { type FormAnswer, ScheduleForm } from '../src/pages/office/lectures/schedule-form.tsx';
+import type { FormAnswer } from '../src/forms/form-sending.ts';
+import { ScheduleForm } from '../src/pages/office/lectures/schedule-form.tsx';
 
 type OnSubmit = (input: ScheduleLectureInput) => Promise<FormAnswer>;
 

@@ -1,8 +1,8 @@
-import './zod-jitless.ts';
+import '../../forms/zod-jitless.ts';
 import { type CampaignKind, ReviseEntryInput, SubmitEntryInput } from '@qingmiao/schema';
 import type { VariablesOf } from '@qingmiao/schema/graphql';
+import { type FieldErrors, fieldErrors } from '../../forms/field-errors.ts';
 import type { ReviseEntry, SubmitEntry } from './documents.ts';
-import { type FieldErrors, fieldErrors } from './field-errors.ts';
 import { isBlank, type ParticipantRow } from './participant-rows.ts';
 
 /** A file of the entry: being uploaded, uploaded (with its id), or failed (to retry). */

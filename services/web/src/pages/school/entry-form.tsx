@@ -1,19 +1,14 @@
 import { LoadingOutlined } from '@ant-design/icons';
 import type { CampaignKind } from '@qingmiao/schema';
 import { Alert, Button, Form, Input } from 'antd';
-import { type FormEvent, type ReactNode, useRef, useState } from 'react';
+import { type FormEvent, useState } from 'react';
+import { describedBy, Field } from '../../forms/field.tsx';
+import { type FormAnswer, useFormSending } from '../../forms/form-sending.ts';
 import { AttachmentsField, type Upload } from './attachments-field.tsx';
 import { type Checked, checkDraft, type EntryDraft, type Target, takesParticipants } from './entry-draft.ts';
-import type { FieldErrors } from './field-errors.ts';
 import { ParticipantsTable } from './participants-table.tsx';
 
 type Accepted = Extract<Checked, { ok: true }>;
-
-/** What the form shows after the server answered: a sentence, and refused fields marked beside their inputs. */
-export interface FormAnswer {
-  readonly errors?: FieldErrors;
-  readonly message?: string;
-}
 
 interface Props {
   readonly kind: CampaignKind;
@@ -26,32 +21,6 @@ interface Props {
   readonly onSubmit: (accepted: Accepted) => Promise<FormAnswer>;
 }
 
-interface FieldProps {
-  readonly id: string;
-  readonly label: string;
-  readonly error: string | undefined;
-  readonly required?: boolean;
-  readonly children: ReactNode;
-}
-
-/** A labelled field with its problem beside it, linked to the input for screen readers. */
-function Field({ id, label, error, required, children }: FieldProps) {
-  return (
-    <Form.Item
-      label={label}
-      htmlFor={id}
-      required={required}
-      validateStatus={error ? 'error' : undefined}
-      help={error ? <span id={`${id}-error`}>{error}</span> : undefined}
-    >
-      {children}
-    </Form.Item>
-  );
-}
-
-const describedBy = (id: string, error: string | undefined) =>
-  error ? { 'aria-describedby': `${id}-error`, 'aria-invalid': true } : {};
-
 /**
  * The entry of one campaign, new or revised: 作品标题, 参赛人员 (not for an EVALUATION application), 指导老师, 正文,
  * 上传附件, and for a PERFORMANCE its genre, minutes and video link. Checked with the server's zod schema before it
@@ -60,35 +29,19 @@ const describedBy = (id: string, error: string | undefined) =>
  */
 export function EntryForm({ kind, requireGuardianConsent, initial, target, upload, onSubmit }: Props) {
   const [draft, setDraft] = useState(initial);
-  const [errors, setErrors] = useState<FieldErrors>({});
-  const [message, setMessage] = useState<string>();
-  const [sending, setSending] = useState(false);
-  // Set synchronously, so that a second click in the same frame finds the form already sending.
-  const inFlight = useRef(false);
+  const { errors, message, sending, show, send } = useFormSending();
 
   const set = (change: Partial<EntryDraft>) => setDraft((current) => ({ ...current, ...change }));
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
-    if (inFlight.current) return;
+    if (sending) return;
     const checked = checkDraft({ kind, requireGuardianConsent }, draft, target);
     if (!checked.ok) {
-      setErrors(checked.errors);
-      setMessage('请按提示修改后再提交');
+      show({ errors: checked.errors, message: '请按提示修改后再提交' });
       return;
     }
-    inFlight.current = true;
-    setSending(true);
-    setErrors({});
-    setMessage(undefined);
-    try {
-      const answer = await onSubmit(checked);
-      setErrors(answer.errors ?? {});
-      setMessage(answer.message);
-    } finally {
-      inFlight.current = false;
-      setSending(false);
-    }
+    await send(() => onSubmit(checked));
   };
 
   const isPerformance = kind === 'PERFORMANCE';

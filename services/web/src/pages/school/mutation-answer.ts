@@ -1,6 +1,6 @@
 import type { CombinedError } from '@urql/core';
 import { errorMessage } from '../../error-messages.ts';
-import type { FormAnswer } from './entry-form.tsx';
+import type { FormAnswer } from '../../forms/form-sending.ts';
 
 /** What the form shows after the server refused a mutation: a sentence, and the refused field marked beside it. */
 export function refusal(error: CombinedError): FormAnswer {

@@ -2,7 +2,7 @@ import { DeleteOutlined, PlusOutlined } from '@ant-design/icons';
 import { PARTICIPANT_ROLE_LABELS } from '@qingmiao/schema/labels';
 import { Button, Input } from 'antd';
 import type { ClipboardEvent } from 'react';
-import type { FieldErrors } from './field-errors.ts';
+import type { FieldErrors } from '../../forms/field-errors.ts';
 import { blankRow, type ParticipantRow, pasteInto, ROLES, rowsFromPaste } from './participant-rows.ts';
 
 interface Props {

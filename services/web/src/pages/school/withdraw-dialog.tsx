@@ -1,11 +1,11 @@
-import './zod-jitless.ts';
+import '../../forms/zod-jitless.ts';
 import { WithdrawEntryInput } from '@qingmiao/schema';
 import { Button, Input } from 'antd';
 import { type FormEvent, useEffect, useRef, useState } from 'react';
 import { useMutation } from 'urql';
 import { errorMessage } from '../../error-messages.ts';
+import { fieldErrors } from '../../forms/field-errors.ts';
 import { WithdrawEntry } from './documents.ts';
-import { fieldErrors } from './field-errors.ts';
 
 interface Props {
   readonly entry: { readonly id: string; readonly title: string };
@@ -37,9 +37,9 @@ export default function WithdrawDialog({ entry, onClose }: Props) {
     else onClose(true);
   };
   return (
-    <dialog ref={dialog} className="withdraw-dialog" aria-labelledby="withdraw-title" onClose={() => onClose(false)}>
+    <dialog ref={dialog} className="qm-dialog" aria-labelledby="withdraw-title" onClose={() => onClose(false)}>
       <form onSubmit={confirm} noValidate>
-        <h2 id="withdraw-title" className="dialog-title">
+        <h2 id="withdraw-title" className="qm-dialog-title">
           撤回作品：{entry.title}
         </h2>
         <label htmlFor="withdraw-reason" className="field-label">
@@ -62,7 +62,7 @@ export default function WithdrawDialog({ entry, onClose }: Props) {
         <p id="withdraw-hint" className="hint">
           撤回后名额空出，可重新提交；撤回不能取消。
         </p>
-        <div className="dialog-actions">
+        <div className="qm-dialog-actions">
           <Button onClick={() => dialog.current?.close()}>取消</Button>
           <Button danger type="primary" htmlType="submit" loading={fetching} disabled={fetching}>
             撤回

@@ -1,19 +1,16 @@
-import '../../school/zod-jitless.ts';
+import '../../../forms/zod-jitless.ts';
 import { CreateAccountInput } from '@qingmiao/schema';
 import { Alert, Button, Form, Input, Select } from 'antd';
-import { type FormEvent, type ReactNode, useState } from 'react';
-import { type FieldErrors, fieldErrors } from '../../school/field-errors.ts';
+import { type FormEvent, useState } from 'react';
+import { describedBy, Field } from '../../../forms/field.tsx';
+import { type FieldErrors, fieldErrors } from '../../../forms/field-errors.ts';
+import { type FormAnswer, useFormSending } from '../../../forms/form-sending.ts';
 import { ROLE_OPTIONS } from './roles.ts';
-
-interface CreateAnswer {
-  readonly errors?: FieldErrors;
-  readonly message?: string;
-}
 
 interface Props {
   readonly schools: readonly { readonly id: string; readonly name: string }[];
   readonly initialSchoolId?: string;
-  readonly onSubmit: (input: CreateAccountInput) => Promise<CreateAnswer>;
+  readonly onSubmit: (input: CreateAccountInput) => Promise<FormAnswer>;
   readonly onCancel: () => void;
 }
 
@@ -28,37 +25,17 @@ function accountErrors(issues: Parameters<typeof fieldErrors>[0]): FieldErrors {
   return errors;
 }
 
-function Field(props: { id: string; label: string; error?: string; children: ReactNode }) {
-  const { id, label, error, children } = props;
-  return (
-    <Form.Item
-      label={label}
-      htmlFor={id}
-      required
-      validateStatus={error ? 'error' : undefined}
-      help={error ? <span id={`${id}-error`}>{error}</span> : undefined}
-    >
-      {children}
-    </Form.Item>
-  );
-}
-
-const describedBy = (id: string, error: string | undefined) =>
-  error ? { 'aria-describedby': `${id}-error`, 'aria-invalid': true } : {};
-
 /** 新建账号: login, display name, role, and the school a school account acts for; checked with the server's schema. */
 export function CreateAccountForm({ schools, initialSchoolId, onSubmit, onCancel }: Props) {
   const [login, setLogin] = useState('');
   const [displayName, setDisplayName] = useState('');
   const [role, setRole] = useState<Role | undefined>(initialSchoolId ? 'school' : undefined);
   const [schoolId, setSchoolId] = useState(initialSchoolId);
-  const [errors, setErrors] = useState<FieldErrors>({});
-  const [message, setMessage] = useState<string>();
-  const [busy, setBusy] = useState(false);
+  const { errors, message, sending, show, send } = useFormSending();
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
-    if (busy) return;
+    if (sending) return;
     const parsed = CreateAccountInput.safeParse({
       login,
       displayName,
@@ -66,20 +43,10 @@ export function CreateAccountForm({ schools, initialSchoolId, onSubmit, onCancel
       schoolId: role === 'school' ? schoolId : undefined,
     });
     if (!parsed.success) {
-      setErrors(accountErrors(parsed.error.issues));
-      setMessage('请按提示修改后再提交。');
+      show({ errors: accountErrors(parsed.error.issues), message: '请按提示修改后再提交。' });
       return;
     }
-    setBusy(true);
-    setErrors({});
-    setMessage(undefined);
-    try {
-      const answer = await onSubmit(parsed.data);
-      setErrors(answer.errors ?? {});
-      setMessage(answer.message);
-    } finally {
-      setBusy(false);
-    }
+    await send(() => onSubmit(parsed.data));
   };
 
   return (
@@ -130,8 +97,8 @@ export function CreateAccountForm({ schools, initialSchoolId, onSubmit, onCancel
         )}
         <div className="form-actions">
           <Button onClick={onCancel}>关闭</Button>
-          <Button type="primary" htmlType="submit" disabled={busy}>
-            {busy ? '正在创建…' : '创建'}
+          <Button type="primary" htmlType="submit" disabled={sending}>
+            {sending ? '正在创建…' : '创建'}
           </Button>
         </div>
       </form>

@@ -43,9 +43,14 @@ export function ActionDialog({ title, confirmLabel, danger, children, onConfirm,
     }
   };
   return (
-    <dialog ref={dialog} className="action-dialog" aria-labelledby="action-title" onClose={() => onClose(done.current)}>
+    <dialog
+      ref={dialog}
+      className="qm-dialog action-dialog"
+      aria-labelledby="action-title"
+      onClose={() => onClose(done.current)}
+    >
       <form onSubmit={confirm} noValidate>
-        <h2 id="action-title" className="dialog-title">
+        <h2 id="action-title" className="qm-dialog-title">
           {title}
         </h2>
         {children}
@@ -54,7 +59,7 @@ export function ActionDialog({ title, confirmLabel, danger, children, onConfirm,
             {problem}
           </div>
         )}
-        <div className="dialog-actions">
+        <div className="qm-dialog-actions">
           <Button onClick={() => dialog.current?.close()}>取消</Button>
           <Button type="primary" danger={danger} htmlType="submit" disabled={busy} autoInsertSpace={false}>
             {busy ? '请稍候…' : confirmLabel}

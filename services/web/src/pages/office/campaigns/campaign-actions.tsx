@@ -1,4 +1,4 @@
-import '../../school/zod-jitless.ts';
+import '../../../forms/zod-jitless.ts';
 import { CancelCampaignInput, CopyCampaignInput, ExtendDeadlineInput } from '@qingmiao/schema';
 import type { CombinedError } from '@urql/core';
 import { App, Button, Input } from 'antd';
@@ -6,7 +6,7 @@ import { type ReactNode, useState } from 'react';
 import { useNavigate } from 'react-router';
 import { useMutation } from 'urql';
 import { errorMessage, fieldLabel } from '../../../error-messages.ts';
-import { fieldErrors } from '../../school/field-errors.ts';
+import { fieldErrors } from '../../../forms/field-errors.ts';
 import { ActionDialog } from './action-dialog.tsx';
 import type { OfficeCampaignData } from './campaign-page.tsx';
 import { chinaInputToIso, chinaTime, isoToChinaInput } from './china-time.ts';

@@ -1,6 +1,6 @@
-import '../../school/zod-jitless.ts';
+import '../../../forms/zod-jitless.ts';
 import { type CampaignKind, CreateCampaignInput, type SchoolKind } from '@qingmiao/schema';
-import { type FieldErrors, fieldErrors } from '../../school/field-errors.ts';
+import { type FieldErrors, fieldErrors } from '../../../forms/field-errors.ts';
 import type { OfficeCampaignData } from './campaign-page.tsx';
 import { chinaInputToIso, isoToChinaInput } from './china-time.ts';
 

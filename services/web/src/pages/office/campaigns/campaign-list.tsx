@@ -1,4 +1,4 @@
-import '../../school/zod-jitless.ts';
+import '../../../forms/zod-jitless.ts';
 import { CAMPAIGN_KIND_LABELS, CampaignKind } from '@qingmiao/schema';
 import type { ResultOf } from '@qingmiao/schema/graphql';
 import { Button, Empty, Progress, Select } from 'antd';

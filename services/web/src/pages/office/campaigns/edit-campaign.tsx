@@ -1,16 +1,17 @@
-import '../../school/zod-jitless.ts';
+import '../../../forms/zod-jitless.ts';
 import { CAMPAIGN_KIND_LABELS } from '@qingmiao/schema';
 import { App } from 'antd';
 import { Link, useNavigate, useParams } from 'react-router';
 import { useMutation, useQuery } from 'urql';
+import type { FormAnswer } from '../../../forms/form-sending.ts';
 import { Loading, Problem } from '../../../shell/problems.tsx';
 import { type CreateInput, campaignDraftOf } from './campaign-draft.ts';
 import { ChangeCampaignSettings, OfficeCampaign } from './documents.ts';
 import { StatusBadge } from './labels.tsx';
-import { CampaignWizard, type WizardAnswer, wizardRefusal } from './wizard.tsx';
+import { CampaignWizard, wizardRefusal } from './wizard.tsx';
 
 // Someone opened or cancelled the campaign meanwhile: its settings are those schools enter under now.
-const NO_LONGER_DRAFT: WizardAnswer = {
+const NO_LONGER_DRAFT: FormAnswer = {
   message: '活动已不是草稿（已开启或已取消），设置不能再修改。请返回活动页刷新。',
 };
 
@@ -46,7 +47,7 @@ export function EditCampaign() {
     );
   }
 
-  const submit = async ({ kind: _kind, year: _year, ...settings }: CreateInput): Promise<WizardAnswer> => {
+  const submit = async ({ kind: _kind, year: _year, ...settings }: CreateInput): Promise<FormAnswer> => {
     const answer = await changeSettings({ input: { ...settings, id: campaign.id } });
     if (answer.error) return wizardRefusal(answer.error, NO_LONGER_DRAFT);
     message.success('已保存活动设置');

@@ -1,4 +1,4 @@
-import '../../school/zod-jitless.ts';
+import '../../../forms/zod-jitless.ts';
 import './campaigns.css';
 import { Route, Routes } from 'react-router';
 import { CampaignList } from './campaign-list.tsx';

@@ -1,16 +1,17 @@
-import '../../school/zod-jitless.ts';
+import '../../../forms/zod-jitless.ts';
 import { CAMPAIGN_KIND_LABELS, CampaignKind } from '@qingmiao/schema';
 import { App, Button } from 'antd';
 import { useState } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router';
 import { useMutation } from 'urql';
+import type { FormAnswer } from '../../../forms/form-sending.ts';
 import { emptyCampaignDraft } from './campaign-draft.ts';
 import { chinaYear } from './china-time.ts';
 import { CreateCampaign } from './documents.ts';
-import { CampaignWizard, type WizardAnswer, wizardRefusal } from './wizard.tsx';
+import { CampaignWizard, wizardRefusal } from './wizard.tsx';
 
 // A taken id is the one conflict a new campaign can meet.
-const TAKEN_ID: WizardAnswer = {
+const TAKEN_ID: FormAnswer = {
   errors: { id: '该编号已被其他活动使用，请换一个' },
   message: '活动编号已被使用，未创建。',
 };
@@ -43,7 +44,7 @@ export function NewCampaign() {
     );
   }
 
-  const submit = async (input: Parameters<typeof createCampaign>[0]['input']): Promise<WizardAnswer> => {
+  const submit = async (input: Parameters<typeof createCampaign>[0]['input']): Promise<FormAnswer> => {
     const answer = await createCampaign({ input });
     if (answer.error) return wizardRefusal(answer.error, TAKEN_ID);
     const id = answer.data?.createCampaign.id ?? input.id;

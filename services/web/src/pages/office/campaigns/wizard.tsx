@@ -1,9 +1,11 @@
 import { CAMPAIGN_KIND_LABELS, type CampaignKind, SCHOOL_KIND_LABELS, SchoolKind } from '@qingmiao/schema';
 import type { CombinedError } from '@urql/core';
 import { Alert, Button, Checkbox, Form, Input, Switch } from 'antd';
-import { type FormEvent, useRef, useState } from 'react';
+import { type FormEvent, useState } from 'react';
 import { errorMessage } from '../../../error-messages.ts';
-import type { FieldErrors } from '../../school/field-errors.ts';
+import { describedBy, Field } from '../../../forms/field.tsx';
+import type { FieldErrors } from '../../../forms/field-errors.ts';
+import { type FormAnswer, useFormSending } from '../../../forms/form-sending.ts';
 import {
   awardsAllowed,
   type CampaignDraft,
@@ -14,19 +16,12 @@ import {
   KIND_FORM,
   suggestedId,
 } from './campaign-draft.ts';
-import { describedBy, Field } from './field.tsx';
-
-/** What the wizard shows after the server answered: a sentence, and refused fields beside their inputs. */
-export interface WizardAnswer {
-  readonly errors?: FieldErrors;
-  readonly message?: string;
-}
 
 /**
  * The server's refusal as the wizard shows it: the sentence, and the refused field marked beside its input; a
  * CONFLICT as the caller words it (a taken id when creating, a campaign no longer a draft when editing).
  */
-export function wizardRefusal(error: CombinedError, conflict: WizardAnswer): WizardAnswer {
+export function wizardRefusal(error: CombinedError, conflict: FormAnswer): FormAnswer {
   const first = error.graphQLErrors.find((graphQLError) => graphQLError.extensions?.code);
   const code = first?.extensions?.code;
   const field = first?.extensions?.field;
@@ -44,7 +39,7 @@ interface Props {
   /** The random tail of suggested ids, fixed for the wizard so that retrying sends the same id. */
   readonly idTail: string;
   /** Sends the checked input; resolves to the server's problems (nothing when it took it). */
-  readonly onSubmit: (input: CreateInput) => Promise<WizardAnswer>;
+  readonly onSubmit: (input: CreateInput) => Promise<FormAnswer>;
 }
 
 const KIND_HINTS: Readonly<Record<CampaignKind, string>> = {
@@ -75,10 +70,7 @@ function withYear(before: CampaignDraft, next: CampaignDraft): CampaignDraft {
  */
 export function CampaignWizard({ initial, editing = false, idTail, onSubmit }: Props) {
   const [draft, setDraft] = useState(initial);
-  const [errors, setErrors] = useState<FieldErrors>({});
-  const [message, setMessage] = useState<string>();
-  const [sending, setSending] = useState(false);
-  const inFlight = useRef(false);
+  const { errors, message, sending, show, send } = useFormSending();
   const rules = KIND_FORM[draft.kind];
 
   /** A field edited is no longer wrong as far as the page knows: its problem goes until the next check. */
@@ -86,8 +78,7 @@ export function CampaignWizard({ initial, editing = false, idTail, onSubmit }: P
     const stale = (key: string) => fields.some((field) => key === field || key.startsWith(`${field}.`));
     const kept = Object.fromEntries(Object.entries(errors).filter(([key]) => !stale(key)));
     if (Object.keys(kept).length === Object.keys(errors).length) return;
-    setErrors(kept);
-    if (Object.keys(kept).length === 0) setMessage(undefined);
+    show(Object.keys(kept).length === 0 ? {} : { errors: kept, message });
   };
   const set = (change: Partial<CampaignDraft>) => {
     forget(Object.keys(change).map((field) => ERROR_FIELDS[field as keyof CampaignDraft] ?? field));
@@ -101,25 +92,13 @@ export function CampaignWizard({ initial, editing = false, idTail, onSubmit }: P
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
-    if (inFlight.current) return;
+    if (sending) return;
     const checked = checkCampaignDraft(draft);
     if (!checked.ok) {
-      setErrors(checked.errors);
-      setMessage(editing ? '请按提示修改后再保存' : '请按提示修改后再创建');
+      show({ errors: checked.errors, message: editing ? '请按提示修改后再保存' : '请按提示修改后再创建' });
       return;
     }
-    inFlight.current = true;
-    setSending(true);
-    setErrors({});
-    setMessage(undefined);
-    try {
-      const answer = await onSubmit(checked.input);
-      setErrors(answer.errors ?? {});
-      setMessage(answer.message);
-    } finally {
-      inFlight.current = false;
-      setSending(false);
-    }
+    await send(() => onSubmit(checked.input));
   };
 
   const quota = Number(draft.awardQuotaPercent);

@@ -1,10 +1,10 @@
-import '../../school/zod-jitless.ts';
+import '../../../forms/zod-jitless.ts';
 import { CancelLectureInput, RecordLectureDeliveredInput, RescheduleLectureInput } from '@qingmiao/schema';
 import { Alert, Button, Input, InputNumber } from 'antd';
 import { type FormEvent, useEffect, useRef, useState } from 'react';
 import { useMutation } from 'urql';
 import { errorMessage } from '../../../error-messages.ts';
-import type { FieldErrors } from '../../school/field-errors.ts';
+import type { FieldErrors } from '../../../forms/field-errors.ts';
 import { chinaDateTime, chinaLocalInput, isoFromChinaInput } from './china-time.ts';
 import { CancelLecture, RecordLectureDelivered, RescheduleLecture } from './documents.ts';
 import { lectureFieldErrors } from './lecture-errors.ts';
@@ -86,14 +86,9 @@ export function LectureDialog({ action, lecture, onClose }: Props) {
     errors[field] ? { 'aria-describedby': `${id}-error`, 'aria-invalid': true } : {};
 
   return (
-    <dialog
-      ref={dialog}
-      className="lecture-dialog"
-      aria-labelledby="lecture-dialog-title"
-      onClose={() => onClose(false)}
-    >
+    <dialog ref={dialog} className="qm-dialog" aria-labelledby="lecture-dialog-title" onClose={() => onClose(false)}>
       <form onSubmit={confirm} noValidate>
-        <h2 id="lecture-dialog-title" className="dialog-title">
+        <h2 id="lecture-dialog-title" className="qm-dialog-title">
           {TITLES[action]}：{lecture.topic}
         </h2>
         <p className="hint">原定 {chinaDateTime(lecture.scheduledAt)}（北京时间）</p>
@@ -160,7 +155,7 @@ export function LectureDialog({ action, lecture, onClose }: Props) {
             </div>
           </>
         )}
-        <div className="dialog-actions">
+        <div className="qm-dialog-actions">
           <Button onClick={() => dialog.current?.close()}>关闭</Button>
           <Button type="primary" danger={action === 'cancel'} htmlType="submit" disabled={busy}>
             {action === 'cancel' ? '确认取消' : '保存'}

@@ -1,6 +1,6 @@
-import '../../school/zod-jitless.ts';
+import '../../../forms/zod-jitless.ts';
 import type { ScheduleLectureInput } from '@qingmiao/schema';
-import { type FieldErrors, fieldErrors } from '../../school/field-errors.ts';
+import { type FieldErrors, fieldErrors } from '../../../forms/field-errors.ts';
 
 type Issues = NonNullable<ReturnType<typeof ScheduleLectureInput.safeParse>['error']>['issues'];
 

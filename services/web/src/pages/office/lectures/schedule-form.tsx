@@ -1,16 +1,11 @@
-import '../../school/zod-jitless.ts';
+import '../../../forms/zod-jitless.ts';
 import { ScheduleLectureInput } from '@qingmiao/schema';
 import { Alert, Button, Form, Input, Select } from 'antd';
-import { type FormEvent, type ReactNode, useState } from 'react';
-import type { FieldErrors } from '../../school/field-errors.ts';
+import { type FormEvent, useState } from 'react';
+import { describedBy, Field } from '../../../forms/field.tsx';
+import { type FormAnswer, useFormSending } from '../../../forms/form-sending.ts';
 import { isoFromChinaInput } from './china-time.ts';
 import { lectureFieldErrors } from './lecture-errors.ts';
-
-/** What the form shows after the server answered: a sentence, and refused fields marked beside their inputs. */
-export interface FormAnswer {
-  readonly errors?: FieldErrors;
-  readonly message?: string;
-}
 
 interface Option {
   readonly id: string;
@@ -37,24 +32,6 @@ interface Draft {
 
 const EMPTY: Draft = { campaignId: '', lecturerId: '', schoolId: '', venue: '', topic: '', scheduledAt: '' };
 
-function Field(props: { id: string; label: string; error?: string; required?: boolean; children: ReactNode }) {
-  const { id, label, error, required, children } = props;
-  return (
-    <Form.Item
-      label={label}
-      htmlFor={id}
-      required={required}
-      validateStatus={error ? 'error' : undefined}
-      help={error ? <span id={`${id}-error`}>{error}</span> : undefined}
-    >
-      {children}
-    </Form.Item>
-  );
-}
-
-const describedBy = (id: string, error: string | undefined) =>
-  error ? { 'aria-describedby': `${id}-error`, 'aria-invalid': true } : {};
-
 const options = (items: readonly Option[]) => items.map(({ id, name }) => ({ value: id, label: name }));
 
 /**
@@ -64,14 +41,12 @@ const options = (items: readonly Option[]) => items.map(({ id, name }) => ({ val
 export function ScheduleForm({ campaigns, lecturers, schools, onSubmit, onCancel }: Props) {
   const [draft, setDraft] = useState<Draft>(EMPTY);
   const [lectureKey] = useState(() => crypto.randomUUID());
-  const [errors, setErrors] = useState<FieldErrors>({});
-  const [message, setMessage] = useState<string>();
-  const [busy, setBusy] = useState(false);
+  const { errors, message, sending, show, send } = useFormSending();
   const set = (field: keyof Draft) => (value: string | undefined) => setDraft({ ...draft, [field]: value ?? '' });
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
-    if (busy) return;
+    if (sending) return;
     const parsed = ScheduleLectureInput.safeParse({
       lectureId: lectureKey,
       campaignId: draft.campaignId,
@@ -82,20 +57,10 @@ export function ScheduleForm({ campaigns, lecturers, schools, onSubmit, onCancel
       scheduledAt: isoFromChinaInput(draft.scheduledAt),
     });
     if (!parsed.success) {
-      setErrors(lectureFieldErrors(parsed.error.issues));
-      setMessage('请按提示修改后再提交。');
+      show({ errors: lectureFieldErrors(parsed.error.issues), message: '请按提示修改后再提交。' });
       return;
     }
-    setErrors({});
-    setMessage(undefined);
-    setBusy(true);
-    try {
-      const answer = await onSubmit(parsed.data);
-      setErrors(answer.errors ?? {});
-      setMessage(answer.message);
-    } finally {
-      setBusy(false);
-    }
+    await send(() => onSubmit(parsed.data));
   };
 
   return (
@@ -165,8 +130,8 @@ export function ScheduleForm({ campaigns, lecturers, schools, onSubmit, onCancel
         </Field>
         <div className="form-actions">
           <Button onClick={onCancel}>关闭</Button>
-          <Button type="primary" htmlType="submit" disabled={busy}>
-            {busy ? '正在安排…' : '安排'}
+          <Button type="primary" htmlType="submit" disabled={sending}>
+            {sending ? '正在安排…' : '安排'}
           </Button>
         </div>
       </form>

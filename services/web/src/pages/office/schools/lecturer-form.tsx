@@ -1,10 +1,12 @@
-import '../../school/zod-jitless.ts';
+import '../../../forms/zod-jitless.ts';
 import { RegisterLecturerInput } from '@qingmiao/schema';
 import { Alert, App, Button, Card, Form, Input, Select, Space } from 'antd';
-import { type FormEvent, type ReactNode, useState } from 'react';
+import { type FormEvent, useState } from 'react';
 import { useMutation } from 'urql';
 import { errorMessage } from '../../../error-messages.ts';
-import { type FieldErrors, fieldErrors } from '../../school/field-errors.ts';
+import { describedBy, Field } from '../../../forms/field.tsx';
+import { type FieldErrors, fieldErrors } from '../../../forms/field-errors.ts';
+import { useFormSending } from '../../../forms/form-sending.ts';
 import { REGISTER_LECTURER } from './documents.ts';
 
 interface School {
@@ -18,24 +20,6 @@ const topicsOf = (text: string) =>
     .split(/[、，,；;\n]/)
     .map((topic) => topic.trim())
     .filter(Boolean);
-
-function Field(props: { id: string; label: string; error?: string; required?: boolean; children: ReactNode }) {
-  const { id, label, error, required, children } = props;
-  return (
-    <Form.Item
-      label={label}
-      htmlFor={id}
-      required={required}
-      validateStatus={error ? 'error' : undefined}
-      help={error ? <span id={`${id}-error`}>{error}</span> : undefined}
-    >
-      {children}
-    </Form.Item>
-  );
-}
-
-const describedBy = (id: string, error: string | undefined) =>
-  error ? { 'aria-describedby': `${id}-error`, 'aria-invalid': true } : {};
 
 /** Problems by field as the form shows them: a topic's problem (`topics.2`) beside the one topics field. */
 function lecturerErrors(issues: Parameters<typeof fieldErrors>[0]): FieldErrors {
@@ -68,13 +52,11 @@ export function LecturerForm({
   const [name, setName] = useState('');
   const [topics, setTopics] = useState('');
   const [formerSchoolId, setFormerSchoolId] = useState<string>();
-  const [errors, setErrors] = useState<FieldErrors>({});
-  const [problem, setProblem] = useState<string>();
-  const [busy, setBusy] = useState(false);
+  const { errors, message: problem, sending, show, send } = useFormSending();
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
-    if (busy) return;
+    if (sending) return;
     const parsed = RegisterLecturerInput.safeParse({
       id: id.trim() || madeId,
       name,
@@ -82,28 +64,26 @@ export function LecturerForm({
       topics: topicsOf(topics),
     });
     if (!parsed.success) {
-      setErrors(lecturerErrors(parsed.error.issues));
-      setProblem('请按提示修改后再登记。');
+      show({ errors: lecturerErrors(parsed.error.issues), message: '请按提示修改后再登记。' });
       return;
     }
-    setErrors({});
-    setProblem(undefined);
-    setBusy(true);
-    try {
+    await send(async () => {
       const answer = await register({ input: parsed.data });
       if (answer.error) {
         const refused = answer.error.graphQLErrors.find((each) => each.extensions?.code);
         const field = refused?.extensions?.field;
-        if (typeof field === 'string') setErrors({ [field]: '服务器未接受此项，请检查' });
-        else if (refused?.extensions?.code === 'CONFLICT') setErrors({ id: '该编号已有讲师，请换一个' });
-        setProblem(errorMessage(answer.error));
-        return;
+        const errors =
+          typeof field === 'string'
+            ? { [field]: '服务器未接受此项，请检查' }
+            : refused?.extensions?.code === 'CONFLICT'
+              ? { id: '该编号已有讲师，请换一个' }
+              : {};
+        return { errors, message: errorMessage(answer.error) };
       }
       void message.success(`已登记讲师 ${answer.data?.registerLecturer.name}`);
       onDone();
-    } finally {
-      setBusy(false);
-    }
+      return {};
+    });
   };
 
   return (
@@ -151,8 +131,8 @@ export function LecturerForm({
           </Field>
           <Space>
             <Button onClick={onDone}>取消</Button>
-            <Button type="primary" htmlType="submit" disabled={busy} autoInsertSpace={false}>
-              {busy ? '正在登记…' : '登记'}
+            <Button type="primary" htmlType="submit" disabled={sending} autoInsertSpace={false}>
+              {sending ? '正在登记…' : '登记'}
             </Button>
           </Space>
         </form>

@@ -4,7 +4,7 @@ import type { ReactNode } from 'react';
 interface FieldProps {
   readonly id: string;
   readonly label: string;
-  readonly error: string | undefined;
+  readonly error?: string | undefined;
   readonly required?: boolean;
   readonly extra?: ReactNode;
   readonly children: ReactNode;
