@@ -1,6 +1,7 @@
 import { Button, Input } from 'antd';
-import { type FormEvent, type ReactNode, useEffect, useId, useRef, useState } from 'react';
+import { type FormEvent, type ReactNode, useId, useState } from 'react';
 import './judging.css';
+import { useModalDialog } from '../../shell/modal-dialog.ts';
 
 interface Props {
   readonly title: string;
@@ -17,20 +18,15 @@ interface Props {
 }
 
 /**
- * A question before an action that cannot be undone (recuse, revoke an award, publish results), in the browser's own
- * modal dialog (focus kept inside, Esc cancels): Ant Design's Modal locks the page's scrolling with an inline style
- * element, which the app's CSP refuses. The organizer's judging page uses it too.
+ * A question before an action that cannot be undone (recuse, revoke an award, publish results), in a modal dialog.
+ * The organizer's judging page uses it too.
  */
 export function ReasonDialog({ title, hint, reasonLabel, confirmLabel, danger, onConfirm, onClose }: Props) {
   const id = useId();
   const [reason, setReason] = useState('');
   const [problem, setProblem] = useState<string>();
   const [busy, setBusy] = useState(false);
-  const dialog = useRef<HTMLDialogElement>(null);
-  const done = useRef(false);
-  useEffect(() => {
-    dialog.current?.showModal();
-  }, []);
+  const { dialogProps, finish, cancel } = useModalDialog(onClose);
   const confirm = async (event: FormEvent) => {
     event.preventDefault();
     if (reasonLabel && reason.trim() === '') {
@@ -41,13 +37,10 @@ export function ReasonDialog({ title, hint, reasonLabel, confirmLabel, danger, o
     const refused = await onConfirm(reason.trim());
     setBusy(false);
     if (refused) setProblem(refused);
-    else {
-      done.current = true;
-      dialog.current?.close();
-    }
+    else finish();
   };
   return (
-    <dialog ref={dialog} className="qm-dialog" aria-labelledby={`${id}-title`} onClose={() => onClose(done.current)}>
+    <dialog {...dialogProps} aria-labelledby={`${id}-title`}>
       <form onSubmit={confirm} noValidate>
         <h2 id={`${id}-title`} className="qm-dialog-title">
           {title}
@@ -77,7 +70,7 @@ export function ReasonDialog({ title, hint, reasonLabel, confirmLabel, danger, o
           </div>
         )}
         <div className="qm-dialog-actions">
-          <Button onClick={() => dialog.current?.close()}>取消</Button>
+          <Button onClick={cancel}>取消</Button>
           <Button danger={danger} type="primary" htmlType="submit" disabled={busy}>
             {confirmLabel}
           </Button>

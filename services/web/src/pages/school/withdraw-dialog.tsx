@@ -1,10 +1,11 @@
 import '../../forms/zod-jitless.ts';
 import { WithdrawEntryInput } from '@qingmiao/schema';
 import { Button, Input } from 'antd';
-import { type FormEvent, useEffect, useRef, useState } from 'react';
+import { type FormEvent, useState } from 'react';
 import { useMutation } from 'urql';
 import { errorMessage } from '../../error-messages.ts';
 import { fieldErrors } from '../../forms/field-errors.ts';
+import { useModalDialog } from '../../shell/modal-dialog.ts';
 import { WithdrawEntry } from './documents.ts';
 
 interface Props {
@@ -13,18 +14,12 @@ interface Props {
   readonly onClose: (done: boolean) => void;
 }
 
-/**
- * 撤回 asks for the reason in the browser's own modal dialog (focus kept inside, Esc cancels): Ant Design's Modal
- * locks the page's scrolling with an inline style element, which the app's CSP refuses.
- */
+/** 撤回 asks for the reason in a modal dialog. */
 export default function WithdrawDialog({ entry, onClose }: Props) {
   const [reason, setReason] = useState('');
   const [problem, setProblem] = useState<string>();
   const [{ fetching }, withdrawEntry] = useMutation(WithdrawEntry);
-  const dialog = useRef<HTMLDialogElement>(null);
-  useEffect(() => {
-    dialog.current?.showModal();
-  }, []);
+  const { dialogProps, finish, cancel } = useModalDialog(onClose);
   const confirm = async (event: FormEvent) => {
     event.preventDefault();
     const parsed = WithdrawEntryInput.safeParse({ entryId: entry.id, reason });
@@ -34,10 +29,10 @@ export default function WithdrawDialog({ entry, onClose }: Props) {
     }
     const answer = await withdrawEntry({ input: parsed.data });
     if (answer.error) setProblem(errorMessage(answer.error));
-    else onClose(true);
+    else finish();
   };
   return (
-    <dialog ref={dialog} className="qm-dialog" aria-labelledby="withdraw-title" onClose={() => onClose(false)}>
+    <dialog {...dialogProps} aria-labelledby="withdraw-title">
       <form onSubmit={confirm} noValidate>
         <h2 id="withdraw-title" className="qm-dialog-title">
           撤回作品：{entry.title}
@@ -63,7 +58,7 @@ export default function WithdrawDialog({ entry, onClose }: Props) {
           撤回后名额空出，可重新提交；撤回不能取消。
         </p>
         <div className="qm-dialog-actions">
-          <Button onClick={() => dialog.current?.close()}>取消</Button>
+          <Button onClick={cancel}>取消</Button>
           <Button danger type="primary" htmlType="submit" loading={fetching} disabled={fetching}>
             撤回
           </Button>

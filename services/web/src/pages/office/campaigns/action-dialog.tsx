@@ -1,5 +1,6 @@
 import { Button } from 'antd';
-import { type FormEvent, type ReactNode, useEffect, useRef, useState } from 'react';
+import { type FormEvent, type ReactNode, useState } from 'react';
+import { useModalDialog } from '../../../shell/modal-dialog.ts';
 
 interface Props {
   readonly title: string;
@@ -13,19 +14,11 @@ interface Props {
   readonly onClose: (done: boolean) => void;
 }
 
-/**
- * A confirmation in the browser's own modal dialog (focus kept inside, Esc cancels): Ant Design's Modal locks the
- * page's scrolling with an inline style element, which the app's CSP refuses. The server's refusal stays in the
- * dialog, so nothing fails silently.
- */
+/** A confirmation in a modal dialog. The server's refusal stays in the dialog, so nothing fails silently. */
 export function ActionDialog({ title, confirmLabel, danger, children, onConfirm, onClose }: Props) {
-  const dialog = useRef<HTMLDialogElement>(null);
-  const done = useRef(false);
   const [problem, setProblem] = useState<string>();
   const [busy, setBusy] = useState(false);
-  useEffect(() => {
-    dialog.current?.showModal();
-  }, []);
+  const { dialogProps, finish, cancel } = useModalDialog(onClose);
   const confirm = async (event: FormEvent) => {
     event.preventDefault();
     if (busy) return;
@@ -34,21 +27,13 @@ export function ActionDialog({ title, confirmLabel, danger, children, onConfirm,
     try {
       const refused = await onConfirm();
       if (refused) setProblem(refused);
-      else {
-        done.current = true;
-        dialog.current?.close();
-      }
+      else finish();
     } finally {
       setBusy(false);
     }
   };
   return (
-    <dialog
-      ref={dialog}
-      className="qm-dialog action-dialog"
-      aria-labelledby="action-title"
-      onClose={() => onClose(done.current)}
-    >
+    <dialog {...dialogProps} className="qm-dialog action-dialog" aria-labelledby="action-title">
       <form onSubmit={confirm} noValidate>
         <h2 id="action-title" className="qm-dialog-title">
           {title}
@@ -60,7 +45,7 @@ export function ActionDialog({ title, confirmLabel, danger, children, onConfirm,
           </div>
         )}
         <div className="qm-dialog-actions">
-          <Button onClick={() => dialog.current?.close()}>取消</Button>
+          <Button onClick={cancel}>取消</Button>
           <Button type="primary" danger={danger} htmlType="submit" disabled={busy} autoInsertSpace={false}>
             {busy ? '请稍候…' : confirmLabel}
           </Button>

@@ -1,10 +1,11 @@
 import '../../../forms/zod-jitless.ts';
 import { CancelLectureInput, RecordLectureDeliveredInput, RescheduleLectureInput } from '@qingmiao/schema';
 import { Alert, Button, Input, InputNumber } from 'antd';
-import { type FormEvent, useEffect, useRef, useState } from 'react';
+import { type FormEvent, useState } from 'react';
 import { useMutation } from 'urql';
 import { errorMessage } from '../../../error-messages.ts';
 import type { FieldErrors } from '../../../forms/field-errors.ts';
+import { useModalDialog } from '../../../shell/modal-dialog.ts';
 import { chinaDateTime, chinaLocalInput, isoFromChinaInput } from './china-time.ts';
 import { CancelLecture, RecordLectureDelivered, RescheduleLecture } from './documents.ts';
 import { lectureFieldErrors } from './lecture-errors.ts';
@@ -24,12 +25,10 @@ const TITLES: Record<LectureAction, string> = { reschedule: '改期', cancel: '�
 const count = (value: string) => (value.trim() === '' ? undefined : Number(value));
 
 /**
- * 改期, 取消 (with a reason) and 记录完成 (audience and minutes) of one lecture, in the browser's own modal dialog
- * (focus kept inside, Esc closes): Ant Design's Modal locks scrolling with an inline style the CSP refuses. Checked
+ * 改期, 取消 (with a reason) and 记录完成 (audience and minutes) of one lecture, in a modal dialog. Checked
  * with the server's zod schemas; the server's refusal is shown in the dialog.
  */
 export function LectureDialog({ action, lecture, onClose }: Props) {
-  const dialog = useRef<HTMLDialogElement>(null);
   const [when, setWhen] = useState(() => chinaLocalInput(lecture.scheduledAt));
   const [reason, setReason] = useState('');
   const [audience, setAudience] = useState('');
@@ -37,12 +36,10 @@ export function LectureDialog({ action, lecture, onClose }: Props) {
   const [errors, setErrors] = useState<FieldErrors>({});
   const [message, setMessage] = useState<string>();
   const [reschedule, rescheduleLecture] = useMutation(RescheduleLecture);
-  const [cancel, cancelLecture] = useMutation(CancelLecture);
+  const [cancelling, cancelLecture] = useMutation(CancelLecture);
   const [deliver, recordDelivered] = useMutation(RecordLectureDelivered);
-  const busy = reschedule.fetching || cancel.fetching || deliver.fetching;
-  useEffect(() => {
-    dialog.current?.showModal();
-  }, []);
+  const busy = reschedule.fetching || cancelling.fetching || deliver.fetching;
+  const { dialogProps, finish, cancel: close } = useModalDialog(onClose);
 
   const send = async () => {
     const lectureId = lecture.id;
@@ -71,9 +68,7 @@ export function LectureDialog({ action, lecture, onClose }: Props) {
     const answer = await send();
     setErrors(answer.errors ?? {});
     setMessage(answer.error ? errorMessage(answer.error) : undefined);
-    if (!answer.errors && !answer.error) {
-      onClose(true);
-    }
+    if (!answer.errors && !answer.error) finish();
   };
 
   const fieldError = (field: string, id: string) =>
@@ -86,7 +81,7 @@ export function LectureDialog({ action, lecture, onClose }: Props) {
     errors[field] ? { 'aria-describedby': `${id}-error`, 'aria-invalid': true } : {};
 
   return (
-    <dialog ref={dialog} className="qm-dialog" aria-labelledby="lecture-dialog-title" onClose={() => onClose(false)}>
+    <dialog {...dialogProps} aria-labelledby="lecture-dialog-title">
       <form onSubmit={confirm} noValidate>
         <h2 id="lecture-dialog-title" className="qm-dialog-title">
           {TITLES[action]}：{lecture.topic}
@@ -156,7 +151,7 @@ export function LectureDialog({ action, lecture, onClose }: Props) {
           </>
         )}
         <div className="qm-dialog-actions">
-          <Button onClick={() => dialog.current?.close()}>关闭</Button>
+          <Button onClick={close}>关闭</Button>
           <Button type="primary" danger={action === 'cancel'} htmlType="submit" disabled={busy}>
             {action === 'cancel' ? '确认取消' : '保存'}
           </Button>
