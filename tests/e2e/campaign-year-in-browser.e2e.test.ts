@@ -1,7 +1,7 @@
 import { graphql } from '@qingmiao/schema/graphql';
 import { CAMPAIGN_KIND_LABELS, PRIZE_LABELS } from '@qingmiao/schema/labels';
 import ExcelJS from 'exceljs';
-import type { Locator, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CHROMIUM, HAS_CHROMIUM } from '../support/browser.ts';
 import { serverAndChromium } from '../support/browser-suite.ts';
@@ -95,12 +95,6 @@ async function confirmAction(page: Page, button: string) {
   await dialog.waitFor();
   await dialog.getByRole('button', { name: button, exact: true }).click();
   await dialog.waitFor({ state: 'hidden' });
-}
-
-/** Picks `option` in the Ant Design select labelled `label` inside `scope`. */
-async function choose(page: Page, scope: Locator, label: string, option: string) {
-  await scope.getByLabel(label, { exact: true }).click();
-  await page.locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: option }).first().click();
 }
 
 /** `2026-05-04T09:00`: a China wall-clock time as a datetime-local field takes it, `days` from today. */
@@ -388,8 +382,8 @@ describe.skipIf(!HAS_CHROMIUM)(`a campaign year in the browser (Chromium at ${CH
       await checkPage(app, 'desktop', '讲座');
       await page.getByRole('button', { name: '安排讲座' }).click();
       const form = page.getByRole('form', { name: '安排讲座' });
-      await choose(page, form, '活动', LECTURES_TITLE);
-      await choose(page, form, '讲师', LECTURER.name);
+      await chooseOption(page, '活动', LECTURES_TITLE, form);
+      await chooseOption(page, '讲师', LECTURER.name, form);
       await form.getByLabel('地点', { exact: true }).fill('城厢镇东门社区');
       await form.getByLabel('题目').fill('百年党史中的太仓故事');
       await form.getByLabel('时间（北京时间）').fill(chinaInput(0, '09:00'));

@@ -2,12 +2,18 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { graphql } from '@qingmiao/schema/graphql';
-import type { Locator, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { CHROMIUM, HAS_CHROMIUM } from '../support/browser.ts';
 import { serverAndChromium } from '../support/browser-suite.ts';
 import { dataOf } from '../support/graphql-http.ts';
-import { checkPage, createActiveAccount, signedInPage, VIEWPORTS, type ViewportName } from '../support/web-app.ts';
+import {
+  checkPage,
+  chooseOption,
+  createActiveAccount,
+  signedInPage,
+  VIEWPORTS,
+  type ViewportName,
+} from '../support/web-app.ts';
 
 /**
  * The office's 讲座 section in headless Chromium against a started production server, at a phone's width and a
@@ -117,12 +123,6 @@ async function lecturesOf(campaignId: string, token: string) {
   return campaign;
 }
 
-/** Picks `option` in the Ant Design select labelled `label` inside `scope`. */
-async function choose(page: Page, scope: Locator, label: string, option: string) {
-  await scope.getByLabel(label, { exact: true }).click();
-  await page.locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: option }).first().click();
-}
-
 describe.skipIf(!HAS_CHROMIUM)(`the office's lectures (Chromium at ${CHROMIUM})`, () => {
   for (const viewport of ['phone', 'desktop'] as const) {
     it(`schedules, delivers, reschedules and cancels lectures at ${VIEWPORTS[viewport].width} px`, async () => {
@@ -151,9 +151,9 @@ describe.skipIf(!HAS_CHROMIUM)(`the office's lectures (Chromium at ${CHROMIUM})`
         expect(await form.getByText('请选择日期和时间').count()).toBe(1);
         expect(await form.getByText('不在学校举办时须填写地点（如社区、村）').count()).toBe(1);
         await checkPage(app, viewport, '安排讲座（有误）');
-        await choose(page, form, '活动', seeded.title);
-        await choose(page, form, '讲师', seeded.lecturerName);
-        await choose(page, form, '学校', seeded.schoolName);
+        await chooseOption(page, '活动', seeded.title, form);
+        await chooseOption(page, '讲师', seeded.lecturerName, form);
+        await chooseOption(page, '学校', seeded.schoolName, form);
         await form.getByLabel('题目').fill('百年党史中的太仓故事');
         await form.getByLabel('时间（北京时间）').fill(chinaInput(0, '09:00'));
         await form.getByRole('button', { name: '安排', exact: true }).click();
@@ -196,8 +196,8 @@ describe.skipIf(!HAS_CHROMIUM)(`the office's lectures (Chromium at ${CHROMIUM})`
 
         // The list, filtered to the lectures still to come: 改期 one of them.
         await page.getByRole('tab', { name: '列表' }).click();
-        await choose(page, page.locator('.lecture-filters'), '活动', seeded.title);
-        await choose(page, page.locator('.lecture-filters'), '状态', '待举办');
+        await chooseOption(page, '活动', seeded.title, page.locator('.lecture-filters'));
+        await chooseOption(page, '状态', '待举办', page.locator('.lecture-filters'));
         const rows = page.locator('.lecture-list tbody tr', { has: page.locator('td:nth-child(2)') });
         await expect.poll(() => rows.count()).toBe(2);
         await rows.filter({ hasText: '家风家训代代传' }).getByRole('button', { name: '改期' }).click();

@@ -22,6 +22,7 @@ import {
 import { type Checked, dataOf, type Operation, type VariablesFor } from '../support/graphql-http.ts';
 import { removeDataDir, type ServerProcess, startServerProcess } from '../support/server-process.ts';
 import {
+  chooseOption,
   createActiveAccount,
   seriousAccessibilityViolations,
   signedInPage,
@@ -286,15 +287,6 @@ function overflowsSideways(page: Page) {
   });
 }
 
-/** Picks an option of an Ant Design select named `name`. */
-async function choose(page: Page, name: '年度' | '活动', option: string): Promise<void> {
-  await page.getByRole('combobox', { name }).click();
-  await page
-    .locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden)')
-    .getByTitle(option, { exact: true })
-    .click();
-}
-
 // ---------------------------------------------------------------------------------------------------------------
 
 describe.skipIf(!HAS_CHROMIUM)(
@@ -410,7 +402,7 @@ describe.skipIf(!HAS_CHROMIUM)(
         ]);
         await page.keyboard.press('Escape');
 
-        await choose(page, '活动', '千场党史报告进校园(讲座)');
+        await chooseOption(page, '活动', '千场党史报告进校园(讲座)');
         await page.waitForSelector(`.dashboard[data-state="ready"][data-campaign="${DANGSHI}"]`);
         expect(new URL(page.url()).searchParams.get('campaign')).toBe(DANGSHI);
         await expect.poll(() => readPage(page), { timeout: 10_000 }).toEqual(expectedPage(model, YEAR, DANGSHI));
@@ -434,7 +426,7 @@ describe.skipIf(!HAS_CHROMIUM)(
         await expect.poll(() => readPage(page), { timeout: 10_000 }).toEqual(expectedPage(model, YEAR, DANGSHI));
 
         // Another year: its own campaigns and enrollment; the campaign filter goes back to all.
-        await choose(page, '年度', `${PRIOR}年`);
+        await chooseOption(page, '年度', `${PRIOR}年`);
         await page.waitForSelector(`.dashboard[data-state="ready"][data-year="${PRIOR}"][data-campaign=""]`);
         expect(Object.fromEntries(new URL(page.url()).searchParams)).toEqual({ year: String(PRIOR) });
         await expect.poll(() => readPage(page), { timeout: 10_000 }).toEqual(expectedPage(model, PRIOR));

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { graphql } from '@qingmiao/schema/graphql';
 import type Axe from 'axe-core';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { expect, vi } from 'vitest';
 import { dataOf, type GraphQLEndpoint } from './graphql-http.ts';
 
@@ -169,18 +169,24 @@ export async function checkPage(app: AppPage, viewport: ViewportName, where: str
 }
 
 /**
- * Picks `option` in the Ant Design select named `name`, and waits until its list has closed: a pick made while the
+ * Picks `option` in the Ant Design select named `name` (in `within`, where the page has two of that name), and waits
+ * until its list has closed: a pick made while the
  * previous list is still fading out would see two lists. A click that lands while the list is still settling can
  * leave it open on a loaded machine (seen once in CI): then the option is clicked again, which for a single select
  * only closes the list; what was chosen is for the caller's assertions to check.
  */
-export async function chooseOption(page: Page, name: string, option: string): Promise<void> {
+export async function chooseOption(
+  page: Page,
+  name: string,
+  option: string,
+  within: Page | Locator = page,
+): Promise<void> {
   const shown = page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden)');
   const choice = shown.getByTitle(option, { exact: true });
   const closed = async () => {
     if ((await shown.count()) > 0) throw new Error(`the list of ${name} is still open after picking ${option}`);
   };
-  await page.getByRole('combobox', { name }).click();
+  await within.getByRole('combobox', { name }).click();
   await choice.click();
   const fadedOut = await vi.waitFor(closed, { timeout: 2_000, interval: 50 }).then(
     () => true,
