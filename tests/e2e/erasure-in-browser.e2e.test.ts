@@ -1,10 +1,11 @@
 import { graphql } from '@qingmiao/schema/graphql';
 import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHROMIUM, HAS_CHROMIUM, launchChromium } from '../support/browser.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { CHROMIUM, HAS_CHROMIUM } from '../support/browser.ts';
+import { serverAndChromium } from '../support/browser-suite.ts';
 import { dataOf, postUpload } from '../support/graphql-http.ts';
 import { samplePdf } from '../support/sample-files.ts';
-import { removeDataDir, type ServerProcess, startServerProcess } from '../support/server-process.ts';
+import type { ServerProcess } from '../support/server-process.ts';
 import { createActiveAccount, seriousAccessibilityViolations, signedInPage } from '../support/web-app.ts';
 import { entryInput, Organizer, submit, uid } from './qingmiao-client.ts';
 
@@ -35,8 +36,10 @@ describe.skipIf(!HAS_CHROMIUM)(
     const fileName = `${name}的作文.pdf`;
     let erasedEntryId = '';
 
+    const running = serverAndChromium({ env: { QINGMIAO_PII_RETENTION_YEARS: '5' } });
+
     beforeAll(async () => {
-      server = await startServerProcess({ env: { QINGMIAO_PII_RETENTION_YEARS: '5' } });
+      ({ server, browser } = running());
       const token = await server.token('organizer', { sub: 'erasure-office' });
       await createActiveAccount(
         server,
@@ -65,14 +68,7 @@ describe.skipIf(!HAS_CHROMIUM)(
       dataOf(await server.graphql(AWARD, { input: { entryId: id, prize: 'FIRST' } }, token));
       dataOf(await server.graphql(ERASE, { input: { schoolId: school.id, key, reason: '监护人申请' } }, token));
       dataOf(await server.graphql(ERASE_ENTRY, { input: { entryId: erasedEntryId, reason: '监护人申请' } }, token));
-      browser = await launchChromium();
     }, 120_000);
-
-    afterAll(async () => {
-      await browser?.close();
-      await server?.stop();
-      if (server) removeDataDir(server.dataDir);
-    });
 
     it('shows 已删除 in the winners list, and on the reports page when the year is deleted', async () => {
       const app = await signedInPage(browser, server.url, {

@@ -1,8 +1,9 @@
 import type { Browser, Locator } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHROMIUM, HAS_CHROMIUM, launchChromium } from '../support/browser.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { CHROMIUM, HAS_CHROMIUM } from '../support/browser.ts';
+import { serverAndChromium } from '../support/browser-suite.ts';
 import { dataOf } from '../support/graphql-http.ts';
-import { removeDataDir, type ServerProcess, startServerProcess } from '../support/server-process.ts';
+import type { ServerProcess } from '../support/server-process.ts';
 
 /**
  * GraphiQL at /graphql in headless Chromium with no network beyond 127.0.0.1, as on a bureau intranet: the page
@@ -19,8 +20,10 @@ describe.skipIf(!HAS_CHROMIUM)(
     let browser: Browser;
     let organizer: string;
 
+    const running = serverAndChromium({});
+
     beforeAll(async () => {
-      server = await startServerProcess();
+      ({ server, browser } = running());
       organizer = await server.token('organizer', { sub: 'office' });
       dataOf(
         await server.graphql(
@@ -29,14 +32,7 @@ describe.skipIf(!HAS_CHROMIUM)(
           organizer,
         ),
       );
-      browser = await launchChromium();
     }, 120_000);
-
-    afterAll(async () => {
-      await browser?.close();
-      await server?.stop();
-      if (server) removeDataDir(server.dataDir);
-    });
 
     it('renders its editor and runs a query with every request outside 127.0.0.1 refused', async () => {
       const context = await browser.newContext();

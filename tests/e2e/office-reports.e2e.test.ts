@@ -3,8 +3,9 @@ import { fileURLToPath } from 'node:url';
 import { CAMPAIGN_KIND_LABELS, PRIZE_LABELS, SCHOOL_KIND_LABELS } from '@qingmiao/schema/labels';
 import ExcelJS from 'exceljs';
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHROMIUM, HAS_CHROMIUM, launchChromium } from '../support/browser.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { CHROMIUM, HAS_CHROMIUM } from '../support/browser.ts';
+import { serverAndChromium } from '../support/browser-suite.ts';
 import {
   count,
   ESSAY,
@@ -20,7 +21,7 @@ import {
   YEAR,
 } from '../support/dashboard-year.ts';
 import { type Checked, dataOf, type Operation, type VariablesFor } from '../support/graphql-http.ts';
-import { removeDataDir, type ServerProcess, startServerProcess } from '../support/server-process.ts';
+import type { ServerProcess } from '../support/server-process.ts';
 import {
   type AppPage,
   createActiveAccount,
@@ -121,8 +122,10 @@ describe.skipIf(!HAS_CHROMIUM)(
     const gql: OrganizerCall = async <O extends Operation>(operation: O & Checked<O>, variables?: VariablesFor<O>) =>
       dataOf(await server.graphql<O>(operation, variables, await server.token('organizer', { sub: 'office' })));
 
+    const running = serverAndChromium({});
+
     beforeAll(async () => {
-      server = await startServerProcess();
+      ({ server, browser } = running());
       await createActiveAccount(
         server,
         await server.token('organizer', { sub: 'office' }),
@@ -139,14 +142,7 @@ describe.skipIf(!HAS_CHROMIUM)(
       await submitter.submit({ campaign: ESSAY, school: 'rep-withdrawn', students: ['w1'], withdrawn: true });
       // Awarded, not published: the office sees the awards, marked as not yet published.
       await submitter.award(SPEECH);
-      browser = await launchChromium();
     }, 180_000);
-
-    afterAll(async () => {
-      await browser?.close();
-      await server?.stop();
-      if (server) removeDataDir(server.dataDir);
-    });
 
     async function open(viewport: ViewportName, path: string): Promise<AppPage> {
       const app = await signedInPage(browser, server.url, { ...OFFICE, viewport, path });

@@ -2,8 +2,9 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { CAMPAIGN_KIND_LABELS } from '@qingmiao/schema/labels';
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHROMIUM, HAS_CHROMIUM, launchChromium } from '../support/browser.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { CHROMIUM, HAS_CHROMIUM } from '../support/browser.ts';
+import { serverAndChromium } from '../support/browser-suite.ts';
 import {
   count,
   DANGSHI,
@@ -20,7 +21,7 @@ import {
   YEAR,
 } from '../support/dashboard-year.ts';
 import { type Checked, dataOf, type Operation, type VariablesFor } from '../support/graphql-http.ts';
-import { removeDataDir, type ServerProcess, startServerProcess } from '../support/server-process.ts';
+import type { ServerProcess } from '../support/server-process.ts';
 import {
   chooseOption,
   createActiveAccount,
@@ -300,8 +301,10 @@ describe.skipIf(!HAS_CHROMIUM)(
     const gql: OrganizerCall = async <O extends Operation>(operation: O & Checked<O>, variables?: VariablesFor<O>) =>
       dataOf(await server.graphql<O>(operation, variables, await server.token('organizer', { sub: 'office' })));
 
+    const running = serverAndChromium({});
+
     beforeAll(async () => {
-      server = await startServerProcess();
+      ({ server, browser } = running());
       await createActiveAccount(
         server,
         await server.token('organizer', { sub: 'office' }),
@@ -312,14 +315,7 @@ describe.skipIf(!HAS_CHROMIUM)(
       await seedDashboardYear(gql, submitter);
       // Awarded but not yet published: no viewer may see these awards until a test publishes them.
       await submitter.award(SPEECH);
-      browser = await launchChromium();
     }, 180_000);
-
-    afterAll(async () => {
-      await browser?.close();
-      await server?.stop();
-      if (server) removeDataDir(server.dataDir);
-    });
 
     /** The viewer signed in through the sign-in page, which the app sent them to from `path`, and back there. */
     async function dashboard(viewport: ViewportName, path: string) {

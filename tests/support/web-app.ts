@@ -170,10 +170,10 @@ export async function checkPage(app: AppPage, viewport: ViewportName, where: str
 
 /**
  * Picks `option` in the Ant Design select named `name` (in `within`, where the page has two of that name), and waits
- * until its list has closed: a pick made while the
- * previous list is still fading out would see two lists. A click that lands while the list is still settling can
- * leave it open on a loaded machine (seen once in CI): then the option is clicked again, which for a single select
- * only closes the list; what was chosen is for the caller's assertions to check.
+ * until its list has closed: a pick made while the previous list is still fading out would see two lists. A click
+ * that lands while the list is still settling can leave it open on a loaded machine (seen once in CI): then the
+ * option is clicked again, which for a single select only closes the list; what was chosen is for the caller's
+ * assertions to check.
  */
 export async function chooseOption(
   page: Page,

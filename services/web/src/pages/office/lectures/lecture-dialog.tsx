@@ -1,10 +1,12 @@
 import '../../../forms/zod-jitless.ts';
 import { CancelLectureInput, RecordLectureDeliveredInput, RescheduleLectureInput } from '@qingmiao/schema';
+import type { CombinedError } from '@urql/core';
 import { Alert, Button, Input, InputNumber } from 'antd';
 import { type FormEvent, useState } from 'react';
 import { useMutation } from 'urql';
 import { errorMessage } from '../../../error-messages.ts';
 import type { FieldErrors } from '../../../forms/field-errors.ts';
+import { useFormSending } from '../../../forms/form-sending.ts';
 import { useModalDialog } from '../../../shell/modal-dialog.ts';
 import { chinaDateTime, chinaLocalInput, isoFromChinaInput } from './china-time.ts';
 import { CancelLecture, RecordLectureDelivered, RescheduleLecture } from './documents.ts';
@@ -33,15 +35,13 @@ export function LectureDialog({ action, lecture, onClose }: Props) {
   const [reason, setReason] = useState('');
   const [audience, setAudience] = useState('');
   const [minutes, setMinutes] = useState('');
-  const [errors, setErrors] = useState<FieldErrors>({});
-  const [message, setMessage] = useState<string>();
-  const [reschedule, rescheduleLecture] = useMutation(RescheduleLecture);
-  const [cancelling, cancelLecture] = useMutation(CancelLecture);
-  const [deliver, recordDelivered] = useMutation(RecordLectureDelivered);
-  const busy = reschedule.fetching || cancelling.fetching || deliver.fetching;
+  const { errors, message, sending, send } = useFormSending();
+  const [, rescheduleLecture] = useMutation(RescheduleLecture);
+  const [, cancelLecture] = useMutation(CancelLecture);
+  const [, recordDelivered] = useMutation(RecordLectureDelivered);
   const { dialogProps, finish, cancel: close } = useModalDialog(onClose);
 
-  const send = async () => {
+  const request = async (): Promise<{ errors?: FieldErrors; error?: CombinedError }> => {
     const lectureId = lecture.id;
     if (action === 'reschedule') {
       const parsed = RescheduleLectureInput.safeParse({ lectureId, scheduledAt: isoFromChinaInput(when) });
@@ -64,11 +64,11 @@ export function LectureDialog({ action, lecture, onClose }: Props) {
 
   const confirm = async (event: FormEvent) => {
     event.preventDefault();
-    if (busy) return;
-    const answer = await send();
-    setErrors(answer.errors ?? {});
-    setMessage(answer.error ? errorMessage(answer.error) : undefined);
-    if (!answer.errors && !answer.error) finish();
+    await send(async () => {
+      const { errors, error } = await request();
+      if (!errors && !error) finish();
+      return { errors, message: error && errorMessage(error) };
+    });
   };
 
   const fieldError = (field: string, id: string) =>
@@ -152,7 +152,7 @@ export function LectureDialog({ action, lecture, onClose }: Props) {
         )}
         <div className="qm-dialog-actions">
           <Button onClick={close}>关闭</Button>
-          <Button type="primary" danger={action === 'cancel'} htmlType="submit" disabled={busy}>
+          <Button type="primary" danger={action === 'cancel'} htmlType="submit" disabled={sending}>
             {action === 'cancel' ? '确认取消' : '保存'}
           </Button>
         </div>
