@@ -1,13 +1,19 @@
 import { graphql } from '@qingmiao/schema/graphql';
 import { CAMPAIGN_KIND_LABELS, PRIZE_LABELS } from '@qingmiao/schema/labels';
-import ExcelJS from 'exceljs';
 import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CHROMIUM, HAS_CHROMIUM } from '../support/browser.ts';
 import { serverAndChromium } from '../support/browser-suite.ts';
 import { dataOf } from '../support/graphql-http.ts';
 import { BAD_ROWS, bureauSchools, SCHOOL_COLUMNS, studentsOf, workbookOf } from '../support/school-sheet.ts';
-import { checkPage, chooseOption, createActiveAccount, signedInPage, type ViewportName } from '../support/web-app.ts';
+import {
+  checkPage,
+  chooseOption,
+  createActiveAccount,
+  downloadedSheet,
+  signedInPage,
+  type ViewportName,
+} from '../support/web-app.ts';
 import { entryInput, submit } from './qingmiao-client.ts';
 
 /**
@@ -324,19 +330,8 @@ describe.skipIf(!HAS_CHROMIUM)(`a campaign year in the browser (Chromium at ${CH
     try {
       await page.waitForSelector('.office-report[data-state="ready"]');
       await checkPage(app, 'desktop', '获奖名单');
-      const [download] = await Promise.all([
-        page.waitForEvent('download'),
-        page.getByRole('button', { name: '下载 Excel' }).click(),
-      ]);
-      expect(download.suggestedFilename()).toBe(`获奖名单-${YEAR}.xlsx`);
-      const workbook = new ExcelJS.Workbook();
-      await workbook.xlsx.readFile(await download.path());
-      const sheet = workbook.getWorksheet('获奖名单');
-      if (!sheet) throw new Error('no sheet 获奖名单');
-      const rows: unknown[][] = [];
-      sheet.eachRow((row) => {
-        rows.push((row.values as unknown[]).slice(1));
-      });
+      const { fileName, rows } = await downloadedSheet(page, '下载 Excel', '获奖名单');
+      expect(fileName).toBe(`获奖名单-${YEAR}.xlsx`);
       const won = (index: 0 | 1, prize: 'FIRST' | 'SECOND') => [
         `${ESSAY_TITLE}(${CAMPAIGN_KIND_LABELS.ESSAY})`,
         PRIZE_LABELS[prize],

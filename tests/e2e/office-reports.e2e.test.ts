@@ -25,6 +25,7 @@ import type { ServerProcess } from '../support/server-process.ts';
 import {
   type AppPage,
   createActiveAccount,
+  downloadedSheet,
   seriousAccessibilityViolations,
   signedInPage,
   VIEWPORTS,
@@ -199,19 +200,8 @@ describe.skipIf(!HAS_CHROMIUM)(
             { '?': '尚未授奖' },
           ]);
 
-          const [download] = await Promise.all([
-            page.waitForEvent('download'),
-            page.getByRole('button', { name: '下载 Excel' }).click(),
-          ]);
-          expect(download.suggestedFilename()).toBe(`获奖名单-${YEAR}.xlsx`);
-          const workbook = new ExcelJS.Workbook();
-          await workbook.xlsx.readFile(await download.path());
-          const sheet = workbook.getWorksheet('获奖名单');
-          if (!sheet) throw new Error('no sheet 获奖名单');
-          const rows: unknown[][] = [];
-          sheet.eachRow((row) => {
-            rows.push((row.values as unknown[]).slice(1));
-          });
+          const { fileName, rows } = await downloadedSheet(page, '下载 Excel', '获奖名单');
+          expect(fileName).toBe(`获奖名单-${YEAR}.xlsx`);
           expect(rows).toEqual([
             ['活动', '奖项', '作品标题', '学校', '指导老师', '参赛人员'],
             ...winners.map((entry) => [

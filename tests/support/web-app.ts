@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { graphql } from '@qingmiao/schema/graphql';
 import type Axe from 'axe-core';
+import ExcelJS from 'exceljs';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { expect, vi } from 'vitest';
 import { dataOf, type GraphQLEndpoint } from './graphql-http.ts';
@@ -200,4 +201,24 @@ export async function chooseOption(
     },
     { timeout: 10_000, interval: 1_000 },
   );
+}
+
+/**
+ * Clicks the button named `button` and reads the workbook the browser downloads: its file name, and the rows of its
+ * sheet `sheet`, header first, each cell as ExcelJS reads it.
+ */
+export async function downloadedSheet(page: Page, button: string, sheet: string) {
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('button', { name: button }).click(),
+  ]);
+  const workbook = new ExcelJS.Workbook();
+  await workbook.xlsx.readFile(await download.path());
+  const worksheet = workbook.getWorksheet(sheet);
+  if (!worksheet) throw new Error(`no sheet ${sheet} in ${download.suggestedFilename()}`);
+  const rows: unknown[][] = [];
+  worksheet.eachRow((row) => {
+    rows.push((row.values as unknown[]).slice(1));
+  });
+  return { fileName: download.suggestedFilename(), rows };
 }
