@@ -119,6 +119,13 @@ describe.skipIf(!HAS_CHROMIUM)(`the office's accounts (Chromium at ${CHROMIUM})`
         await page.getByRole('button', { name: '新建账号' }).click();
         const form = page.getByRole('form', { name: '新建账号' });
         expect(await form.getByLabel('学校', { exact: true }).count()).toBe(1);
+        // Every field of a school's account is needed, and marked so.
+        expect(await form.locator('label.ant-form-item-required').allTextContents()).toEqual([
+          '登录名',
+          '显示名称',
+          '角色',
+          '学校',
+        ]);
         await form.getByLabel('登录名').fill('王 老师');
         await form.getByRole('button', { name: '创建' }).click();
         await form.getByText('须为 2–63 位小写字母、数字、点、横线或下划线，或一个邮箱地址').waitFor();

@@ -54,7 +54,7 @@ export function CreateAccountForm({ schools, initialSchoolId, onSubmit, onCancel
       <form className="account-form" onSubmit={submit} noValidate aria-labelledby="create-title">
         <h2 id="create-title">新建账号</h2>
         {message && <Alert type="error" showIcon role="alert" title={message} />}
-        <Field id="account-login" label="登录名" error={errors.login}>
+        <Field id="account-login" label="登录名" error={errors.login} required>
           <Input
             id="account-login"
             autoCapitalize="none"
@@ -64,7 +64,7 @@ export function CreateAccountForm({ schools, initialSchoolId, onSubmit, onCancel
             {...describedBy('account-login', errors.login)}
           />
         </Field>
-        <Field id="account-name" label="显示名称" error={errors.displayName}>
+        <Field id="account-name" label="显示名称" error={errors.displayName} required>
           <Input
             id="account-name"
             value={displayName}
@@ -72,7 +72,7 @@ export function CreateAccountForm({ schools, initialSchoolId, onSubmit, onCancel
             {...describedBy('account-name', errors.displayName)}
           />
         </Field>
-        <Field id="account-role" label="角色" error={errors.role}>
+        <Field id="account-role" label="角色" error={errors.role} required>
           <Select
             id="account-role"
             value={role}
@@ -83,7 +83,7 @@ export function CreateAccountForm({ schools, initialSchoolId, onSubmit, onCancel
           />
         </Field>
         {role === 'school' && (
-          <Field id="account-school" label="学校" error={errors.schoolId}>
+          <Field id="account-school" label="学校" error={errors.schoolId} required>
             <Select
               id="account-school"
               showSearch={{ optionFilterProp: 'label' }}
