@@ -234,15 +234,21 @@ export async function startQingmiao(
 }
 
 /** Starts `bare-server.ts` in one of its modes; it prints `{"url": …}` once listening. */
-export async function startBare(mode: 'static' | 'insert' | 'upload', argument: string): Promise<Child> {
-  const { child, stderr, exited } = startGroup(
-    'npx',
-    ['tsx', join('scripts', 'bench', 'bare-server.ts'), mode, argument],
-    {
-      ...process.env,
-      NODE_ENV: 'production',
-    },
-  );
+export function startBare(mode: 'static' | 'insert' | 'upload', argument: string): Promise<Child> {
+  return startBaseline('bare-server.ts', [mode, argument]);
+}
+
+/** Starts `stack-server.ts` (express, graphql-yoga and Pothos alone) storing into the database file `path`. */
+export function startStackFloor(path: string): Promise<Child> {
+  return startBaseline('stack-server.ts', [path]);
+}
+
+/** Starts a baseline server of this folder; it prints `{"url": …}` once listening. */
+async function startBaseline(script: string, args: readonly string[]): Promise<Child> {
+  const { child, stderr, exited } = startGroup('npx', ['tsx', join('scripts', 'bench', script), ...args], {
+    ...process.env,
+    NODE_ENV: 'production',
+  });
   const pid = child.pid as number;
   try {
     const url = await new Promise<string>((resolve, reject) => {
@@ -255,8 +261,8 @@ export async function startBare(mode: 'static' | 'insert' | 'upload', argument: 
           // not ours
         }
       });
-      void exited.then((code) => reject(new Error(`bare server exited (${code})\n${stderr()}`)));
-      setTimeout(() => reject(new Error(`bare server not listening\n${stderr()}`)), 60_000).unref();
+      void exited.then((code) => reject(new Error(`${script} exited (${code})\n${stderr()}`)));
+      setTimeout(() => reject(new Error(`${script} not listening\n${stderr()}`)), 60_000).unref();
     });
     return { url, pid, stderr, stop: () => stopGroup(pid, exited) };
   } catch (error) {
