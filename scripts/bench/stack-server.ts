@@ -1,9 +1,11 @@
 /**
- * The floor of the product's fixed stack under benchmark 3: express, graphql-yoga and a Pothos schema with nothing
- * of Qingmiao in them. One mutation, `submitEntry(input: SubmitEntryInput!) { id status }`, accepts the benchmark's
- * request (its input coerced against a Pothos input type like the product's) and stores the input durably as one row
- * (WAL, synchronous=FULL, one transaction per request), as `bare-server.ts insert` does. Against the bare server it
- * shows what the stack costs on its own: no authentication, logging, validation, decider, group commit or read model.
+ * The floor of the product's fixed stack under benchmark 3: express, graphql-yoga and a Pothos schema, and the
+ * product's durable append, with nothing else of Qingmiao. One mutation, `submitEntry(input: SubmitEntryInput!)
+ * { id status }`, accepts the benchmark's request (its input coerced against a Pothos input type like the product's)
+ * and appends the input as one event to a `SqliteEventStore` (writer thread, group commit, synchronous=FULL). Against
+ * the bare server and Qingmiao it shows how the distance between them divides: what the stack and the store cost,
+ * and what Qingmiao's own work (authentication, rate limit, request log, metrics, validation, decider, sealing,
+ * read models, read-your-writes) adds.
  *
  * Prints `{"url": …}` once listening on 127.0.0.1 (a port of the OS's choosing).
  */
@@ -11,7 +13,7 @@ import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import SchemaBuilder from '@pothos/core';
 import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
-import Database from 'better-sqlite3';
+import { type JsonObject, SqliteEventStore } from '@qingmiao/event-store';
 import express from 'express';
 import { createYoga } from 'graphql-yoga';
 
@@ -21,29 +23,16 @@ if (!path) {
   process.exit(2);
 }
 
-const db = new Database(path);
-db.pragma('journal_mode = WAL');
-db.pragma('synchronous = FULL');
-db.exec(`CREATE TABLE IF NOT EXISTS events (
-  position INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, stream TEXT NOT NULL, revision INTEGER NOT NULL,
-  type TEXT NOT NULL, data TEXT NOT NULL, metadata TEXT NOT NULL, created TEXT NOT NULL, UNIQUE (stream, revision))`);
-const insert = db.prepare(
-  'INSERT INTO events (id, stream, revision, type, data, metadata, created) VALUES (?, ?, ?, ?, ?, ?, ?)',
-);
-let revision = 0;
-const store = db.transaction((data: string) => {
+// The product's durable append (writer thread, group commit, synchronous=FULL): one event per request.
+const store = new SqliteEventStore({ path });
+let submitted = 0;
+const append = async (data: JsonObject) => {
   const id = randomUUID();
-  insert.run(
-    id,
-    'stack',
-    revision++,
-    'EntrySubmitted',
-    data,
-    JSON.stringify({ at: Date.now() }),
-    new Date().toISOString(),
-  );
+  await store.append(`stack-${submitted++}`, [{ id, type: 'EntrySubmitted', data, metadata: { at: Date.now() } }], {
+    expectedRevision: 'no_stream',
+  });
   return id;
-});
+};
 
 // With the product's one builder plugin (scope-auth, which the product's type declarations make every builder
 // configure); no field here asks for a scope.
@@ -81,7 +70,7 @@ builder.mutationType({
     submitEntry: t.field({
       type: Entry,
       args: { input: t.arg({ type: SubmitEntryInput, required: true }) },
-      resolve: (_root, { input }) => ({ id: store.immediate(JSON.stringify(input)), status: 'SUBMITTED' as const }),
+      resolve: async (_root, { input }) => ({ id: await append(input), status: 'SUBMITTED' as const }),
     }),
   }),
 });
