@@ -167,18 +167,18 @@ export function createQingmiao(config: QingmiaoConfig, logger: Logger, options: 
     );
   }
   const draining = new AbortController();
-  // Why /readyz says "not ready" beyond catching up: the store's answer at start, or the projections' failure.
-  let notReadyBecause: string | undefined;
+  // Why /readyz says "not ready" beyond catching up: a failure only a restart mends (it keeps the server out of
+  // rotation), or the store's answer at start (said while catching up).
+  let stoppedBecause: string | undefined;
+  let waitingBecause: string | undefined;
   caughtUp.catch((error: unknown) => {
-    notReadyBecause = `projections stopped: ${messageOf(error)}`;
+    stoppedBecause = `projections stopped: ${messageOf(error)}`;
     logger.fatal({ err: error }, 'projections stopped');
   });
   // Without its writer thread the embedded store refuses every append: only a restart brings it back.
-  let writerStopped = false;
   if (store.sealed instanceof SqliteEventStore) {
     store.sealed.onWriterStopped((error) => {
-      writerStopped = true;
-      notReadyBecause = `event store writer stopped: ${error.message}`;
+      stoppedBecause = `event store writer stopped: ${error.message}`;
       logger.fatal({ err: error }, 'event store writer stopped: no append can succeed until the server restarts');
     });
   }
@@ -193,14 +193,14 @@ export function createQingmiao(config: QingmiaoConfig, logger: Logger, options: 
       }
       shredded = true;
     } catch (error) {
-      notReadyBecause = `restored data keys not destroyed: ${messageOf(error)}`;
+      stoppedBecause = `restored data keys not destroyed: ${messageOf(error)}`;
       logger.fatal({ err: error }, 'destroying restored data keys failed');
       throw error;
     }
   });
   // The projections' subscription retries an unreachable store quietly and for ever: one read says why at once.
   store.headPosition().catch((error: unknown) => {
-    notReadyBecause ??= `event store unreachable: ${messageOf(error)}`;
+    waitingBecause = `event store unreachable: ${messageOf(error)}`;
     logger.error(
       { eventStore: withoutCredentials(config.eventStore), reason: messageOf(error) },
       'cannot reach the event store; projections keep retrying',
@@ -311,8 +311,10 @@ export function createQingmiao(config: QingmiaoConfig, logger: Logger, options: 
   });
   app.get('/readyz', (_req, res) => {
     const { position } = readSide;
-    const ready = readSide.caughtUp && shredded && !writerStopped && !draining.signal.aborted;
-    const reason = draining.signal.aborted ? 'shutting down' : (notReadyBecause ?? 'catching up with the event log');
+    const ready = readSide.caughtUp && shredded && stoppedBecause === undefined && !draining.signal.aborted;
+    const reason = draining.signal.aborted
+      ? 'shutting down'
+      : (stoppedBecause ?? waitingBecause ?? 'catching up with the event log');
     res.status(ready ? 200 : 503).json({ ready, position: String(position.commit), ...(ready ? {} : { reason }) });
   });
   const campaignZip = campaignZipRoutes({
