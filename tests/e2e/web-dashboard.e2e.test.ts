@@ -301,7 +301,7 @@ describe.skipIf(!HAS_CHROMIUM)(
     const gql: OrganizerCall = async <O extends Operation>(operation: O & Checked<O>, variables?: VariablesFor<O>) =>
       dataOf(await server.graphql<O>(operation, variables, await server.token('organizer', { sub: 'office' })));
 
-    const running = serverAndChromium({});
+    const running = serverAndChromium();
 
     beforeAll(async () => {
       ({ server, browser } = running());
