@@ -14,6 +14,7 @@ import type { AddressInfo } from 'node:net';
 import SchemaBuilder from '@pothos/core';
 import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
 import { type JsonObject, SqliteEventStore } from '@qingmiao/event-store';
+import { ParticipantRole } from '@qingmiao/schema';
 import express from 'express';
 import { createYoga } from 'graphql-yoga';
 
@@ -41,8 +42,8 @@ const builder = new SchemaBuilder<{ DefaultFieldNullability: false }>({
   defaultFieldNullability: false,
   scopeAuth: { authScopes: () => ({}) },
 });
-const Role = builder.enumType('ParticipantRole', { values: ['STUDENT', 'RETIRED_TEACHER', 'TEACHER'] as const });
-const Status = builder.enumType('EntryStatus', { values: ['SUBMITTED'] as const });
+const Role = builder.enumType('ParticipantRole', { values: ParticipantRole.options });
+const Status = builder.enumType('EntryStatus', { values: ['LIVE', 'WITHDRAWN'] as const });
 const Participant = builder.inputType('ParticipantInput', {
   fields: (t) => ({
     name: t.string({ required: true }),
@@ -61,7 +62,7 @@ const SubmitEntryInput = builder.inputType('SubmitEntryInput', {
     participants: t.field({ type: [Participant], required: true }),
   }),
 });
-const Entry = builder.objectRef<{ id: string; status: 'SUBMITTED' }>('Entry').implement({
+const Entry = builder.objectRef<{ id: string; status: 'LIVE' }>('Entry').implement({
   fields: (t) => ({ id: t.exposeID('id'), status: t.field({ type: Status, resolve: (entry) => entry.status }) }),
 });
 builder.queryType({ fields: (t) => ({ ok: t.boolean({ resolve: () => true }) }) });
@@ -70,7 +71,7 @@ builder.mutationType({
     submitEntry: t.field({
       type: Entry,
       args: { input: t.arg({ type: SubmitEntryInput, required: true }) },
-      resolve: async (_root, { input }) => ({ id: await append(input), status: 'SUBMITTED' as const }),
+      resolve: async (_root, { input }) => ({ id: await append(input), status: 'LIVE' as const }),
     }),
   }),
 });
@@ -84,4 +85,6 @@ const server = app.listen(0, '127.0.0.1', () => {
   const { port } = server.address() as AddressInfo;
   process.stdout.write(`${JSON.stringify({ url: `http://127.0.0.1:${port}` })}\n`);
 });
-for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => server.close(() => process.exit(0)));
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => server.close(() => store.close().finally(() => process.exit(0))));
+}
