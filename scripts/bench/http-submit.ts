@@ -16,7 +16,15 @@ import { graphql, requestBody, type VariablesOf } from '@qingmiao/schema/graphql
 import { SCHOOLS } from '../demo/taicang-data.ts';
 import { type Context, formatNumber, median, ms, rate, ratio, runsOf, type Section, table, yesNo } from './harness.ts';
 import { type LoadResult, load, mustGraphql } from './load.ts';
-import { AUTH_SECRET, type Child, RATE_LIMIT, startBare, startQingmiao, startStackFloor } from './processes.ts';
+import {
+  AUTH_SECRET,
+  type Child,
+  RATE_LIMIT,
+  startBare,
+  startQingmiao,
+  startStackFloor,
+  usageOf,
+} from './processes.ts';
 
 const CONNECTIONS = 50;
 const CAMPAIGNS_PER_ROUND = 10;
@@ -102,7 +110,7 @@ export async function submitBenchmark(ctx: Context): Promise<Section> {
     children.push(server);
     const bare = await startBare('insert', join(work, 'bare-insert.db'));
     children.push(bare);
-    const stack = await startStackFloor(join(work, 'stack-insert.db'));
+    const stack = await startStackFloor(join(work, 'stack-events.db'));
     children.push(stack);
     const organizer = await organizerToken();
     await registerSchools(server.url, organizer);
@@ -136,23 +144,31 @@ export async function submitBenchmark(ctx: Context): Promise<Section> {
     const baseline: LoadResult[] = [];
     const floor: LoadResult[] = [];
     const committed: number[] = [];
+    /** The Qingmiao server's CPU (all threads), write calls and bytes written per 2xx answer, per run. */
+    const perRequest: { cpuUs: number; writes: number; kib: number }[] = [];
     for (let round = 0; round < mode.runs; round++) {
       const campaigns = await openCampaigns(server.url, organizer, `bench-r${round + 1}`);
       const runQ = async () => {
-        qingmiao.push(
-          await load({
-            url: target(server.url),
-            connections: CONNECTIONS,
-            seconds: mode.loadSeconds,
-            next: submissions(campaigns, tokens, `r${round + 1}`),
-          }),
-        );
+        const before = usageOf(server.pid);
+        const result = await load({
+          url: target(server.url),
+          connections: CONNECTIONS,
+          seconds: mode.loadSeconds,
+          next: submissions(campaigns, tokens, `r${round + 1}`),
+        });
+        const after = usageOf(server.pid);
+        qingmiao.push(result);
+        perRequest.push({
+          cpuUs: ((after.cpuMs - before.cpuMs) * 1000) / result.ok,
+          writes: (after.writes - before.writes) / result.ok,
+          kib: (after.writtenBytes - before.writtenBytes) / 1024 / result.ok,
+        });
         committed.push(await entriesIn(server.url, organizer, campaigns));
       };
-      const runBaseline = (server: Child, results: LoadResult[], tag: string) => async () => {
+      const runBaseline = (baselineServer: Child, results: LoadResult[], tag: string) => async () => {
         results.push(
           await load({
-            url: target(server.url),
+            url: target(baselineServer.url),
             connections: CONNECTIONS,
             seconds: mode.loadSeconds,
             next: submissions(campaigns, tokens, `${tag}${round + 1}`),
@@ -210,6 +226,8 @@ export async function submitBenchmark(ctx: Context): Promise<Section> {
       ),
       '',
       `The third row is the floor of the fixed stack: the same mutation (its input coerced against a Pothos input type, \`{ id status }\` answered) through express and graphql-yoga, appended as one event to the product's event store (writer thread, group commit, synchronous=FULL), with nothing else of Qingmiao — no authentication, rate limit, request log, metrics, validation, decider, sealing, read model or read-your-writes wait. It reaches ${ratio(fRate, bRate)} the bare server's req/s with p99 ${ratio(fP99, bP99)} its p99; Qingmiao reaches ${ratio(qRate, fRate)} the floor's req/s: ${fRate >= 0.6 * bRate ? "the distance to the goal is in Qingmiao's own work, not in the stack or the store" : 'the stack and the store alone are below the goal'}.`,
+      '',
+      `What a submission costs the Qingmiao server (its process, all threads, from Linux's \`/proc/<pid>/stat\` and \`/proc/<pid>/io\` around each run, divided by the run's 2xx answers; the medians of the runs): ${formatNumber(median(perRequest.map((r) => r.cpuUs)))} µs of CPU, ${formatNumber(median(perRequest.map((r) => r.writes)), 1)} write calls, ${formatNumber(median(perRequest.map((r) => r.kib)), 1)} KiB written (the event log, the read models' write-ahead log and its checkpoints, the request log).`,
       '',
       `Check: ${formatNumber(ok)} 2xx answers from Qingmiao, ${formatNumber(entries)} entries in its read models afterwards${entries < ok ? ` — **${formatNumber(ok - entries)} answers carried GraphQL errors**` : ' (every 2xx answer was an accepted entry; a few more may have been committed by requests still in flight when a run stopped)'}${statuses.length ? `; non-2xx: ${statuses.join(', ')}` : ''}.`,
       '',

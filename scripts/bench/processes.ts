@@ -4,7 +4,7 @@
  * bare Node `http` baselines (`bare-server.ts`), each in its own process group on 127.0.0.1, stopped by group id.
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { closeSync, openSync } from 'node:fs';
+import { closeSync, openSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -143,6 +143,20 @@ export interface QingmiaoProcess extends Child {
   metrics(): Promise<(sample: RegExp) => number>;
 }
 
+/** CPU time (all threads) and write calls and bytes of a process so far, from Linux's /proc. */
+export function usageOf(pid: number): { cpuMs: number; writes: number; writtenBytes: number } {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // utime and stime, in clock ticks of 10 ms, after the parenthesised command name.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const io = readFileSync(`/proc/${pid}/io`, 'utf8');
+  const count = (name: string) => Number(new RegExp(`^${name}: (\\d+)$`, 'm').exec(io)?.[1] ?? Number.NaN);
+  return {
+    cpuMs: (Number(fields[11]) + Number(fields[12])) * 10,
+    writes: count('syscw'),
+    writtenBytes: count('wchar'),
+  };
+}
+
 /** The resident set size sample on /metrics. */
 export const RSS_SAMPLE = /^qingmiao_\w*resident_memory_bytes /;
 
@@ -238,7 +252,7 @@ export function startBare(mode: 'static' | 'insert' | 'upload', argument: string
   return startBaseline('bare-server.ts', [mode, argument]);
 }
 
-/** Starts `stack-server.ts` (express, graphql-yoga and Pothos alone) storing into the database file `path`. */
+/** Starts `stack-server.ts` (express, graphql-yoga and Pothos appending to an event store at `path`, nothing else). */
 export function startStackFloor(path: string): Promise<Child> {
   return startBaseline('stack-server.ts', [path]);
 }
