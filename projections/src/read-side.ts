@@ -21,6 +21,7 @@ export interface ReadSideOptions {
   readonly dir: string;
   readonly projections: readonly Projection[];
   readonly onUnknownEvent?: (event: RecordedEvent) => void;
+  readonly onCheckpointerFailure?: (error: Error) => void;
   /**
    * Where a fresh file is built from the whole log, at start (none yet, or an outdated one) and for a blue-green
    * rebuild: given, elsewhere (a worker thread, whose memory goes when it ends, and whose catch-up does not take turns
@@ -227,9 +228,9 @@ export class ReadSide {
    * Moves what the serving read models' write-ahead log holds into the database and empties it, and drops the
    * memoized answers: after an erasure, no old frame or answer may still hold what it dropped.
    */
-  checkpoint(): void {
+  checkpoint(): Promise<void> {
     this.#memo.clear();
-    this.#runner.db.pragma('wal_checkpoint(TRUNCATE)');
+    return this.#runner.emptyWal();
   }
 
   /** Listens to whichever generation is serving. */
@@ -239,12 +240,13 @@ export class ReadSide {
   }
 
   #runnerFor(generation: string): ProjectionRunner {
-    const { store, projections, onUnknownEvent } = this.#options;
+    const { store, projections, onUnknownEvent, onCheckpointerFailure } = this.#options;
     const runner = new ProjectionRunner({
       store,
       projections,
       path: join(this.#options.dir, generation),
       ...(onUnknownEvent ? { onUnknownEvent } : {}),
+      ...(onCheckpointerFailure ? { onCheckpointerFailure } : {}),
     });
     runner.onAdvance((campaigns, position) => {
       if (runner !== this.#runner) return;

@@ -13,6 +13,7 @@ import { readTrustedEvent } from '@qingmiao/schema';
 import Database from 'better-sqlite3';
 import { createApplier, createIndexes, createTables } from './apply.ts';
 import type { Projection, Statement } from './projection.ts';
+import { emptyWal, WalCheckpointer } from './wal-checkpointer.ts';
 
 export interface ProjectionRunnerOptions {
   readonly store: EventStore;
@@ -20,6 +21,8 @@ export interface ProjectionRunnerOptions {
   readonly path: string;
   readonly projections: readonly Projection[];
   readonly onUnknownEvent?: (event: RecordedEvent) => void;
+  /** Told when the thread that checkpoints the file's WAL failed (the connection then checkpoints inline again). */
+  readonly onCheckpointerFailure?: (error: Error) => void;
 }
 
 /**
@@ -99,6 +102,7 @@ export class ProjectionRunner {
   readonly #store: EventStore;
   readonly #projections: readonly Projection[];
   readonly #onUnknownEvent: (event: RecordedEvent) => void;
+  readonly #onCheckpointerFailure: ((error: Error) => void) | undefined;
   readonly #apply: (events: readonly RecordedEvent[]) => ReadonlySet<string | null>;
   readonly #listeners = new Set<AdvanceListener>();
   readonly #path: string;
@@ -114,11 +118,14 @@ export class ProjectionRunner {
   #subscription: Subscription | undefined;
   #loop: Promise<void> | undefined;
   #failure: unknown;
+  /** Started with the first batch written durably: a bulk load has no WAL, and a runner that never writes needs none. */
+  #checkpointer: WalCheckpointer | undefined;
 
   constructor(options: ProjectionRunnerOptions) {
     this.#store = options.store;
     this.#projections = options.projections;
     this.#onUnknownEvent = options.onUnknownEvent ?? (() => {});
+    this.#onCheckpointerFailure = options.onCheckpointerFailure;
     this.#path = options.path;
     this.#version = versionOf(options.projections);
     this.db = this.#openComplete() ?? this.#create();
@@ -251,6 +258,7 @@ export class ProjectionRunner {
             }
             const campaigns = this.#apply(message.events);
             if (this.#building) this.#builtEvents += message.events.length;
+            else this.#checkpointer ??= this.#startCheckpointer();
             const last = message.events.at(-1);
             if (last) this.#advance(last.position);
             if (last) for (const listener of this.#listeners) listener(campaigns, last.position);
@@ -263,6 +271,19 @@ export class ProjectionRunner {
         }
       })();
     });
+  }
+
+  #startCheckpointer(): WalCheckpointer {
+    const onFailure = this.#onCheckpointerFailure;
+    return new WalCheckpointer(this.db, this.#path, onFailure ? { onFailure } : {});
+  }
+
+  /**
+   * Copies everything the WAL holds into the database and truncates the WAL, so that no frame keeps what a later
+   * write overwrote: after an erasure, the old rows' pages must not survive in the WAL.
+   */
+  emptyWal(): Promise<void> {
+    return this.#checkpointer ? this.#checkpointer.empty() : Promise.resolve().then(() => emptyWal(this.db));
   }
 
   #advance(position: Position): void {
@@ -303,6 +324,7 @@ export class ProjectionRunner {
   async stop(keepOpenMs = 0): Promise<void> {
     await this.#subscription?.close();
     await this.#loop;
+    await this.#checkpointer?.close();
     for (const waiter of this.#waiters) waiter.resolve();
     this.#waiters = [];
     if (keepOpenMs > 0) setTimeout(() => this.db.close(), keepOpenMs).unref();

@@ -1,7 +1,8 @@
 /**
  * Bundles the server and CLI for deployment (`node dist/qingmiao.mjs serve`, with the chunks it loads on demand in
  * `dist/chunks/`), and beside it the entries of the event store's writer thread (`dist/event-store-writer.mjs`), the
- * privacy layer's opening thread (`dist/privacy-opening.mjs`) and the read-model build process
+ * privacy layer's opening thread (`dist/privacy-opening.mjs`), the read models' WAL checkpointer thread
+ * (`dist/read-model-checkpointer.mjs`) and the read-model build process
  * (`dist/read-model-builder.mjs`): workspace packages are TypeScript sources, so they are compiled in; better-sqlite3
  * and @node-rs/argon2 stay external because they are native addons. Every file is then made Latin-1 only
  * (./latin1-source.ts), which halves the memory V8 keeps its source in.
@@ -50,6 +51,7 @@ await build({
   entryPoints: [
     { in: '../event-store/src/sqlite-writer.ts', out: 'event-store-writer' },
     { in: '../privacy/src/opening-worker.ts', out: 'privacy-opening' },
+    { in: '../../projections/src/wal-checkpointer-thread.ts', out: 'read-model-checkpointer' },
     { in: 'src/read-model-builder.ts', out: 'read-model-builder' },
   ],
 });

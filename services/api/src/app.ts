@@ -118,6 +118,8 @@ export function createQingmiao(config: QingmiaoConfig, logger: Logger, options: 
     dir: readModelsDir,
     projections,
     onUnknownEvent,
+    onCheckpointerFailure: (error) =>
+      logger.error({ err: error }, "the read models' WAL checkpointer failed; checkpoints run on the event loop again"),
     ...(embedded ? { buildFresh: buildInChildProcess(settings, { unknownEvent: onUnknownEvent, built }) } : {}),
   });
   const uploads = new UploadRegistry(uploadRegistryFile(config.dataDir));

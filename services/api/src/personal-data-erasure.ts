@@ -106,7 +106,7 @@ export class PersonalDataEraser {
     const { readSide } = this.#options;
     const destroyed = await this.#destroy(readSide.read.shreddedKeys());
     // Whatever was read meanwhile was read with the restored keys.
-    if (destroyed > 0) this.#forget(readSide.read.campaigns().map((campaign) => campaign.id));
+    if (destroyed > 0) await this.#forget(readSide.read.campaigns().map((campaign) => campaign.id));
     return destroyed;
   }
 
@@ -132,7 +132,7 @@ export class PersonalDataEraser {
     const recorded = readSide.read.personalDataKeys(scope, erasedAt ?? outcome.position.commit + 1n);
     const destroyed = new Set(known.kids);
     keysDestroyed += await this.#destroy(recorded.kids.filter((kid) => !destroyed.has(kid)));
-    this.#forget([...known.campaigns, ...recorded.campaigns]);
+    await this.#forget([...known.campaigns, ...recorded.campaigns]);
     // Last: the names are gone whether or not the storage answers now, and a retry comes back here.
     await this.#options.erasedFiles.run();
     return { outcome, subject, keysDestroyed };
@@ -147,11 +147,11 @@ export class PersonalDataEraser {
   }
 
   /** Drops every copy the server holds of what the campaigns' events said before their keys were destroyed. */
-  #forget(campaigns: readonly string[]): void {
+  async #forget(campaigns: readonly string[]): Promise<void> {
     const { runner, pastFigures, readSide } = this.#options;
     runner.forget(campaigns.map((campaignId) => streams.campaign(campaignId)));
     pastFigures.forget();
-    readSide.checkpoint();
+    await readSide.checkpoint();
   }
 
   /** The read models include the whole log as it is now: the keys' index knows every key recorded so far. */

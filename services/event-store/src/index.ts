@@ -50,3 +50,4 @@ export {
 } from './private-files.ts';
 export { backupSqliteStore, restoreSqliteStore } from './sqlite-backup.ts';
 export { EVENTS_TABLE, SqliteEventStore, type SqliteEventStoreOptions } from './sqlite-event-store.ts';
+export { startWorkerThread } from './worker-thread.ts';

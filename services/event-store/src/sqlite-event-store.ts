@@ -1,6 +1,4 @@
-import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import {
   type AppendResult,
@@ -23,6 +21,7 @@ import {
   type WriterReply,
   type WriterRequest,
 } from './sqlite-writer-protocol.ts';
+import { startWorkerThread } from './worker-thread.ts';
 
 export interface SqliteEventStoreOptions {
   /** Path of the database file; created with its schema (and its directory) when missing. */
@@ -82,20 +81,9 @@ function toRecorded(row: EventRow): RecordedEvent {
   };
 }
 
-/**
- * The writer thread's entry: beside this module in the sources, where tsx or vitest run it, and beside the bundle
- * (services/api/build.ts) in production. Node runs no TypeScript of its own: from the sources the worker registers
- * tsx's loader before it imports the entry.
- */
+/** The writer thread: its entry beside this module in the sources and beside the bundle in production. */
 function startWriter(): Worker {
-  if (!import.meta.url.endsWith('.ts')) {
-    return new Worker(new URL('./event-store-writer.mjs', import.meta.url), { execArgv: [] });
-  }
-  // tsx's CommonJS hooks load synchronously in the worker; its ES module hooks would start a thread of their own.
-  const require = createRequire(import.meta.url);
-  const bootstrap = `require(${JSON.stringify(require.resolve('tsx/cjs/api'))}).register();
-require(${JSON.stringify(fileURLToPath(new URL('./sqlite-writer.ts', import.meta.url)))});`;
-  return new Worker(bootstrap, { eval: true, execArgv: [] });
+  return startWorkerThread(import.meta.url, { source: './sqlite-writer.ts', bundled: './event-store-writer.mjs' });
 }
 
 interface WriterListeners {

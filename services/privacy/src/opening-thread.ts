@@ -1,21 +1,10 @@
-import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { startWorkerThread } from '@qingmiao/event-store';
 import { type OpenReply, type OpenRequest, SEPARATOR } from './opening-protocol.ts';
 
-/**
- * The worker's entry: beside this module in the sources, where tsx or vitest run it, and beside the bundle
- * (services/api/build.ts) in production. From the sources the worker registers tsx's CommonJS loader first, as the
- * event store's writer thread does.
- */
+/** The opening thread: its entry beside this module in the sources and beside the bundle in production. */
 function startWorker(): Worker {
-  if (!import.meta.url.endsWith('.ts')) {
-    return new Worker(new URL('./privacy-opening.mjs', import.meta.url), { execArgv: [] });
-  }
-  const require = createRequire(import.meta.url);
-  const bootstrap = `require(${JSON.stringify(require.resolve('tsx/cjs/api'))}).register();
-require(${JSON.stringify(fileURLToPath(new URL('./opening-worker.ts', import.meta.url)))});`;
-  return new Worker(bootstrap, { eval: true, execArgv: [] });
+  return startWorkerThread(import.meta.url, { source: './opening-worker.ts', bundled: './privacy-opening.mjs' });
 }
 
 /** A sealed value to open: its key (32 bytes), its stored ciphertext and its associated data. */
